@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Imguard.Cli;
+
+/// <summary>The <c>imguard</c> root command: one executable, each role and client verb a sub-command.</summary>
+internal static class ImguardCommand
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("IMGuard: train and run image classifiers on secret-shared data with two-party computation.");
+        return root;
+    }
+}

@@ -1,0 +1,4 @@
+using System.CommandLine;
+using Imguard.Cli;
+
+return await ImguardCommand.Create().Parse(args).InvokeAsync();
