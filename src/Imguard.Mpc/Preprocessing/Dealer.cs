@@ -1,0 +1,122 @@
+using Imguard.Mpc.Fss;
+using Imguard.Mpc.Randomness;
+using Imguard.Mpc.Ring;
+
+namespace Imguard.Mpc.Preprocessing;
+
+/// <summary>
+/// The trusted dealer (the platform's "parameter generation module"). It shares seed₀ with party 0 and seed₁ with
+/// party 1, derives both parties' seed-expanded parts of item i itself, and computes the messages that make the
+/// parts correlated. Seed compression: for triples and truncation only party 1 gets a message (c₁ = a·b − c₀, …);
+/// for comparisons both parties get the DCF correction words, which cannot come from one seed.
+/// Semi-honest and non-colluding: the dealer learns no input (it never sees a masked opening).
+/// Message sizes (words): element-wise triple n → P1: n; matrix triple (m,k,n) → P1: m·n; truncation n → P1: 2n;
+/// sign n at ℓ bits → both: n·((ℓ−1)(2+p)+p), P1 also n·p (p = 1 payload word, 2 for ReLU).
+/// </summary>
+public sealed class Dealer
+{
+    private readonly Seed _seed0;
+    private readonly Seed _seed1;
+
+    public Dealer(Seed seed0, Seed seed1)
+    {
+        _seed0 = seed0;
+        _seed1 = seed1;
+    }
+
+    /// <summary>A dealer with fresh random seeds; hand <see cref="SeedFor"/> of each party to that party only.</summary>
+    public static Dealer CreateRandom() => new(Seed.Random(), Seed.Random());
+
+    public Seed SeedFor(int partyId) => partyId switch
+    {
+        0 => _seed0,
+        1 => _seed1,
+        _ => throw MpcError.WrongParty(partyId),
+    };
+
+    /// <summary>The messages for item <paramref name="index"/>: what party 0 and party 1 receive (either may be empty).</summary>
+    public (ulong[] ForParty0, ulong[] ForParty1) Generate(long index, RandomnessRequest request)
+    {
+        request.Validate();
+        var p0 = LocalShareExpansion.Expand(0, _seed0, index, request);
+        var p1 = LocalShareExpansion.Expand(1, _seed1, index, request);
+        return request.Kind switch
+        {
+            RandomnessKind.ElementwiseTriple => ([], ElementwiseCorrection(p0, p1)),
+            RandomnessKind.MatrixTriple => ([], MatrixCorrection(request, p0, p1)),
+            RandomnessKind.Truncation => ([], TruncationCorrection(request, p0, p1)),
+            _ => SignMessages(request, p0, p1),
+        };
+    }
+
+    private static ulong[] ElementwiseCorrection(LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1)
+    {
+        int n = p0.A.Length;
+        var a = new ulong[n];
+        var b = new ulong[n];
+        RingOps.Add(p0.A, p1.A, a);
+        RingOps.Add(p0.B, p1.B, b);
+        RingOps.Multiply(a, b, a);           // c = a ⊙ b
+        RingOps.Subtract(a, p0.C, a);        // c₁ = c − c₀
+        return a;
+    }
+
+    private static ulong[] MatrixCorrection(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1)
+    {
+        var a = new ulong[p0.A.Length];
+        var b = new ulong[p0.B.Length];
+        RingOps.Add(p0.A, p1.A, a);
+        RingOps.Add(p0.B, p1.B, b);
+        var c = new ulong[checked(r.M * r.N)];
+        RingOps.MatMul(a, b, c, r.M, r.K, r.N);  // C = A·B
+        RingOps.Subtract(c, p0.C, c);            // C₁ = C − C₀
+        return c;
+    }
+
+    private static ulong[] TruncationCorrection(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1)
+    {
+        int n = r.M, f = r.Parameter;
+        var message = new ulong[2 * n];
+        for (int i = 0; i < n; i++)
+        {
+            ulong mask = unchecked(p0.Mask[i] + p1.Mask[i]);
+            ulong high = mask >> f;                         // ⌊r / 2^f⌋
+            ulong wrap = (mask >> 63) << (64 - f);          // e·2^(64−f), e = 1{r ≥ 2^63}
+            message[i] = unchecked(high - p0.Second[i]);
+            message[n + i] = unchecked(wrap - p0.Third[i]);
+        }
+        return message;
+    }
+
+    private static (ulong[], ulong[]) SignMessages(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1)
+    {
+        int n = r.M, bits = r.Parameter;
+        bool withProduct = r.Kind == RandomnessKind.SignWithProduct;
+        int payload = withProduct ? 2 : 1;
+        int domain = bits - 1;
+        ulong lowMask = domain == 64 ? ulong.MaxValue : (1UL << domain) - 1;
+        var alphas = new ulong[n];
+        var betas = new ulong[n * payload];
+        int cwWords = Dcf.CorrectionWords(domain, payload);
+        var forParty0 = new ulong[n * cwWords];
+        var forParty1 = new ulong[n * cwWords + n * payload];
+        var p1Tail = forParty1.AsSpan(n * cwWords);
+        for (int i = 0; i < n; i++)
+        {
+            ulong mask = unchecked(p0.Mask[i] + p1.Mask[i]);
+            ulong topBit = (mask >> domain) & 1;             // b = bit ℓ−1 of r
+            alphas[i] = mask & lowMask;                      // α = r mod 2^(ℓ−1)
+            ulong flip = unchecked(1 - 2 * topBit);          // 1 − 2b: d = b + (1−2b)·1{x̂' < α} is b ⊕ carry
+            betas[i * payload] = flip;
+            p1Tail[i] = unchecked(topBit - p0.Second[i]);
+            if (withProduct)
+            {
+                betas[i * payload + 1] = unchecked(flip * mask);          // so the DCF also yields (1−2b)·r·carry
+                p1Tail[n + i] = unchecked(topBit * mask - p0.Third[i]);   // (b·r)₁
+            }
+        }
+        Dcf.Generate(domain, payload, alphas, betas, p0.Roots, p1.Roots, forParty0);
+        forParty0.CopyTo(forParty1, 0);
+        return (forParty0, forParty1);
+    }
+}

@@ -1,0 +1,126 @@
+using Imguard.Mpc.Fss;
+using Imguard.Mpc.Randomness;
+
+namespace Imguard.Mpc.Preprocessing;
+
+/// <summary>
+/// A party's correlated randomness from the trusted dealer: item i combines what the party expands from its seed
+/// (stream i) with the dealer's message i. <see cref="Preprocess"/> is the offline phase: it builds the items of a
+/// whole plan up front, so the online phase only dequeues them. Items taken beyond the prepared ones are built on
+/// demand unless <see cref="OnDemand"/> is off, in which case running out is an error.
+/// </summary>
+public sealed class DealerRandomness : ICorrelatedRandomness
+{
+    private readonly Seed _seed;
+    private readonly IDealerFeed _feed;
+    private readonly Queue<CorrelatedMaterial> _prepared = new();
+    private long _nextIndex;
+
+    public DealerRandomness(int partyId, Seed seed, IDealerFeed feed)
+    {
+        if (partyId is not (0 or 1))
+        {
+            throw MpcError.WrongParty(partyId);
+        }
+        ArgumentNullException.ThrowIfNull(feed);
+        PartyId = partyId;
+        _seed = seed;
+        _feed = feed;
+    }
+
+    public int PartyId { get; }
+
+    /// <summary>Whether items beyond the prepared ones are fetched from the dealer when taken (default true).</summary>
+    public bool OnDemand { get; set; } = true;
+
+    /// <summary>Items prepared and not yet taken.</summary>
+    public int PreparedCount => _prepared.Count;
+
+    /// <summary>Offline phase: builds every item of <paramref name="plan"/> now, in order.</summary>
+    public void Preprocess(RandomnessPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        foreach (var request in plan.Requests)
+        {
+            _prepared.Enqueue(Build(request));
+        }
+    }
+
+    public ElementwiseTriple TakeElementwiseTriple(int length) =>
+        (ElementwiseTriple)Take(RandomnessRequest.ElementwiseTriple(length));
+
+    public MatrixTriple TakeMatrixTriple(int m, int k, int n) =>
+        (MatrixTriple)Take(RandomnessRequest.MatrixTriple(m, k, n));
+
+    public TruncationMaterial TakeTruncation(int length, int fractionalBits) =>
+        (TruncationMaterial)Take(RandomnessRequest.Truncation(length, fractionalBits));
+
+    public SignMaterial TakeSign(int length, int bits, bool withProduct) =>
+        (SignMaterial)Take(RandomnessRequest.Sign(length, bits, withProduct));
+
+    private CorrelatedMaterial Take(RandomnessRequest request)
+    {
+        request.Validate();
+        if (_prepared.TryDequeue(out var item))
+        {
+            if (item.Request != request)
+            {
+                throw MpcError.RandomnessOutOfOrder(_nextIndex - _prepared.Count - 1, request.ToString(), item.Request.ToString());
+            }
+            return item;
+        }
+        if (!OnDemand)
+        {
+            throw MpcError.RandomnessExhausted(request.ToString());
+        }
+        return Build(request);
+    }
+
+    private CorrelatedMaterial Build(RandomnessRequest request)
+    {
+        long index = _nextIndex++;
+        var local = LocalShareExpansion.Expand(PartyId, _seed, index, request);
+        var message = _feed.Receive(index, request);
+        bool party0 = PartyId == 0;
+        switch (request.Kind)
+        {
+            case RandomnessKind.ElementwiseTriple:
+            case RandomnessKind.MatrixTriple:
+            {
+                var c = party0 ? local.C : message;
+                ExpectLength(request, message, party0 ? 0 : request.Length);
+                return request.Kind == RandomnessKind.ElementwiseTriple
+                    ? new ElementwiseTriple(PartyId, request, local.A, local.B, c)
+                    : new MatrixTriple(PartyId, request, local.A, local.B, c);
+            }
+            case RandomnessKind.Truncation:
+            {
+                int n = request.M;
+                ExpectLength(request, message, party0 ? 0 : 2 * n);
+                var high = party0 ? local.Second : message[..n];
+                var wrap = party0 ? local.Third : message[n..];
+                return new TruncationMaterial(PartyId, request, local.Mask, high, wrap);
+            }
+            default:
+            {
+                int n = request.M;
+                bool withProduct = request.Kind == RandomnessKind.SignWithProduct;
+                int payload = withProduct ? 2 : 1;
+                int cwWords = n * Dcf.CorrectionWords(request.Parameter - 1, payload);
+                ExpectLength(request, message, cwWords + (party0 ? 0 : n * payload));
+                var corrections = message[..cwWords];
+                var topBit = party0 ? local.Second : message[cwWords..(cwWords + n)];
+                var product = withProduct ? (party0 ? local.Third : message[(cwWords + n)..]) : null;
+                return new SignMaterial(PartyId, request, local.Mask, local.Roots, corrections, topBit, product);
+            }
+        }
+    }
+
+    private static void ExpectLength(RandomnessRequest request, ulong[] message, int expected)
+    {
+        if (message.Length != expected)
+        {
+            throw new InvalidDataException($"The dealer's message for a {request} has {message.Length} words, expected {expected}.");
+        }
+    }
+}

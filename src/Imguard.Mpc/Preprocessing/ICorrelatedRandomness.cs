@@ -1,0 +1,29 @@
+namespace Imguard.Mpc.Preprocessing;
+
+/// <summary>
+/// Where a party's correlated randomness comes from: one method per kind (as SPU's Beaver interface). The online
+/// protocols depend only on this; today <see cref="DealerRandomness"/> (a trusted dealer with seed compression)
+/// implements it, a dealerless source (the parties generating triples by correlated OT) can replace it later.
+/// Every item is returned once and is single-use: taking the next item advances the source, and a material object
+/// refuses a second use.
+/// </summary>
+public interface ICorrelatedRandomness
+{
+    /// <summary>The party (0 or 1) this source serves.</summary>
+    int PartyId { get; }
+
+    /// <summary>Shares of a, b and c = a ⊙ b, each of <paramref name="length"/> elements. Beaver 1991.</summary>
+    ElementwiseTriple TakeElementwiseTriple(int length);
+
+    /// <summary>Shares of A (m×k), B (k×n) and C = A·B (m×n). Mohassel–Zhang, SecureML 2017, §4.2.</summary>
+    MatrixTriple TakeMatrixTriple(int m, int k, int n);
+
+    /// <summary>Material for one-round truncation by <paramref name="fractionalBits"/> (see <see cref="Protocols.Truncation"/>).</summary>
+    TruncationMaterial TakeTruncation(int length, int fractionalBits);
+
+    /// <summary>
+    /// Masks and DCF keys for the sign of <paramref name="bits"/>-bit values (Boyle et al. 2021, §4);
+    /// with <paramref name="withProduct"/> also the share of sign·mask that makes ReLU one round.
+    /// </summary>
+    SignMaterial TakeSign(int length, int bits, bool withProduct);
+}

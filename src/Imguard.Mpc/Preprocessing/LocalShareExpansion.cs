@@ -1,0 +1,73 @@
+using Imguard.Mpc.Randomness;
+
+namespace Imguard.Mpc.Preprocessing;
+
+/// <summary>
+/// The part of item i that a party derives from its own seed (shared with the dealer) without any message: the
+/// dealer runs the same expansion for both seeds, so the draw order here is the contract between them.
+/// Party 0 derives everything it needs for triples and truncation; party 1 derives its masks, and gets the
+/// values that depend on both parties' parts (c₁, ⌊r/2^f⌋₁, …) from the dealer.
+/// </summary>
+internal static class LocalShareExpansion
+{
+    public sealed class Parts
+    {
+        public ulong[] A = [];
+        public ulong[] B = [];
+        public ulong[] C = [];      // party 0 only
+        public ulong[] Mask = [];
+        public ulong[] Roots = [];
+        public ulong[] Second = []; // party 0 only: ⌊r/2^f⌋₀ or b₀
+        public ulong[] Third = [];  // party 0 only: wrap correction₀ or (b·r)₀
+    }
+
+    public static Parts Expand(int partyId, Seed seed, long index, RandomnessRequest request)
+    {
+        using var prg = new AesCtrPrg(seed, stream: (ulong)index);
+        var parts = new Parts();
+        bool party0 = partyId == 0;
+        switch (request.Kind)
+        {
+            case RandomnessKind.ElementwiseTriple:
+                parts.A = prg.NextArray(request.M);
+                parts.B = prg.NextArray(request.M);
+                if (party0)
+                {
+                    parts.C = prg.NextArray(request.M);
+                }
+                break;
+            case RandomnessKind.MatrixTriple:
+                parts.A = prg.NextArray(checked(request.M * request.K));
+                parts.B = prg.NextArray(checked(request.K * request.N));
+                if (party0)
+                {
+                    parts.C = prg.NextArray(checked(request.M * request.N));
+                }
+                break;
+            case RandomnessKind.Truncation:
+                parts.Mask = prg.NextArray(request.M);
+                if (party0)
+                {
+                    parts.Second = prg.NextArray(request.M);
+                    parts.Third = prg.NextArray(request.M);
+                }
+                break;
+            case RandomnessKind.Sign:
+            case RandomnessKind.SignWithProduct:
+                parts.Mask = prg.NextArray(request.M);
+                parts.Roots = prg.NextArray(checked(2 * request.M));
+                if (party0)
+                {
+                    parts.Second = prg.NextArray(request.M);
+                    if (request.Kind == RandomnessKind.SignWithProduct)
+                    {
+                        parts.Third = prg.NextArray(request.M);
+                    }
+                }
+                break;
+            default:
+                throw new ArgumentException($"Unknown randomness kind {(int)request.Kind}.");
+        }
+        return parts;
+    }
+}

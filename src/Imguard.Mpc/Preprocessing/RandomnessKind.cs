@@ -1,0 +1,20 @@
+namespace Imguard.Mpc.Preprocessing;
+
+/// <summary>The kinds of correlated randomness the online protocols consume (one <see cref="ICorrelatedRandomness"/> method each).</summary>
+public enum RandomnessKind
+{
+    /// <summary>Element-wise Beaver triple (a, b, a⊙b).</summary>
+    ElementwiseTriple = 1,
+
+    /// <summary>Matrix Beaver triple (A, B, A·B).</summary>
+    MatrixTriple = 2,
+
+    /// <summary>Mask r with ⌊r/2^f⌋ and the wrap correction for one-round truncation.</summary>
+    Truncation = 3,
+
+    /// <summary>Mask r with DCF keys for the sign bit (DReLU).</summary>
+    Sign = 4,
+
+    /// <summary>Mask r with DCF keys for the sign bit and the sign bit times r (one-round ReLU).</summary>
+    SignWithProduct = 5,
+}

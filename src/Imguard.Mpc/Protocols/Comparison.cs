@@ -1,0 +1,112 @@
+using Imguard.Mpc.Fss;
+using Imguard.Mpc.Ring;
+using Imguard.Mpc.Sharing;
+
+namespace Imguard.Mpc.Protocols;
+
+/// <summary>
+/// DReLU and ReLU by function secret sharing: a distributed comparison function (DCF) on the masked input (Boyle,
+/// Chandran, Gilboa, Gupta, Ishai, Kumar, Rathee, Eurocrypt 2021, §4 "DReLU from DCF").
+/// For ℓ-bit inputs (ctx.ComparisonBits; exact when the signed value lies in [−2^(ℓ−1), 2^(ℓ−1))): open
+/// x̂ = x + r. With y = x mod 2^ℓ, ŷ = x̂ mod 2^ℓ = a·2^(ℓ−1) + ŷ', ρ = r mod 2^ℓ = b·2^(ℓ−1) + ρ':
+/// MSB(y) = a ⊕ b ⊕ 1{ŷ' &lt; ρ'}. The DCF key (α = ρ', payload 1 − 2b) plus the dealer's share of b gives shares of
+/// d = b ⊕ 1{ŷ' &lt; ρ'}; DReLU = 1 − (a ⊕ d) is then local because a is public.
+/// ReLU in the same single round: ReLU(x) = DReLU·(x̂ − r); the DCF's second payload word (1 − 2b)·r and the
+/// dealer's share of b·r give shares of d·r, so DReLU·r needs no Beaver product.
+/// Online cost: 1 round, n words each way; local: (2ℓ − 1) fixed-key AES blocks per element.
+/// Offline (both parties): n·((ℓ−1)(2+p) + p) words of DCF corrections, p = 1 (DReLU) or 2 (ReLU).
+/// </summary>
+public static class Comparison
+{
+    /// <summary>Shares of 1{x ≥ 0} as ring integers 0/1 (not fixed-point). 1 round.</summary>
+    public static async ValueTask<SharedTensor> DReluAsync(PartyContext ctx, SharedTensor x, CancellationToken cancellationToken = default)
+    {
+        var (opened, material, dcf) = await OpenAndEvaluateAsync(ctx, x, withProduct: false, cancellationToken).ConfigureAwait(false);
+        int n = x.Length, bits = material.Bits;
+        bool party0 = ctx.PartyId == 0;
+        var z = new ulong[n];
+        for (int i = 0; i < n; i++)
+        {
+            ulong d = unchecked(material.MaskTopBit[i] + dcf[i]);          // share of d = b ⊕ carry
+            ulong a = (opened[i] >> (bits - 1)) & 1;                        // public top bit of x̂ mod 2^ℓ
+            // DReLU = 1 − (a ⊕ d): a = 0 → 1 − d, a = 1 → d
+            z[i] = a == 1 ? d : unchecked((party0 ? 1UL : 0UL) - d);
+        }
+        return ctx.Wrap(z, x.Shape);
+    }
+
+    /// <summary>max(x, 0), same format as x. 1 round.</summary>
+    public static async ValueTask<SharedTensor> ReluAsync(PartyContext ctx, SharedTensor x, CancellationToken cancellationToken = default)
+    {
+        var (opened, material, dcf) = await OpenAndEvaluateAsync(ctx, x, withProduct: true, cancellationToken).ConfigureAwait(false);
+        int n = x.Length, bits = material.Bits;
+        bool party0 = ctx.PartyId == 0;
+        var mask = material.Mask;
+        var topBit = material.MaskTopBit;
+        var topBitTimesMask = material.MaskTopBitTimesMask!;
+        var z = new ulong[n];
+        for (int i = 0; i < n; i++)
+        {
+            ulong xHat = opened[i];
+            ulong d = unchecked(topBit[i] + dcf[2 * i]);                    // share of d
+            ulong dr = unchecked(topBitTimesMask[i] + dcf[2 * i + 1]);      // share of d·r
+            ulong a = (xHat >> (bits - 1)) & 1;
+            z[i] = a == 1
+                ? unchecked(d * xHat - dr)                                  // DReLU = d:     d·x̂ − d·r
+                : unchecked((party0 ? xHat : 0) - d * xHat - mask[i] + dr); // DReLU = 1 − d: (1−d)·x̂ − r + d·r
+        }
+        return ctx.Wrap(z, x.Shape);
+    }
+
+    private static async ValueTask<(ulong[] Opened, Preprocessing.SignMaterial Material, ulong[] Dcf)> OpenAndEvaluateAsync(
+        PartyContext ctx, SharedTensor x, bool withProduct, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ctx.Check(x);
+        int n = x.Length, bits = ctx.ComparisonBits;
+        var material = ctx.Randomness.TakeSign(n, bits, withProduct);
+        material.Consume(ctx.PartyId);
+        var masked = new ulong[n];
+        RingOps.Add(x.Share.Span, material.Mask, masked);                  // x_i + r_i
+        var opened = await ctx.OpenAsync(masked, cancellationToken).ConfigureAwait(false);
+        int domain = bits - 1;
+        ulong lowMask = (1UL << domain) - 1;
+        var inputs = masked; // reuse as the DCF inputs ŷ' = x̂ mod 2^(ℓ−1)
+        for (int i = 0; i < n; i++)
+        {
+            inputs[i] = opened[i] & lowMask;
+        }
+        int payload = material.PayloadWords;
+        var dcf = new ulong[n * payload];
+        EvaluateParallel(ctx, domain, payload, material, inputs, dcf);
+        return (opened, material, dcf);
+    }
+
+    private static void EvaluateParallel(PartyContext ctx, int domain, int payload, Preprocessing.SignMaterial material, ulong[] inputs, ulong[] output)
+    {
+        int n = inputs.Length;
+        int threads = ctx.MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : ctx.MaxDegreeOfParallelism;
+        int stride = Dcf.CorrectionWords(domain, payload);
+        const int MinPerThread = 1024;
+        int chunks = Math.Max(1, Math.Min(threads, n / MinPerThread));
+        if (chunks == 1)
+        {
+            Dcf.Evaluate(ctx.PartyId, domain, payload, material.DcfRoots, material.DcfCorrections, inputs, output);
+            return;
+        }
+        int per = (n + chunks - 1) / chunks;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, c =>
+        {
+            int start = c * per, count = Math.Min(per, n - start);
+            if (count <= 0)
+            {
+                return;
+            }
+            Dcf.Evaluate(ctx.PartyId, domain, payload,
+                material.DcfRoots.AsSpan(2 * start, 2 * count),
+                material.DcfCorrections.AsSpan(start * stride, count * stride),
+                inputs.AsSpan(start, count),
+                output.AsSpan(start * payload, count * payload));
+        });
+    }
+}

@@ -1,0 +1,86 @@
+using Imguard.Mpc.Encoding;
+using Imguard.Mpc.Preprocessing;
+using Imguard.Mpc.Ring;
+using Imguard.Mpc.Sharing;
+using Imguard.Mpc.Transport;
+
+namespace Imguard.Mpc.Protocols;
+
+/// <summary>
+/// Everything a protocol step needs, passed explicitly (no global state): which party this is, the channel to the
+/// other party, the source of correlated randomness, the fixed-point format and the bit width comparisons assume.
+/// One context runs one protocol flow at a time.
+/// </summary>
+public sealed class PartyContext
+{
+    public PartyContext(int partyId, IPeerChannel peer, ICorrelatedRandomness randomness, FixedPointFormat format, int comparisonBits = 64)
+    {
+        if (partyId is not (0 or 1))
+        {
+            throw MpcError.WrongParty(partyId);
+        }
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(randomness);
+        if (randomness.PartyId != partyId)
+        {
+            throw MpcError.PartyMismatch("The randomness source", partyId, randomness.PartyId);
+        }
+        if (comparisonBits is < 2 or > 64)
+        {
+            throw MpcError.OutOfRange(nameof(comparisonBits), "Comparisons work on 2 to 64 bits.");
+        }
+        PartyId = partyId;
+        Peer = peer;
+        Randomness = randomness;
+        Format = format;
+        ComparisonBits = comparisonBits;
+    }
+
+    public int PartyId { get; }
+
+    public IPeerChannel Peer { get; }
+
+    public ICorrelatedRandomness Randomness { get; }
+
+    public FixedPointFormat Format { get; }
+
+    /// <summary>
+    /// ℓ: comparisons (DReLU, ReLU, max) are exact for inputs whose signed ring value lies in [−2^(ℓ−1), 2^(ℓ−1)).
+    /// 64 (the default) covers the whole ring; smaller ℓ makes the DCF keys shorter and evaluation faster.
+    /// </summary>
+    public int ComparisonBits { get; }
+
+    /// <summary>Threads the local kernels of this party may use (-1: all cores).</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    public TransferStatistics Statistics => Peer.Statistics;
+
+    /// <summary>
+    /// Opens masked values: sends this party's share of each, receives the peer's, returns the sums. All inputs go
+    /// in one frame: one round however many tensors. Only call with values masked by fresh randomness.
+    /// </summary>
+    internal async ValueTask<ulong[]> OpenAsync(ulong[] maskedShare, CancellationToken cancellationToken)
+    {
+        var theirs = new ulong[maskedShare.Length];
+        await Peer.ExchangeAsync(maskedShare, theirs, cancellationToken).ConfigureAwait(false);
+        RingOps.Add(maskedShare, theirs, theirs);
+        return theirs;
+    }
+
+    internal void Check(SharedTensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.PartyId != PartyId)
+        {
+            throw MpcError.PartyMismatch("A shared tensor", PartyId, x.PartyId);
+        }
+        if (x.Format != Format)
+        {
+            throw MpcError.FormatMismatch(Format.FractionalBits, x.Format.FractionalBits);
+        }
+    }
+
+    internal SharedTensor Wrap(RingTensor share) => new(PartyId, share, Format);
+
+    internal SharedTensor Wrap(ulong[] share, ReadOnlySpan<int> shape) => new(PartyId, new RingTensor(share, shape.ToArray()), Format);
+}
