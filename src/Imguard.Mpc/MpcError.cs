@@ -28,7 +28,7 @@ internal static class MpcError
         new($"{what} belongs to party {actual} but is used by party {expected}.");
 
     public static ArgumentException FormatMismatch(int expectedBits, int actualBits) =>
-        new($"Fixed-point formats differ: this context uses {expectedBits} fractional bits, the value has {actualBits}.");
+        new($"Fixed-point formats differ: this context uses {expectedBits} fractional bits, the value has {actualBits} fractional bits.");
 
     public static InvalidOperationException MaterialAlreadyUsed(string kind) =>
         new($"This {kind} has already been consumed; correlated randomness must never be used twice.");

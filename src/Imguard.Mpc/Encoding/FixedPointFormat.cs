@@ -36,7 +36,8 @@ public readonly record struct FixedPointFormat
     public ulong Encode(double value)
     {
         double scaled = Math.Round(value * Scale, MidpointRounding.ToEven);
-        if (!(Math.Abs(scaled) < 9.2233720368547758e18))
+        // [−2^63, 2^63): long.MinValue is representable, 2^63 is not.
+        if (!(scaled >= -9.2233720368547758e18 && scaled < 9.2233720368547758e18))
         {
             throw MpcError.OutOfRange(nameof(value), $"A value is not finite or outside the fixed-point range ±2^{63 - FractionalBits}.");
         }
