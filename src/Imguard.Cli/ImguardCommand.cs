@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Imguard.Cli.Bench;
 
 namespace Imguard.Cli;
 
@@ -8,6 +9,7 @@ internal static class ImguardCommand
     public static RootCommand Create()
     {
         var root = new RootCommand("IMGuard: train and run image classifiers on secret-shared data with two-party computation.");
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,46 @@
+using System.CommandLine;
+
+namespace Imguard.Cli.Bench;
+
+/// <summary><c>imguard bench &lt;name&gt; [--json]</c>: benchmarks that report ratios measured in one run.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Measure IMGuard's figures; every figure is printed with its unit and, where it has one, the ratio to its baseline measured in the same run.");
+        bench.Subcommands.Add(CreateMpc());
+        bench.Subcommands.Add(CreateParty());
+        return bench;
+    }
+
+    private static Command CreateMpc()
+    {
+        var json = new Option<bool>("--json") { Description = "One JSON object per line: {\"name\",\"value\",\"unit\",\"ratio_to\",\"ratio\"}." };
+        var iterations = new Option<int>("--iterations") { Description = "Measured runs per operation (the median is reported).", DefaultValueFactory = _ => 15 };
+        var threads = new Option<int>("--threads") { Description = "Threads per party process (both parties share this machine).", DefaultValueFactory = _ => 1 };
+        var command = new Command("mpc", "The 2PC engine: secure matmul, truncation and ReLU between two party processes over mutual TLS 1.3 on 127.0.0.1, against plaintext.")
+        {
+            json, iterations, threads,
+        };
+        command.SetAction((parse, ct) => MpcBenchmark.RunAsync(parse.GetValue(json), Positive(parse.GetValue(iterations)), Positive(parse.GetValue(threads)), ct));
+        return command;
+    }
+
+    // The party processes the mpc benchmark starts; not meant to be run by hand.
+    private static Command CreateParty()
+    {
+        var id = new Option<int>("--id") { Required = true };
+        var folder = new Option<string>("--folder") { Required = true };
+        var port = new Option<int>("--port");
+        var iterations = new Option<int>("--iterations") { DefaultValueFactory = _ => 15 };
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 1 };
+        var command = new Command("party", "Internal: one party process of `imguard bench mpc`.") { id, folder, port, iterations, threads };
+        command.Hidden = true;
+        command.SetAction((parse, ct) => MpcBenchParty.RunAsync(
+            parse.GetValue(id), parse.GetValue(folder)!, parse.GetValue(port), Positive(parse.GetValue(iterations)), Positive(parse.GetValue(threads)), ct));
+        return command;
+    }
+
+    private static int Positive(int value) =>
+        value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), "Counts must be positive.");
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Sets up what the tests need and runs every test. Works on a fresh Debian 12 machine with the .NET 10 SDK.
+# Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Comparison]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET 10 SDK (dotnet) is required and was not found on PATH." >&2
+  exit 1
+fi
+
+echo "== restore and build (Release)"
+dotnet restore Imguard.slnx
+dotnet build Imguard.slnx -c Release --no-restore
+
+echo "== tests"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test Imguard.slnx -c Release --no-build "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+
+# One plain summary line over every test assembly.
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$rc" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+  exit 1
+fi
