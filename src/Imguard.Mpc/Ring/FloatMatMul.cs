@@ -19,7 +19,11 @@ public static class FloatMatMul
         {
             throw MpcError.Overlap(nameof(c));
         }
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated && n <= Vector512<float>.Count)
+        {
+            PackedGemm<float, FloatKernel512Narrow>.Run(a, b, c, m, k, n, accumulate: false, maxDegreeOfParallelism);
+        }
+        else if (Vector512.IsHardwareAccelerated)
         {
             PackedGemm<float, FloatKernel512>.Run(a, b, c, m, k, n, accumulate: false, maxDegreeOfParallelism);
         }
@@ -275,4 +279,86 @@ public static class FloatMatMul
             e0.Store(c);
             e1.Store(c + 8);
         }
-    }}
+    }
+    /// <summary>One vector wide, for products of at most 16 columns (im2col convolutions), where a wider panel would be mostly padding.</summary>
+    private readonly unsafe struct FloatKernel512Narrow : IGemmKernel<float>
+    {
+        public static int PanelWidth => 16;
+
+        public static int BlockRows => 8;
+
+        public static void Block(float* a, nint lda, float* panel, nint depth, float* c, nint ldc, bool accumulate)
+        {
+            Vector512<float> c0 = default;
+            Vector512<float> c1 = default;
+            Vector512<float> c2 = default;
+            Vector512<float> c3 = default;
+            Vector512<float> c4 = default;
+            Vector512<float> c5 = default;
+            Vector512<float> c6 = default;
+            Vector512<float> c7 = default;
+            float* a0 = a;
+            float* a1 = a + 1 * lda;
+            float* a2 = a + 2 * lda;
+            float* a3 = a + 3 * lda;
+            float* a4 = a + 4 * lda;
+            float* a5 = a + 5 * lda;
+            float* a6 = a + 6 * lda;
+            float* a7 = a + 7 * lda;
+            float* bp = panel;
+            for (nint p = 0; p < depth; p++, bp += 16)
+            {
+                var b = Vector512.Load(bp);
+                c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[p]), b, c0);
+                c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[p]), b, c1);
+                c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[p]), b, c2);
+                c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[p]), b, c3);
+                c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[p]), b, c4);
+                c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a5[p]), b, c5);
+                c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a6[p]), b, c6);
+                c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a7[p]), b, c7);
+            }
+            if (accumulate)
+            {
+                c0 += Vector512.Load(c + 0 * ldc);
+                c1 += Vector512.Load(c + 1 * ldc);
+                c2 += Vector512.Load(c + 2 * ldc);
+                c3 += Vector512.Load(c + 3 * ldc);
+                c4 += Vector512.Load(c + 4 * ldc);
+                c5 += Vector512.Load(c + 5 * ldc);
+                c6 += Vector512.Load(c + 6 * ldc);
+                c7 += Vector512.Load(c + 7 * ldc);
+            }
+            c0.Store(c + 0 * ldc);
+            c1.Store(c + 1 * ldc);
+            c2.Store(c + 2 * ldc);
+            c3.Store(c + 3 * ldc);
+            c4.Store(c + 4 * ldc);
+            c5.Store(c + 5 * ldc);
+            c6.Store(c + 6 * ldc);
+            c7.Store(c + 7 * ldc);
+        }
+
+        public static void Row(float* a, float* panel, nint depth, float* c, bool accumulate)
+        {
+            Vector512<float> e = default, o = default;
+            float* bp = panel;
+            nint p = 0;
+            for (; p + 1 < depth; p += 2, bp += 32)
+            {
+                e = Vector512.FusedMultiplyAdd(Vector512.Create(a[p]), Vector512.Load(bp), e);
+                o = Vector512.FusedMultiplyAdd(Vector512.Create(a[p + 1]), Vector512.Load(bp + 16), o);
+            }
+            if (p < depth)
+            {
+                e = Vector512.FusedMultiplyAdd(Vector512.Create(a[p]), Vector512.Load(bp), e);
+            }
+            e += o;
+            if (accumulate)
+            {
+                e += Vector512.Load(c);
+            }
+            e.Store(c);
+        }
+    }
+}

@@ -153,7 +153,7 @@ internal static unsafe class PackedGemm<T, TKernel>
     }
 
     /// <summary>
-    /// One tile: for each depth chunk of <see cref="DepthChunk"/>, for each kernel row block, for each panel in the tile's
+    /// One tile: for each depth chunk of at most <see cref="DepthChunk"/>, for each kernel row block, for each panel in the tile's
     /// group. The chunk keeps the kernel's rows of A in L1 and the chunk of packed B in L2; the first chunk overwrites c
     /// (unless accumulating), later chunks add to it.
     /// </summary>
@@ -168,9 +168,11 @@ internal static unsafe class PackedGemm<T, TKernel>
         Debug.Assert(i0 < i1 && panel0 < panel1);
 
         T* scratch = stackalloc T[mr * nr];
-        for (int p0 = 0; p0 < t.K; p0 += DepthChunk)
+        int chunks = (t.K + DepthChunk - 1) / DepthChunk;
+        int chunkDepth = (t.K + chunks - 1) / chunks; // balanced, so that no chunk is a short remainder
+        for (int p0 = 0; p0 < t.K; p0 += chunkDepth)
         {
-            int depth = Math.Min(DepthChunk, t.K - p0);
+            int depth = Math.Min(chunkDepth, t.K - p0);
             bool accumulate = t.Accumulate || p0 > 0;
             int i = i0;
             for (; i + mr <= i1; i += mr)
