@@ -8,6 +8,7 @@ namespace Imguard.Mpc.Ring;
 /// </summary>
 public sealed record Conv2dGeometry(int Channels, int Height, int Width, int KernelHeight, int KernelWidth, int Stride = 1, int Padding = 0)
 {
+    // Runs the check when the primary constructor does; the stored flag is always true.
     private readonly bool _validated = Validate(Channels, Height, Width, KernelHeight, KernelWidth, Stride, Padding);
 
     /// <summary>Output rows: (Height + 2·Padding − KernelHeight) / Stride + 1.</summary>
@@ -28,7 +29,6 @@ public sealed record Conv2dGeometry(int Channels, int Height, int Width, int Ker
     /// <summary>Checks again (a <c>with</c> expression bypasses the constructor's check); kernels call it at their boundary.</summary>
     internal void EnsureValid()
     {
-        _ = _validated;
         Validate(Channels, Height, Width, KernelHeight, KernelWidth, Stride, Padding);
     }
 
