@@ -356,3 +356,17 @@ public sealed class StreamPeerChannelContractTests : PeerChannelContractTests
         return (new StreamPeerChannel(a, maxFrameBytes0), new StreamPeerChannel(b, maxFrameBytes1));
     }
 }
+
+public sealed class TlsPeerChannelContractTests : PeerChannelContractTests
+{
+    protected override async Task<(IPeerChannel Party0, IPeerChannel Party1)> CreatePairAsync(
+        int maxFrameBytes0, int maxFrameBytes1, CancellationToken cancellationToken)
+    {
+        TestPki pki = TestPki.Shared;
+        var (p0, p1) = await TestPki.ConnectPairAsync(
+            pki.Options0() with { MaxFrameBytes = maxFrameBytes0 },
+            pki.Options1() with { MaxFrameBytes = maxFrameBytes1 },
+            cancellationToken);
+        return (p0, p1);
+    }
+}
