@@ -48,6 +48,30 @@ internal static class MpcError
     public static PeerDisconnectedException PeerDisconnected(string detail, Exception? inner = null) =>
         new($"The peer closed the connection {detail}.", inner);
 
+    public static PeerProtocolException MisalignedFrame(long length) =>
+        new($"Peer sent a frame of {length} bytes, which is not a whole number of 8-byte ring words.");
+
+    public static ArgumentException FrameTooLargeToSend(long length, long limit) =>
+        new($"Cannot send a frame of {length} bytes; this channel's limit is {limit} bytes.");
+
+    public static InvalidOperationException ChannelFaulted(Exception? cause) =>
+        new("The channel failed or was cancelled earlier and is closed; dispose it and connect again.", cause);
+
+    public static InvalidOperationException ConcurrentUse(string operation) =>
+        new($"Another {operation} is already in progress on this channel; a channel allows one send and one receive at a time.");
+
+    public static TimeoutException HandshakeTimedOut(TimeSpan timeout) =>
+        new($"The peer did not complete the TLS handshake and hello within {timeout.TotalSeconds:0.###} s.");
+
+    public static System.Security.Authentication.AuthenticationException PeerRejected(string reason, Exception? inner = null) =>
+        new($"The peer was not authenticated: {reason}.", inner);
+
+    public static PeerProtocolException HelloRejected(string reason, Exception? inner = null) =>
+        new($"The peer's hello was rejected: {reason}.", inner);
+
+    public static ArgumentException InvalidOption(string option, string message) =>
+        new($"Invalid {option}: {message}", option);
+
     [DoesNotReturn]
     public static void ThrowShapeMismatch(string what, ReadOnlySpan<int> expected, ReadOnlySpan<int> actual) =>
         throw ShapeMismatch(what, expected, actual);
