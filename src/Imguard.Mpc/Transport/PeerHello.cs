@@ -16,7 +16,7 @@ internal static class PeerHello
     public const int PayloadBytes = Words * PeerFrame.WordBytes;
 
     private static readonly ulong Magic = BinaryPrimitives.ReadUInt64LittleEndian("IMGPEER\0"u8);
-    private static readonly byte[] SessionDomain = Encoding.UTF8.GetBytes("imguard/peer-session/v1\0");
+    private static readonly byte[] SessionDomain = System.Text.Encoding.UTF8.GetBytes("imguard/peer-session/v1\0");
 
     /// <summary>Sends this party's hello, reads the peer's and checks it; returns the peer's party id.</summary>
     public static async Task<int> ExchangeAsync(Stream stream, int localPartyId, string sessionId, CancellationToken cancellationToken)
@@ -77,7 +77,7 @@ internal static class PeerHello
 
     private static void SessionHash(string sessionId, Span<byte> destination)
     {
-        byte[] id = Encoding.UTF8.GetBytes(sessionId);
+        byte[] id = System.Text.Encoding.UTF8.GetBytes(sessionId);
         var input = new byte[SessionDomain.Length + id.Length];
         SessionDomain.CopyTo(input, 0);
         id.CopyTo(input, SessionDomain.Length);
