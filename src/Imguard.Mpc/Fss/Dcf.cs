@@ -59,7 +59,7 @@ internal static class Dcf
                     blocks[j] = FssPrg.Input(s0Lo, s0Hi, j);
                     blocks[4 + j] = FssPrg.Input(s1Lo, s1Hi, j);
                 }
-                FssPrg.Expand(blocks, scratch);
+                FssPrg.Expand8(blocks);
                 var w = MemoryMarshal.Cast<Vector128<byte>, ulong>(blocks);
                 // Party b's block j sits at words 8b + 2j (low) and 8b + 2j + 1 (high).
                 int keep = (int)a, lose = 1 - keep;
@@ -131,18 +131,28 @@ internal static class Dcf
         const int Lanes = 4; // 4 keys × 2 blocks = 8 AES blocks in flight
         Span<Vector128<byte>> blocks = stackalloc Vector128<byte>[2 * Lanes];
         Span<Vector128<byte>> scratch = stackalloc Vector128<byte>[2 * Lanes];
-        Span<ulong> sLo = stackalloc ulong[Lanes], sHi = stackalloc ulong[Lanes], t = stackalloc ulong[Lanes];
+        Span<ulong> state = stackalloc ulong[4 * Lanes]; // per lane: seed low, seed high, t, direction
         Span<ulong> v = stackalloc ulong[Lanes * MaxPayloadWords];
         int levelWords = 2 + payloadWords;
+        ulong sign = partyId == 0 ? 1UL : ulong.MaxValue;
 
-        for (int start = 0; start < count; start += Lanes)
+        int start = 0;
+        // Full groups of 4 keys: the hot path, 8 blocks through AES per level, no bounds checks.
+        int fullGroups = count / Lanes;
+        if (fullGroups > 0)
         {
-            int lanes = Math.Min(Lanes, count - start);
+            EvaluateFullGroups(partyId, domainBits, payloadWords, fullGroups, roots, corrections, inputs, output);
+            start = fullGroups * Lanes;
+        }
+        // The last keys (fewer than 4), through the generic path.
+        if (start < count)
+        {
+            int lanes = count - start;
             for (int g = 0; g < lanes; g++)
             {
-                sLo[g] = roots[2 * (start + g)] & FssPrg.SeedMask;
-                sHi[g] = roots[2 * (start + g) + 1];
-                t[g] = (ulong)partyId;
+                state[4 * g] = roots[2 * (start + g)] & FssPrg.SeedMask;
+                state[4 * g + 1] = roots[2 * (start + g) + 1];
+                state[4 * g + 2] = (ulong)partyId;
             }
             v.Clear();
             for (int i = 0; i < domainBits; i++)
@@ -151,8 +161,8 @@ internal static class Dcf
                 for (int g = 0; g < lanes; g++)
                 {
                     int dir = (int)((inputs[start + g] >> shift) & 1);
-                    blocks[2 * g] = FssPrg.Input(sLo[g], sHi[g], dir);
-                    blocks[2 * g + 1] = FssPrg.Input(sLo[g], sHi[g], 2 + dir);
+                    blocks[2 * g] = FssPrg.Input(state[4 * g], state[4 * g + 1], dir);
+                    blocks[2 * g + 1] = FssPrg.Input(state[4 * g], state[4 * g + 1], 2 + dir);
                 }
                 FssPrg.Expand(blocks[..(2 * lanes)], scratch[..(2 * lanes)]);
                 var w = MemoryMarshal.Cast<Vector128<byte>, ulong>(blocks);
@@ -160,38 +170,130 @@ internal static class Dcf
                 {
                     int dir = (int)((inputs[start + g] >> shift) & 1);
                     var level = corrections.Slice((start + g) * stride + i * levelWords, levelWords);
-                    ulong mask = 0UL - t[g];
-                    ulong childLo = w[4 * g], childHi = w[4 * g + 1];
-                    ulong childT = (childLo & 1) ^ ((level[0] >> dir) & 1 & t[g]);
-                    // V ← V + Convert(v_dir) + t·V_CW   (the party's sign (-1)^b is applied once at the end)
+                    ulong t = state[4 * g + 2];
+                    ulong mask = 0UL - t;
+                    ulong childLo = w[4 * g];
                     for (int c = 0; c < payloadWords; c++)
                     {
                         v[g * MaxPayloadWords + c] = unchecked(v[g * MaxPayloadWords + c] + w[4 * g + 2 + c] + (level[2 + c] & mask));
                     }
-                    sLo[g] = (childLo & FssPrg.SeedMask) ^ (level[0] & FssPrg.SeedMask & mask);
-                    sHi[g] = childHi ^ (level[1] & mask);
-                    t[g] = childT;
+                    state[4 * g] = (childLo & FssPrg.SeedMask) ^ (level[0] & FssPrg.SeedMask & mask);
+                    state[4 * g + 1] = w[4 * g + 1] ^ (level[1] & mask);
+                    state[4 * g + 2] = (childLo & 1) ^ ((level[0] >> dir) & 1 & t);
                 }
             }
-            for (int g = 0; g < lanes; g++)
+            Leaves(sign, start, lanes, domainBits, payloadWords, blocks, scratch, state, v, corrections, output);
+        }
+        blocks.Clear();
+        scratch.Clear();
+        state.Clear();
+
+    }
+
+    private static unsafe void EvaluateFullGroups(
+        int partyId, int domainBits, int payloadWords, int groups,
+        ReadOnlySpan<ulong> roots, ReadOnlySpan<ulong> corrections, ReadOnlySpan<ulong> inputs, Span<ulong> output)
+    {
+        const int Lanes = 4;
+        int stride = CorrectionWords(domainBits, payloadWords);
+        int levelWords = 2 + payloadWords;
+        ulong sign = partyId == 0 ? 1UL : ulong.MaxValue;
+        bool twoWords = payloadWords == 2;
+        Span<Vector128<byte>> blocks = stackalloc Vector128<byte>[2 * Lanes];
+        ulong* sLo = stackalloc ulong[Lanes], sHi = stackalloc ulong[Lanes], t = stackalloc ulong[Lanes], dir = stackalloc ulong[Lanes];
+        ulong* v0 = stackalloc ulong[Lanes], v1 = stackalloc ulong[Lanes];
+        fixed (ulong* rootBase = roots, keyBase = corrections, inputBase = inputs, outBase = output)
+        fixed (Vector128<byte>* blockBase = blocks)
+        {
+            ulong* w = (ulong*)blockBase;
+            for (int group = 0; group < groups; group++)
             {
-                blocks[g] = FssPrg.Input(sLo[g], sHi[g], 2);
-            }
-            FssPrg.Expand(blocks[..lanes], scratch[..lanes]);
-            var leaf = MemoryMarshal.Cast<Vector128<byte>, ulong>(blocks);
-            for (int g = 0; g < lanes; g++)
-            {
-                var final = corrections.Slice((start + g) * stride + domainBits * levelWords, payloadWords);
-                ulong mask = 0UL - t[g];
-                for (int c = 0; c < payloadWords; c++)
+                int first = group * Lanes;
+                for (int g = 0; g < Lanes; g++)
                 {
-                    ulong sum = unchecked(v[g * MaxPayloadWords + c] + leaf[2 * g + c] + (final[c] & mask));
-                    output[(start + g) * payloadWords + c] = partyId == 0 ? sum : unchecked(0UL - sum);
+                    sLo[g] = rootBase[2 * (first + g)] & FssPrg.SeedMask;
+                    sHi[g] = rootBase[2 * (first + g) + 1];
+                    t[g] = (ulong)partyId;
+                    v0[g] = 0;
+                    v1[g] = 0;
+                }
+                ulong* keys = keyBase + (long)first * stride;
+                ulong* x = inputBase + first;
+                for (int i = 0; i < domainBits; i++)
+                {
+                    int shift = domainBits - 1 - i;
+                    for (int g = 0; g < Lanes; g++)
+                    {
+                        ulong d = (x[g] >> shift) & 1;
+                        dir[g] = d;
+                        blockBase[2 * g] = FssPrg.Input(sLo[g], sHi[g], (int)d);
+                        blockBase[2 * g + 1] = FssPrg.Input(sLo[g], sHi[g], 2 + (int)d);
+                    }
+                    FssPrg.Expand8(blocks);
+                    for (int g = 0; g < Lanes; g++)
+                    {
+                        ulong* level = keys + g * stride + i * levelWords;
+                        ulong tg = t[g];
+                        ulong mask = 0UL - tg;
+                        ulong childLo = w[4 * g];
+                        // V ← V + Convert(v_dir) + t·V_CW   (the party's sign (-1)^b is applied once at the end)
+                        v0[g] += w[4 * g + 2] + (level[2] & mask);
+                        if (twoWords)
+                        {
+                            v1[g] += w[4 * g + 3] + (level[3] & mask);
+                        }
+                        sLo[g] = (childLo & FssPrg.SeedMask) ^ (level[0] & FssPrg.SeedMask & mask);
+                        sHi[g] = w[4 * g + 1] ^ (level[1] & mask);
+                        t[g] = (childLo & 1) ^ ((level[0] >> (int)dir[g]) & 1 & tg);
+                    }
+                }
+                for (int g = 0; g < Lanes; g++)
+                {
+                    blockBase[g] = FssPrg.Input(sLo[g], sHi[g], 2);
+                    blockBase[Lanes + g] = blockBase[g];
+                }
+                // Leaves: MMO of 4 blocks (the upper 4 are duplicates, computed and ignored, to stay on the 8-block path).
+                FssPrg.Expand8(blocks);
+                for (int g = 0; g < Lanes; g++)
+                {
+                    ulong* final = keys + g * stride + domainBits * levelWords;
+                    ulong mask = 0UL - t[g];
+                    ulong* o = outBase + (long)(first + g) * payloadWords;
+                    o[0] = sign * (v0[g] + w[2 * g] + (final[0] & mask));
+                    if (twoWords)
+                    {
+                        o[1] = sign * (v1[g] + w[2 * g + 1] + (final[1] & mask));
+                    }
                 }
             }
         }
         blocks.Clear();
-        scratch.Clear();
+    }
+
+    // Final step of Eval for keys start..start+lanes−1: V ← V + Convert(s⁽ⁿ⁾) + t⁽ⁿ⁾·CW⁽ⁿ⁺¹⁾, times (-1)^b.
+    private static void Leaves(
+        ulong sign, int start, int lanes, int domainBits, int payloadWords,
+        Span<Vector128<byte>> blocks, Span<Vector128<byte>> scratch, ReadOnlySpan<ulong> state, ReadOnlySpan<ulong> v,
+        ReadOnlySpan<ulong> corrections, Span<ulong> output)
+    {
+        int levelWords = 2 + payloadWords;
+        int stride = CorrectionWords(domainBits, payloadWords);
+        for (int g = 0; g < lanes; g++)
+        {
+            blocks[g] = FssPrg.Input(state[4 * g], state[4 * g + 1], 2);
+        }
+        FssPrg.Expand(blocks[..lanes], scratch[..lanes]);
+        var leaf = MemoryMarshal.Cast<Vector128<byte>, ulong>(blocks);
+        for (int g = 0; g < lanes; g++)
+        {
+            var final = corrections.Slice((start + g) * stride + domainBits * levelWords, payloadWords);
+            ulong mask = 0UL - state[4 * g + 2];
+            for (int c = 0; c < payloadWords; c++)
+            {
+                ulong sum = unchecked(v[g * MaxPayloadWords + c] + leaf[2 * g + c] + (final[c] & mask));
+                output[(start + g) * payloadWords + c] = unchecked(sign * sum);
+            }
+        }
     }
 
     private static void Validate(int domainBits, int payloadWords)

@@ -21,6 +21,10 @@ internal static class FssPrg
     public static Vector128<byte> Input(ulong seedLow, ulong seedHigh, int j) =>
         Vector128.Create((seedLow & SeedMask) | (uint)j, seedHigh).AsByte();
 
+    /// <summary>MMO on exactly 8 prepared inputs in place, kept in registers (the evaluation's hot path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Expand8(Span<Vector128<byte>> blocks) => FixedKey.MmoInPlace8(blocks);
+
     /// <summary>Applies MMO to prepared inputs in place: block ← AES_K(block) ⊕ block.</summary>
     public static void Expand(Span<Vector128<byte>> blocks, Span<Vector128<byte>> scratch)
     {

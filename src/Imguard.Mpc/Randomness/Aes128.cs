@@ -44,6 +44,41 @@ internal sealed class Aes128 : IDisposable
 
     public static bool IsHardwareAccelerated => AesNi.IsSupported;
 
+    /// <summary>
+    /// Matyas–Meyer–Oseas on exactly 8 blocks in place, block ← AES(block) ⊕ block, fully unrolled so the 8 states
+    /// stay in registers (the DCF evaluation's inner loop). Falls back to the generic path without AES-NI.
+    /// </summary>
+    public void MmoInPlace8(Span<Vector128<byte>> blocks)
+    {
+        if (_fallback is not null || blocks.Length != 8)
+        {
+            Span<Vector128<byte>> copy = stackalloc Vector128<byte>[blocks.Length];
+            blocks.CopyTo(copy);
+            EncryptInPlace(blocks);
+            for (int i = 0; i < blocks.Length; i++)
+            {
+                blocks[i] ^= copy[i];
+            }
+            return;
+        }
+        ReadOnlySpan<Vector128<byte>> rk = _roundKeys;
+        Vector128<byte> i0 = blocks[0], i1 = blocks[1], i2 = blocks[2], i3 = blocks[3];
+        Vector128<byte> i4 = blocks[4], i5 = blocks[5], i6 = blocks[6], i7 = blocks[7];
+        var k = rk[0];
+        Vector128<byte> b0 = i0 ^ k, b1 = i1 ^ k, b2 = i2 ^ k, b3 = i3 ^ k, b4 = i4 ^ k, b5 = i5 ^ k, b6 = i6 ^ k, b7 = i7 ^ k;
+        for (int r = 1; r < 10; r++)
+        {
+            k = rk[r];
+            b0 = AesNi.Encrypt(b0, k); b1 = AesNi.Encrypt(b1, k); b2 = AesNi.Encrypt(b2, k); b3 = AesNi.Encrypt(b3, k);
+            b4 = AesNi.Encrypt(b4, k); b5 = AesNi.Encrypt(b5, k); b6 = AesNi.Encrypt(b6, k); b7 = AesNi.Encrypt(b7, k);
+        }
+        k = rk[10];
+        blocks[0] = AesNi.EncryptLast(b0, k) ^ i0; blocks[1] = AesNi.EncryptLast(b1, k) ^ i1;
+        blocks[2] = AesNi.EncryptLast(b2, k) ^ i2; blocks[3] = AesNi.EncryptLast(b3, k) ^ i3;
+        blocks[4] = AesNi.EncryptLast(b4, k) ^ i4; blocks[5] = AesNi.EncryptLast(b5, k) ^ i5;
+        blocks[6] = AesNi.EncryptLast(b6, k) ^ i6; blocks[7] = AesNi.EncryptLast(b7, k) ^ i7;
+    }
+
     /// <summary>Encrypts each 16-byte block of <paramref name="blocks"/> in place.</summary>
     public void EncryptInPlace(Span<Vector128<byte>> blocks)
     {
