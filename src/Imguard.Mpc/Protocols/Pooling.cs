@@ -78,6 +78,10 @@ public static class Pooling
             }
         }
         var scaled = ctx.Wrap(sums, g.OutputShape);
+        if (g.Outputs == 0)
+        {
+            return scaled;                                                                  // empty batch: nothing to open
+        }
         return await Truncation.TruncateAsync(ctx, scaled, shift, cancellationToken).ConfigureAwait(false); // / 2^(f+e)
     }
 

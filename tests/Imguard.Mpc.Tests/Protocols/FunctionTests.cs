@@ -1,4 +1,7 @@
+using Imguard.Mpc.Encoding;
+using Imguard.Mpc.Preprocessing;
 using Imguard.Mpc.Protocols;
+using Imguard.Mpc.Ring;
 using Imguard.Mpc.Sharing;
 using Imguard.Mpc.Transport;
 using Xunit.Abstractions;
@@ -172,5 +175,22 @@ public sealed class FunctionTests(ITestOutputHelper output)
             await Assert.ThrowsAsync<ArgumentException>(() => Functions.SoftmaxAlongLastAxisAsync(ctx, TwoParties.Pick(ctx.PartyId, wide)).AsTask());
             return 0;
         });
+    }
+
+    [Fact]
+    public async Task Formats_with_more_fractional_bits_than_supported_are_refused_before_anything_is_sent()
+    {
+        var (c0, c1) = InMemoryPeerChannel.CreatePair();
+        var (r0, _) = InProcessDealer.CreatePair();
+        var format = new FixedPointFormat(Functions.MaxFractionalBits + 1);
+        var ctx = new PartyContext(0, c0, r0, format);
+        var x = new SharedTensor(0, new RingTensor(4), format);
+        await Assert.ThrowsAsync<NotSupportedException>(() => Functions.ExpAsync(ctx, x).AsTask());
+        await Assert.ThrowsAsync<NotSupportedException>(() => Functions.ReciprocalAsync(ctx, x).AsTask());
+        await Assert.ThrowsAsync<NotSupportedException>(() => Functions.InverseSquareRootAsync(ctx, x).AsTask());
+        await Assert.ThrowsAsync<NotSupportedException>(() => Functions.SoftmaxAlongLastAxisAsync(ctx, x).AsTask());
+        Assert.Equal(default(TransferSnapshot), ctx.Statistics.Snapshot());
+        await c0.DisposeAsync();
+        await c1.DisposeAsync();
     }
 }

@@ -110,4 +110,20 @@ public sealed class PoolingTests
             return 0;
         });
     }
+
+    [Fact]
+    public async Task An_empty_batch_pools_to_an_empty_result_without_communication()
+    {
+        var empty = TwoParties.Share([], 0, 2, 4, 4);
+        var (r0, _) = await TwoParties.RunAsync(async ctx =>
+        {
+            var x = TwoParties.Pick(ctx.PartyId, empty);
+            var max = await Pooling.MaxPool2dAsync(ctx, x, 2, 2);
+            var mean = await Pooling.AvgPool2dAsync(ctx, x, 3, 1);
+            return (max.Shape.ToArray(), mean.Shape.ToArray(), ctx.Statistics.Snapshot());
+        });
+        Assert.Equal(new[] { 0, 2, 2, 2 }, r0.Item1);
+        Assert.Equal(new[] { 0, 2, 2, 2 }, r0.Item2);
+        Assert.Equal(0, r0.Item3.Rounds);
+    }
 }
