@@ -42,9 +42,10 @@ public static class Functions
     /// and each squaring's truncation error, amplified up to 2^t times by the later squarings, stays far below an ulp
     /// of the result: the error is that of the limit itself, exp(x)·(1 − e^(−x²/2^(t+1)+O(x³/4^t))).
     /// Domain: x ∈ [−16, 2] tested: |error| ≤ 1.1·e^x·x²/2^(t+1) + 4 ulps asserted; measured max absolute error
-    /// 0.057 (at x = 2), ≤ 1.06e-3 for x ≤ 0 (asserted 1.2e-3), relative 0.78 % on [−2, 2] (asserted 0.85 %). The result stays in [0, e^x] for all x ∈ [−2^t, 0]. Below −2^t the base 1 + x/2^t is negative and
-    /// the result is meaningless (small until −2^(t+1), then huge); above x ≈ 9.7 the last squaring leaves the
-    /// truncation's range (e^x·2^(2F) ≥ 2^62) at f = 16. Softmax only feeds x ≤ 0.
+    /// 0.057 (at x = 2), ≤ 1.06e-3 for x ≤ 0 (asserted 1.2e-3), relative 0.78 % on [−2, 2] (asserted 0.85 %).
+    /// The result stays in [0, e^x] for all x ∈ [−2^t, 0] (tested down to −256). Below −2^t the base 1 + x/2^t is
+    /// negative and the result is meaningless (small until −2^(t+1), then huge); above x ≈ 9.7 the last squaring
+    /// leaves the truncation's range (e^x·2^(2F) ≥ 2^62) at f = 16. Softmax only feeds x ≤ 0.
     /// Cost: 2t = 16 rounds, 3t = 24 words (one more round and word when f &gt; 16).
     /// </summary>
     public static async ValueTask<SharedTensor> ExpAsync(PartyContext ctx, SharedTensor x, CancellationToken cancellationToken = default)
