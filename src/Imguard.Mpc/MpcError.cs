@@ -21,6 +21,9 @@ internal static class MpcError
 
     public static ArgumentOutOfRangeException OutOfRange(string parameter, string message) => new(parameter, message);
 
+    public static NotSupportedException UnsupportedFormat(string what, int fractionalBits, int maxFractionalBits) =>
+        new($"{what} is defined for fixed-point formats of at most {maxFractionalBits} fractional bits; this context uses {fractionalBits}.");
+
     public static ArgumentException WrongParty(int partyId) =>
         new($"Party id must be 0 or 1, got {partyId}.");
 
