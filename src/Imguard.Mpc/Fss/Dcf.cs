@@ -138,16 +138,16 @@ internal static class Dcf
 
         int start = 0;
         // Full groups of 4 keys: the hot path, 8 blocks through AES per level, no bounds checks.
-        int fullGroups = count / Lanes;
+        int fullGroups = count / HotLanes;
         if (fullGroups > 0)
         {
             EvaluateFullGroups(partyId, domainBits, payloadWords, fullGroups, roots, corrections, inputs, output);
-            start = fullGroups * Lanes;
+            start = fullGroups * HotLanes;
         }
-        // The last keys (fewer than 4), through the generic path.
-        if (start < count)
+        // The last keys (fewer than 8), through the generic path, up to 4 at a time.
+        for (; start < count; start += Lanes)
         {
-            int lanes = count - start;
+            int lanes = Math.Min(Lanes, count - start);
             for (int g = 0; g < lanes; g++)
             {
                 state[4 * g] = roots[2 * (start + g)] & FssPrg.SeedMask;
@@ -190,32 +190,41 @@ internal static class Dcf
 
     }
 
+    // Keys evaluated together on the hot path. Level i+1's AES input depends on level i's output, so one group's
+    // AES latency (10 rounds ≈ 40 cycles) cannot be hidden by its own work: 8 keys give two independent 8-block
+    // batches per level, enough to keep both AES units busy.
+    private const int HotLanes = 8;
+
+    // The hot path: 8 keys per group, 16 AES blocks per level, seeds and payload sums kept as 128-bit vectors
+    // (seed correction, MMO input and the two payload words are all 128-bit operations), no bounds checks.
     private static unsafe void EvaluateFullGroups(
         int partyId, int domainBits, int payloadWords, int groups,
         ReadOnlySpan<ulong> roots, ReadOnlySpan<ulong> corrections, ReadOnlySpan<ulong> inputs, Span<ulong> output)
     {
-        const int Lanes = 4;
+        const int Lanes = HotLanes;
         int stride = CorrectionWords(domainBits, payloadWords);
         int levelWords = 2 + payloadWords;
         ulong sign = partyId == 0 ? 1UL : ulong.MaxValue;
         bool twoWords = payloadWords == 2;
+        var seedMask = Vector128.Create(FssPrg.SeedMask, ulong.MaxValue);
+        var payloadMask = twoWords ? Vector128<ulong>.AllBitsSet : Vector128.Create(ulong.MaxValue, 0UL);
         Span<Vector128<byte>> blocks = stackalloc Vector128<byte>[2 * Lanes];
-        ulong* sLo = stackalloc ulong[Lanes], sHi = stackalloc ulong[Lanes], t = stackalloc ulong[Lanes], dir = stackalloc ulong[Lanes];
-        ulong* v0 = stackalloc ulong[Lanes], v1 = stackalloc ulong[Lanes];
+        Vector128<ulong>* seed = stackalloc Vector128<ulong>[Lanes];
+        Vector128<ulong>* sum = stackalloc Vector128<ulong>[Lanes];
+        ulong* t = stackalloc ulong[Lanes];
+        ulong* dir = stackalloc ulong[Lanes];
         fixed (ulong* rootBase = roots, keyBase = corrections, inputBase = inputs, outBase = output)
         fixed (Vector128<byte>* blockBase = blocks)
         {
-            ulong* w = (ulong*)blockBase;
+            var block = (Vector128<ulong>*)blockBase;
             for (int group = 0; group < groups; group++)
             {
                 int first = group * Lanes;
                 for (int g = 0; g < Lanes; g++)
                 {
-                    sLo[g] = rootBase[2 * (first + g)] & FssPrg.SeedMask;
-                    sHi[g] = rootBase[2 * (first + g) + 1];
+                    seed[g] = Vector128.Load(rootBase + 2 * (first + g)) & seedMask;
+                    sum[g] = Vector128<ulong>.Zero;
                     t[g] = (ulong)partyId;
-                    v0[g] = 0;
-                    v1[g] = 0;
                 }
                 ulong* keys = keyBase + (long)first * stride;
                 ulong* x = inputBase + first;
@@ -226,43 +235,42 @@ internal static class Dcf
                     {
                         ulong d = (x[g] >> shift) & 1;
                         dir[g] = d;
-                        blockBase[2 * g] = FssPrg.Input(sLo[g], sHi[g], (int)d);
-                        blockBase[2 * g + 1] = FssPrg.Input(sLo[g], sHi[g], 2 + (int)d);
+                        block[2 * g] = seed[g] | Vector128.CreateScalar(d);            // s | dir
+                        block[2 * g + 1] = seed[g] | Vector128.CreateScalar(d + 2);    // s | (2 + dir)
                     }
-                    FssPrg.Expand8(blocks);
+                    // Two independent 8-block batches: the second runs while the first's latency drains.
+                    FssPrg.Expand8(blocks[..8]);
+                    FssPrg.Expand8(blocks[8..]);
                     for (int g = 0; g < Lanes; g++)
                     {
                         ulong* level = keys + g * stride + i * levelWords;
                         ulong tg = t[g];
-                        ulong mask = 0UL - tg;
-                        ulong childLo = w[4 * g];
+                        var tMask = Vector128.Create(0UL - tg);
+                        var child = block[2 * g];
+                        var cwSeed = Vector128.Load(level);
                         // V ← V + Convert(v_dir) + t·V_CW   (the party's sign (-1)^b is applied once at the end)
-                        v0[g] += w[4 * g + 2] + (level[2] & mask);
-                        if (twoWords)
-                        {
-                            v1[g] += w[4 * g + 3] + (level[3] & mask);
-                        }
-                        sLo[g] = (childLo & FssPrg.SeedMask) ^ (level[0] & FssPrg.SeedMask & mask);
-                        sHi[g] = w[4 * g + 1] ^ (level[1] & mask);
-                        t[g] = (childLo & 1) ^ ((level[0] >> (int)dir[g]) & 1 & tg);
+                        sum[g] += block[2 * g + 1] + (Vector128.Load(level + 2) & payloadMask & tMask);
+                        // s ← s_dir ⊕ t·s_CW,  t ← t_dir ⊕ t·t_CW,dir
+                        seed[g] = (child ^ (cwSeed & tMask)) & seedMask;
+                        t[g] = (child.ToScalar() & 1) ^ ((level[0] >> (int)dir[g]) & 1 & tg);
                     }
                 }
                 for (int g = 0; g < Lanes; g++)
                 {
-                    blockBase[g] = FssPrg.Input(sLo[g], sHi[g], 2);
-                    blockBase[Lanes + g] = blockBase[g];
+                    block[g] = seed[g] | Vector128.CreateScalar(2UL);
                 }
-                // Leaves: MMO of 4 blocks (the upper 4 are duplicates, computed and ignored, to stay on the 8-block path).
-                FssPrg.Expand8(blocks);
+                FssPrg.Expand8(blocks[..8]); // leaves: one block per key
                 for (int g = 0; g < Lanes; g++)
                 {
                     ulong* final = keys + g * stride + domainBits * levelWords;
-                    ulong mask = 0UL - t[g];
+                    var mask = Vector128.Create(0UL - t[g]);
+                    var finalCw = twoWords ? Vector128.Load(final) : Vector128.CreateScalar(final[0]);
+                    var total = (sum[g] + block[g] + (finalCw & mask)) * sign;
                     ulong* o = outBase + (long)(first + g) * payloadWords;
-                    o[0] = sign * (v0[g] + w[2 * g] + (final[0] & mask));
+                    o[0] = total.ToScalar();
                     if (twoWords)
                     {
-                        o[1] = sign * (v1[g] + w[2 * g + 1] + (final[1] & mask));
+                        o[1] = total.GetElement(1);
                     }
                 }
             }
