@@ -36,6 +36,8 @@ internal sealed record MpcBenchCase(
         int reluIterations = Math.Max(3, iterations / 3); // ReLU keys are ~2 KB per element: keep the offline files moderate
         return
         [
+            Exchange("exchange.8B", 1, iterations),
+            Exchange("exchange.1.6MB", 200_704, iterations),
             MatMul("matmul.128x784x128", 128, 784, 128, truncate: false, iterations),
             MatMul("matmul.128x784x128.truncated", 128, 784, 128, truncate: true, iterations),
             MatMul("matmul.128x128x10", 128, 128, 10, truncate: false, iterations),
@@ -47,6 +49,14 @@ internal sealed record MpcBenchCase(
             new("relu.16384.l32", 32, reluIterations, [RandomnessRequest.Sign(16384, 32, withProduct: true)],
                 async (ctx, x) => await Comparison.ReluAsync(ctx, x[0]), (party, seed) => [Random(party, seed, 16384)]),
         ];
+    }
+
+    /// <summary>The transport alone: one round in which each party sends <paramref name="words"/> words.</summary>
+    private static MpcBenchCase Exchange(string name, int words, int iterations)
+    {
+        var send = new ulong[words];
+        var receive = new ulong[words];
+        return new(name, 64, iterations, [], async (ctx, _) => await ctx.Peer.ExchangeAsync(send, receive), (_, _) => []);
     }
 
     private static MpcBenchCase MatMul(string name, int m, int k, int n, bool truncate, int iterations)
