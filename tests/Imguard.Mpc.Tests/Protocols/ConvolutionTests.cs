@@ -1,0 +1,53 @@
+using Imguard.Mpc.Protocols;
+
+namespace Imguard.Mpc.Tests.Protocols;
+
+public sealed class ConvolutionTests
+{
+    [Theory]
+    [InlineData(2, 1, 8, 8, 3, 5, 1, 0)]
+    [InlineData(1, 3, 7, 6, 4, 3, 2, 1)]
+    [InlineData(2, 2, 5, 5, 2, 3, 1, 2)]
+    public async Task Conv2d_matches_a_direct_plaintext_convolution_within_one_ulp(
+        int n, int c, int h, int w, int oc, int k, int stride, int padding)
+    {
+        var rng = new Random(n * 100 + c * 10 + k);
+        var x = TwoParties.Values(rng, n * c * h * w, 50);
+        var f = TwoParties.Values(rng, oc * c * k * k, 2);
+        var sx = TwoParties.Share(x, n, c, h, w);
+        var sf = TwoParties.Share(f, oc, c, k, k);
+        var (z0, z1) = await TwoParties.RunAsync(ctx =>
+            Convolution.Conv2dAsync(ctx, TwoParties.Pick(ctx.PartyId, sx), TwoParties.Pick(ctx.PartyId, sf), stride, padding).AsTask());
+        int oh = (h + 2 * padding - k) / stride + 1, ow = (w + 2 * padding - k) / stride + 1;
+        Assert.Equal(new[] { n, oc, oh, ow }, z0.Shape.ToArray());
+        var secure = TwoParties.Open((z0, z1));
+        var fmt = TwoParties.Format;
+        double E(double v) => fmt.Decode(fmt.Encode(v));
+        for (int b = 0; b < n; b++)
+        for (int o = 0; o < oc; o++)
+        for (int y = 0; y < oh; y++)
+        for (int xx = 0; xx < ow; xx++)
+        {
+            double sum = 0;
+            for (int ch = 0; ch < c; ch++)
+            for (int ky = 0; ky < k; ky++)
+            for (int kx = 0; kx < k; kx++)
+            {
+                int iy = y * stride - padding + ky, ix = xx * stride - padding + kx;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                sum += E(x[((b * c + ch) * h + iy) * w + ix]) * E(f[((o * c + ch) * k + ky) * k + kx]);
+            }
+            // Products of encoded values are exact in the ring; only the final truncation rounds (< 1 ulp).
+            Assert.InRange(Math.Abs(secure[((b * oc + o) * oh + y) * ow + xx] - sum), 0, fmt.Ulp);
+        }
+    }
+
+    [Fact]
+    public async Task Mismatched_channels_are_rejected()
+    {
+        var sx = TwoParties.Share(new double[2 * 3 * 4 * 4], 2, 3, 4, 4);
+        var sf = TwoParties.Share(new double[5 * 2 * 3 * 3], 5, 2, 3, 3);
+        await Assert.ThrowsAsync<ArgumentException>(() => TwoParties.RunAsync(ctx =>
+            Convolution.Conv2dAsync(ctx, TwoParties.Pick(ctx.PartyId, sx), TwoParties.Pick(ctx.PartyId, sf)).AsTask()));
+    }
+}
