@@ -51,6 +51,7 @@ internal static class MpcBenchParty
             var ctx = new PartyContext(partyId, channel, source, FixedPointFormat.Default, c.ComparisonBits) { MaxDegreeOfParallelism = threads };
             var times = new List<double>();
             TransferSnapshot cost = default;
+            int gen2Before = GC.CollectionCount(2);
             for (int i = 0; i < MpcBenchCase.Warmup + c.Iterations; i++)
             {
                 var inputs = c.Inputs(partyId, i);
@@ -66,6 +67,7 @@ internal static class MpcBenchParty
                 }
             }
             times.Sort();
+            Report(new BenchResult($"online.party{partyId}.{c.Name}.gen2_collections", GC.CollectionCount(2) - gen2Before, "count"));
             Report(new BenchResult($"online.party{partyId}.{c.Name}", times[times.Count / 2], "ms"));
             Report(new BenchResult($"online.party{partyId}.{c.Name}.min", times[0], "ms"));
             Report(new BenchResult($"secure.{c.Name}.bytes_sent", cost.BytesSent, "bytes"));

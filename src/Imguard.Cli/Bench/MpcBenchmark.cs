@@ -222,6 +222,11 @@ internal static class MpcBenchmark
             {
                 yield return rounds;
             }
+            var gc0 = byName.GetValueOrDefault($"online.party0.{c.Name}.gen2_collections");
+            if (gc0 is not null)
+            {
+                yield return gc0 with { Name = $"secure.{c.Name}.gen2_collections_party0" };
+            }
             var off0 = byName.GetValueOrDefault($"offline.party0.{c.Name}");
             var off1 = byName.GetValueOrDefault($"offline.party1.{c.Name}");
             if (off0 is not null && off1 is not null)
