@@ -43,7 +43,8 @@ public static class Beaver
             Linear.RequireSameShape("Multiply", x.Shape, y.Shape);
             total += 2 * x.Length;
         }
-        var masked = new ulong[total];
+        using var masked = RentedWords.Rent(total);
+        using var opened = RentedWords.Rent(total);
         int offset = 0;
         for (int p = 0; p < pairs.Count; p++)
         {
@@ -52,20 +53,20 @@ public static class Beaver
             var t = ctx.Randomness.TakeElementwiseTriple(n);
             t.Consume(ctx.PartyId);
             triples[p] = t;
-            RingOps.Subtract(x.Share.Span, t.A, masked.AsSpan(offset, n));      // e_i = x_i − a_i
-            RingOps.Subtract(y.Share.Span, t.B, masked.AsSpan(offset + n, n));  // f_i = y_i − b_i
+            RingOps.Subtract(x.Share.Span, t.A, masked.Span.Slice(offset, n));      // e_i = x_i − a_i
+            RingOps.Subtract(y.Share.Span, t.B, masked.Span.Slice(offset + n, n));  // f_i = y_i − b_i
             offset += 2 * n;
         }
-        var opened = await ctx.OpenAsync(masked, cancellationToken).ConfigureAwait(false);
+        await ctx.OpenAsync(masked.Memory, opened.Memory, cancellationToken).ConfigureAwait(false);
         var results = new SharedTensor[pairs.Count];
         offset = 0;
         for (int p = 0; p < pairs.Count; p++)
         {
             var t = triples[p];
             int n = t.A.Length;
-            var e = opened.AsSpan(offset, n);
-            var f = opened.AsSpan(offset + n, n);
-            var z = (ulong[])t.C.Clone();
+            var e = opened.Span.Slice(offset, n);
+            var f = opened.Span.Slice(offset + n, n);
+            var z = t.C; // consumed above: safe to accumulate into
             RingOps.MultiplyAccumulate(e, t.B, z);   // + e·b_i
             RingOps.MultiplyAccumulate(t.A, f, z);   // + a_i·f
             if (ctx.PartyId == 0)
@@ -98,24 +99,25 @@ public static class Beaver
         int m = x.Shape[0], k = x.Shape[1], n = y.Shape[1];
         var t = ctx.Randomness.TakeMatrixTriple(m, k, n);
         t.Consume(ctx.PartyId);
-        var masked = new ulong[m * k + k * n];
-        RingOps.Subtract(x.Share.Span, t.A, masked.AsSpan(0, m * k));        // E_i = X_i − A_i
-        RingOps.Subtract(y.Share.Span, t.B, masked.AsSpan(m * k, k * n));    // F_i = Y_i − B_i
-        var opened = await ctx.OpenAsync(masked, cancellationToken).ConfigureAwait(false);
-        var e = opened.AsSpan(0, m * k);
-        var f = opened.AsSpan(m * k, k * n);
+        using var masked = RentedWords.Rent(m * k + k * n);
+        using var opened = RentedWords.Rent(m * k + k * n);
+        RingOps.Subtract(x.Share.Span, t.A, masked.Span[..(m * k)]);         // E_i = X_i − A_i
+        RingOps.Subtract(y.Share.Span, t.B, masked.Span[(m * k)..]);         // F_i = Y_i − B_i
+        await ctx.OpenAsync(masked.Memory, opened.Memory, cancellationToken).ConfigureAwait(false);
+        var e = opened.Span[..(m * k)];
+        var f = opened.Span[(m * k)..];
         var z = t.C; // consumed above: safe to accumulate into
         int threads = ctx.MaxDegreeOfParallelism;
         RingOps.MatMulAccumulate(t.A, f, z, m, k, n, threads);               // + A_i·F
         if (ctx.PartyId == 0)
         {
             RingOps.Add(t.B, f, f);                                          // party 0: E·(B_0 + F) = E·B_0 + E·F
+            RingOps.MatMulAccumulate(e, f, z, m, k, n, threads);
         }
         else
         {
-            t.B.CopyTo(f);
+            RingOps.MatMulAccumulate(e, t.B, z, m, k, n, threads);           // party 1: + E·B_1
         }
-        RingOps.MatMulAccumulate(e, f, z, m, k, n, threads);                 // + E·B_i (+ E·F)
         return ctx.Wrap(z, [m, n]);
     }
 }

@@ -21,10 +21,12 @@ public static class Comparison
     /// <summary>Shares of 1{x ≥ 0} as ring integers 0/1 (not fixed-point). 1 round.</summary>
     public static async ValueTask<SharedTensor> DReluAsync(PartyContext ctx, SharedTensor x, CancellationToken cancellationToken = default)
     {
-        var (opened, material, dcf) = await OpenAndEvaluateAsync(ctx, x, withProduct: false, cancellationToken).ConfigureAwait(false);
+        var (openedWords, material, dcf) = await OpenAndEvaluateAsync(ctx, x, withProduct: false, cancellationToken).ConfigureAwait(false);
+        using var _ = openedWords;
+        var opened = openedWords.Span;
         int n = x.Length, bits = material.Bits;
         bool party0 = ctx.PartyId == 0;
-        var z = new ulong[n];
+        var z = material.Mask; // consumed and no longer needed: holds the result
         for (int i = 0; i < n; i++)
         {
             ulong d = unchecked(material.MaskTopBit[i] + dcf[i]);          // share of d = b ⊕ carry
@@ -38,13 +40,15 @@ public static class Comparison
     /// <summary>max(x, 0), same format as x. 1 round.</summary>
     public static async ValueTask<SharedTensor> ReluAsync(PartyContext ctx, SharedTensor x, CancellationToken cancellationToken = default)
     {
-        var (opened, material, dcf) = await OpenAndEvaluateAsync(ctx, x, withProduct: true, cancellationToken).ConfigureAwait(false);
+        var (openedWords, material, dcf) = await OpenAndEvaluateAsync(ctx, x, withProduct: true, cancellationToken).ConfigureAwait(false);
+        using var _ = openedWords;
+        var opened = openedWords.Span;
         int n = x.Length, bits = material.Bits;
         bool party0 = ctx.PartyId == 0;
         var mask = material.Mask;
         var topBit = material.MaskTopBit;
         var topBitTimesMask = material.MaskTopBitTimesMask!;
-        var z = new ulong[n];
+        var z = mask; // element i of the mask is read before element i of the result is written
         for (int i = 0; i < n; i++)
         {
             ulong xHat = opened[i];
@@ -58,7 +62,7 @@ public static class Comparison
         return ctx.Wrap(z, x.Shape);
     }
 
-    private static async ValueTask<(ulong[] Opened, Preprocessing.SignMaterial Material, ulong[] Dcf)> OpenAndEvaluateAsync(
+    private static async ValueTask<(RentedWords Opened, Preprocessing.SignMaterial Material, ulong[] Dcf)> OpenAndEvaluateAsync(
         PartyContext ctx, SharedTensor x, bool withProduct, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ctx);
@@ -66,24 +70,35 @@ public static class Comparison
         int n = x.Length, bits = ctx.ComparisonBits;
         var material = ctx.Randomness.TakeSign(n, bits, withProduct);
         material.Consume(ctx.PartyId);
-        var masked = new ulong[n];
-        RingOps.Add(x.Share.Span, material.Mask, masked);                  // x_i + r_i
-        var opened = await ctx.OpenAsync(masked, cancellationToken).ConfigureAwait(false);
-        int domain = bits - 1;
-        ulong lowMask = (1UL << domain) - 1;
-        var inputs = masked; // reuse as the DCF inputs ŷ' = x̂ mod 2^(ℓ−1)
-        for (int i = 0; i < n; i++)
+        using var masked = RentedWords.Rent(n);
+        var opened = RentedWords.Rent(n);
+        try
         {
-            inputs[i] = opened[i] & lowMask;
+            RingOps.Add(x.Share.Span, material.Mask, masked.Span);          // x_i + r_i
+            await ctx.OpenAsync(masked.Memory, opened.Memory, cancellationToken).ConfigureAwait(false);
+            int domain = bits - 1;
+            ulong lowMask = (1UL << domain) - 1;
+            var inputs = masked.Span; // reuse as the DCF inputs ŷ' = x̂ mod 2^(ℓ−1)
+            var openedSpan = opened.Span;
+            for (int i = 0; i < n; i++)
+            {
+                inputs[i] = openedSpan[i] & lowMask;
+            }
+            int payload = material.PayloadWords;
+            var dcf = new ulong[n * payload];
+            EvaluateParallel(ctx, domain, payload, material, masked, dcf);
+            return (opened, material, dcf);
         }
-        int payload = material.PayloadWords;
-        var dcf = new ulong[n * payload];
-        EvaluateParallel(ctx, domain, payload, material, inputs, dcf);
-        return (opened, material, dcf);
+        catch
+        {
+            opened.Dispose();
+            throw;
+        }
     }
 
-    private static void EvaluateParallel(PartyContext ctx, int domain, int payload, Preprocessing.SignMaterial material, ulong[] inputs, ulong[] output)
+    private static void EvaluateParallel(PartyContext ctx, int domain, int payload, Preprocessing.SignMaterial material, RentedWords inputWords, ulong[] output)
     {
+        var inputs = inputWords.Memory;
         int n = inputs.Length;
         int threads = ctx.MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : ctx.MaxDegreeOfParallelism;
         int stride = Dcf.CorrectionWords(domain, payload);
@@ -91,7 +106,7 @@ public static class Comparison
         int chunks = Math.Max(1, Math.Min(threads, n / MinPerThread));
         if (chunks == 1)
         {
-            Dcf.Evaluate(ctx.PartyId, domain, payload, material.DcfRoots, material.DcfCorrections, inputs, output);
+            Dcf.Evaluate(ctx.PartyId, domain, payload, material.DcfRoots, material.DcfCorrections, inputs.Span, output);
             return;
         }
         int per = (n + chunks - 1) / chunks;
@@ -105,7 +120,7 @@ public static class Comparison
             Dcf.Evaluate(ctx.PartyId, domain, payload,
                 material.DcfRoots.AsSpan(2 * start, 2 * count),
                 material.DcfCorrections.AsSpan(start * stride, count * stride),
-                inputs.AsSpan(start, count),
+                inputs.Span.Slice(start, count),
                 output.AsSpan(start * payload, count * payload));
         });
     }

@@ -56,15 +56,14 @@ public sealed class PartyContext
     public TransferStatistics Statistics => Peer.Statistics;
 
     /// <summary>
-    /// Opens masked values: sends this party's share of each, receives the peer's, returns the sums. All inputs go
-    /// in one frame: one round however many tensors. Only call with values masked by fresh randomness.
+    /// Opens masked values: sends this party's share of each, receives the peer's, and writes the sums to
+    /// <paramref name="opened"/>. All inputs go in one frame: one round however many tensors. Only call with values
+    /// masked by fresh randomness.
     /// </summary>
-    internal async ValueTask<ulong[]> OpenAsync(ulong[] maskedShare, CancellationToken cancellationToken)
+    internal async ValueTask OpenAsync(ReadOnlyMemory<ulong> maskedShare, Memory<ulong> opened, CancellationToken cancellationToken)
     {
-        var theirs = new ulong[maskedShare.Length];
-        await Peer.ExchangeAsync(maskedShare, theirs, cancellationToken).ConfigureAwait(false);
-        RingOps.Add(maskedShare, theirs, theirs);
-        return theirs;
+        await Peer.ExchangeAsync(maskedShare, opened, cancellationToken).ConfigureAwait(false);
+        RingOps.Add(maskedShare.Span, opened.Span, opened.Span);
     }
 
     internal void Check(SharedTensor x)

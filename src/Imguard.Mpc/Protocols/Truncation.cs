@@ -24,6 +24,22 @@ public static class Truncation
     private const ulong Offset = 1UL << 62;
     private const ulong Half = 1UL << 63;
 
+    private static void WriteShares(ReadOnlySpan<ulong> opened, ReadOnlySpan<ulong> high, ReadOnlySpan<ulong> wrap, int bits, bool party0, Span<ulong> z)
+    {
+        ulong constant = party0 ? Offset >> bits : 0;
+        for (int i = 0; i < z.Length; i++)
+        {
+            ulong xHat = opened[i];
+            ulong wrapped = xHat < Half ? wrap[i] : 0;                      // w·2^(64−f) = e·2^(64−f)·1{x̂ < 2^63}
+            ulong share = unchecked(wrapped - high[i]);                     // − r_h,i
+            if (party0)
+            {
+                share = unchecked(share + (xHat >> bits) - constant);       // + ⌊x̂/2^f⌋ − 2^(62−f), once
+            }
+            z[i] = share;
+        }
+    }
+
     /// <summary>x / 2^f with f = the context's fractional bits.</summary>
     public static ValueTask<SharedTensor> TruncateAsync(PartyContext ctx, SharedTensor x, CancellationToken cancellationToken = default)
     {
@@ -43,29 +59,16 @@ public static class Truncation
         int n = x.Length;
         var material = ctx.Randomness.TakeTruncation(n, bits);
         material.Consume(ctx.PartyId);
-        var masked = new ulong[n];
-        RingOps.Add(x.Share.Span, material.Mask, masked);                   // x_i + r_i
+        using var masked = RentedWords.Rent(n);
+        using var opened = RentedWords.Rent(n);
+        RingOps.Add(x.Share.Span, material.Mask, masked.Span);              // x_i + r_i
         if (ctx.PartyId == 0)
         {
-            RingOps.AddScalar(masked, Offset, masked);                      // + 2^62, once
+            RingOps.AddScalar(masked.Span, Offset, masked.Span);            // + 2^62, once
         }
-        var opened = await ctx.OpenAsync(masked, cancellationToken).ConfigureAwait(false);
-        var z = masked; // reuse: our masked share is no longer needed
-        ulong constant = ctx.PartyId == 0 ? Offset >> bits : 0;
-        bool party0 = ctx.PartyId == 0;
-        var high = material.MaskHigh;
-        var wrap = material.WrapCorrection;
-        for (int i = 0; i < n; i++)
-        {
-            ulong xHat = opened[i];
-            ulong wrapped = xHat < Half ? wrap[i] : 0;                      // w·2^(64−f) = e·2^(64−f)·1{x̂ < 2^63}
-            ulong share = unchecked(wrapped - high[i]);                     // − r_h,i
-            if (party0)
-            {
-                share = unchecked(share + (xHat >> bits) - constant);       // + ⌊x̂/2^f⌋ − 2^(62−f), once
-            }
-            z[i] = share;
-        }
+        await ctx.OpenAsync(masked.Memory, opened.Memory, cancellationToken).ConfigureAwait(false);
+        var z = material.Mask; // consumed above and no longer needed: holds the result
+        WriteShares(opened.Span, material.MaskHigh, material.WrapCorrection, bits, ctx.PartyId == 0, z);
         return ctx.Wrap(z, x.Shape);
     }
 }
