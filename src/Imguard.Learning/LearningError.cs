@@ -1,0 +1,14 @@
+namespace Imguard.Learning;
+
+/// <summary>The one place the learning library makes its exceptions; messages name shapes and settings, never values.</summary>
+internal static class LearningError
+{
+    public static ArgumentException ShapeMismatch(string what, ReadOnlySpan<int> expected, ReadOnlySpan<int> actual) =>
+        new($"Shape mismatch in {what}: expected [{string.Join(", ", expected.ToArray())}], got [{string.Join(", ", actual.ToArray())}].");
+
+    public static ArgumentException InvalidArgument(string message) => new(message);
+
+    public static InvalidDataException InvalidData(string message) => new(message);
+
+    public static InvalidDataException InvalidData(string message, Exception inner) => new(message, inner);
+}
