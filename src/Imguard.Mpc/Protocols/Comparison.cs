@@ -40,6 +40,24 @@ public static class Comparison
     /// <summary>max(x, 0), same format as x. 1 round.</summary>
     public static async ValueTask<SharedTensor> ReluAsync(PartyContext ctx, SharedTensor x, CancellationToken cancellationToken = default)
     {
+        var (relu, _) = await ReluCoreAsync(ctx, x, withDerivative: false, cancellationToken).ConfigureAwait(false);
+        return relu;
+    }
+
+    /// <summary>
+    /// max(x, 0) and its derivative 1{x ≥ 0} (ring integers 0/1, what the backward pass multiplies gradients
+    /// by), from the same single round: the ReLU keys already yield shares of the sign bit.
+    /// </summary>
+    public static async ValueTask<(SharedTensor Relu, SharedTensor Derivative)> ReluWithDerivativeAsync(
+        PartyContext ctx, SharedTensor x, CancellationToken cancellationToken = default)
+    {
+        var (relu, derivative) = await ReluCoreAsync(ctx, x, withDerivative: true, cancellationToken).ConfigureAwait(false);
+        return (relu, derivative!);
+    }
+
+    private static async ValueTask<(SharedTensor Relu, SharedTensor? Derivative)> ReluCoreAsync(
+        PartyContext ctx, SharedTensor x, bool withDerivative, CancellationToken cancellationToken)
+    {
         var (openedWords, material, dcf) = await OpenAndEvaluateAsync(ctx, x, withProduct: true, cancellationToken).ConfigureAwait(false);
         using var _ = openedWords;
         var opened = openedWords.Span;
@@ -49,6 +67,7 @@ public static class Comparison
         var topBit = material.MaskTopBit;
         var topBitTimesMask = material.MaskTopBitTimesMask!;
         var z = mask; // element i of the mask is read before element i of the result is written
+        var derivative = withDerivative ? new ulong[n] : null;
         for (int i = 0; i < n; i++)
         {
             ulong xHat = opened[i];
@@ -58,8 +77,12 @@ public static class Comparison
             z[i] = a == 1
                 ? unchecked(d * xHat - dr)                                  // DReLU = d:     d·x̂ − d·r
                 : unchecked((party0 ? xHat : 0) - d * xHat - mask[i] + dr); // DReLU = 1 − d: (1−d)·x̂ − r + d·r
+            if (derivative is not null)
+            {
+                derivative[i] = a == 1 ? d : unchecked((party0 ? 1UL : 0UL) - d);
+            }
         }
-        return ctx.Wrap(z, x.Shape);
+        return (ctx.Wrap(z, x.Shape), derivative is null ? null : ctx.Wrap(derivative, x.Shape));
     }
 
     private static async ValueTask<(RentedWords Opened, Preprocessing.SignMaterial Material, ulong[] Dcf)> OpenAndEvaluateAsync(

@@ -52,6 +52,30 @@ public sealed class ComparisonTests
     }
 
     [Fact]
+    public async Task Relu_with_derivative_gives_both_in_one_round()
+    {
+        var rng = new Random(8);
+        var values = TwoParties.Values(rng, 3000, 500);
+        var shares = TwoParties.Share(values);
+        var (r0, r1) = await TwoParties.RunAsync(async ctx =>
+        {
+            var before = ctx.Statistics.Snapshot();
+            var result = await Comparison.ReluWithDerivativeAsync(ctx, TwoParties.Pick(ctx.PartyId, shares));
+            Assert.Equal(1, (ctx.Statistics.Snapshot() - before).Rounds);
+            return result;
+        });
+        var relu = TwoParties.Open((r0.Relu, r1.Relu));
+        var derivative = TwoParties.OpenRing((r0.Derivative, r1.Derivative));
+        var f = TwoParties.Format;
+        for (int i = 0; i < values.Length; i++)
+        {
+            double encoded = f.Decode(f.Encode(values[i]));
+            Assert.Equal(Math.Max(encoded, 0), relu[i]);
+            Assert.Equal(encoded >= 0 ? 1UL : 0UL, derivative[i]);
+        }
+    }
+
+    [Fact]
     public async Task Relu_costs_one_round_and_one_word_per_element_each_way()
     {
         var shares = TwoParties.Share(new double[1000]);

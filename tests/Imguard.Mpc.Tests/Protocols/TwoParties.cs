@@ -1,9 +1,8 @@
 using Imguard.Mpc.Encoding;
-using Imguard.Mpc.Preprocessing;
 using Imguard.Mpc.Protocols;
 using Imguard.Mpc.Ring;
 using Imguard.Mpc.Sharing;
-using Imguard.Mpc.Transport;
+using Imguard.Mpc.Simulation;
 
 namespace Imguard.Mpc.Tests.Protocols;
 
@@ -15,25 +14,9 @@ internal static class TwoParties
 {
     public static readonly FixedPointFormat Format = FixedPointFormat.Default;
 
-    public static async Task<(T Party0, T Party1)> RunAsync<T>(
-        Func<PartyContext, Task<T>> party, int comparisonBits = 64, TimeSpan? timeout = null)
-    {
-        var (c0, c1) = InMemoryPeerChannel.CreatePair();
-        var (r0, r1) = InProcessDealer.CreatePair();
-        var ctx0 = new PartyContext(0, c0, r0, Format, comparisonBits);
-        var ctx1 = new PartyContext(1, c1, r1, Format, comparisonBits);
-        var t0 = Task.Run(() => party(ctx0));
-        var t1 = Task.Run(() => party(ctx1));
-        var all = Task.WhenAll(t0, t1);
-        if (await Task.WhenAny(all, Task.Delay(timeout ?? TimeSpan.FromSeconds(60))) != all)
-        {
-            throw new TimeoutException("A two-party protocol did not finish in time.");
-        }
-        await all;
-        await c0.DisposeAsync();
-        await c1.DisposeAsync();
-        return (t0.Result, t1.Result);
-    }
+    public static Task<(T Party0, T Party1)> RunAsync<T>(
+        Func<PartyContext, Task<T>> party, int comparisonBits = 64, TimeSpan? timeout = null) =>
+        TwoPartySimulation.RunAsync(party, Format, comparisonBits, timeout ?? TimeSpan.FromSeconds(60));
 
     /// <summary>Shares of a plaintext tensor, encoded in <see cref="Format"/>.</summary>
     public static (SharedTensor Party0, SharedTensor Party1) Share(double[] values, params int[] shape)

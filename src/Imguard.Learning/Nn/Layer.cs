@@ -1,0 +1,18 @@
+namespace Imguard.Learning.Nn;
+
+/// <summary>
+/// A layer: forward keeps what backward needs; backward takes ∂L/∂output, stores its parameters' gradients and
+/// returns ∂L/∂input. Written once against <see cref="ITensorEngine{T}"/>, so the same code runs in plaintext and
+/// on shares.
+/// </summary>
+public abstract class Layer<T> where T : class
+{
+    public abstract ValueTask<T> ForwardAsync(ITensorEngine<T> engine, T input, CancellationToken cancellationToken = default);
+
+    public abstract ValueTask<T> BackwardAsync(ITensorEngine<T> engine, T outputGradient, CancellationToken cancellationToken = default);
+
+    public virtual IReadOnlyList<Parameter<T>> Parameters => [];
+
+    protected static InvalidOperationException BackwardBeforeForward(string layer) =>
+        new($"{layer}: backward was called before forward.");
+}

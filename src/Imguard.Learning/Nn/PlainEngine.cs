@@ -1,0 +1,150 @@
+namespace Imguard.Learning.Nn;
+
+/// <summary>The plaintext reference engine, in double precision.</summary>
+public sealed class PlainEngine : ITensorEngine<PlainTensor>
+{
+    public static PlainEngine Instance { get; } = new();
+
+    public int[] ShapeOf(PlainTensor x) => x.Shape.ToArray();
+
+    public PlainTensor Reshape(PlainTensor x, params int[] shape) => new(x.Data, shape);
+
+    public PlainTensor ZerosLike(PlainTensor x) => new(x.Shape.ToArray());
+
+    public PlainTensor Add(PlainTensor a, PlainTensor b) => Zip(a, b, static (p, q) => p + q, "Add");
+
+    public PlainTensor Subtract(PlainTensor a, PlainTensor b) => Zip(a, b, static (p, q) => p - q, "Subtract");
+
+    public PlainTensor AddRow(PlainTensor matrix, PlainTensor row)
+    {
+        int m = matrix.Dimension(0), n = matrix.Dimension(1);
+        RequireShape("AddRow", [n], row.Shape);
+        var z = matrix.Clone();
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                z.Data[i * n + j] += row.Data[j];
+            }
+        }
+        return z;
+    }
+
+    public PlainTensor SumRows(PlainTensor matrix)
+    {
+        int m = matrix.Dimension(0), n = matrix.Dimension(1);
+        var z = new PlainTensor(n);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                z.Data[j] += matrix.Data[i * n + j];
+            }
+        }
+        return z;
+    }
+
+    public PlainTensor Transpose(PlainTensor matrix)
+    {
+        int m = matrix.Dimension(0), n = matrix.Dimension(1);
+        var z = new PlainTensor(n, m);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                z.Data[j * m + i] = matrix.Data[i * n + j];
+            }
+        }
+        return z;
+    }
+
+    public ValueTask<PlainTensor> MatMulAsync(PlainTensor a, PlainTensor b, CancellationToken cancellationToken)
+    {
+        int m = a.Dimension(0), k = a.Dimension(1), n = b.Dimension(1);
+        RequireShape("MatMul", [k, n], b.Shape);
+        var z = new PlainTensor(m, n);
+        for (int i = 0; i < m; i++)
+        {
+            for (int p = 0; p < k; p++)
+            {
+                double x = a.Data[i * k + p];
+                for (int j = 0; j < n; j++)
+                {
+                    z.Data[i * n + j] += x * b.Data[p * n + j];
+                }
+            }
+        }
+        return ValueTask.FromResult(z);
+    }
+
+    public ValueTask<(PlainTensor Output, PlainTensor Derivative)> ReluAsync(PlainTensor x, CancellationToken cancellationToken)
+    {
+        var y = new PlainTensor(x.Shape.ToArray());
+        var d = new PlainTensor(x.Shape.ToArray());
+        for (int i = 0; i < x.Length; i++)
+        {
+            bool positive = x.Data[i] >= 0;
+            y.Data[i] = positive ? x.Data[i] : 0;
+            d.Data[i] = positive ? 1 : 0;
+        }
+        return ValueTask.FromResult((y, d));
+    }
+
+    public ValueTask<PlainTensor> MultiplyByDerivativeAsync(PlainTensor x, PlainTensor derivative, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Zip(x, derivative, static (p, q) => p * q, "MultiplyByDerivative"));
+
+    public ValueTask<PlainTensor> ScaleAsync(PlainTensor x, double factor, CancellationToken cancellationToken)
+    {
+        var z = new PlainTensor(x.Shape.ToArray());
+        for (int i = 0; i < x.Length; i++)
+        {
+            z.Data[i] = x.Data[i] * factor;
+        }
+        return ValueTask.FromResult(z);
+    }
+
+    public ValueTask<PlainTensor> SoftmaxAsync(PlainTensor logits, CancellationToken cancellationToken)
+    {
+        int n = logits.Shape[^1], rows = logits.Length / Math.Max(n, 1);
+        var z = new PlainTensor(logits.Shape.ToArray());
+        for (int r = 0; r < rows; r++)
+        {
+            var row = logits.Data.AsSpan(r * n, n);
+            double max = double.NegativeInfinity;
+            foreach (double v in row)
+            {
+                max = Math.Max(max, v);
+            }
+            double sum = 0;
+            for (int j = 0; j < n; j++)
+            {
+                z.Data[r * n + j] = Math.Exp(row[j] - max);
+                sum += z.Data[r * n + j];
+            }
+            for (int j = 0; j < n; j++)
+            {
+                z.Data[r * n + j] /= sum;
+            }
+        }
+        return ValueTask.FromResult(z);
+    }
+
+    private static PlainTensor Zip(PlainTensor a, PlainTensor b, Func<double, double, double> op, string what)
+    {
+        RequireShape(what, a.Shape, b.Shape);
+        var z = new PlainTensor(a.Shape.ToArray());
+        for (int i = 0; i < a.Length; i++)
+        {
+            z.Data[i] = op(a.Data[i], b.Data[i]);
+        }
+        return z;
+    }
+
+    private static void RequireShape(string what, ReadOnlySpan<int> expected, ReadOnlySpan<int> actual)
+    {
+        if (!expected.SequenceEqual(actual))
+        {
+            throw LearningError.ShapeMismatch(what, expected, actual);
+        }
+    }
+}
