@@ -1,3 +1,5 @@
+using Imguard.Mpc.Ring;
+
 namespace Imguard.Learning.Nn;
 
 /// <summary>
@@ -28,6 +30,24 @@ public interface ITensorEngine<T> where T : class
     T Transpose(T matrix);
 
     ValueTask<T> MatMulAsync(T a, T b, CancellationToken cancellationToken);
+
+    /// <summary>Unfolds N×C×H×W images into (N·OH·OW)×(C·KH·KW) patch rows (local and linear on shares).</summary>
+    T Im2Col(T images, Conv2dGeometry geometry);
+
+    /// <summary>The adjoint of <see cref="Im2Col"/>: patch rows back to N×C×H×W, overlapping entries summed.</summary>
+    T Col2Im(T columns, Conv2dGeometry geometry, int batch);
+
+    /// <summary>(N·H·W)×C rows (one per pixel) to N×C×H×W.</summary>
+    T PixelRowsToImages(T rows, int batch, int height, int width);
+
+    /// <summary>N×C×H×W to (N·H·W)×C rows (one per pixel).</summary>
+    T ImagesToPixelRows(T images);
+
+    /// <summary>Average pooling (k×k windows, stride s, no padding) of N×C×H×W.</summary>
+    ValueTask<T> AvgPool2dAsync(T images, int kernelSize, int stride, CancellationToken cancellationToken);
+
+    /// <summary>The gradient of <see cref="AvgPool2dAsync"/>: each output gradient spread over its window, divided by k².</summary>
+    ValueTask<T> AvgPool2dBackwardAsync(T outputGradient, int[] inputShape, int kernelSize, int stride, CancellationToken cancellationToken);
 
     /// <summary>max(x, 0) and 1{x ≥ 0}.</summary>
     ValueTask<(T Output, T Derivative)> ReluAsync(T x, CancellationToken cancellationToken);

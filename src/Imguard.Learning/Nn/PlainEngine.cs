@@ -1,3 +1,5 @@
+using Imguard.Mpc.Ring;
+
 namespace Imguard.Learning.Nn;
 
 /// <summary>The plaintext reference engine, in double precision.</summary>
@@ -74,6 +76,100 @@ public sealed class PlainEngine : ITensorEngine<PlainTensor>
                 }
             }
         }
+        return ValueTask.FromResult(z);
+    }
+
+    public PlainTensor Im2Col(PlainTensor images, Conv2dGeometry geometry)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        int batch = images.Dimension(0), oh = geometry.OutputHeight, ow = geometry.OutputWidth;
+        int kh = geometry.KernelHeight, kw = geometry.KernelWidth, c = geometry.Channels, h = geometry.Height, w = geometry.Width;
+        var z = new PlainTensor(batch * oh * ow, geometry.PatchSize);
+        for (int n = 0; n < batch; n++)
+        for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox++)
+        {
+            int row = (n * oh + oy) * ow + ox;
+            for (int ch = 0; ch < c; ch++)
+            for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++)
+            {
+                int iy = oy * geometry.Stride - geometry.Padding + ky, ix = ox * geometry.Stride - geometry.Padding + kx;
+                if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                {
+                    z.Data[row * geometry.PatchSize + (ch * kh + ky) * kw + kx] = images.Data[((n * c + ch) * h + iy) * w + ix];
+                }
+            }
+        }
+        return z;
+    }
+
+    public PlainTensor Col2Im(PlainTensor columns, Conv2dGeometry geometry, int batch)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        int oh = geometry.OutputHeight, ow = geometry.OutputWidth;
+        int kh = geometry.KernelHeight, kw = geometry.KernelWidth, c = geometry.Channels, h = geometry.Height, w = geometry.Width;
+        var z = new PlainTensor(batch, c, h, w);
+        for (int n = 0; n < batch; n++)
+        for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox++)
+        {
+            int row = (n * oh + oy) * ow + ox;
+            for (int ch = 0; ch < c; ch++)
+            for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++)
+            {
+                int iy = oy * geometry.Stride - geometry.Padding + ky, ix = ox * geometry.Stride - geometry.Padding + kx;
+                if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                {
+                    z.Data[((n * c + ch) * h + iy) * w + ix] += columns.Data[row * geometry.PatchSize + (ch * kh + ky) * kw + kx];
+                }
+            }
+        }
+        return z;
+    }
+
+    public PlainTensor PixelRowsToImages(PlainTensor rows, int batch, int height, int width)
+    {
+        int c = rows.Dimension(1), pixels = height * width;
+        var z = new PlainTensor(batch, c, height, width);
+        for (int n = 0; n < batch; n++)
+        for (int p = 0; p < pixels; p++)
+        for (int ch = 0; ch < c; ch++)
+        {
+            z.Data[(n * c + ch) * pixels + p] = rows.Data[(n * pixels + p) * c + ch];
+        }
+        return z;
+    }
+
+    public PlainTensor ImagesToPixelRows(PlainTensor images)
+    {
+        int batch = images.Dimension(0), c = images.Dimension(1), pixels = images.Dimension(2) * images.Dimension(3);
+        var z = new PlainTensor(batch * pixels, c);
+        for (int n = 0; n < batch; n++)
+        for (int p = 0; p < pixels; p++)
+        for (int ch = 0; ch < c; ch++)
+        {
+            z.Data[(n * pixels + p) * c + ch] = images.Data[(n * c + ch) * pixels + p];
+        }
+        return z;
+    }
+
+    public ValueTask<PlainTensor> AvgPool2dAsync(PlainTensor images, int kernelSize, int stride, CancellationToken cancellationToken)
+    {
+        var windows = PoolWindows.Of(images.Shape, kernelSize, stride);
+        var z = new PlainTensor(windows.OutputShape);
+        double scale = 1.0 / (kernelSize * kernelSize);
+        windows.ForEach((o, i) => z.Data[o] += images.Data[i] * scale);
+        return ValueTask.FromResult(z);
+    }
+
+    public ValueTask<PlainTensor> AvgPool2dBackwardAsync(PlainTensor outputGradient, int[] inputShape, int kernelSize, int stride, CancellationToken cancellationToken)
+    {
+        var windows = PoolWindows.Of(inputShape, kernelSize, stride);
+        var z = new PlainTensor(inputShape);
+        double scale = 1.0 / (kernelSize * kernelSize);
+        windows.ForEach((o, i) => z.Data[i] += outputGradient.Data[o] * scale);
         return ValueTask.FromResult(z);
     }
 

@@ -1,5 +1,6 @@
 using Imguard.Mpc.Protocols;
 using LinearOps = Imguard.Mpc.Protocols.Linear;
+using PoolingOps = Imguard.Mpc.Protocols.Pooling;
 using Imguard.Mpc.Ring;
 using Imguard.Mpc.Sharing;
 
@@ -58,6 +59,75 @@ public sealed class SecureEngine(PartyContext context) : ITensorEngine<SharedTen
 
     public ValueTask<SharedTensor> MatMulAsync(SharedTensor a, SharedTensor b, CancellationToken cancellationToken) =>
         Beaver.MatMulAsync(Context, a, b, cancellationToken);
+
+    public SharedTensor Im2Col(SharedTensor images, Conv2dGeometry geometry)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        int batch = images.Shape[0];
+        var z = new RingTensor(batch * geometry.OutputPixels, geometry.PatchSize);
+        RingOps.Im2Col(images.Share.Span, batch, geometry, z.Span);
+        return images.WithShare(z);
+    }
+
+    public SharedTensor Col2Im(SharedTensor columns, Conv2dGeometry geometry, int batch)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        var z = new RingTensor(batch, geometry.Channels, geometry.Height, geometry.Width);
+        RingOps.Col2Im(columns.Share.Span, batch, geometry, z.Span);
+        return columns.WithShare(z);
+    }
+
+    public SharedTensor PixelRowsToImages(SharedTensor rows, int batch, int height, int width)
+    {
+        int c = rows.Shape[1], pixels = height * width;
+        var z = new RingTensor(batch, c, height, width);
+        var source = rows.Share.Span;
+        var destination = z.Span;
+        for (int n = 0; n < batch; n++)
+        {
+            for (int p = 0; p < pixels; p++)
+            {
+                for (int ch = 0; ch < c; ch++)
+                {
+                    destination[(n * c + ch) * pixels + p] = source[(n * pixels + p) * c + ch];
+                }
+            }
+        }
+        return rows.WithShare(z);
+    }
+
+    public SharedTensor ImagesToPixelRows(SharedTensor images)
+    {
+        int batch = images.Shape[0], c = images.Shape[1], pixels = images.Shape[2] * images.Shape[3];
+        var z = new RingTensor(batch * pixels, c);
+        var source = images.Share.Span;
+        var destination = z.Span;
+        for (int n = 0; n < batch; n++)
+        {
+            for (int p = 0; p < pixels; p++)
+            {
+                for (int ch = 0; ch < c; ch++)
+                {
+                    destination[(n * pixels + p) * c + ch] = source[(n * c + ch) * pixels + p];
+                }
+            }
+        }
+        return images.WithShare(z);
+    }
+
+    public ValueTask<SharedTensor> AvgPool2dAsync(SharedTensor images, int kernelSize, int stride, CancellationToken cancellationToken) =>
+        PoolingOps.AvgPool2dAsync(Context, images, kernelSize, stride, cancellationToken);
+
+    public async ValueTask<SharedTensor> AvgPool2dBackwardAsync(
+        SharedTensor outputGradient, int[] inputShape, int kernelSize, int stride, CancellationToken cancellationToken)
+    {
+        var windows = PoolWindows.Of(inputShape, kernelSize, stride);
+        var spread = new RingTensor(inputShape);
+        var source = outputGradient.Share.Data;
+        var destination = spread.Data;
+        windows.ForEach((o, i) => destination[i] = unchecked(destination[i] + source[o]));   // local: a sum of shares
+        return await ScaleAsync(outputGradient.WithShare(spread), 1.0 / (kernelSize * kernelSize), cancellationToken).ConfigureAwait(false);
+    }
 
     public async ValueTask<(SharedTensor Output, SharedTensor Derivative)> ReluAsync(SharedTensor x, CancellationToken cancellationToken) =>
         await Comparison.ReluWithDerivativeAsync(Context, x, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,69 @@
+using Imguard.Mpc.Ring;
+
+namespace Imguard.Learning.Nn;
+
+/// <summary>
+/// 2-D convolution, x N×C×H×W, weight OC×C×KH×KW, bias OC, by im2col: Y = Cols·Wᵀ + b with Cols the
+/// (N·OH·OW)×(C·KH·KW) patch rows. Backward: ∂b = Σ_rows ∂Y, ∂Wᵀ = Colsᵀ·∂Y, ∂x = col2im(∂Y·W).
+/// On shares: im2col, col2im and the layout changes are local; three matmuls (2 rounds each).
+/// </summary>
+public sealed class Conv2d<T> : Layer<T> where T : class
+{
+    private T? _columns;
+    private Conv2dGeometry? _geometry;
+    private int _batch;
+
+    public Conv2d(T weight, T bias, int stride = 1, int padding = 0)
+    {
+        Weight = new Parameter<T>("weight", weight);
+        Bias = new Parameter<T>("bias", bias);
+        Stride = stride > 0 ? stride : throw new ArgumentOutOfRangeException(nameof(stride));
+        Padding = padding >= 0 ? padding : throw new ArgumentOutOfRangeException(nameof(padding));
+    }
+
+    public Parameter<T> Weight { get; }
+
+    public Parameter<T> Bias { get; }
+
+    public int Stride { get; }
+
+    public int Padding { get; }
+
+    public override IReadOnlyList<Parameter<T>> Parameters => [Weight, Bias];
+
+    public override async ValueTask<T> ForwardAsync(ITensorEngine<T> engine, T input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var shape = engine.ShapeOf(input);
+        var w = engine.ShapeOf(Weight.Value);
+        if (shape.Length != 4 || w.Length != 4 || shape[1] != w[1])
+        {
+            throw LearningError.ShapeMismatch("Conv2d input", [-1, w.Length == 4 ? w[1] : -1, -1, -1], shape);
+        }
+        _batch = shape[0];
+        _geometry = new Conv2dGeometry(shape[1], shape[2], shape[3], w[2], w[3], Stride, Padding);
+        _columns = engine.Im2Col(input, _geometry);
+        var rows = await engine.MatMulAsync(_columns, engine.Transpose(FilterMatrix(engine)), cancellationToken).ConfigureAwait(false);
+        return engine.PixelRowsToImages(engine.AddRow(rows, Bias.Value), _batch, _geometry.OutputHeight, _geometry.OutputWidth);
+    }
+
+    public override async ValueTask<T> BackwardAsync(ITensorEngine<T> engine, T outputGradient, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var columns = _columns ?? throw BackwardBeforeForward("Conv2d");
+        var geometry = _geometry!;
+        var rows = engine.ImagesToPixelRows(outputGradient);                                   // (N·OH·OW)×OC
+        Bias.Gradient = engine.SumRows(rows);
+        var weightGradientT = await engine.MatMulAsync(engine.Transpose(columns), rows, cancellationToken).ConfigureAwait(false);
+        Weight.Gradient = engine.Reshape(engine.Transpose(weightGradientT), engine.ShapeOf(Weight.Value));
+        var columnGradient = await engine.MatMulAsync(rows, FilterMatrix(engine), cancellationToken).ConfigureAwait(false);
+        _columns = null;
+        return engine.Col2Im(columnGradient, geometry, _batch);
+    }
+
+    private T FilterMatrix(ITensorEngine<T> engine)
+    {
+        var w = engine.ShapeOf(Weight.Value);
+        return engine.Reshape(Weight.Value, w[0], w[1] * w[2] * w[3]);
+    }
+}

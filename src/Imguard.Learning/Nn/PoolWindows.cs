@@ -1,0 +1,49 @@
+namespace Imguard.Learning.Nn;
+
+/// <summary>
+/// Index arithmetic shared by both engines for k×k pooling windows with stride s and no padding over N×C×H×W:
+/// which input element each (output element, window position) reads.
+/// </summary>
+internal readonly record struct PoolWindows(int Batch, int Channels, int Height, int Width, int KernelSize, int Stride)
+{
+    public static PoolWindows Of(ReadOnlySpan<int> shape, int kernelSize, int stride)
+    {
+        if (shape.Length != 4 || kernelSize < 1 || stride < 1 || shape[2] < kernelSize || shape[3] < kernelSize)
+        {
+            throw LearningError.InvalidArgument(
+                $"Pooling needs N×C×H×W input at least {kernelSize}×{kernelSize} and a positive stride; got [{string.Join(", ", shape.ToArray())}], stride {stride}.");
+        }
+        return new PoolWindows(shape[0], shape[1], shape[2], shape[3], kernelSize, stride);
+    }
+
+    public int OutputHeight => (Height - KernelSize) / Stride + 1;
+
+    public int OutputWidth => (Width - KernelSize) / Stride + 1;
+
+    public int[] OutputShape => [Batch, Channels, OutputHeight, OutputWidth];
+
+    public int OutputLength => Batch * Channels * OutputHeight * OutputWidth;
+
+    /// <summary>Calls <paramref name="visit"/>(output index, input index) for every element of every window.</summary>
+    public void ForEach(Action<int, int> visit)
+    {
+        int oh = OutputHeight, ow = OutputWidth;
+        for (int plane = 0; plane < Batch * Channels; plane++)
+        {
+            for (int oy = 0; oy < oh; oy++)
+            {
+                for (int ox = 0; ox < ow; ox++)
+                {
+                    int output = (plane * oh + oy) * ow + ox;
+                    for (int ky = 0; ky < KernelSize; ky++)
+                    {
+                        for (int kx = 0; kx < KernelSize; kx++)
+                        {
+                            visit(output, (plane * Height + oy * Stride + ky) * Width + ox * Stride + kx);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
