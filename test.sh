@@ -10,6 +10,18 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# Debian packages the tests use: Fashion-MNIST (IDX files) for the real-data checks. Tests make their own small data
+# otherwise, so a machine that cannot install it still runs everything else (those checks then say they were skipped).
+need_apt=()
+[ -d /usr/share/datasets/fashion-mnist ] || need_apt+=(dataset-fashion-mnist)
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  echo "== installing Debian packages: ${need_apt[*]}"
+  if [ "$(id -u)" -eq 0 ]; then sudo_cmd=(); else sudo_cmd=(sudo); fi
+  if ! { "${sudo_cmd[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${need_apt[@]}"; }; then
+    echo "test.sh: could not install ${need_apt[*]}; the tests that need them will report they were skipped." >&2
+  fi
+fi
+
 echo "== restore and build (Release)"
 dotnet restore Imguard.slnx
 dotnet build Imguard.slnx -c Release --no-restore
