@@ -156,7 +156,7 @@ public static class ImageFolderReader
 
             bytes = File.ReadAllBytes(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is (IOException and not ImageDecodeException) or UnauthorizedAccessException)
         {
             throw LearningError.ImageDecode(path, $"the file could not be read ({e.GetType().Name}).", e);
         }
