@@ -1,0 +1,4 @@
+namespace Imguard.Learning.Data;
+
+/// <summary>One file that <see cref="ImageFolderReader"/> skipped: its path and why (no content).</summary>
+public sealed record ImageLoadError(string FilePath, string Reason);
