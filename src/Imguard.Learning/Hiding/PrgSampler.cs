@@ -18,8 +18,6 @@ internal sealed class PrgSampler(AesCtrPrg prg)
 
     public AesCtrPrg Prg { get; } = prg;
 
-    public ulong NextUInt64() => Prg.NextUInt64();
-
     /// <summary>Uniform on [0, 1) with 53 random bits: (w &gt;&gt; 11) · 2^-53.</summary>
     public double NextUnitDouble() => (Prg.NextUInt64() >> 11) * TwoToMinus53;
 
