@@ -18,4 +18,25 @@ internal static class LearningError
     public static DirectoryNotFoundException FolderMissing(string path) => new($"Folder '{path}' does not exist.");
 
     public static Data.ImageDecodeException ImageDecode(string? path, string reason, Exception? inner) => new(path, reason, inner);
+
+    public static ArgumentException LengthMismatch(string what, long expected, long actual) =>
+        new($"Length mismatch in {what}: expected {expected}, got {actual}.");
+
+    /// <summary>An <see cref="Hiding.InstaHideOptions"/> setting that cannot be honoured (names the setting and its bound, never data).</summary>
+    public static ArgumentException InvalidHidingOption(string setting, string requirement) =>
+        new($"Invalid InstaHide option {setting}: {requirement}.");
+
+    public static ArgumentException BuffersOverlap(string first, string second) =>
+        new($"{first} and {second} must not overlap.");
+
+    /// <summary>A label outside [0, classCount); the label value itself is private and is not reported.</summary>
+    public static ArgumentException LabelOutOfRange(string what, int classCount) =>
+        new($"A label in {what} lies outside [0, {classCount}).");
+
+    public static ArgumentOutOfRangeException IndexOutOfRange(string what, int count) =>
+        new(what, $"An index in {what} lies outside [0, {count}).");
+
+    /// <summary>The coefficient rejection sampler gave up: the upper bound is so close to 1/K that acceptance is negligible.</summary>
+    public static InvalidOperationException CoefficientRejectionLimit(int k, double upperBound, int attempts) =>
+        new($"No coefficient row with max <= {upperBound} for K = {k} after {attempts} draws; raise UpperBound further above 1/K.");
 }
