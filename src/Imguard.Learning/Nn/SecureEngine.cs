@@ -79,39 +79,17 @@ public sealed class SecureEngine(PartyContext context) : ITensorEngine<SharedTen
 
     public SharedTensor PixelRowsToImages(SharedTensor rows, int batch, int height, int width)
     {
-        int c = rows.Shape[1], pixels = height * width;
-        var z = new RingTensor(batch, c, height, width);
-        var source = rows.Share.Span;
-        var destination = z.Span;
-        for (int n = 0; n < batch; n++)
-        {
-            for (int p = 0; p < pixels; p++)
-            {
-                for (int ch = 0; ch < c; ch++)
-                {
-                    destination[(n * c + ch) * pixels + p] = source[(n * pixels + p) * c + ch];
-                }
-            }
-        }
+        int channels = rows.Shape[1];
+        var z = new RingTensor(batch, channels, height, width);
+        RingOps.PixelRowsToImages(rows.Share.Span, z.Span, batch, channels, height * width);
         return rows.WithShare(z);
     }
 
     public SharedTensor ImagesToPixelRows(SharedTensor images)
     {
-        int batch = images.Shape[0], c = images.Shape[1], pixels = images.Shape[2] * images.Shape[3];
-        var z = new RingTensor(batch * pixels, c);
-        var source = images.Share.Span;
-        var destination = z.Span;
-        for (int n = 0; n < batch; n++)
-        {
-            for (int p = 0; p < pixels; p++)
-            {
-                for (int ch = 0; ch < c; ch++)
-                {
-                    destination[(n * pixels + p) * c + ch] = source[(n * c + ch) * pixels + p];
-                }
-            }
-        }
+        int batch = images.Shape[0], channels = images.Shape[1], pixels = images.Shape[2] * images.Shape[3];
+        var z = new RingTensor(batch * pixels, channels);
+        RingOps.ImagesToPixelRows(images.Share.Span, z.Span, batch, channels, pixels);
         return images.WithShare(z);
     }
 

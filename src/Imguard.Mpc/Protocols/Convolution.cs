@@ -46,20 +46,7 @@ public static class Convolution
 
         // (N·OH·OW)×OC → N×OC×OH×OW
         var output = new RingTensor(batch, outChannels, geometry.OutputHeight, geometry.OutputWidth);
-        int pixels = geometry.OutputPixels;
-        var source = product.Share.Span;
-        var destination = output.Span;
-        for (int n = 0; n < batch; n++)
-        {
-            for (int p = 0; p < pixels; p++)
-            {
-                var row = source.Slice((n * pixels + p) * outChannels, outChannels);
-                for (int o = 0; o < outChannels; o++)
-                {
-                    destination[(n * outChannels + o) * pixels + p] = row[o];
-                }
-            }
-        }
+        RingOps.PixelRowsToImages(product.Share.Span, output.Span, batch, outChannels, geometry.OutputPixels);
         return ctx.Wrap(output);
     }
 }
