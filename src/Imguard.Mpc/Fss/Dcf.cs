@@ -128,66 +128,29 @@ internal static class Dcf
         {
             throw MpcError.LengthMismatch("DCF evaluation", count, roots.Length / 2);
         }
-        const int Lanes = 4; // 4 keys × 2 blocks = 8 AES blocks in flight
-        Span<Vector128<byte>> blocks = stackalloc Vector128<byte>[2 * Lanes];
-        Span<Vector128<byte>> scratch = stackalloc Vector128<byte>[2 * Lanes];
-        Span<ulong> state = stackalloc ulong[4 * Lanes]; // per lane: seed low, seed high, t, direction
-        Span<ulong> v = stackalloc ulong[Lanes * MaxPayloadWords];
-        int levelWords = 2 + payloadWords;
-        ulong sign = partyId == 0 ? 1UL : ulong.MaxValue;
-
-        int start = 0;
-        // Full groups of 4 keys: the hot path, 8 blocks through AES per level, no bounds checks.
         int fullGroups = count / HotLanes;
         if (fullGroups > 0)
         {
             EvaluateFullGroups(partyId, domainBits, payloadWords, fullGroups, roots, corrections, inputs, output);
-            start = fullGroups * HotLanes;
         }
-        // The last keys (fewer than 8), through the generic path, up to 4 at a time.
-        for (; start < count; start += Lanes)
+        int done = fullGroups * HotLanes, tail = count - done;
+        if (tail == 0)
         {
-            int lanes = Math.Min(Lanes, count - start);
-            for (int g = 0; g < lanes; g++)
-            {
-                state[4 * g] = roots[2 * (start + g)] & FssPrg.SeedMask;
-                state[4 * g + 1] = roots[2 * (start + g) + 1];
-                state[4 * g + 2] = (ulong)partyId;
-            }
-            v.Clear();
-            for (int i = 0; i < domainBits; i++)
-            {
-                int shift = domainBits - 1 - i;
-                for (int g = 0; g < lanes; g++)
-                {
-                    int dir = (int)((inputs[start + g] >> shift) & 1);
-                    blocks[2 * g] = FssPrg.Input(state[4 * g], state[4 * g + 1], dir);
-                    blocks[2 * g + 1] = FssPrg.Input(state[4 * g], state[4 * g + 1], 2 + dir);
-                }
-                FssPrg.Expand(blocks[..(2 * lanes)], scratch[..(2 * lanes)]);
-                var w = MemoryMarshal.Cast<Vector128<byte>, ulong>(blocks);
-                for (int g = 0; g < lanes; g++)
-                {
-                    int dir = (int)((inputs[start + g] >> shift) & 1);
-                    var level = corrections.Slice((start + g) * stride + i * levelWords, levelWords);
-                    ulong t = state[4 * g + 2];
-                    ulong mask = 0UL - t;
-                    ulong childLo = w[4 * g];
-                    for (int c = 0; c < payloadWords; c++)
-                    {
-                        v[g * MaxPayloadWords + c] = unchecked(v[g * MaxPayloadWords + c] + w[4 * g + 2 + c] + (level[2 + c] & mask));
-                    }
-                    state[4 * g] = (childLo & FssPrg.SeedMask) ^ (level[0] & FssPrg.SeedMask & mask);
-                    state[4 * g + 1] = w[4 * g + 1] ^ (level[1] & mask);
-                    state[4 * g + 2] = (childLo & 1) ^ ((level[0] >> dir) & 1 & t);
-                }
-            }
-            Leaves(sign, start, lanes, domainBits, payloadWords, blocks, scratch, state, v, corrections, output);
+            return;
         }
-        blocks.Clear();
-        scratch.Clear();
-        state.Clear();
-
+        // The last keys (fewer than a group) go through the same path, padded with all-zero dummy keys whose
+        // outputs are dropped.
+        var paddedRoots = new ulong[2 * HotLanes];
+        var paddedCorrections = new ulong[HotLanes * stride];
+        var paddedInputs = new ulong[HotLanes];
+        var paddedOutput = new ulong[HotLanes * payloadWords];
+        roots[(2 * done)..].CopyTo(paddedRoots);
+        corrections[(done * stride)..].CopyTo(paddedCorrections);
+        inputs[done..].CopyTo(paddedInputs);
+        EvaluateFullGroups(partyId, domainBits, payloadWords, 1, paddedRoots, paddedCorrections, paddedInputs, paddedOutput);
+        paddedOutput.AsSpan(0, tail * payloadWords).CopyTo(output[(done * payloadWords)..]);
+        Array.Clear(paddedRoots);
+        Array.Clear(paddedOutput);
     }
 
     // Keys evaluated together on the hot path. Level i+1's AES input depends on level i's output, so one group's
@@ -276,32 +239,6 @@ internal static class Dcf
             }
         }
         blocks.Clear();
-    }
-
-    // Final step of Eval for keys start..start+lanes−1: V ← V + Convert(s⁽ⁿ⁾) + t⁽ⁿ⁾·CW⁽ⁿ⁺¹⁾, times (-1)^b.
-    private static void Leaves(
-        ulong sign, int start, int lanes, int domainBits, int payloadWords,
-        Span<Vector128<byte>> blocks, Span<Vector128<byte>> scratch, ReadOnlySpan<ulong> state, ReadOnlySpan<ulong> v,
-        ReadOnlySpan<ulong> corrections, Span<ulong> output)
-    {
-        int levelWords = 2 + payloadWords;
-        int stride = CorrectionWords(domainBits, payloadWords);
-        for (int g = 0; g < lanes; g++)
-        {
-            blocks[g] = FssPrg.Input(state[4 * g], state[4 * g + 1], 2);
-        }
-        FssPrg.Expand(blocks[..lanes], scratch[..lanes]);
-        var leaf = MemoryMarshal.Cast<Vector128<byte>, ulong>(blocks);
-        for (int g = 0; g < lanes; g++)
-        {
-            var final = corrections.Slice((start + g) * stride + domainBits * levelWords, payloadWords);
-            ulong mask = 0UL - state[4 * g + 2];
-            for (int c = 0; c < payloadWords; c++)
-            {
-                ulong sum = unchecked(v[g * MaxPayloadWords + c] + leaf[2 * g + c] + (final[c] & mask));
-                output[(start + g) * payloadWords + c] = unchecked(sign * sum);
-            }
-        }
     }
 
     private static void Validate(int domainBits, int payloadWords)
