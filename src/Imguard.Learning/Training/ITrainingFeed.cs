@@ -1,0 +1,28 @@
+using Imguard.Learning.Hiding;
+using Imguard.Mpc.Randomness;
+
+namespace Imguard.Learning.Training;
+
+/// <summary>
+/// What one compute party receives from the dealer for a training job, besides the correlated randomness its
+/// protocols consume: a job seed (its half of every dealt secret is expanded from it, or its own row masks), the
+/// initial parameters as shares, and per epoch the public part of the hiding plan and the shares of the secret
+/// coefficients. Party 0's halves all come from its seed, so its messages are empty; party 1 receives the corrections.
+/// <see cref="InProcessTrainingDealer"/> implements it for one process; a networked feed implements the same.
+/// </summary>
+public interface ITrainingFeed
+{
+    int PartyId { get; }
+
+    /// <summary>This party's job seed. Fresh per job run (a resumed job gets a new one: streams must never repeat).</summary>
+    Seed JobSeed { get; }
+
+    /// <summary>Party 1: its shares of the initial parameters, concatenated in <see cref="Nn.ModelBuilder.ParameterShapes"/> order. Party 0: empty.</summary>
+    ulong[] InitialParameters();
+
+    /// <summary>The public part of epoch <paramref name="epoch"/>'s hiding plan (the same for both parties).</summary>
+    HidingEpoch BeginEpoch(int epoch);
+
+    /// <summary>Party 1: the coefficient shares for batch <paramref name="batch"/> of the epoch. Party 0: empty.</summary>
+    ulong[] HidingBatch(int epoch, int batch);
+}

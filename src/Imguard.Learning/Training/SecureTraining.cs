@@ -1,0 +1,131 @@
+using Imguard.Learning.Nn;
+using Imguard.Mpc.Protocols;
+using Imguard.Mpc.Ring;
+using Imguard.Mpc.Sharing;
+
+namespace Imguard.Learning.Training;
+
+/// <summary>
+/// One compute party's side of a training job: the model built from the dealt initial shares (or a checkpoint),
+/// InstaHide-encoded batches from <see cref="SecureBatchSource"/>, the shared <see cref="Trainer{T}"/> loop, and a
+/// checkpoint of this party's model share after every epoch. Both parties run it with the same spec, options and
+/// dataset shape, in step.
+/// </summary>
+public sealed class SecureTraining
+{
+    private readonly PartyContext _context;
+    private readonly ITrainingFeed _feed;
+    private readonly Trainer<SharedTensor> _trainer;
+
+    /// <param name="context">This party's protocol context (ReLU comparisons at its ComparisonBits).</param>
+    /// <param name="spec">The model.</param>
+    /// <param name="options">Hyper-parameters; both parties must use the same.</param>
+    /// <param name="feed">The dealer's feed for this job run.</param>
+    /// <param name="resumeFrom">This party's last checkpoint, to continue after it; null to start from the dealt initial weights.</param>
+    public SecureTraining(PartyContext context, ModelSpec spec, TrainingOptions options, ITrainingFeed feed, ModelCheckpoint? resumeFrom = null)
+    {
+        _context = context ?? throw new ArgumentNullException(nameof(context));
+        Spec = spec ?? throw new ArgumentNullException(nameof(spec));
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        _feed = feed ?? throw new ArgumentNullException(nameof(feed));
+        if (feed.PartyId != context.PartyId)
+        {
+            throw LearningError.InvalidArgument($"The dealer feed is for party {feed.PartyId}; this is party {context.PartyId}.");
+        }
+        Engine = new SecureEngine(context);
+        Sequential<SharedTensor> model;
+        if (resumeFrom is null)
+        {
+            model = ModelBuilder.Build(spec, InitialShares());
+        }
+        else
+        {
+            if (resumeFrom.PartyId != context.PartyId || resumeFrom.Format != context.Format || resumeFrom.Spec.ToJson() != spec.ToJson())
+            {
+                throw LearningError.InvalidArgument("The checkpoint belongs to another party, format or model.");
+            }
+            model = ModelBuilder.Build(spec, resumeFrom.Values.Select(Wrap).ToArray());
+            var parameters = model.Parameters;
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                parameters[i].Velocity = resumeFrom.Velocities[i] is { } v ? Wrap(v) : null;
+            }
+            NextEpoch = resumeFrom.EpochsCompleted;
+        }
+        _trainer = new Trainer<SharedTensor>(Engine, model, options);
+    }
+
+    public ModelSpec Spec { get; }
+
+    public TrainingOptions Options { get; }
+
+    public SecureEngine Engine { get; }
+
+    public Sequential<SharedTensor> Model => _trainer.Model;
+
+    /// <summary>The next epoch to train (0-based): 0 for a new job, the checkpoint's epochs for a resumed one.</summary>
+    public int NextEpoch { get; private set; }
+
+    /// <summary>
+    /// Trains the remaining epochs on <paramref name="train"/>. After each epoch the checkpoint goes to
+    /// <paramref name="checkpointPath"/> (atomically) when given, and <paramref name="epochCompleted"/> runs.
+    /// </summary>
+    public async Task TrainAsync(SharedDataset train, string? checkpointPath = null, IProgress<TrainingProgress>? progress = null,
+        Func<int, CancellationToken, Task>? epochCompleted = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (train.PartyId != _context.PartyId || train.Format != _context.Format)
+        {
+            throw LearningError.InvalidArgument("The shared dataset belongs to another party or fixed-point format.");
+        }
+        if (!train.ImageShape.SequenceEqual(Spec.Input) || train.Classes != Spec.Classes)
+        {
+            throw LearningError.InvalidArgument(
+                $"The dataset has images [{string.Join(", ", train.ImageShape)}] and {train.Classes} classes; the model expects [{string.Join(", ", Spec.Input)}] and {Spec.Classes}.");
+        }
+        var source = new SecureBatchSource(_context, train, _feed, Options.BatchSize);
+        while (NextEpoch < Options.Epochs)
+        {
+            await _trainer.TrainEpochAsync(source, NextEpoch, progress, cancellationToken).ConfigureAwait(false);
+            NextEpoch++;
+            if (checkpointPath is not null)
+            {
+                Checkpoint().Save(checkpointPath);
+            }
+            if (epochCompleted is not null)
+            {
+                await epochCompleted(NextEpoch, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>This party's share of the model as it is now.</summary>
+    public ModelCheckpoint Checkpoint() => ModelCheckpoint.Of(_context.PartyId, _context.Format, NextEpoch, Spec, Model);
+
+    /// <summary>Secure evaluation of the current model on a shared test set; see <see cref="SecureEvaluation"/>.</summary>
+    public Task<EvaluationShares> EvaluateAsync(SharedDataset test, int batchSize, CancellationToken cancellationToken = default) =>
+        SecureEvaluation.EvaluateAsync(Engine, Model, test, batchSize, cancellationToken);
+
+    private SharedTensor[] InitialShares()
+    {
+        var shapes = ModelBuilder.ParameterShapes(Spec);
+        var message = _feed.InitialParameters();
+        int expected = shapes.Sum(s => s.Aggregate(1, (a, b) => a * b));
+        if (_context.PartyId == 1 && message.Length != expected)
+        {
+            throw LearningError.LengthMismatch("initial parameter shares", expected, message.Length);
+        }
+        var result = new SharedTensor[shapes.Count];
+        int offset = 0;
+        for (int i = 0; i < shapes.Count; i++)
+        {
+            int length = shapes[i].Aggregate(1, (a, b) => a * b);
+            var part = _context.PartyId == 1 ? message[offset..(offset + length)] : [];
+            result[i] = Wrap(Mpc.Preprocessing.DealtSecrets.ShareOf(_context.PartyId, _feed.JobSeed, TrainingDealer.InitialParameterStream(i), shapes[i], part));
+            offset += length;
+        }
+        return result;
+    }
+
+    private SharedTensor Wrap(RingTensor share) => new(_context.PartyId, share, _context.Format);
+}

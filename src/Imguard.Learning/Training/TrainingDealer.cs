@@ -1,0 +1,109 @@
+using Imguard.Learning.Hiding;
+using Imguard.Learning.Nn;
+using Imguard.Mpc.Encoding;
+using Imguard.Mpc.Preprocessing;
+using Imguard.Mpc.Randomness;
+
+namespace Imguard.Learning.Training;
+
+/// <summary>
+/// The dealer's side of a training job (the platform's parameter generation for one job): two fresh job seeds, the
+/// initial weights drawn from a CSPRNG and dealt as shares (no compute party learns them), and the InstaHide keys
+/// of every epoch through <see cref="HidingDealer"/>. The dealer sees no data: only shapes and counts.
+/// </summary>
+public sealed class TrainingDealer : IDisposable
+{
+    private readonly Seed _seed0 = Seed.Random();
+    private readonly Seed _seed1 = Seed.Random();
+    private readonly IReadOnlyList<PlainTensor> _initialParameters;
+    private readonly HidingDealer? _hiding;
+    private readonly Func<int, EpochHidingPlan>? _drawPlan;
+
+    /// <param name="spec">The model.</param>
+    /// <param name="options">Batch size and hiding settings.</param>
+    /// <param name="trainingCount">N, images in the training set.</param>
+    /// <param name="format">The job's fixed-point format.</param>
+    /// <param name="initialParameters">Tests and reference runs only; by default drawn from a fresh CSPRNG seed.</param>
+    /// <param name="drawPlan">Tests only: each epoch's hiding plan.</param>
+    public TrainingDealer(ModelSpec spec, TrainingOptions options, int trainingCount, FixedPointFormat format,
+        IReadOnlyList<PlainTensor>? initialParameters = null, Func<int, EpochHidingPlan>? drawPlan = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        Spec = spec;
+        Options = options;
+        Format = format;
+        if (initialParameters is null)
+        {
+            using var prg = new AesCtrPrg(Seed.Random());
+            initialParameters = ModelBuilder.InitialParameters(spec, prg);
+        }
+        var shapes = ModelBuilder.ParameterShapes(spec);
+        if (initialParameters.Count != shapes.Count || initialParameters.Where((p, i) => !p.Shape.SequenceEqual(shapes[i])).Any())
+        {
+            throw LearningError.InvalidArgument("The initial parameters do not match the model spec's parameter shapes.");
+        }
+        _initialParameters = initialParameters;
+        int d = spec.Input[0] * spec.Input[1] * spec.Input[2];
+        if (options.Hiding.Mode != HidingMode.Off)
+        {
+            _hiding = new HidingDealer(_seed0, _seed1, options.Hiding, trainingCount, d, spec.Classes, format, drawPlan);
+        }
+        TrainingCount = trainingCount;
+        _drawPlan = drawPlan;
+    }
+
+    public ModelSpec Spec { get; }
+
+    public TrainingOptions Options { get; }
+
+    public FixedPointFormat Format { get; }
+
+    public int TrainingCount { get; }
+
+    /// <summary>Hand to party <paramref name="partyId"/> only.</summary>
+    public Seed SeedFor(int partyId) => partyId switch
+    {
+        0 => _seed0,
+        1 => _seed1,
+        _ => throw LearningError.InvalidArgument($"Party id must be 0 or 1; got {partyId}."),
+    };
+
+    /// <summary>Party 1's shares of the initial parameters, concatenated in spec order.</summary>
+    public ulong[] InitialParametersForParty1()
+    {
+        var parts = new List<ulong[]>();
+        for (int i = 0; i < _initialParameters.Count; i++)
+        {
+            var encoded = Format.Encode(_initialParameters[i].Data);
+            parts.Add(DealtSecrets.MessageForParty1(_seed0, InitialParameterStream(i), encoded));
+            Array.Clear(encoded);
+        }
+        return parts.SelectMany(p => p).ToArray();
+    }
+
+    /// <summary>The public part of epoch <paramref name="epoch"/>: its hiding plan's order and partners, or (mode off) a fresh batch order.</summary>
+    public HidingEpoch BeginEpoch(int epoch)
+    {
+        if (_hiding is not null)
+        {
+            return _hiding.BeginEpoch(epoch);
+        }
+        using var plan = _drawPlan?.Invoke(epoch) ?? DrawOrderOnly();
+        return HidingEpoch.PublicPartOf(epoch, plan);
+    }
+
+    /// <summary>Party 1's message for batch <paramref name="batch"/> of the current epoch (empty in mode off).</summary>
+    public ulong[] HidingBatchForParty1(int epoch, int batch) =>
+        _hiding?.BatchMessage(epoch, batch, Options.BatchSize) ?? [];
+
+    internal static ulong InitialParameterStream(int index) => DealtSecrets.Stream(DealtPurpose.InitialParameters, 0, index);
+
+    private EpochHidingPlan DrawOrderOnly()
+    {
+        using var prg = new AesCtrPrg(Seed.Random());
+        return EpochHidingPlan.Draw(InstaHideOptions.Off, TrainingCount, 1, prg);
+    }
+
+    public void Dispose() => _hiding?.Dispose();
+}
