@@ -26,6 +26,10 @@ internal static class LearningError
     public static ArgumentException InvalidHidingOption(string setting, string requirement) =>
         new($"Invalid InstaHide option {setting}: {requirement}.");
 
+    /// <summary>A layer type that an exporter has no mapping for (names the format, the layer and what is supported).</summary>
+    public static NotSupportedException UnsupportedExportLayer(string format, int index, string type, string supported) =>
+        new($"{format} export: layer {index} ({type}) has no {format} mapping; the exporter supports {supported}.");
+
     public static ArgumentException BuffersOverlap(string first, string second) =>
         new($"{first} and {second} must not overlap.");
 
