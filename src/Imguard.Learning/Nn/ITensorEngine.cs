@@ -6,7 +6,8 @@ namespace Imguard.Learning.Nn;
 /// The operations layers are written against, so that one layer implementation runs both in plaintext
 /// (<see cref="PlainEngine"/>, the reference) and on secret shares (<see cref="SecureEngine"/>, two-party
 /// computation). Fixed-point rounding exists only in the secure engine; the tests bound the difference.
-/// Matrices are row-major (rows = batch). "Derivative" tensors hold 0/1 (ReLU's derivative).
+/// Matrices are row-major (rows = batch). "Derivative" and "selection" tensors hold 0/1 (ReLU's derivative, max
+/// pooling's arg-max).
 /// </summary>
 public interface ITensorEngine<T> where T : class
 {
@@ -48,6 +49,19 @@ public interface ITensorEngine<T> where T : class
 
     /// <summary>The gradient of <see cref="AvgPool2dAsync"/>: each output gradient spread over its window, divided by k².</summary>
     ValueTask<T> AvgPool2dBackwardAsync(T outputGradient, int[] inputShape, int kernelSize, int stride, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Max pooling (k×k windows, stride s, no padding) of N×C×H×W, with which entry of each window is the maximum:
+    /// Selection has shape N×C×OH×OW×k², one-hot along the last axis (0/1; on shares ring integers, not fixed-point),
+    /// the k² entries of a window in row-major (ky, kx) order. Ties: the first maximum in that order.
+    /// </summary>
+    ValueTask<(T Output, T Selection)> MaxPool2dAsync(T images, int kernelSize, int stride, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The gradient of <see cref="MaxPool2dAsync"/>: each output gradient (N×C×OH×OW) added to the input entry its
+    /// window's <paramref name="selection"/> marks; where windows overlap, the contributions add up.
+    /// </summary>
+    ValueTask<T> MaxPool2dBackwardAsync(T outputGradient, T selection, int[] inputShape, int kernelSize, int stride, CancellationToken cancellationToken);
 
     /// <summary>max(x, 0) and 1{x ≥ 0}.</summary>
     ValueTask<(T Output, T Derivative)> ReluAsync(T x, CancellationToken cancellationToken);

@@ -66,6 +66,9 @@ public static class ModelBuilder
                 case "avgpool2d":
                     layers.Add(new AvgPool2d<T>(layer.Kernel, layer.Stride == 0 ? null : layer.Stride));
                     break;
+                case "maxpool2d":
+                    layers.Add(new MaxPool2d<T>(layer.Kernel, layer.Stride == 0 ? null : layer.Stride));
+                    break;
                 case "flatten":
                     layers.Add(new Flatten<T>());
                     break;

@@ -83,7 +83,10 @@ public sealed record ModelSpec(
     }
 }
 
-/// <summary>One layer of a <see cref="ModelSpec"/>: type (linear, conv2d, relu, avgpool2d, flatten) and its settings.</summary>
+/// <summary>
+/// One layer of a <see cref="ModelSpec"/>: type (linear, conv2d, relu, avgpool2d, maxpool2d, flatten) and its settings
+/// (pooling: "kernel", "stride" defaulting to the kernel).
+/// </summary>
 public sealed record LayerSpec(
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("out")] int Out = 0,
@@ -114,6 +117,7 @@ public sealed record LayerSpec(
                 return [Out, h, w];
             }
             case "avgpool2d":
+            case "maxpool2d":
             {
                 if (input.Length != 3) throw LearningError.InvalidData($"{where} needs a C×H×W input.");
                 int stride = Stride == 0 ? Kernel : Stride;
@@ -121,7 +125,7 @@ public sealed record LayerSpec(
                 return [input[0], (input[1] - Kernel) / stride + 1, (input[2] - Kernel) / stride + 1];
             }
             default:
-                throw LearningError.InvalidData($"{where}: unknown layer type; use linear, conv2d, relu, avgpool2d or flatten.");
+                throw LearningError.InvalidData($"{where}: unknown layer type; use linear, conv2d, relu, avgpool2d, maxpool2d or flatten.");
         }
     }
 }

@@ -173,6 +173,40 @@ public sealed class PlainEngine : ITensorEngine<PlainTensor>
         return ValueTask.FromResult(z);
     }
 
+    public ValueTask<(PlainTensor Output, PlainTensor Selection)> MaxPool2dAsync(PlainTensor images, int kernelSize, int stride, CancellationToken cancellationToken)
+    {
+        var windows = PoolWindows.Of(images.Shape, kernelSize, stride);
+        var bestSlot = new int[windows.OutputLength];
+        var bestInput = new int[windows.OutputLength];
+        Array.Fill(bestSlot, -1);
+        windows.ForEach((o, slot, i) =>
+        {
+            if (bestSlot[o] < 0 || images.Data[i] > images.Data[bestInput[o]])                 // strict: the first maximum stays
+            {
+                (bestSlot[o], bestInput[o]) = (slot, i);
+            }
+        });
+        var z = new PlainTensor(windows.OutputShape);
+        var selection = new PlainTensor(windows.SelectionShape);
+        for (int o = 0; o < z.Length; o++)
+        {
+            z.Data[o] = images.Data[bestInput[o]];
+            selection.Data[bestSlot[o]] = 1;
+        }
+        return ValueTask.FromResult((z, selection));
+    }
+
+    public ValueTask<PlainTensor> MaxPool2dBackwardAsync(
+        PlainTensor outputGradient, PlainTensor selection, int[] inputShape, int kernelSize, int stride, CancellationToken cancellationToken)
+    {
+        var windows = PoolWindows.Of(inputShape, kernelSize, stride);
+        RequireShape("MaxPool2dBackward (output gradient)", windows.OutputShape, outputGradient.Shape);
+        RequireShape("MaxPool2dBackward (selection)", windows.SelectionShape, selection.Shape);
+        var z = new PlainTensor(inputShape);
+        windows.ForEach((o, slot, i) => z.Data[i] += outputGradient.Data[o] * selection.Data[slot]);
+        return ValueTask.FromResult(z);
+    }
+
     public ValueTask<(PlainTensor Output, PlainTensor Derivative)> ReluAsync(PlainTensor x, CancellationToken cancellationToken)
     {
         var y = new PlainTensor(x.Shape.ToArray());

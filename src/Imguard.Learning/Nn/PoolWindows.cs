@@ -22,12 +22,21 @@ internal readonly record struct PoolWindows(int Batch, int Channels, int Height,
 
     public int[] OutputShape => [Batch, Channels, OutputHeight, OutputWidth];
 
+    /// <summary>N×C×OH×OW×k²: one entry per (output element, window position).</summary>
+    public int[] SelectionShape => [Batch, Channels, OutputHeight, OutputWidth, KernelSize * KernelSize];
+
     public int OutputLength => Batch * Channels * OutputHeight * OutputWidth;
 
     /// <summary>Calls <paramref name="visit"/>(output index, input index) for every element of every window.</summary>
-    public void ForEach(Action<int, int> visit)
+    public void ForEach(Action<int, int> visit) => ForEach((output, _, input) => visit(output, input));
+
+    /// <summary>
+    /// Calls <paramref name="visit"/>(output index, slot, input index) for every element of every window, in slot order;
+    /// slot = output · k² + ky · k + kx indexes an N×C×OH×OW×k² tensor (max pooling's selection).
+    /// </summary>
+    public void ForEach(Action<int, int, int> visit)
     {
-        int oh = OutputHeight, ow = OutputWidth;
+        int oh = OutputHeight, ow = OutputWidth, window = KernelSize * KernelSize;
         for (int plane = 0; plane < Batch * Channels; plane++)
         {
             for (int oy = 0; oy < oh; oy++)
@@ -39,7 +48,7 @@ internal readonly record struct PoolWindows(int Batch, int Channels, int Height,
                     {
                         for (int kx = 0; kx < KernelSize; kx++)
                         {
-                            visit(output, (plane * Height + oy * Stride + ky) * Width + ox * Stride + kx);
+                            visit(output, output * window + ky * KernelSize + kx, (plane * Height + oy * Stride + ky) * Width + ox * Stride + kx);
                         }
                     }
                 }

@@ -11,6 +11,8 @@ namespace Imguard.Learning.Nn;
 /// <see cref="Imguard.Mpc.Protocols"/>; both parties must make the same calls in the same order.
 /// Costs per call: linear ops and reshapes are local; MatMul 2 rounds; ReLU with derivative 1 round;
 /// multiply by derivative 1 round (no truncation: the derivative is a 0/1 integer); scale 1 round (truncation);
+/// avg-pool 1 round each way; max-pool with arg-max L + ⌈log₂L⌉ rounds, L = ⌈log₂k²⌉ (k = 2: 3, k = 3: 6), k² − 1
+/// comparisons per output, and its backward 1 round (one raw product with the 0/1 selection, 2k² words per output);
 /// softmax ⌈log₂n⌉ + 61 rounds (see Functions).
 /// </summary>
 public sealed class SecureEngine(PartyContext context) : ITensorEngine<SharedTensor>
@@ -106,6 +108,13 @@ public sealed class SecureEngine(PartyContext context) : ITensorEngine<SharedTen
         windows.ForEach((o, i) => destination[i] = unchecked(destination[i] + source[o]));   // local: a sum of shares
         return await ScaleAsync(outputGradient.WithShare(spread), 1.0 / (kernelSize * kernelSize), cancellationToken).ConfigureAwait(false);
     }
+
+    public ValueTask<(SharedTensor Output, SharedTensor Selection)> MaxPool2dAsync(SharedTensor images, int kernelSize, int stride, CancellationToken cancellationToken) =>
+        PoolingOps.MaxPool2dWithArgMaxAsync(Context, images, kernelSize, stride, cancellationToken);
+
+    public ValueTask<SharedTensor> MaxPool2dBackwardAsync(
+        SharedTensor outputGradient, SharedTensor selection, int[] inputShape, int kernelSize, int stride, CancellationToken cancellationToken) =>
+        PoolingOps.MaxPool2dBackwardAsync(Context, outputGradient, selection, inputShape, kernelSize, stride, cancellationToken);
 
     public async ValueTask<(SharedTensor Output, SharedTensor Derivative)> ReluAsync(SharedTensor x, CancellationToken cancellationToken) =>
         await Comparison.ReluWithDerivativeAsync(Context, x, cancellationToken).ConfigureAwait(false);

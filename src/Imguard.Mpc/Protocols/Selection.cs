@@ -14,6 +14,9 @@ namespace Imguard.Mpc.Protocols;
 ///   MaxAlongLastAxis: ⌈log2 n⌉ rounds (every pair of a level in one ReLU), n − 1 words per row each way.
 ///   ArgMaxAlongLastAxis: 2⌈log2 n⌉ rounds (DReLU, then one batched raw product per level), per row each way
 ///   at most 3(n − 1) + 2n⌈log2 n⌉ words (each candidate's one-hot segment only spans its own subtree).
+///   MaxWithArgMaxAlongLastAxis: both results in L + ⌈log2 L⌉ rounds, L = ⌈log2 n⌉ (ReLU with derivative per
+///   level, then the one-hot as products of the levels' 0/1 outcomes), per row each way n − 1 words + 2 per product
+///   (n = 4: 11 words, n = 9: 44).
 /// </summary>
 public static class Selection
 {
@@ -156,6 +159,181 @@ public static class Selection
         }
         return ctx.Wrap(oneHot, x.Shape);
     }
+
+    /// <summary>
+    /// Each row's maximum along the last axis (shape [..., 1], as <see cref="MaxAlongLastAxisAsync"/>) and a one-hot
+    /// tensor of x's shape marking it, as ring integers 0/1 (not fixed-point): exactly one 1 per row, ties to the
+    /// lowest index. L = ⌈log2 n⌉ comparison rounds, then ⌈log2 L⌉ product rounds (n = 4: 3, n = 9: 6 rounds).
+    /// </summary>
+    /// <remarks>
+    /// Tournament: level t pairs the survivors (2p, 2p + 1) of the ⌈n/2^t⌉ left after t levels (an odd one out goes up
+    /// unchanged); ReLU with its derivative gives, in one round per level, the winner b + ReLU(a − b) and
+    /// β = 1{a ≥ b} (the left, lower-indexed candidate wins ties, so the row's first maximum wins overall).
+    /// Leaf j survives level t as candidate j ≫ t, so its indicator is the product over the levels of β (left), 1 − β
+    /// (right) or a public 1 (unpaired). The products are taken over blocks of levels, doubling the block each
+    /// round: a block starting at level t needs one value per candidate j ≫ t, so the lower block's candidates
+    /// reuse the upper block's products (leaf indicators for n = 9: 18 products instead of 9·3).
+    /// Per row, each way: n − 1 words (comparisons) + 2 words per product (n = 4: 4 products, n = 9: 18; at most
+    /// n + ⌈n/2⌉ + ⌈n/4⌉ + … &lt; 2n + L per product round). Offline: n − 1 ReLU keys, the products' triples.
+    /// </remarks>
+    public static async ValueTask<(SharedTensor Max, SharedTensor OneHot)> MaxWithArgMaxAlongLastAxisAsync(
+        PartyContext ctx, SharedTensor x, CancellationToken cancellationToken = default)
+    {
+        var (rows, n) = RowsOf(ctx, x, "MaxWithArgMaxAlongLastAxis");
+        if (rows == 0)
+        {
+            return (ctx.Wrap([], KeepLastAxis(x.Shape, 1)), ctx.Wrap([], x.Shape));     // empty batch: nothing to open
+        }
+        var values = (ulong[])x.Share.Data.Clone();
+        var winners = new List<ulong[]>();                                                // β of level t, [rows × pairs_t]
+        int width = n;
+        while (width > 1)
+        {
+            int pairs = width / 2;
+            int next = pairs + (width % 2);
+            var difference = new ulong[rows * pairs];
+            for (int r = 0; r < rows; r++)
+            {
+                for (int p = 0; p < pairs; p++)
+                {
+                    int left = r * width + 2 * p;
+                    difference[r * pairs + p] = unchecked(values[left] - values[left + 1]);     // a − b
+                }
+            }
+            var (positivePart, leftWins) = await Comparison.ReluWithDerivativeAsync(
+                ctx, ctx.Wrap(difference, [rows * pairs]), cancellationToken).ConfigureAwait(false); // ReLU(a − b), β: one round
+            var relu = positivePart.Share.Data;
+            var merged = new ulong[rows * next];
+            for (int r = 0; r < rows; r++)
+            {
+                for (int p = 0; p < pairs; p++)
+                {
+                    merged[r * next + p] = unchecked(values[r * width + 2 * p + 1] + relu[r * pairs + p]); // b + ReLU(a − b)
+                }
+                if (next > pairs)
+                {
+                    merged[r * next + pairs] = values[r * width + width - 1];                  // odd one out goes up unchanged
+                }
+            }
+            winners.Add(leftWins.Share.Data);
+            values = merged;
+            width = next;
+        }
+        var oneHot = await PathProductsAsync(ctx, winners, rows, n, cancellationToken).ConfigureAwait(false);
+        return (ctx.Wrap(values, KeepLastAxis(x.Shape, 1)), ctx.Wrap(oneHot, x.Shape));
+    }
+
+    /// <summary>
+    /// Leaf indicators of a tournament from its levels' β: for leaf j, Π_t (β_t or 1 − β_t of candidate j ≫ t), by
+    /// blocks of levels whose length doubles each round (⌈log2 L⌉ rounds of one batched raw product each).
+    /// </summary>
+    private static async ValueTask<ulong[]> PathProductsAsync(PartyContext ctx, List<ulong[]> winners, int rows, int n, CancellationToken cancellationToken)
+    {
+        ulong one = ctx.PartyId == 0 ? 1UL : 0UL;                                           // share of the public 1
+        var blocks = new List<LevelBlock>();
+        for (int t = 0; t < winners.Count; t++)
+        {
+            int candidates = CandidatesAt(n, t), pairs = candidates / 2;
+            var block = new LevelBlock(t, candidates, new ulong[rows * candidates], new bool[candidates]);
+            for (int c = 0; c < candidates; c++)
+            {
+                block.IsPublicOne[c] = c >= 2 * pairs;                                       // unpaired: factor 1
+                for (int r = 0; r < rows && c < 2 * pairs; r++)
+                {
+                    ulong beta = winners[t][r * pairs + c / 2];
+                    block.Values[r * candidates + c] = c % 2 == 0 ? beta : unchecked(one - beta); // left: β, right: 1 − β
+                }
+            }
+            blocks.Add(block);
+        }
+        if (blocks.Count == 0)
+        {
+            blocks.Add(new LevelBlock(0, n, new ulong[rows * n], Enumerable.Repeat(true, n).ToArray())); // n = 1: the only entry wins
+        }
+        while (blocks.Count > 1)
+        {
+            // Pair block 2i (levels from t) with block 2i + 1 (levels from u): candidate c of the first meets c ≫ (u − t).
+            var left = new List<ulong>();
+            var right = new List<ulong>();
+            var merged = new List<LevelBlock>();
+            for (int i = 0; i + 1 < blocks.Count; i += 2)
+            {
+                var (lower, upper) = (blocks[i], blocks[i + 1]);
+                int shift = upper.FirstLevel - lower.FirstLevel, candidates = lower.Candidates;
+                var block = new LevelBlock(lower.FirstLevel, candidates, new ulong[rows * candidates], new bool[candidates]);
+                for (int c = 0; c < candidates; c++)
+                {
+                    int u = c >> shift;
+                    block.IsPublicOne[c] = lower.IsPublicOne[c] && upper.IsPublicOne[u];
+                    for (int r = 0; r < rows; r++)
+                    {
+                        if (lower.IsPublicOne[c] || upper.IsPublicOne[u])
+                        {
+                            block.Values[r * candidates + c] = lower.IsPublicOne[c]
+                                ? upper.Values[r * upper.Candidates + u]                      // 1 · upper
+                                : lower.Values[r * candidates + c];                          // lower · 1
+                        }
+                        else
+                        {
+                            left.Add(lower.Values[r * candidates + c]);
+                            right.Add(upper.Values[r * upper.Candidates + u]);
+                        }
+                    }
+                }
+                merged.Add(block);
+            }
+            if (blocks.Count % 2 == 1)
+            {
+                merged.Add(blocks[^1]);                                                      // an odd block waits a round
+            }
+            if (left.Count > 0)
+            {
+                var product = await Beaver.MultiplyRawAsync(ctx,
+                    ctx.Wrap(left.ToArray(), [left.Count]), ctx.Wrap(right.ToArray(), [right.Count]), cancellationToken).ConfigureAwait(false);
+                var p = product.Share.Data;                                                  // 0/1 · 0/1: exact, no truncation
+                int next = 0;
+                for (int i = 0; i + 1 < blocks.Count; i += 2)
+                {
+                    var (lower, upper, block) = (blocks[i], blocks[i + 1], merged[i / 2]);
+                    int shift = upper.FirstLevel - lower.FirstLevel;
+                    for (int c = 0; c < block.Candidates; c++)
+                    {
+                        if (lower.IsPublicOne[c] || upper.IsPublicOne[c >> shift])
+                        {
+                            continue;
+                        }
+                        for (int r = 0; r < rows; r++)
+                        {
+                            block.Values[r * block.Candidates + c] = p[next++];
+                        }
+                    }
+                }
+            }
+            blocks = merged;
+        }
+        var final = blocks[0];
+        for (int c = 0; c < n; c++)
+        {
+            if (final.IsPublicOne[c])
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    final.Values[r * n + c] = one;
+                }
+            }
+        }
+        return final.Values;
+    }
+
+    /// <summary>Candidates left before level t of a tournament over n: ⌈n / 2^t⌉.</summary>
+    private static int CandidatesAt(int n, int t) => (int)((n + (1L << t) - 1) >> t);
+
+    /// <summary>
+    /// The product of the tournament factors of levels [FirstLevel, next block's first level) for each candidate of
+    /// level FirstLevel, [rows × Candidates]; IsPublicOne marks candidates (the same in every row) whose product is
+    /// the public 1 (unpaired at every one of these levels).
+    /// </summary>
+    private sealed record LevelBlock(int FirstLevel, int Candidates, ulong[] Values, bool[] IsPublicOne);
 
     /// <summary>Rows and row length of x along its last axis; validates party, format and a non-empty last axis.</summary>
     internal static (int Rows, int Length) RowsOf(PartyContext ctx, SharedTensor x, string what)

@@ -34,6 +34,18 @@ public sealed class PlainGradientTests
         return CheckAsync(() => new AvgPool2d<PlainTensor>(2), SharedPlain.Random(rng, 2, 2, 3, 4, 6), rng);
     }
 
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(3, 2)]
+    [InlineData(3, 1)]
+    public Task MaxPool2d_gradients_match_finite_differences(int kernel, int stride)
+    {
+        // Distinct values at least 1/64 apart (far above the step h): no window's maximum changes under ±h.
+        var rng = new Random(5 + kernel + stride);
+        var values = Enumerable.Range(0, 2 * 3 * 7 * 6).Select(i => (i - 126) / 64.0).OrderBy(_ => rng.Next()).ToArray();
+        return CheckAsync(() => new MaxPool2d<PlainTensor>(kernel, stride), new PlainTensor(values, 2, 3, 7, 6), rng);
+    }
+
     private static async Task CheckAsync(Func<Layer<PlainTensor>> make, PlainTensor x, Random rng)
     {
         var engine = PlainEngine.Instance;

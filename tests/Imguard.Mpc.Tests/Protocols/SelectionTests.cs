@@ -122,6 +122,61 @@ public sealed class SelectionTests
         Assert.Equal(2 * CeilLog2(n), r0.Item2.Rounds);
     }
 
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(2, 1)]
+    [InlineData(3, 6)]
+    [InlineData(4, 11)]
+    [InlineData(5, 20)]
+    [InlineData(9, 44)]
+    [InlineData(16, 87)]
+    [InlineData(17, 120)]
+    [InlineData(25, 182)]
+    public async Task Max_with_arg_max_is_exact_one_hot_on_the_first_maximum_in_L_plus_log_L_rounds(int n, int wordsPerRow)
+    {
+        var rng = new Random(300 + n);
+        const int rows = 40;
+        var x = RowsWithTies(rng, rows, n, 3e4);
+        var shares = TwoParties.Share(x, 2, rows / 2, n);
+        var (r0, r1) = await TwoParties.RunAsync(async ctx =>
+        {
+            var before = ctx.Statistics.Snapshot();
+            var (max, oneHot) = await Selection.MaxWithArgMaxAlongLastAxisAsync(ctx, TwoParties.Pick(ctx.PartyId, shares));
+            return (max, oneHot, ctx.Statistics.Snapshot() - before);
+        });
+        Assert.Equal(new[] { 2, rows / 2, 1 }, r0.max.Shape.ToArray());
+        Assert.Equal(new[] { 2, rows / 2, n }, r0.oneHot.Shape.ToArray());
+        var max = TwoParties.Open((r0.max, r1.max));
+        var oneHot = TwoParties.OpenRing((r0.oneHot, r1.oneHot));
+        for (int r = 0; r < rows; r++)
+        {
+            var row = x.Skip(r * n).Take(n).Select(Encoded).ToArray();
+            Assert.Equal(row.Max(), max[r]);                                               // bound: 0 (exact)
+            int expected = Array.IndexOf(row, row.Max());                              // ties: the lowest index
+            for (int j = 0; j < n; j++)
+            {
+                Assert.Equal(j == expected ? 1UL : 0UL, oneHot[r * n + j]);              // exactly one 1 per row
+            }
+        }
+        int levels = CeilLog2(n);
+        Assert.Equal(levels + CeilLog2(levels), r0.Item3.Rounds);
+        Assert.Equal(8L * rows * wordsPerRow, r0.Item3.BytesSent);                      // n − 1 comparisons + 2 words per product
+    }
+
+    [Fact]
+    public async Task Max_with_arg_max_of_an_empty_batch_sends_nothing()
+    {
+        var empty = TwoParties.Share([], 0, 9);
+        var (r0, _) = await TwoParties.RunAsync(async ctx =>
+        {
+            var (max, oneHot) = await Selection.MaxWithArgMaxAlongLastAxisAsync(ctx, TwoParties.Pick(ctx.PartyId, empty));
+            return (max.Shape.ToArray(), oneHot.Shape.ToArray(), ctx.Statistics.Snapshot());
+        });
+        Assert.Equal(new[] { 0, 1 }, r0.Item1);
+        Assert.Equal(new[] { 0, 9 }, r0.Item2);
+        Assert.Equal(default(TransferSnapshot), r0.Item3);
+    }
+
     [Fact]
     public async Task Invalid_shapes_are_refused_before_anything_is_sent()
     {
@@ -133,6 +188,7 @@ public sealed class SelectionTests
             await Assert.ThrowsAsync<ArgumentException>(() => Selection.MaxAsync(ctx, TwoParties.Pick(ctx.PartyId, a), TwoParties.Pick(ctx.PartyId, b)).AsTask());
             await Assert.ThrowsAsync<ArgumentException>(() => Selection.MaxAlongLastAxisAsync(ctx, TwoParties.Pick(ctx.PartyId, empty)).AsTask());
             await Assert.ThrowsAsync<ArgumentException>(() => Selection.ArgMaxAlongLastAxisAsync(ctx, TwoParties.Pick(ctx.PartyId, empty)).AsTask());
+            await Assert.ThrowsAsync<ArgumentException>(() => Selection.MaxWithArgMaxAlongLastAxisAsync(ctx, TwoParties.Pick(ctx.PartyId, empty)).AsTask());
             return ctx.Statistics.Snapshot();
         });
         Assert.Equal(default(TransferSnapshot), sent);
