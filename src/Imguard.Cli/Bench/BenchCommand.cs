@@ -9,6 +9,7 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Measure IMGuard's figures; every figure is printed with its unit and, where it has one, the ratio to its baseline measured in the same run.");
         bench.Subcommands.Add(CreateMpc());
+        bench.Subcommands.Add(CreateTrain());
         bench.Subcommands.Add(CreateParty());
         return bench;
     }
@@ -23,6 +24,20 @@ internal static class BenchCommand
             json, iterations, threads,
         };
         command.SetAction((parse, ct) => MpcBenchmark.RunAsync(parse.GetValue(json), Positive(parse.GetValue(iterations)), Positive(parse.GetValue(threads)), ct));
+        return command;
+    }
+
+    private static Command CreateTrain()
+    {
+        var json = new Option<bool>("--json") { Description = "One JSON object per line: {\"name\",\"value\",\"unit\",\"ratio_to\",\"ratio\"}." };
+        var iterations = new Option<int>("--iterations") { Description = "Measured runs per figure (the median is reported).", DefaultValueFactory = _ => 3 };
+        var epoch = new Option<bool>("--epoch") { Description = "Also train one secure epoch of Fashion-MNIST (mlp) and evaluate it securely (minutes)." };
+        var bits = new Option<int>("--comparison-bits") { Description = "Bit width of the ReLU comparisons (32 is exact for |activation| < 32768 at f = 16).", DefaultValueFactory = _ => 32 };
+        var command = new Command("train", "Secure training steps and inference of the mlp and cnn presets over mutual TLS 1.3 on 127.0.0.1, against the plaintext engine; InstaHide encoding on shares.")
+        {
+            json, iterations, epoch, bits,
+        };
+        command.SetAction((parse, ct) => TrainBenchmark.RunAsync(parse.GetValue(json), Positive(parse.GetValue(iterations)), parse.GetValue(epoch), parse.GetValue(bits), ct));
         return command;
     }
 

@@ -67,12 +67,13 @@ public sealed class PlainEngine : ITensorEngine<PlainTensor>
         var z = new PlainTensor(m, n);
         for (int i = 0; i < m; i++)
         {
+            var row = z.Data.AsSpan(i * n, n);
             for (int p = 0; p < k; p++)
             {
                 double x = a.Data[i * k + p];
-                for (int j = 0; j < n; j++)
+                if (x != 0)
                 {
-                    z.Data[i * n + j] += x * b.Data[p * n + j];
+                    AddScaled(row, b.Data.AsSpan(p * n, n), x);   // row += x · B[p, :]
                 }
             }
         }
@@ -257,6 +258,26 @@ public sealed class PlainEngine : ITensorEngine<PlainTensor>
             }
         }
         return ValueTask.FromResult(z);
+    }
+
+    /// <summary>destination += factor · source, in SIMD lanes (the reference must be fast enough for real data sets).</summary>
+    private static void AddScaled(Span<double> destination, ReadOnlySpan<double> source, double factor)
+    {
+        int j = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var f = new System.Numerics.Vector<double>(factor);
+            int width = System.Numerics.Vector<double>.Count;
+            for (; j <= destination.Length - width; j += width)
+            {
+                var d = new System.Numerics.Vector<double>(destination[j..]);
+                (d + f * new System.Numerics.Vector<double>(source[j..])).CopyTo(destination[j..]);
+            }
+        }
+        for (; j < destination.Length; j++)
+        {
+            destination[j] += factor * source[j];
+        }
     }
 
     private static PlainTensor Zip(PlainTensor a, PlainTensor b, Func<double, double, double> op, string what)

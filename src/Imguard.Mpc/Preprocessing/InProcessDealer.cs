@@ -10,6 +10,7 @@ public sealed class InProcessDealer
     private readonly Dealer _dealer;
     private readonly object _gate = new();
     private readonly Dictionary<long, (RandomnessRequest Request, ulong[]?[] Messages)> _pending = [];
+    private readonly List<RandomnessRequest> _issued = [];
 
     public InProcessDealer(Dealer dealer)
     {
@@ -26,6 +27,18 @@ public sealed class InProcessDealer
 
     public DealerRandomness SourceFor(int partyId) => new(partyId, _dealer.SeedFor(partyId), new Feed(this, partyId));
 
+    /// <summary>
+    /// Every request generated so far, in item order: a computation's plan, recorded by running it once (how the
+    /// benchmarks learn what a training step consumes before timing one with all randomness preprocessed).
+    /// </summary>
+    public RandomnessPlan IssuedPlan()
+    {
+        lock (_gate)
+        {
+            return new RandomnessPlan().AddRange(_issued);
+        }
+    }
+
     private ulong[] Receive(int partyId, long index, RandomnessRequest request)
     {
         lock (_gate)
@@ -34,6 +47,10 @@ public sealed class InProcessDealer
             {
                 var (m0, m1) = _dealer.Generate(index, request);
                 entry = (request, [m0, m1]);
+                if (index == _issued.Count)
+                {
+                    _issued.Add(request);
+                }
                 _pending[index] = entry;
             }
             if (entry.Request != request)

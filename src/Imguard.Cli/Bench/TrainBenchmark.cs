@@ -1,0 +1,421 @@
+using System.Diagnostics;
+using System.Net;
+using Imguard.Learning.Data;
+using Imguard.Learning.Hiding;
+using Imguard.Learning.Nn;
+using Imguard.Learning.Training;
+using Imguard.Mpc.Encoding;
+using Imguard.Mpc.Preprocessing;
+using Imguard.Mpc.Protocols;
+using Imguard.Mpc.Randomness;
+using Imguard.Mpc.Ring;
+using Imguard.Mpc.Sharing;
+using Imguard.Mpc.Transport;
+
+namespace Imguard.Cli.Bench;
+
+/// <summary>
+/// <c>imguard bench train</c>: secure training and inference of the <c>mlp</c> and <c>cnn</c> presets between two
+/// parties over mutual TLS 1.3 on 127.0.0.1 (two tasks of this process, each with one thread for its own work),
+/// against the plaintext reference engine running the same step in the same run. Online figures are timed with all
+/// correlated randomness already preprocessed: each computation's randomness plan is recorded by running it once,
+/// the dealer generates the plan (timed: offline.dealer), the parties expand it (timed: offline.parties), then the
+/// online steps run. With --epoch, one whole secure epoch of Fashion-MNIST runs with the dealer producing
+/// randomness on demand in the same process (wall time includes the dealer), followed by secure evaluation.
+/// </summary>
+internal static class TrainBenchmark
+{
+    private const int Warmup = 1;
+    private static readonly FixedPointFormat Format = FixedPointFormat.Default;
+
+    public static async Task<int> RunAsync(bool json, int iterations, bool epoch, int comparisonBits, CancellationToken ct)
+    {
+        void Print(BenchResult r) => Console.WriteLine(json ? r.ToJson() : r.ToString());
+        await using var link = await TlsLink.CreateAsync(ct);
+        foreach (var (name, spec, batch) in new[] { ("mlp", ModelSpec.Mlp, 128), ("cnn", ModelSpec.Cnn, 64) })
+        {
+            foreach (var r in await StepAsync(link, name, spec, batch, iterations, comparisonBits, ct))
+            {
+                Print(r);
+            }
+            foreach (var r in await InferenceAsync(link, name, spec, batch, iterations, comparisonBits, ct))
+            {
+                Print(r);
+            }
+        }
+        foreach (var r in await InstaHideThroughputAsync(link, ct))
+        {
+            Print(r);
+        }
+        if (epoch)
+        {
+            foreach (var r in await FashionMnistEpochAsync(link, comparisonBits, ct))
+            {
+                Print(r);
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>One training step (forward, loss gradient, backward, SGD) of a model on a batch.</summary>
+    private static async Task<List<BenchResult>> StepAsync(TlsLink link, string name, ModelSpec spec, int batch, int iterations, int bits, CancellationToken ct)
+    {
+        var (images, labels) = RandomBatch(spec, batch, 1);
+        var initial = InitialParameters(spec);
+        var options = new TrainingOptions { BatchSize = batch, LearningRate = 0.05, Hiding = InstaHideOptions.Off };
+
+        // Plaintext reference: the same step on the plaintext engine, median of the same number of runs.
+        var plainModel = ModelBuilder.Build(spec, initial.Select(p => p.Clone()).ToArray());
+        var sgd = new Learning.Nn.Optim.Sgd(options.LearningRate, options.Momentum);
+        var plainTimes = await TimeAsync(iterations, () => plainModel.TrainStepAsync(PlainEngine.Instance, images, labels, sgd, ct).AsTask());
+        var plain = new BenchResult($"plain.train_step.{name}.b{batch}", Median(plainTimes), "ms");
+
+        var shared = (Share(images), Share(labels));
+        var results = new List<BenchResult> { plain };
+        results.AddRange(await SecureAsync(link, $"train_step.{name}.b{batch}", bits, iterations, plain, async (ctx, feed) =>
+        {
+            var model = new SecureTraining(ctx, spec, options, feed).Model;
+            var engine = new SecureEngine(ctx);
+            var optimizer = new Learning.Nn.Optim.Sgd(options.LearningRate, options.Momentum);
+            var x = Pick(ctx.PartyId, shared.Item1);
+            var y = Pick(ctx.PartyId, shared.Item2);
+            return () => model.TrainStepAsync(engine, x, y, optimizer, ct).AsTask();
+        }, spec, options, initial, ct));
+        return results;
+    }
+
+    /// <summary>Secure inference (forward pass to logits) of one batch.</summary>
+    private static async Task<List<BenchResult>> InferenceAsync(TlsLink link, string name, ModelSpec spec, int batch, int iterations, int bits, CancellationToken ct)
+    {
+        var (images, _) = RandomBatch(spec, batch, 2);
+        var initial = InitialParameters(spec);
+        var plainModel = ModelBuilder.Build(spec, initial.Select(p => p.Clone()).ToArray());
+        var plainTimes = await TimeAsync(iterations, () => plainModel.ForwardAsync(PlainEngine.Instance, images, ct).AsTask());
+        var plain = new BenchResult($"plain.inference.{name}.b{batch}", Median(plainTimes), "ms");
+        var shared = Share(images);
+        var options = new TrainingOptions { BatchSize = batch, Hiding = InstaHideOptions.Off };
+        var results = new List<BenchResult> { plain };
+        results.AddRange(await SecureAsync(link, $"inference.{name}.b{batch}", bits, iterations, plain, async (ctx, feed) =>
+        {
+            var model = new SecureTraining(ctx, spec, options, feed).Model;
+            var engine = new SecureEngine(ctx);
+            var x = Pick(ctx.PartyId, shared);
+            return () => model.ForwardAsync(engine, x, ct).AsTask();
+        }, spec, options, initial, ct));
+        return results;
+    }
+
+    /// <summary>
+    /// Records the computation's randomness plan with an on-demand dealer, preprocesses warm-up + iterations copies of it
+    /// (dealer and parties timed), then times the online runs over TLS. The figure is the slower party's median.
+    /// </summary>
+    private static async Task<List<BenchResult>> SecureAsync(
+        TlsLink link, string name, int bits, int iterations, BenchResult plain,
+        Func<PartyContext, ITrainingFeed, Task<Func<Task>>> setup, ModelSpec spec, TrainingOptions options, IReadOnlyList<PlainTensor> initial, CancellationToken ct)
+    {
+        // 1. Record the plan: two runs with randomness generated on demand (the first training step differs from
+        //    later ones: it has no momentum yet), then the second run's requests repeat.
+        var recorder = new InProcessDealer(Dealer.CreateRandom());
+        int firstRun = 0;
+        using (var trainingDealer = new TrainingDealer(spec, options, 1, Format, initial))
+        {
+            var feeds = new InProcessTrainingDealer(trainingDealer);
+            var runs = new Func<Task>[2];
+            await TlsLink.RunAsync(async p =>
+            {
+                var ctx = new PartyContext(p, link.Channel(p), recorder.SourceFor(p), Format, bits) { MaxDegreeOfParallelism = 1 };
+                runs[p] = await setup(ctx, feeds.FeedFor(p));
+                await runs[p]();
+                return 0;
+            });
+            firstRun = recorder.IssuedPlan().Requests.Count;
+            await TlsLink.RunAsync(async p =>
+            {
+                await runs[p]();
+                return 0;
+            });
+        }
+        var recorded = recorder.IssuedPlan().Requests;
+        var plan = new RandomnessPlan().AddRange(recorded.Take(firstRun));
+        for (int i = 1; i < Warmup + iterations; i++)
+        {
+            plan.AddRange(recorded.Skip(firstRun));
+        }
+
+        // 2. Offline: the dealer generates every item, the parties expand theirs.
+        var dealer = Dealer.CreateRandom();
+        var messages = new (ulong[], ulong[])[plan.Requests.Count];
+        var dealerClock = Stopwatch.StartNew();
+        for (int i = 0; i < messages.Length; i++)
+        {
+            messages[i] = dealer.Generate(i, plan.Requests[i]);
+        }
+        double dealerMs = dealerClock.Elapsed.TotalMilliseconds / (Warmup + iterations);
+        double bytesToParty1 = messages.Sum(m => (double)m.Item2.Length) * 8 / (Warmup + iterations);
+        var sources = new DealerRandomness[2];
+        var partyClock = Stopwatch.StartNew();
+        for (int p = 0; p < 2; p++)
+        {
+            sources[p] = new DealerRandomness(p, dealer.SeedFor(p), new MemoryFeed(plan, messages, p)) { OnDemand = false };
+            sources[p].Preprocess(plan);
+        }
+        double partiesMs = partyClock.Elapsed.TotalMilliseconds / (Warmup + iterations) / 2;
+        Array.Clear(messages);
+        GC.Collect();
+
+        // 3. Online, timed.
+        using var trainingDealer2 = new TrainingDealer(spec, options, 1, Format, initial);
+        var feeds2 = new InProcessTrainingDealer(trainingDealer2);
+        var (times0, times1) = await TlsLink.RunAsync(async p =>
+        {
+            var channel = link.Channel(p);
+            var ctx = new PartyContext(p, channel, sources[p], Format, bits) { MaxDegreeOfParallelism = 1 };
+            var run = await setup(ctx, feeds2.FeedFor(p));
+            var times = new List<double>();
+            var barrier = new ulong[1];
+            TransferSnapshot cost = default;
+            for (int i = 0; i < Warmup + iterations; i++)
+            {
+                await channel.ExchangeAsync(barrier, barrier, ct);
+                var before = channel.Statistics.Snapshot();
+                var watch = Stopwatch.StartNew();
+                await run();
+                watch.Stop();
+                cost = channel.Statistics.Snapshot() - before;
+                if (i >= Warmup)
+                {
+                    times.Add(watch.Elapsed.TotalMilliseconds);
+                }
+            }
+            return (times, cost);
+        });
+        var online = new BenchResult($"secure.{name}.online", Math.Max(Median(times0.times), Median(times1.times)), "ms").RelativeTo(plain);
+        return
+        [
+            online,
+            new BenchResult($"secure.{name}.bytes_sent_per_party", times0.cost.BytesSent, "bytes"),
+            new BenchResult($"secure.{name}.rounds", times0.cost.Rounds, "rounds"),
+            new BenchResult($"offline.dealer.{name}", dealerMs, "ms"),
+            new BenchResult($"offline.dealer.{name}.bytes_to_party1", bytesToParty1, "bytes"),
+            new BenchResult($"offline.parties.{name}", partiesMs, "ms"),
+        ];
+    }
+
+    /// <summary>InstaHide encoding on shares: images per second for a whole epoch of 2048 Fashion-MNIST-sized images, k = 4.</summary>
+    private static async Task<List<BenchResult>> InstaHideThroughputAsync(TlsLink link, CancellationToken ct)
+    {
+        const int n = 2048, batch = 128;
+        var rng = new Random(3);
+        var pixels = new float[n * 784];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = (float)(rng.NextDouble() * 3 - 0.8);
+        }
+        var data = new LabeledImages(pixels, Enumerable.Range(0, n).Select(i => i % 10).ToArray(), 1, 28, 28, FashionMnist.ClassNames);
+        var (d0, d1) = SharedDataset.Share(data, Format);
+        var options = new TrainingOptions { BatchSize = batch, Hiding = InstaHideOptions.Default };
+        using var dealer = new TrainingDealer(ModelSpec.Mlp, options, n, Format);
+        var feeds = new InProcessTrainingDealer(dealer);
+        var randomness = new InProcessDealer(Dealer.CreateRandom());
+        var clock = Stopwatch.StartNew();
+        var (seconds, _) = await TlsLink.RunAsync(async p =>
+        {
+            var ctx = new PartyContext(p, link.Channel(p), randomness.SourceFor(p), Format);
+            var source = new SecureBatchSource(ctx, p == 0 ? d0 : d1, feeds.FeedFor(p), batch);
+            var watch = Stopwatch.StartNew();
+            int batches = await source.BeginEpochAsync(0, ct);
+            for (int b = 0; b < batches; b++)
+            {
+                await source.BatchAsync(b, ct);
+            }
+            return watch.Elapsed.TotalSeconds;
+        });
+        double wall = clock.Elapsed.TotalSeconds;
+        return
+        [
+            new BenchResult("secure.instahide_encode.k4.images_per_second", n / seconds, "images/s"),
+            new BenchResult("secure.instahide_encode.k4.wall_including_dealer", wall * 1000, "ms"),
+        ];
+    }
+
+    /// <summary>One secure epoch of Fashion-MNIST (mlp, batch 128, lr 0.1, no hiding) and secure test accuracy.</summary>
+    private static async Task<List<BenchResult>> FashionMnistEpochAsync(TlsLink link, int bits, CancellationToken ct)
+    {
+        if (!FashionMnist.IsInstalled())
+        {
+            throw new InvalidOperationException($"Fashion-MNIST is not installed: apt-get install {FashionMnist.DebianPackage}.");
+        }
+        var trainRaw = FashionMnist.LoadTrain();
+        var standardization = Standardization.Fit(trainRaw);
+        var train = standardization.Apply(trainRaw);
+        var test = standardization.Apply(FashionMnist.LoadTest());
+        var options = new TrainingOptions { Epochs = 1, BatchSize = 128, LearningRate = 0.1, Momentum = 0.9, Hiding = InstaHideOptions.Off };
+        var (d0, d1) = SharedDataset.Share(train, Format);
+        var (t0, t1) = SharedDataset.Share(test, Format);
+        var initial = InitialParameters(ModelSpec.Mlp);
+
+        var plainClock = Stopwatch.StartNew();
+        var plainModel = ModelBuilder.Build(ModelSpec.Mlp, initial.Select(p => p.Clone()).ToArray());
+        var plainTrainer = new Trainer<PlainTensor>(PlainEngine.Instance, plainModel, options);
+        await plainTrainer.TrainEpochAsync(new PlainBatchSource(train, options.Hiding, options.BatchSize), 0, null, ct);
+        var plainEpoch = new BenchResult("plain.epoch.fashion_mnist.mlp", plainClock.Elapsed.TotalSeconds, "s");
+        double plainAccuracy = await PlainAccuracyAsync(plainModel, test, ct);
+
+        using var dealer = new TrainingDealer(ModelSpec.Mlp, options, train.Count, Format, initial);
+        var feeds = new InProcessTrainingDealer(dealer);
+        var randomness = new InProcessDealer(Dealer.CreateRandom());
+        var clock = Stopwatch.StartNew();
+        var (r0, r1) = await TlsLink.RunAsync(async p =>
+        {
+            var ctx = new PartyContext(p, link.Channel(p), randomness.SourceFor(p), Format, bits) { MaxDegreeOfParallelism = 1 };
+            var session = new SecureTraining(ctx, ModelSpec.Mlp, options, feeds.FeedFor(p));
+            await session.TrainAsync(p == 0 ? d0 : d1, cancellationToken: ct);
+            double epochSeconds = clock.Elapsed.TotalSeconds;
+            var evaluation = await session.EvaluateAsync(p == 0 ? t0 : t1, 500, ct);
+            return (epochSeconds, evaluation);
+        });
+        double seconds = Math.Max(r0.epochSeconds, r1.epochSeconds);
+        var accuracy = EvaluationResult.Reconstruct(r0.evaluation, r1.evaluation, test.Labels).Accuracy;
+        return
+        [
+            plainEpoch,
+            new BenchResult("secure.epoch.fashion_mnist.mlp.wall_including_dealer", seconds, "s").RelativeTo(plainEpoch),
+            new BenchResult("plain.epoch.fashion_mnist.mlp.test_accuracy", plainAccuracy * 100, "%"),
+            new BenchResult("secure.epoch.fashion_mnist.mlp.test_accuracy", accuracy * 100, "%"),
+        ];
+    }
+
+    private static async Task<double> PlainAccuracyAsync(Sequential<PlainTensor> model, LabeledImages test, CancellationToken ct)
+    {
+        var x = new PlainTensor(Array.ConvertAll(test.Pixels, v => (double)v), test.Count, test.Channels, test.Height, test.Width);
+        var logits = await model.ForwardAsync(PlainEngine.Instance, x, ct);
+        int c = test.ClassCount, correct = 0;
+        for (int i = 0; i < test.Count; i++)
+        {
+            int best = 0;
+            for (int j = 1; j < c; j++)
+            {
+                if (logits.Data[i * c + j] > logits.Data[i * c + best])
+                {
+                    best = j;
+                }
+            }
+            correct += best == test.Labels[i] ? 1 : 0;
+        }
+        return (double)correct / test.Count;
+    }
+
+    private static IReadOnlyList<PlainTensor> InitialParameters(ModelSpec spec)
+    {
+        using var prg = new AesCtrPrg(new Seed(1, 2));
+        return ModelBuilder.InitialParameters(spec, prg);
+    }
+
+    /// <summary>A standardised-looking batch and one-hot labels, on the fixed-point grid.</summary>
+    private static (PlainTensor Images, PlainTensor Labels) RandomBatch(ModelSpec spec, int batch, int seed)
+    {
+        var rng = new Random(seed);
+        var images = new PlainTensor([batch, .. spec.Input]);
+        for (int i = 0; i < images.Length; i++)
+        {
+            images.Data[i] = Math.Round((rng.NextDouble() * 2.8 - 0.8) * 65536) / 65536;
+        }
+        var labels = new PlainTensor(batch, spec.Classes);
+        for (int i = 0; i < batch; i++)
+        {
+            labels.Data[i * spec.Classes + rng.Next(spec.Classes)] = 1;
+        }
+        return (images, labels);
+    }
+
+    private static (SharedTensor, SharedTensor) Share(PlainTensor x)
+    {
+        var (s0, s1) = SecretSharer.Split(new RingTensor(Format.Encode(x.Data), x.Shape.ToArray()));
+        return (new SharedTensor(0, s0, Format), new SharedTensor(1, s1, Format));
+    }
+
+    private static SharedTensor Pick(int party, (SharedTensor, SharedTensor) pair) => party == 0 ? pair.Item1 : pair.Item2;
+
+    private static async Task<List<double>> TimeAsync(int iterations, Func<Task> run)
+    {
+        var times = new List<double>();
+        for (int i = 0; i < Warmup + iterations; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await run();
+            if (i >= Warmup)
+            {
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+        }
+        return times;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
+    /// <summary>Dealer messages held in memory, handed out by item index (the offline phase's output).</summary>
+    private sealed class MemoryFeed(RandomnessPlan plan, (ulong[], ulong[])[] messages, int party) : IDealerFeed
+    {
+        public ulong[] Receive(long index, RandomnessRequest request)
+        {
+            if (plan.Requests[(int)index] != request)
+            {
+                throw new InvalidOperationException($"Item {index}: expected {plan.Requests[(int)index]}, asked for {request}.");
+            }
+            return party == 0 ? messages[index].Item1 : messages[index].Item2;
+        }
+    }
+
+    /// <summary>One mutually authenticated TLS 1.3 connection between party 0 and party 1 on 127.0.0.1, kept for the whole run.</summary>
+    private sealed class TlsLink : IAsyncDisposable
+    {
+        private readonly IPeerChannel[] _channels;
+
+        private TlsLink(IPeerChannel[] channels) => _channels = channels;
+
+        public IPeerChannel Channel(int party) => _channels[party];
+
+        public static async Task<TlsLink> CreateAsync(CancellationToken ct)
+        {
+            using var ca = CertificateAuthority.Create("IMGuard bench CA");
+            using var cert0 = ca.IssueCertificate("party-0");
+            using var cert1 = ca.IssueCertificate("party-1");
+            using var trusted = CertificateAuthority.LoadCertificatePem(ca.ExportPem().CertificatePem);
+            TlsPeerOptions Options(int p, System.Security.Cryptography.X509Certificates.X509Certificate2 cert) => new()
+            {
+                LocalPartyId = p,
+                Certificate = cert,
+                TrustedAuthority = trusted,
+                ExpectedPeerName = $"party-{1 - p}",
+                SessionId = "bench-train",
+                MaxFrameBytes = 1 << 30,
+            };
+            await using var listener = TlsPeerListener.Start(Options(0, cert0), new IPEndPoint(IPAddress.Loopback, 0));
+            var accept = listener.AcceptAsync(ct);
+            var connect = TlsPeerChannel.ConnectAsync(Options(1, cert1), "127.0.0.1", listener.LocalEndPoint.Port, ct);
+            await Task.WhenAll(accept, connect);
+            return new TlsLink([await accept, await connect]);
+        }
+
+        /// <summary>Both parties at once, each on its own task.</summary>
+        public static async Task<(T, T)> RunAsync<T>(Func<int, Task<T>> party)
+        {
+            var t0 = Task.Run(() => party(0));
+            var t1 = Task.Run(() => party(1));
+            await Task.WhenAll(t0, t1);
+            return (t0.Result, t1.Result);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var c in _channels)
+            {
+                await c.DisposeAsync();
+            }
+        }
+    }
+}
