@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Imguard.Cli.Bench;
+using Imguard.Cli.Privacy;
 
 namespace Imguard.Cli;
 
@@ -10,6 +11,7 @@ internal static class ImguardCommand
     {
         var root = new RootCommand("IMGuard: train and run image classifiers on secret-shared data with two-party computation.");
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(PrivacyReportCommand.Create());
         return root;
     }
 }

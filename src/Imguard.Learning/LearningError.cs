@@ -43,4 +43,8 @@ internal static class LearningError
     /// <summary>The coefficient rejection sampler gave up: the upper bound is so close to 1/K that acceptance is negligible.</summary>
     public static InvalidOperationException CoefficientRejectionLimit(int k, double upperBound, int attempts) =>
         new($"No coefficient row with max <= {upperBound} for K = {k} after {attempts} draws; raise UpperBound further above 1/K.");
+
+    /// <summary>Gradient inversion found no output unit with a non-zero bias gradient (e.g. every ReLU after it inactive).</summary>
+    public static InvalidOperationException NoGradientToInvert() =>
+        new("Every bias gradient of the first linear layer is zero; there is no unit to invert.");
 }
