@@ -1,4 +1,5 @@
 using Imguard.Learning.Nn;
+using Imguard.Learning.Nn.Loss;
 using Imguard.Mpc.Protocols;
 using Imguard.Mpc.Ring;
 using Imguard.Mpc.Sharing;
@@ -9,7 +10,9 @@ namespace Imguard.Learning.Training;
 /// One compute party's side of a training job: the model built from the dealt initial shares (or a checkpoint),
 /// InstaHide-encoded batches from <see cref="SecureBatchSource"/>, the shared <see cref="Trainer{T}"/> loop, and a
 /// checkpoint of this party's model share after every epoch. Both parties run it with the same spec, options and
-/// dataset shape, in step.
+/// dataset shape, in step. With <see cref="TrainingOptions.RevealLoss"/> each step also opens its batch's mean loss
+/// to both parties (<see cref="SoftmaxCrossEntropy.RevealLossAsync"/>: one scalar per step, 92 more rounds) and
+/// reports it in <see cref="TrainingProgress.Loss"/>; otherwise nothing is opened.
 /// </summary>
 public sealed class SecureTraining
 {
@@ -52,7 +55,11 @@ public sealed class SecureTraining
             }
             NextEpoch = resumeFrom.EpochsCompleted;
         }
-        _trainer = new Trainer<SharedTensor>(Engine, model, options);
+        _trainer = new Trainer<SharedTensor>(Engine, model, options)
+        {
+            // Called only when options.RevealLoss: opens one scalar per step (see RevealLossAsync for what it leaks).
+            LossOf = (probabilities, labels, ct) => SoftmaxCrossEntropy.RevealLossAsync(Engine, probabilities, labels, ct),
+        };
     }
 
     public ModelSpec Spec { get; }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Imguard.Learning.Nn;
+using Imguard.Learning.Nn.Loss;
 using Imguard.Learning.Nn.Optim;
 
 namespace Imguard.Learning.Training;
@@ -27,8 +28,17 @@ public sealed class Trainer<T> where T : class
 
     public Sgd Optimizer { get; }
 
-    /// <summary>Reveals a batch's mean loss from (probabilities, soft labels); used only when the options reveal the loss.</summary>
-    public Func<T, T, CancellationToken, ValueTask<double>>? LossOf { get; init; }
+    /// <summary>
+    /// Reveals a batch's mean loss from (probabilities, soft labels); called after every step only when the options
+    /// reveal the loss (<see cref="TrainingOptions.RevealLoss"/>), and its value goes into <see cref="TrainingProgress.Loss"/>.
+    /// On plaintext tensors it defaults to <see cref="SoftmaxCrossEntropy.Loss"/>, so that a reference run reports what a
+    /// secure run reveals; on shares it defaults to null (no loss reported) and <see cref="SecureTraining"/> sets
+    /// <see cref="SoftmaxCrossEntropy.RevealLossAsync"/>.
+    /// </summary>
+    public Func<T, T, CancellationToken, ValueTask<double>>? LossOf { get; init; } = PlainLoss as Func<T, T, CancellationToken, ValueTask<double>>;
+
+    private static readonly Func<PlainTensor, PlainTensor, CancellationToken, ValueTask<double>> PlainLoss =
+        (probabilities, labels, _) => ValueTask.FromResult(SoftmaxCrossEntropy.Loss(probabilities, labels));
 
     /// <summary>Trains epoch <paramref name="epoch"/> (0-based); returns the number of steps taken.</summary>
     public async Task<int> TrainEpochAsync(IBatchSource<T> source, int epoch, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken = default)

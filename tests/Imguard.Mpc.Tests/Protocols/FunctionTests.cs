@@ -125,6 +125,68 @@ public sealed class FunctionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Log_is_within_four_ulps_on_1e_minus_4_to_100_and_costs_89_rounds()
+    {
+        var rng = new Random(26);
+        double[] points = [Functions.LogMinimum, Functions.LogMaximum, 1.0001e-4, 1.2e-4, 1.5e-4, 2e-4, 5e-4, 1e-3, 0.01, 0.1,
+            0.5, 1, 1 + 1e-4, 2, Math.E, 10, 50, 99, 99.99, 1 - 1e-4];
+        // Log-uniform over the domain (every decade equally), then the points above.
+        var x = new double[3000];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = Functions.LogMinimum * Math.Pow(Functions.LogMaximum / Functions.LogMinimum, rng.NextDouble());
+        }
+        points.CopyTo(x, 0);
+        var (secure, cost) = await RunAsync((ctx, s) => Functions.LogAsync(ctx, s), x);
+        double worstAbs = 0, worstRel = 0, worstAt = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double plain = Math.Log(Encoded(x[i]));
+            double error = Math.Abs(secure[i] - plain);
+            Assert.InRange(error, 0, 4 * Ulp);                                         // stated bound: 4 ulps absolute
+            if (error > worstAbs)
+            {
+                (worstAbs, worstAt) = (error, x[i]);
+            }
+            if (Math.Abs(plain) > 0.1)
+            {
+                worstRel = Math.Max(worstRel, error / Math.Abs(plain));
+            }
+        }
+        output.WriteLine($"log on [1e-4, 100]: max abs error {worstAbs / Ulp:F2} ulps ({worstAbs:E3}) at x = {worstAt:G4}, max rel error (|ln x| > 0.1) {worstRel:E3}");
+        Assert.Equal(2 * Functions.ExpIterations + 1 + (2 * Functions.ExpIterations + 8) * Functions.LogIterations, cost.Rounds);
+        Assert.Equal(8L * (3 * Functions.ExpIterations + 1 + (3 * Functions.ExpIterations + 30) * Functions.LogIterations) * x.Length, cost.BytesSent);
+    }
+
+    [Fact]
+    public async Task Log_below_the_domain_down_to_zero_stays_finite_and_below_log_of_the_minimum()
+    {
+        var rng = new Random(27);
+        var x = new double[500];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = Functions.LogMinimum * rng.NextDouble();
+        }
+        double[] points = [0, Ulp, 2 * Ulp, 3 * Ulp, 4 * Ulp, 6e-5, 8e-5, Functions.LogMinimum];
+        points.CopyTo(x, 0);
+        var (secure, _) = await RunAsync((ctx, s) => Functions.LogAsync(ctx, s), x);
+        double lowest = double.MaxValue, worstNear = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            // Stated: finite (≥ −12.5, ≈ ln of 1/4 ulp) and never above ln 1e-4, up to the in-domain bound.
+            Assert.InRange(secure[i], -12.5, Math.Log(Encoded(Functions.LogMinimum)) + 4 * Ulp);
+            lowest = Math.Min(lowest, secure[i]);
+            if (x[i] >= 6e-5)
+            {
+                double error = Math.Abs(secure[i] - Math.Log(Encoded(x[i])));
+                Assert.InRange(error, 0, 1e-3);                                        // stated: 1e-3 down to 6e-5 (4 ulps)
+                worstNear = Math.Max(worstNear, error);
+            }
+        }
+        output.WriteLine($"log on [0, 1e-4]: lowest {lowest:F3} (at x = 0), max abs error on [6e-5, 1e-4] {worstNear:E3}");
+    }
+
+    [Fact]
     public async Task Softmax_of_rows_of_ten_logits_is_within_one_hundredth_per_output()
     {
         var rng = new Random(25);
@@ -189,6 +251,7 @@ public sealed class FunctionTests(ITestOutputHelper output)
         await Assert.ThrowsAsync<NotSupportedException>(() => Functions.ReciprocalAsync(ctx, x).AsTask());
         await Assert.ThrowsAsync<NotSupportedException>(() => Functions.InverseSquareRootAsync(ctx, x).AsTask());
         await Assert.ThrowsAsync<NotSupportedException>(() => Functions.SoftmaxAlongLastAxisAsync(ctx, x).AsTask());
+        await Assert.ThrowsAsync<NotSupportedException>(() => Functions.LogAsync(ctx, x).AsTask());
         Assert.Equal(default(TransferSnapshot), ctx.Statistics.Snapshot());
         await c0.DisposeAsync();
         await c1.DisposeAsync();
