@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Imguard.Cli.Bench;
 using Imguard.Cli.Privacy;
+using Imguard.Cli.Roles;
 
 namespace Imguard.Cli;
 
@@ -10,6 +11,9 @@ internal static class ImguardCommand
     public static RootCommand Create()
     {
         var root = new RootCommand("IMGuard: train and run image classifiers on secret-shared data with two-party computation.");
+        root.Subcommands.Add(InitCommand.Create());
+        root.Subcommands.Add(UpCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PrivacyReportCommand.Create());
         return root;

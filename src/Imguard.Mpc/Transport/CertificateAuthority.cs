@@ -55,9 +55,17 @@ public sealed class CertificateAuthority : IDisposable
     /// <paramref name="roleName"/>, SAN also <c>localhost</c>, 127.0.0.1 and ::1, EKU server and client authentication.
     /// Its validity ends no later than the CA's.
     /// </summary>
-    public X509Certificate2 IssueCertificate(string roleName, TimeSpan? validity = null)
+    public X509Certificate2 IssueCertificate(string roleName, TimeSpan? validity = null) =>
+        IssueCertificate(roleName, [], validity);
+
+    /// <summary>
+    /// As <see cref="IssueCertificate(string, TimeSpan?)"/>, with more subject alternative names: the host names or IP
+    /// addresses the role is reached at when it runs on its own host.
+    /// </summary>
+    public X509Certificate2 IssueCertificate(string roleName, IEnumerable<string> hostNames, TimeSpan? validity = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(roleName);
+        ArgumentNullException.ThrowIfNull(hostNames);
         TimeSpan lifetime = validity ?? DefaultLeafValidity;
         if (lifetime <= TimeSpan.Zero)
         {
@@ -73,6 +81,20 @@ public sealed class CertificateAuthority : IDisposable
         names.AddDnsName("localhost");
         names.AddIpAddress(IPAddress.Loopback);
         names.AddIpAddress(IPAddress.IPv6Loopback);
+        foreach (string host in hostNames.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (IPAddress.TryParse(host, out IPAddress? address))
+            {
+                if (!IPAddress.IsLoopback(address))
+                {
+                    names.AddIpAddress(address);
+                }
+            }
+            else if (!string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) && !string.Equals(host, roleName, StringComparison.OrdinalIgnoreCase))
+            {
+                names.AddDnsName(host);
+            }
+        }
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));

@@ -1,0 +1,4 @@
+namespace Imguard.Audit.Api;
+
+/// <summary>One break the verifier found.</summary>
+public sealed record AuditBreakView(long Sequence, string Kind, string Description);

@@ -1,0 +1,110 @@
+using Imguard.Audit.Api;
+using Imguard.Audit.Ledger;
+using Imguard.Audit.Signing;
+using Imguard.Audit.Storage;
+using Imguard.ServiceDefaults.Deployment;
+using Imguard.ServiceDefaults.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Imguard.Audit.Server;
+
+/// <summary>
+/// The audit server (<c>imguard audit</c>): the append-only log in its own database behind a mutual-TLS API that only
+/// IMGuard services can reach (a client certificate from the deployment CA is required in the handshake). The
+/// schema is migrated before the server listens; a signed checkpoint is written every
+/// <see cref="DeploymentSettings.AuditCheckpointInterval"/> records, every minute while records arrive, and at shutdown.
+/// </summary>
+public static class AuditServer
+{
+    /// <summary>Builds the server for a data directory's audit role, with its database migrated.</summary>
+    public static async Task<WebApplication> CreateAsync(ServiceContext service, string[]? args = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        AuditDatabase database = OpenDatabase(service.Directory, service.Settings);
+        await database.MigrateAsync(cancellationToken);
+        AuditSigningKey signingKey = LoadSigningKey(service.Directory);
+
+        WebApplicationBuilder builder = ServiceHost.CreateBuilder(service, ClientCertificateMode.RequireCertificate, args);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(signingKey);
+        builder.Services.AddSingleton(_ => new AuditLog(database, signingKey, new AuditLogOptions { CheckpointInterval = service.Settings.AuditCheckpointInterval }));
+        builder.Services.AddHostedService<AuditCheckpointTimer>();
+        WebApplication app = builder.Build();
+        app.UseServiceDefaults();
+        app.MapAuditApi();
+        return app;
+    }
+
+    /// <summary>The audit database the settings name (SQLite file <c>audit/audit.db</c> by default).</summary>
+    public static AuditDatabase OpenDatabase(DataDirectory directory, DeploymentSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(settings);
+        string roleDirectory = directory.RoleDirectory(ServiceRole.Audit);
+        if (settings.AuditDatabase.IsSqlite)
+        {
+            Directory.CreateDirectory(roleDirectory);
+            string file = string.IsNullOrWhiteSpace(settings.AuditDatabase.ConnectionString)
+                ? Path.Combine(roleDirectory, "audit.db")
+                : settings.AuditDatabase.ConnectionString;
+            return new AuditDatabase(string.IsNullOrWhiteSpace(settings.AuditDatabase.ConnectionString)
+                ? AuditDatabaseOptions.ForSqlite(file)
+                : new AuditDatabaseOptions { Provider = AuditDatabaseProvider.Sqlite, ConnectionString = file });
+        }
+        return new AuditDatabase(new AuditDatabaseOptions { Provider = AuditDatabaseProvider.PostgreSql, ConnectionString = settings.AuditDatabase.ConnectionString });
+    }
+
+    /// <summary>Makes the checkpoint-signing key pair (by <c>imguard init</c>); refuses to replace one.</summary>
+    public static void CreateSigningKey(DataDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        if (File.Exists(directory.AuditSigningKeyPath))
+        {
+            throw new InvalidOperationException($"'{directory.AuditSigningKeyPath}' exists; an audit signing key is never replaced silently.");
+        }
+        using AuditSigningKey key = AuditSigningKey.Generate();
+        Directory.CreateDirectory(directory.PkiDirectory);
+        byte[] pkcs8 = key.ExportPkcs8PrivateKey();
+        try
+        {
+            string pem = System.Security.Cryptography.PemEncoding.WriteString("PRIVATE KEY", pkcs8);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+            using (var writer = new StreamWriter(directory.AuditSigningKeyPath, options))
+            {
+                writer.Write(pem);
+            }
+            File.WriteAllText(directory.AuditVerificationKeyPath, key.PublicKey.ExportPem());
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(pkcs8);
+        }
+    }
+
+    /// <summary>The audit server's private signing key.</summary>
+    public static AuditSigningKey LoadSigningKey(DataDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        if (!File.Exists(directory.AuditSigningKeyPath))
+        {
+            throw new InvalidOperationException($"The audit signing key is missing ('{directory.AuditSigningKeyPath}'); run `imguard init`.");
+        }
+        return AuditSigningKey.ImportPem(File.ReadAllText(directory.AuditSigningKeyPath));
+    }
+
+    /// <summary>The public key that checks checkpoints: what <c>imguard audit verify</c> needs, and nothing secret.</summary>
+    public static AuditVerificationKey LoadVerificationKey(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"The audit verification key is missing ('{path}').");
+        }
+        return AuditVerificationKey.FromPem(File.ReadAllText(path));
+    }
+}

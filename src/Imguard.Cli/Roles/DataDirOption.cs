@@ -1,0 +1,14 @@
+using System.CommandLine;
+using Imguard.ServiceDefaults.Deployment;
+
+namespace Imguard.Cli.Roles;
+
+/// <summary>The <c>--data-dir</c> option every role and operator command takes.</summary>
+internal static class DataDirOption
+{
+    public static Option<string> Create() => new("--data-dir")
+    {
+        Description = "The deployment's data directory (settings, certificates, each role's state).",
+        DefaultValueFactory = _ => DataDirectory.DefaultPath,
+    };
+}

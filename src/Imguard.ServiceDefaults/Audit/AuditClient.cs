@@ -1,0 +1,162 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Threading.Channels;
+using Imguard.Contracts.Audit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Imguard.ServiceDefaults.Audit;
+
+/// <summary>
+/// Sends a service's audit events to the audit server over mutual TLS, in the background so that a slow audit server
+/// never stalls a request: events queue in order (bounded), go out in batches, and a failed batch is retried with
+/// back-off until it is accepted, so a restart of the audit server loses nothing. At shutdown the queue is flushed
+/// for a bounded time. Events that cannot be queued (queue full) or are still queued when the process exits are
+/// counted and logged as an error by count — never by content.
+/// </summary>
+public sealed class AuditClient : BackgroundService
+{
+    /// <summary>The audit server's endpoint for event batches.</summary>
+    public const string EventsPath = "api/audit/events";
+
+    private readonly HttpClient _http;
+    private readonly ILogger<AuditClient> _logger;
+    private readonly Channel<AuditEventMessage> _queue;
+    private readonly TimeSpan _flushTimeout;
+    private long _dropped;
+    private long _sent;
+    private int _pending;
+    private volatile bool _abandoned;
+
+    public AuditClient(HttpClient http, ILogger<AuditClient> logger, int capacity = 100_000, TimeSpan? flushTimeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(logger);
+        _http = http;
+        _logger = logger;
+        _flushTimeout = flushTimeout ?? TimeSpan.FromSeconds(5);
+        _queue = Channel.CreateBounded<AuditEventMessage>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.DropWrite,
+            SingleReader = true,
+        });
+    }
+
+    /// <summary>Events accepted by the audit server so far.</summary>
+    public long Sent => Interlocked.Read(ref _sent);
+
+    /// <summary>Events that could not be queued.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Queues an event; returns at once.</summary>
+    public void Emit(string eventType, string actor, IEnumerable<string>? subjects = null, IReadOnlyDictionary<string, object>? facts = null)
+    {
+        var message = new AuditEventMessage
+        {
+            EventType = eventType,
+            Actor = actor,
+            Subjects = subjects?.ToArray() ?? [],
+            Properties = facts is null ? null : JsonSerializer.SerializeToElement(facts),
+        };
+        Interlocked.Increment(ref _pending);
+        if (!_queue.Writer.TryWrite(message))
+        {
+            Interlocked.Decrement(ref _pending);
+            Interlocked.Increment(ref _dropped);
+            _logger.LogError("Audit queue full: event {EventType} dropped ({Dropped} dropped so far).", eventType, Dropped);
+        }
+    }
+
+    /// <summary>Waits until every event queued before the call has been accepted, or the timeout passes.</summary>
+    public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (Volatile.Read(ref _pending) > 0)
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+            await Task.Delay(20, cancellationToken);
+        }
+        return true;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        if (!await FlushAsync(_flushTimeout, CancellationToken.None))
+        {
+            _logger.LogError("Audit server unreachable at shutdown: {Pending} events not delivered.", Volatile.Read(ref _pending));
+            _abandoned = true;
+        }
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<AuditEventMessage>(AuditEventBatch.MaxEvents);
+        TimeSpan backOff = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            if (batch.Count == 0)
+            {
+                try
+                {
+                    if (!await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+                    {
+                        return; // completed and drained
+                    }
+                }
+                catch (ChannelClosedException)
+                {
+                    return;
+                }
+                while (batch.Count < AuditEventBatch.MaxEvents && _queue.Reader.TryRead(out AuditEventMessage? message))
+                {
+                    batch.Add(message);
+                }
+            }
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, EventsPath)
+                {
+                    Content = JsonContent.Create(new AuditEventBatch { Events = batch }),
+                };
+                using HttpResponseMessage response = await _http.SendAsync(request, CancellationToken.None);
+                if (response.StatusCode == System.Net.HttpStatusCode.BadRequest)
+                {
+                    // A malformed event is a bug in the emitter; retrying cannot fix it. Say which types, not contents.
+                    _logger.LogError("Audit server refused a batch of {Count} events ({Types}): {Reason}", batch.Count,
+                        string.Join(",", batch.Select(e => e.EventType).Distinct()), await response.Content.ReadAsStringAsync(CancellationToken.None));
+                    Interlocked.Add(ref _dropped, batch.Count);
+                }
+                else
+                {
+                    response.EnsureSuccessStatusCode();
+                    Interlocked.Add(ref _sent, batch.Count);
+                }
+                Interlocked.Add(ref _pending, -batch.Count);
+                batch.Clear();
+                backOff = TimeSpan.FromMilliseconds(100);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+            {
+                _logger.LogWarning("Audit server not reachable ({Reason}); {Count} events held, retrying in {Delay} ms.",
+                    e.Message, Volatile.Read(ref _pending), (int)backOff.TotalMilliseconds);
+                if (_abandoned)
+                {
+                    return; // shutting down and the flush window is over: StopAsync reported what is left
+                }
+                await Task.Delay(backOff, CancellationToken.None);
+                backOff = TimeSpan.FromMilliseconds(Math.Min(backOff.TotalMilliseconds * 2, 5000));
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _http.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Imguard.ServiceDefaults.Deployment;
+
+/// <summary>
+/// A deployment's settings (<c>imguard.json</c> in the data directory, written by <c>imguard init</c>): where each
+/// role is reached and listens, and which database the platform and the audit server use. Validated when loaded, so a
+/// service with a bad setting stops at start-up with a message naming the setting.
+/// </summary>
+public sealed record DeploymentSettings
+{
+    /// <summary>The loopback ports <c>imguard init</c> uses unless told otherwise: platform, party 0, party 1, audit, peer link.</summary>
+    public const int DefaultBasePort = 7400;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public required ServiceEndpoint Platform { get; init; }
+
+    public DatabaseSettings PlatformDatabase { get; init; } = new();
+
+    public required IReadOnlyList<PartySettings> Parties { get; init; }
+
+    public required ServiceEndpoint Audit { get; init; }
+
+    public DatabaseSettings AuditDatabase { get; init; } = new();
+
+    /// <summary>Signed audit checkpoint every this many records.</summary>
+    public int AuditCheckpointInterval { get; init; } = 1000;
+
+    /// <summary>Everything on 127.0.0.1: platform at <paramref name="basePort"/>, parties +1 and +2, audit +3, peer link +4.</summary>
+    public static DeploymentSettings Loopback(int basePort = DefaultBasePort)
+    {
+        if (basePort is < 1024 or > 65530)
+        {
+            throw ServiceError.BadSetting("basePort", $"{basePort} is outside 1024..65530.");
+        }
+        static Uri Local(int port) => new($"https://127.0.0.1:{port}");
+        return new DeploymentSettings
+        {
+            Platform = new ServiceEndpoint { Url = Local(basePort) },
+            Parties =
+            [
+                new PartySettings { Api = new ServiceEndpoint { Url = Local(basePort + 1) }, Peer = $"127.0.0.1:{basePort + 4}" },
+                new PartySettings { Api = new ServiceEndpoint { Url = Local(basePort + 2) }, Peer = $"127.0.0.1:{basePort + 4}" },
+            ],
+            Audit = new ServiceEndpoint { Url = Local(basePort + 3) },
+        };
+    }
+
+    public ServiceEndpoint Endpoint(ServiceRole role) => role switch
+    {
+        ServiceRole.Platform => Platform,
+        ServiceRole.Audit => Audit,
+        _ => Parties[ServiceRoles.PartyId(role)!.Value].Api,
+    };
+
+    public void Validate()
+    {
+        Platform.Validate("platform");
+        PlatformDatabase.Validate("platform");
+        if (Parties is not { Count: 2 })
+        {
+            throw ServiceError.BadSetting("parties", "a deployment has exactly two parties (0 and 1).");
+        }
+        Parties[0].Validate("parties[0]");
+        Parties[1].Validate("parties[1]");
+        Audit.Validate("audit");
+        AuditDatabase.Validate("audit");
+        if (AuditCheckpointInterval < 1)
+        {
+            throw ServiceError.BadSetting("auditCheckpointInterval", "must be at least 1.");
+        }
+    }
+
+    public static DeploymentSettings Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw ServiceError.NotInitialized(path);
+        }
+        DeploymentSettings? settings;
+        try
+        {
+            settings = JsonSerializer.Deserialize<DeploymentSettings>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw ServiceError.BadSettingsFile(path, e.Message);
+        }
+        if (settings is null)
+        {
+            throw ServiceError.BadSettingsFile(path, "the file is empty.");
+        }
+        settings.Validate();
+        return settings;
+    }
+
+    public void Save(string path)
+    {
+        Validate();
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json), privateFile: false);
+    }
+}

@@ -1,0 +1,40 @@
+using Imguard.ServiceDefaults.Deployment;
+using Imguard.ServiceDefaults.Pki;
+
+namespace Imguard.ServiceDefaults.Hosting;
+
+/// <summary>One running service: its role, data directory, the deployment's settings and its TLS identity.</summary>
+public sealed class ServiceContext : IDisposable
+{
+    public ServiceContext(ServiceRole role, DataDirectory directory, DeploymentSettings settings, ServiceIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(identity);
+        Role = role;
+        Directory = directory;
+        Settings = settings;
+        Identity = identity;
+    }
+
+    public ServiceRole Role { get; }
+
+    public DataDirectory Directory { get; }
+
+    public DeploymentSettings Settings { get; }
+
+    public ServiceIdentity Identity { get; }
+
+    /// <summary>Where this role keeps its files.</summary>
+    public string RoleDirectory => Directory.RoleDirectory(Role);
+
+    /// <summary>Loads settings and identity of <paramref name="role"/> from a data directory made by <c>imguard init</c>.</summary>
+    public static ServiceContext Load(string dataDirectory, ServiceRole role)
+    {
+        var directory = new DataDirectory(dataDirectory);
+        DeploymentSettings settings = DeploymentSettings.Load(directory.SettingsPath);
+        return new ServiceContext(role, directory, settings, ServiceIdentity.Load(directory, role));
+    }
+
+    public void Dispose() => Identity.Dispose();
+}

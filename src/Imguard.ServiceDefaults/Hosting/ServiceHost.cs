@@ -1,0 +1,75 @@
+using Imguard.ServiceDefaults.Audit;
+using Imguard.ServiceDefaults.Deployment;
+using Imguard.ServiceDefaults.Pki;
+using Imguard.ServiceDefaults.Tls;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Imguard.ServiceDefaults.Hosting;
+
+/// <summary>
+/// What every IMGuard service shares: Kestrel on the role's endpoint with our TLS, problem details for errors, a
+/// <c>/health</c> endpoint, request logging that never prints query strings or headers, and (except for the audit
+/// server itself) an <see cref="AuditClient"/> that delivers the service's events.
+/// </summary>
+public static class ServiceHost
+{
+    /// <summary>Creates a web application builder for <paramref name="identity"/>'s role.</summary>
+    public static WebApplicationBuilder CreateBuilder(ServiceContext service, ClientCertificateMode clientCertificates, string[]? args = null)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        Directory.CreateDirectory(service.RoleDirectory);
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args ?? [],
+            ContentRootPath = service.RoleDirectory,
+            ApplicationName = "imguard-" + ServiceRoles.Name(service.Role),
+        });
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.ListenOn(service.Settings.Endpoint(service.Role), service.Identity, clientCertificates);
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss ";
+        });
+        // ASP.NET Core's request lines include the query string; tokens never travel there, but keep them out anyway.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(service);
+        builder.Services.AddSingleton(service.Settings);
+        builder.Services.AddSingleton(service.Identity);
+        if (service.Role != ServiceRole.Audit)
+        {
+            builder.Services.AddSingleton(provider => new AuditClient(
+                new HttpClient(MutualTls.CreateServiceHandler(service.Identity, ServiceRole.Audit), disposeHandler: true)
+                {
+                    BaseAddress = service.Settings.Audit.Url,
+                    Timeout = TimeSpan.FromSeconds(15),
+                },
+                provider.GetRequiredService<ILogger<AuditClient>>()));
+            builder.Services.AddHostedService(provider => provider.GetRequiredService<AuditClient>());
+        }
+        return builder;
+    }
+
+    /// <summary>Adds the shared middleware and endpoints: exception → problem details, <c>GET /health</c>.</summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        ServiceContext service = app.Services.GetRequiredService<ServiceContext>();
+        string role = ServiceRoles.Name(service.Role);
+        app.MapGet("/health", () => TypedResults.Ok(new HealthReply(role, "ok")));
+        return app;
+    }
+}
