@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Imguard.Contracts.Grants;
+
+/// <summary>
+/// The wire form of a <see cref="Grant"/>: <c>igg1.</c> base64url(claims JSON) <c>.</c> base64url(ECDSA P-256
+/// SHA-256 signature over <c>"igg1." ‖ claims</c>, IEEE P1363 form). Signed by the platform's key, checked by a
+/// party with the platform's certificate. A grant is a bearer credential for its short lifetime: it travels in the
+/// <c>Authorization</c> header, never in a URL or a log line.
+/// </summary>
+public static class GrantToken
+{
+    public const string Prefix = "igg1.";
+
+    /// <summary>Longest token accepted, checked before any parsing.</summary>
+    public const int MaxLength = 4096;
+
+    /// <summary>Clock difference between platform and party tolerated on issue and expiry times.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>Signs a grant with the platform's private key.</summary>
+    public static string Sign(Grant grant, ECDsa platformKey)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        ArgumentNullException.ThrowIfNull(platformKey);
+        string claims = Base64Url(JsonSerializer.SerializeToUtf8Bytes(grant, Json));
+        byte[] signature = platformKey.SignData(Encoding.ASCII.GetBytes(Prefix + claims), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return Prefix + claims + "." + Base64Url(signature);
+    }
+
+    /// <summary>
+    /// Checks a token for <paramref name="party"/> and <paramref name="purpose"/>: signature by the platform's public
+    /// key, version, party, purpose, issue and expiry time. Returns the grant, or null with a reason that names what
+    /// failed (never echoing the token).
+    /// </summary>
+    public static Grant? Verify(string? token, ECDsa platformPublicKey, int party, GrantPurpose purpose, DateTimeOffset now, out string reason)
+    {
+        ArgumentNullException.ThrowIfNull(platformPublicKey);
+        if (string.IsNullOrEmpty(token) || token.Length > MaxLength || !token.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            reason = "not an IMGuard grant token";
+            return null;
+        }
+        int dot = token.IndexOf('.', Prefix.Length);
+        if (dot < 0 || token.IndexOf('.', dot + 1) >= 0)
+        {
+            reason = "malformed grant token";
+            return null;
+        }
+        string claims = token[Prefix.Length..dot];
+        byte[]? signature = FromBase64Url(token[(dot + 1)..]);
+        byte[]? payload = FromBase64Url(claims);
+        if (signature is null || payload is null)
+        {
+            reason = "malformed grant token";
+            return null;
+        }
+        if (!platformPublicKey.VerifyData(Encoding.ASCII.GetBytes(Prefix + claims), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+        {
+            reason = "the grant's signature is not the platform's";
+            return null;
+        }
+        Grant? grant;
+        try
+        {
+            grant = JsonSerializer.Deserialize<Grant>(payload, Json);
+        }
+        catch (JsonException)
+        {
+            grant = null;
+        }
+        if (grant is null || grant.Version != 1)
+        {
+            reason = "unsupported grant claims";
+            return null;
+        }
+        if (grant.Party != party)
+        {
+            reason = $"the grant is for party {grant.Party}, not party {party}";
+            return null;
+        }
+        if (grant.Purpose != purpose)
+        {
+            reason = $"the grant is for {grant.Purpose}, not {purpose}";
+            return null;
+        }
+        if (grant.IssuedAt - ClockSkew > now)
+        {
+            reason = "the grant is issued in the future";
+            return null;
+        }
+        if (grant.ExpiresAt + ClockSkew <= now)
+        {
+            reason = "the grant has expired";
+            return null;
+        }
+        reason = "";
+        return grant;
+    }
+
+    private static string Base64Url(ReadOnlySpan<byte> bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static byte[]? FromBase64Url(string text)
+    {
+        if (text.Length == 0 || text.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+        {
+            return null;
+        }
+        string padded = text.Replace('-', '+').Replace('_', '/');
+        padded += (padded.Length % 4) switch { 2 => "==", 3 => "=", 0 => "", _ => "!" };
+        try
+        {
+            return Convert.FromBase64String(padded);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Imguard.Audit.Api;
+using Imguard.Audit.Server;
+using Imguard.Contracts.Audit;
+using Imguard.ServiceDefaults.Audit;
+using Imguard.ServiceDefaults.Deployment;
+using Imguard.ServiceDefaults.Hosting;
+using Imguard.ServiceDefaults.Pki;
+using Imguard.ServiceDefaults.Tls;
+using Imguard.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Imguard.Audit.Tests.Api;
+
+/// <summary>The audit server on 127.0.0.1 with real mutual TLS, its SQLite database in a temp deployment.</summary>
+public sealed class AuditServerTests : IAsyncLifetime
+{
+    private readonly TestDeployment _deployment = TestDeployment.Create();
+    private ServiceContext? _service;
+    private WebApplication? _app;
+
+    public async Task InitializeAsync()
+    {
+        AuditServer.CreateSigningKey(_deployment.Directory);
+        await StartAsync();
+    }
+
+    private async Task StartAsync()
+    {
+        _service = new ServiceContext(ServiceRole.Audit, _deployment.Directory, _deployment.Settings, _deployment.Identity(ServiceRole.Audit));
+        _app = await AuditServer.CreateAsync(_service);
+        await _app.StartAsync();
+    }
+
+    private async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+        _service?.Dispose();
+        _service = null;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
+        SqliteConnection.ClearAllPools();
+        _deployment.Dispose();
+    }
+
+    private HttpClient ClientAs(ServiceRole role)
+    {
+        ServiceIdentity identity = _deployment.Identity(role);
+        return new HttpClient(MutualTls.CreateServiceHandler(identity, ServiceRole.Audit)) { BaseAddress = _deployment.Settings.Audit.Url };
+    }
+
+    private static AuditEventBatch Batch(params AuditEventMessage[] events) => new() { Events = events };
+
+    private static AuditEventMessage Event(string type, object? facts = null) => new()
+    {
+        EventType = type,
+        Actor = "user:alice",
+        Subjects = ["dataset:ds-1"],
+        Properties = facts is null ? null : JsonSerializer.SerializeToElement(facts),
+    };
+
+    private async Task<AuditPageView> RecordsAsync()
+    {
+        using HttpClient platform = ClientAs(ServiceRole.Platform);
+        return (await platform.GetFromJsonAsync<AuditPageView>("api/audit/records?limit=100"))!;
+    }
+
+    [Fact]
+    public async Task A_party_appends_events_and_the_server_stamps_its_role_as_source()
+    {
+        using HttpClient party = ClientAs(ServiceRole.Party1);
+        HttpResponseMessage response = await party.PostAsJsonAsync(AuditClient.EventsPath,
+            Batch(Event("dataset.half_received", new { bytes = 4096, digest = "00112233445566778899aabbccddeeff" }), Event("dataset.ready")));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AuditPageView page = await RecordsAsync();
+        Assert.Equal(2, page.Records.Count);
+        Assert.Equal("party-1", page.Records[0].Properties.GetProperty("source").GetString());
+        Assert.Equal(4096, page.Records[0].Properties.GetProperty("bytes").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_batch_with_one_bad_event_appends_nothing()
+    {
+        using HttpClient platform = ClientAs(ServiceRole.Platform);
+        HttpResponseMessage response = await platform.PostAsJsonAsync(AuditClient.EventsPath,
+            Batch(Event("user.login"), Event("user.login", new { apiToken = "igt_abc" })));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        string problem = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Event 1", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("igt_abc", problem, StringComparison.Ordinal);
+        Assert.Empty((await RecordsAsync()).Records);
+    }
+
+    [Fact]
+    public async Task A_sender_cannot_claim_another_source()
+    {
+        using HttpClient party = ClientAs(ServiceRole.Party0);
+        HttpResponseMessage response = await party.PostAsJsonAsync(AuditClient.EventsPath, Batch(Event("dataset.ready", new { source = "platform" })));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Nested_or_fractional_properties_are_refused()
+    {
+        using HttpClient party = ClientAs(ServiceRole.Party0);
+        Assert.Equal(HttpStatusCode.BadRequest, (await party.PostAsJsonAsync(AuditClient.EventsPath, Batch(Event("x.y", new { inner = new { a = 1 } })))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await party.PostAsJsonAsync(AuditClient.EventsPath, Batch(Event("x.y", new { ratio = 0.5 })))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Only_the_platform_reads_the_log()
+    {
+        using HttpClient party = ClientAs(ServiceRole.Party0);
+        Assert.Equal(HttpStatusCode.Forbidden, (await party.GetAsync("api/audit/records")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await party.GetAsync("api/audit/verify")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Queries_filter_and_page()
+    {
+        using HttpClient platform = ClientAs(ServiceRole.Platform);
+        for (int i = 0; i < 5; i++)
+        {
+            (await platform.PostAsJsonAsync(AuditClient.EventsPath, Batch(Event(i % 2 == 0 ? "user.login" : "user.logout")))).EnsureSuccessStatusCode();
+        }
+        AuditPageView first = (await platform.GetFromJsonAsync<AuditPageView>("api/audit/records?eventType=user.login&limit=2"))!;
+        Assert.Equal(2, first.Records.Count);
+        Assert.NotNull(first.NextCursor);
+        AuditPageView second = (await platform.GetFromJsonAsync<AuditPageView>($"api/audit/records?eventType=user.login&limit=2&cursor={first.NextCursor}"))!;
+        Assert.Single(second.Records);
+        Assert.All(first.Records.Concat(second.Records), r => Assert.Equal("user.login", r.EventType));
+        Assert.Equal(HttpStatusCode.BadRequest, (await platform.GetAsync("api/audit/records?limit=100000")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_verify_endpoint_finds_an_edited_row()
+    {
+        using HttpClient platform = ClientAs(ServiceRole.Platform);
+        (await platform.PostAsJsonAsync(AuditClient.EventsPath, Batch(Event("user.login"), Event("user.login"), Event("user.logout")))).EnsureSuccessStatusCode();
+        Assert.True((await platform.GetFromJsonAsync<AuditVerificationView>("api/audit/verify"))!.Valid);
+
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(_deployment.Directory.RoleDirectory(ServiceRole.Audit), "audit.db")}"))
+        {
+            await connection.OpenAsync();
+            using SqliteCommand edit = connection.CreateCommand();
+            edit.CommandText = "UPDATE audit_records SET actor = 'user:mallory' WHERE sequence = 2";
+            Assert.Equal(1, await edit.ExecuteNonQueryAsync());
+        }
+        AuditVerificationView report = (await platform.GetFromJsonAsync<AuditVerificationView>("api/audit/verify"))!;
+        Assert.False(report.Valid);
+        Assert.Equal(2, report.Breaks[0].Sequence);
+    }
+
+    [Fact]
+    public async Task The_audit_client_holds_events_while_the_server_is_down_and_delivers_them_in_order()
+    {
+        await StopAsync();
+        using ServiceIdentity party = _deployment.Identity(ServiceRole.Party0);
+        var http = new HttpClient(MutualTls.CreateServiceHandler(party, ServiceRole.Audit)) { BaseAddress = _deployment.Settings.Audit.Url, Timeout = TimeSpan.FromSeconds(5) };
+        using var client = new AuditClient(http, NullLogger<AuditClient>.Instance);
+        await client.StartAsync(CancellationToken.None);
+        for (int i = 0; i < 3; i++)
+        {
+            client.Emit("job.state_changed", "party:0", ["job:job-1"], new Dictionary<string, object> { ["step"] = i });
+        }
+        await Task.Delay(300);
+        Assert.Equal(0, client.Sent);
+
+        await StartAsync();
+        Assert.True(await client.FlushAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(3, client.Sent);
+        await client.StopAsync(CancellationToken.None);
+        AuditPageView page = await RecordsAsync();
+        Assert.Equal([0L, 1L, 2L], page.Records.Select(r => r.Properties.GetProperty("step").GetInt64()));
+    }
+}
