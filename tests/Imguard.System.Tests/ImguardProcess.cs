@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Imguard.SystemTests;
+
+/// <summary>
+/// The real <c>imguard</c> executable started as a child process (<c>dotnet imguard.dll</c> from the test's output
+/// folder), its output captured line by line so a test can wait for a line with a bound.
+/// </summary>
+internal sealed class ImguardProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    private ImguardProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue("stderr: " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Output => string.Join('\n', _lines);
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public static ImguardProcess Start(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "imguard.dll"));
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        return new ImguardProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Runs <c>imguard</c> to completion (bounded) and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] arguments)
+    {
+        await using ImguardProcess process = Start(arguments);
+        using var cts = new CancellationTokenSource(timeout);
+        await process._process.WaitForExitAsync(cts.Token);
+        process._process.WaitForExit(); // drains the asynchronous output readers
+        return (process._process.ExitCode, process.Output);
+    }
+
+    public async Task WaitForLineAsync(string fragment, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (_lines.Any(l => l.Contains(fragment, StringComparison.Ordinal)))
+            {
+                return;
+            }
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"imguard exited ({_process.ExitCode}) before printing '{fragment}':\n{Output}");
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"imguard did not print '{fragment}' within {timeout.TotalSeconds:0} s:\n{Output}");
+    }
+
+    /// <summary>Ctrl-C: SIGINT on Unix.</summary>
+    public void Interrupt()
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            _ = kill(_process.Id, 2);
+        }
+        else
+        {
+            _process.Kill();
+        }
+    }
+
+    /// <summary>Closes standard input (how <c>imguard up</c> tells a role to stop).</summary>
+    public void CloseInput() => _process.StandardInput.Close();
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    [DllImport("libc", SetLastError = true)]
+#pragma warning disable CA5392, SYSLIB1054 // a single libc call in a test helper
+    private static extern int kill(int pid, int signal);
+#pragma warning restore CA5392, SYSLIB1054
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using Imguard.ServiceDefaults.Deployment;
+using Imguard.ServiceDefaults.Pki;
+using Imguard.ServiceDefaults.Tls;
+using Imguard.Testing;
+
+namespace Imguard.SystemTests;
+
+/// <summary><c>imguard init</c> and <c>imguard up</c> as a newcomer runs them, on free loopback ports.</summary>
+public class UpTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task Up_initialises_starts_every_role_prints_the_URL_and_stops_on_ctrl_c()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "imguard-up-" + Guid.NewGuid().ToString("N"));
+        int basePort = TestDeployment.FreeBasePort();
+        try
+        {
+            await using ImguardProcess up = ImguardProcess.Start("up", "--data-dir", root, "--base-port", basePort.ToString());
+            await up.WaitForLineAsync("IMGuard is up: https://127.0.0.1:" + basePort, Bound);
+
+            var directory = new DataDirectory(root);
+            DeploymentSettings settings = DeploymentSettings.Load(directory.SettingsPath);
+            using ServiceIdentity platform = ServiceIdentity.Load(directory, ServiceRole.Platform);
+            foreach (ServiceRole role in new[] { ServiceRole.Audit })
+            {
+                using var http = new HttpClient(MutualTls.CreateServiceHandler(platform, role)) { BaseAddress = settings.Endpoint(role).Url };
+                Assert.Contains(ServiceRoles.Name(role), await http.GetStringAsync("health"), StringComparison.Ordinal);
+            }
+
+            up.Interrupt();
+            Assert.Equal(0, await up.WaitForExitAsync(Bound));
+            Assert.Contains("stopping", up.Output, StringComparison.Ordinal);
+            // Every role is gone: its port no longer answers.
+            using var probe = new HttpClient(MutualTls.CreateServiceHandler(platform, ServiceRole.Audit)) { BaseAddress = settings.Audit.Url, Timeout = TimeSpan.FromSeconds(5) };
+            await Assert.ThrowsAnyAsync<HttpRequestException>(() => probe.GetStringAsync("health"));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Init_refuses_to_overwrite_an_existing_deployment()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "imguard-init-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            (int first, string _) = await ImguardProcess.RunAsync(Bound, "init", "--data-dir", root, "--base-port", "31400");
+            Assert.Equal(0, first);
+            string ca = File.ReadAllText(Path.Combine(root, "pki", "ca.crt"));
+            (int second, string output) = await ImguardProcess.RunAsync(Bound, "init", "--data-dir", root);
+            Assert.NotEqual(0, second);
+            Assert.Contains("refusing to overwrite", output, StringComparison.Ordinal);
+            Assert.Equal(ca, File.ReadAllText(Path.Combine(root, "pki", "ca.crt")));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_role_started_on_an_uninitialised_directory_says_to_run_init()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "imguard-none-" + Guid.NewGuid().ToString("N"));
+        (int code, string output) = await ImguardProcess.RunAsync(Bound, "audit", "--data-dir", root);
+        Assert.NotEqual(0, code);
+        Assert.Contains("imguard init", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(root, "audit")));
+        _ = HttpStatusCode.OK;
+    }
+}
