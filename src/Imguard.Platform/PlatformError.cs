@@ -24,9 +24,6 @@ internal static class PlatformError
     public static InvalidOperationException IllegalTransition(JobState from, JobState to, string reason) =>
         new($"A job cannot go from {from} to {to}: {reason}");
 
-    public static FormatException BadPasswordHash(string why) =>
-        new($"A stored password hash is malformed ({why}); the account cannot log in until its password is reset.");
-
     // ---- outcomes: expected failures ----
 
     public static Outcome<T> Invalid<T>(string message) => Outcome<T>.Failure(OutcomeStatus.Invalid, message);

@@ -13,7 +13,7 @@ namespace Imguard.Platform.Data;
 public sealed class PlatformDatabase
 {
     // How often an operation that lost an optimistic-concurrency race is re-run on fresh data before it gives up.
-    private const int MaxAttempts = 5;
+    private const int MaxAttempts = 8;
 
     private readonly Func<PlatformDbContext> _createContext;
 
