@@ -1,0 +1,12 @@
+namespace Imguard.Platform.Accounts;
+
+/// <summary>What the platform shows about a user (never the password hash).</summary>
+public sealed record UserInfo(
+    Guid Id,
+    string UserName,
+    string DisplayName,
+    GlobalRole Role,
+    bool IsDisabled,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? LastLoginAt,
+    DateTimeOffset? LockoutEnd);

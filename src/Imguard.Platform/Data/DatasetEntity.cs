@@ -1,0 +1,59 @@
+using Imguard.Platform.Datasets;
+
+namespace Imguard.Platform.Data;
+
+/// <summary>
+/// Row of <c>datasets</c>: metadata only. The digests are the owner's client's SHA-256 of each party's half, so each
+/// party can prove it holds the half that was registered. Versioned, because both parties report (and confirm
+/// deletion) concurrently.
+/// </summary>
+internal sealed class DatasetEntity : IVersionedEntity
+{
+    public string Id { get; set; } = "";
+
+    public Guid ProjectId { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public DatasetPurpose Purpose { get; set; }
+
+    public int Channels { get; set; }
+
+    public int Height { get; set; }
+
+    public int Width { get; set; }
+
+    public int Count { get; set; }
+
+    public int Classes { get; set; }
+
+    public int FractionalBits { get; set; }
+
+    public string Party0Digest { get; set; } = "";
+
+    public string Party1Digest { get; set; } = "";
+
+    public DatasetStatus Status { get; set; }
+
+    public string? RejectionReason { get; set; }
+
+    public Guid CreatedBy { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? ReadyAt { get; set; }
+
+    public DateTimeOffset? DeletionRequestedAt { get; set; }
+
+    public DateTimeOffset? Party0DeletedAt { get; set; }
+
+    public DateTimeOffset? Party1DeletedAt { get; set; }
+
+    public DateTimeOffset? DeletedAt { get; set; }
+
+    public long Version { get; set; }
+
+    public List<DatasetHalfReportEntity> Reports { get; set; } = [];
+}

@@ -1,0 +1,21 @@
+namespace Imguard.Platform.Data;
+
+/// <summary>Row of <c>dataset_half_reports</c>: what one party says it received; one row per (dataset, party).</summary>
+internal sealed class DatasetHalfReportEntity
+{
+    public string DatasetId { get; set; } = "";
+
+    public int PartyId { get; set; }
+
+    public int Channels { get; set; }
+
+    public int Height { get; set; }
+
+    public int Width { get; set; }
+
+    public int Count { get; set; }
+
+    public string Digest { get; set; } = "";
+
+    public DateTimeOffset ReportedAt { get; set; }
+}

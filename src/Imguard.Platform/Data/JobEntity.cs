@@ -1,0 +1,50 @@
+using Imguard.Platform.Jobs;
+
+namespace Imguard.Platform.Data;
+
+/// <summary>
+/// Row of <c>jobs</c>. Versioned, because progress from the runner, a cancel request from a user and a state change
+/// can arrive at the same time and none may overwrite another.
+/// </summary>
+internal sealed class JobEntity : IVersionedEntity
+{
+    public string Id { get; set; } = "";
+
+    public Guid ProjectId { get; set; }
+
+    public string TrainDatasetId { get; set; } = "";
+
+    public string? TestDatasetId { get; set; }
+
+    public string ModelSpecJson { get; set; } = "";
+
+    public string TrainingOptionsJson { get; set; } = "";
+
+    public JobState State { get; set; }
+
+    public Guid CreatedBy { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    public int Epoch { get; set; }
+
+    public long Step { get; set; }
+
+    public long TotalSteps { get; set; }
+
+    public string? MetricsJson { get; set; }
+
+    public string? FailureMessage { get; set; }
+
+    public int? LastCheckpointEpoch { get; set; }
+
+    public bool CancelRequested { get; set; }
+
+    public long Version { get; set; }
+}

@@ -1,0 +1,242 @@
+using System.Text;
+using Imguard.Platform.Accounts;
+using Imguard.Platform.Datasets;
+using Imguard.Platform.Jobs;
+using Imguard.Platform.Projects;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace Imguard.Platform.Data;
+
+/// <summary>
+/// The platform schema, written once for every provider. Each provider has its own sealed subclass
+/// (<see cref="SqlitePlatformDbContext"/>, <see cref="PostgresPlatformDbContext"/>) so that each keeps its own
+/// migrations (<c>Data/Migrations/Sqlite</c>, <c>Data/Migrations/Postgres</c>): column types differ between them.
+/// Table, column, key and index names are snake_case and derived here in one place, so raw SQL (operators, tests)
+/// can rely on them. Enums are stored by name. Rows implementing <see cref="IVersionedEntity"/> get their version
+/// bumped on every update, which makes concurrent updates of the same row fail instead of overwriting each other.
+/// </summary>
+internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(options)
+{
+    public const int MaxUserNameLength = 64;
+    public const int MaxDisplayNameLength = 100;
+    public const int MaxNameLength = 200;
+    public const int MaxDescriptionLength = 4000;
+    public const int MaxIdLength = 40;
+    public const int DigestLength = 64;
+    public const int MaxReasonLength = 1000;
+    public const int MaxLogMessageLength = 4000;
+
+    public DbSet<UserEntity> Users => Set<UserEntity>();
+
+    public DbSet<ApiTokenEntity> ApiTokens => Set<ApiTokenEntity>();
+
+    public DbSet<ProjectEntity> Projects => Set<ProjectEntity>();
+
+    public DbSet<ProjectMemberEntity> ProjectMembers => Set<ProjectMemberEntity>();
+
+    public DbSet<DatasetEntity> Datasets => Set<DatasetEntity>();
+
+    public DbSet<DatasetHalfReportEntity> DatasetHalfReports => Set<DatasetHalfReportEntity>();
+
+    public DbSet<JobEntity> Jobs => Set<JobEntity>();
+
+    public DbSet<JobLogEntryEntity> JobLogEntries => Set<JobLogEntryEntity>();
+
+    /// <summary>
+    /// Marks a versioned row as updated even when no column changed, so that saving checks (and bumps) its version:
+    /// a service that decides from a row's state claims the row this way, and a concurrent decision loses.
+    /// </summary>
+    public void Touch(IVersionedEntity entity)
+    {
+        var entry = Entry(entity);
+        if (entry.State == EntityState.Unchanged)
+        {
+            entry.State = EntityState.Modified;
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BumpVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        BumpVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<GlobalRole>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ProjectRole>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<DatasetPurpose>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<DatasetStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<JobState>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<JobLogLevel>().HaveConversion<string>().HaveMaxLength(16);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<UserEntity>(user =>
+        {
+            user.ToTable("users");
+            user.HasKey(u => u.Id);
+            user.Property(u => u.UserName).HasMaxLength(MaxUserNameLength);
+            user.Property(u => u.NormalizedUserName).HasMaxLength(MaxUserNameLength);
+            user.HasIndex(u => u.NormalizedUserName).IsUnique();
+            user.Property(u => u.DisplayName).HasMaxLength(MaxDisplayNameLength);
+            user.Property(u => u.PasswordHash).HasMaxLength(256);
+            user.Property(u => u.Version).IsConcurrencyToken();
+        });
+
+        modelBuilder.Entity<ApiTokenEntity>(token =>
+        {
+            token.ToTable("api_tokens");
+            token.HasKey(t => t.Id);
+            token.Property(t => t.Name).HasMaxLength(MaxDisplayNameLength);
+            token.Property(t => t.TokenHash).HasMaxLength(32);
+            token.HasIndex(t => t.TokenHash).IsUnique();
+            token.Property(t => t.Prefix).HasMaxLength(16);
+            token.HasIndex(t => t.Prefix);
+            token.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ProjectEntity>(project =>
+        {
+            project.ToTable("projects");
+            project.HasKey(p => p.Id);
+            project.Property(p => p.Name).HasMaxLength(MaxNameLength);
+            project.Property(p => p.Description).HasMaxLength(MaxDescriptionLength);
+            project.Property(p => p.Version).IsConcurrencyToken();
+            project.HasOne<UserEntity>().WithMany().HasForeignKey(p => p.CreatedBy).OnDelete(DeleteBehavior.Restrict);
+            project.HasMany(p => p.Members).WithOne().HasForeignKey(m => m.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ProjectMemberEntity>(member =>
+        {
+            member.ToTable("project_members");
+            member.HasKey(m => new { m.ProjectId, m.UserId });
+            member.HasIndex(m => m.UserId);
+            member.HasOne(m => m.User).WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<DatasetEntity>(dataset =>
+        {
+            dataset.ToTable("datasets");
+            dataset.HasKey(d => d.Id);
+            dataset.Property(d => d.Id).HasMaxLength(MaxIdLength);
+            dataset.Property(d => d.Name).HasMaxLength(MaxNameLength);
+            dataset.Property(d => d.Party0Digest).HasMaxLength(DigestLength);
+            dataset.Property(d => d.Party1Digest).HasMaxLength(DigestLength);
+            dataset.Property(d => d.RejectionReason).HasMaxLength(MaxReasonLength);
+            dataset.Property(d => d.Version).IsConcurrencyToken();
+            dataset.HasIndex(d => d.ProjectId);
+            dataset.HasOne<ProjectEntity>().WithMany().HasForeignKey(d => d.ProjectId).OnDelete(DeleteBehavior.Restrict);
+            dataset.HasOne<UserEntity>().WithMany().HasForeignKey(d => d.CreatedBy).OnDelete(DeleteBehavior.Restrict);
+            dataset.HasMany(d => d.Reports).WithOne().HasForeignKey(r => r.DatasetId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<DatasetHalfReportEntity>(report =>
+        {
+            report.ToTable("dataset_half_reports");
+            report.HasKey(r => new { r.DatasetId, r.PartyId });
+            report.Property(r => r.DatasetId).HasMaxLength(MaxIdLength);
+            report.Property(r => r.Digest).HasMaxLength(DigestLength);
+        });
+
+        modelBuilder.Entity<JobEntity>(job =>
+        {
+            job.ToTable("jobs");
+            job.HasKey(j => j.Id);
+            job.Property(j => j.Id).HasMaxLength(MaxIdLength);
+            job.Property(j => j.TrainDatasetId).HasMaxLength(MaxIdLength);
+            job.Property(j => j.TestDatasetId).HasMaxLength(MaxIdLength);
+            job.Property(j => j.FailureMessage).HasMaxLength(MaxReasonLength);
+            job.Property(j => j.Version).IsConcurrencyToken();
+            job.HasIndex(j => j.ProjectId);
+            job.HasIndex(j => j.State);
+            job.HasOne<ProjectEntity>().WithMany().HasForeignKey(j => j.ProjectId).OnDelete(DeleteBehavior.Restrict);
+            job.HasOne<DatasetEntity>().WithMany().HasForeignKey(j => j.TrainDatasetId).OnDelete(DeleteBehavior.Restrict);
+            job.HasOne<DatasetEntity>().WithMany().HasForeignKey(j => j.TestDatasetId).OnDelete(DeleteBehavior.Restrict);
+            job.HasOne<UserEntity>().WithMany().HasForeignKey(j => j.CreatedBy).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<JobLogEntryEntity>(entry =>
+        {
+            entry.ToTable("job_log_entries");
+            entry.HasKey(e => e.Id);
+            entry.Property(e => e.Id).ValueGeneratedOnAdd();
+            entry.Property(e => e.JobId).HasMaxLength(MaxIdLength);
+            entry.Property(e => e.Message).HasMaxLength(MaxLogMessageLength);
+            entry.HasIndex(e => new { e.JobId, e.Id });
+            entry.HasOne<JobEntity>().WithMany().HasForeignKey(e => e.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        ApplySnakeCaseNames(modelBuilder.Model);
+    }
+
+    // Columns, keys, foreign keys and indexes named from the table and the columns: stable, readable in raw SQL,
+    // and the same on both providers.
+    private static void ApplySnakeCaseNames(IMutableModel model)
+    {
+        foreach (IMutableEntityType entity in model.GetEntityTypes())
+        {
+            string table = entity.GetTableName()!;
+            foreach (IMutableProperty property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.Name));
+            }
+
+            entity.FindPrimaryKey()?.SetName($"pk_{table}");
+            foreach (IMutableForeignKey foreignKey in entity.GetForeignKeys())
+            {
+                foreignKey.SetConstraintName($"fk_{table}_{Columns(foreignKey.Properties)}");
+            }
+
+            foreach (IMutableIndex index in entity.GetIndexes())
+            {
+                index.SetDatabaseName($"ix_{table}_{Columns(index.Properties)}");
+            }
+        }
+    }
+
+    private static string Columns(IEnumerable<IMutableProperty> properties) => string.Join('_', properties.Select(p => SnakeCase(p.Name)));
+
+    private static string SnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 8);
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0)
+                {
+                    builder.Append('_');
+                }
+
+                builder.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private void BumpVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries<IVersionedEntity>())
+        {
+            if (entry.State == EntityState.Modified)
+            {
+                entry.Entity.Version = entry.Property(e => e.Version).OriginalValue + 1;
+            }
+        }
+    }
+}

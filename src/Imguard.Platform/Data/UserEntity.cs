@@ -1,0 +1,37 @@
+using Imguard.Platform.Accounts;
+
+namespace Imguard.Platform.Data;
+
+/// <summary>
+/// Row of <c>users</c>. The user name is kept as typed for display and normalised (lower case) for uniqueness.
+/// Versioned, so that two administrators demoting or disabling each other at once cannot leave no administrator;
+/// login counters are updated with atomic column updates instead and never conflict.
+/// </summary>
+internal sealed class UserEntity : IVersionedEntity
+{
+    public Guid Id { get; set; }
+
+    public string UserName { get; set; } = "";
+
+    public string NormalizedUserName { get; set; } = "";
+
+    public string DisplayName { get; set; } = "";
+
+    public string PasswordHash { get; set; } = "";
+
+    public GlobalRole Role { get; set; }
+
+    public int FailedLoginCount { get; set; }
+
+    public DateTimeOffset? LockoutEnd { get; set; }
+
+    public bool IsDisabled { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset PasswordChangedAt { get; set; }
+
+    public DateTimeOffset? LastLoginAt { get; set; }
+
+    public long Version { get; set; }
+}

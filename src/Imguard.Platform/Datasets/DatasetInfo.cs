@@ -1,0 +1,28 @@
+using Imguard.Platform.Projects;
+
+namespace Imguard.Platform.Datasets;
+
+/// <summary>A dataset's metadata and readiness (never contents: the platform has none).</summary>
+public sealed record DatasetInfo(
+    string Id,
+    Guid ProjectId,
+    string Name,
+    DatasetPurpose Purpose,
+    ImageShape Shape,
+    int Count,
+    int Classes,
+    int FractionalBits,
+    string Party0Digest,
+    string Party1Digest,
+    DatasetStatus Status,
+    string? RejectionReason,
+    bool Party0Reported,
+    bool Party1Reported,
+    Guid CreatedBy,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? ReadyAt)
+{
+    /// <summary>True when jobs may use it.</summary>
+    public bool IsUsable => Status == DatasetStatus.Ready;
+}

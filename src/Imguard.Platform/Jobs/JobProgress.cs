@@ -1,0 +1,7 @@
+namespace Imguard.Platform.Jobs;
+
+/// <summary>
+/// A progress report from the runner. <see cref="MetricsJson"/> holds only what a job may disclose (e.g. the revealed
+/// loss when the job opted in); null leaves the stored metrics as they are.
+/// </summary>
+public sealed record JobProgress(int Epoch, long Step, long TotalSteps, string? MetricsJson = null, int? CheckpointEpoch = null);

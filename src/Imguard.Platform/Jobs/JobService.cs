@@ -1,0 +1,330 @@
+using System.Security.Cryptography;
+using Imguard.Platform.Data;
+using Imguard.Platform.Datasets;
+using Imguard.Platform.Projects;
+using Microsoft.EntityFrameworkCore;
+
+namespace Imguard.Platform.Jobs;
+
+/// <summary>
+/// Training jobs: users create, watch and cancel them (with project permissions); the runner (the platform's
+/// job driver, fed by the parties) moves them through <see cref="JobStateMachine"/>, reports progress and appends
+/// log lines. A job row is versioned: progress, a cancel request and a state change arriving together are applied
+/// one after the other, each re-decided on fresh data, never overwriting each other.
+/// </summary>
+public sealed class JobService
+{
+    /// <summary>The longest model spec, training options or metrics JSON accepted.</summary>
+    public const int MaxJsonLength = 64 * 1024;
+
+    /// <summary>The most log entries one page returns.</summary>
+    public const int MaxLogPage = 1000;
+
+    private readonly PlatformDatabase _database;
+    private readonly TimeProvider _time;
+
+    /// <param name="database">The migrated platform database.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
+    public JobService(PlatformDatabase database, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// Queues a job; needs <see cref="ProjectPermission.StartJob"/>, a Ready train dataset of the same project and,
+    /// if given, a Ready test dataset of the same project.
+    /// </summary>
+    public async Task<Outcome<JobInfo>> CreateAsync(Guid userId, JobRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await using PlatformDbContext db = _database.CreateContext();
+        ProjectAccessCheck check = await ProjectAccess.CheckAsync(db, userId, request.ProjectId, ProjectPermission.StartJob, cancellationToken);
+        if (!check.Allowed)
+        {
+            return PlatformError.Denied<JobInfo>(check, request.ProjectId, ProjectPermission.StartJob);
+        }
+
+        string? invalid = InputRules.JsonObject(request.ModelSpecJson, "model spec", MaxJsonLength)
+            ?? InputRules.JsonObject(request.TrainingOptionsJson, "training options", MaxJsonLength)
+            ?? await CheckDatasetAsync(db, request.ProjectId, request.TrainDatasetId, DatasetPurpose.Train, cancellationToken)
+            ?? (request.TestDatasetId is null ? null : await CheckDatasetAsync(db, request.ProjectId, request.TestDatasetId, DatasetPurpose.Test, cancellationToken));
+        if (invalid is not null)
+        {
+            return PlatformError.Invalid<JobInfo>(invalid);
+        }
+
+        DateTimeOffset now = PlatformTime.Now(_time);
+        var job = new JobEntity
+        {
+            Id = "job-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)),
+            ProjectId = request.ProjectId,
+            TrainDatasetId = request.TrainDatasetId,
+            TestDatasetId = request.TestDatasetId,
+            ModelSpecJson = request.ModelSpecJson,
+            TrainingOptionsJson = request.TrainingOptionsJson,
+            State = JobState.Queued,
+            CreatedBy = userId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Jobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+        return ToInfo(job);
+    }
+
+    /// <summary>One job, if the user may view its project.</summary>
+    public async Task<Outcome<JobInfo>> GetAsync(Guid userId, string jobId, CancellationToken cancellationToken = default)
+    {
+        await using PlatformDbContext db = _database.CreateContext();
+        var (job, failure) = await FindForUserAsync(db, userId, jobId, ProjectPermission.View, tracked: false, cancellationToken);
+        return failure ?? ToInfo(job!);
+    }
+
+    /// <summary>A project's jobs, newest first.</summary>
+    public async Task<Outcome<IReadOnlyList<JobInfo>>> ListAsync(Guid userId, Guid projectId, CancellationToken cancellationToken = default)
+    {
+        await using PlatformDbContext db = _database.CreateContext();
+        ProjectAccessCheck check = await ProjectAccess.CheckAsync(db, userId, projectId, ProjectPermission.View, cancellationToken);
+        if (!check.Allowed)
+        {
+            return PlatformError.Denied<IReadOnlyList<JobInfo>>(check, projectId, ProjectPermission.View);
+        }
+
+        List<JobEntity> jobs = await db.Jobs.AsNoTracking().Where(j => j.ProjectId == projectId)
+            .OrderByDescending(j => j.CreatedAt).ThenBy(j => j.Id).ToListAsync(cancellationToken);
+        return Outcome<IReadOnlyList<JobInfo>>.Ok([.. jobs.Select(ToInfo)]);
+    }
+
+    /// <summary>
+    /// Moves a job to <paramref name="to"/> (the runner's call). Refused transitions are a Conflict saying why.
+    /// Failing needs a message (what went wrong, without data); <paramref name="resume"/> allows Running →
+    /// Preprocessing for a resume from a checkpoint.
+    /// </summary>
+    public Task<Outcome<JobInfo>> TransitionAsync(string jobId, JobState to, string? failureMessage = null, bool resume = false, CancellationToken cancellationToken = default)
+    {
+        if (to == JobState.Failed && string.IsNullOrWhiteSpace(failureMessage))
+        {
+            return Task.FromResult(PlatformError.Invalid<JobInfo>("A failed job needs a message saying what went wrong."));
+        }
+
+        return _database.RunAsync(async db =>
+        {
+            JobEntity? job = await FindAsync(db, jobId, tracked: true, cancellationToken);
+            if (job is null)
+            {
+                return PlatformError.JobNotFound<JobInfo>(jobId ?? "");
+            }
+
+            if (JobStateMachine.Refusal(job.State, to, resume) is { } refusal)
+            {
+                return PlatformError.Conflict<JobInfo>($"Job {job.Id} cannot go from {job.State} to {to}: {refusal}");
+            }
+
+            DateTimeOffset now = PlatformTime.Now(_time);
+            if (job.State == JobState.Queued)
+            {
+                job.StartedAt ??= now;
+            }
+
+            job.State = to;
+            if (JobStateMachine.IsFinal(to))
+            {
+                job.FinishedAt = now;
+            }
+
+            if (to == JobState.Failed)
+            {
+                job.FailureMessage = Truncate(failureMessage!.Trim(), PlatformDbContext.MaxReasonLength);
+            }
+
+            job.UpdatedAt = now;
+            db.Touch(job);
+            await db.SaveChangesAsync(cancellationToken);
+            return ToInfo(job);
+        }, cancellationToken);
+    }
+
+    /// <summary>Records progress of a running job (the Running → Running transition).</summary>
+    public Task<Outcome<JobInfo>> ReportProgressAsync(string jobId, JobProgress progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        string? invalid =
+            (progress.Epoch >= 0 && progress.Step >= 0 && progress.TotalSteps >= 0 ? null : "Epoch, step and total steps cannot be negative.")
+            ?? (progress.TotalSteps == 0 || progress.Step <= progress.TotalSteps ? null : $"Step {progress.Step} is past the total of {progress.TotalSteps}.")
+            ?? (progress.CheckpointEpoch is null or >= 0 ? null : "A checkpoint epoch cannot be negative.")
+            ?? (progress.MetricsJson is null ? null : InputRules.JsonObject(progress.MetricsJson, "metrics", MaxJsonLength));
+        if (invalid is not null)
+        {
+            return Task.FromResult(PlatformError.Invalid<JobInfo>(invalid));
+        }
+
+        return _database.RunAsync(async db =>
+        {
+            JobEntity? job = await FindAsync(db, jobId, tracked: true, cancellationToken);
+            if (job is null)
+            {
+                return PlatformError.JobNotFound<JobInfo>(jobId ?? "");
+            }
+
+            if (job.State != JobState.Running)
+            {
+                return PlatformError.Conflict<JobInfo>($"Job {job.Id} is {job.State}; progress is reported only while it runs.");
+            }
+
+            job.Epoch = progress.Epoch;
+            job.Step = progress.Step;
+            job.TotalSteps = progress.TotalSteps;
+            job.MetricsJson = progress.MetricsJson ?? job.MetricsJson;
+            job.LastCheckpointEpoch = progress.CheckpointEpoch ?? job.LastCheckpointEpoch;
+            job.UpdatedAt = PlatformTime.Now(_time);
+            db.Touch(job);
+            await db.SaveChangesAsync(cancellationToken);
+            return ToInfo(job);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Asks for a job to stop; needs <see cref="ProjectPermission.CancelJob"/>. A queued job is cancelled at once
+    /// (nothing runs yet); a preprocessing or running job is flagged, and the runner stops it and moves it to
+    /// Cancelled. A finished job is a Conflict.
+    /// </summary>
+    public Task<Outcome<JobInfo>> RequestCancelAsync(Guid userId, string jobId, CancellationToken cancellationToken = default) =>
+        _database.RunAsync(async db =>
+        {
+            var (job, failure) = await FindForUserAsync(db, userId, jobId, ProjectPermission.CancelJob, tracked: true, cancellationToken);
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            if (JobStateMachine.IsFinal(job!.State))
+            {
+                return PlatformError.Conflict<JobInfo>($"Job {job.Id} is {job.State.ToString().ToLowerInvariant()} already.");
+            }
+
+            DateTimeOffset now = PlatformTime.Now(_time);
+            job.CancelRequested = true;
+            if (job.State == JobState.Queued)
+            {
+                job.State = JobState.Cancelled;
+                job.FinishedAt = now;
+            }
+
+            job.UpdatedAt = now;
+            db.Touch(job);
+            await db.SaveChangesAsync(cancellationToken);
+            return ToInfo(job);
+        }, cancellationToken);
+
+    /// <summary>Appends a line to a job's log (the runner's call). Over-long messages are cut, not refused: a log line is never lost.</summary>
+    public async Task<Outcome<JobLogEntry>> AppendLogAsync(string jobId, JobLogLevel level, string message, CancellationToken cancellationToken = default)
+    {
+        if (!Enum.IsDefined(level))
+        {
+            return PlatformError.Invalid<JobLogEntry>($"Unknown log level {level}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(message))
+        {
+            return PlatformError.Invalid<JobLogEntry>("A log entry needs a message.");
+        }
+
+        await using PlatformDbContext db = _database.CreateContext();
+        if (await FindAsync(db, jobId, tracked: false, cancellationToken) is null)
+        {
+            return PlatformError.JobNotFound<JobLogEntry>(jobId ?? "");
+        }
+
+        var entry = new JobLogEntryEntity
+        {
+            JobId = jobId,
+            Time = PlatformTime.Now(_time),
+            Level = level,
+            Message = Truncate(message.TrimEnd(), PlatformDbContext.MaxLogMessageLength),
+        };
+        db.JobLogEntries.Add(entry);
+        await db.SaveChangesAsync(cancellationToken);
+        return ToEntry(entry);
+    }
+
+    /// <summary>A page of a job's log: entries after <paramref name="afterId"/> (0 for the start), oldest first.</summary>
+    public async Task<Outcome<IReadOnlyList<JobLogEntry>>> GetLogAsync(Guid userId, string jobId, long afterId = 0, int limit = 200, CancellationToken cancellationToken = default)
+    {
+        if (limit is < 1 or > MaxLogPage)
+        {
+            return PlatformError.Invalid<IReadOnlyList<JobLogEntry>>($"A log page holds 1 to {MaxLogPage} entries; {limit} asked for.");
+        }
+
+        await using PlatformDbContext db = _database.CreateContext();
+        var (job, failure) = await FindForUserAsync(db, userId, jobId, ProjectPermission.View, tracked: false, cancellationToken);
+        if (failure is not null)
+        {
+            return failure.Cast<IReadOnlyList<JobLogEntry>>();
+        }
+
+        List<JobLogEntryEntity> entries = await db.JobLogEntries.AsNoTracking()
+            .Where(e => e.JobId == job!.Id && e.Id > afterId).OrderBy(e => e.Id).Take(limit).ToListAsync(cancellationToken);
+        return Outcome<IReadOnlyList<JobLogEntry>>.Ok([.. entries.Select(ToEntry)]);
+    }
+
+    private static async Task<string?> CheckDatasetAsync(PlatformDbContext db, Guid projectId, string? datasetId, DatasetPurpose purpose, CancellationToken cancellationToken)
+    {
+        string what = purpose == DatasetPurpose.Train ? "train dataset" : "test dataset";
+        DatasetEntity? dataset = string.IsNullOrEmpty(datasetId) || datasetId.Length > PlatformDbContext.MaxIdLength
+            ? null
+            : await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == datasetId, cancellationToken);
+        if (dataset is null || dataset.ProjectId != projectId)
+        {
+            return $"The {what} is not a dataset of this project.";
+        }
+
+        if (dataset.Purpose != purpose)
+        {
+            return $"The {what} {dataset.Id} is registered for {dataset.Purpose.ToString().ToLowerInvariant()}ing, not {purpose.ToString().ToLowerInvariant()}ing.";
+        }
+
+        return dataset.Status == DatasetStatus.Ready
+            ? null
+            : $"The {what} {dataset.Id} is {dataset.Status.ToString().ToLowerInvariant()}, not ready: both parties must hold matching halves first.";
+    }
+
+    private static async Task<JobEntity?> FindAsync(PlatformDbContext db, string? jobId, bool tracked, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(jobId) || jobId.Length > PlatformDbContext.MaxIdLength)
+        {
+            return null;
+        }
+
+        return await (tracked ? db.Jobs : db.Jobs.AsNoTracking()).FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+    }
+
+    // The job and the caller's right to it; a job in a project the caller may not see is "not found".
+    private static async Task<(JobEntity? Job, Outcome<JobInfo>? Failure)> FindForUserAsync(PlatformDbContext db, Guid userId, string? jobId,
+        ProjectPermission permission, bool tracked, CancellationToken cancellationToken)
+    {
+        JobEntity? job = await FindAsync(db, jobId, tracked, cancellationToken);
+        if (job is null)
+        {
+            return (null, PlatformError.JobNotFound<JobInfo>(jobId ?? ""));
+        }
+
+        ProjectAccessCheck check = await ProjectAccess.CheckAsync(db, userId, job.ProjectId, permission, cancellationToken);
+        return check.Decision switch
+        {
+            AccessDecision.Allowed => (job, null),
+            AccessDecision.NotFound => (null, PlatformError.JobNotFound<JobInfo>(job.Id)),
+            _ => (null, PlatformError.Denied<JobInfo>(check, job.ProjectId, permission)),
+        };
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    private static JobInfo ToInfo(JobEntity j) => new(
+        j.Id, j.ProjectId, j.TrainDatasetId, j.TestDatasetId, j.ModelSpecJson, j.TrainingOptionsJson, j.State, j.CreatedBy,
+        j.CreatedAt, j.StartedAt, j.FinishedAt, j.Epoch, j.Step, j.TotalSteps, j.MetricsJson, j.FailureMessage,
+        j.LastCheckpointEpoch, j.CancelRequested);
+
+    private static JobLogEntry ToEntry(JobLogEntryEntity e) => new(e.Id, e.JobId, e.Time, e.Level, e.Message);
+}

@@ -1,0 +1,67 @@
+namespace Imguard.Platform.Jobs;
+
+/// <summary>
+/// The allowed job transitions, in one table:
+/// <code>
+/// Queued        → Preprocessing | Cancelled
+/// Preprocessing → Running | Failed | Cancelled
+/// Running       → Running (progress) | Succeeded | Failed | Cancelled
+///               → Preprocessing, only when resuming from a checkpoint (the offline phase runs again)
+/// Succeeded, Failed, Cancelled: final
+/// </code>
+/// Everything else is refused with a message that says why, so a runner bug shows up instead of corrupting a job.
+/// </summary>
+public static class JobStateMachine
+{
+    /// <summary>Whether a job in <paramref name="state"/> is over.</summary>
+    public static bool IsFinal(JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
+
+    /// <summary>Whether a job in <paramref name="from"/> may go to <paramref name="to"/> (<paramref name="resume"/>: a resume from a checkpoint).</summary>
+    public static bool CanTransition(JobState from, JobState to, bool resume = false) => Refusal(from, to, resume) is null;
+
+    /// <summary>Why the transition is refused, or null when it is allowed.</summary>
+    public static string? Refusal(JobState from, JobState to, bool resume = false)
+    {
+        if (!Enum.IsDefined(from) || !Enum.IsDefined(to))
+        {
+            return "unknown job state.";
+        }
+
+        if (IsFinal(from))
+        {
+            return $"the job is {from.ToString().ToLowerInvariant()}, which is final.";
+        }
+
+        bool allowed = (from, to) switch
+        {
+            (JobState.Queued, JobState.Preprocessing or JobState.Cancelled) => true,
+            (JobState.Preprocessing, JobState.Running or JobState.Failed or JobState.Cancelled) => true,
+            (JobState.Running, JobState.Running or JobState.Succeeded or JobState.Failed or JobState.Cancelled) => true,
+            (JobState.Running, JobState.Preprocessing) => resume,
+            _ => false,
+        };
+        if (allowed)
+        {
+            return null;
+        }
+
+        return (from, to) switch
+        {
+            (JobState.Running, JobState.Preprocessing) => "a running job goes back to preprocessing only to resume from a checkpoint.",
+            (_, JobState.Queued) => "a job is queued only when it is created.",
+            (JobState.Queued, JobState.Running or JobState.Succeeded) => "a job is preprocessed first (the offline phase makes its randomness).",
+            (JobState.Queued, JobState.Failed) => "a queued job has not started; cancel it instead.",
+            (JobState.Preprocessing, JobState.Succeeded) => "a job must run before it can succeed.",
+            _ => "that transition is not part of a job's life.",
+        };
+    }
+
+    /// <summary>Throws when the transition is refused.</summary>
+    public static void EnsureCanTransition(JobState from, JobState to, bool resume = false)
+    {
+        if (Refusal(from, to, resume) is { } reason)
+        {
+            throw PlatformError.IllegalTransition(from, to, reason);
+        }
+    }
+}

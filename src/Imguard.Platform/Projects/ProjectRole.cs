@@ -1,0 +1,14 @@
+namespace Imguard.Platform.Projects;
+
+/// <summary>A member's role in one project; <see cref="ProjectAccess"/> says what each may do.</summary>
+public enum ProjectRole
+{
+    /// <summary>Sees the project, its datasets' metadata and its jobs.</summary>
+    Viewer,
+
+    /// <summary>A viewer who may also upload data.</summary>
+    Contributor,
+
+    /// <summary>Everything: members, jobs, models, deletion.</summary>
+    Owner,
+}

@@ -1,0 +1,198 @@
+using Imguard.Platform.Accounts;
+using Imguard.Platform.Data;
+
+namespace Imguard.Platform.Tests.Accounts;
+
+public abstract class AccountServiceTests(PlatformDatabaseProvider provider) : PlatformTestBase(provider)
+{
+    [ProviderFact]
+    public async Task A_user_registers_and_logs_in_with_any_case_of_the_user_name()
+    {
+        UserInfo alice = await UserAsync("Alice");
+        Assert.Equal(GlobalRole.User, alice.Role);
+        Assert.Equal("Alice", alice.DisplayName);
+
+        LoginResult login = await Accounts.LoginAsync("aLiCe", Password);
+        Assert.True(login.Succeeded, login.Message);
+        Assert.Equal(alice.Id, login.User!.Id);
+        Assert.Equal(Start, login.User.LastLoginAt);
+    }
+
+    [ProviderFact]
+    public async Task A_taken_user_name_is_refused_whatever_its_case()
+    {
+        await UserAsync("alice");
+        Fails(OutcomeStatus.Conflict, await Accounts.RegisterAsync("ALICE", null, Password), "taken");
+    }
+
+    [ProviderFact]
+    public async Task Malformed_user_names_and_weak_passwords_are_refused_with_a_reason()
+    {
+        Fails(OutcomeStatus.Invalid, await Accounts.RegisterAsync("al", null, Password), "3 to 64");
+        Fails(OutcomeStatus.Invalid, await Accounts.RegisterAsync("al ice", null, Password), "ASCII");
+        Fails(OutcomeStatus.Invalid, await Accounts.RegisterAsync("-alice", null, Password), "starts with");
+        Fails(OutcomeStatus.Invalid, await Accounts.RegisterAsync("alice", null, "short"), "at least 12");
+        var sameAsName = await Accounts.RegisterAsync("alice.example", null, "ALICE.EXAMPLE");
+        Fails(OutcomeStatus.Invalid, sameAsName, "user name");
+        Assert.DoesNotContain("ALICE.EXAMPLE", sameAsName.Error, StringComparison.Ordinal);
+    }
+
+    [ProviderFact]
+    public async Task The_first_admin_gets_a_generated_password_once()
+    {
+        GeneratedCredentials first = Ok(await Accounts.CreateFirstAdminAsync("root"));
+        Assert.Equal(GlobalRole.Admin, first.User.Role);
+        Assert.True(first.Password.Length >= 20);
+        Assert.Null(PasswordPolicy.Check(first.Password, "root"));
+        Assert.DoesNotContain(first.Password, first.ToString(), StringComparison.Ordinal);
+        Assert.True((await Accounts.LoginAsync("root", first.Password)).Succeeded);
+
+        Fails(OutcomeStatus.Conflict, await Accounts.CreateFirstAdminAsync("root2"), "exists already");
+    }
+
+    [ProviderFact]
+    public async Task Unknown_users_and_wrong_passwords_get_the_same_answer()
+    {
+        await UserAsync("alice");
+        LoginResult unknown = await Accounts.LoginAsync("mallory", Password);
+        LoginResult wrong = await Accounts.LoginAsync("alice", "not the password at all");
+        Assert.Equal(LoginStatus.InvalidCredentials, unknown.Status);
+        Assert.Equal(LoginStatus.InvalidCredentials, wrong.Status);
+        Assert.Equal(unknown.Message, wrong.Message);
+        Assert.Null(wrong.User);
+    }
+
+    [ProviderFact]
+    public async Task Five_failures_lock_the_account_for_fifteen_minutes_even_against_the_right_password()
+    {
+        await UserAsync("alice");
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(LoginStatus.InvalidCredentials, (await Accounts.LoginAsync("alice", "wrong password " + i)).Status);
+        }
+
+        LoginResult fifth = await Accounts.LoginAsync("alice", "wrong password 5");
+        Assert.Equal(LoginStatus.LockedOut, fifth.Status);
+        Assert.Equal(Start + TimeSpan.FromMinutes(15), fifth.LockoutEnd);
+        Assert.Contains("locked", fifth.Message, StringComparison.Ordinal);
+
+        Clock.Advance(TimeSpan.FromMinutes(14));
+        LoginResult stillLocked = await Accounts.LoginAsync("alice", Password);
+        Assert.Equal(LoginStatus.LockedOut, stillLocked.Status);
+        Assert.Contains("try again after", stillLocked.Message, StringComparison.Ordinal);
+
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.True((await Accounts.LoginAsync("alice", Password)).Succeeded);
+    }
+
+    [ProviderFact]
+    public async Task A_success_resets_the_failure_count()
+    {
+        await UserAsync("alice");
+        for (int i = 0; i < 4; i++)
+        {
+            await Accounts.LoginAsync("alice", "wrong password!");
+        }
+
+        Assert.True((await Accounts.LoginAsync("alice", Password)).Succeeded);
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(LoginStatus.InvalidCredentials, (await Accounts.LoginAsync("alice", "wrong password!")).Status);
+        }
+
+        Assert.True((await Accounts.LoginAsync("alice", Password)).Succeeded);
+    }
+
+    [ProviderFact]
+    public async Task Concurrent_wrong_guesses_are_each_counted()
+    {
+        await UserAsync("alice");
+        LoginResult[] results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => Accounts.LoginAsync("alice", "guess number " + i))));
+        Assert.Contains(results, r => r.Status == LoginStatus.LockedOut);
+        Assert.Equal(LoginStatus.LockedOut, (await Accounts.LoginAsync("alice", Password)).Status);
+    }
+
+    [ProviderFact]
+    public async Task A_disabled_user_cannot_log_in_and_the_last_admin_cannot_be_disabled_or_demoted()
+    {
+        UserInfo admin = await AdminAsync();
+        UserInfo alice = await UserAsync("alice");
+        Assert.True(Ok(await Accounts.SetDisabledAsync(admin.Id, alice.Id, true)).IsDisabled);
+        Assert.Equal(LoginStatus.Disabled, (await Accounts.LoginAsync("alice", Password)).Status);
+        Assert.Equal(LoginStatus.InvalidCredentials, (await Accounts.LoginAsync("alice", "a wrong password")).Status);
+
+        Fails(OutcomeStatus.Conflict, await Accounts.SetDisabledAsync(admin.Id, admin.Id, true), "at least one active administrator");
+        Fails(OutcomeStatus.Conflict, await Accounts.SetRoleAsync(admin.Id, admin.Id, GlobalRole.User), "at least one active administrator");
+        Fails(OutcomeStatus.Forbidden, await Accounts.SetRoleAsync(alice.Id, alice.Id, GlobalRole.Admin), "administrators");
+
+        Ok(await Accounts.SetDisabledAsync(admin.Id, alice.Id, false));
+        Ok(await Accounts.SetRoleAsync(admin.Id, alice.Id, GlobalRole.Admin));
+        Assert.Equal(GlobalRole.User, Ok(await Accounts.SetRoleAsync(alice.Id, admin.Id, GlobalRole.User)).Role);
+        Assert.Equal(2, Ok(await Accounts.ListUsersAsync(alice.Id)).Count);
+        Fails(OutcomeStatus.Forbidden, await Accounts.ListUsersAsync(admin.Id));
+    }
+
+    [ProviderFact]
+    public async Task Two_admins_demoting_each_other_at_once_leave_one_admin()
+    {
+        UserInfo first = await AdminAsync();
+        UserInfo second = await UserAsync("second");
+        Ok(await Accounts.SetRoleAsync(first.Id, second.Id, GlobalRole.Admin));
+
+        var results = await Task.WhenAll(
+            Task.Run(() => Accounts.SetRoleAsync(first.Id, second.Id, GlobalRole.User)),
+            Task.Run(() => Accounts.SetRoleAsync(second.Id, first.Id, GlobalRole.User)));
+
+        var users = Ok(await Accounts.ListUsersAsync(results[0].IsOk ? first.Id : second.Id));
+        Assert.Single(users, u => u.Role == GlobalRole.Admin);
+        Assert.Single(results, r => r.IsOk);
+    }
+
+    [ProviderFact]
+    public async Task Changing_the_password_needs_the_current_one()
+    {
+        UserInfo alice = await UserAsync("alice");
+        Fails(OutcomeStatus.Forbidden, await Accounts.ChangePasswordAsync(alice.Id, "not my password", "a brand new passphrase"), "current password");
+        Fails(OutcomeStatus.Invalid, await Accounts.ChangePasswordAsync(alice.Id, Password, "short"), "at least 12");
+        Fails(OutcomeStatus.Invalid, await Accounts.ChangePasswordAsync(alice.Id, Password, Password), "differ");
+        Ok(await Accounts.ChangePasswordAsync(alice.Id, Password, "a brand new passphrase"));
+
+        Assert.Equal(LoginStatus.InvalidCredentials, (await Accounts.LoginAsync("alice", Password)).Status);
+        Assert.True((await Accounts.LoginAsync("alice", "a brand new passphrase")).Succeeded);
+    }
+
+    [ProviderFact]
+    public async Task An_admin_reset_gives_a_new_password_and_lifts_the_lockout()
+    {
+        UserInfo admin = await AdminAsync();
+        UserInfo alice = await UserAsync("alice");
+        for (int i = 0; i < 5; i++)
+        {
+            await Accounts.LoginAsync("alice", "wrong password!");
+        }
+
+        GeneratedCredentials reset = Ok(await Accounts.ResetPasswordAsync(admin.Id, alice.Id));
+        Assert.Null(reset.User.LockoutEnd);
+        Assert.True((await Accounts.LoginAsync("alice", reset.Password)).Succeeded);
+        Fails(OutcomeStatus.Forbidden, await Accounts.ResetPasswordAsync(alice.Id, admin.Id));
+    }
+
+    [ProviderFact]
+    public async Task A_login_upgrades_a_hash_made_with_fewer_iterations()
+    {
+        await UserAsync("alice"); // hashed with 1,000 iterations
+        var stronger = new PasswordHasher(iterations: 2_000);
+        var accounts = new AccountService(Database, stronger, null, Clock);
+        Assert.True((await accounts.LoginAsync("alice", Password)).Succeeded);
+
+        await using var db = Database.CreateContext();
+        string stored = db.Users.Single(u => u.NormalizedUserName == "alice").PasswordHash;
+        Assert.Contains("$i=2000$", stored, StringComparison.Ordinal);
+        Assert.False(stronger.NeedsRehash(stored));
+        Assert.True((await accounts.LoginAsync("alice", Password)).Succeeded);
+    }
+}
+
+public sealed class SqliteAccountServiceTests() : AccountServiceTests(PlatformDatabaseProvider.Sqlite);
+
+public sealed class PostgresAccountServiceTests() : AccountServiceTests(PlatformDatabaseProvider.PostgreSql), IPostgresTests;

@@ -1,0 +1,147 @@
+using Imguard.Platform.Accounts;
+using Imguard.Platform.Data;
+using Imguard.Platform.Datasets;
+using Imguard.Platform.Jobs;
+using Imguard.Platform.Projects;
+
+namespace Imguard.Platform.Tests.Jobs;
+
+public abstract class JobServiceTests(PlatformDatabaseProvider provider) : PlatformTestBase(provider)
+{
+    [ProviderFact]
+    public async Task A_job_runs_through_its_life_with_progress_and_logs()
+    {
+        UserInfo owner = await UserAsync("owner");
+        ProjectInfo project = await ProjectAsync(owner);
+        DatasetInfo train = await ReadyDatasetAsync(owner, project.Id);
+        DatasetInfo test = await ReadyDatasetAsync(owner, project.Id, DatasetPurpose.Test);
+
+        JobInfo job = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id, test.Id)));
+        Assert.StartsWith("job-", job.Id, StringComparison.Ordinal);
+        Assert.Equal(JobState.Queued, job.State);
+
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        job = Ok(await Jobs.TransitionAsync(job.Id, JobState.Preprocessing));
+        Assert.Equal(Start + TimeSpan.FromSeconds(1), job.StartedAt);
+        Fails(OutcomeStatus.Conflict, await Jobs.ReportProgressAsync(job.Id, new JobProgress(0, 0, 10)), "only while it runs");
+        Ok(await Jobs.TransitionAsync(job.Id, JobState.Running));
+
+        job = Ok(await Jobs.ReportProgressAsync(job.Id, new JobProgress(1, 5, 10, """{"loss":0.5}""", CheckpointEpoch: 0)));
+        job = Ok(await Jobs.ReportProgressAsync(job.Id, new JobProgress(1, 6, 10)));
+        Assert.Equal((1, 6L, 10L, """{"loss":0.5}""", (int?)0), (job.Epoch, job.Step, job.TotalSteps, job.MetricsJson, job.LastCheckpointEpoch));
+        Fails(OutcomeStatus.Invalid, await Jobs.ReportProgressAsync(job.Id, new JobProgress(1, 11, 10)), "past the total");
+        Fails(OutcomeStatus.Invalid, await Jobs.ReportProgressAsync(job.Id, new JobProgress(1, 6, 10, "[1]")), "JSON object");
+
+        Ok(await Jobs.AppendLogAsync(job.Id, JobLogLevel.Information, "epoch 1 done"));
+        Ok(await Jobs.AppendLogAsync(job.Id, JobLogLevel.Warning, new string('w', 5000)));
+        Clock.Advance(TimeSpan.FromMinutes(3));
+        job = Ok(await Jobs.TransitionAsync(job.Id, JobState.Succeeded));
+        Assert.Equal(Start + TimeSpan.FromSeconds(181), job.FinishedAt);
+        Fails(OutcomeStatus.Conflict, await Jobs.TransitionAsync(job.Id, JobState.Running), "final");
+        Fails(OutcomeStatus.Conflict, await Jobs.RequestCancelAsync(owner.Id, job.Id), "succeeded already");
+
+        var log = Ok(await Jobs.GetLogAsync(owner.Id, job.Id));
+        Assert.Equal(2, log.Count);
+        Assert.Equal(4000, log[1].Message.Length);
+        Assert.Single(Ok(await Jobs.GetLogAsync(owner.Id, job.Id, afterId: log[0].Id)));
+        Assert.Equal(job.Id, Assert.Single(Ok(await Jobs.ListAsync(owner.Id, project.Id))).Id);
+    }
+
+    [ProviderFact]
+    public async Task Starting_a_job_needs_the_right_and_a_ready_train_set_of_the_project()
+    {
+        UserInfo owner = await UserAsync("owner");
+        UserInfo contributor = await UserAsync("contributor");
+        UserInfo viewer = await UserAsync("viewer");
+        UserInfo stranger = await UserAsync("stranger");
+        UserInfo admin = await AdminAsync();
+        ProjectInfo project = await ProjectWithAsync(owner, (contributor, ProjectRole.Contributor), (viewer, ProjectRole.Viewer));
+        DatasetInfo train = await ReadyDatasetAsync(owner, project.Id);
+
+        Fails(OutcomeStatus.Forbidden, await Jobs.CreateAsync(viewer.Id, JobRequest(project.Id, train.Id)), "Viewer may not start jobs");
+        Fails(OutcomeStatus.Forbidden, await Jobs.CreateAsync(contributor.Id, JobRequest(project.Id, train.Id)), "start jobs");
+        Fails(OutcomeStatus.Forbidden, await Jobs.CreateAsync(admin.Id, JobRequest(project.Id, train.Id)), "Administrators");
+        Fails(OutcomeStatus.NotFound, await Jobs.CreateAsync(stranger.Id, JobRequest(project.Id, train.Id)));
+
+        DatasetInfo pending = Ok(await Datasets.RegisterAsync(owner.Id, Registration(project.Id)));
+        Fails(OutcomeStatus.Invalid, await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, pending.Id)), "not ready");
+        DatasetInfo test = await ReadyDatasetAsync(owner, project.Id, DatasetPurpose.Test);
+        Fails(OutcomeStatus.Invalid, await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, test.Id)), "not training");
+        Fails(OutcomeStatus.Invalid, await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id, train.Id)), "not testing");
+
+        ProjectInfo other = await ProjectAsync(owner, "other");
+        Fails(OutcomeStatus.Invalid, await Jobs.CreateAsync(owner.Id, JobRequest(other.Id, train.Id)), "not a dataset of this project");
+        Fails(OutcomeStatus.Invalid, await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id) with { ModelSpecJson = "{" }), "not valid JSON");
+
+        JobInfo job = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id)));
+        Ok(await Jobs.GetAsync(viewer.Id, job.Id));
+        Ok(await Jobs.GetAsync(admin.Id, job.Id));
+        Fails(OutcomeStatus.NotFound, await Jobs.GetAsync(stranger.Id, job.Id));
+        Fails(OutcomeStatus.NotFound, await Jobs.GetLogAsync(stranger.Id, job.Id));
+        Fails(OutcomeStatus.Forbidden, await Jobs.RequestCancelAsync(viewer.Id, job.Id), "cancel jobs");
+    }
+
+    [ProviderFact]
+    public async Task Cancelling_a_queued_job_is_immediate_and_a_running_one_is_flagged_for_the_runner()
+    {
+        UserInfo owner = await UserAsync("owner");
+        ProjectInfo project = await ProjectAsync(owner);
+        DatasetInfo train = await ReadyDatasetAsync(owner, project.Id);
+
+        JobInfo queued = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id)));
+        JobInfo cancelled = Ok(await Jobs.RequestCancelAsync(owner.Id, queued.Id));
+        Assert.Equal(JobState.Cancelled, cancelled.State);
+        Assert.NotNull(cancelled.FinishedAt);
+
+        JobInfo running = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id)));
+        Ok(await Jobs.TransitionAsync(running.Id, JobState.Preprocessing));
+        Ok(await Jobs.TransitionAsync(running.Id, JobState.Running));
+        JobInfo flagged = Ok(await Jobs.RequestCancelAsync(owner.Id, running.Id));
+        Assert.Equal((JobState.Running, true), (flagged.State, flagged.CancelRequested));
+        Assert.Equal(JobState.Cancelled, Ok(await Jobs.TransitionAsync(running.Id, JobState.Cancelled)).State);
+    }
+
+    [ProviderFact]
+    public async Task A_failure_needs_a_message_and_a_resume_goes_back_to_preprocessing()
+    {
+        UserInfo owner = await UserAsync("owner");
+        ProjectInfo project = await ProjectAsync(owner);
+        DatasetInfo train = await ReadyDatasetAsync(owner, project.Id);
+        JobInfo job = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id)));
+        Ok(await Jobs.TransitionAsync(job.Id, JobState.Preprocessing));
+        Ok(await Jobs.TransitionAsync(job.Id, JobState.Running));
+
+        Fails(OutcomeStatus.Conflict, await Jobs.TransitionAsync(job.Id, JobState.Preprocessing), "resume");
+        Ok(await Jobs.TransitionAsync(job.Id, JobState.Preprocessing, resume: true));
+        Ok(await Jobs.TransitionAsync(job.Id, JobState.Running));
+        Fails(OutcomeStatus.Invalid, await Jobs.TransitionAsync(job.Id, JobState.Failed), "message");
+        JobInfo failed = Ok(await Jobs.TransitionAsync(job.Id, JobState.Failed, "party 1 disconnected"));
+        Assert.Equal("party 1 disconnected", failed.FailureMessage);
+        Fails(OutcomeStatus.NotFound, await Jobs.TransitionAsync("job-missing", JobState.Running));
+        Fails(OutcomeStatus.NotFound, await Jobs.AppendLogAsync("job-missing", JobLogLevel.Error, "x"));
+    }
+
+    [ProviderFact]
+    public async Task Progress_and_a_cancel_request_arriving_together_both_land()
+    {
+        UserInfo owner = await UserAsync("owner");
+        ProjectInfo project = await ProjectAsync(owner);
+        DatasetInfo train = await ReadyDatasetAsync(owner, project.Id);
+        JobInfo job = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id)));
+        Ok(await Jobs.TransitionAsync(job.Id, JobState.Preprocessing));
+        Ok(await Jobs.TransitionAsync(job.Id, JobState.Running));
+
+        var progress = Enumerable.Range(1, 4).Select(step => Task.Run(() => Jobs.ReportProgressAsync(job.Id, new JobProgress(1, step, 100))));
+        var cancel = Task.Run(() => Jobs.RequestCancelAsync(owner.Id, job.Id));
+        Outcome<JobInfo>[] results = await Task.WhenAll(progress.Append(cancel));
+        Assert.All(results, r => Assert.True(r.IsOk, r.ToString()));
+
+        JobInfo final = Ok(await Jobs.GetAsync(owner.Id, job.Id));
+        Assert.True(final.CancelRequested);
+        Assert.InRange(final.Step, 1, 4);
+    }
+}
+
+public sealed class SqliteJobServiceTests() : JobServiceTests(PlatformDatabaseProvider.Sqlite);
+
+public sealed class PostgresJobServiceTests() : JobServiceTests(PlatformDatabaseProvider.PostgreSql), IPostgresTests;
