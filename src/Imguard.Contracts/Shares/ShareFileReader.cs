@@ -182,8 +182,12 @@ public sealed class ShareFileReader : IDisposable, IAsyncDisposable
         {
             throw ContractsError.ReaderConsumed();
         }
-        await LoadChunkAsync(cancellationToken).ConfigureAwait(false);
-        _chunk.AsSpan(0, ShareFileFormat.SeedSize).CopyTo(destination.Span);
+        // The seed may span chunks (chunks are 8 bytes at least); each is verified before it is copied out.
+        for (int copied = 0; copied < ShareFileFormat.SeedSize; copied += _chunkLength)
+        {
+            await LoadChunkAsync(cancellationToken).ConfigureAwait(false);
+            _chunk.AsSpan(0, _chunkLength).CopyTo(destination.Span[copied..]);
+        }
         CryptographicOperations.ZeroMemory(_chunk);
         _chunkPosition = _chunkLength;
     }

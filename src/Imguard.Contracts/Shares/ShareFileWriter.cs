@@ -96,9 +96,18 @@ public sealed class ShareFileWriter : IDisposable, IAsyncDisposable
             throw ContractsError.SeedAlreadyWritten();
         }
         await EnsureHeaderAsync(cancellationToken).ConfigureAwait(false);
-        seed.Span.CopyTo(_chunk);
-        _fill = ShareFileFormat.SeedSize;
-        await _output.WriteAsync(SealChunk(), cancellationToken).ConfigureAwait(false);
+        // A chunk may be smaller than the seed (8 bytes at least), so the seed is chunked like any payload.
+        while (!seed.IsEmpty)
+        {
+            int n = Math.Min(CurrentChunkLength - _fill, seed.Length);
+            seed.Span[..n].CopyTo(_chunk.AsSpan(_fill));
+            _fill += n;
+            seed = seed[n..];
+            if (_fill == CurrentChunkLength)
+            {
+                await _output.WriteAsync(SealChunk(), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>

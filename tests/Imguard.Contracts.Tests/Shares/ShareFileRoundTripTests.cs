@@ -40,14 +40,17 @@ public sealed class ShareFileRoundTripTests
         Assert.Equal(digest, reader.VerifiedDigest);
     }
 
-    [Fact]
-    public async Task A_seed_payload_round_trips_for_party_0()
+    [Theory]
+    [InlineData(64)]
+    [InlineData(16)]
+    [InlineData(8)]
+    public async Task A_seed_payload_round_trips_for_party_0(int chunkSize)
     {
-        var header = ShareFiles.Header(party: 0, kind: SharePayloadKind.Seed);
+        var header = ShareFiles.Header(party: 0, kind: SharePayloadKind.Seed, chunkSize: chunkSize);
         var seed = RandomNumberGenerator.GetBytes(ShareFileFormat.SeedSize);
         var (file, digest) = await ShareFiles.WriteSeedAsync(header, seed);
 
-        Assert.Equal(ShareFileFormat.HeaderSize + 16 + 32, file.Length);
+        Assert.Equal(ShareFileFormat.HeaderSize + 16 + 32 * header.ChunkCount, file.Length);
         await using var reader = await ShareFileReader.OpenAsync(new MemoryStream(file));
         Assert.Equal(SharePayloadKind.Seed, reader.Header.PayloadKind);
         var back = new byte[16];
