@@ -29,6 +29,9 @@ public static class ShareFileFormat
     /// <summary>A <see cref="SharePayloadKind.Seed"/> payload: one 128-bit PRG seed.</summary>
     public const int SeedSize = 16;
 
+    /// <summary>The smallest valid share file: a header, a 16-byte seed payload in one chunk, one chunk hash.</summary>
+    public const int MinFileLength = HeaderSize + SeedSize + HashSize;
+
     /// <summary>Default payload chunk: 1 MiB (a chunk is hashed before any of its rows is handed out).</summary>
     public const int DefaultChunkSize = 1 << 20;
 
