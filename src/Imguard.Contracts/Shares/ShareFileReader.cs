@@ -148,16 +148,25 @@ public sealed class ShareFileReader : IDisposable, IAsyncDisposable
         }
         int rows = (int)Math.Min(destination.Length / width, remaining);
         var target = destination[..(rows * width)];
-        while (!target.IsEmpty)
+        try
         {
-            if (_chunkPosition == _chunkLength)
+            while (!target.IsEmpty)
             {
-                await LoadChunkAsync(cancellationToken).ConfigureAwait(false);
+                if (_chunkPosition == _chunkLength)
+                {
+                    await LoadChunkAsync(cancellationToken).ConfigureAwait(false);
+                }
+                int n = Math.Min((_chunkLength - _chunkPosition) / 8, target.Length);
+                CopyOut(_chunk.AsSpan(_chunkPosition, n * 8), target.Span[..n]);
+                _chunkPosition += n * 8;
+                target = target[n..];
             }
-            int n = Math.Min((_chunkLength - _chunkPosition) / 8, target.Length);
-            CopyOut(_chunk.AsSpan(_chunkPosition, n * 8), target.Span[..n]);
-            _chunkPosition += n * 8;
-            target = target[n..];
+        }
+        catch
+        {
+            // A failed read hands out nothing: not even the verified part of a row whose next chunk failed.
+            destination.Span[..(rows * width)].Clear();
+            throw;
         }
         _rowsRead += rows;
         if (_rowsRead == Header.ExampleCount)

@@ -51,6 +51,9 @@ public sealed class ShareStore
 
     internal ConcurrentDictionary<string, UploadSession> Sessions => _sessions;
 
+    /// <summary>Serialises loading sessions from disk, so two requests after a restart share one instance.</summary>
+    internal Lock SessionLoadLock { get; } = new();
+
     /// <summary>Ids of the committed halves, sorted ordinally. Temp and partial files are never listed.</summary>
     public IReadOnlyList<string> ListDatasets() =>
         Directory.EnumerateFiles(DatasetsDirectory)

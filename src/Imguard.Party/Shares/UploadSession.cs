@@ -108,8 +108,10 @@ public sealed class UploadSession
         {
             return live;
         }
-        var loaded = Load(store, directory, uploadId);
-        return store.Sessions.GetOrAdd(uploadId, loaded);
+        lock (store.SessionLoadLock)
+        {
+            return store.Sessions.TryGetValue(uploadId, out live) ? live : store.Sessions[uploadId] = Load(store, directory, uploadId);
+        }
     }
 
     /// <summary>
