@@ -14,6 +14,7 @@ internal static class ImguardCommand
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(UpCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(PartyCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PrivacyReportCommand.Create());
         return root;

@@ -24,7 +24,7 @@ public class UpTests
             var directory = new DataDirectory(root);
             DeploymentSettings settings = DeploymentSettings.Load(directory.SettingsPath);
             using ServiceIdentity platform = ServiceIdentity.Load(directory, ServiceRole.Platform);
-            foreach (ServiceRole role in new[] { ServiceRole.Audit })
+            foreach (ServiceRole role in new[] { ServiceRole.Audit, ServiceRole.Party0, ServiceRole.Party1 })
             {
                 using var http = new HttpClient(MutualTls.CreateServiceHandler(platform, role)) { BaseAddress = settings.Endpoint(role).Url };
                 Assert.Contains(ServiceRoles.Name(role), await http.GetStringAsync("health"), StringComparison.Ordinal);

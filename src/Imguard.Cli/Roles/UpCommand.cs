@@ -21,6 +21,8 @@ internal static class UpCommand
     private static readonly (ServiceRole Role, string[] Arguments)[] Roles =
     [
         (ServiceRole.Audit, ["audit"]),
+        (ServiceRole.Party0, ["party", "--id", "0"]),
+        (ServiceRole.Party1, ["party", "--id", "1"]),
     ];
 
     public static Command Create()
