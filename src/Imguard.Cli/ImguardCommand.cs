@@ -16,6 +16,8 @@ internal static class ImguardCommand
         root.Subcommands.Add(UpCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(PartyCommand.Create());
+        root.Subcommands.Add(LoginCommand.Create());
+        root.Subcommands.Add(ProjectCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PrivacyReportCommand.Create());

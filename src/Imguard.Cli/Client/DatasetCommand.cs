@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Imguard.Client.Datasets;
+using Imguard.Client.Platform;
 using Imguard.Learning.Data;
 using Imguard.Learning.Storage;
 
@@ -12,6 +13,8 @@ internal static class DatasetCommand
     {
         var dataset = new Command("dataset", "Share datasets on this machine and upload each half straight to its party.");
         dataset.Subcommands.Add(CreateShare());
+        dataset.Subcommands.Add(CreateUpload());
+        dataset.Subcommands.Add(CreateStatus());
         return dataset;
     }
 
@@ -36,6 +39,60 @@ internal static class DatasetCommand
             Console.WriteLine($"  party 0  {files.Party0Path}  digest {files.Party0Digest}");
             Console.WriteLine($"  party 1  {files.Party1Path}  digest {files.Party1Digest}");
             Console.WriteLine($"  standardisation  {OwnerSharing.StandardizationPath(parse.GetValue(output)!, datasetId)} (keep it: test sets and inference use it)");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateUpload()
+    {
+        Option<string?> profile = ProfileOptions.Create();
+        var source = new DatasetSourceOptions();
+        var project = new Option<Guid>("--project") { Description = "The project id.", Required = true };
+        var name = new Option<string>("--name") { Description = "A display name for the dataset.", Required = true };
+        var purpose = new Option<string>("--purpose") { Description = "train or test.", DefaultValueFactory = _ => "train" };
+        var standardization = new Option<string?>("--standardization") { Description = "For a test set: the training set's <id>.standardization.json." };
+        var seed = new Option<bool>("--seed-party0") { Description = "Send party 0 a 16-byte seed instead of a tensor." };
+        var work = new Option<string>("--work") { Description = "Where the share files are written before upload.", DefaultValueFactory = _ => "imguard-shares" };
+        var command = new Command("upload", "Share a dataset on this machine and upload each half straight to its party; waits until both parties report matching halves.")
+        {
+            profile, project, name, purpose, standardization, seed, work,
+        };
+        source.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            using PlatformApi api = ProfileOptions.Connect(parse, profile);
+            ProjectSummary target = await api.GetProjectAsync(parse.GetValue(project), ct);
+            LabeledImages raw = source.Read(parse).Load(target.Channels, target.Height, target.Width, Console.Error);
+            Standardization? stats = parse.GetValue(standardization) is { } path ? OwnerSharing.LoadStandardization(path) : null;
+            string purposeName = parse.GetValue(purpose) switch
+            {
+                "train" => "Train",
+                "test" => "Test",
+                var other => throw new ArgumentException($"--purpose is train or test, not '{other}'."),
+            };
+            var bar = new UploadProgressBar();
+            DatasetUpload.Result result = await new DatasetUpload(api).RunAsync(target.Id, parse.GetValue(name)!, purposeName, raw, stats,
+                parse.GetValue(work)!, parse.GetValue(seed), bar, TimeSpan.FromMinutes(2), ct);
+            bar.Finish();
+            Console.WriteLine($"dataset {result.Dataset.Id} {result.Dataset.Status}: {result.Dataset.Count} images");
+            Console.WriteLine($"standardisation kept at {result.StandardizationPath} (test sets and inference need it)");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateStatus()
+    {
+        Option<string?> profile = ProfileOptions.Create();
+        var id = new Argument<string>("dataset") { Description = "The dataset id." };
+        var command = new Command("status", "Show a dataset's state as the platform records it.") { profile, id };
+        command.SetAction(async (parse, ct) =>
+        {
+            using PlatformApi api = ProfileOptions.Connect(parse, profile);
+            DatasetSummary d = await api.GetDatasetAsync(parse.GetValue(id)!, ct);
+            Console.WriteLine($"{d.Id} {d.Status}: {d.Name}, {d.Purpose}, {d.Count} images {d.Channels}×{d.Height}×{d.Width}, {d.Classes} classes; " +
+                $"party 0 reported {d.Party0Reported}, party 1 reported {d.Party1Reported}{(d.RejectionReason is null ? "" : "; " + d.RejectionReason)}");
             return 0;
         });
         return command;
