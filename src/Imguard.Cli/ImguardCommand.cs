@@ -19,6 +19,8 @@ internal static class ImguardCommand
         root.Subcommands.Add(LoginCommand.Create());
         root.Subcommands.Add(ProjectCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
+        root.Subcommands.Add(JobCommands.CreateTrain());
+        root.Subcommands.Add(JobCommands.CreateJob());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PrivacyReportCommand.Create());
         return root;
