@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Imguard.Client.Models;
@@ -261,6 +262,22 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await Get($"api/models/{job.JobId}/share", Grant(job.JobId, 0)));
         Assert.Equal(HttpStatusCode.NotFound, await Get($"api/models/{job.JobId}/evaluation", Grant(job.JobId, 0)));
         Assert.Equal(HttpStatusCode.NotFound, await Get("api/models/job-unknown/share", Grant("job-unknown", 0)));
+
+        // The dealer serves party certificates only: not the platform's own, not a client without one.
+        using ServiceIdentity platform = _deployment.Identity(ServiceRole.Platform);
+        using var asPlatform = new HttpClient(MutualTls.CreateServiceHandler(platform, ServiceRole.Platform)) { BaseAddress = _deployment.Settings.Platform.Url };
+        using var anonymous = new HttpClient(MutualTls.CreateClientHandler(DeploymentPki.LoadAuthorityCertificate(_deployment.Directory), ServiceRole.Platform))
+        {
+            BaseAddress = _deployment.Settings.Platform.Url,
+        };
+        foreach (HttpClient client in new[] { asPlatform, anonymous })
+        {
+            using HttpResponseMessage join = await client.PostAsync(DealerEndpoints.Attempts(job.JobId), JsonContent.Create(new DealerAttemptRequest(0)));
+            Assert.Equal(HttpStatusCode.Forbidden, join.StatusCode);
+        }
+        // And the parties' job control is for the platform's certificate only.
+        using HttpResponseMessage start = await http.PostAsync($"internal/jobs/{job.JobId}/cancel", null);
+        Assert.Equal(HttpStatusCode.Forbidden, start.StatusCode);
     }
 
     [Fact]
