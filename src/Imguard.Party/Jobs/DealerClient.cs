@@ -74,6 +74,29 @@ public sealed class DealerClient(HttpClient http)
         return messages;
     }
 
+    /// <summary>Asynchronous <see cref="TakeItems"/> (for prefetching while a step runs): reads the whole reply, then checks each item.</summary>
+    public async Task<ulong[][]> TakeItemsAsync(string jobId, int attempt, IReadOnlyList<(long Index, RandomnessRequest Request)> items, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, DealerEndpoints.Items(jobId, attempt))
+        {
+            Content = new ByteArrayContent(DealerItemRequests.Encode(items)),
+        };
+        request.Content.Headers.ContentType = new(DealerEndpoints.OctetStream);
+        using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        using var body = new MemoryStream();
+        await response.Content.CopyToAsync(body, cancellationToken);
+        body.Position = 0;
+        var reader = new DealerStreamReader(body, MaxWordsPerItem);
+        var messages = new ulong[items.Count][];
+        for (int i = 0; i < items.Count; i++)
+        {
+            messages[i] = reader.Receive(items[i].Index, items[i].Request);
+        }
+        Array.Clear(body.GetBuffer());
+        return messages;
+    }
+
     private static void EnsureSuccess(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)

@@ -278,6 +278,7 @@ public sealed class JobRunner : BackgroundService
                 }
                 catch (Exception e) when (IsTransient(e) && !cancellation.IsCancellationRequested && resumes < _options.MaxResumes)
                 {
+                    run.PrefetchOff |= e is DealerPrefetchException;
                     _logger.LogWarning("Job {Job}: attempt {Attempt} interrupted ({Reason}); starting a new attempt.", jobId, run.Attempt, Describe(e));
                     _reporter.Log(jobId, JobLogLevels.Warning, $"party {_partyId}: attempt {run.Attempt} interrupted ({Describe(e)}); resuming with a new attempt.");
                     _reporter.State(jobId, new JobStateReport(JobStates.Preprocessing, Resume: true));
@@ -347,14 +348,14 @@ public sealed class JobRunner : BackgroundService
             ? $"party {_partyId}: attempt {attempt} resumes after epoch {resumeEpoch}."
             : $"party {_partyId}: attempt {attempt} starts from dealt initial weights.");
 
-        var items = new RemoteDealerFeed(_dealer, jobId, attempt, cancellationToken);
+        var items = new RemoteDealerFeed(_dealer, jobId, attempt, _options.Prefetch && !run.PrefetchOff, cancellationToken);
         var randomness = new DealerRandomness(_partyId, randomnessSeed, items);
         var context = new PartyContext(_partyId, channel, randomness, format, description.ComparisonBits) { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism };
         var feed = new RemoteTrainingFeed(_dealer, jobId, attempt, _partyId, jobSeed, train.Count, cancellationToken);
         var training = new SecureTraining(context, spec, options, feed, checkpoint);
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = (long)stepsPerEpoch * options.Epochs;
-        var progress = new ProgressPoster(this, jobId, totalSteps);
+        var progress = new ProgressPoster(this, jobId, totalSteps, items, train.Count, options.BatchSize, options.Epochs);
         await training.TrainAsync(train, checkpointPath: null, progress, (epochs, _) =>
         {
             folder.SaveCheckpoint(training.Checkpoint());
@@ -370,7 +371,8 @@ public sealed class JobRunner : BackgroundService
             EvaluationSharesFile.Save(evaluation, folder.EvaluationPath);
         }
         training.Checkpoint().Save(folder.ModelPath);
-        _logger.LogInformation("Job {Job}: attempt {Attempt} done; {Items} dealer items ({Words} words), {Rounds} peer rounds.", jobId, attempt, items.ItemsReceived, items.WordsReceived, channel.Statistics.Snapshot().Rounds);
+        _logger.LogInformation("Job {Job}: attempt {Attempt} done; {Items} dealer items ({Prefetched} prefetched, {Words} words), {Rounds} peer rounds.",
+            jobId, attempt, items.ItemsReceived, items.ItemsPrefetched, items.WordsReceived, channel.Statistics.Snapshot().Rounds);
     }
 
     /// <summary>
@@ -441,9 +443,13 @@ public sealed class JobRunner : BackgroundService
     }
 
     /// <summary>Posts progress (party 0 only) at most every <see cref="JobRunnerOptions.ProgressInterval"/> and at each epoch's last step; synchronous, so it never lags a step.</summary>
-    private sealed class ProgressPoster(JobRunner runner, string jobId, long totalSteps) : IProgress<TrainingProgress>
+    private sealed class ProgressPoster(JobRunner runner, string jobId, long totalSteps, RemoteDealerFeed items, int count, int batchSize, int epochs)
+        : IProgress<TrainingProgress>
     {
         private long _lastTicks = long.MinValue;
+        private bool _first = true;
+
+        private int Rows(int step) => Math.Min(batchSize, count - step * batchSize);
 
         public double ImagesPerSecond { get; private set; }
 
@@ -451,6 +457,13 @@ public sealed class JobRunner : BackgroundService
 
         public void Report(TrainingProgress value)
         {
+            // Tell the dealer feed which step just ended and which comes next (its batch rows), so it can prefetch.
+            StepKind done = new(Rows(value.Step - 1), value.Step == 1, _first);
+            StepKind? next = value.Step < value.StepsPerEpoch ? new StepKind(Rows(value.Step), false, false)
+                : value.Epoch + 1 < epochs ? new StepKind(Rows(0), true, false)
+                : null;
+            _first = false;
+            items.StepCompleted(done, next);
             ImagesPerSecond = value.ImagesPerSecond;
             Loss = value.Loss;
             if (runner._partyId != 0)
@@ -475,6 +488,8 @@ public sealed class JobRunner : BackgroundService
         public CancellationTokenSource Cancellation => cancellation;
 
         public volatile bool CancelRequested;
+
+        public volatile bool PrefetchOff;
 
         public int Attempt;
     }

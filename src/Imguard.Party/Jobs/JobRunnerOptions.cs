@@ -15,6 +15,9 @@ public sealed record JobRunnerOptions
     /// <summary>Threads of this party's local kernels (-1: all cores).</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
+    /// <summary>Fetch a step's dealer items in the background once steps of its kind have shown their sequence (see <see cref="RemoteDealerFeed"/>).</summary>
+    public bool Prefetch { get; init; } = true;
+
     /// <summary>Test images per secure evaluation batch.</summary>
     public int EvaluationBatchSize { get; init; } = 256;
 
