@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Imguard.Party.Api;
+using Imguard.Party.Jobs;
 using Imguard.Party.PlatformLink;
 using Imguard.Party.Shares;
 using Imguard.ServiceDefaults.Deployment;
@@ -17,11 +18,12 @@ namespace Imguard.Party.Server;
 /// <summary>
 /// A compute party (<c>imguard party --id N</c>): its HTTPS API for owners' uploads (authorised by platform-signed
 /// grants; clients have no certificate) and for the platform's requests (the platform's certificate), its share
-/// store on local disk, and its link to the platform (mutual TLS with this party's certificate).
+/// store on local disk, its link to the platform (mutual TLS with this party's certificate) for reports and the
+/// dealer, and its job runner (training on shares with the other party over the peer link).
 /// </summary>
 public static class PartyServer
 {
-    public static WebApplication Create(ServiceContext service, string[]? args = null)
+    public static WebApplication Create(ServiceContext service, string[]? args = null, JobRunnerOptions? jobs = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         int partyId = ServiceRoles.PartyId(service.Role) ?? throw new ArgumentException("A party server runs as party-0 or party-1.", nameof(service));
@@ -44,10 +46,23 @@ public static class PartyServer
         }));
         builder.Services.AddSingleton<HalfReporter>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<HalfReporter>());
+        // Jobs: reports and dealer randomness over their own client (a dealer item can take a while to generate).
+        builder.Services.AddSingleton(jobs ?? new JobRunnerOptions());
+        builder.Services.AddSingleton(provider => new JobRunner(service, store,
+            new HttpClient(MutualTls.CreateServiceHandler(service.Identity, ServiceRole.Platform))
+            {
+                BaseAddress = service.Settings.Platform.Url,
+                Timeout = TimeSpan.FromMinutes(10),
+            },
+            provider.GetRequiredService<JobRunnerOptions>(), provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<JobRunner>>(),
+            provider.GetRequiredService<TimeProvider>()));
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<JobRunner>());
         WebApplication app = builder.Build();
         app.UseServiceDefaults();
         app.MapUploadsApi();
         app.MapInternalDatasetsApi();
+        app.MapJobsApi();
+        app.MapModelsApi();
         return app;
     }
 }

@@ -1,0 +1,37 @@
+using System.Net.Http.Headers;
+
+namespace Imguard.Client.Models;
+
+/// <summary>
+/// Downloads one party's share of a job's model or evaluation (<c>GET /api/models/{jobId}/share|evaluation</c>) with a
+/// platform-signed DownloadModel grant for that party, into a file (written to a temp name, then renamed).
+/// </summary>
+public sealed class ModelDownloader(HttpClient party)
+{
+    public Task<long> DownloadShareAsync(string jobId, string grant, string path, CancellationToken cancellationToken = default) =>
+        DownloadAsync($"api/models/{Uri.EscapeDataString(jobId)}/share", grant, path, cancellationToken);
+
+    public Task<long> DownloadEvaluationAsync(string jobId, string grant, string path, CancellationToken cancellationToken = default) =>
+        DownloadAsync($"api/models/{Uri.EscapeDataString(jobId)}/evaluation", grant, path, cancellationToken);
+
+    private async Task<long> DownloadAsync(string uri, string grant, string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(grant);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", grant);
+        using HttpResponseMessage response = await party.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"The party refused the download: {await ProblemDetail.ReadAsync(response, cancellationToken)}", null, response.StatusCode);
+        }
+        string temp = path + ".download";
+        await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            await response.Content.CopyToAsync(file, cancellationToken);
+            await file.FlushAsync(cancellationToken);
+        }
+        File.Move(temp, path, overwrite: true);
+        return new FileInfo(path).Length;
+    }
+}

@@ -1,0 +1,26 @@
+namespace Imguard.Contracts.Jobs;
+
+/// <summary>
+/// Paths of the dealer's endpoints on the platform (relative, for an HttpClient whose base address is the platform), all
+/// under <c>/internal/jobs/{id}/dealer</c> and for party certificates only. Binary bodies are
+/// <c>application/octet-stream</c>, little-endian.
+/// </summary>
+public static class DealerEndpoints
+{
+    public const string OctetStream = "application/octet-stream";
+
+    /// <summary>The most items one <see cref="Items"/> request may ask for.</summary>
+    public const int MaxItemsPerRequest = 256;
+
+    public static string Attempts(string jobId) => $"internal/jobs/{Uri.EscapeDataString(jobId)}/dealer/attempts";
+
+    public static string InitialParameters(string jobId, int attempt) => $"{Base(jobId, attempt)}/initial-parameters";
+
+    public static string Epoch(string jobId, int attempt, int epoch) => $"{Base(jobId, attempt)}/epochs/{epoch}";
+
+    public static string HidingBatch(string jobId, int attempt, int epoch, int batch) => $"{Base(jobId, attempt)}/epochs/{epoch}/batches/{batch}";
+
+    public static string Items(string jobId, int attempt) => $"{Base(jobId, attempt)}/items";
+
+    private static string Base(string jobId, int attempt) => $"internal/jobs/{Uri.EscapeDataString(jobId)}/dealer/attempts/{attempt}";
+}

@@ -1,0 +1,68 @@
+namespace Imguard.Contracts.Jobs;
+
+/// <summary>
+/// What the platform tells both parties about a training job (<c>POST /internal/jobs/{id}/start</c>, JSON, camelCase).
+/// All of it is public to the dealer and both parties: ids, the model's architecture, hyper-parameters and number
+/// formats; nothing in it depends on a pixel, a label or a weight. Both parties must receive the same description:
+/// they compare a digest of it (<see cref="JobDescriptionDigest"/>) over the peer link before training.
+/// </summary>
+public sealed record JobDescription
+{
+    /// <summary>The platform's job id (<c>job-…</c>); also names the party's job folder.</summary>
+    public required string JobId { get; init; }
+
+    public required string ProjectId { get; init; }
+
+    /// <summary>The training dataset; each party trains on its own stored half.</summary>
+    public required string TrainDatasetId { get; init; }
+
+    /// <summary>The test dataset for the secure evaluation after training, if any.</summary>
+    public string? TestDatasetId { get; init; }
+
+    /// <summary>The model spec as JSON (the Learning library's <c>ModelSpec</c>: input shape, classes, layers).</summary>
+    public required string ModelSpecJson { get; init; }
+
+    public JobTrainingOptions Training { get; init; } = new();
+
+    /// <summary>Fixed-point fractional bits f (default 16); must equal the datasets' encoding.</summary>
+    public int FractionalBits { get; init; } = 16;
+
+    /// <summary>Bit width ℓ of the secure comparisons (ReLU, max): 64 covers the ring, 32 is faster for |x| &lt; 2^(31−f).</summary>
+    public int ComparisonBits { get; init; } = 64;
+
+    /// <summary>
+    /// 0 for the first run, +1 per resume. Every attempt gets fresh dealer seeds: randomness is never reused. The
+    /// parties pass it to the dealer as the lowest attempt they accept; the dealer's answer is the attempt they run.
+    /// </summary>
+    public int Attempt { get; init; }
+
+    /// <summary>Problems with the description that no run could get past, or null (ids, ranges; the spec is checked by the party).</summary>
+    public string? Check()
+    {
+        if (!JobIds.IsValid(JobId))
+        {
+            return "the job id must be 1 to 128 characters of [A-Za-z0-9._-], starting with a letter or digit.";
+        }
+        if (string.IsNullOrWhiteSpace(ProjectId) || string.IsNullOrWhiteSpace(TrainDatasetId) || string.IsNullOrWhiteSpace(ModelSpecJson))
+        {
+            return "the project, the training dataset and the model spec are required.";
+        }
+        if (TestDatasetId is not null && string.IsNullOrWhiteSpace(TestDatasetId))
+        {
+            return "the test dataset id is empty.";
+        }
+        if (FractionalBits is < 1 or > 40)
+        {
+            return "fractional bits must be 1 to 40.";
+        }
+        if (ComparisonBits is < 2 or > 64)
+        {
+            return "comparison bits must be 2 to 64.";
+        }
+        if (Attempt < 0)
+        {
+            return "the attempt number cannot be negative.";
+        }
+        return Training is null ? "training options are required." : Training.Check();
+    }
+}

@@ -1,0 +1,9 @@
+namespace Imguard.Contracts.Jobs;
+
+/// <summary>
+/// Training progress, <c>POST /internal/jobs/{id}/progress</c> (JSON, camelCase), from party 0, at most twice a second
+/// and after every epoch. <see cref="Step"/> counts from the start of the job (1 after the first step) up to
+/// <see cref="TotalSteps"/>; <see cref="Loss"/> only when the job reveals it; <see cref="CheckpointEpoch"/> when a
+/// checkpoint of that many epochs has just been written.
+/// </summary>
+public sealed record JobProgressReport(int Epoch, long Step, long TotalSteps, double ImagesPerSecond, double? Loss = null, int? CheckpointEpoch = null);

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Threading.Channels;
+using Imguard.Contracts.Jobs;
+using Microsoft.Extensions.Logging;
+
+namespace Imguard.Party.Jobs;
+
+/// <summary>
+/// Tells the platform about a job's state, progress and log lines (<c>POST /internal/jobs/{id}/state|progress|log</c>),
+/// in order, in the background so a slow platform never stalls training. A report the platform refuses (4xx, e.g. a
+/// transition the other party already made) is dropped with a log line; network errors and 5xx are retried with
+/// back-off up to a bound, then dropped. Progress reports are coalesced: only the newest waiting one is sent.
+/// </summary>
+public sealed class JobReporter(HttpClient http, ILogger logger)
+{
+    private const int MaxTries = 8;
+    private readonly Channel<Report> _queue = Channel.CreateUnbounded<Report>(new UnboundedChannelOptions { SingleReader = true });
+    private int _pending;
+
+    public void State(string jobId, JobStateReport report) => Enqueue(new Report(jobId, "state", report, IsProgress: false));
+
+    public void Progress(string jobId, JobProgressReport report) => Enqueue(new Report(jobId, "progress", report, IsProgress: true));
+
+    public void Log(string jobId, string level, string message) => Enqueue(new Report(jobId, "log", new JobLogReport(level, message), IsProgress: false));
+
+    /// <summary>Waits until every report queued so far was delivered or dropped, or the timeout passes.</summary>
+    public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (Volatile.Read(ref _pending) > 0)
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+            await Task.Delay(20, cancellationToken);
+        }
+        return true;
+    }
+
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (_queue.Reader.TryRead(out Report? report))
+                {
+                    // A newer progress report of the same job waiting behind this one makes it moot.
+                    if (report.IsProgress && _queue.Reader.TryPeek(out Report? next) && next.IsProgress && next.JobId == report.JobId)
+                    {
+                        Interlocked.Decrement(ref _pending);
+                        continue;
+                    }
+                    await SendAsync(report, stoppingToken);
+                    Interlocked.Decrement(ref _pending);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void Enqueue(Report report)
+    {
+        Interlocked.Increment(ref _pending);
+        if (!_queue.Writer.TryWrite(report))
+        {
+            Interlocked.Decrement(ref _pending);
+        }
+    }
+
+    private async Task SendAsync(Report report, CancellationToken stoppingToken)
+    {
+        TimeSpan backOff = TimeSpan.FromMilliseconds(200);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var content = JsonContent.Create(report.Body, report.Body.GetType());
+                using HttpResponseMessage response = await http.PostAsync($"internal/jobs/{Uri.EscapeDataString(report.JobId)}/{report.Kind}", content, stoppingToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+                if ((int)response.StatusCode < 500 && response.StatusCode != HttpStatusCode.TooManyRequests)
+                {
+                    logger.LogInformation("The platform refused a {Kind} report for job {Job}: HTTP {Status}.", report.Kind, report.JobId, (int)response.StatusCode);
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException || (e is TaskCanceledException && !stoppingToken.IsCancellationRequested))
+            {
+                if (attempt == MaxTries)
+                {
+                    logger.LogWarning("Platform unreachable: a {Kind} report for job {Job} was dropped ({Reason}).", report.Kind, report.JobId, e.Message);
+                    return;
+                }
+            }
+            if (attempt == MaxTries)
+            {
+                logger.LogWarning("A {Kind} report for job {Job} was dropped after {Tries} tries.", report.Kind, report.JobId, MaxTries);
+                return;
+            }
+            await Task.Delay(backOff, stoppingToken);
+            backOff = TimeSpan.FromMilliseconds(Math.Min(backOff.TotalMilliseconds * 2, 5000));
+        }
+    }
+
+    private sealed record Report(string JobId, string Kind, object Body, bool IsProgress);
+}

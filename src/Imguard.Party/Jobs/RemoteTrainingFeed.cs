@@ -1,0 +1,28 @@
+using Imguard.Contracts.Jobs;
+using Imguard.Learning.Hiding;
+using Imguard.Learning.Training;
+using Imguard.Mpc.Randomness;
+
+namespace Imguard.Party.Jobs;
+
+/// <summary>
+/// <see cref="ITrainingFeed"/> over the platform's dealer for one attempt: the job seed from joining, party 1's
+/// initial parameters and hiding messages, both parties' public epoch parts. Party 0's messages are empty (its halves
+/// come from its seed), so it asks only for the epochs.
+/// </summary>
+public sealed class RemoteTrainingFeed(DealerClient dealer, string jobId, int attempt, int partyId, Seed jobSeed, int trainingCount,
+    CancellationToken cancellationToken = default) : ITrainingFeed
+{
+    public int PartyId => partyId;
+
+    public Seed JobSeed => jobSeed;
+
+    public ulong[] InitialParameters() =>
+        partyId == 1 ? dealer.GetWords(DealerEndpoints.InitialParameters(jobId, attempt), cancellationToken) : [];
+
+    public HidingEpoch BeginEpoch(int epoch) =>
+        HidingEpochCodec.Decode(dealer.GetBytes(DealerEndpoints.Epoch(jobId, attempt, epoch), cancellationToken), epoch, trainingCount);
+
+    public ulong[] HidingBatch(int epoch, int batch) =>
+        partyId == 1 ? dealer.GetWords(DealerEndpoints.HidingBatch(jobId, attempt, epoch, batch), cancellationToken) : [];
+}

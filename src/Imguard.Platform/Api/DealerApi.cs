@@ -1,0 +1,162 @@
+using System.Runtime.InteropServices;
+using Imguard.Contracts.Jobs;
+using Imguard.Learning.Hiding;
+using Imguard.Mpc.Preprocessing;
+using Imguard.Mpc.Randomness;
+using Imguard.Platform.Dealer;
+using Imguard.ServiceDefaults.Deployment;
+using Imguard.ServiceDefaults.Tls;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Imguard.Platform.Api;
+
+/// <summary>
+/// The dealer's endpoints, for the two parties' certificates only (the party id comes from the certificate, never
+/// from the request). Everything under <c>/internal/jobs/{jobId}/dealer</c>:
+/// <code>
+/// POST attempts                                   JSON {minAttempt} → {attempt, jobSeed, randomnessSeed, trainingCount}
+/// GET  attempts/{a}/initial-parameters            → octet-stream: party 1's initial-parameter words (party 0: empty)
+/// GET  attempts/{a}/epochs/{e}                    → octet-stream: the epoch's public part (HidingEpochCodec)
+/// GET  attempts/{a}/epochs/{e}/batches/{b}        → octet-stream: party 1's hiding words for the batch (party 0: empty)
+/// POST attempts/{a}/items   octet-stream: 1..256 item headers (DealerItemRequests) → the items (DealerStream format)
+/// </code>
+/// Words are little-endian uint64. Refusals are problem details: 400 malformed, 403 not a party, 404 unknown or finished
+/// job, 409 out of step or asked twice (the attempt is over), 410 attempt replaced, 503 dealer busy.
+/// Requires a <see cref="DealerSessions"/> service (see <see cref="DealerServiceCollectionExtensions.AddImguardDealer"/>).
+/// </summary>
+public static class DealerApi
+{
+    public static IEndpointRouteBuilder MapDealerApi(this IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        RouteGroupBuilder api = routes.MapGroup("/internal/jobs/{jobId}/dealer").RequireServiceRole(ServiceRole.Party0, ServiceRole.Party1);
+        api.MapPost("/attempts", JoinAsync);
+        api.MapGet("/attempts/{attempt:int}/initial-parameters", InitialParameters);
+        api.MapGet("/attempts/{attempt:int}/epochs/{epoch:int}", Epoch);
+        api.MapGet("/attempts/{attempt:int}/epochs/{epoch:int}/batches/{batch:int}", HidingBatch);
+        api.MapPost("/attempts/{attempt:int}/items", ItemsAsync);
+        return routes;
+    }
+
+    private static async Task<Results<Ok<DealerAttemptReply>, ProblemHttpResult>> JoinAsync(
+        string jobId, DealerAttemptRequest request, HttpContext context, DealerSessions sessions, CancellationToken cancellationToken)
+    {
+        if (request is null)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Bad request", "Send {\"minAttempt\": N}.");
+        }
+        try
+        {
+            var (session, jobSeed, randomnessSeed) = await sessions.Join(jobId, PartyOf(context), request.MinAttempt, cancellationToken);
+            return TypedResults.Ok(new DealerAttemptReply(session.Attempt, Bytes(jobSeed), Bytes(randomnessSeed), session.Job.TrainingCount));
+        }
+        catch (DealerException e)
+        {
+            return Refused(e);
+        }
+    }
+
+    private static Results<FileContentHttpResult, ProblemHttpResult> InitialParameters(string jobId, int attempt, HttpContext context, DealerSessions sessions) =>
+        Serve(() => Words(sessions.Get(jobId, attempt).InitialParameters(PartyOf(context))));
+
+    private static Results<FileContentHttpResult, ProblemHttpResult> Epoch(string jobId, int attempt, int epoch, HttpContext context, DealerSessions sessions) =>
+        Serve(() => HidingEpochCodec.Encode(sessions.Get(jobId, attempt).BeginEpoch(PartyOf(context), epoch)));
+
+    private static Results<FileContentHttpResult, ProblemHttpResult> HidingBatch(string jobId, int attempt, int epoch, int batch, HttpContext context, DealerSessions sessions) =>
+        Serve(() => Words(sessions.Get(jobId, attempt).HidingBatch(PartyOf(context), epoch, batch)));
+
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> ItemsAsync(
+        string jobId, int attempt, HttpContext context, DealerSessions sessions, CancellationToken cancellationToken)
+    {
+        const int limit = DealerEndpoints.MaxItemsPerRequest * DealerItemRequests.HeaderBytes;
+        long? length = context.Request.ContentLength;
+        if (length is null or <= 0 or > limit)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Bad item request", $"Send 1 to {DealerEndpoints.MaxItemsPerRequest} item headers of {DealerItemRequests.HeaderBytes} bytes with a Content-Length.");
+        }
+        var body = new byte[length.Value];
+        try
+        {
+            await context.Request.Body.ReadExactlyAsync(body, cancellationToken);
+        }
+        catch (EndOfStreamException)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Short request", "The request body ended before its Content-Length.");
+        }
+        IReadOnlyList<ulong[]> messages;
+        IReadOnlyList<(long Index, RandomnessRequest Request)> items;
+        try
+        {
+            items = DealerItemRequests.Decode(body, DealerEndpoints.MaxItemsPerRequest);
+            messages = sessions.Get(jobId, attempt).TakeItems(PartyOf(context), items);
+        }
+        catch (InvalidDataException e)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Bad item request", e.Message);
+        }
+        catch (DealerException e)
+        {
+            return Refused(e);
+        }
+        context.Response.ContentType = DealerEndpoints.OctetStream;
+        using var item = new MemoryStream();
+        for (int i = 0; i < items.Count; i++)
+        {
+            item.SetLength(0);
+            DealerStream.Write(item, items[i].Index, items[i].Request, messages[i]);
+            await context.Response.Body.WriteAsync(item.GetBuffer().AsMemory(0, (int)item.Length), cancellationToken);
+            Array.Clear(messages[i]);
+        }
+        Array.Clear(item.GetBuffer());
+        return TypedResults.Empty;
+    }
+
+    private static Results<FileContentHttpResult, ProblemHttpResult> Serve(Func<byte[]> produce)
+    {
+        try
+        {
+            return TypedResults.File(produce(), DealerEndpoints.OctetStream);
+        }
+        catch (DealerException e)
+        {
+            return Refused(e);
+        }
+    }
+
+    private static int PartyOf(HttpContext context) =>
+        ServiceRoles.PartyId(context.CallerRole()) ?? throw new DealerException(DealerErrorKind.Forbidden, "Only the parties talk to the dealer.");
+
+    private static byte[] Bytes(Seed seed)
+    {
+        var bytes = new byte[Seed.SizeInBytes];
+        seed.WriteTo(bytes);
+        return bytes;
+    }
+
+    private static byte[] Words(ulong[] words)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("The dealer's wire format is little-endian.");
+        }
+        byte[] bytes = MemoryMarshal.AsBytes(words.AsSpan()).ToArray();
+        Array.Clear(words);
+        return bytes;
+    }
+
+    private static ProblemHttpResult Refused(DealerException e) => Problem(e.Kind switch
+    {
+        DealerErrorKind.NotFound => StatusCodes.Status404NotFound,
+        DealerErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+        DealerErrorKind.Gone => StatusCodes.Status410Gone,
+        DealerErrorKind.OutOfStep => StatusCodes.Status409Conflict,
+        DealerErrorKind.Busy => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status400BadRequest,
+    }, e.Kind.ToString(), e.Message);
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail);
+}

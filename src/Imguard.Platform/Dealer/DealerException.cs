@@ -1,0 +1,21 @@
+namespace Imguard.Platform.Dealer;
+
+/// <summary>A refused dealer request. Messages name jobs, attempts, parties, indices and request shapes, never a value.</summary>
+public sealed class DealerException : Exception
+{
+    public DealerException()
+    {
+    }
+
+    public DealerException(string message) : base(message)
+    {
+    }
+
+    public DealerException(string message, Exception inner) : base(message, inner)
+    {
+    }
+
+    public DealerException(DealerErrorKind kind, string message) : base(message) => Kind = kind;
+
+    public DealerErrorKind Kind { get; } = DealerErrorKind.Invalid;
+}

@@ -1,0 +1,293 @@
+using Imguard.Learning.Hiding;
+using Imguard.Learning.Training;
+using Imguard.Mpc.Preprocessing;
+using Imguard.Mpc.Randomness;
+
+namespace Imguard.Platform.Dealer;
+
+/// <summary>
+/// The dealer's side of one attempt of one job: a <see cref="TrainingDealer"/> (job seeds, dealt initial weights,
+/// InstaHide keys) and an Mpc <see cref="Dealer"/>, both with fresh seeds. Serves each party its two seeds once; party 1
+/// the initial parameters once; both the public part of each epoch (drawn when the first party asks); party 1 the
+/// hiding message of each batch once, in order; and randomness items. Item i is generated when the first party asks
+/// and kept until the other has taken its message. Each party takes items strictly in order 0, 1, 2, …: an index
+/// taken before is refused (double issuance), an index the other party already took with another request is refused
+/// (out of step), and either ends the attempt — the job fails or resumes with a new attempt and new seeds.
+/// Thread-safe; one lock per session (the two parties of one job).
+/// </summary>
+public sealed class DealerSession : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly TrainingDealer _training;
+    private readonly Mpc.Preprocessing.Dealer _dealer = Mpc.Preprocessing.Dealer.CreateRandom();
+    private readonly DealerSessionsOptions _options;
+    private readonly Action<DealerUsage> _report;
+    private readonly bool[] _seedsTaken = new bool[2];
+    private readonly long[] _nextIndex = new long[2];
+    private readonly long[] _items = new long[2];
+    private readonly long[] _words = new long[2];
+    private readonly Dictionary<long, Pending> _pending = [];
+    private long _pendingWords;
+    private long _dealtWords;
+    private bool _initialTaken;
+    private HidingEpoch? _epoch;
+    private (int Epoch, int Batch) _lastHidingBatch = (-1, -1);
+    private long _itemsAtLastReport;
+    private string? _brokenReason;
+    private bool _disposed;
+
+    internal DealerSession(DealerJob job, int attempt, TrainingDealer training, DealerSessionsOptions options, Action<DealerUsage> report)
+    {
+        Job = job;
+        Attempt = attempt;
+        _training = training;
+        _options = options;
+        _report = report;
+    }
+
+    public DealerJob Job { get; }
+
+    public string JobId => Job.Description.JobId;
+
+    public int Attempt { get; }
+
+    /// <summary>Why the session refuses everything now (out of step), or null.</summary>
+    public string? BrokenReason
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _brokenReason;
+            }
+        }
+    }
+
+    public bool HasJoined(int partyId)
+    {
+        lock (_gate)
+        {
+            return _seedsTaken[partyId];
+        }
+    }
+
+    /// <summary>This party's job seed and randomness seed; once per party.</summary>
+    public (Seed JobSeed, Seed RandomnessSeed) TakeSeeds(int partyId)
+    {
+        lock (_gate)
+        {
+            EnsureUsable();
+            if (_seedsTaken[partyId])
+            {
+                throw new DealerException(DealerErrorKind.OutOfStep, $"Party {partyId} already has its seeds for attempt {Attempt} of job '{JobId}'.");
+            }
+            _seedsTaken[partyId] = true;
+            return (_training.SeedFor(partyId), _dealer.SeedFor(partyId));
+        }
+    }
+
+    /// <summary>Party 1's shares of the initial parameters (once); party 0 gets nothing (its shares come from its seed).</summary>
+    public ulong[] InitialParameters(int partyId)
+    {
+        lock (_gate)
+        {
+            EnsureJoined(partyId);
+            if (partyId == 0)
+            {
+                return [];
+            }
+            if (_initialTaken)
+            {
+                throw Break($"party 1 asked for the initial parameters of attempt {Attempt} twice");
+            }
+            _initialTaken = true;
+            var message = _training.InitialParametersForParty1();
+            _dealtWords += message.Length;
+            return message;
+        }
+    }
+
+    /// <summary>The public part of epoch <paramref name="epoch"/>: drawn when the first party asks, the same for the second.</summary>
+    public HidingEpoch BeginEpoch(int partyId, int epoch)
+    {
+        lock (_gate)
+        {
+            EnsureJoined(partyId);
+            if (epoch < 0 || epoch >= Job.Description.Training.Epochs)
+            {
+                throw new DealerException(DealerErrorKind.Invalid, $"Epoch {epoch} is outside the job's {Job.Description.Training.Epochs} epochs.");
+            }
+            if (_epoch is not null && epoch < _epoch.Epoch)
+            {
+                throw Break($"party {partyId} asked for epoch {epoch} after epoch {_epoch.Epoch} had begun");
+            }
+            if (_epoch is null || epoch > _epoch.Epoch)
+            {
+                _epoch = _training.BeginEpoch(epoch);
+            }
+            return _epoch;
+        }
+    }
+
+    /// <summary>Party 1's hiding message of batch <paramref name="batch"/> of the current epoch, each once and in order; party 0 gets nothing.</summary>
+    public ulong[] HidingBatch(int partyId, int epoch, int batch)
+    {
+        lock (_gate)
+        {
+            EnsureJoined(partyId);
+            if (partyId == 0)
+            {
+                return [];
+            }
+            if (_epoch is null || _epoch.Epoch != epoch)
+            {
+                throw Break($"party 1 asked for a batch of epoch {epoch}, which is not the current epoch");
+            }
+            if (batch < 0 || batch >= _epoch.BatchCount(Job.Description.Training.BatchSize))
+            {
+                throw new DealerException(DealerErrorKind.Invalid, $"Batch {batch} is outside epoch {epoch}.");
+            }
+            if ((epoch, batch).CompareTo(_lastHidingBatch) <= 0)
+            {
+                throw Break($"party 1 asked for batch {batch} of epoch {epoch} again or out of order");
+            }
+            _lastHidingBatch = (epoch, batch);
+            var message = _training.HidingBatchForParty1(epoch, batch);
+            _dealtWords += message.Length;
+            return message;
+        }
+    }
+
+    /// <summary>
+    /// This party's messages for consecutive items starting at its next index. Returns them in order; refuses the
+    /// whole request (and ends the attempt) if any item is out of step.
+    /// </summary>
+    public IReadOnlyList<ulong[]> TakeItems(int partyId, IReadOnlyList<(long Index, RandomnessRequest Request)> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var result = new List<ulong[]>(items.Count);
+        DealerUsage? usage = null;
+        lock (_gate)
+        {
+            EnsureJoined(partyId);
+            foreach (var (index, request) in items)
+            {
+                result.Add(TakeItem(partyId, index, request));
+            }
+            long total = _items[0] + _items[1];
+            if (total - _itemsAtLastReport >= _options.AuditEveryItems)
+            {
+                _itemsAtLastReport = total;
+                usage = UsageLocked(final: false);
+            }
+        }
+        if (usage is not null)
+        {
+            _report(usage);
+        }
+        return result;
+    }
+
+    private ulong[] TakeItem(int partyId, long index, RandomnessRequest request)
+    {
+        long expected = _nextIndex[partyId];
+        if (index < expected)
+        {
+            throw Break($"party {partyId} asked for item {index} again ({request}); items are issued once");
+        }
+        if (index > expected)
+        {
+            throw Break($"party {partyId} asked for item {index} before item {expected}");
+        }
+        ulong[] message;
+        if (_pending.Remove(index, out var entry))
+        {
+            if (entry.Request != request)
+            {
+                throw Break($"at item {index} party {partyId} asked for a {request}, the other party for a {entry.Request}: the parties are out of step");
+            }
+            message = entry.Message;
+            _pendingWords -= message.Length;
+        }
+        else
+        {
+            if (_pending.Count >= _options.MaxPendingItems || _pendingWords >= _options.MaxPendingWords)
+            {
+                throw Break($"party {partyId} is {_pending.Count} items ahead of the other party; the limit is {_options.MaxPendingItems} items or {_options.MaxPendingWords} words");
+            }
+            var (m0, m1) = _dealer.Generate(index, request);
+            message = partyId == 0 ? m0 : m1;
+            var other = partyId == 0 ? m1 : m0;
+            _pending[index] = new Pending(request, other);
+            _pendingWords += other.Length;
+        }
+        _nextIndex[partyId] = index + 1;
+        _items[partyId]++;
+        _words[partyId] += message.Length;
+        return message;
+    }
+
+    public DealerUsage Usage()
+    {
+        lock (_gate)
+        {
+            return UsageLocked(final: false);
+        }
+    }
+
+    private DealerUsage UsageLocked(bool final) =>
+        new(JobId, Attempt, _items[0], _words[0], _items[1], _words[1], _dealtWords, final);
+
+    private void EnsureJoined(int partyId)
+    {
+        EnsureUsable();
+        if (!_seedsTaken[partyId])
+        {
+            throw new DealerException(DealerErrorKind.OutOfStep, $"Party {partyId} has not joined attempt {Attempt} of job '{JobId}'.");
+        }
+    }
+
+    private void EnsureUsable()
+    {
+        if (_disposed)
+        {
+            throw new DealerException(DealerErrorKind.Gone, $"Attempt {Attempt} of job '{JobId}' is over.");
+        }
+        if (_brokenReason is not null)
+        {
+            throw new DealerException(DealerErrorKind.OutOfStep, $"Attempt {Attempt} of job '{JobId}' was stopped: {_brokenReason}.");
+        }
+    }
+
+    private DealerException Break(string reason)
+    {
+        _brokenReason = reason;
+        _pending.Clear();
+        _pendingWords = 0;
+        return new DealerException(DealerErrorKind.OutOfStep, $"Job '{JobId}', attempt {Attempt}: {reason}.");
+    }
+
+    /// <summary>Wipes what is held and reports the final usage.</summary>
+    public void Dispose()
+    {
+        DealerUsage usage;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            foreach (var entry in _pending.Values)
+            {
+                Array.Clear(entry.Message);
+            }
+            _pending.Clear();
+            _training.Dispose();
+            usage = UsageLocked(final: true);
+        }
+        _report(usage);
+    }
+
+    private readonly record struct Pending(RandomnessRequest Request, ulong[] Message);
+}

@@ -1,0 +1,33 @@
+using Imguard.Learning.Training;
+
+namespace Imguard.Platform.Dealer;
+
+/// <summary>Bounds and hooks of <see cref="DealerSessions"/>; validated by its constructor.</summary>
+public sealed record DealerSessionsOptions
+{
+    /// <summary>Jobs with a live session at once (each holds a training dealer and the items one party took and the other not yet).</summary>
+    public int MaxLiveSessions { get; init; } = 16;
+
+    /// <summary>Items generated for one party and not yet taken by the other, per session.</summary>
+    public int MaxPendingItems { get; init; } = 4096;
+
+    /// <summary>Words held for those items, per session (64 Mi words = 512 MiB).</summary>
+    public long MaxPendingWords { get; init; } = 64L << 20;
+
+    /// <summary>A <c>randomness.issued</c> audit event every this many items (both parties together), and one at session end.</summary>
+    public int AuditEveryItems { get; init; } = 1000;
+
+    /// <summary>Tests only: builds the training dealer of a session (fixed initial weights, fixed hiding plans).</summary>
+    public Func<DealerJob, TrainingDealer>? TrainingDealerFactory { get; init; }
+
+    /// <summary>Called with every usage report (what goes into the audit event), for tests and metrics.</summary>
+    public Action<DealerUsage>? UsageReported { get; init; }
+
+    internal void Validate()
+    {
+        if (MaxLiveSessions < 1 || MaxPendingItems < 1 || MaxPendingWords < 1 || AuditEveryItems < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DealerSessionsOptions), "Dealer session bounds must be positive.");
+        }
+    }
+}

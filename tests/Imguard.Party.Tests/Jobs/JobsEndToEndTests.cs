@@ -1,0 +1,341 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Imguard.Client.Models;
+using Imguard.Contracts.Audit;
+using Imguard.Contracts.Grants;
+using Imguard.Contracts.Jobs;
+using Imguard.Learning.Data;
+using Imguard.Learning.Hiding;
+using Imguard.Learning.Nn;
+using Imguard.Learning.Storage;
+using Imguard.Learning.Training;
+using Imguard.Mpc.Encoding;
+using Imguard.Mpc.Randomness;
+using Imguard.Party.Jobs;
+using Imguard.Party.Server;
+using Imguard.Party.Shares;
+using Imguard.Platform.Dealer;
+using Imguard.ServiceDefaults.Deployment;
+using Imguard.ServiceDefaults.Hosting;
+using Imguard.ServiceDefaults.Pki;
+using Imguard.ServiceDefaults.Tls;
+using Imguard.Testing;
+using Microsoft.AspNetCore.Builder;
+using Xunit.Abstractions;
+
+namespace Imguard.Party.Tests.Jobs;
+
+/// <summary>
+/// Training jobs end to end on 127.0.0.1 with real TLS everywhere: a stand-in platform running the real dealer
+/// endpoints, two real party servers with dataset halves in their share stores, the peer link between them, and the
+/// owner downloading and reconstructing the model. The dealer's initial weights and hiding plans are fixed (a test
+/// hook), so the secure model can be held to a plaintext run of the same training.
+/// </summary>
+public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Train = "ds-train";
+    private const string Test = "ds-test";
+    private static readonly FixedPointFormat Format = FixedPointFormat.Default;
+    private static readonly ModelSpec Spec = new([1, 8, 8], 10, [new("flatten"), new("linear", Out: 16), new("relu"), new("linear", Out: 10)]);
+
+    private readonly TestDeployment _deployment = TestDeployment.Create();
+    private readonly string _work = Path.Combine(Path.GetTempPath(), "imguard-jobs-" + Guid.NewGuid().ToString("N"));
+    private readonly (ServiceContext Service, WebApplication App)?[] _parties = new (ServiceContext, WebApplication)?[2];
+    private StandInPlatform? _platform;
+    private LabeledImages _train = null!;
+    private LabeledImages _test = null!;
+    private IReadOnlyList<PlainTensor> _initial = null!;
+
+    private StandInPlatform Platform => _platform!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_work);
+        var raw = SyntheticShapes.Generate(48, side: 8);
+        var standardization = Standardization.Fit(raw.Slice(0, 32));
+        _train = standardization.Apply(raw.Slice(0, 32));
+        _test = standardization.Apply(raw.Slice(32, 16));
+        using (var prg = new AesCtrPrg(new Seed(7, 1)))
+        {
+            _initial = ModelBuilder.InitialParameters(Spec, prg);
+        }
+        _platform = await StandInPlatform.StartAsync(_deployment, new DealerSessionsOptions
+        {
+            AuditEveryItems = 100,
+            // Test hook: the dealer deals these initial weights and these hiding plans, so a plaintext run can follow.
+            TrainingDealerFactory = job => new TrainingDealer(JobTraining.Spec(job.Description), JobTraining.Options(job.Description),
+                job.TrainingCount, JobTraining.Format(job.Description), _initial, epoch => Plan(JobTraining.Options(job.Description).Hiding, epoch)),
+        });
+        OwnerHalfFiles trainFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_train, Format, Train, _work, seedCompressParty0: true);
+        OwnerHalfFiles testFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_test, Format, Test, _work, seedCompressParty0: false);
+        for (int p = 0; p < 2; p++)
+        {
+            var store = new ShareStore(Path.Combine(PartyDirectory(p), "shares"));
+            foreach (OwnerHalfFiles files in new[] { trainFiles, testFiles })
+            {
+                await using FileStream half = File.OpenRead(p == 0 ? files.Party0Path : files.Party1Path);
+                await store.ImportAsync(half, files.DatasetId, p);
+            }
+            await StartPartyAsync(p);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        for (int p = 0; p < 2; p++)
+        {
+            await StopPartyAsync(p);
+        }
+        await Platform.DisposeAsync();
+        _deployment.Dispose();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    private static EpochHidingPlan Plan(InstaHideOptions hiding, int epoch)
+    {
+        using var prg = new AesCtrPrg(new Seed(500 + (ulong)epoch, 3));
+        return EpochHidingPlan.Draw(hiding, 32, 64, prg);
+    }
+
+    private string PartyDirectory(int p) => _deployment.Directory.RoleDirectory(ServiceRoles.Party(p));
+
+    private async Task StartPartyAsync(int p)
+    {
+        var service = new ServiceContext(ServiceRoles.Party(p), _deployment.Directory, _deployment.Settings, _deployment.Identity(ServiceRoles.Party(p)));
+        WebApplication app = PartyServer.Create(service, jobs: new JobRunnerOptions { PeerTimeout = TimeSpan.FromSeconds(20) });
+        await app.StartAsync();
+        _parties[p] = (service, app);
+    }
+
+    private async Task StopPartyAsync(int p)
+    {
+        if (_parties[p] is { } party)
+        {
+            await party.App.DisposeAsync();
+            party.Service.Dispose();
+            _parties[p] = null;
+        }
+    }
+
+    private static JobDescription Job(string id, int epochs, int batch, string hiding = HidingModes.InstaHide, bool withTest = true) => new()
+    {
+        JobId = id,
+        ProjectId = "prj-1",
+        TrainDatasetId = Train,
+        TestDatasetId = withTest ? Test : null,
+        ModelSpecJson = Spec.ToJson(),
+        Training = new JobTrainingOptions
+        {
+            Epochs = epochs, BatchSize = batch, LearningRate = 0.05, Momentum = 0.9, WeightDecay = 1e-4, Hiding = hiding, K = 3,
+        },
+        ComparisonBits = 32,
+    };
+
+    private async Task<IReadOnlyList<PlainTensor>> PlaintextRunAsync(JobDescription job)
+    {
+        var options = JobTraining.Options(job);
+        var model = ModelBuilder.Build(Spec, [.. _initial.Select(p => p.Clone())]);
+        var trainer = new Trainer<PlainTensor>(PlainEngine.Instance, model, options);
+        var source = new PlainBatchSource(_train, options.Hiding, options.BatchSize, epoch => Plan(options.Hiding, epoch));
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            await trainer.TrainEpochAsync(source, epoch, null);
+        }
+        return [.. model.Parameters.Select(p => p.Value)];
+    }
+
+    private string Grant(string resource, int party, GrantPurpose purpose = GrantPurpose.DownloadModel)
+    {
+        using ServiceIdentity identity = _deployment.Identity(ServiceRole.Platform);
+        using ECDsa key = identity.Certificate.GetECDsaPrivateKey()!;
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        return GrantToken.Sign(new Grant
+        {
+            Purpose = purpose, Party = party, Project = "prj-1", Resource = resource, User = "alice",
+            IssuedAt = now, ExpiresAt = now + TimeSpan.FromMinutes(10), Nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+        }, key);
+    }
+
+    private HttpClient Owner(int party)
+    {
+        X509Certificate2 authority = DeploymentPki.LoadAuthorityCertificate(_deployment.Directory);
+        return new HttpClient(MutualTls.CreateClientHandler(authority, ServiceRoles.Party(party))) { BaseAddress = _deployment.Settings.Parties[party].Api.Url };
+    }
+
+    private async Task<(string Share0, string Share1)> DownloadAsync(string jobId, bool evaluation = false)
+    {
+        var paths = new string[2];
+        for (int p = 0; p < 2; p++)
+        {
+            using HttpClient http = Owner(p);
+            var downloader = new ModelDownloader(http);
+            paths[p] = Path.Combine(_work, $"{jobId}.{p}.{(evaluation ? "eval" : "model")}");
+            _ = evaluation
+                ? await downloader.DownloadEvaluationAsync(jobId, Grant(jobId, p), paths[p])
+                : await downloader.DownloadShareAsync(jobId, Grant(jobId, p), paths[p]);
+        }
+        return (paths[0], paths[1]);
+    }
+
+    private static double MaxDifference(IReadOnlyList<PlainTensor> a, IReadOnlyList<PlainTensor> b) =>
+        a.Select((t, i) => t.Data.Zip(b[i].Data, (x, y) => Math.Abs(x - y)).Max()).Max();
+
+    [Fact]
+    public async Task A_job_trains_on_shares_and_the_owner_reconstructs_the_plaintext_runs_model_and_the_evaluation()
+    {
+        var clock = Stopwatch.StartNew();
+        JobDescription job = Job("job-e2e", epochs: 2, batch: 8);
+        await Platform.StartJobAsync(job, _train.Count);
+        await Platform.WaitForBothAsync(job.JobId, JobStates.Succeeded, TimeSpan.FromSeconds(60));
+        double trainSeconds = clock.Elapsed.TotalSeconds;
+
+        // States in order at each party; progress from party 0 up to the last step; checkpoints after each epoch.
+        foreach (string party in new[] { "party-0", "party-1" })
+        {
+            var states = Platform.States.Where(s => s.Job == job.JobId && s.Party == party).Select(s => s.Report.State).ToArray();
+            Assert.Equal([JobStates.Preprocessing, JobStates.Running, JobStates.Succeeded], states);
+        }
+        var progress = Platform.Progress.Where(p => p.Job == job.JobId).ToArray();
+        Assert.All(progress, p => Assert.Equal("party-0", p.Party));
+        Assert.Equal((8L, 8L), (progress[^1].Report.Step, progress[^1].Report.TotalSteps));
+        Assert.Equal([1, 2], progress.Where(p => p.Report.CheckpointEpoch is not null).Select(p => p.Report.CheckpointEpoch!.Value));
+        Assert.All(progress, p => Assert.Null(p.Report.Loss));
+
+        // The owner downloads both shares and gets the model a plaintext run with the same weights and plans gives.
+        var (share0, share1) = await DownloadAsync(job.JobId);
+        ReconstructedModel model = ModelReconstruction.Reconstruct(share0, share1);
+        Assert.Equal(2, model.EpochsCompleted);
+        double worst = MaxDifference(await PlaintextRunAsync(job), model.Parameters);
+        output.WriteLine($"train {trainSeconds:F1} s; max |secure − plaintext| parameter {worst:E2}");
+        Assert.InRange(worst, 0, 2e-3); // the bound of the in-process secure-training test (8 steps)
+        string onnx = Path.Combine(_work, "model.onnx");
+        ModelReconstruction.ExportOnnx(model, onnx);
+        Assert.True(new FileInfo(onnx).Length > 0);
+
+        // The secure evaluation reconstructs to what the reconstructed model predicts in plaintext (up to near-ties).
+        var (eval0, eval1) = await DownloadAsync(job.JobId, evaluation: true);
+        EvaluationResult evaluation = ModelReconstruction.ReconstructEvaluation(eval0, eval1, _test.Labels);
+        var images = new PlainTensor(Array.ConvertAll(_test.Pixels, v => (double)v), _test.Count, 1, 8, 8);
+        PlainTensor logits = await model.ForwardAsync(images);
+        int[] plainPredicted = [.. Enumerable.Range(0, _test.Count).Select(i => Enumerable.Range(0, 10).MaxBy(j => logits.Data[i * 10 + j]))];
+        int agree = plainPredicted.Zip(evaluation.Predicted, (a, b) => a == b ? 1 : 0).Sum();
+        output.WriteLine($"secure accuracy {evaluation.Accuracy:P0}; {agree}/{_test.Count} predictions as the plaintext model's");
+        Assert.InRange(agree, _test.Count - 1, _test.Count);
+        Assert.Equal(Enumerable.Range(0, _test.Count).Count(i => evaluation.Predicted[i] == _test.Labels[i]), evaluation.Correct);
+
+        // The dealer counted what it issued; downloads were audited with ids, sizes and hashes.
+        DealerUsage usage = Platform.Usage.Last(u => u.JobId == job.JobId);
+        Assert.True(usage.Party1Items > 0 && usage.Party1Items == usage.Party0Items && usage.Party1DealtWords > 0);
+        await WaitUntilAsync(() => Platform.AuditEvents.Count(e => e.EventType == AuditEventTypes.ModelDownloaded) == 4, TimeSpan.FromSeconds(10));
+        AuditEventMessage downloaded = Platform.AuditEvents.First(e => e.EventType == AuditEventTypes.ModelDownloaded);
+        Assert.Equal("user:alice", downloaded.Actor);
+        Assert.Contains($"job:{job.JobId}", downloaded.Subjects);
+        Assert.Equal(64, downloaded.Properties!.Value.GetProperty("sha256").GetString()!.Length);
+        output.WriteLine($"whole test {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task Without_a_grant_for_the_job_and_the_party_the_model_cannot_be_downloaded()
+    {
+        JobDescription job = Job("job-grants", epochs: 1, batch: 16, hiding: HidingModes.Off, withTest: false);
+        await Platform.StartJobAsync(job, _train.Count);
+        await Platform.WaitForBothAsync(job.JobId, JobStates.Succeeded, TimeSpan.FromSeconds(60));
+        using HttpClient http = Owner(0);
+        async Task<HttpStatusCode> Get(string path, string? grant)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (grant is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", grant);
+            }
+            using HttpResponseMessage response = await http.SendAsync(request);
+            return response.StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.Forbidden, await Get($"api/models/{job.JobId}/share", null));
+        Assert.Equal(HttpStatusCode.Forbidden, await Get($"api/models/{job.JobId}/share", Grant("job-other", 0)));
+        Assert.Equal(HttpStatusCode.Forbidden, await Get($"api/models/{job.JobId}/share", Grant(job.JobId, 1)));
+        Assert.Equal(HttpStatusCode.Forbidden, await Get($"api/models/{job.JobId}/share", Grant(job.JobId, 0, GrantPurpose.UploadDataset)));
+        Assert.Equal(HttpStatusCode.OK, await Get($"api/models/{job.JobId}/share", Grant(job.JobId, 0)));
+        Assert.Equal(HttpStatusCode.NotFound, await Get($"api/models/{job.JobId}/evaluation", Grant(job.JobId, 0)));
+        Assert.Equal(HttpStatusCode.NotFound, await Get("api/models/job-unknown/share", Grant("job-unknown", 0)));
+
+        // The dealer serves party certificates only: not the platform's own, not a client without one.
+        using ServiceIdentity platform = _deployment.Identity(ServiceRole.Platform);
+        using var asPlatform = new HttpClient(MutualTls.CreateServiceHandler(platform, ServiceRole.Platform)) { BaseAddress = _deployment.Settings.Platform.Url };
+        using var anonymous = new HttpClient(MutualTls.CreateClientHandler(DeploymentPki.LoadAuthorityCertificate(_deployment.Directory), ServiceRole.Platform))
+        {
+            BaseAddress = _deployment.Settings.Platform.Url,
+        };
+        foreach (HttpClient client in new[] { asPlatform, anonymous })
+        {
+            using HttpResponseMessage join = await client.PostAsync(DealerEndpoints.Attempts(job.JobId), JsonContent.Create(new DealerAttemptRequest(0)));
+            Assert.Equal(HttpStatusCode.Forbidden, join.StatusCode);
+        }
+        // And the parties' job control is for the platform's certificate only.
+        using HttpResponseMessage start = await http.PostAsync($"internal/jobs/{job.JobId}/cancel", null);
+        Assert.Equal(HttpStatusCode.Forbidden, start.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_party_stopped_mid_training_resumes_from_its_checkpoint_with_a_new_attempt_and_the_model_is_still_right()
+    {
+        var clock = Stopwatch.StartNew();
+        JobDescription job = Job("job-resume", epochs: 4, batch: 4, withTest: false);
+        await Platform.StartJobAsync(job, _train.Count);
+        string checkpoint = Path.Combine(PartyDirectory(1), "jobs", job.JobId, "checkpoints", "epoch-1.ckpt");
+        await WaitUntilAsync(() => File.Exists(checkpoint), TimeSpan.FromSeconds(60));
+        await StopPartyAsync(1);
+        Assert.DoesNotContain(Platform.States, s => s.Job == job.JobId && s.Report.State == JobStates.Succeeded);
+        await StartPartyAsync(1);
+        await Platform.WaitForBothAsync(job.JobId, JobStates.Succeeded, TimeSpan.FromSeconds(90));
+        output.WriteLine($"stop, restart and finish: {clock.Elapsed.TotalSeconds:F1} s");
+
+        // Both parties ran a later attempt with fresh seeds and resumed after a common checkpoint.
+        var logs = Platform.Logs.Where(l => l.Job == job.JobId).Select(l => $"{l.Party}: {l.Report.Message}").ToArray();
+        foreach (string log in logs)
+        {
+            output.WriteLine(log);
+        }
+        Assert.Contains(logs, l => l.Contains("resumes after epoch", StringComparison.Ordinal));
+        Assert.Contains(Platform.States, s => s.Job == job.JobId && s.Report is { State: JobStates.Preprocessing, Resume: true });
+        Assert.Contains(Platform.Usage, u => u.JobId == job.JobId && u.Attempt >= 1);
+
+        var (share0, share1) = await DownloadAsync(job.JobId);
+        ReconstructedModel model = ModelReconstruction.Reconstruct(share0, share1);
+        double worst = MaxDifference(await PlaintextRunAsync(job), model.Parameters);
+        output.WriteLine($"max |secure − plaintext| parameter after resume {worst:E2}");
+        Assert.InRange(worst, 0, 4e-3); // 32 steps instead of 8
+    }
+
+    [Fact]
+    public async Task A_cancelled_job_stops_at_both_parties_and_leaves_no_model()
+    {
+        JobDescription job = Job("job-cancel", epochs: 50, batch: 4, withTest: false);
+        await Platform.StartJobAsync(job, _train.Count);
+        await Platform.WaitForBothAsync(job.JobId, JobStates.Running, TimeSpan.FromSeconds(30));
+        await WaitUntilAsync(() => Platform.Progress.Any(p => p.Job == job.JobId), TimeSpan.FromSeconds(30));
+        await Platform.CancelJobAsync(job.JobId);
+        await Platform.WaitForBothAsync(job.JobId, JobStates.Cancelled, TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain(Platform.States, s => s.Job == job.JobId && s.Report.State is JobStates.Succeeded or JobStates.Failed);
+        using HttpClient http = Owner(0);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/models/{job.JobId}/share");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Grant(job.JobId, 0));
+        using HttpResponseMessage response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(0, Platform.Dealer.LiveCount);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for a condition.");
+            await Task.Delay(20);
+        }
+    }
+}

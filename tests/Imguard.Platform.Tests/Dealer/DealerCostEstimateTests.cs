@@ -1,0 +1,45 @@
+using Imguard.Learning.Hiding;
+using Imguard.Learning.Nn;
+using Imguard.Learning.Training;
+using Imguard.Mpc.Encoding;
+using Imguard.Mpc.Preprocessing;
+using Imguard.Platform.Dealer;
+
+namespace Imguard.Platform.Tests.Dealer;
+
+public sealed class DealerCostEstimateTests
+{
+    private static readonly ModelSpec Spec = new([1, 6, 6], 4, [new("flatten"), new("linear", Out: 8), new("relu"), new("linear", Out: 4)]);
+
+    [Fact]
+    public async Task The_estimate_counts_one_steps_plan_and_scales_it_to_the_job()
+    {
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 8, Hiding = new InstaHideOptions(HidingMode.InstaHide, 2) };
+        var estimate = await DealerCostEstimate.EstimateAsync(Spec, options, trainingCount: 20, FixedPointFormat.Default, comparisonBits: 32);
+
+        Assert.Equal((3, 3, 9L), (estimate.Epochs, estimate.StepsPerEpoch, estimate.Steps));
+        Assert.True(estimate.ItemsPerStep > 5);
+        // ReLU keys go to both parties; triples and truncations only to party 1.
+        long reluKeys = 8 * 8 * ((32 - 1) * (2 + 2) + 2);
+        Assert.True(estimate.WordsPerStepToParty0 >= reluKeys);
+        Assert.True(estimate.WordsPerStepToParty1 > estimate.WordsPerStepToParty0);
+        Assert.Equal(8 * (2 + 1) * (36 + 4), estimate.HidingWordsPerStepToParty1);    // M·(K+1)·(D+C)
+        Assert.Equal(36 * 8 + 8 + 8 * 4 + 4, estimate.InitialParameterWords);
+        Assert.True(estimate.PeerRoundsPerStep > 5);
+        Assert.Equal(9 * (estimate.ItemsPerStep * 48L + estimate.WordsPerStepToParty0 * 8) + 3 * estimate.EpochPublicBytes, estimate.TotalBytesToParty0);
+    }
+
+    [Fact]
+    public void Message_sizes_follow_the_dealers_formulas()
+    {
+        Assert.Equal((0L, 5L), DealerCostEstimate.MessageWords(RandomnessRequest.ElementwiseTriple(5)));
+        Assert.Equal((0L, 6L), DealerCostEstimate.MessageWords(RandomnessRequest.MatrixTriple(2, 9, 3)));
+        Assert.Equal((0L, 10L), DealerCostEstimate.MessageWords(RandomnessRequest.Truncation(5, 16)));
+        var dealer = Mpc.Preprocessing.Dealer.CreateRandom();
+        foreach (var request in new[] { RandomnessRequest.Sign(3, 32, false), RandomnessRequest.Sign(3, 64, true), RandomnessRequest.MatrixTriple(2, 9, 3) })
+        {
+            var (m0, m1) = dealer.Generate(0, request);
+            Assert.Equal(((long)m0.Length, (long)m1.Length), DealerCostEstimate.MessageWords(request));
+        }
+    }
+}
