@@ -21,6 +21,7 @@ internal static class ImguardCommand
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(JobCommands.CreateTrain());
         root.Subcommands.Add(JobCommands.CreateJob());
+        root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PrivacyReportCommand.Create());
         return root;
