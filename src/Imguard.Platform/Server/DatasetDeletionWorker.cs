@@ -10,9 +10,10 @@ namespace Imguard.Platform.Server;
 /// Finishes dataset deletions: for every dataset in <see cref="DatasetStatus.Deleting"/>, asks each party that has
 /// not confirmed yet to delete its half (<c>DELETE /internal/datasets/{id}</c> on the party's API, with the
 /// platform's certificate) and records the party's confirmation in the registry; once both have confirmed the
-/// dataset is Deleted (<c>dataset.deleted</c>). A party that answers 2xx or 404 (it holds no such half) has
-/// confirmed; any other answer or no answer is retried with exponential back-off per dataset and party, so a party
-/// that is down gets the request when it comes back. Work is picked up from the database, so a restart of the
+/// dataset is Deleted (<c>dataset.deleted</c>). Only a 2xx answer confirms (the party's delete is idempotent: it
+/// answers 2xx also when it holds no such half); anything else — no answer, 404 from a party that does not serve the
+/// route, 5xx — is retried with exponential back-off per dataset and party, so a party that is down gets the
+/// request when it comes back, and a half is never taken for deleted on a misrouted answer. Work is picked up from the database, so a restart of the
 /// platform loses none; <see cref="Wake"/> starts a round at once after a deletion request.
 /// </summary>
 public sealed class DatasetDeletionWorker(
@@ -119,7 +120,7 @@ public sealed class DatasetDeletionWorker(
             logger.LogInformation("Party {Party} not reachable to delete dataset {Dataset} ({Error}); will retry.", party, deletion.DatasetId, e.GetType().Name);
             return false;
         }
-        if (!(status == HttpStatusCode.NotFound || (int)status is >= 200 and < 300))
+        if ((int)status is < 200 or >= 300)
         {
             logger.LogWarning("Party {Party} answered {Status} to the deletion of dataset {Dataset}; will retry.", party, (int)status, deletion.DatasetId);
             return false;

@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Imguard.Platform.Server;
 
@@ -51,6 +52,9 @@ public static class PlatformServer
 
         options.Validate();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        // Data protection warns at each start that its keys are stored unencrypted: by design here, they live in
+        // platform/keys/ (mode 0700) like the platform's TLS key; keep the warning out of every start-up.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         AddPlatformServices(builder.Services, service, database, options);
 
         WebApplication app = builder.Build();

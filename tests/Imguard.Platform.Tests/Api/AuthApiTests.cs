@@ -165,9 +165,11 @@ public abstract class AuthApiTests(PlatformApiFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, (await user.GetAsync("/api/users")).StatusCode);
         UserView[] users = await admin.GetAsync<UserView[]>("/api/users");
         UserView frank = Assert.Single(users, u => u.UserName == name);
+        using ApiClient session = await fixture.BrowserAsync(name, register: false);
 
         GeneratedPasswordView reset = await admin.PostAsync<GeneratedPasswordView>($"/api/users/{frank.Id}/password", null);
         Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Anonymous().PostAsync("/api/auth/login", new { userName = name, password = PlatformApiFixture.Password })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await session.GetAsync("/api/auth/me")).StatusCode); // sessions from before the reset end
         using ApiClient again = await fixture.BrowserAsync(name, reset.Password, register: false);
         Assert.Equal(name, (await again.GetAsync<UserView>("/api/auth/me")).UserName);
     }

@@ -23,7 +23,7 @@ namespace Imguard.Platform.Tests.Api;
 /// a fast password hasher keep the suite quick. Tests make their own users (unique names), so they never depend on
 /// each other's data.
 /// </summary>
-public abstract class PlatformApiFixture(PlatformDatabaseProvider provider) : IAsyncLifetime
+public abstract class PlatformApiFixture(PlatformDatabaseProvider provider, Action<PlatformOptions>? adjust = null) : IAsyncLifetime
 {
     public const string Password = "correct horse battery staple";
     public const int MaxFailedLogins = 3;
@@ -70,6 +70,7 @@ public abstract class PlatformApiFixture(PlatformDatabaseProvider provider) : IA
             _postgres = await TestStore.CreateEmptyAsync(PlatformDatabaseProvider.PostgreSql);
         }
 
+        adjust?.Invoke(Options);
         string? postgres = _postgres?.ConnectionString;
         _deployment = TestDeployment.Create(settings => postgres is null
             ? settings
@@ -182,3 +183,6 @@ public abstract class PlatformApiFixture(PlatformDatabaseProvider provider) : IA
 public sealed class SqlitePlatformApiFixture() : PlatformApiFixture(PlatformDatabaseProvider.Sqlite);
 
 public sealed class PostgresPlatformApiFixture() : PlatformApiFixture(PlatformDatabaseProvider.PostgreSql);
+
+/// <summary>SQLite with a grant limit of 3 per user per minute (rate limits do not depend on the database).</summary>
+public sealed class TightGrantLimitFixture() : PlatformApiFixture(PlatformDatabaseProvider.Sqlite, options => options.RateLimits.GrantPermits = 3);
