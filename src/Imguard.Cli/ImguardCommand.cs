@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Imguard.Cli.Bench;
+using Imguard.Cli.Client;
 using Imguard.Cli.Privacy;
 using Imguard.Cli.Roles;
 
@@ -15,6 +16,12 @@ internal static class ImguardCommand
         root.Subcommands.Add(UpCommand.Create());
         root.Subcommands.Add(PlatformCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(PartyCommand.Create());
+        root.Subcommands.Add(LoginCommand.Create());
+        root.Subcommands.Add(ProjectCommand.Create());
+        root.Subcommands.Add(DatasetCommand.Create());
+        root.Subcommands.Add(JobCommands.CreateTrain());
+        root.Subcommands.Add(JobCommands.CreateJob());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PrivacyReportCommand.Create());
         return root;

@@ -15,6 +15,9 @@ internal static class LearningError
     public static FileNotFoundException DatasetFileMissing(string dataset, string path, string debianPackage) =>
         new($"{dataset} file '{path}' not found. Install the Debian package '{debianPackage}' (apt-get install {debianPackage}) or pass the directory that holds the files.", path);
 
+    /// <summary>An output file that must not be replaced (e.g. a share file whose digest may already be registered).</summary>
+    public static IOException FileExists(string path) => new($"File '{path}' already exists; it is not overwritten.");
+
     public static DirectoryNotFoundException FolderMissing(string path) => new($"Folder '{path}' does not exist.");
 
     public static Data.ImageDecodeException ImageDecode(string? path, string reason, Exception? inner) => new(path, reason, inner);

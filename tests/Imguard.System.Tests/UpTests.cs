@@ -25,7 +25,7 @@ public class UpTests
             var directory = new DataDirectory(root);
             DeploymentSettings settings = DeploymentSettings.Load(directory.SettingsPath);
             using ServiceIdentity platform = ServiceIdentity.Load(directory, ServiceRole.Platform);
-            foreach (ServiceRole role in new[] { ServiceRole.Audit, ServiceRole.Platform })
+            foreach (ServiceRole role in new[] { ServiceRole.Audit, ServiceRole.Platform, ServiceRole.Party0, ServiceRole.Party1 })
             {
                 using var http = new HttpClient(MutualTls.CreateServiceHandler(platform, role)) { BaseAddress = settings.Endpoint(role).Url };
                 Assert.Contains(ServiceRoles.Name(role), await http.GetStringAsync("health"), StringComparison.Ordinal);

@@ -22,6 +22,8 @@ internal static class UpCommand
     [
         (ServiceRole.Audit, ["audit"]),
         (ServiceRole.Platform, ["platform"]),
+        (ServiceRole.Party0, ["party", "--id", "0"]),
+        (ServiceRole.Party1, ["party", "--id", "1"]),
     ];
 
     public static Command Create()

@@ -69,24 +69,57 @@ public sealed class SharedDataset
     public static (SharedDataset Party0, SharedDataset Party1) Share(LabeledImages images, FixedPointFormat format)
     {
         ArgumentNullException.ThrowIfNull(images);
-        int n = images.Count, d = images.ImageSize, c = images.ClassCount;
-        var pixels = new RingTensor(n, d);
-        var pixelData = pixels.Data;
-        for (int i = 0; i < pixelData.Length; i++)
+        var rows = EncodeRows(images, format);
+        try
         {
-            pixelData[i] = format.Encode(images.Pixels[i]);
+            var (s0, s1) = SecretSharer.Split(rows);
+            int[] shape = [images.Channels, images.Height, images.Width];
+            return (FromRows(0, format, shape, images.ClassCount, s0.Span), FromRows(1, format, shape, images.ClassCount, s1.Span));
         }
-        var labels = new RingTensor(n, c);
+        finally
+        {
+            Array.Clear(rows.Data);
+        }
+    }
+
+    /// <summary>
+    /// The one encoding of a labelled set: N×(D+C) rows [image | one-hot label] in fixed point (a label's 1 is 2^f),
+    /// the layout <see cref="ImagesWithLabels"/> rebuilds from a half and share files store. The result is the
+    /// secret itself: owner side only, and the caller wipes it once split.
+    /// </summary>
+    internal static RingTensor EncodeRows(LabeledImages images, FixedPointFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        int n = images.Count, d = images.ImageSize, c = images.ClassCount, w = d + c;
+        var rows = new RingTensor(n, w);
+        var pixels = images.Pixels;
         for (int i = 0; i < n; i++)
         {
-            labels.Data[i * c + images.Labels[i]] = format.One;
+            var row = rows.Span.Slice(i * w, w);
+            format.Encode(pixels.AsSpan(i * d, d), row[..d]);
+            row[d + images.Labels[i]] = format.One;
         }
-        var (p0, p1) = SecretSharer.Split(pixels);
-        var (l0, l1) = SecretSharer.Split(labels);
-        Array.Clear(pixelData);
-        Array.Clear(labels.Data);
-        int[] shape = [images.Channels, images.Height, images.Width];
-        return (new SharedDataset(0, format, shape, c, p0, l0), new SharedDataset(1, format, shape, c, p1, l1));
+        return rows;
+    }
+
+    /// <summary>A party's half from its N×(D+C) rows laid out as <see cref="EncodeRows"/> does (copied apart).</summary>
+    internal static SharedDataset FromRows(int partyId, FixedPointFormat format, int[] imageShape, int classes, ReadOnlySpan<ulong> rows)
+    {
+        ArgumentNullException.ThrowIfNull(imageShape);
+        int d = imageShape.Aggregate(1, (a, b) => checked(a * b)), w = d + classes;
+        if (w <= 0 || rows.Length % w != 0)
+        {
+            throw LearningError.LengthMismatch("shared dataset rows", (long)rows.Length / Math.Max(w, 1) * w, rows.Length);
+        }
+        int n = rows.Length / w;
+        var images = new RingTensor(n, d);
+        var labels = new RingTensor(n, classes);
+        for (int i = 0; i < n; i++)
+        {
+            rows.Slice(i * w, d).CopyTo(images.Span.Slice(i * d, d));
+            rows.Slice(i * w + d, classes).CopyTo(labels.Span.Slice(i * classes, classes));
+        }
+        return new SharedDataset(partyId, format, imageShape, classes, images, labels);
     }
 
     /// <summary>Rows [images | labels] side by side, N×(D+C): the table InstaHide mixes (labels mix like pixels).</summary>

@@ -16,6 +16,11 @@ namespace Imguard.Platform.Datasets;
 /// <param name="FractionalBits">The fixed-point format the client encoded with (0 to 40; 16 is the default).</param>
 /// <param name="Party0Digest">Hex SHA-256 of party 0's half.</param>
 /// <param name="Party1Digest">Hex SHA-256 of party 1's half.</param>
+/// <param name="Id">
+/// The id the client bound into both share files (their headers, hence their digests, carry it), so it is chosen
+/// before registration: <c>ds-</c> and 16 to 32 lower-case hex digits; null lets the registry choose one (for
+/// clients that write the files after registering).
+/// </param>
 public sealed record DatasetRegistration(
     Guid ProjectId,
     string Name,
@@ -25,4 +30,5 @@ public sealed record DatasetRegistration(
     int Classes,
     int FractionalBits,
     string Party0Digest,
-    string Party1Digest);
+    string Party1Digest,
+    string? Id = null);

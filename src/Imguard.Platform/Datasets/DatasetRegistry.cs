@@ -55,16 +55,21 @@ public sealed class DatasetRegistry
             ?? (registration.Count is >= 1 and <= MaxCount ? null : $"A dataset has 1 to {MaxCount} images; {registration.Count} given.")
             ?? (registration.FractionalBits is >= 0 and <= MaxFractionalBits ? null : $"Fixed-point formats use 0 to {MaxFractionalBits} fractional bits; {registration.FractionalBits} given.")
             ?? CheckDigest(registration.Party0Digest, "party 0's digest")
-            ?? CheckDigest(registration.Party1Digest, "party 1's digest");
+            ?? CheckDigest(registration.Party1Digest, "party 1's digest")
+            ?? (registration.Id is null || IsClientId(registration.Id) ? null : "A dataset id is 'ds-' and 16 to 32 lower-case hex digits.");
         if (invalid is not null)
         {
             return PlatformError.Invalid<DatasetInfo>(invalid);
+        }
+        if (registration.Id is not null && await db.Datasets.AnyAsync(d => d.Id == registration.Id, cancellationToken))
+        {
+            return PlatformError.Conflict<DatasetInfo>($"Dataset id {registration.Id} is taken; share the data again (a new id).");
         }
 
         DateTimeOffset now = PlatformTime.Now(_time);
         var dataset = new DatasetEntity
         {
-            Id = "ds-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)),
+            Id = registration.Id ?? "ds-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)),
             ProjectId = project.Id,
             Name = registration.Name.Trim(),
             Purpose = registration.Purpose,
@@ -85,6 +90,11 @@ public sealed class DatasetRegistry
         await db.SaveChangesAsync(cancellationToken);
         return ToInfo(dataset);
     }
+
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
+    private static bool IsClientId(string id) =>
+        id.Length is >= 19 and <= 35 && id.StartsWith("ds-", StringComparison.Ordinal) && !id.AsSpan(3).ContainsAnyExcept(LowerHex);
 
     /// <summary>One dataset, if the user may view its project.</summary>
     public Task<Outcome<DatasetInfo>> GetAsync(Guid userId, string datasetId, CancellationToken cancellationToken = default) =>

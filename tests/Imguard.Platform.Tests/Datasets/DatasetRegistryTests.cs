@@ -8,6 +8,18 @@ namespace Imguard.Platform.Tests.Datasets;
 public abstract class DatasetRegistryTests(PlatformDatabaseProvider provider) : PlatformTestBase(provider)
 {
     [ProviderFact]
+    public async Task The_client_may_choose_the_id_it_bound_into_the_share_files_once()
+    {
+        UserInfo owner = await UserAsync("owner");
+        ProjectInfo project = await ProjectAsync(owner);
+        DatasetInfo registered = Ok(await Datasets.RegisterAsync(owner.Id, Registration(project.Id) with { Id = "ds-0123456789abcdef" }));
+        Assert.Equal("ds-0123456789abcdef", registered.Id);
+        Fails(OutcomeStatus.Conflict, await Datasets.RegisterAsync(owner.Id, Registration(project.Id) with { Id = "ds-0123456789abcdef" }), "taken");
+        Fails(OutcomeStatus.Invalid, await Datasets.RegisterAsync(owner.Id, Registration(project.Id) with { Id = "../etc" }), "dataset id");
+        Fails(OutcomeStatus.Invalid, await Datasets.RegisterAsync(owner.Id, Registration(project.Id) with { Id = "ds-0123456789ABCDEF" }), "dataset id");
+    }
+
+    [ProviderFact]
     public async Task A_dataset_is_ready_only_when_both_parties_report_matching_halves()
     {
         UserInfo owner = await UserAsync("owner");

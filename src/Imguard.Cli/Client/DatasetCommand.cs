@@ -1,0 +1,110 @@
+using System.CommandLine;
+using Imguard.Client.Datasets;
+using Imguard.Client.Platform;
+using Imguard.Learning.Data;
+using Imguard.Learning.Storage;
+
+namespace Imguard.Cli.Client;
+
+/// <summary><c>imguard dataset share</c>: the owner's offline plugin (two share files, nothing sent anywhere).</summary>
+internal static class DatasetCommand
+{
+    public static Command Create()
+    {
+        var dataset = new Command("dataset", "Share datasets on this machine and upload each half straight to its party.");
+        dataset.Subcommands.Add(CreateShare());
+        dataset.Subcommands.Add(CreateUpload());
+        dataset.Subcommands.Add(CreateStatus());
+        return dataset;
+    }
+
+    private static Command CreateShare()
+    {
+        var source = new DatasetSourceOptions();
+        var shape = new Option<string>("--shape") { Description = "The model's input shape C,H,W (images are resized to it).", DefaultValueFactory = _ => "1,28,28" };
+        var id = new Option<string?>("--id") { Description = "The dataset id bound into both files (default: a fresh random id)." };
+        var output = new Option<string>("--out") { Description = "Folder for the two share files.", DefaultValueFactory = _ => "." };
+        var standardization = new Option<string?>("--standardization") { Description = "For a test set: the training set's <id>.standardization.json (default: fit on these images)." };
+        var seed = new Option<bool>("--seed-party0") { Description = "Write party 0's half as a 16-byte seed (halves upload and storage; party 0 expands it)." };
+        var command = new Command("share", "Split a dataset into two secret-shared files, one per party, on this machine.") { shape, id, output, standardization, seed };
+        source.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            (int c, int h, int w) = ParseShape(parse.GetValue(shape)!);
+            LabeledImages raw = source.Read(parse).Load(c, h, w, Console.Error);
+            string datasetId = parse.GetValue(id) ?? OwnerSharing.NewDatasetId();
+            Standardization? stats = parse.GetValue(standardization) is { } path ? OwnerSharing.LoadStandardization(path) : null;
+            (OwnerHalfFiles files, _) = await OwnerSharing.ShareAsync(raw, datasetId, parse.GetValue(output)!, stats, parse.GetValue(seed), cancellationToken: ct);
+            Console.WriteLine($"dataset {datasetId}: {raw.Count} images {c}×{h}×{w}, {raw.ClassCount} classes");
+            Console.WriteLine($"  party 0  {files.Party0Path}  digest {files.Party0Digest}");
+            Console.WriteLine($"  party 1  {files.Party1Path}  digest {files.Party1Digest}");
+            Console.WriteLine($"  standardisation  {OwnerSharing.StandardizationPath(parse.GetValue(output)!, datasetId)} (keep it: test sets and inference use it)");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateUpload()
+    {
+        Option<string?> profile = ProfileOptions.Create();
+        var source = new DatasetSourceOptions();
+        var project = new Option<Guid>("--project") { Description = "The project id.", Required = true };
+        var name = new Option<string>("--name") { Description = "A display name for the dataset.", Required = true };
+        var purpose = new Option<string>("--purpose") { Description = "train or test.", DefaultValueFactory = _ => "train" };
+        var standardization = new Option<string?>("--standardization") { Description = "For a test set: the training set's <id>.standardization.json." };
+        var seed = new Option<bool>("--seed-party0") { Description = "Send party 0 a 16-byte seed instead of a tensor." };
+        var work = new Option<string>("--work") { Description = "Where the share files are written before upload.", DefaultValueFactory = _ => "imguard-shares" };
+        var command = new Command("upload", "Share a dataset on this machine and upload each half straight to its party; waits until both parties report matching halves.")
+        {
+            profile, project, name, purpose, standardization, seed, work,
+        };
+        source.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            using PlatformApi api = ProfileOptions.Connect(parse, profile);
+            ProjectSummary target = await api.GetProjectAsync(parse.GetValue(project), ct);
+            LabeledImages raw = source.Read(parse).Load(target.Channels, target.Height, target.Width, Console.Error);
+            Standardization? stats = parse.GetValue(standardization) is { } path ? OwnerSharing.LoadStandardization(path) : null;
+            string purposeName = parse.GetValue(purpose) switch
+            {
+                "train" => "Train",
+                "test" => "Test",
+                var other => throw new ArgumentException($"--purpose is train or test, not '{other}'."),
+            };
+            var bar = new UploadProgressBar();
+            DatasetUpload.Result result = await new DatasetUpload(api).RunAsync(target.Id, parse.GetValue(name)!, purposeName, raw, stats,
+                parse.GetValue(work)!, parse.GetValue(seed), bar, TimeSpan.FromMinutes(2), ct);
+            bar.Finish();
+            Console.WriteLine($"dataset {result.Dataset.Id} {result.Dataset.Status}: {result.Dataset.Count} images");
+            Console.WriteLine($"standardisation kept at {result.StandardizationPath} (test sets and inference need it)");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateStatus()
+    {
+        Option<string?> profile = ProfileOptions.Create();
+        var id = new Argument<string>("dataset") { Description = "The dataset id." };
+        var command = new Command("status", "Show a dataset's state as the platform records it.") { profile, id };
+        command.SetAction(async (parse, ct) =>
+        {
+            using PlatformApi api = ProfileOptions.Connect(parse, profile);
+            DatasetSummary d = await api.GetDatasetAsync(parse.GetValue(id)!, ct);
+            Console.WriteLine($"{d.Id} {d.Status}: {d.Name}, {d.Purpose}, {d.Count} images {d.Channels}×{d.Height}×{d.Width}, {d.Classes} classes; " +
+                $"party 0 reported {d.Party0Reported}, party 1 reported {d.Party1Reported}{(d.RejectionReason is null ? "" : "; " + d.RejectionReason)}");
+            return 0;
+        });
+        return command;
+    }
+
+    internal static (int Channels, int Height, int Width) ParseShape(string text)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length != 3 || !int.TryParse(parts[0], out int c) || !int.TryParse(parts[1], out int h) || !int.TryParse(parts[2], out int w) || c is < 1 or > 4 || h is < 1 or > 4096 || w is < 1 or > 4096)
+        {
+            throw new ArgumentException($"--shape is C,H,W (e.g. 1,28,28 or 3,32,32); got '{text}'.");
+        }
+        return (c, h, w);
+    }
+}

@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Text.Json;
+using Imguard.Client.Platform;
+
+namespace Imguard.Cli.Client;
+
+/// <summary><c>imguard train</c> and <c>imguard job status|logs|cancel</c>.</summary>
+internal static class JobCommands
+{
+    private static readonly string[] FinalStates = ["Succeeded", "Failed", "Cancelled"];
+
+    public static Command CreateTrain()
+    {
+        Option<string?> profile = ProfileOptions.Create();
+        var project = new Option<Guid>("--project") { Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "The (ready) training dataset id.", Required = true };
+        var test = new Option<string?>("--test-dataset") { Description = "A ready test dataset: evaluated securely after training; only you learn the accuracy." };
+        var model = new Option<string>("--model") { Description = "A preset (mlp, cnn) or a JSON model spec file.", DefaultValueFactory = _ => "mlp" };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 1 };
+        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 128 };
+        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 0.05 };
+        var momentum = new Option<double>("--momentum") { DefaultValueFactory = _ => 0.9 };
+        var decay = new Option<double>("--weight-decay");
+        var hiding = new Option<string>("--hiding") { Description = "off, mixup or instahide.", DefaultValueFactory = _ => "instahide" };
+        var k = new Option<int>("--k") { Description = "Images mixed per encoded image.", DefaultValueFactory = _ => 4 };
+        var revealLoss = new Option<bool>("--reveal-loss") { Description = "Open each step's mean loss to both parties (leaks the loss curve; off by default)." };
+        var follow = new Option<bool>("--follow") { Description = "Wait and show progress until the job ends." };
+        var command = new Command("train", "Start a secure training job on a shared dataset.")
+        {
+            profile, project, dataset, test, model, epochs, batch, lr, momentum, decay, hiding, k, revealLoss, follow,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            string modelText = parse.GetValue(model)!;
+            JsonElement modelJson = File.Exists(modelText)
+                ? JsonDocument.Parse(await File.ReadAllTextAsync(modelText, ct)).RootElement.Clone()
+                : JsonSerializer.SerializeToElement(modelText);
+            using PlatformApi api = ProfileOptions.Connect(parse, profile);
+            JobSummary job = await api.CreateJobAsync(parse.GetValue(project), new CreateJobRequest(modelJson, parse.GetValue(dataset)!, parse.GetValue(test),
+                parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(momentum), parse.GetValue(decay),
+                parse.GetValue(hiding)!, parse.GetValue(k), parse.GetValue(revealLoss)), ct);
+            Console.WriteLine(job.Id);
+            return parse.GetValue(follow) ? await FollowAsync(api, job.Id, ct) : 0;
+        });
+        return command;
+    }
+
+    public static Command CreateJob()
+    {
+        var job = new Command("job", "Follow, read the log of, or cancel a job.");
+        Option<string?> profile = ProfileOptions.Create();
+        var id = new Argument<string>("job");
+        var follow = new Option<bool>("--follow") { Description = "Keep showing progress until the job ends." };
+        var status = new Command("status", "Show a job's state and progress.") { profile, id, follow };
+        status.SetAction(async (parse, ct) =>
+        {
+            using PlatformApi api = ProfileOptions.Connect(parse, profile);
+            if (parse.GetValue(follow))
+            {
+                return await FollowAsync(api, parse.GetValue(id)!, ct);
+            }
+            Print(await api.GetJobAsync(parse.GetValue(id)!, ct));
+            return 0;
+        });
+        job.Subcommands.Add(status);
+
+        Option<string?> logProfile = ProfileOptions.Create();
+        var logId = new Argument<string>("job");
+        var logs = new Command("logs", "Print a job's log.") { logProfile, logId };
+        logs.SetAction(async (parse, ct) =>
+        {
+            using PlatformApi api = ProfileOptions.Connect(parse, logProfile);
+            foreach (JobLogLine line in await api.GetJobLogAsync(parse.GetValue(logId)!, 0, ct))
+            {
+                Console.WriteLine($"{line.Time:HH:mm:ss} {line.Level,-7} {line.Message}");
+            }
+            return 0;
+        });
+        job.Subcommands.Add(logs);
+
+        Option<string?> cancelProfile = ProfileOptions.Create();
+        var cancelId = new Argument<string>("job");
+        var cancel = new Command("cancel", "Cancel a job (a running job stops at its next step).") { cancelProfile, cancelId };
+        cancel.SetAction(async (parse, ct) =>
+        {
+            using PlatformApi api = ProfileOptions.Connect(parse, cancelProfile);
+            Print(await api.CancelJobAsync(parse.GetValue(cancelId)!, ct));
+            return 0;
+        });
+        job.Subcommands.Add(cancel);
+        return job;
+    }
+
+    private static async Task<int> FollowAsync(PlatformApi api, string jobId, CancellationToken cancellationToken)
+    {
+        string last = "";
+        while (true)
+        {
+            JobSummary job = await api.GetJobAsync(jobId, cancellationToken);
+            string line = Describe(job);
+            if (line != last)
+            {
+                Console.WriteLine(line);
+                last = line;
+            }
+            if (FinalStates.Contains(job.State))
+            {
+                return job.State == "Succeeded" ? 0 : 1;
+            }
+            await Task.Delay(1000, cancellationToken);
+        }
+    }
+
+    private static void Print(JobSummary job) => Console.WriteLine(Describe(job));
+
+    private static string Describe(JobSummary job)
+    {
+        string progress = job.TotalSteps > 0 ? $" epoch {job.Epoch}, step {job.Step}/{job.TotalSteps} ({100.0 * job.Step / job.TotalSteps:0}%)" : "";
+        string failure = job.FailureMessage is null ? "" : $": {job.FailureMessage}";
+        return $"{job.Id} {job.State}{progress}{failure}";
+    }
+}

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Imguard.Client.Platform;
+using Imguard.Cli.Roles;
+using Imguard.ServiceDefaults.Deployment;
+
+namespace Imguard.Cli.Client;
+
+/// <summary>
+/// <c>imguard login</c>: exchanges a user name and password for an API token (the password is sent once, over TLS
+/// pinned to the deployment's CA, and never stored) and saves the token in the profile, readable by the user only.
+/// </summary>
+internal static class LoginCommand
+{
+    public static Command Create()
+    {
+        Option<string?> profile = ProfileOptions.Create();
+        Option<string> dataDir = DataDirOption.Create();
+        var platform = new Option<Uri?>("--platform") { Description = "The platform's URL (default: from the local deployment in --data-dir)." };
+        var ca = new Option<string?>("--ca") { Description = "The deployment's CA certificate (PEM) (default: from --data-dir)." };
+        var user = new Option<string>("--user") { Description = "Your user name.", Required = true };
+        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from standard input (for scripts)." };
+        var days = new Option<int?>("--days") { Description = "Token lifetime in days (the platform caps it)." };
+        var command = new Command("login", "Log in to the platform and save an API token for the other commands.") { profile, dataDir, platform, ca, user, passwordStdin, days };
+        command.SetAction(async (parse, ct) =>
+        {
+            var directory = new DataDirectory(parse.GetValue(dataDir)!);
+            Uri url = parse.GetValue(platform) ?? (directory.IsInitialized
+                ? DeploymentSettings.Load(directory.SettingsPath).Platform.Url
+                : throw new InvalidOperationException("Give --platform URL (no local deployment found in --data-dir)."));
+            string caPath = parse.GetValue(ca) ?? directory.CaCertificatePath;
+            if (!File.Exists(caPath))
+            {
+                throw new InvalidOperationException($"The CA certificate '{caPath}' is missing; give --ca (ask your operator for the deployment's ca.crt).");
+            }
+            string caPem = await File.ReadAllTextAsync(caPath, ct);
+            string password = parse.GetValue(passwordStdin) ? (Console.In.ReadLine() ?? "") : ReadPasswordFromTerminal();
+            string name = parse.GetValue(user)!;
+            using var api = new PlatformApi(url, caPem, token: null);
+            CreatedToken token = await api.CreateTokenAsync(new CreateTokenRequest(name, password, $"cli@{Environment.MachineName}", parse.GetValue(days)), ct);
+            string path = parse.GetValue(profile) ?? ClientProfile.DefaultPath;
+            new ClientProfile { Platform = url, CaCertificatePem = caPem, UserName = name, Token = token.Token, ExpiresAt = token.ExpiresAt }.Save(path);
+            Console.WriteLine($"logged in as {name} at {url} (token {token.Prefix}…, expires {token.ExpiresAt:yyyy-MM-dd}); profile {path}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static string ReadPasswordFromTerminal()
+    {
+        if (Console.IsInputRedirected)
+        {
+            throw new InvalidOperationException("No terminal to ask for the password; use --password-stdin.");
+        }
+        Console.Write("password: ");
+        var password = new System.Text.StringBuilder();
+        while (true)
+        {
+            ConsoleKeyInfo key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter)
+            {
+                Console.WriteLine();
+                return password.ToString();
+            }
+            if (key.Key == ConsoleKey.Backspace && password.Length > 0)
+            {
+                password.Length--;
+            }
+            else if (!char.IsControl(key.KeyChar))
+            {
+                password.Append(key.KeyChar);
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Imguard.Learning.Data;
+using Imguard.Learning.Storage;
+using Imguard.Mpc.Encoding;
+
+namespace Imguard.Client.Datasets;
+
+/// <summary>
+/// The owner's side of sharing a dataset, on the owner's machine: standardise with the training set's statistics
+/// (fitted here for a training set and saved beside the shares, read back for a test set or inference), encode in
+/// fixed point, split into two additive shares and write one share file per party. Nothing here talks to a server.
+/// </summary>
+public static class OwnerSharing
+{
+    /// <summary>A fresh dataset id: <c>ds-</c> and 16 random hex digits (the id is bound into both share files).</summary>
+    public static string NewDatasetId() => "ds-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>The standardisation file beside the shares of <paramref name="datasetId"/>.</summary>
+    public static string StandardizationPath(string directory, string datasetId) => Path.Combine(directory, datasetId + ".standardization.json");
+
+    /// <summary>
+    /// Writes the two share files of <paramref name="raw"/> into <paramref name="directory"/>. With
+    /// <paramref name="standardization"/> null the statistics are fitted on <paramref name="raw"/> (a training set)
+    /// and saved; pass the training set's statistics for a test set.
+    /// </summary>
+    public static async Task<(OwnerHalfFiles Files, Standardization Standardization)> ShareAsync(
+        LabeledImages raw, string datasetId, string directory, Standardization? standardization, bool seedCompressParty0,
+        FixedPointFormat? format = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        Standardization stats = standardization ?? Standardization.Fit(raw);
+        LabeledImages standardized = stats.Apply(raw);
+        OwnerHalfFiles files = await DatasetHalfFile.WriteOwnerHalvesAsync(standardized, format ?? FixedPointFormat.Default, datasetId, directory, seedCompressParty0, cancellationToken: cancellationToken);
+        SaveStandardization(StandardizationPath(directory, datasetId), stats);
+        return (files, stats);
+    }
+
+    public static void SaveStandardization(string path, Standardization stats)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        File.WriteAllText(path, JsonSerializer.Serialize(new StandardizationFile(stats.Mean, stats.Std), JsonSerializerOptions.Web));
+    }
+
+    public static Standardization LoadStandardization(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"No standardisation file at '{path}'; share the training set first (its statistics are saved beside its shares).", path);
+        }
+        StandardizationFile file = JsonSerializer.Deserialize<StandardizationFile>(File.ReadAllText(path), JsonSerializerOptions.Web)
+            ?? throw new InvalidDataException($"'{path}' is empty.");
+        return new Standardization(file.Mean, file.Std);
+    }
+
+    private sealed record StandardizationFile(double[] Mean, double[] Std);
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+
+namespace Imguard.Client.Platform;
+
+/// <summary>
+/// What <c>imguard login</c> remembers: the platform's URL, the deployment's CA certificate (PEM, the only root the
+/// client trusts for the platform and the parties) and an API token. Saved readable by the user only, at
+/// <c>$IMGUARD_PROFILE</c> or <c>~/.config/imguard/profile.json</c>.
+/// </summary>
+public sealed record ClientProfile
+{
+    public required Uri Platform { get; init; }
+
+    public required string CaCertificatePem { get; init; }
+
+    public required string UserName { get; init; }
+
+    public required string Token { get; init; }
+
+    public DateTimeOffset ExpiresAt { get; init; }
+
+    public static string DefaultPath =>
+        Environment.GetEnvironmentVariable("IMGUARD_PROFILE") is { Length: > 0 } path
+            ? path
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "imguard", "profile.json");
+
+    public void Save(string path)
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        string temp = path + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        using (var stream = new FileStream(temp, options))
+        {
+            JsonSerializer.Serialize(stream, this, JsonSerializerOptions.Web);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public static ClientProfile Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"Not logged in (no profile at '{path}'). Run `imguard login` first.");
+        }
+        return JsonSerializer.Deserialize<ClientProfile>(File.ReadAllText(path), JsonSerializerOptions.Web)
+            ?? throw new InvalidOperationException($"The profile at '{path}' is empty; run `imguard login` again.");
+    }
+}

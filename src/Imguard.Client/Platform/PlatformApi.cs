@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Imguard.ServiceDefaults.Deployment;
+using Imguard.ServiceDefaults.Tls;
+
+namespace Imguard.Client.Platform;
+
+/// <summary>
+/// The owner's typed client for the platform's REST API: TLS pinned to the deployment's CA and the platform's
+/// certificate name, an API token as bearer credential (no cookie, so no CSRF token is needed). Errors come back as
+/// <see cref="PlatformApiException"/> carrying the platform's problem title and detail.
+/// </summary>
+public sealed class PlatformApi : IDisposable
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    private readonly HttpClient _http;
+    private readonly X509Certificate2 _authority;
+
+    public PlatformApi(Uri platform, string caCertificatePem, string? token)
+    {
+        ArgumentNullException.ThrowIfNull(platform);
+        _authority = X509Certificate2.CreateFromPem(caCertificatePem);
+        _http = new HttpClient(MutualTls.CreateClientHandler(_authority, ServiceRole.Platform)) { BaseAddress = platform, Timeout = TimeSpan.FromMinutes(2) };
+        if (token is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    public static PlatformApi FromProfile(ClientProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        return new PlatformApi(profile.Platform, profile.CaCertificatePem, profile.Token);
+    }
+
+    /// <summary>An HTTP client for party <paramref name="partyId"/>'s API at <paramref name="url"/>, pinned to the same CA.</summary>
+    public HttpClient PartyClient(int partyId, Uri url) =>
+        new(MutualTls.CreateClientHandler(_authority, ServiceRoles.Party(partyId))) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
+
+    public Task<CreatedToken> CreateTokenAsync(CreateTokenRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<CreatedToken>(HttpMethod.Post, "api/auth/tokens", request, cancellationToken);
+
+    public Task<ProjectSummary> CreateProjectAsync(CreateProjectRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<ProjectSummary>(HttpMethod.Post, "api/projects", request, cancellationToken);
+
+    public Task<IReadOnlyList<ProjectSummary>> ListProjectsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<ProjectSummary>>(HttpMethod.Get, "api/projects", null, cancellationToken);
+
+    public Task<ProjectSummary> GetProjectAsync(Guid projectId, CancellationToken cancellationToken = default) =>
+        SendAsync<ProjectSummary>(HttpMethod.Get, $"api/projects/{projectId}", null, cancellationToken);
+
+    public Task<DatasetRegistered> RegisterDatasetAsync(Guid projectId, RegisterDatasetRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<DatasetRegistered>(HttpMethod.Post, $"api/projects/{projectId}/datasets", request, cancellationToken);
+
+    public Task<DatasetSummary> GetDatasetAsync(string datasetId, CancellationToken cancellationToken = default) =>
+        SendAsync<DatasetSummary>(HttpMethod.Get, $"api/datasets/{Uri.EscapeDataString(datasetId)}", null, cancellationToken);
+
+    public Task<JobSummary> CreateJobAsync(Guid projectId, CreateJobRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<JobSummary>(HttpMethod.Post, $"api/projects/{projectId}/jobs", request, cancellationToken);
+
+    public Task<JobSummary> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendAsync<JobSummary>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(jobId)}", null, cancellationToken);
+
+    public Task<JobSummary> CancelJobAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendAsync<JobSummary>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(jobId)}/cancel", null, cancellationToken);
+
+    public Task<IReadOnlyList<JobLogLine>> GetJobLogAsync(string jobId, long after, CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<JobLogLine>>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(jobId)}/log?after={after}", null, cancellationToken);
+
+    public Task<ModelDownloads> ModelGrantsAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendAsync<ModelDownloads>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(jobId)}/model-grants", null, cancellationToken);
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        }
+        using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            string detail = await ProblemDetail.ReadAsync(response, cancellationToken);
+            throw new PlatformApiException(response.StatusCode, response.StatusCode == HttpStatusCode.Unauthorized
+                ? "The platform did not accept the credentials (expired or revoked token?). Run `imguard login` again."
+                : $"The platform refused ({(int)response.StatusCode}): {detail}");
+        }
+        return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _authority.Dispose();
+    }
+}

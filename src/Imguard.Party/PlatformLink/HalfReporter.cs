@@ -1,0 +1,122 @@
+using System.Threading.Channels;
+using Imguard.Contracts.Datasets;
+using Imguard.Contracts.Shares;
+using Imguard.Party.Shares;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Imguard.Party.PlatformLink;
+
+/// <summary>
+/// Makes sure the platform hears about every half this party stores, even when the platform is down at the moment
+/// an upload completes: completed uploads are reported at once, and at start-up every stored half whose dataset the
+/// platform still lists as registered is reported again (reports are idempotent). Failed reports are retried with
+/// back-off. Halves of datasets the platform has deleted are removed here too.
+/// </summary>
+public sealed class HalfReporter(ShareStore store, PlatformClient platform, ILogger<HalfReporter> logger) : BackgroundService
+{
+    private readonly Channel<string> _pending = Channel.CreateUnbounded<string>();
+
+    /// <summary>Reports a freshly stored half now; false (and queued for retry) if the platform did not take it.</summary>
+    public async Task<bool> ReportAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await TryReportAsync(datasetId, cancellationToken))
+            {
+                return true;
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            logger.LogWarning("Platform unreachable while reporting dataset {Dataset}: {Reason}; will retry.", datasetId, e.Message);
+        }
+        _pending.Writer.TryWrite(datasetId);
+        return false;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        foreach (string datasetId in store.ListDatasets())
+        {
+            _pending.Writer.TryWrite(datasetId);
+        }
+        TimeSpan backOff = TimeSpan.FromSeconds(1);
+        try
+        {
+            while (await _pending.Reader.WaitToReadAsync(stoppingToken))
+            {
+                var batch = new List<string>();
+                while (_pending.Reader.TryRead(out string? id))
+                {
+                    batch.Add(id);
+                }
+                var failed = new List<string>();
+                foreach (string datasetId in batch.Distinct(StringComparer.Ordinal))
+                {
+                    try
+                    {
+                        if (!await ReconcileAsync(datasetId, stoppingToken))
+                        {
+                            failed.Add(datasetId);
+                        }
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+                    {
+                        failed.Add(datasetId);
+                    }
+                }
+                if (failed.Count > 0)
+                {
+                    logger.LogWarning("{Count} dataset reports not delivered to the platform; retrying in {Seconds} s.", failed.Count, backOff.TotalSeconds);
+                    await Task.Delay(backOff, stoppingToken);
+                    backOff = TimeSpan.FromSeconds(Math.Min(backOff.TotalSeconds * 2, 30));
+                    foreach (string id in failed)
+                    {
+                        _pending.Writer.TryWrite(id);
+                    }
+                }
+                else
+                {
+                    backOff = TimeSpan.FromSeconds(1);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Brings one stored half in line with the platform's registration; false to retry later.</summary>
+    private async Task<bool> ReconcileAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        if (!store.Contains(datasetId))
+        {
+            return true;
+        }
+        PartyDatasetView? registration = await platform.GetDatasetAsync(datasetId, cancellationToken);
+        switch (registration?.Status)
+        {
+            case null:
+                // Kept: a platform pointed at the wrong database must not make parties delete data. An operator decides.
+                logger.LogWarning("The platform does not know dataset {Dataset}, whose half is stored here; keeping it.", datasetId);
+                return true;
+            case "Deleted":
+                store.Delete(datasetId);
+                logger.LogInformation("Removed the half of dataset {Dataset}: the platform has deleted it.", datasetId);
+                return true;
+            case "Registered":
+                return await TryReportAsync(datasetId, cancellationToken);
+            default:
+                return true; // Ready, Rejected, Deleting: the platform already has this party's word.
+        }
+    }
+
+    private async Task<bool> TryReportAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        StoredShare stored = await store.VerifyAsync(datasetId, cancellationToken);
+        ShareFileHeader header = stored.Header;
+        var report = new HalfReport(header.Channels, header.Height, header.Width, header.Classes, header.ExampleCount, stored.Digest.ToString());
+        return await platform.ReportHalfAsync(datasetId, report, cancellationToken);
+    }
+}

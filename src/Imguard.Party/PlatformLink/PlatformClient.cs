@@ -1,0 +1,31 @@
+using System.Net;
+using System.Net.Http.Json;
+using Imguard.Contracts.Datasets;
+
+namespace Imguard.Party.PlatformLink;
+
+/// <summary>
+/// The party's calls to the platform, over mutual TLS with the party's certificate (the platform takes the party id
+/// from it): report a stored half, read a dataset's registration, confirm a deletion.
+/// </summary>
+public sealed class PlatformClient(HttpClient http)
+{
+    /// <summary>Reports a half; true when the platform took the report (whatever it concluded from it).</summary>
+    public async Task<bool> ReportHalfAsync(string datasetId, HalfReport report, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await http.PostAsJsonAsync($"internal/datasets/{Uri.EscapeDataString(datasetId)}/halves", report, cancellationToken);
+        return response.IsSuccessStatusCode;
+    }
+
+    /// <summary>The dataset's registration, or null when the platform does not know it.</summary>
+    public async Task<PartyDatasetView?> GetDatasetAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await http.GetAsync($"internal/datasets/{Uri.EscapeDataString(datasetId)}", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<PartyDatasetView>(cancellationToken);
+    }
+}

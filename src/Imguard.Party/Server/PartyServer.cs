@@ -1,0 +1,53 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Imguard.Party.Api;
+using Imguard.Party.PlatformLink;
+using Imguard.Party.Shares;
+using Imguard.ServiceDefaults.Deployment;
+using Imguard.ServiceDefaults.Hosting;
+using Imguard.ServiceDefaults.Pki;
+using Imguard.ServiceDefaults.Tls;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Imguard.Party.Server;
+
+/// <summary>
+/// A compute party (<c>imguard party --id N</c>): its HTTPS API for owners' uploads (authorised by platform-signed
+/// grants; clients have no certificate) and for the platform's requests (the platform's certificate), its share
+/// store on local disk, and its link to the platform (mutual TLS with this party's certificate).
+/// </summary>
+public static class PartyServer
+{
+    public static WebApplication Create(ServiceContext service, string[]? args = null)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        int partyId = ServiceRoles.PartyId(service.Role) ?? throw new ArgumentException("A party server runs as party-0 or party-1.", nameof(service));
+        PartySettings settings = service.Settings.Parties[partyId];
+        var store = new ShareStore(Path.Combine(service.RoleDirectory, "shares"), new ShareStoreOptions { MaxUploadBytes = settings.MaxUploadBytes });
+        // Grants are checked with the platform's public key, read from its certificate (checked against our CA).
+        using X509Certificate2 platformCertificate = DeploymentPki.LoadRoleCertificate(service.Directory, ServiceRole.Platform);
+        ECDsa platformKey = platformCertificate.GetECDsaPublicKey()
+            ?? throw new InvalidOperationException("The platform certificate has no ECDSA key.");
+
+        WebApplicationBuilder builder = ServiceHost.CreateBuilder(service, ClientCertificateMode.AllowCertificate, args);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = store.Options.MaxChunkBytes + (64 << 10));
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(provider => new GrantAuthorization(platformKey, partyId, provider.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(new PlatformClient(new HttpClient(MutualTls.CreateServiceHandler(service.Identity, ServiceRole.Platform))
+        {
+            BaseAddress = service.Settings.Platform.Url,
+            Timeout = TimeSpan.FromSeconds(30),
+        }));
+        builder.Services.AddSingleton<HalfReporter>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<HalfReporter>());
+        WebApplication app = builder.Build();
+        app.UseServiceDefaults();
+        app.MapUploadsApi();
+        app.MapInternalDatasetsApi();
+        return app;
+    }
+}

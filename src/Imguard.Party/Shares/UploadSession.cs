@@ -1,0 +1,377 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Imguard.Contracts.Shares;
+
+namespace Imguard.Party.Shares;
+
+/// <summary>
+/// A resumable upload of one share file into a <see cref="ShareStore"/> (the storage side of the party's upload
+/// endpoint). The client declares the file's length, dataset id and party, then sends chunks in order, each with its
+/// SHA-256. A chunk is accepted only at the committed length; it is hashed, written and flushed to disk before the
+/// committed length in <c>upload.json</c> moves past it, so an acknowledged chunk survives a process kill and an
+/// unacknowledged tail is discarded on the next write. <see cref="CompleteAsync"/> verifies the whole file and commits
+/// it atomically; until then the dataset does not exist.
+/// </summary>
+/// <remarks>
+/// One instance per upload per store (<see cref="Open"/> returns the live instance), and its operations run one at a
+/// time. Failure handling: a refused chunk changes nothing; a completion that finds the file invalid or not matching
+/// the declaration discards the upload (the bytes can never become valid); a completion refused because the dataset
+/// already exists keeps it.
+/// </remarks>
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The gate never allocates a wait handle (only WaitAsync/Release), so there is nothing to dispose; sessions are owned by the store's registry, not by callers.")]
+public sealed class UploadSession
+{
+    private readonly ShareStore _store;
+    private readonly string _directory;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private UploadState _state;
+    private bool _finished;
+
+    private UploadSession(ShareStore store, string directory, UploadState state)
+    {
+        _store = store;
+        _directory = directory;
+        _state = state;
+    }
+
+    /// <summary>The session id (32 lowercase hex characters, random).</summary>
+    public string UploadId => _state.UploadId;
+
+    /// <summary>The dataset id the upload declared.</summary>
+    public string DatasetId => _state.DatasetId;
+
+    /// <summary>The party the upload declared.</summary>
+    public int PartyId => _state.PartyId;
+
+    /// <summary>Where the upload stands (the next chunk goes at <see cref="UploadStatus.CommittedBytes"/>).</summary>
+    public UploadStatus Status => new(_state.UploadId, _state.DatasetId, _state.PartyId, _state.DeclaredBytes, _state.CommittedBytes, _state.MaxBytes);
+
+    private string StatePath => Path.Combine(_directory, ShareStore.StateFileName);
+
+    private string PartialPath => Path.Combine(_directory, ShareStore.PartialFileName);
+
+    /// <summary>
+    /// Starts an upload of a file of <paramref name="declaredBytes"/> bytes for <paramref name="datasetId"/>, party
+    /// <paramref name="partyId"/>, allowed at most <paramref name="maxBytes"/> (e.g. from the platform's upload
+    /// token; the store's own limit applies too). The state is on disk before this returns.
+    /// </summary>
+    public static UploadSession Begin(ShareStore store, long declaredBytes, string datasetId, int partyId, long maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ShareStore.CheckDatasetId(datasetId);
+        ShareStore.CheckParty(partyId);
+        if (maxBytes < 1)
+        {
+            throw PartyError.InvalidRequest($"The upload limit must be positive; got {maxBytes}.");
+        }
+        long limit = Math.Min(maxBytes, store.Options.MaxUploadBytes);
+        if (declaredBytes > limit)
+        {
+            throw PartyError.TooLarge($"The upload of dataset '{datasetId}'", declaredBytes, limit);
+        }
+        if (declaredBytes < ShareFileFormat.MinFileLength)
+        {
+            throw PartyError.InvalidRequest($"A share file is at least {ShareFileFormat.MinFileLength} bytes; {declaredBytes} were declared.");
+        }
+        if (store.Contains(datasetId))
+        {
+            throw PartyError.DatasetExists(datasetId);
+        }
+
+        string uploadId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        string directory = store.UploadDirectory(uploadId);
+        Directory.CreateDirectory(directory);
+        var state = new UploadState(UploadState.CurrentVersion, uploadId, datasetId, partyId, declaredBytes, limit, 0, DateTimeOffset.UtcNow);
+        var session = new UploadSession(store, directory, state);
+        using (var partial = new FileStream(session.PartialPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            partial.Flush(flushToDisk: true);
+        }
+        // The state file last: an upload directory without one is a crash inside Begin and is removed on restart.
+        session.Persist(state);
+        DurableFile.FlushDirectory(store.UploadsDirectory);
+        store.Sessions[uploadId] = session;
+        return session;
+    }
+
+    /// <summary>
+    /// The upload <paramref name="uploadId"/>: the live instance, or (after a restart) the one on disk, resumed at
+    /// its committed length; bytes written after the last acknowledgement are discarded.
+    /// </summary>
+    public static UploadSession Open(ShareStore store, string uploadId)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        string directory = store.UploadDirectory(uploadId);
+        if (store.Sessions.TryGetValue(uploadId, out var live))
+        {
+            return live;
+        }
+        lock (store.SessionLoadLock)
+        {
+            return store.Sessions.TryGetValue(uploadId, out live) ? live : store.Sessions[uploadId] = Load(store, directory, uploadId);
+        }
+    }
+
+    /// <summary>
+    /// Appends <paramref name="chunk"/> at <paramref name="offset"/>, which must be the committed length; the chunk
+    /// must match <paramref name="sha256"/>. Re-sending a chunk that is already stored (same bytes) is accepted and
+    /// changes nothing, so a client that lost an acknowledgement can simply retry.
+    /// </summary>
+    /// <returns>The status after the chunk (its committed length is the next offset).</returns>
+    /// <exception cref="ShareStoreException">The chunk is refused; nothing was written.</exception>
+    public async Task<UploadStatus> AppendChunkAsync(long offset, ReadOnlyMemory<byte> chunk, ReadOnlyMemory<byte> sha256, CancellationToken cancellationToken = default)
+    {
+        if (chunk.IsEmpty)
+        {
+            throw PartyError.InvalidRequest("A chunk must not be empty.");
+        }
+        if (sha256.Length != SHA256.HashSizeInBytes)
+        {
+            throw PartyError.InvalidRequest($"A chunk's SHA-256 is {SHA256.HashSizeInBytes} bytes; got {sha256.Length}.");
+        }
+        if (offset < 0)
+        {
+            throw PartyError.InvalidRequest($"A chunk offset must not be negative; got {offset}.");
+        }
+        if (chunk.Length > _store.Options.MaxChunkBytes)
+        {
+            throw PartyError.ChunkTooLarge(chunk.Length, _store.Options.MaxChunkBytes);
+        }
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            EnsureActive();
+            var state = _state;
+            long end = offset + chunk.Length;
+            if (end > state.DeclaredBytes)
+            {
+                throw PartyError.BeyondDeclared(UploadId, end, state.DeclaredBytes);
+            }
+            if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(chunk.Span), sha256.Span))
+            {
+                throw PartyError.ChunkHashMismatch(UploadId, offset, chunk.Length);
+            }
+            if (end <= state.CommittedBytes)
+            {
+                // A retry of stored bytes: accepted only if they are the same bytes.
+                if (!await StoredRangeMatchesAsync(offset, chunk.Length, sha256, cancellationToken).ConfigureAwait(false))
+                {
+                    throw PartyError.StoredRangeDiffers(UploadId, offset, chunk.Length);
+                }
+                return Status;
+            }
+            if (offset != state.CommittedBytes)
+            {
+                throw PartyError.OffsetConflict(UploadId, offset, chunk.Length, state.CommittedBytes);
+            }
+            if (offset < ShareFileFormat.HeaderSize && end >= ShareFileFormat.HeaderSize)
+            {
+                await CheckHeaderEarlyAsync(chunk, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Data first, flushed to disk; only then the committed length. A kill in between leaves an
+            // unacknowledged tail that the next write truncates.
+            await using (var partial = new FileStream(PartialPath, FileMode.Open, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            {
+                partial.SetLength(offset);
+                partial.Position = offset;
+                await partial.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+                await partial.FlushAsync(cancellationToken).ConfigureAwait(false);
+                partial.Flush(flushToDisk: true);
+            }
+            var next = state with { CommittedBytes = end };
+            Persist(next);
+            _state = next;
+            return Status;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Verifies the whole file (header, exact length, every chunk hash), checks that its header names the declared
+    /// dataset id and party, and commits it atomically as <c>datasets/&lt;id&gt;.share</c>.
+    /// </summary>
+    /// <returns>The header and the half digest this party reports.</returns>
+    /// <exception cref="ShareStoreException">Not all bytes arrived, the file is invalid or does not match the declaration (the upload is discarded), or the dataset exists.</exception>
+    public async Task<StoredShare> CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            EnsureActive();
+            var state = _state;
+            if (state.CommittedBytes != state.DeclaredBytes)
+            {
+                throw PartyError.Incomplete(UploadId, state.CommittedBytes, state.DeclaredBytes);
+            }
+            TrimToCommitted();
+            if (_store.Contains(state.DatasetId))
+            {
+                throw PartyError.DatasetExists(state.DatasetId);
+            }
+            StoredShare stored;
+            try
+            {
+                stored = await _store.CommitAsync(PartialPath, state.DatasetId, state.PartyId, state.DeclaredBytes,
+                    $"Upload '{UploadId}'", cancellationToken).ConfigureAwait(false);
+            }
+            catch (ShareStoreException e) when (e.Kind is ShareStoreErrorKind.InvalidShareFile or ShareStoreErrorKind.DeclarationMismatch)
+            {
+                Discard();
+                throw;
+            }
+            Discard();
+            return stored;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Abandons the upload and deletes its files; returns false if it had already finished.</summary>
+    public async Task<bool> AbortAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_finished)
+            {
+                return false;
+            }
+            Discard();
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static UploadSession Load(ShareStore store, string directory, string uploadId)
+    {
+        string statePath = Path.Combine(directory, ShareStore.StateFileName);
+        if (!File.Exists(statePath))
+        {
+            throw PartyError.UploadNotFound(uploadId);
+        }
+        UploadState? state;
+        try
+        {
+            state = JsonSerializer.Deserialize(File.ReadAllBytes(statePath), UploadStateJsonContext.Default.UploadState);
+        }
+        catch (JsonException e)
+        {
+            throw PartyError.SessionCorrupt(uploadId, "its state file is not valid JSON", e);
+        }
+        if (state is null || state.Version != UploadState.CurrentVersion || state.UploadId != uploadId
+            || !ShareFileFormat.IsValidDatasetId(state.DatasetId) || state.PartyId is not (0 or 1)
+            || state.CommittedBytes < 0 || state.CommittedBytes > state.DeclaredBytes || state.DeclaredBytes > state.MaxBytes)
+        {
+            throw PartyError.SessionCorrupt(uploadId, "its state file is inconsistent");
+        }
+        var session = new UploadSession(store, directory, state);
+        var partial = new FileInfo(session.PartialPath);
+        if (!partial.Exists || partial.Length < state.CommittedBytes)
+        {
+            throw PartyError.SessionCorrupt(uploadId, $"its data file is missing or shorter than the {state.CommittedBytes} committed bytes");
+        }
+        session.TrimToCommitted();
+        return session;
+    }
+
+    private void EnsureActive()
+    {
+        if (_finished)
+        {
+            throw PartyError.UploadNotFound(UploadId);
+        }
+    }
+
+    /// <summary>Drops bytes past the committed length (written before a crash, never acknowledged).</summary>
+    private void TrimToCommitted()
+    {
+        using var partial = new FileStream(PartialPath, FileMode.Open, FileAccess.Write, FileShare.None);
+        if (partial.Length > _state.CommittedBytes)
+        {
+            partial.SetLength(_state.CommittedBytes);
+            partial.Flush(flushToDisk: true);
+        }
+    }
+
+    /// <summary>Whether the stored bytes [offset, offset + length) hash to <paramref name="sha256"/>.</summary>
+    private async Task<bool> StoredRangeMatchesAsync(long offset, int length, ReadOnlyMemory<byte> sha256, CancellationToken cancellationToken)
+    {
+        var stored = new byte[length];
+        try
+        {
+            await using var partial = new FileStream(PartialPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.Asynchronous);
+            partial.Position = offset;
+            await partial.ReadExactlyAsync(stored, cancellationToken).ConfigureAwait(false);
+            return CryptographicOperations.FixedTimeEquals(SHA256.HashData(stored), sha256.Span);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(stored);
+        }
+    }
+
+    /// <summary>
+    /// Once the header is complete (this chunk crosses byte 144), parses it and checks it against the declaration, so
+    /// a wrong dataset id, party or length is refused at the first chunk rather than after gigabytes.
+    /// </summary>
+    private async Task CheckHeaderEarlyAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
+    {
+        var state = _state;
+        var header = new byte[ShareFileFormat.HeaderSize];
+        int stored = (int)state.CommittedBytes;
+        if (stored > 0)
+        {
+            await using var partial = new FileStream(PartialPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.Asynchronous);
+            await partial.ReadExactlyAsync(header.AsMemory(0, stored), cancellationToken).ConfigureAwait(false);
+        }
+        chunk.Span[..(ShareFileFormat.HeaderSize - stored)].CopyTo(header.AsSpan(stored));
+        string what = $"Upload '{UploadId}'";
+        ShareFileHeader parsed;
+        try
+        {
+            parsed = ShareFileHeader.Parse(header, _store.Options.FileLimits, UploadId);
+        }
+        catch (ShareFileException e)
+        {
+            throw PartyError.InvalidShareFile(what, e);
+        }
+        if (!string.Equals(parsed.DatasetId, state.DatasetId, StringComparison.Ordinal))
+        {
+            throw PartyError.DeclarationMismatch(what, "dataset id", $"'{state.DatasetId}'", $"'{parsed.DatasetId}'");
+        }
+        if (parsed.PartyId != state.PartyId)
+        {
+            throw PartyError.DeclarationMismatch(what, "party id", state.PartyId.ToString(), parsed.PartyId.ToString());
+        }
+        if (parsed.FileLength != state.DeclaredBytes)
+        {
+            throw PartyError.DeclarationMismatch(what, "file length", state.DeclaredBytes.ToString(), parsed.FileLength.ToString());
+        }
+    }
+
+    private void Persist(UploadState state) =>
+        DurableFile.WriteAllBytes(StatePath, JsonSerializer.SerializeToUtf8Bytes(state, UploadStateJsonContext.Default.UploadState));
+
+    /// <summary>Removes the upload's directory and forgets the session.</summary>
+    private void Discard()
+    {
+        _finished = true;
+        _store.Sessions.TryRemove(new KeyValuePair<string, UploadSession>(UploadId, this));
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+            DurableFile.FlushDirectory(_store.UploadsDirectory);
+        }
+    }
+}
