@@ -52,7 +52,7 @@ public static class DatasetsApi
 
         // Shape and classes are the project's: a client cannot register data the project's models cannot take.
         var registration = new DatasetRegistration(projectId, request.Name ?? "", request.Purpose, project.Value.InputShape, request.Count,
-            project.Value.Classes, request.FractionalBits, request.Digest0 ?? "", request.Digest1 ?? "");
+            project.Value.Classes, request.FractionalBits, request.Digest0 ?? "", request.Digest1 ?? "", request.Id);
         Outcome<DatasetInfo> registered = await registry.RegisterAsync(userId, registration, cancellationToken);
         if (!registered.IsOk)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Datasets;
 using Imguard.Platform.Datasets;
 using Imguard.Platform.Jobs;
 using Imguard.Platform.Projects;
@@ -53,20 +54,29 @@ public static class InternalApi
 
     private static int PartyId(HttpContext http) => ServiceRoles.PartyId(http.CallerRole())!.Value;
 
+    // What a party checks an upload against: metadata only (the status by its name, e.g. "Registered").
+    private static PartyDatasetView ToPartyView(DatasetInfo d) =>
+        new(d.Id, d.Status.ToString(), d.Shape.Channels, d.Shape.Height, d.Shape.Width, d.Classes, d.Count, d.FractionalBits);
+
     private static async Task<Results<Ok<PartyDatasetView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> GetDatasetAsync(
         string id, HttpContext http, DatasetRegistry registry, CancellationToken cancellationToken)
     {
         int party = PartyId(http);
-        return ApiResults.From(await registry.GetForPartyAsync(id, cancellationToken), dataset => TypedResults.Ok(PartyDatasetView.From(dataset, party)), http);
+        return ApiResults.From(await registry.GetForPartyAsync(id, cancellationToken), dataset => TypedResults.Ok(ToPartyView(dataset)), http);
     }
 
     private static async Task<Results<Ok<PartyDatasetView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ReportHalfAsync(
-        string id, HalfReportRequest request, HttpContext http, DatasetRegistry registry, PlatformAudit audit, CancellationToken cancellationToken)
+        string id, HalfReport request, HttpContext http, DatasetRegistry registry, PlatformAudit audit, CancellationToken cancellationToken)
     {
         int party = PartyId(http);
+        if (request.Count is < 0 or > int.MaxValue)
+        {
+            return ApiResults.Invalid($"A count is 0 to {int.MaxValue}.");
+        }
+
         Outcome<DatasetInfo> before = await registry.GetForPartyAsync(id, cancellationToken);
         Outcome<DatasetInfo> reported = await registry.ReportHalfAsync(id, party, new ImageShape(request.Channels, request.Height, request.Width),
-            request.Count, request.Classes, request.Digest ?? "", cancellationToken);
+            (int)request.Count, request.Classes, request.Digest ?? "", cancellationToken);
         if (reported.IsOk && before.IsOk && before.Value.Status != reported.Value.Status)
         {
             DatasetInfo dataset = reported.Value;
@@ -86,7 +96,7 @@ public static class InternalApi
             }
         }
 
-        return ApiResults.From(reported, dataset => TypedResults.Ok(PartyDatasetView.From(dataset, party)), http);
+        return ApiResults.From(reported, dataset => TypedResults.Ok(ToPartyView(dataset)), http);
     }
 
     private static async Task<Results<Ok<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> GetJobAsync(

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Imguard.Contracts.Audit;
 using Imguard.Platform.Accounts;
@@ -140,7 +139,7 @@ public static class PlatformServer
         services.AddHostedService(provider => provider.GetRequiredService<DatasetDeletionWorker>());
 
         services.ConfigureHttpJsonOptions(json =>
-            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false)));
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false)));
         services.AddOpenApi();
 
         // Session cookies and antiforgery tokens are protected with keys that survive a restart.

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Imguard.Contracts.Datasets;
 using Imguard.Platform.Api;
 using Imguard.ServiceDefaults.Deployment;
 

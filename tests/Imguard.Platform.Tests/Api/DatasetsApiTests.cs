@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Grants;
 using Imguard.Platform.Api;
 using Imguard.Platform.Datasets;
@@ -76,7 +77,7 @@ public abstract class DatasetsApiTests(PlatformApiFixture fixture)
         {
             PartyDatasetView answer = await party0.PostAsync<PartyDatasetView>($"/internal/datasets/{id}/halves",
                 new { channels = 1, height = 8, width = 8, classes = 3, count = 64, digest = ApiTestData.Digest("something else") });
-            Assert.Equal(DatasetStatus.Rejected, answer.Status);
+            Assert.Equal("Rejected", answer.Status);
         }
 
         using (ApiClient party1 = fixture.Service(ServiceRole.Party1))
@@ -123,6 +124,15 @@ public abstract class DatasetsApiTests(PlatformApiFixture fixture)
         Assert.Contains("digest", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, (await owner.PostAsync($"/api/projects/{project.Id}/datasets",
             new { name = "x", purpose = "sideways", count = 10, fractionalBits = 16, digest0 = ApiTestData.Digest("0"), digest1 = ApiTestData.Digest("1") })).StatusCode);
+
+        // The id the client bound into its share files is kept; a taken id is refused.
+        string id = "ds-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        object withId = new { name = "x", purpose = "Test", count = 10, fractionalBits = 16, digest0 = ApiTestData.Digest("0"), digest1 = ApiTestData.Digest("1"), id };
+        DatasetUploadView registered = await owner.PostAsync<DatasetUploadView>($"/api/projects/{project.Id}/datasets", withId, HttpStatusCode.Created);
+        Assert.Equal((id, DatasetPurpose.Test), (registered.Dataset.Id, registered.Dataset.Purpose));
+        Assert.Equal(HttpStatusCode.Conflict, (await owner.PostAsync($"/api/projects/{project.Id}/datasets", withId)).StatusCode);
+        using HttpResponseMessage raw = await owner.GetAsync($"/api/datasets/{id}");
+        Assert.Contains("\"status\":\"Registered\"", await raw.Content.ReadAsStringAsync(), StringComparison.Ordinal); // enums by name
     }
 }
 

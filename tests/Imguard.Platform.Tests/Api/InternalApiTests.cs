@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Datasets;
 using Imguard.Platform.Api;
 using Imguard.Platform.Datasets;
 using Imguard.ServiceDefaults.Deployment;
@@ -50,10 +51,10 @@ public abstract class InternalApiTests(PlatformApiFixture fixture)
         DatasetUploadView registered = await owner.PostAsync<DatasetUploadView>($"/api/projects/{project.Id}/datasets", ApiTestData.Registration(64), HttpStatusCode.Created);
         string id = registered.Dataset.Id;
 
-        // Party 1 sees its own registered digest, and its report is party 1's whatever the body says.
+        // Party 1 sees the registration's metadata, and its report is party 1's whatever the body says.
         using ApiClient party1 = fixture.Service(ServiceRole.Party1);
         PartyDatasetView seen = await party1.GetAsync<PartyDatasetView>($"/internal/datasets/{id}");
-        Assert.Equal((registered.Dataset.Digest1, 64, 3, 16), (seen.Digest, seen.Count, seen.Classes, seen.FractionalBits));
+        Assert.Equal(("Registered", 1, 8, 8, 64L, 3, 16), (seen.Status, seen.Channels, seen.Height, seen.Width, seen.Count, seen.Classes, seen.FractionalBits));
         await party1.PostAsync<PartyDatasetView>($"/internal/datasets/{id}/halves", new { party = 0, channels = 1, height = 8, width = 8, classes = 3, count = 64, digest = ApiTestData.Digest("half 1") });
 
         DatasetView dataset = await owner.GetAsync<DatasetView>($"/api/datasets/{id}");
