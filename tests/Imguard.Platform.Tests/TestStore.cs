@@ -13,14 +13,18 @@ internal sealed class TestStore : IAsyncDisposable
     private readonly string? _folder;
     private readonly string? _postgresName;
 
-    private TestStore(PlatformDatabase database, string? folder, string? postgresName)
+    private TestStore(PlatformDatabase database, string? folder, string? postgresName, string connectionString)
     {
         Database = database;
+        ConnectionString = connectionString;
         _folder = folder;
         _postgresName = postgresName;
     }
 
     public PlatformDatabase Database { get; }
+
+    /// <summary>The database's connection string (for a deployment's settings).</summary>
+    public string ConnectionString { get; }
 
     /// <summary>A fresh database, unmigrated.</summary>
     public static async Task<TestStore> CreateEmptyAsync(PlatformDatabaseProvider provider)
@@ -28,7 +32,8 @@ internal sealed class TestStore : IAsyncDisposable
         if (provider == PlatformDatabaseProvider.Sqlite)
         {
             string folder = Directory.CreateTempSubdirectory("imguard-platform-").FullName;
-            return new TestStore(new PlatformDatabase(PlatformDatabaseOptions.ForSqlite(Path.Combine(folder, "platform.db"))), folder, null);
+            PlatformDatabaseOptions sqlite = PlatformDatabaseOptions.ForSqlite(Path.Combine(folder, "platform.db"));
+            return new TestStore(new PlatformDatabase(sqlite), folder, null, sqlite.ConnectionString);
         }
 
         string admin = ProviderFactAttribute.PostgresConnectionString
@@ -36,7 +41,7 @@ internal sealed class TestStore : IAsyncDisposable
         string name = $"imguard_platform_test_{Guid.NewGuid():N}";
         await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"");
         string connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
-        return new TestStore(new PlatformDatabase(new PlatformDatabaseOptions { ConnectionString = connectionString }), null, name);
+        return new TestStore(new PlatformDatabase(new PlatformDatabaseOptions { ConnectionString = connectionString }), null, name, connectionString);
     }
 
     /// <summary>A fresh database with the schema applied by migrations.</summary>

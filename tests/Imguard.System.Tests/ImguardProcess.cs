@@ -56,6 +56,18 @@ internal sealed class ImguardProcess : IAsyncDisposable
         return (process._process.ExitCode, process.Output);
     }
 
+    /// <summary>Runs <c>imguard</c> to completion (bounded) with <paramref name="input"/> on its standard input.</summary>
+    public static async Task<(int ExitCode, string Output)> RunWithInputAsync(TimeSpan timeout, string input, params string[] arguments)
+    {
+        await using ImguardProcess process = Start(arguments);
+        await process._process.StandardInput.WriteAsync(input);
+        process._process.StandardInput.Close();
+        using var cts = new CancellationTokenSource(timeout);
+        await process._process.WaitForExitAsync(cts.Token);
+        process._process.WaitForExit();
+        return (process._process.ExitCode, process.Output);
+    }
+
     public async Task WaitForLineAsync(string fragment, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();

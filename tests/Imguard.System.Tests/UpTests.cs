@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Pki;
 using Imguard.ServiceDefaults.Tls;
@@ -24,18 +25,29 @@ public class UpTests
             var directory = new DataDirectory(root);
             DeploymentSettings settings = DeploymentSettings.Load(directory.SettingsPath);
             using ServiceIdentity platform = ServiceIdentity.Load(directory, ServiceRole.Platform);
-            foreach (ServiceRole role in new[] { ServiceRole.Audit, ServiceRole.Party0, ServiceRole.Party1 })
+            foreach (ServiceRole role in new[] { ServiceRole.Audit, ServiceRole.Platform, ServiceRole.Party0, ServiceRole.Party1 })
             {
                 using var http = new HttpClient(MutualTls.CreateServiceHandler(platform, role)) { BaseAddress = settings.Endpoint(role).Url };
                 Assert.Contains(ServiceRoles.Name(role), await http.GetStringAsync("health"), StringComparison.Ordinal);
+            }
+
+            // The first administrator's password is printed once, and it works (an API token, as the CLI logs in).
+            string password = up.Output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("admin password: ", StringComparison.Ordinal))["admin password: ".Length..];
+            using (var cli = new HttpClient(MutualTls.CreateClientHandler(platform.Authority, ServiceRole.Platform)) { BaseAddress = settings.Platform.Url })
+            {
+                using HttpResponseMessage token = await cli.PostAsJsonAsync("api/auth/tokens", new { userName = "admin", password, name = "system test" });
+                Assert.Equal(HttpStatusCode.OK, token.StatusCode);
             }
 
             up.Interrupt();
             Assert.Equal(0, await up.WaitForExitAsync(Bound));
             Assert.Contains("stopping", up.Output, StringComparison.Ordinal);
             // Every role is gone: its port no longer answers.
-            using var probe = new HttpClient(MutualTls.CreateServiceHandler(platform, ServiceRole.Audit)) { BaseAddress = settings.Audit.Url, Timeout = TimeSpan.FromSeconds(5) };
-            await Assert.ThrowsAnyAsync<HttpRequestException>(() => probe.GetStringAsync("health"));
+            foreach (ServiceRole role in new[] { ServiceRole.Audit, ServiceRole.Platform })
+            {
+                using var probe = new HttpClient(MutualTls.CreateServiceHandler(platform, role)) { BaseAddress = settings.Endpoint(role).Url, Timeout = TimeSpan.FromSeconds(5) };
+                await Assert.ThrowsAnyAsync<HttpRequestException>(() => probe.GetStringAsync("health"));
+            }
         }
         finally
         {

@@ -21,6 +21,7 @@ internal static class UpCommand
     private static readonly (ServiceRole Role, string[] Arguments)[] Roles =
     [
         (ServiceRole.Audit, ["audit"]),
+        (ServiceRole.Platform, ["platform"]),
         (ServiceRole.Party0, ["party", "--id", "0"]),
         (ServiceRole.Party1, ["party", "--id", "1"]),
     ];
@@ -42,8 +43,9 @@ internal static class UpCommand
     {
         if (!directory.IsInitialized)
         {
-            InitCommand.Initialize(directory, DeploymentSettings.Loopback(basePort));
+            string? adminPassword = await InitCommand.InitializeAsync(directory, DeploymentSettings.Loopback(basePort), cancellationToken);
             Console.WriteLine($"initialised a new deployment in {directory.Root}");
+            InitCommand.PrintAdmin(adminPassword);
         }
         DeploymentSettings settings = DeploymentSettings.Load(directory.SettingsPath);
         // Health probes present the platform's certificate: the audit server accepts service callers only.

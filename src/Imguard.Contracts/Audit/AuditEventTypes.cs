@@ -14,6 +14,9 @@ public static class AuditEventTypes
     public const string UserLockedOut = "user.locked_out";
     public const string UserLogout = "user.logout";
     public const string UserRoleChanged = "user.role_changed";
+    public const string UserDisabled = "user.disabled";
+    public const string UserEnabled = "user.enabled";
+    public const string UserPasswordReset = "user.password_reset";
     public const string ApiTokenCreated = "token.created";
     public const string ApiTokenRevoked = "token.revoked";
     public const string PermissionDenied = "access.denied";
@@ -25,9 +28,13 @@ public static class AuditEventTypes
     public const string DatasetHalfReceived = "dataset.half_received";
     public const string DatasetReady = "dataset.ready";
     public const string DatasetRejected = "dataset.rejected";
+    public const string DatasetDeletionRequested = "dataset.deletion_requested";
     public const string DatasetDeleted = "dataset.deleted";
     public const string UploadRejected = "upload.rejected";
     public const string RandomnessIssued = "randomness.issued";
+    public const string GrantIssued = "grant.issued";
+    public const string JobCreated = "job.created";
+    public const string JobCancelRequested = "job.cancel_requested";
     public const string JobStateChanged = "job.state_changed";
     public const string ModelDownloaded = "model.downloaded";
 }

@@ -104,7 +104,7 @@ public sealed class AccountService
         if (verification == PasswordVerification.Failed)
         {
             DateTimeOffset? lockedUntil = await RecordFailureAsync(db, user.Id, now, cancellationToken);
-            return lockedUntil is { } until ? LockedOut(until) : Invalid();
+            return lockedUntil is { } until ? LockedOut(until) with { LockedByThisAttempt = true } : Invalid();
         }
 
         if (user.IsDisabled)
@@ -236,8 +236,28 @@ public sealed class AccountService
         return changed.IsOk ? new GeneratedCredentials(changed.Value, password) : changed.Cast<GeneratedCredentials>();
     }
 
+    /// <summary>
+    /// The user with this name (any case), or null. For audit records of failed logins: an unknown name (perhaps a
+    /// password typed into the wrong field) is never written down.
+    /// </summary>
+    public async Task<UserInfo?> FindByUserNameAsync(string userName, CancellationToken cancellationToken = default)
+    {
+        if (UserNameRules.Check(userName) is not null)
+        {
+            return null;
+        }
+
+        await using PlatformDbContext db = _database.CreateContext();
+        string normalized = UserNameRules.Normalize(userName);
+        UserEntity? user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedUserName == normalized, cancellationToken);
+        return user is null ? null : ToInfo(user);
+    }
+
     internal static UserInfo ToInfo(UserEntity user) =>
-        new(user.Id, user.UserName, user.DisplayName, user.Role, user.IsDisabled, user.CreatedAt, user.LastLoginAt, user.LockoutEnd);
+        new(user.Id, user.UserName, user.DisplayName, user.Role, user.IsDisabled, user.CreatedAt, user.LastLoginAt, user.LockoutEnd)
+        {
+            PasswordChangedAt = user.PasswordChangedAt,
+        };
 
     internal static async Task<bool> IsActiveAdminAsync(PlatformDbContext db, Guid userId, CancellationToken cancellationToken) =>
         await db.Users.AnyAsync(u => u.Id == userId && u.Role == GlobalRole.Admin && !u.IsDisabled, cancellationToken);

@@ -5,4 +5,7 @@ public sealed record LoginResult(LoginStatus Status, UserInfo? User, DateTimeOff
 {
     /// <summary>True when the user is logged in.</summary>
     public bool Succeeded => Status == LoginStatus.Succeeded;
+
+    /// <summary>True when this very attempt locked the account (the failure that reached the limit).</summary>
+    public bool LockedByThisAttempt { get; init; }
 }

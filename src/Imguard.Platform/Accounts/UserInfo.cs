@@ -9,4 +9,8 @@ public sealed record UserInfo(
     bool IsDisabled,
     DateTimeOffset CreatedAt,
     DateTimeOffset? LastLoginAt,
-    DateTimeOffset? LockoutEnd);
+    DateTimeOffset? LockoutEnd)
+{
+    /// <summary>When the password was last set: a session issued before it is no longer valid.</summary>
+    public DateTimeOffset PasswordChangedAt { get; init; }
+}

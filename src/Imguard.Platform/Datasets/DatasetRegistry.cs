@@ -97,7 +97,14 @@ public sealed class DatasetRegistry
         id.Length is >= 19 and <= 35 && id.StartsWith("ds-", StringComparison.Ordinal) && !id.AsSpan(3).ContainsAnyExcept(LowerHex);
 
     /// <summary>One dataset, if the user may view its project.</summary>
-    public async Task<Outcome<DatasetInfo>> GetAsync(Guid userId, string datasetId, CancellationToken cancellationToken = default)
+    public Task<Outcome<DatasetInfo>> GetAsync(Guid userId, string datasetId, CancellationToken cancellationToken = default) =>
+        GetAsync(userId, datasetId, ProjectPermission.View, cancellationToken);
+
+    /// <summary>
+    /// One dataset, if the user holds <paramref name="permission"/> in its project (for example UploadData before
+    /// the platform issues fresh upload grants). A non-member gets NotFound; a member without the right, Forbidden.
+    /// </summary>
+    public async Task<Outcome<DatasetInfo>> GetAsync(Guid userId, string datasetId, ProjectPermission permission, CancellationToken cancellationToken = default)
     {
         await using PlatformDbContext db = _database.CreateContext();
         DatasetEntity? dataset = await FindAsync(db, datasetId, cancellationToken);
@@ -106,12 +113,12 @@ public sealed class DatasetRegistry
             return PlatformError.DatasetNotFound<DatasetInfo>(datasetId ?? "");
         }
 
-        ProjectAccessCheck check = await ProjectAccess.CheckAsync(db, userId, dataset.ProjectId, ProjectPermission.View, cancellationToken);
+        ProjectAccessCheck check = await ProjectAccess.CheckAsync(db, userId, dataset.ProjectId, permission, cancellationToken);
         return check.Decision switch
         {
             AccessDecision.Allowed => ToInfo(dataset),
             AccessDecision.NotFound => PlatformError.DatasetNotFound<DatasetInfo>(datasetId!),
-            _ => PlatformError.Denied<DatasetInfo>(check, dataset.ProjectId, ProjectPermission.View),
+            _ => PlatformError.Denied<DatasetInfo>(check, dataset.ProjectId, permission),
         };
     }
 
@@ -148,7 +155,15 @@ public sealed class DatasetRegistry
     /// rejects it, and the returned dataset says why. Reporting the same thing twice is harmless. A dataset that is
     /// rejected or being deleted takes no reports (Conflict).
     /// </summary>
-    public async Task<Outcome<DatasetInfo>> ReportHalfAsync(string datasetId, int partyId, ImageShape shape, int count, string digest, CancellationToken cancellationToken = default)
+    public Task<Outcome<DatasetInfo>> ReportHalfAsync(string datasetId, int partyId, ImageShape shape, int count, string digest, CancellationToken cancellationToken = default) =>
+        ReportHalfAsync(datasetId, partyId, shape, count, classes: null, digest, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReportHalfAsync(string, int, ImageShape, int, string, CancellationToken)"/>, with the label width
+    /// the party found (<paramref name="classes"/>; null when it did not check): a different class count than the
+    /// registration's rejects the dataset like any other mismatch.
+    /// </summary>
+    public async Task<Outcome<DatasetInfo>> ReportHalfAsync(string datasetId, int partyId, ImageShape shape, int count, int? classes, string digest, CancellationToken cancellationToken = default)
     {
         string? invalid = CheckParty(partyId)
             ?? (count >= 0 ? null : $"A count cannot be negative; {count} given.")
@@ -177,6 +192,7 @@ public sealed class DatasetRegistry
             if (earlier is not null)
             {
                 List<string> changed = Differences(new ImageShape(earlier.Channels, earlier.Height, earlier.Width), earlier.Count, earlier.Digest, shape, count, reportedDigest);
+                AddClassDifference(changed, dataset.Classes, classes);
                 if (changed.Count == 0)
                 {
                     return ToInfo(dataset); // a retry of the same report
@@ -199,6 +215,7 @@ public sealed class DatasetRegistry
                 });
                 string registeredDigest = partyId == 0 ? dataset.Party0Digest : dataset.Party1Digest;
                 List<string> mismatches = Differences(new ImageShape(dataset.Channels, dataset.Height, dataset.Width), dataset.Count, registeredDigest, shape, count, reportedDigest);
+                AddClassDifference(mismatches, dataset.Classes, classes);
                 if (mismatches.Count > 0)
                 {
                     Reject(dataset, $"Party {partyId}'s half does not match the registration: {string.Join("; ", mismatches)}.", now);
@@ -314,6 +331,20 @@ public sealed class DatasetRegistry
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Datasets being deleted and the parties that have not confirmed yet, oldest request first: the work list of
+    /// the platform's deletion worker (which asks each party and calls <see cref="ConfirmDeletedAsync"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<PendingDeletion>> ListPendingDeletionsAsync(int limit = 100, CancellationToken cancellationToken = default)
+    {
+        await using PlatformDbContext db = _database.CreateContext();
+        var rows = await db.Datasets.AsNoTracking().Where(d => d.Status == DatasetStatus.Deleting)
+            .OrderBy(d => d.DeletionRequestedAt).ThenBy(d => d.Id).Take(limit)
+            .Select(d => new { d.Id, d.ProjectId, Party0 = d.Party0DeletedAt == null, Party1 = d.Party1DeletedAt == null })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => new PendingDeletion(r.Id, r.ProjectId, r.Party0, r.Party1))];
+    }
+
     internal static DatasetInfo ToInfo(DatasetEntity d) => new(
         d.Id, d.ProjectId, d.Name, d.Purpose, new ImageShape(d.Channels, d.Height, d.Width), d.Count, d.Classes, d.FractionalBits,
         d.Party0Digest, d.Party1Digest, d.Status, d.RejectionReason,
@@ -366,6 +397,14 @@ public sealed class DatasetRegistry
         }
 
         return differences;
+    }
+
+    private static void AddClassDifference(List<string> differences, int expected, int? reported)
+    {
+        if (reported is { } classes && classes != expected)
+        {
+            differences.Add($"classes {classes} reported, {expected} expected");
+        }
     }
 
     private static string? CheckParty(int partyId) => partyId is 0 or 1 ? null : $"Party ids are 0 and 1; {partyId} given.";

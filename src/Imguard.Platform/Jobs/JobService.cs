@@ -75,11 +75,26 @@ public sealed class JobService
     }
 
     /// <summary>One job, if the user may view its project.</summary>
-    public async Task<Outcome<JobInfo>> GetAsync(Guid userId, string jobId, CancellationToken cancellationToken = default)
+    public Task<Outcome<JobInfo>> GetAsync(Guid userId, string jobId, CancellationToken cancellationToken = default) =>
+        GetAsync(userId, jobId, ProjectPermission.View, cancellationToken);
+
+    /// <summary>
+    /// One job, if the user holds <paramref name="permission"/> in its project (for example DownloadModel before the
+    /// platform issues model grants). A non-member gets NotFound; a member without the right, Forbidden.
+    /// </summary>
+    public async Task<Outcome<JobInfo>> GetAsync(Guid userId, string jobId, ProjectPermission permission, CancellationToken cancellationToken = default)
     {
         await using PlatformDbContext db = _database.CreateContext();
-        var (job, failure) = await FindForUserAsync(db, userId, jobId, ProjectPermission.View, tracked: false, cancellationToken);
+        var (job, failure) = await FindForUserAsync(db, userId, jobId, permission, tracked: false, cancellationToken);
         return failure ?? ToInfo(job!);
+    }
+
+    /// <summary>One job for the runner and the parties (authenticated by certificate in the HTTP layer).</summary>
+    public async Task<Outcome<JobInfo>> GetForServiceAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        await using PlatformDbContext db = _database.CreateContext();
+        JobEntity? job = await FindAsync(db, jobId, tracked: false, cancellationToken);
+        return job is null ? PlatformError.JobNotFound<JobInfo>(jobId ?? "") : ToInfo(job);
     }
 
     /// <summary>A project's jobs, newest first.</summary>

@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Imguard.Platform.Server;
+using Imguard.ServiceDefaults.Deployment;
+using Imguard.ServiceDefaults.Hosting;
+
+namespace Imguard.Cli.Roles;
+
+/// <summary><c>imguard platform</c>: the platform server (REST API over users, projects, dataset metadata and jobs).</summary>
+internal static class PlatformCommand
+{
+    public static Command Create()
+    {
+        Option<string> dataDir = DataDirOption.Create();
+        var stdin = new Option<bool>("--stop-on-stdin-close") { Hidden = true };
+        var command = new Command("platform", "Run the platform server (users, projects, dataset metadata, jobs; HTTPS, client certificates for the parties).") { dataDir, stdin };
+        command.SetAction(async (parse, ct) =>
+        {
+            using ServiceContext service = ServiceContext.Load(parse.GetValue(dataDir)!, ServiceRole.Platform);
+            await using var app = await PlatformServer.CreateAsync(service, [], cancellationToken: ct);
+            return await RoleRunner.RunAsync(app, "platform", parse.GetValue(stdin), ct);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,6 @@
+using Imguard.Platform.Jobs;
+
+namespace Imguard.Platform.Api;
+
+/// <summary>POST /internal/jobs/{id}/log: one line, stored as <c>party N: message</c>.</summary>
+public sealed record JobLogRequest(JobLogLevel Level, string? Message);

@@ -1,0 +1,7 @@
+namespace Imguard.Platform.Api;
+
+/// <summary>
+/// POST /internal/jobs/{id}/progress. <c>loss</c> only when the job reveals it; <c>checkpointEpoch</c> when a
+/// checkpoint was written. The metrics stored are <c>imagesPerSecond</c>, <c>loss</c> and <c>accuracy</c> (those given).
+/// </summary>
+public sealed record JobProgressRequest(int Epoch, long Step, long TotalSteps, double? ImagesPerSecond = null, double? Loss = null, double? Accuracy = null, int? CheckpointEpoch = null);

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Imguard.Platform.Jobs;
+
+namespace Imguard.Platform.Api;
+
+/// <summary>A job: its model spec and training options as JSON objects, state, progress and the disclosed metrics.</summary>
+public sealed record JobView(
+    string Id, Guid ProjectId, string TrainDatasetId, string? TestDatasetId, JsonElement Model, JsonElement Training, JobState State,
+    Guid CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Epoch, long Step, long TotalSteps,
+    JsonElement? Metrics, string? FailureMessage, int? LastCheckpointEpoch, bool CancelRequested)
+{
+    public static JobView From(JobInfo j)
+    {
+        ArgumentNullException.ThrowIfNull(j);
+        return new(j.Id, j.ProjectId, j.TrainDatasetId, j.TestDatasetId, Parse(j.ModelSpecJson), Parse(j.TrainingOptionsJson), j.State,
+            j.CreatedBy, j.CreatedAt, j.StartedAt, j.FinishedAt, j.Epoch, j.Step, j.TotalSteps,
+            j.MetricsJson is null ? null : Parse(j.MetricsJson), j.FailureMessage, j.LastCheckpointEpoch, j.CancelRequested);
+    }
+
+    private static JsonElement Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Imguard.Learning.Hiding;
+using Imguard.Learning.Nn;
+using Imguard.Learning.Training;
+using Imguard.Platform.Projects;
+
+namespace Imguard.Platform.Api;
+
+/// <summary>
+/// Turns a job request into the two JSON documents a job stores and the parties read, checking them here so that a
+/// bad model or setting is a 400 at creation, not a failed job later:
+/// the model spec (<see cref="ModelSpec"/> JSON: a preset fitted to the project's input shape and class count, or
+/// the client's spec, whose input and classes must be the project's; shapes inferred layer by layer) and the
+/// training options, stored as
+/// <c>{"epochs","batchSize","learningRate","momentum","weightDecay","hiding":{"mode":"off|mixup|instahide","k","upperBound"},"revealLoss"}</c>.
+/// </summary>
+internal static class JobSpecs
+{
+    public const int MaxEpochs = 1000;
+    public const int MaxBatchSize = 65_536;
+    public const int MaxK = 64;
+
+    private static readonly JsonSerializerOptions Compact = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The model spec JSON, or why the request's model is refused.</summary>
+    public static string? Model(JsonElement model, ProjectInfo project, out string json)
+    {
+        json = "";
+        int[] input = [project.InputShape.Channels, project.InputShape.Height, project.InputShape.Width];
+        ModelSpec spec;
+        try
+        {
+            switch (model.ValueKind)
+            {
+                case JsonValueKind.String:
+                    ModelSpec preset = ModelSpec.Preset(model.GetString()!);
+                    LayerSpec last = preset.Layers[^1];
+                    spec = preset with { Input = input, Classes = project.Classes, Layers = [.. preset.Layers.Take(preset.Layers.Count - 1), last with { Out = project.Classes }] };
+                    spec.InferShapes();
+                    break;
+                case JsonValueKind.Object:
+                    spec = ModelSpec.Parse(model.GetRawText());
+                    if (!spec.Input.SequenceEqual(input) || spec.Classes != project.Classes)
+                    {
+                        return $"The model takes [{string.Join(", ", spec.Input)}] with {spec.Classes} classes; this project's images are [{string.Join(", ", input)}] with {project.Classes} classes.";
+                    }
+
+                    break;
+                default:
+                    return "model must be a preset name (\"mlp\", \"cnn\") or a model spec object.";
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException)
+        {
+            return $"The model does not fit this project: {e.Message}";
+        }
+
+        json = JsonSerializer.Serialize(spec, Compact);
+        return null;
+    }
+
+    /// <summary>The training options JSON, or why the request's settings are refused.</summary>
+    public static string? Training(CreateJobRequest request, out string json)
+    {
+        json = "";
+        string? invalid =
+            (request.Epochs is >= 1 and <= MaxEpochs ? null : $"epochs must be 1 to {MaxEpochs}.")
+            ?? (request.BatchSize is >= 1 and <= MaxBatchSize ? null : $"batchSize must be 1 to {MaxBatchSize}.")
+            ?? (double.IsFinite(request.LearningRate) && request.LearningRate is > 0 and <= 10 ? null : "learningRate must be more than 0 and at most 10.")
+            ?? (request.K is >= 1 and <= MaxK ? null : $"k must be 1 to {MaxK}.");
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        HidingMode? mode = (request.Hiding ?? "instahide").ToLowerInvariant() switch
+        {
+            "off" => HidingMode.Off,
+            "mixup" => HidingMode.Mixup,
+            "instahide" => HidingMode.InstaHide,
+            _ => null,
+        };
+        if (mode is not { } hidingMode)
+        {
+            return "hiding must be off, mixup or instahide.";
+        }
+
+        InstaHideOptions hiding;
+        try
+        {
+            hiding = new InstaHideOptions(hidingMode, request.K);
+            new TrainingOptions
+            {
+                Epochs = request.Epochs,
+                BatchSize = request.BatchSize,
+                LearningRate = request.LearningRate,
+                Momentum = request.Momentum,
+                WeightDecay = request.WeightDecay,
+                Hiding = hiding,
+                RevealLoss = request.RevealLoss,
+            }.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+
+        json = JsonSerializer.Serialize(new
+        {
+            epochs = request.Epochs,
+            batchSize = request.BatchSize,
+            learningRate = request.LearningRate,
+            momentum = request.Momentum,
+            weightDecay = request.WeightDecay,
+            hiding = new { mode = (request.Hiding ?? "instahide").ToLowerInvariant(), k = hiding.K, upperBound = hiding.UpperBound },
+            revealLoss = request.RevealLoss,
+        }, Compact);
+        return null;
+    }
+}

@@ -1,0 +1,247 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using Imguard.Contracts.Audit;
+using Imguard.Platform.Jobs;
+using Imguard.Platform.Projects;
+using Imguard.Platform.Security;
+using Imguard.Platform.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Imguard.Platform.Api;
+
+/// <summary>
+/// Training jobs: owners start and cancel them, members watch them (state, progress, log, and a Server-Sent Events
+/// stream), and only the owner of a succeeded job gets grants to download the model's two shares. Jobs wait in
+/// <c>queued</c> until a runner takes them; the runner and the parties report through <see cref="InternalApi"/>.
+/// </summary>
+public static class JobsApi
+{
+    /// <summary>The SSE event type sent first and whenever the state (or the cancel flag) changes.</summary>
+    public const string StateEvent = "state";
+
+    /// <summary>The SSE event type sent when epoch, step, metrics or checkpoint change.</summary>
+    public const string ProgressEvent = "progress";
+
+    public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        RouteGroupBuilder inProject = routes.MapGroup("/api/projects/{projectId:guid}/jobs").WithTags("Jobs")
+            .RequireAuthorization(PlatformAuthentication.UserPolicy);
+        inProject.MapGet("/", ListAsync);
+        inProject.MapPost("/", CreateAsync);
+
+        RouteGroupBuilder jobs = routes.MapGroup("/api/jobs").WithTags("Jobs").RequireAuthorization(PlatformAuthentication.UserPolicy);
+        jobs.MapGet("/{id}", GetAsync);
+        jobs.MapPost("/{id}/cancel", CancelAsync);
+        jobs.MapGet("/{id}/log", LogAsync);
+        jobs.MapGet("/{id}/events", EventsAsync);
+        jobs.MapPost("/{id}/model-grants", ModelGrantsAsync).RequireRateLimiting(PlatformRateLimiting.Grants).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        return routes;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<JobView>>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ListAsync(
+        Guid projectId, HttpContext http, JobService jobs, CancellationToken cancellationToken) =>
+        ApiResults.From(await jobs.ListAsync(http.User.RequireUserId(), projectId, cancellationToken),
+            list => TypedResults.Ok<IReadOnlyList<JobView>>([.. list.Select(JobView.From)]), http, ProjectsApi.Subject(projectId));
+
+    private static async Task<Results<Created<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> CreateAsync(
+        Guid projectId, CreateJobRequest request, HttpContext http, ProjectService projects, JobService jobs, PlatformAudit audit, CancellationToken cancellationToken)
+    {
+        Guid userId = http.User.RequireUserId();
+        Outcome<ProjectInfo> project = await projects.GetAsync(userId, projectId, cancellationToken);
+        if (!project.IsOk)
+        {
+            return ApiResults.Failure<ProjectInfo, Created<JobView>>(project, http, ProjectsApi.Subject(projectId));
+        }
+
+        // The right first (the same matrix the service applies again), so a viewer learns nothing from validation.
+        ProjectRole? role = project.Value.CallerRole;
+        if (role is null || !ProjectAccess.Grants(role.Value, ProjectPermission.StartJob))
+        {
+            return ApiResults.Deny(http, ProjectsApi.Subject(projectId),
+                role is { } r ? $"A project {r} may not start jobs." : "Administrators see other projects' metadata only; they may not start jobs.");
+        }
+
+        if (JobSpecs.Model(request.Model, project.Value, out string model) is { } badModel)
+        {
+            return ApiResults.Invalid(badModel);
+        }
+
+        if (JobSpecs.Training(request, out string training) is { } badTraining)
+        {
+            return ApiResults.Invalid(badTraining);
+        }
+
+        Outcome<JobInfo> created = await jobs.CreateAsync(userId,
+            new JobRequest(projectId, request.TrainDatasetId ?? "", string.IsNullOrEmpty(request.TestDatasetId) ? null : request.TestDatasetId, model, training),
+            cancellationToken);
+        if (created.IsOk)
+        {
+            JobInfo job = created.Value;
+            List<string> subjects = [Subject(job.Id), ProjectsApi.Subject(projectId), DatasetsApi.Subject(job.TrainDatasetId)];
+            if (job.TestDatasetId is { } test)
+            {
+                subjects.Add(DatasetsApi.Subject(test));
+            }
+
+            audit.Emit(AuditEventTypes.JobCreated, PlatformAudit.Actor(http.User), subjects, new Dictionary<string, object>
+            {
+                ["epochs"] = request.Epochs,
+                ["batchSize"] = request.BatchSize,
+                ["hiding"] = (request.Hiding ?? "instahide").ToLowerInvariant(),
+                ["k"] = request.K,
+                ["revealLoss"] = request.RevealLoss,
+            });
+        }
+
+        return ApiResults.From(created, job => TypedResults.Created($"/api/jobs/{job.Id}", JobView.From(job)), http, ProjectsApi.Subject(projectId));
+    }
+
+    private static async Task<Results<Ok<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> GetAsync(
+        string id, HttpContext http, JobService jobs, CancellationToken cancellationToken) =>
+        ApiResults.From(await jobs.GetAsync(http.User.RequireUserId(), id, cancellationToken), job => TypedResults.Ok(JobView.From(job)), http, Subject(id));
+
+    private static async Task<Results<Ok<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> CancelAsync(
+        string id, HttpContext http, JobService jobs, JobNotifier notifier, PlatformAudit audit, CancellationToken cancellationToken)
+    {
+        Outcome<JobInfo> cancelled = await jobs.RequestCancelAsync(http.User.RequireUserId(), id, cancellationToken);
+        if (cancelled.IsOk)
+        {
+            JobInfo job = cancelled.Value;
+            string actor = PlatformAudit.Actor(http.User);
+            audit.Emit(AuditEventTypes.JobCancelRequested, actor, [Subject(job.Id), ProjectsApi.Subject(job.ProjectId)]);
+            if (job.State == JobState.Cancelled)
+            {
+                audit.Emit(AuditEventTypes.JobStateChanged, actor, [Subject(job.Id), ProjectsApi.Subject(job.ProjectId)],
+                    new Dictionary<string, object> { ["state"] = StateName(job.State) });
+            }
+
+            notifier.Notify(job.Id);
+        }
+
+        return ApiResults.From(cancelled, job => TypedResults.Ok(JobView.From(job)), http, Subject(id));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<JobLogEntryView>>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> LogAsync(
+        string id, HttpContext http, JobService jobs, CancellationToken cancellationToken, long after = 0, int limit = 200) =>
+        ApiResults.From(await jobs.GetLogAsync(http.User.RequireUserId(), id, after, limit, cancellationToken),
+            entries => TypedResults.Ok<IReadOnlyList<JobLogEntryView>>([.. entries.Select(JobLogEntryView.From)]), http, Subject(id));
+
+    /// <summary>
+    /// <c>text/event-stream</c>: first a <c>state</c> event with the job as it is, then a <c>state</c> event at each
+    /// state change and a <c>progress</c> event at each progress report; every event's data is the whole job (as
+    /// <c>GET /api/jobs/{id}</c>) and its id counts up from 1. The stream ends after the event that shows a final
+    /// state, when the caller loses access to the job, or when the client goes away.
+    /// </summary>
+    private static async Task<Results<ServerSentEventsResult<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> EventsAsync(
+        string id, HttpContext http, JobService jobs, JobNotifier notifier, PlatformOptions options, CancellationToken cancellationToken)
+    {
+        Guid userId = http.User.RequireUserId();
+        Outcome<JobInfo> job = await jobs.GetAsync(userId, id, cancellationToken);
+        return ApiResults.From(job, first => TypedResults.ServerSentEvents(
+            StreamAsync(first, notifier.NextChange(first.Id), userId, jobs, notifier, options.JobEventPollInterval, http.RequestAborted)), http, Subject(id));
+    }
+
+    private static async IAsyncEnumerable<SseItem<JobView>> StreamAsync(JobInfo first, Task change, Guid userId, JobService jobs, JobNotifier notifier,
+        TimeSpan poll, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long sequence = 0;
+        JobInfo last = first;
+        yield return Event(StateEvent, last, ++sequence);
+        while (!JobStateMachine.IsFinal(last.State))
+        {
+            if (!await WaitAsync(change, poll, cancellationToken))
+            {
+                yield break;
+            }
+
+            change = notifier.NextChange(last.Id); // before the read: a change after it wakes the next wait
+            JobInfo? now = await ReadAsync(jobs, userId, last.Id, cancellationToken);
+            if (now is null)
+            {
+                yield break;
+            }
+
+            if (now.State != last.State || now.CancelRequested != last.CancelRequested)
+            {
+                yield return Event(StateEvent, now, ++sequence);
+            }
+            else if (now.Epoch != last.Epoch || now.Step != last.Step || now.TotalSteps != last.TotalSteps
+                     || now.MetricsJson != last.MetricsJson || now.LastCheckpointEpoch != last.LastCheckpointEpoch)
+            {
+                yield return Event(ProgressEvent, now, ++sequence);
+            }
+
+            last = now;
+        }
+    }
+
+    private static SseItem<JobView> Event(string type, JobInfo job, long sequence) =>
+        new(JobView.From(job), type) { EventId = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
+    // False when the client went away.
+    private static async Task<bool> WaitAsync(Task change, TimeSpan poll, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await change.WaitAsync(poll, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    // Null when the job is gone from the caller's view or the client went away.
+    private static async Task<JobInfo?> ReadAsync(JobService jobs, Guid userId, string jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Outcome<JobInfo> now = await jobs.GetAsync(userId, jobId, cancellationToken);
+            return now.IsOk ? now.Value : null;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<Results<Ok<ModelDownloadView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ModelGrantsAsync(
+        string id, HttpContext http, JobService jobs, GrantIssuer grants, PlatformAudit audit, CancellationToken cancellationToken)
+    {
+        Outcome<JobInfo> found = await jobs.GetAsync(http.User.RequireUserId(), id, ProjectPermission.DownloadModel, cancellationToken);
+        if (!found.IsOk)
+        {
+            return ApiResults.Failure<JobInfo, Ok<ModelDownloadView>>(found, http, Subject(id));
+        }
+
+        JobInfo job = found.Value;
+        if (job.State != JobState.Succeeded)
+        {
+            return TypedResults.Conflict(ApiResults.Problem(StatusCodes.Status409Conflict, "Conflict",
+                $"Job {job.Id} is {StateName(job.State)}; a model can be downloaded only after the job succeeded."));
+        }
+
+        IReadOnlyList<GrantView> downloads = grants.ModelDownloads(job.ProjectId, job.Id, http.User.RequireUserName());
+        audit.Emit(AuditEventTypes.GrantIssued, PlatformAudit.Actor(http.User), [Subject(job.Id), ProjectsApi.Subject(job.ProjectId)], new Dictionary<string, object>
+        {
+            ["purpose"] = "downloadModel",
+            ["parties"] = downloads.Count,
+            ["expiresAt"] = downloads[0].ExpiresAt.ToString("O"),
+        });
+        return TypedResults.Ok(new ModelDownloadView(job.Id, downloads));
+    }
+
+    internal static string Subject(string jobId) => "job:" + (jobId.Length <= 64 ? jobId : jobId[..64]);
+
+    internal static string StateName(JobState state) => state.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,74 @@
+using Imguard.Contracts.Audit;
+using Imguard.Platform.Accounts;
+using Imguard.Platform.Security;
+using Imguard.Platform.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Imguard.Platform.Api;
+
+/// <summary>
+/// User administration, administrators only (the services check the caller's role on every call, so a demoted or
+/// disabled admin loses these rights at once): list users, change a role, disable or re-enable, reset a password
+/// (the generated password is in the response only). The last active administrator cannot be demoted or disabled.
+/// </summary>
+public static class UsersApi
+{
+    public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        RouteGroupBuilder users = routes.MapGroup("/api/users").WithTags("Users").RequireAuthorization(PlatformAuthentication.UserPolicy);
+        users.MapGet("/", ListAsync);
+        users.MapPut("/{id:guid}/role", SetRoleAsync);
+        users.MapPut("/{id:guid}/disabled", SetDisabledAsync);
+        users.MapPost("/{id:guid}/password", ResetPasswordAsync);
+        return routes;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<UserView>>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ListAsync(
+        HttpContext http, AccountService accounts, CancellationToken cancellationToken) =>
+        ApiResults.From(await accounts.ListUsersAsync(http.User.RequireUserId(), cancellationToken),
+            users => TypedResults.Ok<IReadOnlyList<UserView>>([.. users.Select(UserView.From)]), http);
+
+    private static async Task<Results<Ok<UserView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> SetRoleAsync(
+        Guid id, SetRoleRequest request, HttpContext http, AccountService accounts, PlatformAudit audit, CancellationToken cancellationToken)
+    {
+        Outcome<UserInfo> changed = await accounts.SetRoleAsync(http.User.RequireUserId(), id, request.Role, cancellationToken);
+        if (changed.IsOk)
+        {
+            audit.Emit(AuditEventTypes.UserRoleChanged, PlatformAudit.Actor(http.User), [$"user:{id:D}"],
+                new Dictionary<string, object> { ["role"] = changed.Value.Role.ToString().ToLowerInvariant() });
+        }
+
+        return ApiResults.From(changed, user => TypedResults.Ok(UserView.From(user)), http, $"user:{id:D}");
+    }
+
+    private static async Task<Results<Ok<UserView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> SetDisabledAsync(
+        Guid id, SetDisabledRequest request, HttpContext http, AccountService accounts, PlatformAudit audit, CancellationToken cancellationToken)
+    {
+        Outcome<UserInfo> changed = await accounts.SetDisabledAsync(http.User.RequireUserId(), id, request.Disabled, cancellationToken);
+        if (changed.IsOk)
+        {
+            audit.Emit(request.Disabled ? AuditEventTypes.UserDisabled : AuditEventTypes.UserEnabled, PlatformAudit.Actor(http.User), [$"user:{id:D}"]);
+        }
+
+        return ApiResults.From(changed, user => TypedResults.Ok(UserView.From(user)), http, $"user:{id:D}");
+    }
+
+    private static async Task<Results<Ok<GeneratedPasswordView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ResetPasswordAsync(
+        Guid id, HttpContext http, AccountService accounts, PlatformAudit audit, CancellationToken cancellationToken)
+    {
+        Outcome<GeneratedCredentials> reset = await accounts.ResetPasswordAsync(http.User.RequireUserId(), id, cancellationToken);
+        if (reset.IsOk)
+        {
+            audit.Emit(AuditEventTypes.UserPasswordReset, PlatformAudit.Actor(http.User), [$"user:{id:D}"]);
+            http.Response.Headers.CacheControl = "no-store";
+        }
+
+        return ApiResults.From(reset, credentials => TypedResults.Ok(new GeneratedPasswordView(credentials.User.Id, credentials.User.UserName, credentials.Password)),
+            http, $"user:{id:D}");
+    }
+}

@@ -1,0 +1,78 @@
+using Imguard.Platform.Accounts;
+
+namespace Imguard.Platform.Server;
+
+/// <summary>
+/// The platform server's settings (configuration section <c>Platform</c>: command line
+/// <c>--Platform:RateLimits:LoginPermits=20</c> or environment <c>Platform__RateLimits__LoginPermits=20</c>),
+/// validated at start-up so a bad value stops the server with a message naming it.
+/// </summary>
+public sealed class PlatformOptions
+{
+    /// <summary>The configuration section these options are read from.</summary>
+    public const string Section = "Platform";
+
+    /// <summary>Login lockout and API token lifetimes.</summary>
+    public AccountOptions Accounts { get; set; } = new();
+
+    /// <summary>Request rate limits (login, token creation, registration, grants).</summary>
+    public PlatformRateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>Whether anyone may register an account (otherwise only the first admin exists until one is added).</summary>
+    public bool OpenRegistration { get; set; } = true;
+
+    /// <summary>A browser session ends after this long without a request (sliding expiry).</summary>
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>A browser session ends this long after login, however active it is.</summary>
+    public TimeSpan SessionMaxLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>How long an upload grant lets a client upload its half to a party.</summary>
+    public TimeSpan UploadGrantLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a model grant lets the owner download a model share from a party.</summary>
+    public TimeSpan ModelGrantLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often the deletion worker looks for datasets whose halves still have to be deleted.</summary>
+    public TimeSpan DeletionPollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The first wait before asking an unreachable party again; doubled per failure up to <see cref="DeletionMaxBackOff"/>.</summary>
+    public TimeSpan DeletionInitialBackOff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two deletion requests to an unreachable party.</summary>
+    public TimeSpan DeletionMaxBackOff { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often a job's event stream re-reads the job when no change was signalled in this process.</summary>
+    public TimeSpan JobEventPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The password hasher; null for the production one. Tests set a fast one.</summary>
+    internal PasswordHasher? Hasher { get; set; }
+
+    /// <summary>The clock; null for the system clock. Tests may set one.</summary>
+    internal TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>Throws when a setting is out of range.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Accounts);
+        ArgumentNullException.ThrowIfNull(RateLimits);
+        Accounts.Validate();
+        RateLimits.Validate();
+        Check(SessionIdleTimeout, nameof(SessionIdleTimeout), TimeSpan.FromMinutes(1), TimeSpan.FromDays(30));
+        Check(SessionMaxLifetime, nameof(SessionMaxLifetime), SessionIdleTimeout, TimeSpan.FromDays(90));
+        Check(UploadGrantLifetime, nameof(UploadGrantLifetime), TimeSpan.FromMinutes(1), TimeSpan.FromDays(7));
+        Check(ModelGrantLifetime, nameof(ModelGrantLifetime), TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        Check(DeletionPollInterval, nameof(DeletionPollInterval), TimeSpan.FromMilliseconds(50), TimeSpan.FromHours(1));
+        Check(DeletionInitialBackOff, nameof(DeletionInitialBackOff), TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
+        Check(DeletionMaxBackOff, nameof(DeletionMaxBackOff), DeletionInitialBackOff, TimeSpan.FromDays(1));
+        Check(JobEventPollInterval, nameof(JobEventPollInterval), TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(1));
+    }
+
+    internal static void Check(TimeSpan value, string name, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max)
+        {
+            throw PlatformError.BadOption(name, $"{min} to {max}");
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Text.Json.Serialization;
+using Imguard.Contracts.Audit;
+using Imguard.Platform.Accounts;
+using Imguard.Platform.Api;
+using Imguard.Platform.Data;
+using Imguard.Platform.Datasets;
+using Imguard.Platform.Jobs;
+using Imguard.Platform.Projects;
+using Imguard.Platform.Security;
+using Imguard.ServiceDefaults.Deployment;
+using Imguard.ServiceDefaults.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Imguard.Platform.Server;
+
+/// <summary>
+/// The platform server (<c>imguard platform</c>): the REST API over users, projects, dataset metadata and jobs,
+/// with its database migrated before it listens. Client certificates are optional in the handshake: browsers and the
+/// CLI have none (they use the session cookie or an API token), the parties present theirs for <c>/internal</c>.
+/// The wiring lives here; endpoints are in <c>Api/</c>, authentication, CSRF and rate limits in <c>Security/</c>.
+/// </summary>
+public static class PlatformServer
+{
+    /// <summary>The largest request body the API reads: it takes metadata only, never data.</summary>
+    public const long MaxRequestBodyBytes = 1 << 20;
+
+    /// <summary>Builds the server for a data directory's platform role, with its database migrated.</summary>
+    /// <param name="service">The platform's context (settings, TLS identity).</param>
+    /// <param name="args">Command-line configuration (e.g. <c>--Platform:RateLimits:LoginPermits=20</c>).</param>
+    /// <param name="options">Settings; when null, read from the configuration section <c>Platform</c>.</param>
+    /// <param name="cancellationToken">Cancels the migration.</param>
+    public static async Task<WebApplication> CreateAsync(ServiceContext service, string[]? args = null, PlatformOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        PlatformDatabase database = OpenDatabase(service.Directory, service.Settings);
+        await database.MigrateAsync(cancellationToken);
+
+        WebApplicationBuilder builder = ServiceHost.CreateBuilder(service, ClientCertificateMode.AllowCertificate, args);
+        if (options is null)
+        {
+            options = new PlatformOptions();
+            builder.Configuration.GetSection(PlatformOptions.Section).Bind(options);
+        }
+
+        options.Validate();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        // Data protection warns at each start that its keys are stored unencrypted: by design here, they live in
+        // platform/keys/ (mode 0700) like the platform's TLS key; keep the warning out of every start-up.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        AddPlatformServices(builder.Services, service, database, options);
+
+        WebApplication app = builder.Build();
+        app.UseServiceDefaults();
+        app.UsePlatformSecurityHeaders();
+        app.UseAuthentication();
+        app.UsePlatformCsrf();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.MapOpenApi();
+        app.MapAuthApi();
+        app.MapUsersApi();
+        app.MapProjectsApi();
+        app.MapDatasetsApi();
+        app.MapJobsApi();
+        app.MapAuditProxyApi();
+        app.MapInternalApi();
+
+        PlatformAudit audit = app.Services.GetRequiredService<PlatformAudit>();
+        IHostApplicationLifetime lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        lifetime.ApplicationStarted.Register(() => audit.Emit(AuditEventTypes.ServiceStarted, PlatformAudit.Platform));
+        lifetime.ApplicationStopping.Register(() => audit.Emit(AuditEventTypes.ServiceStopped, PlatformAudit.Platform));
+        return app;
+    }
+
+    /// <summary>
+    /// <c>imguard init</c>'s part for the platform: migrates the database and creates the first administrator
+    /// (<c>admin</c>) with a generated password, returned here only so that init prints it once. Null when the
+    /// database has an administrator already (nothing is changed then).
+    /// </summary>
+    public static Task<GeneratedCredentials?> InitializeAsync(DataDirectory directory, DeploymentSettings settings, CancellationToken cancellationToken = default) =>
+        InitializeAsync(directory, settings, new PasswordHasher(), cancellationToken);
+
+    internal static async Task<GeneratedCredentials?> InitializeAsync(DataDirectory directory, DeploymentSettings settings, PasswordHasher hasher, CancellationToken cancellationToken)
+    {
+        PlatformDatabase database = OpenDatabase(directory, settings);
+        await database.MigrateAsync(cancellationToken);
+        Outcome<GeneratedCredentials> created = await new AccountService(database, hasher).CreateFirstAdminAsync("admin", cancellationToken);
+        return created.Status switch
+        {
+            OutcomeStatus.Ok => created.Value,
+            OutcomeStatus.Conflict => null,
+            _ => throw new InvalidOperationException($"Could not create the first administrator: {created.Error}"),
+        };
+    }
+
+    /// <summary>The platform database the settings name (SQLite file <c>platform/platform.db</c> by default).</summary>
+    public static PlatformDatabase OpenDatabase(DataDirectory directory, DeploymentSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(settings);
+        DatabaseSettings configured = settings.PlatformDatabase;
+        if (!configured.IsSqlite)
+        {
+            return new PlatformDatabase(new PlatformDatabaseOptions { Provider = PlatformDatabaseProvider.PostgreSql, ConnectionString = configured.ConnectionString });
+        }
+
+        string roleDirectory = directory.RoleDirectory(ServiceRole.Platform);
+        Directory.CreateDirectory(roleDirectory);
+        return new PlatformDatabase(string.IsNullOrWhiteSpace(configured.ConnectionString)
+            ? PlatformDatabaseOptions.ForSqlite(Path.Combine(roleDirectory, "platform.db"))
+            : new PlatformDatabaseOptions { Provider = PlatformDatabaseProvider.Sqlite, ConnectionString = configured.ConnectionString });
+    }
+
+    private static void AddPlatformServices(IServiceCollection services, ServiceContext service, PlatformDatabase database, PlatformOptions options)
+    {
+        TimeProvider time = options.TimeProvider ?? TimeProvider.System;
+        PasswordHasher hasher = options.Hasher ?? new PasswordHasher();
+        services.AddSingleton(options);
+        services.AddSingleton(time);
+        services.AddSingleton(database);
+        services.AddSingleton(hasher);
+        services.AddSingleton(new AccountService(database, hasher, options.Accounts, time));
+        services.AddSingleton(new ApiTokenService(database, options.Accounts, time));
+        services.AddSingleton(new ProjectService(database, time));
+        services.AddSingleton(new DatasetRegistry(database, time));
+        services.AddSingleton(new JobService(database, time));
+        services.AddSingleton<PlatformAudit>();
+        services.AddSingleton<GrantIssuer>();
+        services.AddSingleton<ServiceLinks>();
+        services.AddSingleton<JobNotifier>();
+        services.AddSingleton<DatasetDeletionWorker>();
+        services.AddHostedService(provider => provider.GetRequiredService<DatasetDeletionWorker>());
+
+        services.ConfigureHttpJsonOptions(json =>
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false)));
+        services.AddOpenApi();
+
+        // Session cookies and antiforgery tokens are protected with keys that survive a restart.
+        string keys = Path.Combine(service.RoleDirectory, "keys");
+        if (!Directory.Exists(keys))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(keys);
+            }
+            else
+            {
+                Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        services.AddDataProtection().SetApplicationName("imguard-platform").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        services.AddPlatformAuthentication(options);
+        services.AddPlatformCsrf();
+        services.AddPlatformRateLimiting(options.RateLimits);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Imguard.Contracts.Datasets;
+using Imguard.Platform.Api;
+using Imguard.ServiceDefaults.Deployment;
+
+namespace Imguard.Platform.Tests.Api;
+
+/// <summary>Requests and multi-step set-ups the API tests share: a small project, a dataset registration, a ready dataset, a job moved along by a party.</summary>
+internal static class ApiTestData
+{
+    public static readonly object NewProject = new { name = "faces", channels = 1, height = 8, width = 8, classes = 3 };
+
+    public static string Digest(string seed) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seed)));
+
+    public static object Registration(int count, string purpose = "train") =>
+        new { name = "batch", purpose, count, fractionalBits = 16, digest0 = Digest("half 0"), digest1 = Digest("half 1") };
+
+    public static object HalfReport(int count, int party) =>
+        new { channels = 1, height = 8, width = 8, classes = 3, count, digest = Digest("half " + party) };
+
+    public static object Job(string trainDatasetId, object? model = null) =>
+        new { model = model ?? "mlp", trainDatasetId, epochs = 2, batchSize = 16, learningRate = 0.05, hiding = "instahide", k = 2 };
+
+    /// <summary>A project owned by <paramref name="owner"/>.</summary>
+    public static Task<ProjectView> ProjectAsync(ApiClient owner) => owner.PostAsync<ProjectView>("/api/projects", NewProject, HttpStatusCode.Created);
+
+    /// <summary>Registers a dataset and has both parties report matching halves.</summary>
+    public static async Task<DatasetView> ReadyDatasetAsync(PlatformApiFixture fixture, ApiClient owner, Guid projectId, int count = 64)
+    {
+        DatasetUploadView registered = await owner.PostAsync<DatasetUploadView>($"/api/projects/{projectId}/datasets", Registration(count), HttpStatusCode.Created);
+        for (int party = 0; party < 2; party++)
+        {
+            using ApiClient client = fixture.Service(ServiceRoles.Party(party));
+            await client.PostAsync<PartyDatasetView>($"/internal/datasets/{registered.Dataset.Id}/halves", HalfReport(count, party));
+        }
+
+        DatasetView ready = await owner.GetAsync<DatasetView>($"/api/datasets/{registered.Dataset.Id}");
+        Assert.Equal(Imguard.Platform.Datasets.DatasetStatus.Ready, ready.Status);
+        return ready;
+    }
+
+    /// <summary>Moves a job through the states a runner would, by party 0's internal endpoint.</summary>
+    public static async Task MoveAsync(PlatformApiFixture fixture, string jobId, params string[] states)
+    {
+        using ApiClient party = fixture.Service(ServiceRole.Party0);
+        foreach (string state in states)
+        {
+            await party.PostAsync<JobView>($"/internal/jobs/{jobId}/state", new { state });
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Net;
+using System.Text.Json;
+using Imguard.Contracts.Audit;
+
+namespace Imguard.Platform.Tests.Api;
+
+/// <summary>The admins' audit viewer back end, and the OpenAPI document.</summary>
+public abstract class AuditProxyApiTests(PlatformApiFixture fixture)
+{
+    [ProviderFact]
+    public async Task Administrators_read_and_verify_the_audit_log_through_the_platform_and_others_may_not()
+    {
+        string name = PlatformApiFixture.Unique("ivan");
+        using ApiClient user = await fixture.CliAsync(name);
+        using ApiClient admin = await fixture.AdminAsync();
+        await fixture.AuditRecordsAsync(); // delivered
+
+        JsonElement page = await admin.GetAsync<JsonElement>($"/api/audit/records?eventType={AuditEventTypes.UserRegistered}&actor=user:{name}&limit=5&ignored=1");
+        JsonElement record = Assert.Single(page.GetProperty("records").EnumerateArray());
+        Assert.Equal("platform", record.GetProperty("properties").GetProperty("source").GetString());
+        Assert.True((await admin.GetAsync<JsonElement>("/api/audit/verify")).GetProperty("valid").GetBoolean());
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/audit/records?limit=100000")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.GetAsync("/api/audit/records")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.GetAsync("/api/audit/verify")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Anonymous().GetAsync("/api/audit/records")).StatusCode);
+    }
+
+    [ProviderFact]
+    public async Task The_OpenAPI_document_lists_the_endpoint_groups()
+    {
+        using ApiClient anonymous = fixture.Anonymous();
+        string document = await (await anonymous.GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync();
+        foreach (string path in new[] { "/api/auth/login", "/api/projects/{projectId}/datasets", "/api/jobs/{id}/events", "/api/audit/records", "/internal/datasets/{id}/halves" })
+        {
+            Assert.Contains($"\"{path}\"", document, StringComparison.Ordinal);
+        }
+    }
+}
+
+public sealed class SqliteAuditProxyApiTests(SqlitePlatformApiFixture fixture) : AuditProxyApiTests(fixture), IClassFixture<SqlitePlatformApiFixture>;
+
+public sealed class PostgresAuditProxyApiTests(PostgresPlatformApiFixture fixture) : AuditProxyApiTests(fixture), IClassFixture<PostgresPlatformApiFixture>, IPostgresTests;

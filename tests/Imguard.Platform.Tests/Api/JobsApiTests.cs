@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.ServerSentEvents;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Imguard.Contracts.Audit;
+using Imguard.Contracts.Grants;
+using Imguard.Platform.Api;
+using Imguard.Platform.Jobs;
+using Imguard.ServiceDefaults.Deployment;
+
+namespace Imguard.Platform.Tests.Api;
+
+/// <summary>Starting, watching and cancelling jobs; who may start one and who may download its model.</summary>
+public abstract class JobsApiTests(PlatformApiFixture fixture)
+{
+    [ProviderFact]
+    public async Task An_owner_starts_a_job_with_a_preset_fitted_to_the_project()
+    {
+        using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
+        ProjectView project = await ApiTestData.ProjectAsync(owner);
+        DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
+        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id), HttpStatusCode.Created);
+
+        Assert.Equal(JobState.Queued, job.State);
+        Assert.Equal([1, 8, 8], job.Model.GetProperty("input").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(3, job.Model.GetProperty("classes").GetInt32());
+        Assert.Equal(3, job.Model.GetProperty("layers").EnumerateArray().Last().GetProperty("out").GetInt32());
+        Assert.Equal("instahide", job.Training.GetProperty("hiding").GetProperty("mode").GetString());
+        Assert.Equal(2, job.Training.GetProperty("hiding").GetProperty("k").GetInt32());
+        Assert.Single(await owner.GetAsync<JobView[]>($"/api/projects/{project.Id}/jobs"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await owner.PostAsync($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id, "resnet"))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await owner.PostAsync($"/api/projects/{project.Id}/jobs",
+            ApiTestData.Job(train.Id, new { input = new[] { 1, 28, 28 }, classes = 3, layers = new object[] { new { type = "flatten" }, new { type = "linear", @out = 3 } } }))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await owner.PostAsync($"/api/projects/{project.Id}/jobs",
+            new { model = "mlp", trainDatasetId = train.Id, hiding = "instahide", k = 0 })).StatusCode);
+
+        JobView cancelled = await owner.PostAsync<JobView>($"/api/jobs/{job.Id}/cancel", null);
+        Assert.Equal(JobState.Cancelled, cancelled.State);
+    }
+
+    [ProviderFact]
+    public async Task A_viewer_cannot_start_a_job_and_the_refusal_is_audited()
+    {
+        using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
+        string viewerName = PlatformApiFixture.Unique("viewer");
+        using ApiClient viewer = await fixture.CliAsync(viewerName);
+        ProjectView project = await ApiTestData.ProjectAsync(owner);
+        DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
+        await owner.PostAsync<MemberView>($"/api/projects/{project.Id}/members", new { userName = viewerName, role = "viewer" }, HttpStatusCode.Created);
+
+        using HttpResponseMessage refused = await viewer.PostAsync($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Empty(await viewer.GetAsync<JobView[]>($"/api/projects/{project.Id}/jobs"));
+
+        IReadOnlyList<JsonElement> records = await fixture.AuditRecordsAsync();
+        JsonElement denied = Assert.Single(records, r => AuthApiTests.Is(r, AuditEventTypes.PermissionDenied, "user:" + viewerName));
+        Assert.Equal("project:" + project.Id, denied.GetProperty("subjects")[0].GetString());
+        Assert.Equal("POST", denied.GetProperty("properties").GetProperty("method").GetString());
+    }
+
+    [ProviderFact]
+    public async Task A_non_member_gets_404_for_another_users_project()
+    {
+        using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
+        using ApiClient stranger = await fixture.CliAsync(PlatformApiFixture.Unique("stranger"));
+        ProjectView project = await ApiTestData.ProjectAsync(owner);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/projects/{project.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/projects/{project.Id}/members")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/projects/{project.Id}/datasets")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsync($"/api/projects/{project.Id}/jobs", ApiTestData.Job("ds-1"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/projects/{Guid.NewGuid()}")).StatusCode);
+        Assert.DoesNotContain(await stranger.GetAsync<ProjectView[]>("/api/projects"), p => p.Id == project.Id);
+    }
+
+    [ProviderFact]
+    public async Task Only_the_owner_of_a_succeeded_job_gets_model_grants()
+    {
+        using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
+        string contributorName = PlatformApiFixture.Unique("contributor");
+        using ApiClient contributor = await fixture.CliAsync(contributorName);
+        ProjectView project = await ApiTestData.ProjectAsync(owner);
+        await owner.PostAsync<MemberView>($"/api/projects/{project.Id}/members", new { userName = contributorName, role = "contributor" }, HttpStatusCode.Created);
+        DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
+        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id), HttpStatusCode.Created);
+
+        Assert.Equal(HttpStatusCode.Conflict, (await owner.PostAsync($"/api/jobs/{job.Id}/model-grants")).StatusCode);
+        await ApiTestData.MoveAsync(fixture, job.Id, "preprocessing", "running", "succeeded");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await contributor.PostAsync($"/api/jobs/{job.Id}/model-grants")).StatusCode);
+        ModelDownloadView downloads = await owner.PostAsync<ModelDownloadView>($"/api/jobs/{job.Id}/model-grants", null);
+        using ECDsa platformKey = fixture.Deployment.Identity(ServiceRole.Platform).Certificate.GetECDsaPublicKey()!;
+        foreach (GrantView download in downloads.Downloads)
+        {
+            Grant? grant = GrantToken.Verify(download.Grant, platformKey, download.Party, GrantPurpose.DownloadModel, DateTimeOffset.UtcNow, out string reason);
+            Assert.True(grant is not null, reason);
+            Assert.Equal(job.Id, grant.Resource);
+        }
+
+        IReadOnlyList<JsonElement> records = await fixture.AuditRecordsAsync();
+        Assert.Contains(records, r => AuthApiTests.Is(r, AuditEventTypes.PermissionDenied, "user:" + contributorName));
+        Assert.Equal(3, records.Count(r => r.GetProperty("eventType").GetString() == AuditEventTypes.JobStateChanged
+            && r.GetProperty("subjects")[0].GetString() == "job:" + job.Id));
+    }
+
+    [ProviderFact]
+    public async Task The_event_stream_delivers_state_and_progress_posted_by_a_party_and_ends_with_the_job()
+    {
+        using ApiClient owner = await fixture.BrowserAsync(PlatformApiFixture.Unique("owner"));
+        ProjectView project = await ApiTestData.ProjectAsync(owner);
+        DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
+        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id), HttpStatusCode.Created);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using HttpResponseMessage response = await owner.Http.GetAsync($"/api/jobs/{job.Id}/events", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        await using Stream stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+        await using IAsyncEnumerator<SseItem<JobView>> events = SseParser.Create(stream, (_, data) => JsonSerializer.Deserialize<JobView>(data, ApiClient.Json)!)
+            .EnumerateAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
+
+        Assert.True(await events.MoveNextAsync());
+        Assert.Equal(("state", JobState.Queued), (events.Current.EventType, events.Current.Data.State));
+
+        await ApiTestData.MoveAsync(fixture, job.Id, "preprocessing", "running");
+        using (ApiClient party = fixture.Service(ServiceRole.Party1))
+        {
+            await party.PostAsync<JobView>($"/internal/jobs/{job.Id}/progress", new { epoch = 1, step = 7, totalSteps = 8, imagesPerSecond = 12.5, loss = 0.75 });
+        }
+
+        SseItem<JobView> progress = default;
+        while (await events.MoveNextAsync())
+        {
+            if (events.Current.EventType == JobsApi.ProgressEvent)
+            {
+                progress = events.Current;
+                break;
+            }
+        }
+
+        Assert.Equal(7, progress.Data.Step);
+        Assert.Equal(0.75, progress.Data.Metrics!.Value.GetProperty("loss").GetDouble());
+        Assert.Equal(12.5, progress.Data.Metrics!.Value.GetProperty("imagesPerSecond").GetDouble());
+
+        await ApiTestData.MoveAsync(fixture, job.Id, "succeeded");
+        var rest = new List<SseItem<JobView>>();
+        while (await events.MoveNextAsync())
+        {
+            rest.Add(events.Current);
+        }
+
+        Assert.Equal(JobState.Succeeded, rest[^1].Data.State); // and the stream ended
+    }
+
+    [ProviderFact]
+    public async Task Log_lines_from_a_party_carry_its_id_and_page_by_id()
+    {
+        using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
+        ProjectView project = await ApiTestData.ProjectAsync(owner);
+        DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
+        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id), HttpStatusCode.Created);
+        using (ApiClient party = fixture.Service(ServiceRole.Party1))
+        {
+            await party.PostAsync<JobLogEntryView>($"/internal/jobs/{job.Id}/log", new { level = "information", message = "offline phase done" });
+            await party.PostAsync<JobLogEntryView>($"/internal/jobs/{job.Id}/log", new { level = "warning", message = "slow peer" });
+        }
+
+        JobLogEntryView[] log = await owner.GetAsync<JobLogEntryView[]>($"/api/jobs/{job.Id}/log");
+        Assert.Equal(["party 1: offline phase done", "party 1: slow peer"], log.Select(e => e.Message));
+        JobLogEntryView[] after = await owner.GetAsync<JobLogEntryView[]>($"/api/jobs/{job.Id}/log?after={log[0].Id}");
+        Assert.Equal(JobLogLevel.Warning, Assert.Single(after).Level);
+    }
+}
+
+public sealed class SqliteJobsApiTests(SqlitePlatformApiFixture fixture) : JobsApiTests(fixture), IClassFixture<SqlitePlatformApiFixture>;
+
+public sealed class PostgresJobsApiTests(PostgresPlatformApiFixture fixture) : JobsApiTests(fixture), IClassFixture<PostgresPlatformApiFixture>, IPostgresTests;
