@@ -1,29 +1,41 @@
 using System.Buffers.Binary;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Imguard.Client.Datasets;
+using Imguard.Client.Models;
+using Imguard.Learning.Data;
+using Imguard.Learning.Nn;
+using Imguard.Mpc.Encoding;
 using Imguard.Testing;
+using Microsoft.Data.Sqlite;
 
 namespace Imguard.SystemTests;
 
 /// <summary>
-/// The owner's path through the real processes: <c>imguard up</c> (audit, platform, both parties), the printed admin
-/// password into <c>imguard login</c>, <c>project create</c>, then <c>dataset upload</c> of a small IDX set, which
-/// registers the dataset with the platform, uploads each half to its party under the platform's grant, and waits
-/// until both parties' reports made it Ready.
+/// The owner's whole path through the real processes on 127.0.0.1 with real TLS: <c>imguard up</c> (audit, platform,
+/// both parties), the printed admin password into <c>imguard login</c>, <c>project create</c>, <c>dataset upload</c>
+/// of a small IDX training and test set (shared on the owner's side, each half straight to its party, Ready once both
+/// parties' reports match), <c>train --follow</c> (the platform's runner starts the job at both parties, the dealer
+/// serves their randomness), <c>model download --onnx</c> (both shares recombined here; the secure test accuracy
+/// reconstructed here), <c>audit verify</c>; then every file any server wrote is scanned for the owner's pixels.
 /// </summary>
 public class UploadFlowTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
 
     [Fact]
-    public async Task An_owner_logs_in_creates_a_project_and_uploads_a_dataset_that_becomes_ready()
+    public async Task An_owner_uploads_trains_downloads_and_recombines_a_model_and_no_server_holds_a_pixel()
     {
         string root = Path.Combine(Path.GetTempPath(), "imguard-flow-" + Guid.NewGuid().ToString("N"));
         string data = Path.Combine(root, "deployment");
         string profile = Path.Combine(root, "profile.json");
+        string work = Path.Combine(root, "work");
         int basePort = TestDeployment.FreeBasePort();
         try
         {
             Directory.CreateDirectory(root);
-            (string images, string labels) = WriteIdx(root, count: 40);
+            (string images, string labels) = WriteIdx(Path.Combine(root, "train"), count: 120, offset: 0);
+            (string testImages, string testLabels) = WriteIdx(Path.Combine(root, "test"), count: 40, offset: 3);
             await using ImguardProcess up = ImguardProcess.Start("up", "--data-dir", data, "--base-port", basePort.ToString());
             await up.WaitForLineAsync("IMGuard is up", Bound);
             string password = up.Output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("admin password: ", StringComparison.Ordinal))["admin password: ".Length..];
@@ -37,23 +49,96 @@ public class UploadFlowTests
             Assert.True(created == 0, project);
             string projectId = project.Split('\n').Last(l => Guid.TryParse(l.Trim(), out _)).Trim();
 
+            // Training set, then the test set standardised with the training set's statistics.
             (int uploaded, string upload) = await ImguardProcess.RunAsync(Bound, "dataset", "upload", "--profile", profile, "--project", projectId,
-                "--name", "digits", "--idx", images, labels, "--work", Path.Combine(root, "work"));
+                "--name", "squares", "--idx", images, labels, "--work", work);
             Assert.True(uploaded == 0, upload);
-            Assert.Contains("Ready: 40 images", upload, StringComparison.Ordinal);
+            Assert.Contains("Ready: 120 images", upload, StringComparison.Ordinal);
+            string trainId = Id(upload, "dataset ds-");
+            string standardization = Path.Combine(work, trainId, trainId + ".standardization.json");
+            (int uploadedTest, string uploadTest) = await ImguardProcess.RunAsync(Bound, "dataset", "upload", "--profile", profile, "--project", projectId,
+                "--name", "squares-test", "--purpose", "test", "--idx", testImages, testLabels, "--work", work, "--standardization", standardization);
+            Assert.True(uploadedTest == 0, uploadTest);
+            string testId = Id(uploadTest, "dataset ds-");
 
+            (int trained, string train) = await ImguardProcess.RunAsync(TimeSpan.FromMinutes(5), "train", "--profile", profile, "--project", projectId,
+                "--dataset", trainId, "--test-dataset", testId, "--model", "mlp", "--epochs", "2", "--batch-size", "20", "--lr", "0.1",
+                "--hiding", "off", "--follow");
+            Assert.True(trained == 0, train + "\n" + up.Output);
+            string jobId = Id(train, "job-");
+
+            string models = Path.Combine(root, "models");
+            (int downloaded, string download) = await ImguardProcess.RunAsync(Bound, "model", "download", "--profile", profile, "--job", jobId,
+                "--out", models, "--onnx", Path.Combine(models, "model.onnx"));
+            Assert.True(downloaded == 0, download);
+            Assert.True(new FileInfo(Path.Combine(models, "model.onnx")).Length > 1000);
+
+            // The secure evaluation (reconstructed only here) agrees with the recombined model run in the clear.
+            int secureCorrect = int.Parse(Regex.Match(download, @"secure test accuracy: [0-9.]+% \((\d+)/40\)").Groups[1].Value, CultureInfo.InvariantCulture);
+            ReconstructedModel model = ModelReconstruction.Reconstruct(Path.Combine(models, jobId + ".party0.model"), Path.Combine(models, jobId + ".party1.model"));
+            LabeledImages test = OwnerSharing.LoadStandardization(standardization).Apply(IdxReader.LoadDataset(testImages, testLabels, [.. Enumerable.Range(0, 10).Select(i => $"{i}")]));
+            PlainTensor logits = await model.ForwardAsync(new PlainTensor([.. test.Pixels.Select(p => (double)p)], test.Count, 1, 28, 28));
+            int plainCorrect = Enumerable.Range(0, test.Count).Count(i => ArgMax(logits.Data.AsSpan(i * 10, 10)) == test.Labels[i]);
+            Assert.InRange(secureCorrect, plainCorrect - 1, plainCorrect + 1); // fixed-point logits may flip a near tie
+            Assert.True(plainCorrect >= 20, $"the recombined model classifies only {plainCorrect}/40 test squares");
+
+            (int verified, string verify) = await ImguardProcess.RunAsync(Bound, "audit", "verify", "--data-dir", data);
             up.Interrupt();
             Assert.Equal(0, await up.WaitForExitAsync(Bound));
+            Assert.True(verified == 0, verify);
+
+            // No server holds an image: neither raw rows of the owner's files nor the encoded pixels appear in anything
+            // the platform, the parties or the audit server wrote.
+            byte[] rawRow = File.ReadAllBytes(images).AsSpan(16 + 5 * 784 + 12 * 28, 28).ToArray();
+            Assert.Contains((byte)255, rawRow);
+            LabeledImages train01 = OwnerSharing.LoadStandardization(standardization).Apply(IdxReader.LoadDataset(images, labels, [.. Enumerable.Range(0, 10).Select(i => $"{i}")]));
+            byte[] encoded = new byte[24];
+            int bright = Array.FindIndex(train01.Pixels, p => p > 1f);
+            for (int i = 0; i < 3; i++)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(encoded.AsSpan(i * 8), FixedPointFormat.Default.Encode(train01.Pixels[bright - 1 + i]));
+            }
+            foreach (string role in new[] { "platform", "party-0", "party-1", "audit" })
+            {
+                foreach (string file in Directory.EnumerateFiles(Path.Combine(data, role), "*", SearchOption.AllDirectories))
+                {
+                    byte[] content = File.ReadAllBytes(file);
+                    Assert.True(content.AsSpan().IndexOf(rawRow) < 0, $"{file} holds a raw image row");
+                    Assert.True(content.AsSpan().IndexOf(encoded) < 0, $"{file} holds encoded pixels");
+                }
+            }
         }
         finally
         {
+            SqliteConnection.ClearAllPools();
             Directory.Delete(root, recursive: true);
         }
     }
 
-    // A plain (not gzipped) IDX pair: 28×28 grey images with a bright square whose place depends on the label.
-    private static (string Images, string Labels) WriteIdx(string folder, int count)
+    private static string Id(string output, string prefix)
     {
+        Match match = Regex.Match(output, Regex.Escape(prefix.Split(' ').Last()) + "[0-9a-f]+");
+        Assert.True(match.Success, output);
+        return match.Value;
+    }
+
+    private static int ArgMax(ReadOnlySpan<double> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    // A plain (not gzipped) IDX pair: 28×28 grey images with a bright square whose place depends on the label.
+    private static (string Images, string Labels) WriteIdx(string folder, int count, int offset)
+    {
+        Directory.CreateDirectory(folder);
         byte[] images = new byte[16 + count * 28 * 28];
         byte[] labels = new byte[8 + count];
         BinaryPrimitives.WriteInt32BigEndian(images, 0x00000803);
@@ -70,7 +155,7 @@ public class UploadFlowTests
             {
                 for (int x = 0; x < 6; x++)
                 {
-                    images[16 + i * 784 + (2 + label * 2 + y) * 28 + 2 + x + i % 7] = 255;
+                    images[16 + i * 784 + (2 + label * 2 + y) * 28 + 2 + x + (i + offset) % 7] = 255;
                 }
             }
         }

@@ -280,7 +280,7 @@ public sealed class JobRunner : BackgroundService
                 {
                     run.PrefetchOff |= e is DealerPrefetchException;
                     _logger.LogWarning("Job {Job}: attempt {Attempt} interrupted ({Reason}); starting a new attempt.", jobId, run.Attempt, Describe(e));
-                    _reporter.Log(jobId, JobLogLevels.Warning, $"party {_partyId}: attempt {run.Attempt} interrupted ({Describe(e)}); resuming with a new attempt.");
+                    _reporter.Log(jobId, JobLogLevels.Warning, $"attempt {run.Attempt} interrupted ({Describe(e)}); resuming with a new attempt.");
                     _reporter.State(jobId, new JobStateReport(JobStates.Preprocessing, Resume: true));
                     run.Attempt++;
                 }
@@ -345,8 +345,8 @@ public sealed class JobRunner : BackgroundService
         ModelCheckpoint? checkpoint = resumeEpoch > 0 ? ModelCheckpoint.Load(folder.CheckpointPath(resumeEpoch)) : null;
         _reporter.State(jobId, new JobStateReport(JobStates.Running));
         _reporter.Log(jobId, JobLogLevels.Information, resumeEpoch > 0
-            ? $"party {_partyId}: attempt {attempt} resumes after epoch {resumeEpoch}."
-            : $"party {_partyId}: attempt {attempt} starts from dealt initial weights.");
+            ? $"attempt {attempt} resumes after epoch {resumeEpoch}."
+            : $"attempt {attempt} starts from dealt initial weights.");
 
         var items = new RemoteDealerFeed(_dealer, jobId, attempt, _options.Prefetch && !run.PrefetchOff, cancellationToken);
         var randomness = new DealerRandomness(_partyId, randomnessSeed, items);

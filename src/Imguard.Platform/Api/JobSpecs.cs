@@ -105,15 +105,18 @@ internal static class JobSpecs
             return e.Message;
         }
 
-        json = JsonSerializer.Serialize(new
+        // Stored exactly as the parties receive it (the job description's training options).
+        json = JsonSerializer.Serialize(new Contracts.Jobs.JobTrainingOptions
         {
-            epochs = request.Epochs,
-            batchSize = request.BatchSize,
-            learningRate = request.LearningRate,
-            momentum = request.Momentum,
-            weightDecay = request.WeightDecay,
-            hiding = new { mode = (request.Hiding ?? "instahide").ToLowerInvariant(), k = hiding.K, upperBound = hiding.UpperBound },
-            revealLoss = request.RevealLoss,
+            Epochs = request.Epochs,
+            BatchSize = request.BatchSize,
+            LearningRate = request.LearningRate,
+            Momentum = request.Momentum,
+            WeightDecay = request.WeightDecay,
+            Hiding = (request.Hiding ?? "instahide").ToLowerInvariant(),
+            K = hiding.K,
+            UpperBound = hiding.UpperBound,
+            RevealLoss = request.RevealLoss,
         }, Compact);
         return null;
     }

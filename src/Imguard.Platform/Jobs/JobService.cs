@@ -97,6 +97,19 @@ public sealed class JobService
         return job is null ? PlatformError.JobNotFound<JobInfo>(jobId ?? "") : ToInfo(job);
     }
 
+    /// <summary>
+    /// The jobs the runner must look after (the runner's call): every job not yet final, and the final ones that
+    /// finished after <paramref name="finishedSince"/>, oldest first.
+    /// </summary>
+    public async Task<IReadOnlyList<JobInfo>> ListForRunnerAsync(DateTimeOffset finishedSince, CancellationToken cancellationToken = default)
+    {
+        await using PlatformDbContext db = _database.CreateContext();
+        List<JobEntity> jobs = await db.Jobs.AsNoTracking()
+            .Where(j => j.State == JobState.Queued || j.State == JobState.Preprocessing || j.State == JobState.Running || j.FinishedAt >= finishedSince)
+            .ToListAsync(cancellationToken);
+        return [.. jobs.OrderBy(j => j.CreatedAt).ThenBy(j => j.Id).Select(ToInfo)];
+    }
+
     /// <summary>A project's jobs, newest first.</summary>
     public async Task<Outcome<IReadOnlyList<JobInfo>>> ListAsync(Guid userId, Guid projectId, CancellationToken cancellationToken = default)
     {

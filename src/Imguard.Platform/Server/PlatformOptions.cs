@@ -45,6 +45,9 @@ public sealed class PlatformOptions
     /// <summary>How often a job's event stream re-reads the job when no change was signalled in this process.</summary>
     public TimeSpan JobEventPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>The dealer's limits (live sessions); tests may also fix its randomness through it.</summary>
+    public Dealer.DealerSessionsOptions? Dealer { get; set; }
+
     /// <summary>The password hasher; null for the production one. Tests set a fast one.</summary>
     internal PasswordHasher? Hasher { get; set; }
 

@@ -4,6 +4,7 @@ using Imguard.Platform.Accounts;
 using Imguard.Platform.Api;
 using Imguard.Platform.Data;
 using Imguard.Platform.Datasets;
+using Imguard.Platform.Dealer;
 using Imguard.Platform.Jobs;
 using Imguard.Platform.Projects;
 using Imguard.Platform.Security;
@@ -71,6 +72,7 @@ public static class PlatformServer
         app.MapJobsApi();
         app.MapAuditProxyApi();
         app.MapInternalApi();
+        app.MapDealerApi();
 
         PlatformAudit audit = app.Services.GetRequiredService<PlatformAudit>();
         IHostApplicationLifetime lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -137,6 +139,12 @@ public static class PlatformServer
         services.AddSingleton<JobNotifier>();
         services.AddSingleton<DatasetDeletionWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<DatasetDeletionWorker>());
+        // The dealer (correlated randomness for the parties) and the runner that starts, cancels and ends jobs there.
+        services.AddSingleton<IDealerJobCatalog>(provider => new PlatformDealerJobCatalog(
+            provider.GetRequiredService<JobService>(), provider.GetRequiredService<DatasetRegistry>()));
+        services.AddImguardDealer(options.Dealer);
+        services.AddSingleton<JobDispatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<JobDispatcher>());
 
         services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false)));

@@ -26,8 +26,8 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         Assert.Equal([1, 8, 8], job.Model.GetProperty("input").EnumerateArray().Select(e => e.GetInt32()));
         Assert.Equal(3, job.Model.GetProperty("classes").GetInt32());
         Assert.Equal(3, job.Model.GetProperty("layers").EnumerateArray().Last().GetProperty("out").GetInt32());
-        Assert.Equal("instahide", job.Training.GetProperty("hiding").GetProperty("mode").GetString());
-        Assert.Equal(2, job.Training.GetProperty("hiding").GetProperty("k").GetInt32());
+        Assert.Equal("instahide", job.Training.GetProperty("hiding").GetString());
+        Assert.Equal(2, job.Training.GetProperty("k").GetInt32());
         Assert.Single(await owner.GetAsync<JobView[]>($"/api/projects/{project.Id}/jobs"));
 
         Assert.Equal(HttpStatusCode.BadRequest, (await owner.PostAsync($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id, "resnet"))).StatusCode);

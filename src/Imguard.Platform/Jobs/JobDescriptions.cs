@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Imguard.Contracts.Jobs;
+
+namespace Imguard.Platform.Jobs;
+
+/// <summary>
+/// The job description the parties and the dealer receive, made from the platform's job row and the training
+/// dataset's number format. Everything in it is public to both parties and the dealer (ids, architecture,
+/// hyper-parameters, formats).
+/// </summary>
+public static class JobDescriptions
+{
+    /// <summary>ReLU and max comparisons at 64 bits: exact over the whole ring (32 bits is faster but assumes |x| &lt; 2^15 at f = 16).</summary>
+    public const int ComparisonBits = 64;
+
+    public static JobDescription From(JobInfo job, int fractionalBits, int attempt = 0)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        JobTrainingOptions training = JsonSerializer.Deserialize<JobTrainingOptions>(job.TrainingOptionsJson, JsonSerializerOptions.Web)
+            ?? throw new InvalidOperationException($"Job {job.Id} has no training options.");
+        return new JobDescription
+        {
+            JobId = job.Id,
+            ProjectId = job.ProjectId.ToString(),
+            TrainDatasetId = job.TrainDatasetId,
+            TestDatasetId = job.TestDatasetId,
+            ModelSpecJson = job.ModelSpecJson,
+            Training = training,
+            FractionalBits = fractionalBits,
+            ComparisonBits = ComparisonBits,
+            Attempt = attempt,
+        };
+    }
+}
