@@ -99,6 +99,13 @@ internal sealed class ImguardProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILL: the process gets no chance to clean up (a crash or power cut as far as it can tell).</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>Closes standard input (how <c>imguard up</c> tells a role to stop).</summary>
     public void CloseInput() => _process.StandardInput.Close();
 

@@ -1,0 +1,115 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Imguard.Testing;
+
+namespace Imguard.SystemTests;
+
+/// <summary>
+/// Each role as its own process (as on separate hosts), and party 1 killed with SIGKILL in the middle of a training
+/// job after its first epoch checkpoint: restarted, it resumes the job from the last checkpoint both parties hold,
+/// with fresh dealer randomness (a new attempt), and the job succeeds.
+/// </summary>
+public class CrashRecoveryTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task A_party_killed_mid_job_resumes_from_its_checkpoint_after_a_restart()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "imguard-crash-" + Guid.NewGuid().ToString("N"));
+        string data = Path.Combine(root, "deployment");
+        string profile = Path.Combine(root, "profile.json");
+        var roles = new List<ImguardProcess>();
+        try
+        {
+            Directory.CreateDirectory(root);
+            (int init, string initOutput) = await ImguardProcess.RunAsync(Bound, "init", "--data-dir", data, "--base-port", TestDeployment.FreeBasePort().ToString());
+            Assert.True(init == 0, initOutput);
+            string password = Regex.Match(initOutput, "admin password: (\\S+)").Groups[1].Value;
+
+            ImguardProcess StartRole(params string[] arguments)
+            {
+                var process = ImguardProcess.Start([.. arguments, "--data-dir", data]);
+                roles.Add(process);
+                return process;
+            }
+            await StartRole("audit").WaitForLineAsync("audit ready", Bound);
+            await StartRole("platform").WaitForLineAsync("platform ready", Bound);
+            await StartRole("party", "--id", "0").WaitForLineAsync("party-0 ready", Bound);
+            ImguardProcess party1 = StartRole("party", "--id", "1");
+            await party1.WaitForLineAsync("party-1 ready", Bound);
+
+            Assert.Equal(0, (await ImguardProcess.RunWithInputAsync(Bound, password + "\n", "login", "--profile", profile, "--data-dir", data, "--user", "admin", "--password-stdin")).ExitCode);
+            (_, string project) = await ImguardProcess.RunAsync(Bound, "project", "create", "--profile", profile, "--name", "crash");
+            string projectId = project.Split('\n').Last(l => Guid.TryParse(l.Trim(), out _)).Trim();
+            (string images, string labels) = WriteIdx(root, 300);
+            (int uploaded, string upload) = await ImguardProcess.RunAsync(Bound, "dataset", "upload", "--profile", profile, "--project", projectId,
+                "--name", "squares", "--idx", images, labels, "--work", Path.Combine(root, "work"));
+            Assert.True(uploaded == 0, upload);
+            string datasetId = Regex.Match(upload, "ds-[0-9a-f]+").Value;
+
+            (int started, string train) = await ImguardProcess.RunAsync(Bound, "train", "--profile", profile, "--project", projectId,
+                "--dataset", datasetId, "--model", "mlp", "--epochs", "4", "--batch-size", "20", "--hiding", "instahide", "--k", "2");
+            Assert.True(started == 0, train);
+            string jobId = Regex.Match(train, "job-[0-9a-f]+").Value;
+
+            // Wait until the job is in its second epoch (so the first epoch's checkpoints exist), then kill party 1.
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                (_, string status) = await ImguardProcess.RunAsync(Bound, "job", "status", "--profile", profile, jobId);
+                if (Regex.IsMatch(status, @"Running epoch [1-3],"))
+                {
+                    break;
+                }
+                Assert.DoesNotMatch("Succeeded|Failed|Cancelled", status);
+                Assert.True(clock.Elapsed < Bound, "the job never reached its second epoch: " + status);
+                await Task.Delay(200);
+            }
+            await party1.KillAsync();
+            ImguardProcess restarted = StartRole("party", "--id", "1");
+            await restarted.WaitForLineAsync("party-1 ready", Bound);
+
+            (int finished, string follow) = await ImguardProcess.RunAsync(TimeSpan.FromMinutes(4), "job", "status", "--profile", profile, jobId, "--follow");
+            (_, string log) = await ImguardProcess.RunAsync(Bound, "job", "logs", "--profile", profile, jobId);
+            Assert.True(finished == 0, follow + "\n" + log);
+            Assert.Matches("resum", log);
+            Assert.Matches(@"attempt [1-9]", log); // fresh dealer randomness after the crash
+            (int downloaded, string download) = await ImguardProcess.RunAsync(Bound, "model", "download", "--profile", profile, "--job", jobId, "--out", Path.Combine(root, "models"));
+            Assert.True(downloaded == 0, download);
+            Assert.Contains("4 epochs", download, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (ImguardProcess role in roles)
+            {
+                await role.DisposeAsync();
+            }
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static (string Images, string Labels) WriteIdx(string folder, int count)
+    {
+        byte[] images = new byte[16 + count * 28 * 28];
+        byte[] labels = new byte[8 + count];
+        BinaryPrimitives.WriteInt32BigEndian(images, 0x00000803);
+        BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(4), count);
+        BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(8), 28);
+        BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(12), 28);
+        BinaryPrimitives.WriteInt32BigEndian(labels, 0x00000801);
+        BinaryPrimitives.WriteInt32BigEndian(labels.AsSpan(4), count);
+        for (int i = 0; i < count; i++)
+        {
+            labels[8 + i] = (byte)(i % 10);
+            images[16 + i * 784 + 100 + (i % 10) * 30] = 255;
+            images[16 + i * 784 + 400 + i % 13] = 128;
+        }
+        string imagesPath = Path.Combine(folder, "crash-images-idx3-ubyte");
+        string labelsPath = Path.Combine(folder, "crash-labels-idx1-ubyte");
+        File.WriteAllBytes(imagesPath, images);
+        File.WriteAllBytes(labelsPath, labels);
+        return (imagesPath, labelsPath);
+    }
+}
