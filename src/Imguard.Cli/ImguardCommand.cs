@@ -23,6 +23,7 @@ internal static class ImguardCommand
         root.Subcommands.Add(JobCommands.CreateTrain());
         root.Subcommands.Add(JobCommands.CreateJob());
         root.Subcommands.Add(ModelCommand.Create());
+        root.Subcommands.Add(InferCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PrivacyReportCommand.Create());
         return root;

@@ -17,7 +17,8 @@ namespace Imguard.SystemTests;
 /// of a small IDX training and test set (shared on the owner's side, each half straight to its party, Ready once both
 /// parties' reports match), <c>train --follow</c> (the platform's runner starts the job at both parties, the dealer
 /// serves their randomness), <c>model download --onnx</c> (both shares recombined here; the secure test accuracy
-/// reconstructed here), <c>audit verify</c>; then every file any server wrote is scanned for the owner's pixels.
+/// reconstructed here), <c>infer</c> (secure inference of local images against the model that stays shared),
+/// <c>audit verify</c>; then every file any server wrote is scanned for the owner's pixels.
 /// </summary>
 public class UploadFlowTests
 {
@@ -81,6 +82,15 @@ public class UploadFlowTests
             int plainCorrect = Enumerable.Range(0, test.Count).Count(i => ArgMax(logits.Data.AsSpan(i * 10, 10)) == test.Labels[i]);
             Assert.InRange(secureCorrect, plainCorrect - 1, plainCorrect + 1); // fixed-point logits may flip a near tie
             Assert.True(plainCorrect >= 20, $"the recombined model classifies only {plainCorrect}/40 test squares");
+
+            // Secure inference of the owner's local images against the model that stays shared.
+            string predictions = Path.Combine(root, "predictions.csv");
+            (int inferred, string infer) = await ImguardProcess.RunAsync(TimeSpan.FromMinutes(3), "infer", "--profile", profile, "--model-job", jobId,
+                "--idx", testImages, testLabels, "--standardization", standardization, "--work", work, "--out", predictions);
+            Assert.True(inferred == 0, infer + "\n" + up.Output);
+            int inferCorrect = int.Parse(Regex.Match(infer, @"accuracy against your labels [0-9.]+% \((\d+)/40\)").Groups[1].Value, CultureInfo.InvariantCulture);
+            Assert.InRange(inferCorrect, plainCorrect - 1, plainCorrect + 1);
+            Assert.Equal(41, File.ReadAllLines(predictions).Length);
 
             (int verified, string verify) = await ImguardProcess.RunAsync(Bound, "audit", "verify", "--data-dir", data);
             up.Interrupt();

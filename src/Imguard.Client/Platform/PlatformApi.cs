@@ -66,6 +66,10 @@ public sealed class PlatformApi : IDisposable
     public Task<JobSummary> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
         SendAsync<JobSummary>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(jobId)}", null, cancellationToken);
 
+    /// <summary>Starts secure inference: the model of <paramref name="modelJobId"/> applied to a shared (test-purpose) dataset.</summary>
+    public Task<JobSummary> CreateInferenceAsync(string modelJobId, string datasetId, CancellationToken cancellationToken = default) =>
+        SendAsync<JobSummary>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(modelJobId)}/inference", new { datasetId }, cancellationToken);
+
     public Task<JobSummary> CancelJobAsync(string jobId, CancellationToken cancellationToken = default) =>
         SendAsync<JobSummary>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(jobId)}/cancel", null, cancellationToken);
 

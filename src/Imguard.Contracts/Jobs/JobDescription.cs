@@ -19,6 +19,12 @@ public sealed record JobDescription
     /// <summary>The test dataset for the secure evaluation after training, if any.</summary>
     public string? TestDatasetId { get; init; }
 
+    /// <summary>
+    /// For an inference job: the training job whose final model share each party applies (no training; the secure
+    /// evaluation of <see cref="TestDatasetId"/> only, whose prediction shares the owner recombines). Null for training.
+    /// </summary>
+    public string? ModelFromJobId { get; init; }
+
     /// <summary>The model spec as JSON (the Learning library's <c>ModelSpec</c>: input shape, classes, layers).</summary>
     public required string ModelSpecJson { get; init; }
 
@@ -50,6 +56,10 @@ public sealed record JobDescription
         if (TestDatasetId is not null && string.IsNullOrWhiteSpace(TestDatasetId))
         {
             return "the test dataset id is empty.";
+        }
+        if (ModelFromJobId is not null && (!JobIds.IsValid(ModelFromJobId) || TestDatasetId is null))
+        {
+            return "an inference job names a valid model job and the dataset to apply it to.";
         }
         if (FractionalBits is < 1 or > 40)
         {

@@ -342,6 +342,11 @@ public sealed class JobRunner : BackgroundService
 
         await using TlsPeerChannel channel = await _peers.ConnectAsync(_partyId, $"{jobId}/{attempt}", _options.PeerTimeout, cancellationToken);
         int resumeEpoch = await AgreeAsync(channel, description, folder, cancellationToken);
+        if (description.ModelFromJobId is { } modelJob)
+        {
+            await InferAsync(description, modelJob, spec, format, test!, channel, randomnessSeed, jobSeed, train.Count, attempt, folder, cancellationToken);
+            return;
+        }
         ModelCheckpoint? checkpoint = resumeEpoch > 0 ? ModelCheckpoint.Load(folder.CheckpointPath(resumeEpoch)) : null;
         _reporter.State(jobId, new JobStateReport(JobStates.Running));
         _reporter.Log(jobId, JobLogLevels.Information, resumeEpoch > 0
@@ -373,6 +378,32 @@ public sealed class JobRunner : BackgroundService
         training.Checkpoint().Save(folder.ModelPath);
         _logger.LogInformation("Job {Job}: attempt {Attempt} done; {Items} dealer items ({Prefetched} prefetched, {Words} words), {Rounds} peer rounds.",
             jobId, attempt, items.ItemsReceived, items.ItemsPrefetched, items.WordsReceived, channel.Statistics.Snapshot().Rounds);
+    }
+
+    /// <summary>
+    /// An inference job: this party's final model share of <paramref name="modelJob"/> applied to its half of the
+    /// dataset by secure inference; the prediction shares are stored for the owner, nothing is opened.
+    /// </summary>
+    private async Task InferAsync(JobDescription description, string modelJob, ModelSpec spec, FixedPointFormat format, SharedDataset images,
+        TlsPeerChannel channel, Seed randomnessSeed, Seed jobSeed, int count, int attempt, JobFolder folder, CancellationToken cancellationToken)
+    {
+        string modelPath = Folder(modelJob).ModelPath;
+        if (!File.Exists(modelPath))
+        {
+            throw new InvalidDataException($"This party holds no trained model of job {modelJob}.");
+        }
+        ModelCheckpoint model = ModelCheckpoint.Load(modelPath);
+        _reporter.State(description.JobId, new JobStateReport(JobStates.Running));
+        _reporter.Log(description.JobId, JobLogLevels.Information, $"attempt {attempt} applies the model of {modelJob} to {images.Count} images.");
+        var items = new RemoteDealerFeed(_dealer, description.JobId, attempt, prefetch: false, cancellationToken);
+        var randomness = new DealerRandomness(_partyId, randomnessSeed, items);
+        var context = new PartyContext(_partyId, channel, randomness, format, description.ComparisonBits) { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism };
+        var feed = new RemoteTrainingFeed(_dealer, description.JobId, attempt, _partyId, jobSeed, count, cancellationToken);
+        var inference = new SecureTraining(context, spec, JobTraining.Options(description), feed, model);
+        EvaluationShares predictions = await inference.EvaluateAsync(images, _options.EvaluationBatchSize, cancellationToken);
+        EvaluationSharesFile.Save(predictions, folder.EvaluationPath);
+        _logger.LogInformation("Job {Job}: inference with the model of {Model} done; {Items} dealer items, {Rounds} peer rounds.",
+            description.JobId, modelJob, items.ItemsReceived, channel.Statistics.Snapshot().Rounds);
     }
 
     /// <summary>

@@ -37,6 +37,7 @@ public static class JobsApi
         RouteGroupBuilder jobs = routes.MapGroup("/api/jobs").WithTags("Jobs").RequireAuthorization(PlatformAuthentication.UserPolicy);
         jobs.MapGet("/{id}", GetAsync);
         jobs.MapPost("/{id}/cancel", CancelAsync);
+        jobs.MapPost("/{id}/inference", CreateInferenceAsync);
         jobs.MapGet("/{id}/log", LogAsync);
         jobs.MapGet("/{id}/events", EventsAsync);
         jobs.MapPost("/{id}/model-grants", ModelGrantsAsync).RequireRateLimiting(PlatformRateLimiting.Grants).ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -104,6 +105,21 @@ public static class JobsApi
     private static async Task<Results<Ok<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> GetAsync(
         string id, HttpContext http, JobService jobs, CancellationToken cancellationToken) =>
         ApiResults.From(await jobs.GetAsync(http.User.RequireUserId(), id, cancellationToken), job => TypedResults.Ok(JobView.From(job)), http, Subject(id));
+
+    private static async Task<Results<Created<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> CreateInferenceAsync(
+        string id, CreateInferenceRequest request, HttpContext http, JobService jobs, JobDispatcher dispatcher, PlatformAudit audit, CancellationToken cancellationToken)
+    {
+        Outcome<JobInfo> created = await jobs.CreateInferenceAsync(http.User.RequireUserId(), id, request?.DatasetId ?? "", cancellationToken);
+        if (created.IsOk)
+        {
+            JobInfo job = created.Value;
+            audit.Emit(AuditEventTypes.JobCreated, PlatformAudit.Actor(http.User),
+                [Subject(job.Id), Subject(id), ProjectsApi.Subject(job.ProjectId), DatasetsApi.Subject(job.TrainDatasetId)],
+                new Dictionary<string, object> { ["kind"] = "inference" });
+            dispatcher.Wake();
+        }
+        return ApiResults.From(created, job => TypedResults.Created($"/api/jobs/{job.Id}", JobView.From(job)), http, Subject(id));
+    }
 
     private static async Task<Results<Ok<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> CancelAsync(
         string id, HttpContext http, JobService jobs, JobNotifier notifier, PlatformAudit audit, CancellationToken cancellationToken)

@@ -16,6 +16,9 @@ internal sealed class JobEntity : IVersionedEntity
 
     public string? TestDatasetId { get; set; }
 
+    /// <summary>For an inference job: the (succeeded) training job whose model the parties apply; null for training.</summary>
+    public string? ModelFromJobId { get; set; }
+
     public string ModelSpecJson { get; set; } = "";
 
     public string TrainingOptionsJson { get; set; } = "";

@@ -154,6 +154,7 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             job.Property(j => j.Id).HasMaxLength(MaxIdLength);
             job.Property(j => j.TrainDatasetId).HasMaxLength(MaxIdLength);
             job.Property(j => j.TestDatasetId).HasMaxLength(MaxIdLength);
+            job.Property(j => j.ModelFromJobId).HasMaxLength(MaxIdLength);
             job.Property(j => j.FailureMessage).HasMaxLength(MaxReasonLength);
             job.Property(j => j.Version).IsConcurrencyToken();
             job.HasIndex(j => j.ProjectId);

@@ -24,6 +24,7 @@ public static class JobDescriptions
             ProjectId = job.ProjectId.ToString(),
             TrainDatasetId = job.TrainDatasetId,
             TestDatasetId = job.TestDatasetId,
+            ModelFromJobId = job.ModelFromJobId,
             ModelSpecJson = job.ModelSpecJson,
             Training = training,
             FractionalBits = fractionalBits,

@@ -19,4 +19,5 @@ public sealed record JobInfo(
     string? MetricsJson,
     string? FailureMessage,
     int? LastCheckpointEpoch,
-    bool CancelRequested);
+    bool CancelRequested,
+    string? ModelFromJobId = null);

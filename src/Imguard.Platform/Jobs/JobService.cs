@@ -74,6 +74,54 @@ public sealed class JobService
         return ToInfo(job);
     }
 
+    /// <summary>
+    /// Creates an inference job: the parties apply the model of <paramref name="modelJobId"/> (a succeeded training
+    /// job of the same project, whose model shares they hold) to the shared images of <paramref name="datasetId"/>;
+    /// the predictions stay shared until the owner downloads and recombines them. Needs StartJob on the project.
+    /// </summary>
+    public async Task<Outcome<JobInfo>> CreateInferenceAsync(Guid userId, string modelJobId, string datasetId, CancellationToken cancellationToken = default)
+    {
+        await using PlatformDbContext db = _database.CreateContext();
+        JobEntity? model = await FindAsync(db, modelJobId, tracked: false, cancellationToken);
+        if (model is null)
+        {
+            return PlatformError.JobNotFound<JobInfo>(modelJobId ?? "");
+        }
+        ProjectAccessCheck check = await ProjectAccess.CheckAsync(db, userId, model.ProjectId, ProjectPermission.StartJob, cancellationToken);
+        if (!check.Allowed)
+        {
+            return PlatformError.Denied<JobInfo>(check, model.ProjectId, ProjectPermission.StartJob);
+        }
+        if (model.State != JobState.Succeeded || model.ModelFromJobId is not null)
+        {
+            return PlatformError.Conflict<JobInfo>($"Job {model.Id} has no trained model to apply (it is {model.State}{(model.ModelFromJobId is null ? "" : ", an inference job")}).");
+        }
+        string? invalid = await CheckDatasetAsync(db, model.ProjectId, datasetId, DatasetPurpose.Test, cancellationToken);
+        if (invalid is not null)
+        {
+            return PlatformError.Invalid<JobInfo>(invalid);
+        }
+
+        DateTimeOffset now = PlatformTime.Now(_time);
+        var job = new JobEntity
+        {
+            Id = "job-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)),
+            ProjectId = model.ProjectId,
+            TrainDatasetId = datasetId,
+            TestDatasetId = datasetId,
+            ModelFromJobId = model.Id,
+            ModelSpecJson = model.ModelSpecJson,
+            TrainingOptionsJson = model.TrainingOptionsJson,
+            State = JobState.Queued,
+            CreatedBy = userId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Jobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+        return ToInfo(job);
+    }
+
     /// <summary>One job, if the user may view its project.</summary>
     public Task<Outcome<JobInfo>> GetAsync(Guid userId, string jobId, CancellationToken cancellationToken = default) =>
         GetAsync(userId, jobId, ProjectPermission.View, cancellationToken);
@@ -352,7 +400,7 @@ public sealed class JobService
     private static JobInfo ToInfo(JobEntity j) => new(
         j.Id, j.ProjectId, j.TrainDatasetId, j.TestDatasetId, j.ModelSpecJson, j.TrainingOptionsJson, j.State, j.CreatedBy,
         j.CreatedAt, j.StartedAt, j.FinishedAt, j.Epoch, j.Step, j.TotalSteps, j.MetricsJson, j.FailureMessage,
-        j.LastCheckpointEpoch, j.CancelRequested);
+        j.LastCheckpointEpoch, j.CancelRequested, j.ModelFromJobId);
 
     private static JobLogEntry ToEntry(JobLogEntryEntity e) => new(e.Id, e.JobId, e.Time, e.Level, e.Message);
 }

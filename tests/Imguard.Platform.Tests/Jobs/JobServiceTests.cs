@@ -82,6 +82,33 @@ public abstract class JobServiceTests(PlatformDatabaseProvider provider) : Platf
     }
 
     [ProviderFact]
+    public async Task Inference_applies_a_succeeded_training_jobs_model_to_a_test_set_of_the_project()
+    {
+        UserInfo owner = await UserAsync("owner");
+        UserInfo viewer = await UserAsync("viewer");
+        ProjectInfo project = await ProjectWithAsync(owner, (viewer, ProjectRole.Viewer));
+        DatasetInfo train = await ReadyDatasetAsync(owner, project.Id);
+        DatasetInfo queries = await ReadyDatasetAsync(owner, project.Id, DatasetPurpose.Test);
+        JobInfo training = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id)));
+
+        Fails(OutcomeStatus.Conflict, await Jobs.CreateInferenceAsync(owner.Id, training.Id, queries.Id), "no trained model");
+        Ok(await Jobs.TransitionAsync(training.Id, JobState.Preprocessing));
+        Ok(await Jobs.TransitionAsync(training.Id, JobState.Running));
+        Ok(await Jobs.TransitionAsync(training.Id, JobState.Succeeded));
+
+        Fails(OutcomeStatus.Forbidden, await Jobs.CreateInferenceAsync(viewer.Id, training.Id, queries.Id));
+        Fails(OutcomeStatus.Invalid, await Jobs.CreateInferenceAsync(owner.Id, training.Id, train.Id), "test");
+        JobInfo inference = Ok(await Jobs.CreateInferenceAsync(owner.Id, training.Id, queries.Id));
+        Assert.Equal((training.Id, queries.Id, queries.Id, JobState.Queued), (inference.ModelFromJobId, inference.TrainDatasetId, inference.TestDatasetId, inference.State));
+        Assert.Equal(training.ModelSpecJson, inference.ModelSpecJson);
+
+        Ok(await Jobs.TransitionAsync(inference.Id, JobState.Preprocessing));
+        Ok(await Jobs.TransitionAsync(inference.Id, JobState.Running));
+        Ok(await Jobs.TransitionAsync(inference.Id, JobState.Succeeded));
+        Fails(OutcomeStatus.Conflict, await Jobs.CreateInferenceAsync(owner.Id, inference.Id, queries.Id), "inference job");
+    }
+
+    [ProviderFact]
     public async Task Cancelling_a_queued_job_is_immediate_and_a_running_one_is_flagged_for_the_runner()
     {
         UserInfo owner = await UserAsync("owner");

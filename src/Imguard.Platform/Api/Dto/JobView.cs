@@ -7,14 +7,14 @@ namespace Imguard.Platform.Api;
 public sealed record JobView(
     string Id, Guid ProjectId, string TrainDatasetId, string? TestDatasetId, JsonElement Model, JsonElement Training, JobState State,
     Guid CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Epoch, long Step, long TotalSteps,
-    JsonElement? Metrics, string? FailureMessage, int? LastCheckpointEpoch, bool CancelRequested)
+    JsonElement? Metrics, string? FailureMessage, int? LastCheckpointEpoch, bool CancelRequested, string? ModelFromJobId)
 {
     public static JobView From(JobInfo j)
     {
         ArgumentNullException.ThrowIfNull(j);
         return new(j.Id, j.ProjectId, j.TrainDatasetId, j.TestDatasetId, Parse(j.ModelSpecJson), Parse(j.TrainingOptionsJson), j.State,
             j.CreatedBy, j.CreatedAt, j.StartedAt, j.FinishedAt, j.Epoch, j.Step, j.TotalSteps,
-            j.MetricsJson is null ? null : Parse(j.MetricsJson), j.FailureMessage, j.LastCheckpointEpoch, j.CancelRequested);
+            j.MetricsJson is null ? null : Parse(j.MetricsJson), j.FailureMessage, j.LastCheckpointEpoch, j.CancelRequested, j.ModelFromJobId);
     }
 
     private static JsonElement Parse(string json)

@@ -285,6 +285,11 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("metrics_json");
 
+                    b.Property<string>("ModelFromJobId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("model_from_job_id");
+
                     b.Property<string>("ModelSpecJson")
                         .IsRequired()
                         .HasColumnType("text")

@@ -280,6 +280,11 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("metrics_json");
 
+                    b.Property<string>("ModelFromJobId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_from_job_id");
+
                     b.Property<string>("ModelSpecJson")
                         .IsRequired()
                         .HasColumnType("TEXT")

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Globalization;
+using Imguard.Client.Datasets;
+using Imguard.Client.Models;
+using Imguard.Client.Platform;
+using Imguard.Learning.Data;
+using Imguard.Learning.Training;
+
+namespace Imguard.Cli.Client;
+
+/// <summary>
+/// <c>imguard infer</c>: secure inference of local images against a model that stays shared. The images are shared
+/// here (standardised with the training set's statistics) and each half goes to its party; the parties apply their
+/// model shares by two-party computation; the prediction shares come back to this machine only, where they are
+/// recombined. No server sees an image, a weight or a prediction.
+/// </summary>
+internal static class InferCommand
+{
+    public static Command Create()
+    {
+        Option<string?> profile = ProfileOptions.Create();
+        var source = new DatasetSourceOptions();
+        var job = new Option<string>("--model-job") { Description = "The succeeded training job whose model to apply.", Required = true };
+        var standardization = new Option<string>("--standardization") { Description = "The training set's <id>.standardization.json (written when it was uploaded).", Required = true };
+        var work = new Option<string>("--work") { Description = "Where share files and downloaded prediction shares are kept.", DefaultValueFactory = _ => "imguard-shares" };
+        var output = new Option<string?>("--out") { Description = "Write the predictions as CSV (index,predicted,label)." };
+        var command = new Command("infer", "Classify local images with a shared model by secure inference; only this machine learns the predictions.")
+        {
+            profile, job, standardization, work, output,
+        };
+        source.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            using PlatformApi api = ProfileOptions.Connect(parse, profile);
+            string modelJob = parse.GetValue(job)!;
+            JobSummary trained = await api.GetJobAsync(modelJob, ct);
+            ProjectSummary project = await api.GetProjectAsync(trained.ProjectId, ct);
+            LabeledImages raw = source.Read(parse).Load(project.Channels, project.Height, project.Width, Console.Error);
+            Standardization stats = OwnerSharing.LoadStandardization(parse.GetValue(standardization)!);
+            string folder = parse.GetValue(work)!;
+            DatasetUpload.Result uploaded = await new DatasetUpload(api).RunAsync(project.Id, $"inference with {modelJob}", "Test", raw, stats,
+                folder, seedCompressParty0: true, progress: null, TimeSpan.FromMinutes(2), ct);
+            JobSummary inference = await api.CreateInferenceAsync(modelJob, uploaded.Dataset.Id, ct);
+            Console.WriteLine($"{inference.Id}: applying the model of {modelJob} to {raw.Count} images by secure inference...");
+            JobSummary done = await WaitAsync(api, inference.Id, ct);
+            if (done.State != "Succeeded")
+            {
+                Console.Error.WriteLine($"{done.Id} {done.State}: {done.FailureMessage}");
+                return 1;
+            }
+            ModelDownloads grants = await api.ModelGrantsAsync(inference.Id, ct);
+            var paths = new string[2];
+            await Task.WhenAll(grants.Downloads.Select(async grant =>
+            {
+                using HttpClient party = api.PartyClient(grant.Party, grant.Url);
+                paths[grant.Party] = Path.Combine(folder, $"{inference.Id}.party{grant.Party}.predictions");
+                await new ModelDownloader(party).DownloadEvaluationAsync(inference.Id, grant.Grant, paths[grant.Party], ct);
+            }));
+            EvaluationResult result = ModelReconstruction.ReconstructEvaluation(paths[0], paths[1]);
+            Console.WriteLine($"predictions recombined here: accuracy against your labels {100.0 * result.Correct / result.Count:0.00}% ({result.Correct}/{result.Count})");
+            for (int i = 0; i < Math.Min(10, result.Count); i++)
+            {
+                Console.WriteLine($"  image {i}: class {result.Predicted[i]} (label {raw.Labels[i]})");
+            }
+            if (parse.GetValue(output) is { } csv)
+            {
+                await File.WriteAllLinesAsync(csv, ["index,predicted,label", .. Enumerable.Range(0, result.Count)
+                    .Select(i => string.Create(CultureInfo.InvariantCulture, $"{i},{result.Predicted[i]},{raw.Labels[i]}"))], ct);
+                Console.WriteLine($"predictions written to {csv}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<JobSummary> WaitAsync(PlatformApi api, string jobId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            JobSummary job = await api.GetJobAsync(jobId, cancellationToken);
+            if (job.State is "Succeeded" or "Failed" or "Cancelled")
+            {
+                return job;
+            }
+            await Task.Delay(500, cancellationToken);
+        }
+    }
+}
