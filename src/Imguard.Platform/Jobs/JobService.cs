@@ -55,6 +55,11 @@ public sealed class JobService
             return PlatformError.Invalid<JobInfo>(invalid);
         }
 
+        return await AddQueuedAsync(db, userId, request, modelFromJobId: null, cancellationToken);
+    }
+
+    private async Task<Outcome<JobInfo>> AddQueuedAsync(PlatformDbContext db, Guid userId, JobRequest request, string? modelFromJobId, CancellationToken cancellationToken)
+    {
         DateTimeOffset now = PlatformTime.Now(_time);
         var job = new JobEntity
         {
@@ -62,6 +67,7 @@ public sealed class JobService
             ProjectId = request.ProjectId,
             TrainDatasetId = request.TrainDatasetId,
             TestDatasetId = request.TestDatasetId,
+            ModelFromJobId = modelFromJobId,
             ModelSpecJson = request.ModelSpecJson,
             TrainingOptionsJson = request.TrainingOptionsJson,
             State = JobState.Queued,
@@ -102,24 +108,9 @@ public sealed class JobService
             return PlatformError.Invalid<JobInfo>(invalid);
         }
 
-        DateTimeOffset now = PlatformTime.Now(_time);
-        var job = new JobEntity
-        {
-            Id = "job-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)),
-            ProjectId = model.ProjectId,
-            TrainDatasetId = datasetId,
-            TestDatasetId = datasetId,
-            ModelFromJobId = model.Id,
-            ModelSpecJson = model.ModelSpecJson,
-            TrainingOptionsJson = model.TrainingOptionsJson,
-            State = JobState.Queued,
-            CreatedBy = userId,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        db.Jobs.Add(job);
-        await db.SaveChangesAsync(cancellationToken);
-        return ToInfo(job);
+        // An inference job carries the model job's spec and options: the parties rebuild the same model around its shares.
+        return await AddQueuedAsync(db, userId, new JobRequest(model.ProjectId, datasetId, datasetId, model.ModelSpecJson, model.TrainingOptionsJson),
+            model.Id, cancellationToken);
     }
 
     /// <summary>One job, if the user may view its project.</summary>
