@@ -66,6 +66,7 @@ public class UploadFlowTests
                 "--dataset", trainId, "--test-dataset", testId, "--model", "mlp", "--epochs", "2", "--batch-size", "20", "--lr", "0.1",
                 "--hiding", "off", "--follow");
             Assert.True(trained == 0, train + "\n" + up.Output);
+            Assert.Contains("estimate: 12 steps (2 × 6)", train, StringComparison.Ordinal);
             string jobId = Id(train, "job-");
 
             string models = Path.Combine(root, "models");

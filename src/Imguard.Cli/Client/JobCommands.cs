@@ -25,9 +25,10 @@ internal static class JobCommands
         var k = new Option<int>("--k") { Description = "Images mixed per encoded image.", DefaultValueFactory = _ => 4 };
         var revealLoss = new Option<bool>("--reveal-loss") { Description = "Open each step's mean loss to both parties (leaks the loss curve; off by default)." };
         var follow = new Option<bool>("--follow") { Description = "Wait and show progress until the job ends." };
-        var command = new Command("train", "Start a secure training job on a shared dataset.")
+        var estimateOnly = new Option<bool>("--estimate-only") { Description = "Print what the job would cost and do not start it." };
+        var command = new Command("train", "Start a secure training job on a shared dataset (prints its estimated cost first).")
         {
-            profile, project, dataset, test, model, epochs, batch, lr, momentum, decay, hiding, k, revealLoss, follow,
+            profile, project, dataset, test, model, epochs, batch, lr, momentum, decay, hiding, k, revealLoss, follow, estimateOnly,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -36,9 +37,19 @@ internal static class JobCommands
                 ? JsonDocument.Parse(await File.ReadAllTextAsync(modelText, ct)).RootElement.Clone()
                 : JsonSerializer.SerializeToElement(modelText);
             using PlatformApi api = ProfileOptions.Connect(parse, profile);
-            JobSummary job = await api.CreateJobAsync(parse.GetValue(project), new CreateJobRequest(modelJson, parse.GetValue(dataset)!, parse.GetValue(test),
+            var request = new CreateJobRequest(modelJson, parse.GetValue(dataset)!, parse.GetValue(test),
                 parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(momentum), parse.GetValue(decay),
-                parse.GetValue(hiding)!, parse.GetValue(k), parse.GetValue(revealLoss)), ct);
+                parse.GetValue(hiding)!, parse.GetValue(k), parse.GetValue(revealLoss));
+            JobEstimate estimate = await api.EstimateJobAsync(parse.GetValue(project), request, ct);
+            Console.WriteLine($"estimate: {estimate.Steps} steps ({estimate.Epochs} × {estimate.StepsPerEpoch}); per step {estimate.PeerRoundsPerStep} rounds and " +
+                $"{estimate.PeerBytesPerStepPerParty / 1e6:0.0} MB each way between the parties; dealer sends {estimate.TotalBytesToParty0 / 1e6:0.0} MB to party 0 and " +
+                $"{estimate.TotalBytesToParty1 / 1e6:0.0} MB to party 1; about {TimeSpan.FromSeconds(estimate.EstimatedSeconds):hh\\:mm\\:ss} of computation " +
+                $"({estimate.SecondsPerStepMeasured * 1000:0} ms per step measured on the platform, network not included)");
+            if (parse.GetValue(estimateOnly))
+            {
+                return 0;
+            }
+            JobSummary job = await api.CreateJobAsync(parse.GetValue(project), request, ct);
             Console.WriteLine(job.Id);
             return parse.GetValue(follow) ? await FollowAsync(api, job.Id, ct) : 0;
         });

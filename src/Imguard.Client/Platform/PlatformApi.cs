@@ -63,6 +63,10 @@ public sealed class PlatformApi : IDisposable
     public Task<JobSummary> CreateJobAsync(Guid projectId, CreateJobRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<JobSummary>(HttpMethod.Post, $"api/projects/{projectId}/jobs", request, cancellationToken);
 
+    /// <summary>What a job would cost (dealer and peer bytes, rounds, a measured step time) before it is started.</summary>
+    public Task<JobEstimate> EstimateJobAsync(Guid projectId, CreateJobRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<JobEstimate>(HttpMethod.Post, $"api/projects/{projectId}/jobs/estimate", request, cancellationToken);
+
     public Task<JobSummary> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
         SendAsync<JobSummary>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(jobId)}", null, cancellationToken);
 

@@ -1,6 +1,10 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Jobs;
+using Imguard.Platform.Datasets;
+using Imguard.Platform.Dealer;
 using Imguard.Platform.Jobs;
 using Imguard.Platform.Projects;
 using Imguard.Platform.Security;
@@ -33,6 +37,7 @@ public static class JobsApi
             .RequireAuthorization(PlatformAuthentication.UserPolicy);
         inProject.MapGet("/", ListAsync);
         inProject.MapPost("/", CreateAsync);
+        inProject.MapPost("/estimate", EstimateAsync).RequireRateLimiting(PlatformRateLimiting.Grants).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         RouteGroupBuilder jobs = routes.MapGroup("/api/jobs").WithTags("Jobs").RequireAuthorization(PlatformAuthentication.UserPolicy);
         jobs.MapGet("/{id}", GetAsync);
@@ -105,6 +110,45 @@ public static class JobsApi
     private static async Task<Results<Ok<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> GetAsync(
         string id, HttpContext http, JobService jobs, CancellationToken cancellationToken) =>
         ApiResults.From(await jobs.GetAsync(http.User.RequireUserId(), id, cancellationToken), job => TypedResults.Ok(JobView.From(job)), http, Subject(id));
+
+    /// <summary>
+    /// What a job would cost before it is started: dealer bytes to each party, peer rounds and bytes per step, and a
+    /// measured step time (two secure steps of the model on random shares of one batch, here). Members may ask.
+    /// </summary>
+    private static async Task<Results<Ok<DealerCostEstimate>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> EstimateAsync(
+        Guid projectId, CreateJobRequest request, HttpContext http, ProjectService projects, DatasetRegistry datasets, CancellationToken cancellationToken)
+    {
+        Guid userId = http.User.RequireUserId();
+        Outcome<ProjectInfo> project = await projects.GetAsync(userId, projectId, cancellationToken);
+        if (!project.IsOk)
+        {
+            return ApiResults.Failure<ProjectInfo, Ok<DealerCostEstimate>>(project, http, ProjectsApi.Subject(projectId));
+        }
+        if (JobSpecs.Model(request.Model, project.Value, out string model) is { } badModel)
+        {
+            return ApiResults.Invalid(badModel);
+        }
+        if (JobSpecs.Training(request, out string training) is { } badTraining)
+        {
+            return ApiResults.Invalid(badTraining);
+        }
+        Outcome<DatasetInfo> train = await datasets.GetAsync(userId, request.TrainDatasetId ?? "", cancellationToken);
+        if (!train.IsOk || train.Value.ProjectId != projectId)
+        {
+            return ApiResults.Invalid("The train dataset is not a dataset of this project.");
+        }
+        var description = new JobDescription
+        {
+            JobId = "estimate",
+            ProjectId = projectId.ToString(),
+            TrainDatasetId = train.Value.Id,
+            ModelSpecJson = model,
+            Training = JsonSerializer.Deserialize<JobTrainingOptions>(training, JsonSerializerOptions.Web)!,
+            FractionalBits = train.Value.FractionalBits,
+            ComparisonBits = JobDescriptions.ComparisonBits,
+        };
+        return TypedResults.Ok(await DealerCostEstimate.EstimateAsync(description, train.Value.Count, cancellationToken));
+    }
 
     private static async Task<Results<Created<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> CreateInferenceAsync(
         string id, CreateInferenceRequest request, HttpContext http, JobService jobs, JobDispatcher dispatcher, PlatformAudit audit, CancellationToken cancellationToken)

@@ -33,11 +33,18 @@ namespace Imguard.Platform.Dealer;
 /// <param name="EpochPublicBytes">Bytes of one epoch's public part (order and partners), to each party, per epoch.</param>
 /// <param name="TotalBytesToParty0">All dealer bytes to party 0 over the job (items with their 48-byte headers, epochs).</param>
 /// <param name="TotalBytesToParty1">All dealer bytes to party 1 over the job.</param>
+/// <param name="SecondsPerStepMeasured">
+/// Wall time of the measured step here: both parties and the dealer on this machine's cores, no network. A guide to
+/// the online time per step of the real job (which adds the network's latency per round and the TLS cost per byte).
+/// </param>
 public sealed record DealerCostEstimate(
     int Epochs, int StepsPerEpoch, long Steps, int ItemsPerStep, long WordsPerStepToParty0, long WordsPerStepToParty1,
     long HidingWordsPerStepToParty1, long PeerRoundsPerStep, long PeerBytesPerStepPerParty, long InitialParameterWords,
-    long EpochPublicBytes, long TotalBytesToParty0, long TotalBytesToParty1)
+    long EpochPublicBytes, long TotalBytesToParty0, long TotalBytesToParty1, double SecondsPerStepMeasured)
 {
+    /// <summary>Steps × the measured step time: the job's training time if the network adds nothing.</summary>
+    public double EstimatedSeconds => Steps * SecondsPerStepMeasured;
+
     /// <summary>The estimate for a job over <paramref name="trainingCount"/> training images.</summary>
     public static Task<DealerCostEstimate> EstimateAsync(JobDescription job, int trainingCount, CancellationToken cancellationToken = default)
     {
@@ -61,7 +68,7 @@ public sealed record DealerCostEstimate(
         await using (c0.ConfigureAwait(false))
         await using (c1.ConfigureAwait(false))
         {
-            var marks = new (int Items, TransferSnapshot Peer)[2][];
+            var marks = new (int Items, TransferSnapshot Peer, long Ticks)[2][];
             var hiding = new CountingFeed[2];
             async Task RunParty(int p, IPeerChannel channel)
             {
@@ -69,8 +76,8 @@ public sealed record DealerCostEstimate(
                 var source = new CountingSource(recorder.SourceFor(p));
                 var ctx = new PartyContext(p, channel, source, format, comparisonBits) { MaxDegreeOfParallelism = 1 };
                 var training = new SecureTraining(ctx, spec, twoSteps, hiding[p]);
-                var reports = new List<(int, TransferSnapshot)>();
-                var progress = new Marker(() => reports.Add((source.Taken, channel.Statistics.Snapshot())));
+                var reports = new List<(int, TransferSnapshot, long)>();
+                var progress = new Marker(() => reports.Add((source.Taken, channel.Statistics.Snapshot(), System.Diagnostics.Stopwatch.GetTimestamp())));
                 await training.TrainAsync(RandomHalf(p, spec, batch, format), progress: p == 0 ? progress : null, cancellationToken: cancellationToken).ConfigureAwait(false);
                 marks[p] = [.. reports];
             }
@@ -97,7 +104,8 @@ public sealed record DealerCostEstimate(
             return new DealerCostEstimate(options.Epochs, stepsPerEpoch, steps, stepItems.Length, w0, w1, hidingWords,
                 peer.Rounds, peer.BytesSent, initial, epochBytes,
                 steps * itemBytes0 + options.Epochs * epochBytes,
-                steps * itemBytes1 + options.Epochs * epochBytes + initial * 8);
+                steps * itemBytes1 + options.Epochs * epochBytes + initial * 8,
+                System.Diagnostics.Stopwatch.GetElapsedTime(first.Ticks, second.Ticks).TotalSeconds);
         }
     }
 

@@ -41,6 +41,23 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
     }
 
     [ProviderFact]
+    public async Task A_member_sees_a_jobs_cost_before_starting_it_and_a_stranger_sees_nothing()
+    {
+        using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
+        using ApiClient stranger = await fixture.CliAsync(PlatformApiFixture.Unique("stranger"));
+        ProjectView project = await ApiTestData.ProjectAsync(owner);
+        DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
+        JsonElement estimate = await owner.PostAsync<JsonElement>($"/api/projects/{project.Id}/jobs/estimate", ApiTestData.Job(train.Id), HttpStatusCode.OK);
+
+        Assert.True(estimate.GetProperty("steps").GetInt64() >= 1);
+        Assert.True(estimate.GetProperty("peerRoundsPerStep").GetInt64() > 10);
+        Assert.True(estimate.GetProperty("totalBytesToParty1").GetInt64() > estimate.GetProperty("totalBytesToParty0").GetInt64());
+        Assert.True(estimate.GetProperty("secondsPerStepMeasured").GetDouble() > 0);
+        Assert.Empty(await owner.GetAsync<JobView[]>($"/api/projects/{project.Id}/jobs")); // nothing was started
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsync($"/api/projects/{project.Id}/jobs/estimate", ApiTestData.Job(train.Id))).StatusCode);
+    }
+
+    [ProviderFact]
     public async Task A_viewer_cannot_start_a_job_and_the_refusal_is_audited()
     {
         using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
