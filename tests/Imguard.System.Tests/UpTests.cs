@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
+using Imguard.Mpc.Transport;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Pki;
 using Imguard.ServiceDefaults.Tls;
@@ -29,6 +31,21 @@ public class UpTests
             {
                 using var http = new HttpClient(MutualTls.CreateServiceHandler(platform, role)) { BaseAddress = settings.Endpoint(role).Url };
                 Assert.Contains(ServiceRoles.Name(role), await http.GetStringAsync("health"), StringComparison.Ordinal);
+            }
+
+            // Every role's endpoint refuses plain TCP and a client certificate from another CA, before any request.
+            using (CertificateAuthority stranger = CertificateAuthority.Create("Someone else's CA"))
+            using (X509Certificate2 impostorCertificate = stranger.IssueCertificate("platform"))
+            using (var impostor = new ServiceIdentity(ServiceRole.Platform, impostorCertificate, DeploymentPki.LoadAuthorityCertificate(directory)))
+            {
+                foreach (ServiceRole role in ServiceRoles.All)
+                {
+                    Uri url = settings.Endpoint(role).Url;
+                    using var plain = new HttpClient { BaseAddress = new Uri($"http://{url.Host}:{url.Port}"), Timeout = TimeSpan.FromSeconds(10) };
+                    await Assert.ThrowsAnyAsync<HttpRequestException>(() => plain.GetStringAsync("health"));
+                    using var foreign = new HttpClient(MutualTls.CreateServiceHandler(impostor, role)) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(10) };
+                    await Assert.ThrowsAnyAsync<HttpRequestException>(() => foreign.GetStringAsync("health"));
+                }
             }
 
             // The first administrator's password is printed once, and it works (an API token, as the CLI logs in).

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Imguard.Client.Datasets;
 using Imguard.Client.Models;
@@ -97,6 +98,13 @@ public class UploadFlowTests
             up.Interrupt();
             Assert.Equal(0, await up.WaitForExitAsync(Bound));
             Assert.True(verified == 0, verify);
+
+            // No secret in any service's log output: not the API token, not a grant, not the admin password after init.
+            string token = JsonDocument.Parse(File.ReadAllText(profile)).RootElement.GetProperty("token").GetString()!;
+            string serviceLogs = up.Output[(up.Output.IndexOf("IMGuard is up", StringComparison.Ordinal))..];
+            Assert.DoesNotContain(token, serviceLogs, StringComparison.Ordinal);
+            Assert.DoesNotContain("igg1.", serviceLogs, StringComparison.Ordinal);
+            Assert.DoesNotContain(password, serviceLogs, StringComparison.Ordinal);
 
             // No server holds an image: neither raw rows of the owner's files nor the encoded pixels appear in anything
             // the platform, the parties or the audit server wrote.
