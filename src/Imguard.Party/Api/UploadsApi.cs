@@ -25,11 +25,11 @@ public static class UploadsApi
     {
         ArgumentNullException.ThrowIfNull(routes);
         RouteGroupBuilder api = routes.MapGroup("/api/uploads");
-        api.MapPost("/", BeginAsync);
-        api.MapGet("/{uploadId}", Status);
-        api.MapPut("/{uploadId}/chunks/{offset:long}", AppendAsync);
-        api.MapPost("/{uploadId}/complete", CompleteAsync);
-        api.MapDelete("/{uploadId}", AbortAsync);
+        api.MapPost("/", BeginAsync).RequireRateLimiting(UploadRateLimits.ControlPolicy);
+        api.MapGet("/{uploadId}", Status).RequireRateLimiting(UploadRateLimits.ControlPolicy);
+        api.MapPut("/{uploadId}/chunks/{offset:long}", AppendAsync).RequireRateLimiting(UploadRateLimits.ChunkPolicy);
+        api.MapPost("/{uploadId}/complete", CompleteAsync).RequireRateLimiting(UploadRateLimits.ControlPolicy);
+        api.MapDelete("/{uploadId}", AbortAsync).RequireRateLimiting(UploadRateLimits.ControlPolicy);
         return routes;
     }
 

@@ -23,7 +23,7 @@ namespace Imguard.Party.Server;
 /// </summary>
 public static class PartyServer
 {
-    public static WebApplication Create(ServiceContext service, string[]? args = null, JobRunnerOptions? jobs = null)
+    public static WebApplication Create(ServiceContext service, string[]? args = null, JobRunnerOptions? jobs = null, UploadRateLimits? uploadLimits = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         int partyId = ServiceRoles.PartyId(service.Role) ?? throw new ArgumentException("A party server runs as party-0 or party-1.", nameof(service));
@@ -37,6 +37,7 @@ public static class PartyServer
         WebApplicationBuilder builder = ServiceHost.CreateBuilder(service, ClientCertificateMode.AllowCertificate, args);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = store.Options.MaxChunkBytes + (64 << 10));
         builder.Services.AddSingleton(store);
+        (uploadLimits ?? new UploadRateLimits()).AddTo(builder.Services);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(provider => new GrantAuthorization(platformKey, partyId, provider.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(new PlatformClient(new HttpClient(MutualTls.CreateServiceHandler(service.Identity, ServiceRole.Platform))
@@ -59,6 +60,7 @@ public static class PartyServer
         builder.Services.AddHostedService(provider => provider.GetRequiredService<JobRunner>());
         WebApplication app = builder.Build();
         app.UseServiceDefaults();
+        app.UseRateLimiter();
         app.MapUploadsApi();
         app.MapInternalDatasetsApi();
         app.MapJobsApi();
