@@ -283,6 +283,8 @@ public sealed class JobRunner : BackgroundService
                     _reporter.Log(jobId, JobLogLevels.Warning, $"attempt {run.Attempt} interrupted ({Describe(e)}); resuming with a new attempt.");
                     _reporter.State(jobId, new JobStateReport(JobStates.Preprocessing, Resume: true));
                     run.Attempt++;
+                    double delay = Math.Min(_options.ResumeDelay.TotalMilliseconds * Math.Pow(2, resumes), _options.MaxResumeDelay.TotalMilliseconds);
+                    await Task.Delay(TimeSpan.FromMilliseconds(delay), cancellation.Token);
                 }
             }
             Finish(folder, run, JobLocalState.Succeeded, null);

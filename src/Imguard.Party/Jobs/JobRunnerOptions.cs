@@ -7,7 +7,17 @@ public sealed record JobRunnerOptions
     public TimeSpan PeerTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>New attempts after a lost peer link or dealer within one run of this process, before the job fails.</summary>
-    public int MaxResumes { get; init; } = 3;
+    public int MaxResumes { get; init; } = 8;
+
+    /// <summary>
+    /// Wait before the first new attempt, doubled for each further one up to <see cref="MaxResumeDelay"/>: a platform
+    /// or peer that is restarting gets time to come back (8 resumes wait about two minutes in all) instead of the job
+    /// burning its attempts in a second.
+    /// </summary>
+    public TimeSpan ResumeDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two attempts.</summary>
+    public TimeSpan MaxResumeDelay { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Least time between two progress reports (the last step of each epoch is always reported).</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(500);
@@ -23,7 +33,7 @@ public sealed record JobRunnerOptions
 
     internal void Validate()
     {
-        if (PeerTimeout <= TimeSpan.Zero || MaxResumes < 0 || ProgressInterval < TimeSpan.Zero || EvaluationBatchSize < 1
+        if (PeerTimeout <= TimeSpan.Zero || MaxResumes < 0 || ResumeDelay < TimeSpan.Zero || MaxResumeDelay < ResumeDelay || ProgressInterval < TimeSpan.Zero || EvaluationBatchSize < 1
             || MaxDegreeOfParallelism is 0 or < -1)
         {
             throw new ArgumentOutOfRangeException(nameof(JobRunnerOptions), "Job runner options out of range.");
