@@ -48,15 +48,15 @@ internal static class MpcBenchmark
             var af = a.Select(v => (float)(v % 1000)).ToArray();
             var bf = b.Select(v => (float)(v % 1000)).ToArray();
             var cf = new float[m * n];
-            double ring = Median(() => RingOps.MatMul(a, b, c, m, k, n, threads));
-            double single = Median(() => FloatMatMul.Multiply(af, bf, cf, m, k, n, threads));
+            double ring = Timing.MedianMilliseconds(() => RingOps.MatMul(a, b, c, m, k, n, threads));
+            double single = Timing.MedianMilliseconds(() => FloatMatMul.Multiply(af, bf, cf, m, k, n, threads));
             var floatResult = new BenchResult($"plain.float_matmul.{m}x{k}x{n}", single, "ms");
             yield return floatResult;
             yield return new BenchResult($"plain.ring_matmul.{m}x{k}x{n}", ring, "ms").RelativeTo(floatResult);
         }
         var x = Enumerable.Range(0, 16384).Select(_ => (ulong)rng.NextInt64()).ToArray();
         var y = new ulong[x.Length];
-        yield return new BenchResult("plain.relu.16384", Median(() =>
+        yield return new BenchResult("plain.relu.16384", Timing.MedianMilliseconds(() =>
         {
             for (int i = 0; i < x.Length; i++)
             {
@@ -234,20 +234,6 @@ internal static class MpcBenchmark
                 yield return new BenchResult($"offline.parties.{c.Name}", Math.Max(off0.Value, off1.Value), "ms");
             }
         }
-    }
-
-    private static double Median(Action action, int runs = 15)
-    {
-        action();
-        var times = new double[runs];
-        for (int i = 0; i < runs; i++)
-        {
-            var w = Stopwatch.StartNew();
-            action();
-            times[i] = w.Elapsed.TotalMilliseconds;
-        }
-        Array.Sort(times);
-        return times[runs / 2];
     }
 
     private static void WritePrivate(string path, string content)

@@ -68,7 +68,7 @@ internal static class TrainBenchmark
         var plainModel = ModelBuilder.Build(spec, initial.Select(p => p.Clone()).ToArray());
         var sgd = new Learning.Nn.Optim.Sgd(options.LearningRate, options.Momentum);
         var plainTimes = await TimeAsync(iterations, () => plainModel.TrainStepAsync(PlainEngine.Instance, images, labels, sgd, ct).AsTask());
-        var plain = new BenchResult($"plain.train_step.{name}.b{batch}", Median(plainTimes), "ms");
+        var plain = new BenchResult($"plain.train_step.{name}.b{batch}", Timing.Median(plainTimes), "ms");
 
         var shared = (Share(images), Share(labels));
         var results = new List<BenchResult> { plain };
@@ -91,7 +91,7 @@ internal static class TrainBenchmark
         var initial = InitialParameters(spec);
         var plainModel = ModelBuilder.Build(spec, initial.Select(p => p.Clone()).ToArray());
         var plainTimes = await TimeAsync(iterations, () => plainModel.ForwardAsync(PlainEngine.Instance, images, ct).AsTask());
-        var plain = new BenchResult($"plain.inference.{name}.b{batch}", Median(plainTimes), "ms");
+        var plain = new BenchResult($"plain.inference.{name}.b{batch}", Timing.Median(plainTimes), "ms");
         var shared = Share(images);
         var options = new TrainingOptions { BatchSize = batch, Hiding = InstaHideOptions.Off };
         var results = new List<BenchResult> { plain };
@@ -189,7 +189,7 @@ internal static class TrainBenchmark
             }
             return (times, cost);
         });
-        var online = new BenchResult($"secure.{name}.online", Math.Max(Median(times0.times), Median(times1.times)), "ms").RelativeTo(plain);
+        var online = new BenchResult($"secure.{name}.online", Math.Max(Timing.Median(times0.times), Timing.Median(times1.times)), "ms").RelativeTo(plain);
         return
         [
             online,
@@ -349,12 +349,6 @@ internal static class TrainBenchmark
             }
         }
         return times;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 
     /// <summary>Dealer messages held in memory, handed out by item index (the offline phase's output).</summary>
