@@ -24,11 +24,16 @@ internal static class JobCommands
         var hiding = new Option<string>("--hiding") { Description = "off, mixup or instahide.", DefaultValueFactory = _ => "instahide" };
         var k = new Option<int>("--k") { Description = "Images mixed per encoded image.", DefaultValueFactory = _ => 4 };
         var revealLoss = new Option<bool>("--reveal-loss") { Description = "Open each step's mean loss to both parties (leaks the loss curve; off by default)." };
+        var bits = new Option<int>("--comparison-bits")
+        {
+            Description = "Bit width of the secure comparisons: 32 (exact while |pre-activations| < 32768; half the cost) or 64 (exact over the whole ring).",
+            DefaultValueFactory = _ => 32,
+        };
         var follow = new Option<bool>("--follow") { Description = "Wait and show progress until the job ends." };
         var estimateOnly = new Option<bool>("--estimate-only") { Description = "Print what the job would cost and do not start it." };
         var command = new Command("train", "Start a secure training job on a shared dataset (prints its estimated cost first).")
         {
-            profile, project, dataset, test, model, epochs, batch, lr, momentum, decay, hiding, k, revealLoss, follow, estimateOnly,
+            profile, project, dataset, test, model, epochs, batch, lr, momentum, decay, hiding, k, revealLoss, bits, follow, estimateOnly,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -39,7 +44,7 @@ internal static class JobCommands
             using PlatformApi api = ProfileOptions.Connect(parse, profile);
             var request = new CreateJobRequest(modelJson, parse.GetValue(dataset)!, parse.GetValue(test),
                 parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(momentum), parse.GetValue(decay),
-                parse.GetValue(hiding)!, parse.GetValue(k), parse.GetValue(revealLoss));
+                parse.GetValue(hiding)!, parse.GetValue(k), parse.GetValue(revealLoss), parse.GetValue(bits));
             JobEstimate estimate = await api.EstimateJobAsync(parse.GetValue(project), request, ct);
             Console.WriteLine($"estimate: {estimate.Steps} steps ({estimate.Epochs} × {estimate.StepsPerEpoch}); per step {estimate.PeerRoundsPerStep} rounds and " +
                 $"{estimate.PeerBytesPerStepPerParty / 1e6:0.0} MB each way between the parties; dealer sends {estimate.TotalBytesToParty0 / 1e6:0.0} MB to party 0 and " +

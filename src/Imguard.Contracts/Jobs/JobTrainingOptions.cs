@@ -31,6 +31,13 @@ public sealed record JobTrainingOptions
     /// <summary>Open each step's mean loss to both parties (and the platform). Off by default: it discloses a loss curve.</summary>
     public bool RevealLoss { get; init; }
 
+    /// <summary>
+    /// Bit width ℓ of the secure comparisons (ReLU, max pooling). 32 (the default) is exact while every compared value
+    /// is below 2^(31−f) in magnitude (32768 at f = 16: pre-activations of a training that has not diverged) and halves
+    /// the comparison keys and their time against 64, which is exact over the whole ring.
+    /// </summary>
+    public int ComparisonBits { get; init; } = 32;
+
     /// <summary>Problems no run could get past, or null. The Learning library validates the rest.</summary>
     public string? Check()
     {
@@ -61,6 +68,10 @@ public sealed record JobTrainingOptions
         if (K is < 1 or > 64)
         {
             return "k must be 1 to 64.";
+        }
+        if (ComparisonBits is < 2 or > 64)
+        {
+            return "comparison bits must be 2 to 64.";
         }
         return string.IsNullOrWhiteSpace(Schedule) ? "the schedule is required (constant, cosine or step:EVERY:GAMMA)." : null;
     }

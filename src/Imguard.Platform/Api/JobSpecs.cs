@@ -105,6 +105,11 @@ internal static class JobSpecs
             return e.Message;
         }
 
+        if (request.ComparisonBits is not (32 or 64))
+        {
+            return "comparison bits are 32 (exact for |values| below 2^15 at 16 fractional bits; the default) or 64 (exact over the whole ring).";
+        }
+
         // Stored exactly as the parties receive it (the job description's training options).
         json = JsonSerializer.Serialize(new Contracts.Jobs.JobTrainingOptions
         {
@@ -117,6 +122,7 @@ internal static class JobSpecs
             K = hiding.K,
             UpperBound = hiding.UpperBound,
             RevealLoss = request.RevealLoss,
+            ComparisonBits = request.ComparisonBits,
         }, Compact);
         return null;
     }

@@ -145,7 +145,7 @@ public static class JobsApi
             ModelSpecJson = model,
             Training = JsonSerializer.Deserialize<JobTrainingOptions>(training, JsonSerializerOptions.Web)!,
             FractionalBits = train.Value.FractionalBits,
-            ComparisonBits = JobDescriptions.ComparisonBits,
+            ComparisonBits = request.ComparisonBits,
         };
         return TypedResults.Ok(await DealerCostEstimate.EstimateAsync(description, train.Value.Count, cancellationToken));
     }

@@ -10,9 +10,6 @@ namespace Imguard.Platform.Jobs;
 /// </summary>
 public static class JobDescriptions
 {
-    /// <summary>ReLU and max comparisons at 64 bits: exact over the whole ring (32 bits is faster but assumes |x| &lt; 2^15 at f = 16).</summary>
-    public const int ComparisonBits = 64;
-
     public static JobDescription From(JobInfo job, int fractionalBits, int attempt = 0)
     {
         ArgumentNullException.ThrowIfNull(job);
@@ -28,7 +25,7 @@ public static class JobDescriptions
             ModelSpecJson = job.ModelSpecJson,
             Training = training,
             FractionalBits = fractionalBits,
-            ComparisonBits = ComparisonBits,
+            ComparisonBits = training.ComparisonBits,
             Attempt = attempt,
         };
     }

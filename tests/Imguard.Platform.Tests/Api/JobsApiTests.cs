@@ -35,6 +35,9 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
             ApiTestData.Job(train.Id, new { input = new[] { 1, 28, 28 }, classes = 3, layers = new object[] { new { type = "flatten" }, new { type = "linear", @out = 3 } } }))).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await owner.PostAsync($"/api/projects/{project.Id}/jobs",
             new { model = "mlp", trainDatasetId = train.Id, hiding = "instahide", k = 0 })).StatusCode);
+        Assert.Equal(32, job.Training.GetProperty("comparisonBits").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, (await owner.PostAsync($"/api/projects/{project.Id}/jobs",
+            new { model = "mlp", trainDatasetId = train.Id, comparisonBits = 48 })).StatusCode);
 
         JobView cancelled = await owner.PostAsync<JobView>($"/api/jobs/{job.Id}/cancel", null);
         Assert.Equal(JobState.Cancelled, cancelled.State);

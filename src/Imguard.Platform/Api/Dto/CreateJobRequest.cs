@@ -18,4 +18,5 @@ public sealed record CreateJobRequest(
     double WeightDecay = 0,
     string? Hiding = "instahide",
     int K = 4,
-    bool RevealLoss = false);
+    bool RevealLoss = false,
+    int ComparisonBits = 32);
