@@ -16,6 +16,8 @@ need_apt=()
 [ -d /usr/share/datasets/fashion-mnist ] || need_apt+=(dataset-fashion-mnist)
 # PostgreSQL server binaries: the database tests run against a real, throw-away server on 127.0.0.1.
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need_apt+=(postgresql)
+# Chromium for the web UI's end-to-end test (driven by playwright-core from npm; no browser download).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "== installing Debian packages: ${need_apt[*]}"
   if [ "$(id -u)" -eq 0 ]; then sudo_cmd=(); else sudo_cmd=(sudo); fi
@@ -69,11 +71,60 @@ dotnet test Imguard.slnx -c Release --no-build "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
 
-# One plain summary line over every test assembly.
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
 skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
-echo "tests: $passed passed, $failed failed, $skipped skipped"
-if [ "$rc" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+dotnet_summary="$passed passed, $failed failed, $skipped skipped"
+
+# The web UI (web/): install from the lock file, type-check and build, unit tests (Vitest), then the end-to-end test
+# in headless Chromium against the real system (imguard up on free 127.0.0.1 ports, the build above).
+web_rc=0
+vitest_passed=0
+vitest_failed=0
+browser_passed=0
+browser_failed=0
+web_start=$SECONDS
+if ! command -v npm >/dev/null 2>&1; then
+  echo "test.sh: Node.js/npm was not found on PATH; the web UI's tests cannot run." >&2
+  web_rc=1
+else
+  export NO_COLOR=1 FORCE_COLOR=0 npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+  echo "== web: npm ci"
+  if (cd web && npm ci --no-audit --no-fund); then
+    echo "== web: build (tsc + vite)"
+    if (cd web && npm run build); then
+      echo "== web: unit tests (Vitest)"
+      set +e
+      (cd web && npm test 2>&1) | tee "$log"
+      vitest_rc=${PIPESTATUS[0]}
+      set -e
+      vitest_passed=$({ grep -E '^ *Tests ' "$log" || true; } | { grep -Eo '[0-9]+ passed' || true; } | awk '{s += $1} END {print s + 0}')
+      vitest_failed=$({ grep -E '^ *Tests ' "$log" || true; } | { grep -Eo '[0-9]+ failed' || true; } | awk '{s += $1} END {print s + 0}')
+      if [ "$vitest_rc" -ne 0 ] || [ "$vitest_passed" -eq 0 ]; then web_rc=1; [ "$vitest_failed" -gt 0 ] || vitest_failed=1; fi
+      echo "== web: end-to-end test in headless Chromium (screenshots in web/test-results/)"
+      browser_start=$SECONDS
+      if (cd web && timeout 600 node e2e/run.mjs); then
+        browser_passed=1
+      else
+        browser_failed=1
+        web_rc=1
+      fi
+      echo "web: browser test took $((SECONDS - browser_start)) s"
+    else
+      echo "test.sh: the web UI did not build." >&2
+      web_rc=1
+    fi
+  else
+    echo "test.sh: npm ci failed in web/." >&2
+    web_rc=1
+  fi
+fi
+echo "web: $((SECONDS - web_start)) s in all (npm ci, build, Vitest, browser)"
+
+# One plain summary line over every test: the .NET assemblies, Vitest and the browser test.
+total_passed=$((passed + vitest_passed + browser_passed))
+total_failed=$((failed + vitest_failed + browser_failed))
+echo "tests: $total_passed passed, $total_failed failed, $skipped skipped (.NET: $dotnet_summary; Vitest: $vitest_passed passed, $vitest_failed failed; browser: $browser_passed passed, $browser_failed failed)"
+if [ "$rc" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ] || [ "$web_rc" -ne 0 ]; then
   exit 1
 fi

@@ -45,6 +45,12 @@ public sealed class PlatformOptions
     /// <summary>How often a job's event stream re-reads the job when no change was signalled in this process.</summary>
     public TimeSpan JobEventPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// The built web UI (a folder holding <c>index.html</c>, e.g. <c>web/dist</c>); null to look in the default places
+    /// (<see cref="PlatformWebApp.ResolveRoot"/>). A set folder without <c>index.html</c> stops the server at start.
+    /// </summary>
+    public string? WebRoot { get; set; }
+
     /// <summary>The dealer's limits (live sessions); tests may also fix its randomness through it.</summary>
     public Dealer.DealerSessionsOptions? Dealer { get; set; }
 
@@ -68,6 +74,11 @@ public sealed class PlatformOptions
         Check(DeletionPollInterval, nameof(DeletionPollInterval), TimeSpan.FromMilliseconds(50), TimeSpan.FromHours(1));
         Check(DeletionInitialBackOff, nameof(DeletionInitialBackOff), TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
         Check(DeletionMaxBackOff, nameof(DeletionMaxBackOff), DeletionInitialBackOff, TimeSpan.FromDays(1));
+        if (WebRoot is not null && !File.Exists(Path.Combine(WebRoot, "index.html")))
+        {
+            throw PlatformError.BadOption(nameof(WebRoot), "a folder holding the built web UI (index.html; run `npm run build` in web/)");
+        }
+
         Check(JobEventPollInterval, nameof(JobEventPollInterval), TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(1));
     }
 

@@ -58,8 +58,10 @@ public static class PlatformServer
         AddPlatformServices(builder.Services, service, database, options);
 
         WebApplication app = builder.Build();
+        string? webRoot = PlatformWebApp.ResolveRoot(options);
         app.UseServiceDefaults();
-        app.UsePlatformSecurityHeaders();
+        app.UsePlatformSecurityHeaders(PlatformWebApp.ContentSecurityPolicy(service.Settings.Parties.Select(p => p.Api.Url)));
+        app.UsePlatformWebApp(webRoot);
         app.UseAuthentication();
         app.UsePlatformCsrf();
         app.UseAuthorization();
@@ -73,6 +75,12 @@ public static class PlatformServer
         app.MapAuditProxyApi();
         app.MapInternalApi();
         app.MapDealerApi();
+        app.MapSystemApi();
+        app.MapPlatformWebApp(webRoot);
+        if (webRoot is null)
+        {
+            app.Logger.LogInformation("No built web UI found (web/dist); the API runs without it.");
+        }
 
         PlatformAudit audit = app.Services.GetRequiredService<PlatformAudit>();
         IHostApplicationLifetime lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();

@@ -1,0 +1,322 @@
+// End-to-end test of the web UI in headless Chromium against the real system on 127.0.0.1.
+//
+// Starts `imguard up` (audit server, platform, both parties; real TLS from a throw-away CA) on free loopback ports
+// with the built UI (web/dist) as the platform's Platform:WebRoot, reads the admin password it prints, then drives
+// the Debian `chromium` through playwright-core (no browser download): register a second user → a wrong password
+// (error shown) → sign in as admin → dashboard (every service healthy) → create a project → add the second user as
+// a member and change the role → datasets and jobs tabs → users page → audit log filtered to the project (the
+// events for these actions) → verify chain → sign out. A screenshot of each page goes to web/test-results/.
+// The browser may reach 127.0.0.1 only; a console error or a CSP violation fails the test. Every wait is bounded.
+//
+// Environment: IMGUARD_DLL (default ../src/Imguard.Cli/bin/Release/net10.0/imguard.dll), CHROMIUM
+// (default /usr/bin/chromium), IMGUARD_E2E_KEEP=1 keeps the data directory.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const web = path.resolve(here, '..');
+const repo = path.resolve(web, '..');
+const dll = process.env.IMGUARD_DLL ?? path.join(repo, 'src/Imguard.Cli/bin/Release/net10.0/imguard.dll');
+const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const dist = path.join(web, 'dist');
+const results = path.join(web, 'test-results');
+const START_TIMEOUT_MS = 180_000;
+const STEP_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 30_000;
+
+const started = Date.now();
+let checks = 0;
+function check(condition, message) {
+  if (!condition) throw new Error(`check failed: ${message}`);
+  checks++;
+}
+
+/** Polls `condition` (async) every 200 ms until it holds or the step timeout passes. */
+async function until(condition, message, timeoutMs = STEP_TIMEOUT_MS) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) {
+      checks++;
+      return;
+    }
+    await new Promise(r => setTimeout(r, 200));
+  }
+  throw new Error(`timed out: ${message}`);
+}
+
+function fail(message) {
+  console.error(`e2e: ${message}`);
+  process.exit(1);
+}
+
+if (!existsSync(dll)) fail(`${dll} not found; build the solution first (dotnet build Imguard.slnx -c Release).`);
+if (!existsSync(browserPath)) fail(`${browserPath} not found; install the Debian package chromium (./test.sh does).`);
+if (!existsSync(path.join(dist, 'index.html'))) fail('web/dist/index.html not found; run `npm run build` first.');
+
+/** Whether a TCP port on 127.0.0.1 can be bound now. */
+function portFree(port) {
+  return new Promise(resolve => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** A base port P with P..P+4 free (imguard up uses five consecutive ports). */
+async function freeBasePort() {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * 30000);
+    let ok = true;
+    for (let i = 0; i < 5 && ok; i++) ok = await portFree(base + i);
+    if (ok) return base;
+  }
+  throw new Error('no five free consecutive ports found on 127.0.0.1');
+}
+
+/** `imguard up` as a child process, its output collected line by line. */
+function startImguard(dataDir, basePort) {
+  const child = spawn('dotnet', [dll, 'up', '--data-dir', dataDir, '--base-port', String(basePort)], {
+    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', Platform__WebRoot: dist },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const lines = [];
+  let exited = null;
+  const collect = prefix => {
+    let partial = '';
+    return chunk => {
+      partial += chunk.toString('utf8');
+      const parts = partial.split('\n');
+      partial = parts.pop() ?? '';
+      for (const line of parts) lines.push(prefix + line);
+    };
+  };
+  child.stdout.on('data', collect(''));
+  child.stderr.on('data', collect('stderr: '));
+  const exit = new Promise(resolve => child.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); }));
+  return {
+    child, lines, exit,
+    get exited() { return exited; },
+    async waitFor(pattern, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        for (const line of lines) {
+          const match = line.match(pattern);
+          if (match) return match;
+        }
+        if (exited) throw new Error(`imguard up exited (${JSON.stringify(exited)}) before printing ${pattern}:\n${lines.join('\n')}`);
+        await new Promise(r => setTimeout(r, 200));
+      }
+      throw new Error(`imguard up did not print ${pattern} within ${timeoutMs / 1000} s:\n${lines.join('\n')}`);
+    },
+    async stop() {
+      if (exited) return;
+      child.kill('SIGINT');
+      const timer = new Promise(r => setTimeout(() => r('timeout'), STOP_TIMEOUT_MS));
+      if ((await Promise.race([exit, timer])) === 'timeout') {
+        console.error(`e2e: imguard up did not stop within ${STOP_TIMEOUT_MS / 1000} s of SIGINT; killing it.`);
+        child.kill('SIGKILL');
+        await Promise.race([exit, new Promise(r => setTimeout(r, 5000))]);
+      }
+    },
+  };
+}
+
+async function main() {
+  mkdirSync(results, { recursive: true });
+  const root = mkdtempSync(path.join(os.tmpdir(), 'imguard-e2e-'));
+  const basePort = await freeBasePort();
+  const up = startImguard(path.join(root, 'deployment'), basePort);
+  let browser;
+  let currentPage;
+  const problems = [];
+  try {
+    const [, url] = await up.waitFor(/IMGuard is up: (https:\/\/127\.0\.0\.1:\d+)\/?/, START_TIMEOUT_MS);
+    const [, adminPassword] = await up.waitFor(/admin password: (\S+)/, 1000);
+    const origin = new URL(url).origin;
+    console.log(`e2e: system up at ${origin} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    browser = await chromium.launch({
+      executablePath: browserPath,
+      headless: true,
+      args: [
+        // The deployment's own CA signs the platform's certificate; users import <data-dir>/pki/ca.crt instead.
+        '--ignore-certificate-errors',
+        // Nothing but 127.0.0.1: every other host name fails to resolve.
+        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+        '--no-sandbox',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 860 } });
+    context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    const page = await context.newPage();
+    currentPage = page;
+    // Failed responses are checked below by URL; other console errors (e.g. a CSP violation) are problems.
+    page.on('console', message => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
+    });
+    page.on('response', response => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
+    });
+    page.on('pageerror', error => problems.push(`page error: ${error.message}`));
+    page.on('request', request => {
+      const target = new URL(request.url());
+      if (!['127.0.0.1', ''].includes(target.hostname) && target.protocol !== 'data:') problems.push(`request to ${request.url()}`);
+    });
+    // Expected refusals: "who am I" before signing in, the deliberate wrong password, the unknown member.
+    const expectedFailure = text => ['401 GET /api/auth/me', '401 POST /api/auth/login'].includes(text)
+      || /^404 POST \/api\/projects\/[0-9a-f-]+\/members$/.test(text);
+
+    let shot = 0;
+    const screenshot = async name => {
+      shot++;
+      await page.screenshot({ path: path.join(results, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+    };
+    const heading = name => page.getByRole('heading', { level: 1, name });
+
+    // The app, its security headers, and the redirect to sign-in.
+    const first = await page.goto(origin + '/');
+    const csp = first?.headers()['content-security-policy'] ?? '';
+    check(csp.includes("script-src 'self'") && csp.includes("frame-ancestors 'none'"), `CSP on the app: ${csp}`);
+    await heading('Sign in to IMGuard').waitFor();
+    check(page.url() === origin + '/login', `redirected to /login (${page.url()})`);
+    check(await page.getByRole('heading', { name: 'What the servers see' }).isVisible(), 'privacy notice shown');
+    await screenshot('login');
+
+    // Register a second user.
+    const bob = `bob-${Math.random().toString(16).slice(2, 8)}`;
+    const bobPassword = 'a long enough passphrase for bob 42';
+    await page.getByRole('link', { name: 'Register' }).click();
+    await heading('Create an account').waitFor();
+    await page.getByLabel('User name').fill(bob);
+    await page.getByLabel('Display name').fill('Bob Example');
+    await page.getByLabel('Password', { exact: true }).fill(bobPassword);
+    await page.getByLabel('Repeat password').fill(bobPassword);
+    await screenshot('register');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText(`Account ${bob} created`).waitFor();
+    check(page.url() === origin + '/login', 'back at sign-in after registering');
+
+    // A wrong password is refused where the user acted.
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong user name or password.' }).waitFor();
+    check(true, 'wrong password message');
+    await screenshot('login-error');
+
+    // Sign in as admin: the dashboard with every service healthy.
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill(adminPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading('Dashboard').waitFor();
+    const health = page.getByRole('table').filter({ hasText: 'Service' });
+    for (const service of ['Platform', 'Party 0', 'Party 1', 'Audit server']) {
+      await health.getByRole('row').filter({ hasText: service }).filter({ hasText: 'ok' }).waitFor();
+    }
+    check(true, 'all four services healthy on the dashboard');
+    await page.locator('.stat-value').filter({ hasText: /^\d+$/ }).first().waitFor();
+    await screenshot('dashboard');
+
+    // Create a project.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects' }).click();
+    await heading('Projects').waitFor();
+    await page.getByRole('button', { name: 'New project' }).click();
+    const projectName = `E2E shapes ${Math.random().toString(16).slice(2, 6)}`;
+    await page.getByLabel('Name', { exact: true }).fill(projectName);
+    await page.getByLabel('Description').fill('Created by the browser test');
+    await page.getByLabel('Classes').fill('4');
+    await screenshot('projects-new');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await heading(projectName).waitFor();
+    const projectId = page.url().split('/projects/')[1]?.split(/[?#]/)[0] ?? '';
+    check(/^[0-9a-f-]{36}$/.test(projectId), `project id in the URL (${page.url()})`);
+    check(await page.getByText('1×28×28').isVisible(), 'project shape shown');
+
+    // Members: add bob, change his role.
+    await page.getByRole('tab', { name: 'Members' }).click();
+    await page.getByLabel('User name').fill(bob);
+    await page.getByLabel('Role', { exact: true }).selectOption('Contributor');
+    await page.getByRole('button', { name: 'Add member' }).click();
+    const bobRole = page.getByLabel(`Role of ${bob}`);
+    await bobRole.waitFor();
+    check((await bobRole.inputValue()) === 'Contributor', 'bob added as contributor');
+    await bobRole.selectOption('Viewer');
+    await until(async () => (await bobRole.inputValue()) === 'Viewer', 'bob changed to viewer');
+    // Adding an unknown user is refused in place.
+    await page.getByLabel('User name').fill('nobody-' + bob);
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await page.locator('form').getByRole('alert').waitFor();
+    check(true, 'unknown member refused in place');
+    await screenshot('project-members');
+
+    await page.getByRole('tab', { name: 'Datasets' }).click();
+    await page.getByText('No datasets yet.').waitFor();
+    await screenshot('project-datasets');
+    await page.getByRole('tab', { name: 'Jobs' }).click();
+    await page.getByText('No training jobs yet.').waitFor();
+    check(await page.getByText('A job needs a Ready training dataset').isVisible(), 'job form explains what it needs');
+    check(await page.getByText(/Larger k hides better/).isVisible(), 'hiding trade-off explained');
+    await screenshot('project-jobs');
+
+    // Users (admin).
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    await heading('Users').waitFor();
+    await page.getByRole('row').filter({ hasText: bob }).waitFor();
+    await screenshot('users');
+
+    // Audit log: this project's events (delivered asynchronously: re-filter until they are there), then verify.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+    await heading('Audit log').waitFor();
+    await page.getByLabel('Subject').fill(`project:${projectId}`);
+    const wanted = ['project.created', 'project.member_added', 'project.member_role_changed'];
+    const deadline = Date.now() + STEP_TIMEOUT_MS;
+    let seen = [];
+    while (Date.now() < deadline) {
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await page.waitForTimeout(500);
+      seen = await page.locator('.audit-table tbody tr td:nth-child(3)').allInnerTexts();
+      if (wanted.every(w => seen.includes(w))) break;
+    }
+    check(wanted.every(w => seen.includes(w)), `audit events for the project (saw ${seen.join(', ')})`);
+    check(await page.getByRole('cell', { name: 'user:admin' }).first().isVisible(), 'actor shown');
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    await page.getByRole('heading', { name: 'Chain intact' }).waitFor();
+    check(true, 'audit chain verified intact');
+    await screenshot('audit');
+
+    // Sign out; the app's pages need a session again.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You have signed out.').waitFor();
+    await screenshot('signed-out');
+    await page.goto(origin + '/projects');
+    await heading('Sign in to IMGuard').waitFor();
+    check(page.url() === origin + '/login', 'signed-out users are sent to sign-in');
+
+    const unexpected = problems.filter(p => !expectedFailure(p));
+    check(unexpected.length === 0, `no console errors, CSP violations or foreign requests:\n  ${unexpected.join('\n  ')}`);
+    console.log(`e2e: ${checks} checks passed, ${shot} screenshots in ${path.relative(repo, results)}/, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } catch (error) {
+    if (currentPage) await currentPage.screenshot({ path: path.join(results, 'failure.png'), fullPage: true }).catch(() => undefined);
+    if (problems.length) console.error(`e2e: browser problems so far:\n  ${problems.join('\n  ')}`);
+    throw error;
+  } finally {
+    if (browser) await browser.close().catch(() => undefined);
+    await up.stop();
+    if (process.env.IMGUARD_E2E_KEEP === '1') console.log(`e2e: kept ${root}`);
+    else rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch(error => {
+  console.error(`e2e: FAILED after ${checks} checks: ${error instanceof Error ? error.stack ?? error.message : error}`);
+  process.exit(1);
+});

@@ -1,0 +1,251 @@
+// The platform API client: same-origin fetch with the session cookie, problem details turned into ApiError, and the
+// CSRF double submit (the token from the script-readable XSRF-TOKEN cookie echoed in X-XSRF-TOKEN on every unsafe
+// request; fetched from GET /api/auth/csrf when the cookie is missing, and once more when the platform refuses a
+// stale one).
+import type {
+  AuditPage, AuditQuery, AuditVerification, Dataset, Job, JobLogEntry, Member, NewJob, NewProject, Project,
+  ProjectRole, SystemHealth, User, GlobalRole,
+} from './types';
+
+export const CSRF_COOKIE = 'XSRF-TOKEN';
+export const CSRF_HEADER = 'X-XSRF-TOKEN';
+const CSRF_FAILED_TITLE = 'CSRF check failed';
+
+/** A refused or failed request, with the platform's problem details (title, detail) when it sent them. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly title: string;
+  readonly detail: string | undefined;
+  /** Seconds from the Retry-After header (429, 423), when present. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(status: number, title: string, detail?: string, retryAfterSeconds?: number) {
+    super(detail ? `${title}: ${detail}` : title);
+    this.name = 'ApiError';
+    this.status = status;
+    this.title = title;
+    this.detail = detail;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** The value of cookie `name` in a `document.cookie` string, or undefined. */
+export function readCookie(cookies: string, name: string): string | undefined {
+  for (const part of cookies.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
+      try {
+        return decodeURIComponent(value);
+      } catch {
+        return value;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Whether a request with this method must carry the CSRF token (anything but GET, HEAD, OPTIONS, TRACE). */
+export function isUnsafe(method: string): boolean {
+  return !['GET', 'HEAD', 'OPTIONS', 'TRACE'].includes(method.toUpperCase());
+}
+
+/** Whole seconds from a Retry-After header (delta-seconds or an HTTP date), or undefined. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Invalid request',
+  401: 'Not signed in',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'Conflict',
+  423: 'Account locked',
+  429: 'Too many requests',
+  502: 'A server behind the platform did not answer',
+  503: 'Service unavailable',
+};
+
+/** Reads a failed response into an ApiError: problem+json when sent, else the status. */
+export async function toApiError(response: Response): Promise<ApiError> {
+  const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
+  let title = STATUS_TITLES[response.status] ?? `HTTP ${response.status}`;
+  let detail: string | undefined;
+  const type = response.headers.get('Content-Type') ?? '';
+  try {
+    if (type.includes('json')) {
+      const body = (await response.json()) as { title?: unknown; detail?: unknown; errors?: unknown };
+      if (typeof body.title === 'string' && body.title) title = body.title;
+      if (typeof body.detail === 'string' && body.detail) detail = body.detail;
+      else if (body.errors && typeof body.errors === 'object') {
+        detail = Object.entries(body.errors as Record<string, unknown>)
+          .map(([field, messages]) => `${field}: ${Array.isArray(messages) ? messages.join(' ') : String(messages)}`)
+          .join('; ');
+      }
+    } else {
+      const text = (await response.text()).trim();
+      if (text && text.length < 500 && !text.startsWith('<')) detail = text;
+    }
+  } catch {
+    // an unreadable body: the status says enough
+  }
+  return new ApiError(response.status, title, detail, retryAfter);
+}
+
+export interface ApiClientOptions {
+  /** Defaults to the global fetch. */
+  fetch?: typeof fetch;
+  /** Returns the current cookie string; defaults to document.cookie. */
+  cookies?: () => string;
+  /** Prefix for every path; '' for same origin. */
+  baseUrl?: string;
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+/** Appends the defined, non-empty values of `query` to `path`. */
+export function withQuery(path: string, query: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+export class ApiClient {
+  private readonly fetchImpl: typeof fetch;
+  private readonly cookies: () => string;
+  private readonly baseUrl: string;
+  private csrfToken: string | undefined;
+
+  constructor(options: ApiClientOptions = {}) {
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.cookies = options.cookies ?? (() => (typeof document === 'undefined' ? '' : document.cookie));
+    this.baseUrl = options.baseUrl ?? '';
+  }
+
+  /** The token to send: the cookie's (it changes at login), else the last one fetched. */
+  private currentToken(): string | undefined {
+    return readCookie(this.cookies(), CSRF_COOKIE) ?? this.csrfToken;
+  }
+
+  /** Asks the platform for a fresh CSRF token (it also sets the cookie). */
+  async refreshCsrf(): Promise<string> {
+    const response = await this.fetchImpl(this.baseUrl + '/api/auth/csrf', {
+      method: 'GET',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+    });
+    if (!response.ok) throw await toApiError(response);
+    const body = (await response.json()) as { token: string };
+    this.csrfToken = body.token;
+    return body.token;
+  }
+
+  /** Sends one request; returns the parsed JSON body (undefined for 204 or an empty body). */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const unsafe = isUnsafe(method);
+    let token = unsafe ? this.currentToken() : undefined;
+    if (unsafe && !token) token = await this.refreshCsrf();
+    let response = await this.send(method, path, body, token);
+    if (unsafe && response.status === 403) {
+      const error = await toApiError(response);
+      if (error.title !== CSRF_FAILED_TITLE) throw error;
+      // A stale token (e.g. issued before this login): fetch a fresh one and try once more.
+      this.csrfToken = undefined;
+      response = await this.send(method, path, body, await this.refreshCsrf());
+    }
+    if (!response.ok) throw await toApiError(response);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  private send(method: string, path: string, body: unknown, token: string | undefined): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token) headers[CSRF_HEADER] = token;
+    return this.fetchImpl(this.baseUrl + path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  get<T>(path: string): Promise<T> { return this.request<T>('GET', path); }
+  post<T>(path: string, body?: unknown): Promise<T> { return this.request<T>('POST', path, body ?? {}); }
+  put<T>(path: string, body?: unknown): Promise<T> { return this.request<T>('PUT', path, body ?? {}); }
+  delete<T>(path: string): Promise<T> { return this.request<T>('DELETE', path); }
+
+  // Auth
+  me(): Promise<User> { return this.get('/api/auth/me'); }
+  login(userName: string, password: string): Promise<User> { return this.post('/api/auth/login', { userName, password }); }
+  async logout(): Promise<void> {
+    await this.post('/api/auth/logout');
+    this.csrfToken = undefined;
+  }
+  register(userName: string, displayName: string, password: string): Promise<User> {
+    return this.post('/api/auth/register', { userName, displayName: displayName || undefined, password });
+  }
+
+  // Health
+  async platformHealth(): Promise<{ role: string; status: string }> {
+    const response = await this.fetchImpl(this.baseUrl + '/health', { headers: { Accept: 'application/json' } });
+    if (!response.ok) throw await toApiError(response);
+    return (await response.json()) as { role: string; status: string };
+  }
+  systemHealth(): Promise<SystemHealth> { return this.get('/api/system/health'); }
+
+  // Users (admins)
+  users(): Promise<User[]> { return this.get('/api/users'); }
+  setUserRole(id: string, role: GlobalRole): Promise<User> { return this.put(`/api/users/${enc(id)}/role`, { role }); }
+  setUserDisabled(id: string, disabled: boolean): Promise<User> { return this.put(`/api/users/${enc(id)}/disabled`, { disabled }); }
+
+  // Projects
+  projects(): Promise<Project[]> { return this.get('/api/projects'); }
+  project(id: string): Promise<Project> { return this.get(`/api/projects/${enc(id)}`); }
+  createProject(project: NewProject): Promise<Project> { return this.post('/api/projects', project); }
+  members(projectId: string): Promise<Member[]> { return this.get(`/api/projects/${enc(projectId)}/members`); }
+  addMember(projectId: string, userName: string, role: ProjectRole): Promise<Member> {
+    return this.post(`/api/projects/${enc(projectId)}/members`, { userName, role });
+  }
+  changeMember(projectId: string, userId: string, role: ProjectRole): Promise<Member> {
+    return this.put(`/api/projects/${enc(projectId)}/members/${enc(userId)}`, { role });
+  }
+  removeMember(projectId: string, userId: string): Promise<void> {
+    return this.delete(`/api/projects/${enc(projectId)}/members/${enc(userId)}`);
+  }
+
+  // Datasets
+  datasets(projectId: string): Promise<Dataset[]> { return this.get(`/api/projects/${enc(projectId)}/datasets`); }
+
+  // Jobs
+  jobs(projectId: string): Promise<Job[]> { return this.get(`/api/projects/${enc(projectId)}/jobs`); }
+  job(id: string): Promise<Job> { return this.get(`/api/jobs/${enc(id)}`); }
+  startJob(projectId: string, job: NewJob): Promise<Job> { return this.post(`/api/projects/${enc(projectId)}/jobs`, job); }
+  cancelJob(id: string): Promise<Job> { return this.post(`/api/jobs/${enc(id)}/cancel`); }
+  jobLog(id: string, after = 0, limit = 200): Promise<JobLogEntry[]> {
+    return this.get(withQuery(`/api/jobs/${enc(id)}/log`, { after, limit }));
+  }
+  jobEventsUrl(id: string): string { return `${this.baseUrl}/api/jobs/${enc(id)}/events`; }
+
+  // Audit (admins)
+  auditRecords(query: AuditQuery): Promise<AuditPage> { return this.get(withQuery('/api/audit/records', { ...query })); }
+  auditVerify(): Promise<AuditVerification> { return this.get('/api/audit/verify'); }
+}
+
+function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}
+
+/** The app's one client. */
+export const api = new ApiClient();

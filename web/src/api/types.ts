@@ -1,0 +1,183 @@
+// The platform API's JSON shapes (camelCase; enums by name), as in src/Imguard.Platform/Api/Dto.
+
+export type GlobalRole = 'User' | 'Admin';
+export type ProjectRole = 'Viewer' | 'Contributor' | 'Owner';
+export type DatasetPurpose = 'Train' | 'Test';
+export type DatasetStatus = 'Registered' | 'Ready' | 'Rejected' | 'Deleting' | 'Deleted';
+export type JobState = 'Queued' | 'Preprocessing' | 'Running' | 'Succeeded' | 'Failed' | 'Cancelled';
+export type HidingMode = 'off' | 'mixup' | 'instahide';
+
+export interface User {
+  id: string;
+  userName: string;
+  displayName: string;
+  role: GlobalRole;
+  isDisabled: boolean;
+  createdAt: string;
+  lastLoginAt: string | null;
+  lockoutEnd: string | null;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  description: string;
+  channels: number;
+  height: number;
+  width: number;
+  classes: number;
+  createdBy: string;
+  createdAt: string;
+  /** The caller's role; null for an administrator who is not a member. */
+  role: ProjectRole | null;
+}
+
+export interface NewProject {
+  name: string;
+  description?: string;
+  channels: number;
+  height: number;
+  width: number;
+  classes: number;
+}
+
+export interface Member {
+  userId: string;
+  userName: string;
+  displayName: string;
+  role: ProjectRole;
+  addedAt: string;
+}
+
+export interface Dataset {
+  id: string;
+  projectId: string;
+  name: string;
+  purpose: DatasetPurpose;
+  channels: number;
+  height: number;
+  width: number;
+  count: number;
+  classes: number;
+  fractionalBits: number;
+  digest0: string;
+  digest1: string;
+  status: DatasetStatus;
+  rejectionReason: string | null;
+  party0Reported: boolean;
+  party1Reported: boolean;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  readyAt: string | null;
+}
+
+export interface JobMetrics {
+  imagesPerSecond?: number;
+  loss?: number;
+  accuracy?: number;
+}
+
+export interface TrainingOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  momentum: number;
+  weightDecay: number;
+  hiding: { mode: string; k: number; upperBound?: number };
+  revealLoss: boolean;
+}
+
+export interface Job {
+  id: string;
+  projectId: string;
+  trainDatasetId: string;
+  testDatasetId: string | null;
+  model: unknown;
+  training: TrainingOptions;
+  state: JobState;
+  createdBy: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  epoch: number;
+  step: number;
+  totalSteps: number;
+  metrics: JobMetrics | null;
+  failureMessage: string | null;
+  lastCheckpointEpoch: number | null;
+  cancelRequested: boolean;
+}
+
+export interface NewJob {
+  model: 'mlp' | 'cnn';
+  trainDatasetId: string;
+  testDatasetId?: string;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  momentum?: number;
+  weightDecay?: number;
+  hiding: HidingMode;
+  k: number;
+  revealLoss: boolean;
+}
+
+export interface JobLogEntry {
+  id: number;
+  time: string;
+  level: string;
+  message: string;
+}
+
+export interface AuditRecord {
+  sequence: number;
+  timestamp: string;
+  eventType: string;
+  actor: string;
+  subjects: string[];
+  properties: Record<string, unknown>;
+  previousHash: string;
+  recordHash: string;
+}
+
+export interface AuditPage {
+  records: AuditRecord[];
+  nextCursor: number | null;
+}
+
+export interface AuditQuery {
+  eventType?: string;
+  actor?: string;
+  subject?: string;
+  cursor?: number;
+  limit?: number;
+  newestFirst?: boolean;
+}
+
+export interface AuditBreak {
+  sequence: number;
+  kind: string;
+  description: string;
+}
+
+export interface AuditVerification {
+  valid: boolean;
+  recordCount: number;
+  lastSequence: number;
+  checkpointCount: number;
+  lastCheckpointSequence: number | null;
+  uncheckpointedRecords: number;
+  totalBreaks: number;
+  breaks: AuditBreak[];
+}
+
+export interface ServiceHealth {
+  role: string;
+  status: 'ok' | 'unreachable' | 'error';
+  detail?: string | null;
+}
+
+export interface SystemHealth {
+  services: ServiceHealth[];
+}

@@ -1,0 +1,108 @@
+// Pure formatting and interpretation helpers (unit-tested in format.test.ts).
+import { ApiError } from '../api/client';
+import type { Job, JobState } from '../api/types';
+
+/** "45 s", "2 min", "1 h 5 min": a wait in words. */
+export function formatWait(seconds: number): string {
+  const s = Math.max(0, Math.ceil(seconds));
+  if (s < 60) return `${s} s`;
+  const minutes = Math.ceil(s / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m ? `${h} h ${m} min` : `${h} h`;
+}
+
+/** What to tell the user about a failed action, from the platform's answer. `action` names what they tried. */
+export function errorMessage(error: unknown, action?: 'login' | 'register'): string {
+  if (error instanceof ApiError) {
+    const wait = error.retryAfterSeconds !== undefined ? ` Try again in ${formatWait(error.retryAfterSeconds)}.` : '';
+    switch (error.status) {
+      case 401:
+        return action === 'login' ? 'Wrong user name or password.' : 'Your session has ended; please sign in again.';
+      case 423:
+        return `This account is locked after too many failed sign-ins.${wait || ' Try again later.'}`;
+      case 429:
+        return `Too many attempts from here.${wait || ' Try again later.'}`;
+      default: {
+        const text = error.detail ? `${error.title}: ${error.detail}` : error.title;
+        return text.endsWith('.') ? text : text + '.';
+      }
+    }
+  }
+  if (error instanceof TypeError) return 'The platform could not be reached. Check your connection and try again.';
+  if (error instanceof Error && error.message) return error.message;
+  return 'Something went wrong.';
+}
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'UTC',
+});
+
+/** An ISO timestamp as "03 Feb 2026, 14:05:09 UTC"; "—" for none. */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? iso : `${dateFormat.format(time)} UTC`;
+}
+
+/** "1×28×28" */
+export function formatShape(channels: number, height: number, width: number): string {
+  return `${channels}×${height}×${width}`;
+}
+
+export const FINAL_STATES: readonly JobState[] = ['Succeeded', 'Failed', 'Cancelled'];
+export const ACTIVE_STATES: readonly JobState[] = ['Queued', 'Preprocessing', 'Running'];
+
+export function isFinal(state: JobState): boolean {
+  return FINAL_STATES.includes(state);
+}
+
+/** The job's progress in [0, 1]: steps done over total (1 once succeeded). */
+export function jobFraction(job: Pick<Job, 'state' | 'step' | 'totalSteps'>): number {
+  if (job.state === 'Succeeded') return 1;
+  if (job.totalSteps <= 0) return 0;
+  return Math.min(1, Math.max(0, job.step / job.totalSteps));
+}
+
+/** "42 %" */
+export function formatPercent(fraction: number): string {
+  return `${Math.round(fraction * 100)} %`;
+}
+
+/** A number with at most `digits` decimals, or "—". */
+export function formatNumber(value: number | null | undefined, digits = 3): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return Number(value.toFixed(digits)).toString();
+}
+
+/** One line about where a job stands. */
+export function describeJob(job: Job): string {
+  switch (job.state) {
+    case 'Queued':
+      return job.cancelRequested ? 'Queued; cancel requested' : 'Waiting for the parties';
+    case 'Preprocessing':
+      return 'Preparing correlated randomness';
+    case 'Running':
+      return `Epoch ${job.epoch + 1 > job.training.epochs ? job.training.epochs : job.epoch + 1} of ${job.training.epochs}, step ${job.step} of ${job.totalSteps}${job.cancelRequested ? ' (cancel requested)' : ''}`;
+    case 'Succeeded':
+      return 'Finished: the model stays secret-shared until its owner downloads both halves';
+    case 'Failed':
+      return job.failureMessage ? `Failed: ${job.failureMessage}` : 'Failed';
+    case 'Cancelled':
+      return 'Cancelled';
+  }
+}
+
+/** A short description of an audit record's properties ("role=owner, count=120"). */
+export function formatProperties(properties: Record<string, unknown> | null | undefined): string {
+  if (!properties) return '';
+  return Object.entries(properties)
+    .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .join(', ');
+}
+
+/** Lower-case hex, shortened for display: "3fa1…9c2e". */
+export function shortHash(hex: string, keep = 8): string {
+  return hex.length <= keep * 2 + 1 ? hex : `${hex.slice(0, keep)}…${hex.slice(-keep)}`;
+}

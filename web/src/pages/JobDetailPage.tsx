@@ -1,0 +1,94 @@
+import { useEffect, useRef, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { api } from '../api/client';
+import type { Job, JobLogEntry } from '../api/types';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { ProgressChart } from '../components/ProgressChart';
+import { StatusBadge } from '../components/StatusBadge';
+import { describeJob, formatDate, formatNumber, formatPercent, isFinal, jobFraction } from '../lib/format';
+import { watchJob } from '../lib/jobEvents';
+import { addPoint, type ProgressPoint } from '../lib/progress';
+
+export function JobDetailPage() {
+  const { id = '' } = useParams();
+  const [job, setJob] = useState<Job | null>(null);
+  const [points, setPoints] = useState<ProgressPoint[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const [log, setLog] = useState<JobLogEntry[]>([]);
+  const [live, setLive] = useState(false);
+  const start = useRef<number>(Date.now());
+
+  useEffect(() => {
+    start.current = Date.now();
+    setPoints([]);
+    setLive(true);
+    const stop = watchJob(id, (next) => {
+      setJob(next);
+      setError(null);
+      setPoints(series => addPoint(series, next, Date.now(), start.current));
+      if (isFinal(next.state)) setLive(false);
+    }, setError);
+    return () => { stop(); };
+  }, [id]);
+
+  const state = job?.state;
+  useEffect(() => {
+    api.jobLog(id).then(setLog, () => undefined);
+  }, [id, state]);
+
+  async function cancel() {
+    setActionError(null);
+    try {
+      setJob(await api.cancelJob(id));
+    } catch (e) {
+      setActionError(e);
+    }
+  }
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/projects">Projects</Link>
+        {job && <> / <Link to={`/projects/${job.projectId}?tab=jobs`}>Project</Link></>} / <span aria-current="page">{id}</span>
+      </nav>
+      <h1>Job <code>{id}</code></h1>
+      <ErrorMessage error={error} />
+      {job && (
+        <>
+          <div className="job-status" aria-live="polite">
+            <StatusBadge value={job.state} /> <span>{describeJob(job)}</span>
+            {live && <span className="live-dot" title="Live updates">live</span>}
+          </div>
+          <p>
+            <progress max={1} value={jobFraction(job)} aria-label="Training progress" /> {formatPercent(jobFraction(job))}
+          </p>
+          <ProgressChart points={points} />
+          <dl className="facts">
+            <div><dt>Epoch</dt><dd>{job.epoch} / {job.training.epochs}</dd></div>
+            <div><dt>Step</dt><dd>{job.step} / {job.totalSteps}</dd></div>
+            <div><dt>Images/s</dt><dd>{formatNumber(job.metrics?.imagesPerSecond, 1)}</dd></div>
+            <div><dt>Loss</dt><dd>{job.training.revealLoss ? formatNumber(job.metrics?.loss) : 'not revealed'}</dd></div>
+            <div><dt>Checkpoint</dt><dd>{job.lastCheckpointEpoch ?? '—'}</dd></div>
+            <div><dt>Hiding</dt><dd>{job.training.hiding.mode}{job.training.hiding.mode !== 'off' ? `, k = ${job.training.hiding.k}` : ''}</dd></div>
+            <div><dt>Batch · rate</dt><dd>{job.training.batchSize} · {job.training.learningRate}</dd></div>
+            <div><dt>Started</dt><dd>{formatDate(job.startedAt)}</dd></div>
+            <div><dt>Finished</dt><dd>{formatDate(job.finishedAt)}</dd></div>
+          </dl>
+          {!isFinal(job.state) && !job.cancelRequested && (
+            <button type="button" className="danger" onClick={() => void cancel()}>Cancel job</button>
+          )}
+          <ErrorMessage error={actionError} />
+          <section aria-labelledby="log-title">
+            <h2 id="log-title">Log</h2>
+            {log.length === 0 ? <p className="muted">No log lines yet.</p> : (
+              <ol className="log">
+                {log.map(l => <li key={l.id}><span className="muted">{formatDate(l.time)}</span> <strong>{l.level}</strong> {l.message}</li>)}
+              </ol>
+            )}
+          </section>
+        </>
+      )}
+    </>
+  );
+}
