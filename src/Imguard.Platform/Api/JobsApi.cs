@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 
 namespace Imguard.Platform.Api;
 
@@ -198,12 +199,15 @@ public static class JobsApi
     /// state, when the caller loses access to the job, or when the client goes away.
     /// </summary>
     private static async Task<Results<ServerSentEventsResult<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> EventsAsync(
-        string id, HttpContext http, JobService jobs, JobNotifier notifier, PlatformOptions options, CancellationToken cancellationToken)
+        string id, HttpContext http, JobService jobs, JobNotifier notifier, PlatformOptions options, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
     {
         Guid userId = http.User.RequireUserId();
         Outcome<JobInfo> job = await jobs.GetAsync(userId, id, cancellationToken);
+        // A stream ends when its client leaves or when the platform stops (so shutdown does not wait for open streams).
+        var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        http.Response.RegisterForDispose(ended);
         return ApiResults.From(job, first => TypedResults.ServerSentEvents(
-            StreamAsync(first, notifier.NextChange(first.Id), userId, jobs, notifier, options.JobEventPollInterval, http.RequestAborted)), http, Subject(id));
+            StreamAsync(first, notifier.NextChange(first.Id), userId, jobs, notifier, options.JobEventPollInterval, ended.Token)), http, Subject(id));
     }
 
     private static async IAsyncEnumerable<SseItem<JobView>> StreamAsync(JobInfo first, Task change, Guid userId, JobService jobs, JobNotifier notifier,
