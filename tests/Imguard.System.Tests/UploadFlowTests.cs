@@ -94,6 +94,23 @@ public class UploadFlowTests
             Assert.InRange(inferCorrect, plainCorrect - 1, plainCorrect + 1);
             Assert.Equal(41, File.ReadAllLines(predictions).Length);
 
+            // Deleting the training set removes both parties' halves (the platform asks each party until it confirms).
+            (int deleted, string delete) = await ImguardProcess.RunAsync(Bound, "dataset", "delete", "--profile", profile, trainId);
+            Assert.True(deleted == 0, delete);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            string status;
+            do
+            {
+                await Task.Delay(250);
+                (_, status) = await ImguardProcess.RunAsync(Bound, "dataset", "status", "--profile", profile, trainId);
+            }
+            while (!status.Contains(" Deleted:", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+            Assert.Contains(" Deleted:", status, StringComparison.Ordinal);
+            foreach (string party in new[] { "party-0", "party-1" })
+            {
+                Assert.False(File.Exists(Path.Combine(data, party, "shares", "datasets", trainId + ".share")), $"{party} still holds its half");
+            }
+
             (int verified, string verify) = await ImguardProcess.RunAsync(Bound, "audit", "verify", "--data-dir", data);
             up.Interrupt();
             Assert.Equal(0, await up.WaitForExitAsync(Bound));

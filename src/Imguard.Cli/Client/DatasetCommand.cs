@@ -15,6 +15,7 @@ internal static class DatasetCommand
         dataset.Subcommands.Add(CreateShare());
         dataset.Subcommands.Add(CreateUpload());
         dataset.Subcommands.Add(CreateStatus());
+        dataset.Subcommands.Add(CreateDelete());
         return dataset;
     }
 
@@ -93,6 +94,21 @@ internal static class DatasetCommand
             DatasetSummary d = await api.GetDatasetAsync(parse.GetValue(id)!, ct);
             Console.WriteLine($"{d.Id} {d.Status}: {d.Name}, {d.Purpose}, {d.Count} images {d.Channels}×{d.Height}×{d.Width}, {d.Classes} classes; " +
                 $"party 0 reported {d.Party0Reported}, party 1 reported {d.Party1Reported}{(d.RejectionReason is null ? "" : "; " + d.RejectionReason)}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateDelete()
+    {
+        Option<string?> profile = ProfileOptions.Create();
+        var id = new Argument<string>("dataset") { Description = "The dataset id." };
+        var command = new Command("delete", "Delete a dataset: both parties delete their halves (the platform keeps asking until both confirm).") { profile, id };
+        command.SetAction(async (parse, ct) =>
+        {
+            using PlatformApi api = ProfileOptions.Connect(parse, profile);
+            DatasetSummary d = await api.DeleteDatasetAsync(parse.GetValue(id)!, ct);
+            Console.WriteLine($"{d.Id} {d.Status}");
             return 0;
         });
         return command;

@@ -60,6 +60,10 @@ public sealed class PlatformApi : IDisposable
     public Task<DatasetSummary> GetDatasetAsync(string datasetId, CancellationToken cancellationToken = default) =>
         SendAsync<DatasetSummary>(HttpMethod.Get, $"api/datasets/{Uri.EscapeDataString(datasetId)}", null, cancellationToken);
 
+    /// <summary>Asks the platform to delete a dataset: both parties delete their halves (the platform retries until they confirm).</summary>
+    public Task<DatasetSummary> DeleteDatasetAsync(string datasetId, CancellationToken cancellationToken = default) =>
+        SendAsync<DatasetSummary>(HttpMethod.Delete, $"api/datasets/{Uri.EscapeDataString(datasetId)}", null, cancellationToken);
+
     public Task<JobSummary> CreateJobAsync(Guid projectId, CreateJobRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<JobSummary>(HttpMethod.Post, $"api/projects/{projectId}/jobs", request, cancellationToken);
 
