@@ -32,7 +32,8 @@ public static class DealerApi
     public static IEndpointRouteBuilder MapDealerApi(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        RouteGroupBuilder api = routes.MapGroup("/internal/jobs/{jobId}/dealer").RequireServiceRole(ServiceRole.Party0, ServiceRole.Party1);
+        RouteGroupBuilder api = routes.MapGroup("/internal/jobs/{jobId}/dealer").RequireServiceRole(ServiceRole.Party0, ServiceRole.Party1)
+            .ExcludeFromDescription(); // service-to-service only: not part of the public API document
         api.MapPost("/attempts", JoinAsync);
         api.MapGet("/attempts/{attempt:int}/initial-parameters", InitialParameters);
         api.MapGet("/attempts/{attempt:int}/epochs/{epoch:int}", Epoch);

@@ -28,7 +28,7 @@ public static class InternalApi
     public static IEndpointRouteBuilder MapInternalApi(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        RouteGroupBuilder parties = routes.MapGroup("/internal").WithTags("Internal (parties)")
+        RouteGroupBuilder parties = routes.MapGroup("/internal").WithTags("Internal (parties)").ExcludeFromDescription()
             .AddEndpointFilter(AuditRefusalAsync)
             .RequireServiceRole(ServiceRole.Party0, ServiceRole.Party1);
         parties.MapGet("/datasets/{id}", GetDatasetAsync);

@@ -27,14 +27,15 @@ public abstract class AuditProxyApiTests(PlatformApiFixture fixture)
     }
 
     [ProviderFact]
-    public async Task The_OpenAPI_document_lists_the_endpoint_groups()
+    public async Task The_OpenAPI_document_lists_the_public_endpoint_groups_and_not_the_service_only_ones()
     {
         using ApiClient anonymous = fixture.Anonymous();
         string document = await (await anonymous.GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync();
-        foreach (string path in new[] { "/api/auth/login", "/api/projects/{projectId}/datasets", "/api/jobs/{id}/events", "/api/audit/records", "/internal/datasets/{id}/halves" })
+        foreach (string path in new[] { "/api/auth/login", "/api/projects/{projectId}/datasets", "/api/jobs/{id}/events", "/api/audit/records", "/api/projects/{projectId}/jobs/estimate" })
         {
             Assert.Contains($"\"{path}\"", document, StringComparison.Ordinal);
         }
+        Assert.DoesNotContain("/internal/", document, StringComparison.Ordinal);
     }
 }
 
