@@ -11,8 +11,10 @@ namespace Imguard.ServiceDefaults.Audit;
 /// Sends a service's audit events to the audit server over mutual TLS, in the background so that a slow audit server
 /// never stalls a request: events queue in order (bounded), go out in batches, and a failed batch is retried with
 /// back-off until it is accepted, so a restart of the audit server loses nothing. At shutdown the queue is flushed
-/// for a bounded time. Events that cannot be queued (queue full) or are still queued when the process exits are
-/// counted and logged as an error by count — never by content.
+/// for a bounded time. With an outbox file, every event is on disk before <see cref="Emit"/> returns and events not
+/// yet accepted when the process stops (or dies) are sent when it starts again; without one, events still queued at
+/// exit are lost. Events that cannot be queued (queue full) or are lost are counted and logged as an error by count
+/// — never by content.
 /// </summary>
 public sealed class AuditClient : BackgroundService
 {
@@ -27,8 +29,10 @@ public sealed class AuditClient : BackgroundService
     private long _sent;
     private int _pending;
     private volatile bool _abandoned;
+    private readonly AuditOutbox? _outbox;
+    private readonly Lock _outboxGate = new();
 
-    public AuditClient(HttpClient http, ILogger<AuditClient> logger, int capacity = 100_000, TimeSpan? flushTimeout = null)
+    public AuditClient(HttpClient http, ILogger<AuditClient> logger, int capacity = 100_000, TimeSpan? flushTimeout = null, string? outboxPath = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(logger);
@@ -40,6 +44,20 @@ public sealed class AuditClient : BackgroundService
             FullMode = BoundedChannelFullMode.DropWrite,
             SingleReader = true,
         });
+        if (outboxPath is not null)
+        {
+            _outbox = new AuditOutbox(outboxPath);
+            IReadOnlyList<AuditEventMessage> left = _outbox.ReadPending();
+            foreach (AuditEventMessage message in left)
+            {
+                Interlocked.Increment(ref _pending);
+                _queue.Writer.TryWrite(message);
+            }
+            if (left.Count > 0)
+            {
+                _logger.LogInformation("{Count} audit events from before the last stop will be delivered.", left.Count);
+            }
+        }
     }
 
     /// <summary>Events accepted by the audit server so far.</summary>
@@ -58,7 +76,18 @@ public sealed class AuditClient : BackgroundService
             Subjects = subjects?.ToArray() ?? [],
             Properties = facts is null ? null : JsonSerializer.SerializeToElement(facts),
         };
-        Interlocked.Increment(ref _pending);
+        if (_outbox is not null)
+        {
+            lock (_outboxGate)
+            {
+                _outbox.Append(message);
+                Interlocked.Increment(ref _pending);
+            }
+        }
+        else
+        {
+            Interlocked.Increment(ref _pending);
+        }
         if (!_queue.Writer.TryWrite(message))
         {
             Interlocked.Decrement(ref _pending);
@@ -138,6 +167,7 @@ public sealed class AuditClient : BackgroundService
                 }
                 Interlocked.Add(ref _pending, -batch.Count);
                 batch.Clear();
+                ClearOutboxIfDelivered();
                 backOff = TimeSpan.FromMilliseconds(100);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
@@ -154,8 +184,25 @@ public sealed class AuditClient : BackgroundService
         }
     }
 
+    private void ClearOutboxIfDelivered()
+    {
+        if (_outbox is null)
+        {
+            return;
+        }
+        lock (_outboxGate)
+        {
+            // Appends count themselves in under this lock, so nothing unsent is in the file when the count is zero.
+            if (Volatile.Read(ref _pending) == 0)
+            {
+                _outbox.Clear();
+            }
+        }
+    }
+
     public override void Dispose()
     {
+        _outbox?.Dispose();
         _http.Dispose();
         base.Dispose();
     }

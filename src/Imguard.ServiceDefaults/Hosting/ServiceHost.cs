@@ -55,7 +55,8 @@ public static class ServiceHost
                     BaseAddress = service.Settings.Audit.Url,
                     Timeout = TimeSpan.FromSeconds(15),
                 },
-                provider.GetRequiredService<ILogger<AuditClient>>()));
+                provider.GetRequiredService<ILogger<AuditClient>>(),
+                outboxPath: Path.Combine(service.RoleDirectory, "audit-outbox.jsonl")));
             builder.Services.AddHostedService(provider => provider.GetRequiredService<AuditClient>());
         }
         return builder;

@@ -185,4 +185,35 @@ public sealed class AuditServerTests : IAsyncLifetime
         AuditPageView page = await RecordsAsync();
         Assert.Equal([0L, 1L, 2L], page.Records.Select(r => r.Properties.GetProperty("step").GetInt64()));
     }
+
+    [Fact]
+    public async Task Events_emitted_while_the_server_is_down_survive_a_crash_of_the_emitting_service()
+    {
+        await StopAsync();
+        string outbox = Path.Combine(_deployment.Directory.Root, "party-0", "audit-outbox.jsonl");
+        using ServiceIdentity party = _deployment.Identity(ServiceRole.Party0);
+        HttpClient Http() => new(MutualTls.CreateServiceHandler(party, ServiceRole.Audit)) { BaseAddress = _deployment.Settings.Audit.Url, Timeout = TimeSpan.FromSeconds(5) };
+
+        // The first service instance emits three events and dies without delivering any (never started, never flushed).
+        using (var first = new AuditClient(Http(), NullLogger<AuditClient>.Instance, outboxPath: outbox))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                first.Emit("dataset.half_received", "party:0", ["dataset:ds-1"], new Dictionary<string, object> { ["step"] = i });
+            }
+        }
+        Assert.Equal(3, File.ReadAllLines(outbox).Length);
+
+        // Its successor, with the audit server back, delivers them in order and empties the outbox.
+        await StartAsync();
+        using var second = new AuditClient(Http(), NullLogger<AuditClient>.Instance, outboxPath: outbox);
+        await second.StartAsync(CancellationToken.None);
+        second.Emit("dataset.ready", "party:0", ["dataset:ds-1"]);
+        Assert.True(await second.FlushAsync(TimeSpan.FromSeconds(30)));
+        await second.StopAsync(CancellationToken.None);
+        AuditPageView page = await RecordsAsync();
+        Assert.Equal(["dataset.half_received", "dataset.half_received", "dataset.half_received", "dataset.ready"], page.Records.Select(r => r.EventType));
+        Assert.Equal([0L, 1L, 2L], page.Records.Take(3).Select(r => r.Properties.GetProperty("step").GetInt64()));
+        Assert.Equal(0, new FileInfo(outbox).Length);
+    }
 }
