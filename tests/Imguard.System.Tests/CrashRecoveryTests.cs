@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Imguard.Testing;
@@ -45,7 +44,7 @@ public class CrashRecoveryTests
             Assert.Equal(0, (await ImguardProcess.RunWithInputAsync(Bound, password + "\n", "login", "--profile", profile, "--data-dir", data, "--user", "admin", "--password-stdin")).ExitCode);
             (_, string project) = await ImguardProcess.RunAsync(Bound, "project", "create", "--profile", profile, "--name", "crash");
             string projectId = project.Split('\n').Last(l => Guid.TryParse(l.Trim(), out _)).Trim();
-            (string images, string labels) = WriteIdx(root, 300);
+            (string images, string labels) = IdxSquares.Write(Path.Combine(root, "data"), count: 300, offset: 0);
             (int uploaded, string upload) = await ImguardProcess.RunAsync(Bound, "dataset", "upload", "--profile", profile, "--project", projectId,
                 "--name", "squares", "--idx", images, labels, "--work", Path.Combine(root, "work"));
             Assert.True(uploaded == 0, upload);
@@ -100,28 +99,5 @@ public class CrashRecoveryTests
             Assert.True(clock.Elapsed < Bound, $"the job never reached epoch {epochs}: {status}");
             await Task.Delay(200);
         }
-    }
-
-    private static (string Images, string Labels) WriteIdx(string folder, int count)
-    {
-        byte[] images = new byte[16 + count * 28 * 28];
-        byte[] labels = new byte[8 + count];
-        BinaryPrimitives.WriteInt32BigEndian(images, 0x00000803);
-        BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(4), count);
-        BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(8), 28);
-        BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(12), 28);
-        BinaryPrimitives.WriteInt32BigEndian(labels, 0x00000801);
-        BinaryPrimitives.WriteInt32BigEndian(labels.AsSpan(4), count);
-        for (int i = 0; i < count; i++)
-        {
-            labels[8 + i] = (byte)(i % 10);
-            images[16 + i * 784 + 100 + (i % 10) * 30] = 255;
-            images[16 + i * 784 + 400 + i % 13] = 128;
-        }
-        string imagesPath = Path.Combine(folder, "crash-images-idx3-ubyte");
-        string labelsPath = Path.Combine(folder, "crash-labels-idx1-ubyte");
-        File.WriteAllBytes(imagesPath, images);
-        File.WriteAllBytes(labelsPath, labels);
-        return (imagesPath, labelsPath);
     }
 }
