@@ -3,8 +3,8 @@
 // request; fetched from GET /api/auth/csrf when the cookie is missing, and once more when the platform refuses a
 // stale one).
 import type {
-  AuditPage, AuditQuery, AuditVerification, Dataset, Job, JobLogEntry, Member, NewJob, NewProject, Project,
-  ProjectRole, SystemHealth, User, GlobalRole,
+  AuditPage, AuditQuery, AuditVerification, Dataset, Job, JobEstimate, JobLogEntry, Member, ModelDownloadGrants, NewJob,
+  NewProject, PartyGrant, Project, ProjectRole, SystemHealth, User, GlobalRole,
 } from './types';
 
 export const CSRF_COOKIE = 'XSRF-TOKEN';
@@ -237,6 +237,26 @@ export class ApiClient {
     return this.get(withQuery(`/api/jobs/${enc(id)}/log`, { after, limit }));
   }
   jobEventsUrl(id: string): string { return `${this.baseUrl}/api/jobs/${enc(id)}/events`; }
+  /** What a job would cost (measured on one secure step at the platform) before it is started. */
+  estimateJob(projectId: string, job: NewJob): Promise<JobEstimate> { return this.post(`/api/projects/${enc(projectId)}/jobs/estimate`, job); }
+  /** Grants to download a succeeded job's model and evaluation shares from each party (owners only; audited). */
+  modelGrants(id: string): Promise<ModelDownloadGrants> { return this.post(`/api/jobs/${enc(id)}/model-grants`); }
+
+  /**
+   * One party's share of a job's model (`share`) or test evaluation (`evaluation`), fetched straight from that party
+   * with its grant (cross-origin, no cookies). The platform never sees the bytes.
+   */
+  async partyDownload(grant: PartyGrant, jobId: string, kind: 'share' | 'evaluation'): Promise<Uint8Array> {
+    const base = grant.url.endsWith('/') ? grant.url : grant.url + '/';
+    const response = await this.fetchImpl(new URL(`api/models/${enc(jobId)}/${kind}`, base).toString(), {
+      method: 'GET',
+      mode: 'cors',
+      credentials: 'omit',
+      headers: { Authorization: `Bearer ${grant.grant}`, Accept: 'application/octet-stream, application/problem+json' },
+    });
+    if (!response.ok) throw await toApiError(response);
+    return new Uint8Array(await response.arrayBuffer());
+  }
 
   // Audit (admins)
   auditRecords(query: AuditQuery): Promise<AuditPage> { return this.get(withQuery('/api/audit/records', { ...query })); }

@@ -78,14 +78,20 @@ export interface JobMetrics {
   accuracy?: number;
 }
 
+/** A job's training options as the platform stores them and the parties read them (Contracts JobTrainingOptions). */
 export interface TrainingOptions {
   epochs: number;
   batchSize: number;
   learningRate: number;
   momentum: number;
   weightDecay: number;
-  hiding: { mode: string; k: number; upperBound?: number };
+  schedule?: string;
+  /** off, mixup or instahide. */
+  hiding: string;
+  k: number;
+  upperBound?: number;
   revealLoss: boolean;
+  comparisonBits?: number;
 }
 
 export interface Job {
@@ -107,10 +113,13 @@ export interface Job {
   failureMessage: string | null;
   lastCheckpointEpoch: number | null;
   cancelRequested: boolean;
+  /** Set for an inference job: the training job whose model it runs. */
+  modelFromJobId?: string | null;
 }
 
 export interface NewJob {
-  model: 'mlp' | 'cnn';
+  /** A preset name (fitted to the project's input and classes) or a model spec object. */
+  model: 'mlp' | 'cnn' | Record<string, unknown>;
   trainDatasetId: string;
   testDatasetId?: string;
   epochs: number;
@@ -121,6 +130,41 @@ export interface NewJob {
   hiding: HidingMode;
   k: number;
   revealLoss: boolean;
+  /** 32 (the default: exact for |values| below 2^15 at 16 fractional bits) or 64 (exact over the whole ring). */
+  comparisonBits?: number;
+}
+
+/** POST /api/projects/{id}/jobs/estimate: a job's cost measured on one secure step (Platform DealerCostEstimate). */
+export interface JobEstimate {
+  epochs: number;
+  stepsPerEpoch: number;
+  steps: number;
+  itemsPerStep: number;
+  wordsPerStepToParty0: number;
+  wordsPerStepToParty1: number;
+  hidingWordsPerStepToParty1: number;
+  peerRoundsPerStep: number;
+  peerBytesPerStepPerParty: number;
+  initialParameterWords: number;
+  epochPublicBytes: number;
+  totalBytesToParty0: number;
+  totalBytesToParty1: number;
+  secondsPerStepMeasured: number;
+  estimatedSeconds: number;
+}
+
+/** A grant for one party: send `grant` as `Authorization: Bearer …` to the party's API at `url` before `expiresAt`. */
+export interface PartyGrant {
+  party: number;
+  url: string;
+  grant: string;
+  expiresAt: string;
+}
+
+/** POST /api/jobs/{id}/model-grants: one DownloadModel grant per party (party 0 first). */
+export interface ModelDownloadGrants {
+  jobId: string;
+  downloads: PartyGrant[];
 }
 
 export interface JobLogEntry {

@@ -1,18 +1,25 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../api/client';
-import type { Job, JobLogEntry } from '../api/types';
+import type { Job, JobLogEntry, ProjectRole } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ProgressChart } from '../components/ProgressChart';
 import { StatusBadge } from '../components/StatusBadge';
 import { describeJob, formatDate, formatNumber, formatPercent, isFinal, jobFraction } from '../lib/format';
 import { watchJob } from '../lib/jobEvents';
+import { addEpochMetrics, type EpochMetrics } from '../lib/epochs';
+import { GrantCache } from '../lib/model/handOff';
 import { addPoint, type ProgressPoint } from '../lib/progress';
+import { EpochTable } from './job/EpochTable';
+import { EvaluationPanel } from './job/EvaluationPanel';
+import { ModelPanel } from './job/ModelPanel';
 
 export function JobDetailPage() {
   const { id = '' } = useParams();
   const [job, setJob] = useState<Job | null>(null);
   const [points, setPoints] = useState<ProgressPoint[]>([]);
+  const [epochs, setEpochs] = useState<EpochMetrics[]>([]);
+  const [role, setRole] = useState<ProjectRole | null | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [log, setLog] = useState<JobLogEntry[]>([]);
@@ -22,11 +29,13 @@ export function JobDetailPage() {
   useEffect(() => {
     start.current = Date.now();
     setPoints([]);
+    setEpochs([]);
     setLive(true);
     const stop = watchJob(id, (next) => {
       setJob(next);
       setError(null);
       setPoints(series => addPoint(series, next, Date.now(), start.current));
+      setEpochs(rows => addEpochMetrics(rows, next));
       if (isFinal(next.state)) setLive(false);
     }, setError);
     return () => { stop(); };
@@ -36,6 +45,14 @@ export function JobDetailPage() {
   useEffect(() => {
     api.jobLog(id).then(setLog, () => undefined);
   }, [id, state]);
+
+  // The caller's role decides whether the model and evaluation sections show (the platform grants downloads to owners only).
+  const projectId = job?.projectId;
+  useEffect(() => {
+    if (projectId) api.project(projectId).then(p => setRole(p.role), () => setRole(null));
+  }, [projectId]);
+  const grants = useMemo(() => new GrantCache(api, id), [id]);
+  const isTraining = job ? !job.modelFromJobId : false;
 
   async function cancel() {
     setActionError(null);
@@ -64,13 +81,14 @@ export function JobDetailPage() {
             <progress max={1} value={jobFraction(job)} aria-label="Training progress" /> {formatPercent(jobFraction(job))}
           </p>
           <ProgressChart points={points} />
+          <EpochTable rows={epochs} revealLoss={job.training.revealLoss} />
           <dl className="facts">
             <div><dt>Epoch</dt><dd>{job.epoch} / {job.training.epochs}</dd></div>
             <div><dt>Step</dt><dd>{job.step} / {job.totalSteps}</dd></div>
             <div><dt>Images/s</dt><dd>{formatNumber(job.metrics?.imagesPerSecond, 1)}</dd></div>
             <div><dt>Loss</dt><dd>{job.training.revealLoss ? formatNumber(job.metrics?.loss) : 'not revealed'}</dd></div>
             <div><dt>Checkpoint</dt><dd>{job.lastCheckpointEpoch ?? '—'}</dd></div>
-            <div><dt>Hiding</dt><dd>{job.training.hiding.mode}{job.training.hiding.mode !== 'off' ? `, k = ${job.training.hiding.k}` : ''}</dd></div>
+            <div><dt>Hiding</dt><dd>{job.training.hiding}{job.training.hiding !== 'off' ? `, k = ${job.training.k}` : ''}</dd></div>
             <div><dt>Batch · rate</dt><dd>{job.training.batchSize} · {job.training.learningRate}</dd></div>
             <div><dt>Started</dt><dd>{formatDate(job.startedAt)}</dd></div>
             <div><dt>Finished</dt><dd>{formatDate(job.finishedAt)}</dd></div>
@@ -79,6 +97,15 @@ export function JobDetailPage() {
             <button type="button" className="danger" onClick={() => void cancel()}>Cancel job</button>
           )}
           <ErrorMessage error={actionError} />
+          {job.state === 'Succeeded' && isTraining && role === 'Owner' && (
+            <>
+              <ModelPanel job={job} grants={grants} />
+              <EvaluationPanel job={job} grants={grants} />
+            </>
+          )}
+          {job.state === 'Succeeded' && isTraining && role !== undefined && role !== 'Owner' && (
+            <p className="muted">Only the project's owners can download this model and see its test evaluation.</p>
+          )}
           <section aria-labelledby="log-title">
             <h2 id="log-title">Log</h2>
             {log.length === 0 ? <p className="muted">No log lines yet.</p> : (

@@ -127,3 +127,9 @@ export function parseLabelsFile(text: string): number[] {
   }
   return values as number[];
 }
+
+/** A cell's colour step 0–5: its share of its true class's examples (0 only for an empty cell). */
+export function cellLevel(count: number, rowTotal: number): number {
+  if (count <= 0 || rowTotal <= 0) return 0;
+  return Math.max(1, Math.min(5, Math.ceil((count / rowTotal) * 5)));
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { confusionMatrix, parseEvaluationShare, parseLabelsFile, perClassRecall, reconstructEvaluation } from './evaluation';
+import { cellLevel, confusionMatrix, parseEvaluationShare, parseLabelsFile, perClassRecall, reconstructEvaluation } from './evaluation';
 import { ModelDataError, parameterShapes, parseModelSpec, presetSpec } from './modelSpec';
 import { parseModelShare, reconstructModel } from './modelShare';
 import { exportOnnx, ProtobufWriter } from './onnx';
@@ -108,6 +108,7 @@ describe('evaluation shares', () => {
     expect(perClassRecall([[0, 0], [1, 1]])).toEqual([null, 0.5]);
     expect(() => confusionMatrix([0, 1], [0], 2)).toThrow(/1 examples; 2 true labels/);
     expect(() => confusionMatrix([0, 3], [0, 1], 3)).toThrow(/True label 1 is not a class/);
+    expect([cellLevel(0, 10), cellLevel(1, 10), cellLevel(2, 10), cellLevel(5, 10), cellLevel(10, 10), cellLevel(3, 0)]).toEqual([0, 1, 1, 3, 5, 0]);
   });
 
   it('reads labels files as a JSON array, an object with labels, or lines', () => {

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ApiClient, ApiError } from '../../api/client';
+import type { ModelDownloadGrants } from '../../api/types';
+import { downloadEvaluation, downloadModel, GrantCache, PartyDownloadError } from './handOff';
+import { exportOnnx } from './onnx';
+
+const folder = fileURLToPath(new URL('../../../../tests/vectors/model-v1/', import.meta.url));
+const read = (name: string) => new Uint8Array(readFileSync(folder + name));
+
+const grants = (expiresAt: string): ModelDownloadGrants => ({
+  jobId: 'job-1',
+  downloads: [
+    { party: 1, url: 'https://p1.example:7402/', grant: 'g1', expiresAt },
+    { party: 0, url: 'https://p0.example:7401', grant: 'g0', expiresAt },
+  ],
+});
+
+/** A platform and two parties behind one fake fetch, serving the model-v1 vector; records every request. */
+function fakeSystem(options: { refuseParty?: number; unreachable?: number } = {}) {
+  const requests: { url: string; init: RequestInit | undefined }[] = [];
+  let grantCalls = 0;
+  const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input);
+    requests.push({ url, init });
+    if (url === '/api/auth/csrf') return Response.json({ token: 't' });
+    if (url === '/api/jobs/job-1/model-grants') {
+      grantCalls++;
+      return Response.json(grants(new Date(Date.now() + 600_000).toISOString()));
+    }
+    const m = /^https:\/\/p(\d)\.example:740\d\/api\/models\/job-1\/(share|evaluation)$/.exec(url);
+    if (!m) return new Response('no', { status: 404 });
+    const party = Number(m[1]);
+    if (party === options.unreachable) throw new TypeError('Failed to fetch');
+    if (party === options.refuseParty) {
+      return Response.json({ title: 'Download not allowed', detail: 'The grant has expired.' }, { status: 403, headers: { 'Content-Type': 'application/problem+json' } });
+    }
+    const file = m[2] === 'share' ? `model.party${party}.share` : `evaluation.party${party}.share`;
+    return new Response(read(file), { status: 200 });
+  }) as typeof fetch;
+  const api = new ApiClient({ fetch: fetchImpl, cookies: () => '' });
+  return { api, requests, grantCalls: () => grantCalls };
+}
+
+describe('model hand-off', () => {
+  it('fetches each share from its party with its grant and no cookies, and reconstructs the model', async () => {
+    const { api, requests, grantCalls } = fakeSystem();
+    const cache = new GrantCache(api, 'job-1');
+    const { model, bytes } = await downloadModel(api, cache, 'job-1');
+    expect(Buffer.from(exportOnnx(model.spec, model.parameters)).equals(Buffer.from(read('model.onnx')))).toBe(true);
+    expect(bytes).toEqual([read('model.party0.share').length, read('model.party1.share').length]);
+    const party = requests.filter(r => r.url.includes('/api/models/'));
+    expect(party.map(r => r.url).sort()).toEqual(['https://p0.example:7401/api/models/job-1/share', 'https://p1.example:7402/api/models/job-1/share']);
+    for (const r of party) {
+      expect(r.init?.credentials).toBe('omit');
+      const auth = (r.init?.headers as Record<string, string>).Authorization;
+      expect(auth).toBe(r.url.includes('p0') ? 'Bearer g0' : 'Bearer g1');
+    }
+    const evaluation = await downloadEvaluation(api, cache, 'job-1');
+    expect(evaluation.result.accuracy).toBe(0.75);
+    expect(evaluation.classes).toBe(3);
+    expect(grantCalls()).toBe(1); // the grants were reused
+  });
+
+  it('renews grants that are about to expire', async () => {
+    const { api, grantCalls } = fakeSystem();
+    let now = Date.now();
+    const cache = new GrantCache(api, 'job-1', () => now);
+    await cache.get();
+    now += 590_000;
+    await cache.get();
+    expect(grantCalls()).toBe(2);
+  });
+
+  it('names the party that refused or could not be reached', async () => {
+    const refused = fakeSystem({ refuseParty: 1 });
+    const error = await downloadModel(refused.api, new GrantCache(refused.api, 'job-1'), 'job-1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PartyDownloadError);
+    expect((error as Error).message).toMatch(/^Party 1 \(https:\/\/p1\.example:7402\/\) refused the download: Download not allowed: The grant has expired\./);
+    const down = fakeSystem({ unreachable: 0 });
+    await expect(downloadModel(down.api, new GrantCache(down.api, 'job-1'), 'job-1')).rejects.toThrow(/Party 0 .* could not be reached from this browser/);
+  });
+
+  it('passes the platform refusing grants through as an ApiError', async () => {
+    const api = new ApiClient({
+      fetch: (async (input: RequestInfo | URL) => String(input) === '/api/auth/csrf' ? Response.json({ token: 't' })
+        : Response.json({ title: 'Conflict', detail: 'Job job-1 is running.' }, { status: 409 })) as typeof fetch,
+      cookies: () => '',
+    });
+    await expect(downloadModel(api, new GrantCache(api, 'job-1'), 'job-1')).rejects.toBeInstanceOf(ApiError);
+  });
+});

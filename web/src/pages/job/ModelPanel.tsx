@@ -1,0 +1,95 @@
+import { useState } from 'react';
+import type { Job } from '../../api/types';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { downloadModel, type GrantCache, type ModelHandOff } from '../../lib/model/handOff';
+import { parametersJson } from '../../lib/model/modelShare';
+import { sizeOf } from '../../lib/model/modelSpec';
+import { exportOnnx, initializerNames } from '../../lib/model/onnx';
+import { api } from '../../api/client';
+import { saveFile } from '../../lib/saveFile';
+
+/**
+ * A succeeded job's model for its owner: both parties' shares fetched straight from the parties with platform grants,
+ * checked and combined in this browser, then saved to the owner's disk as ONNX (byte-identical to `imguard model
+ * download --onnx`) or as parameters JSON. The reconstructed weights go nowhere else.
+ */
+export function ModelPanel({ job, grants }: { job: Job; grants: GrantCache }) {
+  const [handOff, setHandOff] = useState<ModelHandOff | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  async function download() {
+    setBusy(true);
+    setError(null);
+    try {
+      setHandOff(await downloadModel(api, grants, job.id));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function saveOnnx() {
+    if (!handOff) return;
+    try {
+      saveFile(exportOnnx(handOff.model.spec, handOff.model.parameters), `${job.id}.onnx`, 'application/octet-stream');
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  function saveJson() {
+    if (!handOff) return;
+    saveFile(parametersJson(handOff.model, initializerNames(handOff.model.spec)), `${job.id}.parameters.json`, 'application/json');
+  }
+
+  const model = handOff?.model;
+  const names = model ? initializerNames(model.spec) : [];
+  const total = model ? model.parameters.reduce((sum, p) => sum + p.data.length, 0) : 0;
+  return (
+    <section aria-labelledby="model-title" className="card">
+      <h2 id="model-title">Model</h2>
+      <p>
+        The trained model is still split between the two compute servers. <strong>Download model</strong> fetches each
+        server's share straight from it (the platform only signs a short-lived permission), checks both files and
+        combines them <em>in this browser</em>. The weights are never sent anywhere; saving writes a file to your disk.
+      </p>
+      <div className="actions">
+        <button type="button" className="primary" onClick={() => void download()} disabled={busy}>
+          {busy ? 'Downloading…' : model ? 'Download model again' : 'Download model'}
+        </button>
+        {model && (
+          <>
+            <button type="button" onClick={saveOnnx}>Save as ONNX</button>
+            <button type="button" onClick={saveJson}>Save parameters (JSON)</button>
+          </>
+        )}
+      </div>
+      <div aria-live="polite">
+        {busy && <p className="muted">Fetching both shares and reconstructing…</p>}
+        {model && handOff && !busy && (
+          <p role="status">
+            Reconstructed in this browser: {total.toLocaleString('en')} parameters in {model.parameters.length} tensors,
+            trained for {model.epochsCompleted} epoch{model.epochsCompleted === 1 ? '' : 's'}
+            {' '}(shares of {handOff.bytes[0].toLocaleString('en')} and {handOff.bytes[1].toLocaleString('en')} bytes, checksums verified).
+          </p>
+        )}
+      </div>
+      <ErrorMessage error={error} />
+      {model && (
+        <details>
+          <summary>Parameters</summary>
+          <table className="table">
+            <thead><tr><th scope="col">Name</th><th scope="col">Shape</th><th scope="col">Values</th></tr></thead>
+            <tbody>
+              {model.parameters.map((p, i) => (
+                <tr key={names[i]}><td><code>{names[i]}</code></td><td>{p.shape.join(' × ')}</td><td>{sizeOf(p.shape).toLocaleString('en')}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      )}
+    </section>
+  );
+}
