@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../api/client';
-import type { Dataset, HidingMode, Job, Member, Project, ProjectRole } from '../api/types';
+import type { Dataset, Member, Project, ProjectRole } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { StatusBadge } from '../components/StatusBadge';
-import { describeJob, formatDate, formatPercent, formatShape, isFinal, jobFraction, shortHash } from '../lib/format';
-import { NumberField } from './ProjectsPage';
+import { formatDate, formatShape, shortHash } from '../lib/format';
+import { JobsTab } from './project/JobsTab';
 
 const TABS = [
   { id: 'members', label: 'Members' },
@@ -212,145 +212,5 @@ function DatasetsTab({ project }: { project: Project }) {
         <pre><code>{`imguard dataset upload --project ${project.id} --name NAME --idx IMAGES.idx LABELS.idx`}</code></pre>
       </div>
     </>
-  );
-}
-
-const HIDING_HELP = 'Hiding encodes every training image before the servers train on it. Off trains on the shared images as they are: the best accuracy, but a model update could be inverted into a training image by anyone who sees the weights. Mixup blends each image with others; InstaHide blends k images with secret weights and also flips pixel signs with a secret mask, so an image reconstructed from a gradient is a mixture, not one person\'s picture. Larger k hides better but blurs what the network sees, which costs accuracy and usually needs more epochs; k = 4 is a common balance.';
-
-function JobsTab({ project, isOwner }: { project: Project; isOwner: boolean }) {
-  const [jobs, setJobs] = useState<Job[] | null>(null);
-  const [datasets, setDatasets] = useState<Dataset[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [rowError, setRowError] = useState<{ id: string; error: unknown } | null>(null);
-
-  const load = useCallback(() => Promise.all([
-    api.jobs(project.id).then(setJobs, setError),
-    api.datasets(project.id).then(setDatasets, setError),
-  ]), [project.id]);
-  useEffect(() => { void load(); }, [load]);
-
-  async function cancel(job: Job) {
-    setRowError(null);
-    try {
-      await api.cancelJob(job.id);
-    } catch (e) {
-      setRowError({ id: job.id, error: e });
-    }
-    await load();
-  }
-
-  return (
-    <>
-      <h2 className="visually-hidden">Jobs</h2>
-      <ErrorMessage error={error} />
-      {jobs && jobs.length === 0 && <p className="muted">No training jobs yet.</p>}
-      {jobs && jobs.length > 0 && (
-        <table className="table">
-          <thead><tr><th scope="col">Job</th><th scope="col">State</th><th scope="col">Progress</th><th scope="col">Created</th>{isOwner && <th scope="col"><span className="visually-hidden">Actions</span></th>}</tr></thead>
-          <tbody>
-            {jobs.map(j => (
-              <tr key={j.id}>
-                <td><Link to={`/jobs/${j.id}`}><code>{j.id}</code></Link><div className="muted small">{describeJob(j)}</div></td>
-                <td><StatusBadge value={j.state} /></td>
-                <td><progress max={1} value={jobFraction(j)} aria-label={`Progress of ${j.id}`} /> {formatPercent(jobFraction(j))}</td>
-                <td>{formatDate(j.createdAt)}</td>
-                {isOwner && (
-                  <td>
-                    {!isFinal(j.state) && !j.cancelRequested && <button type="button" className="danger" onClick={() => void cancel(j)}>Cancel<span className="visually-hidden"> {j.id}</span></button>}
-                    {rowError?.id === j.id && <ErrorMessage error={rowError.error} />}
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {isOwner && <StartJobForm project={project} datasets={datasets} onStarted={() => void load()} />}
-    </>
-  );
-}
-
-function StartJobForm({ project, datasets, onStarted }: { project: Project; datasets: Dataset[]; onStarted: () => void }) {
-  const ready = datasets.filter(d => d.status === 'Ready');
-  const train = ready.filter(d => d.purpose === 'Train');
-  const test = ready.filter(d => d.purpose === 'Test');
-  const [model, setModel] = useState<'mlp' | 'cnn'>('mlp');
-  const [trainId, setTrainId] = useState('');
-  const [testId, setTestId] = useState('');
-  const [epochs, setEpochs] = useState(2);
-  const [batchSize, setBatchSize] = useState(64);
-  const [learningRate, setLearningRate] = useState(0.05);
-  const [hiding, setHiding] = useState<HidingMode>('instahide');
-  const [k, setK] = useState(4);
-  const [revealLoss, setRevealLoss] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const chosenTrain = trainId || train[0]?.id || '';
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.startJob(project.id, {
-        model, trainDatasetId: chosenTrain, testDatasetId: testId || undefined, epochs, batchSize, learningRate,
-        hiding, k: hiding === 'off' ? 1 : k, revealLoss,
-      });
-      onStarted();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <form className="card form-grid" onSubmit={submit} aria-labelledby="start-job-title">
-      <h3 id="start-job-title" className="wide">Start a training job</h3>
-      {train.length === 0 && <p className="notice wide">A job needs a Ready training dataset; upload one first.</p>}
-      <div className="field">
-        <label htmlFor="job-model">Model</label>
-        <select id="job-model" value={model} onChange={e => setModel(e.target.value as 'mlp' | 'cnn')}>
-          <option value="mlp">MLP (fast)</option>
-          <option value="cnn">CNN (more accurate, slower)</option>
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="job-train">Training data</label>
-        <select id="job-train" value={chosenTrain} onChange={e => setTrainId(e.target.value)} required>
-          {train.length === 0 && <option value="">none ready</option>}
-          {train.map(d => <option key={d.id} value={d.id}>{d.name} ({d.count})</option>)}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="job-test">Test data <span className="muted">(optional)</span></label>
-        <select id="job-test" value={testId} onChange={e => setTestId(e.target.value)}>
-          <option value="">none</option>
-          {test.map(d => <option key={d.id} value={d.id}>{d.name} ({d.count})</option>)}
-        </select>
-      </div>
-      <NumberField id="job-epochs" label="Epochs" value={epochs} onChange={setEpochs} min={1} max={1000} />
-      <NumberField id="job-batch" label="Batch size" value={batchSize} onChange={setBatchSize} min={1} max={4096} />
-      <NumberField id="job-lr" label="Learning rate" value={learningRate} onChange={setLearningRate} min={0} step="any" />
-      <fieldset className="wide">
-        <legend>Hiding</legend>
-        <div className="row">
-          {(['off', 'mixup', 'instahide'] as const).map(mode => (
-            <label key={mode} className="radio">
-              <input type="radio" name="hiding" value={mode} checked={hiding === mode} onChange={() => setHiding(mode)} />
-              {mode === 'off' ? 'Off' : mode === 'mixup' ? 'Mixup' : 'InstaHide'}
-            </label>
-          ))}
-          {hiding !== 'off' && <NumberField id="job-k" label="k (images per encoding)" value={k} onChange={setK} min={2} max={16} />}
-        </div>
-        <p className="hint" id="hiding-help">{HIDING_HELP}</p>
-      </fieldset>
-      <label className="checkbox wide">
-        <input type="checkbox" checked={revealLoss} onChange={e => setRevealLoss(e.target.checked)} />
-        Reveal the training loss to the servers and to this page (one number per step; otherwise only progress is shown)
-      </label>
-      <ErrorMessage error={error} />
-      <div className="wide"><button type="submit" className="primary" disabled={busy || !chosenTrain}>{busy ? 'Starting…' : 'Start job'}</button></div>
-    </form>
   );
 }

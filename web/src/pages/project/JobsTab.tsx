@@ -1,0 +1,275 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { api } from '../../api/client';
+import type { Dataset, HidingMode, Job, JobEstimate, NewJob, Project } from '../../api/types';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { StatusBadge } from '../../components/StatusBadge';
+import { formatDuration, formatBytes, summarizeEstimate } from '../../lib/estimate';
+import { describeJob, formatDate, formatPercent, isFinal, jobFraction } from '../../lib/format';
+import { parseModelSpec, presetSpec } from '../../lib/model/modelSpec';
+import { NumberField } from '../ProjectsPage';
+
+/** The project's training jobs: the list (owners may cancel) and, for owners, the form that estimates and starts one. */
+export function JobsTab({ project, isOwner }: { project: Project; isOwner: boolean }) {
+  const [jobs, setJobs] = useState<Job[] | null>(null);
+  const [datasets, setDatasets] = useState<Dataset[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [rowError, setRowError] = useState<{ id: string; error: unknown } | null>(null);
+
+  const load = useCallback(() => Promise.all([
+    api.jobs(project.id).then(setJobs, setError),
+    api.datasets(project.id).then(setDatasets, setError),
+  ]), [project.id]);
+  useEffect(() => { void load(); }, [load]);
+
+  async function cancel(job: Job) {
+    setRowError(null);
+    try {
+      await api.cancelJob(job.id);
+    } catch (e) {
+      setRowError({ id: job.id, error: e });
+    }
+    await load();
+  }
+
+  return (
+    <>
+      <h2 className="visually-hidden">Jobs</h2>
+      <ErrorMessage error={error} />
+      {jobs && jobs.length === 0 && <p className="muted">No training jobs yet.</p>}
+      {jobs && jobs.length > 0 && (
+        <table className="table">
+          <thead><tr><th scope="col">Job</th><th scope="col">State</th><th scope="col">Progress</th><th scope="col">Created</th>{isOwner && <th scope="col"><span className="visually-hidden">Actions</span></th>}</tr></thead>
+          <tbody>
+            {jobs.map(j => (
+              <tr key={j.id}>
+                <td><Link to={`/jobs/${j.id}`}><code>{j.id}</code></Link><div className="muted small">{describeJob(j)}</div></td>
+                <td><StatusBadge value={j.state} /></td>
+                <td><progress max={1} value={jobFraction(j)} aria-label={`Progress of ${j.id}`} /> {formatPercent(jobFraction(j))}</td>
+                <td>{formatDate(j.createdAt)}</td>
+                {isOwner && (
+                  <td>
+                    {!isFinal(j.state) && !j.cancelRequested && <button type="button" className="danger" onClick={() => void cancel(j)}>Cancel<span className="visually-hidden"> {j.id}</span></button>}
+                    {rowError?.id === j.id && <ErrorMessage error={rowError.error} />}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {isOwner && <StartJobForm project={project} datasets={datasets} onStarted={() => void load()} />}
+    </>
+  );
+}
+
+const HIDING_HELP = 'Hiding encodes every training image before the servers train on it, on the shares: the servers never see an image either way, but whoever later holds the trained weights or a model update could try to invert it into a training image. Larger k hides better but blurs what the network sees, which costs accuracy and usually needs more epochs; k = 4 is a common balance.';
+
+const HIDING_MODES: { mode: HidingMode; label: string; help: string }[] = [
+  {
+    mode: 'off', label: 'Off',
+    help: 'Trains on the images as they are: the best accuracy. A gradient of a first layer can be inverted into the exact training image (see the privacy report), so only the secret sharing protects the data.',
+  },
+  {
+    mode: 'mixup', label: 'Mixup',
+    help: 'Blends each image with k − 1 others using secret weights (labels blended the same way). A reconstructed image is a mixture of several pictures; accuracy drops a little.',
+  },
+  {
+    mode: 'instahide', label: 'InstaHide',
+    help: 'Mixup plus a secret random sign flip of every pixel. Do not over-trust it: taking |x| removes the sign mask, and Carlini et al. (2021) recovered recognisable InstaHide training images, so treat it as making inversion harder, not as a guarantee. Costs a little more accuracy than Mixup.',
+  },
+];
+
+type ModelChoice = 'mlp' | 'cnn' | 'custom';
+
+function StartJobForm({ project, datasets, onStarted }: { project: Project; datasets: Dataset[]; onStarted: () => void }) {
+  const ready = datasets.filter(d => d.status === 'Ready');
+  const train = ready.filter(d => d.purpose === 'Train');
+  const test = ready.filter(d => d.purpose === 'Test');
+  const input: [number, number, number] = [project.channels, project.height, project.width];
+  const [model, setModel] = useState<ModelChoice>('mlp');
+  const [specText, setSpecText] = useState(() => JSON.stringify(presetSpec('mlp', input, project.classes), null, 2));
+  const [trainId, setTrainId] = useState('');
+  const [testId, setTestId] = useState('');
+  const [epochs, setEpochs] = useState(2);
+  const [batchSize, setBatchSize] = useState(64);
+  const [learningRate, setLearningRate] = useState(0.05);
+  const [momentum, setMomentum] = useState(0.9);
+  const [weightDecay, setWeightDecay] = useState(0);
+  const [comparisonBits, setComparisonBits] = useState(32);
+  const [hiding, setHiding] = useState<HidingMode>('instahide');
+  const [k, setK] = useState(4);
+  const [revealLoss, setRevealLoss] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [estimate, setEstimate] = useState<{ key: string; value: JobEstimate } | null>(null);
+  const [estimating, setEstimating] = useState(false);
+  const [estimateError, setEstimateError] = useState<unknown>(null);
+  const chosenTrain = trainId || train[0]?.id || '';
+
+  let specError: string | null = null;
+  let spec: Record<string, unknown> | null = null;
+  if (model === 'custom') {
+    try {
+      const parsed = parseModelSpec(specText);
+      if (parsed.input.join() !== input.join() || parsed.classes !== project.classes) {
+        specError = `The spec takes [${parsed.input.join(', ')}] with ${parsed.classes} classes; this project's images are [${input.join(', ')}] with ${project.classes} classes.`;
+      } else {
+        spec = JSON.parse(specText) as Record<string, unknown>;
+      }
+    } catch (e) {
+      specError = (e as Error).message;
+    }
+  }
+
+  const request: NewJob = {
+    model: model === 'custom' ? (spec ?? {}) : model,
+    trainDatasetId: chosenTrain, testDatasetId: testId || undefined, epochs, batchSize, learningRate, momentum, weightDecay,
+    hiding, k: hiding === 'off' ? 1 : k, revealLoss, comparisonBits,
+  };
+  const key = JSON.stringify(request);
+  const canSend = !!chosenTrain && !specError && !busy;
+  const current = estimate?.key === key ? estimate.value : null;
+
+  function chooseModel(next: ModelChoice) {
+    if (next === 'custom' && model !== 'custom') {
+      setSpecText(JSON.stringify(presetSpec(model, input, project.classes), null, 2));
+    }
+    setModel(next);
+  }
+
+  async function estimateCost() {
+    setEstimating(true);
+    setEstimateError(null);
+    try {
+      setEstimate({ key, value: await api.estimateJob(project.id, request) });
+    } catch (e) {
+      setEstimateError(e);
+    } finally {
+      setEstimating(false);
+    }
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.startJob(project.id, request);
+      onStarted();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="card form-grid" onSubmit={submit} aria-labelledby="start-job-title">
+      <h3 id="start-job-title" className="wide">Start a training job</h3>
+      {train.length === 0 && <p className="notice wide">A job needs a Ready training dataset; upload one first.</p>}
+      <div className="field">
+        <label htmlFor="job-model">Model</label>
+        <select id="job-model" value={model} onChange={e => chooseModel(e.target.value as ModelChoice)}>
+          <option value="mlp">MLP (fast)</option>
+          <option value="cnn">CNN (more accurate, slower)</option>
+          <option value="custom">Custom (JSON spec)</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="job-train">Training data</label>
+        <select id="job-train" value={chosenTrain} onChange={e => setTrainId(e.target.value)} required>
+          {train.length === 0 && <option value="">none ready</option>}
+          {train.map(d => <option key={d.id} value={d.id}>{d.name} ({d.count})</option>)}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="job-test">Test data <span className="muted">(optional)</span></label>
+        <select id="job-test" value={testId} onChange={e => setTestId(e.target.value)}>
+          <option value="">none</option>
+          {test.map(d => <option key={d.id} value={d.id}>{d.name} ({d.count})</option>)}
+        </select>
+      </div>
+      {model === 'custom' && (
+        <div className="field wide">
+          <label htmlFor="job-spec">Model spec (JSON)</label>
+          <textarea id="job-spec" rows={10} spellCheck={false} value={specText} onChange={e => setSpecText(e.target.value)}
+            aria-invalid={specError ? true : undefined} aria-describedby="job-spec-help" />
+          <p id="job-spec-help" className="hint">
+            <code>input</code> [channels, height, width] and <code>classes</code> must be this project's; layers are
+            linear (<code>out</code>), conv2d (<code>out</code>, <code>kernel</code>, <code>stride</code>,
+            <code>padding</code>), relu, avgpool2d and maxpool2d (<code>kernel</code>, <code>stride</code>) and flatten.
+          </p>
+          {specError && <p className="error" role="alert">{specError}</p>}
+        </div>
+      )}
+      <NumberField id="job-epochs" label="Epochs" value={epochs} onChange={setEpochs} min={1} max={1000} />
+      <NumberField id="job-batch" label="Batch size" value={batchSize} onChange={setBatchSize} min={1} max={4096} />
+      <NumberField id="job-lr" label="Learning rate" value={learningRate} onChange={setLearningRate} min={0} step="any" />
+      <fieldset className="wide">
+        <legend>Hiding</legend>
+        <div className="row">
+          {HIDING_MODES.map(({ mode, label }) => (
+            <label key={mode} className="radio">
+              <input type="radio" name="hiding" value={mode} checked={hiding === mode} onChange={() => setHiding(mode)} aria-describedby={`hiding-${mode}-help`} />
+              {label}
+            </label>
+          ))}
+          {hiding !== 'off' && <NumberField id="job-k" label="k (images per encoding)" value={k} onChange={setK} min={2} max={16} />}
+        </div>
+        <ul className="hint">
+          {HIDING_MODES.map(({ mode, label, help }) => (
+            <li key={mode} id={`hiding-${mode}-help`}>{hiding === mode ? <strong>{label}: </strong> : `${label}: `}{help}</li>
+          ))}
+        </ul>
+        <p className="hint" id="hiding-help">{HIDING_HELP}</p>
+      </fieldset>
+      <details className="wide">
+        <summary>Advanced settings</summary>
+        <div className="row">
+          <NumberField id="job-momentum" label="Momentum" value={momentum} onChange={setMomentum} min={0} max={0.999} step="any" />
+          <NumberField id="job-weight-decay" label="Weight decay" value={weightDecay} onChange={setWeightDecay} min={0} step="any" />
+          <div className="field">
+            <label htmlFor="job-comparison-bits">Comparison bits</label>
+            <select id="job-comparison-bits" value={comparisonBits} onChange={e => setComparisonBits(Number(e.target.value))} aria-describedby="job-comparison-help">
+              <option value={32}>32 (default, faster)</option>
+              <option value={64}>64 (exact over the whole ring)</option>
+            </select>
+          </div>
+        </div>
+        <p className="hint" id="job-comparison-help">
+          Secure ReLU and max-pooling compare shared values. 32 bits are exact while values stay below 2^15 in
+          magnitude (always the case for sensibly scaled data) and cost half the traffic of 64.
+        </p>
+      </details>
+      <label className="checkbox wide">
+        <input type="checkbox" checked={revealLoss} onChange={e => setRevealLoss(e.target.checked)} />
+        Reveal the training loss to the servers and to this page (one number per step; otherwise only progress is shown)
+      </label>
+      <section className="wide estimate" aria-labelledby="estimate-title" aria-live="polite">
+        <h4 id="estimate-title" className="visually-hidden">Cost estimate</h4>
+        <button type="button" onClick={() => void estimateCost()} disabled={!canSend || estimating}>
+          {estimating ? 'Estimating…' : 'Estimate cost'}
+        </button>{' '}
+        <span className="hint">Runs one secure training step of this model at the platform to measure time and traffic.</span>
+        <ErrorMessage error={estimateError} />
+        {estimate && !current && <p className="muted">The settings changed since the last estimate; estimate again.</p>}
+        {current && <EstimateView estimate={current} />}
+      </section>
+      <ErrorMessage error={error} />
+      <div className="wide"><button type="submit" className="primary" disabled={!canSend}>{busy ? 'Starting…' : 'Start job'}</button></div>
+    </form>
+  );
+}
+
+function EstimateView({ estimate }: { estimate: JobEstimate }) {
+  const s = summarizeEstimate(estimate, 1);
+  return (
+    <dl className="facts" aria-label="Estimated cost">
+      <div><dt>Estimated time</dt><dd>{formatDuration(s.computeSeconds)} computing; about {formatDuration(s.withNetworkSeconds)} with a {s.rttMs} ms round trip between the servers</dd></div>
+      <div><dt>Steps</dt><dd>{s.steps.toLocaleString('en')} ({estimate.epochs} × {estimate.stepsPerEpoch.toLocaleString('en')})</dd></div>
+      <div><dt>Communication</dt><dd>{formatBytes(s.peerBytesPerParty)} each way between the servers, {s.peerRounds.toLocaleString('en')} rounds</dd></div>
+      <div><dt>Dealer traffic</dt><dd>{formatBytes(s.dealerBytes[0])} to party 0, {formatBytes(s.dealerBytes[1])} to party 1</dd></div>
+    </dl>
+  );
+}
