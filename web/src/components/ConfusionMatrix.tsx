@@ -14,7 +14,7 @@ export function ConfusionMatrix({ matrix, classNames }: { matrix: number[][]; cl
         <caption>Confusion matrix: true class (rows) by predicted class (columns)</caption>
         <thead>
           <tr>
-            <th scope="col"><span className="visually-hidden">True class</span><span aria-hidden="true">true ＼ predicted</span></th>
+            <th scope="col"><span className="visually-hidden">True class</span><span aria-hidden="true">true ↓ · predicted →</span></th>
             {matrix.map((_, c) => <th key={c} scope="col">{name(c)}</th>)}
             <th scope="col">Recall</th>
           </tr>

@@ -83,7 +83,7 @@ export function JobDetailPage() {
           <ProgressChart points={points} />
           <EpochTable rows={epochs} revealLoss={job.training.revealLoss} />
           <dl className="facts">
-            <div><dt>Epoch</dt><dd>{job.epoch} / {job.training.epochs}</dd></div>
+            <div><dt>Epoch</dt><dd>{job.state === 'Succeeded' ? job.training.epochs : job.step > 0 ? Math.min(job.epoch + 1, job.training.epochs) : 0} / {job.training.epochs}</dd></div>
             <div><dt>Step</dt><dd>{job.step} / {job.totalSteps}</dd></div>
             <div><dt>Images/s</dt><dd>{formatNumber(job.metrics?.imagesPerSecond, 1)}</dd></div>
             <div><dt>Loss</dt><dd>{job.training.revealLoss ? formatNumber(job.metrics?.loss) : 'not revealed'}</dd></div>
