@@ -5,6 +5,7 @@ import { AuditPage } from './pages/AuditPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { JobDetailPage } from './pages/JobDetailPage';
 import { LoginPage } from './pages/LoginPage';
+import { PrivacyReportPage } from './pages/PrivacyReportPage';
 import { ProjectDetailPage } from './pages/ProjectDetailPage';
 import { ProjectsPage } from './pages/ProjectsPage';
 import { RegisterPage } from './pages/RegisterPage';
@@ -44,6 +45,7 @@ function Shell() {
             <Route path="/projects" element={<RequireUser><ProjectsPage /></RequireUser>} />
             <Route path="/projects/:id" element={<RequireUser><ProjectDetailPage /></RequireUser>} />
             <Route path="/jobs/:id" element={<RequireUser><JobDetailPage /></RequireUser>} />
+            <Route path="/privacy-report" element={<RequireUser><PrivacyReportPage /></RequireUser>} />
             <Route path="/users" element={<RequireUser admin><UsersPage /></RequireUser>} />
             <Route path="/audit" element={<RequireUser admin><AuditPage /></RequireUser>} />
             <Route path="*" element={<NotFound />} />
@@ -70,6 +72,7 @@ function MainNav() {
       <ul>
         <li><NavLink to="/" end>Dashboard</NavLink></li>
         <li><NavLink to="/projects">Projects</NavLink></li>
+        <li><NavLink to="/privacy-report">Privacy report</NavLink></li>
         {user?.role === 'Admin' && <li><NavLink to="/users">Users</NavLink></li>}
         {user?.role === 'Admin' && <li><NavLink to="/audit">Audit log</NavLink></li>}
       </ul>

@@ -6,6 +6,7 @@ using Imguard.Platform.Data;
 using Imguard.Platform.Datasets;
 using Imguard.Platform.Dealer;
 using Imguard.Platform.Jobs;
+using Imguard.Platform.Privacy;
 using Imguard.Platform.Projects;
 using Imguard.Platform.Security;
 using Imguard.ServiceDefaults.Deployment;
@@ -76,6 +77,7 @@ public static class PlatformServer
         app.MapInternalApi();
         app.MapDealerApi();
         app.MapSystemApi();
+        app.MapPrivacyReportApi();
         app.MapPlatformWebApp(webRoot);
         if (webRoot is null)
         {
@@ -145,6 +147,7 @@ public static class PlatformServer
         services.AddSingleton<GrantIssuer>();
         services.AddSingleton<ServiceLinks>();
         services.AddSingleton<JobNotifier>();
+        services.AddSingleton(new PublicPrivacyReport());
         services.AddSingleton<DatasetDeletionWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<DatasetDeletionWorker>());
         // The dealer (correlated randomness for the parties) and the runner that starts, cancels and ends jobs there.

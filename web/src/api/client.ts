@@ -4,7 +4,7 @@
 // stale one).
 import type {
   AuditPage, AuditQuery, AuditVerification, Dataset, Job, JobEstimate, JobLogEntry, Member, ModelDownloadGrants, NewJob,
-  NewProject, PartyGrant, Project, ProjectRole, SystemHealth, User, GlobalRole,
+  NewProject, PartyGrant, PrivacyReport, Project, ProjectRole, SystemHealth, User, GlobalRole,
 } from './types';
 
 export const CSRF_COOKIE = 'XSRF-TOKEN';
@@ -257,6 +257,9 @@ export class ApiClient {
     if (!response.ok) throw await toApiError(response);
     return new Uint8Array(await response.arrayBuffer());
   }
+
+  // Privacy report (public data only)
+  privacyReport(): Promise<PrivacyReport> { return this.get('/api/privacy-report'); }
 
   // Audit (admins)
   auditRecords(query: AuditQuery): Promise<AuditPage> { return this.get(withQuery('/api/audit/records', { ...query })); }

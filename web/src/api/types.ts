@@ -225,3 +225,28 @@ export interface ServiceHealth {
 export interface SystemHealth {
   services: ServiceHealth[];
 }
+
+/** One attack of the privacy report (PSNR in dB, null for an exact recovery, i.e. +∞). */
+export interface PrivacyReportRow {
+  name: string;
+  description: string;
+  absoluteValue: boolean;
+  meanPsnr: number | null;
+  psnr: (number | null)[];
+  meanSsim: number;
+  ssim: number[];
+}
+
+/** GET /api/privacy-report: gradient inversion on public Fashion-MNIST test images (never users' data). */
+export interface PrivacyReport {
+  data: string;
+  count: number;
+  k: number;
+  rows: PrivacyReportRow[];
+  table: string;
+  warning: string;
+  pngLayout: string;
+  /** Base64 PNG of the images side by side. */
+  png: string;
+  generatedAt: string;
+}
