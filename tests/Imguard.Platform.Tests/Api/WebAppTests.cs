@@ -71,6 +71,27 @@ public sealed class WebAppTests(WebAppFixture fixture) : IClassFixture<WebAppFix
     }
 
     [Fact]
+    public async Task Signed_in_users_get_the_privacy_report_on_public_data_or_a_503_naming_the_package()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Anonymous().GetAsync("/api/privacy-report")).StatusCode);
+        using ApiClient user = await fixture.BrowserAsync(PlatformApiFixture.Unique("privacy"));
+        HttpResponseMessage response = await user.GetAsync("/api/privacy-report");
+        string body = await response.Content.ReadAsStringAsync();
+        if (File.Exists(Path.Combine(Learning.Data.FashionMnist.DefaultDirectory, "t10k-images-idx3-ubyte.gz")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using JsonDocument report = JsonDocument.Parse(body);
+            Assert.Equal(["raw", "mixup", "instahide", "instahide_abs"], report.RootElement.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+            Assert.StartsWith("the first 6 images of the public Fashion-MNIST test set", report.RootElement.GetProperty("data").GetString(), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("apt-get install dataset-fashion-mnist", body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void A_configured_web_root_without_index_html_stops_the_platform_at_start()
     {
         var options = new PlatformOptions { WebRoot = Path.Combine(Path.GetTempPath(), "imguard-no-ui-" + Guid.NewGuid().ToString("N")) };
