@@ -30,5 +30,6 @@ export function runSharing(request: SharingRequest, onProgress: (message: Extrac
       fail(new Error(event.message || 'The sharing worker failed to start.'));
     };
   });
+  worker.postMessage(request);
   return { result, cancel: () => { worker.terminate(); reject(new Error('Sharing was cancelled.')); } };
 }

@@ -81,6 +81,8 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
   const trainStats: StandardizationStats | undefined = statsChoice === 'import' ? importedStats ?? undefined
     : trainRecords.find(r => r.datasetId === statsChoice)?.standardization;
   const busy = step !== 'idle' && step !== 'settled' && step !== 'failed' && step !== 'blocked' && step !== 'paused';
+  // A registered dataset whose halves are not all sent yet: finish it (Resume / Try again) before sharing another.
+  const unfinished = step === 'paused' || step === 'blocked';
 
   function sourceProblem(): string | undefined {
     if (project.channels !== 1 && project.channels !== 3 && kind !== 'idx') return `Images are shared as 1 or 3 channels; this project takes ${project.channels}.`;
@@ -366,7 +368,7 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
         )}
         {problem && step === 'idle' && <p className="hint wide">{problem}</p>}
         <div className="wide field buttons">
-          <button type="submit" className="primary" disabled={busy || !!problem || !name.trim()}>Share and upload</button>
+          <button type="submit" className="primary" disabled={busy || unfinished || !!problem || !name.trim()}>Share and upload</button>
           {step === 'sharing' && <button type="button" onClick={() => jobRef.current?.cancel()}>Cancel</button>}
           {step === 'uploading' && <button type="button" onClick={() => abortRef.current?.abort()}>Pause</button>}
           {(step === 'paused' || step === 'blocked' || (step === 'failed' && parties.length > 0)) && (
@@ -408,6 +410,8 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
           <p>Either import the deployment's CA certificate (<code>&lt;data directory&gt;/pki/ca.crt</code>; ask your administrator)
             into this browser's trusted authorities, or open each link above once and accept its certificate. Then press Try again.
             The dataset is registered already; nothing is shared twice.</p>
+          <p>If the certificate is trusted and this still fails, this page's address is not one the servers accept requests
+            from: the administrator adds it to <code>browserOrigins</code> in the deployment's <code>imguard.json</code>.</p>
         </div>
       )}
       <ErrorMessage error={error} />
