@@ -118,6 +118,22 @@ public sealed class PartyCorsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refusal_carries_the_allow_origin_header_so_the_page_can_read_the_reason()
+    {
+        using HttpClient http = Client();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/uploads/")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { datasetId = "ds-0123456789abcdef", totalBytes = 1000 }),
+        };
+        request.Headers.Add("Origin", PlatformOrigin);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not-a-grant");
+        using HttpResponseMessage response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(PlatformOrigin, Header(response, "Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
     public void Origins_are_the_platform_url_and_the_configured_extras_only()
     {
         Assert.Equal([PlatformOrigin, ExtraOrigin], PartyCors.Origins(_deployment.Settings));
