@@ -60,6 +60,7 @@ public static class PartyServer
         builder.Services.AddHostedService(provider => provider.GetRequiredService<JobRunner>());
         WebApplication app = builder.Build();
         app.UseServiceDefaults();
+        app.UsePartyCors(service.Settings);
         app.UseRateLimiter();
         app.MapUploadsApi();
         app.MapInternalDatasetsApi();

@@ -29,6 +29,13 @@ public sealed record DeploymentSettings
 
     public DatabaseSettings AuditDatabase { get; init; } = new();
 
+    /// <summary>
+    /// Web origins besides the platform's own URL whose pages may call the parties' browser-facing APIs (uploads,
+    /// model downloads, health) cross-origin, e.g. <c>https://imguard.example.org</c> when the UI is reached under
+    /// another name than <see cref="Platform"/>'s URL. Scheme, host and port only.
+    /// </summary>
+    public IReadOnlyList<Uri>? BrowserOrigins { get; init; }
+
     /// <summary>Signed audit checkpoint every this many records.</summary>
     public int AuditCheckpointInterval { get; init; } = 1000;
 
@@ -71,6 +78,13 @@ public sealed record DeploymentSettings
         Parties[1].Validate("parties[1]");
         Audit.Validate("audit");
         AuditDatabase.Validate("audit");
+        foreach (Uri origin in BrowserOrigins ?? [])
+        {
+            if (!origin.IsAbsoluteUri || origin.Scheme is not ("https" or "http") || origin.AbsolutePath != "/" || origin.Query.Length > 0 || origin.Fragment.Length > 0)
+            {
+                throw ServiceError.BadSetting("browserOrigins", $"'{origin}' is not an origin (scheme://host[:port], nothing after it).");
+            }
+        }
         if (AuditCheckpointInterval < 1)
         {
             throw ServiceError.BadSetting("auditCheckpointInterval", "must be at least 1.");

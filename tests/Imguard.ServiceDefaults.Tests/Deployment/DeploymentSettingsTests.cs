@@ -34,6 +34,28 @@ public class DeploymentSettingsTests
     }
 
     [Fact]
+    public void Browser_origins_are_optional_saved_when_set_and_must_be_bare_origins()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"imguard-settings-{Guid.NewGuid():N}.json");
+        try
+        {
+            DeploymentSettings.Loopback(31000).Save(path);
+            Assert.DoesNotContain("browserOrigins", File.ReadAllText(path), StringComparison.Ordinal);
+            (DeploymentSettings.Loopback(31000) with { BrowserOrigins = [new Uri("https://imguard.example.org")] }).Save(path);
+            Assert.Equal([new Uri("https://imguard.example.org")], DeploymentSettings.Load(path).BrowserOrigins);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        foreach (string bad in new[] { "https://imguard.example.org/app", "ftp://imguard.example.org", "https://imguard.example.org/?x=1" })
+        {
+            var error = Assert.Throws<InvalidOperationException>((DeploymentSettings.Loopback() with { BrowserOrigins = [new Uri(bad)] }).Validate);
+            Assert.Contains("browserOrigins", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void PostgreSQL_without_a_connection_string_is_refused()
     {
         DeploymentSettings settings = DeploymentSettings.Loopback() with { PlatformDatabase = new DatabaseSettings { Provider = "postgresql" } };

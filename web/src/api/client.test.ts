@@ -152,3 +152,23 @@ describe('ApiClient CSRF double submit', () => {
     expect(calls[0]!.url).toBe('/api/projects/a%2Fb/members/c%20d');
   });
 });
+
+describe('dataset registration', () => {
+  it('posts the owner-chosen id and digests with the CSRF header, and asks for fresh grants', async () => {
+    const uploads = [{ party: 0, url: 'https://p0/', grant: 'g0', expiresAt: '2099-01-01T00:00:00Z' }];
+    const { fetch, calls } = fakeFetch([
+      () => json(201, { dataset: { id: 'ds-0123456789abcdef' }, uploads }),
+      () => json(200, { dataset: { id: 'ds-0123456789abcdef' }, uploads }),
+    ]);
+    const client = new ApiClient({ fetch, cookies: () => 'XSRF-TOKEN=t1' });
+    const registered = await client.registerDataset('p-1', {
+      name: 'n', purpose: 'Train', count: 3, fractionalBits: 16, digest0: 'a'.repeat(64), digest1: 'b'.repeat(64), id: 'ds-0123456789abcdef',
+    });
+    expect(registered.uploads).toEqual(uploads);
+    await client.uploadGrants('ds-0123456789abcdef');
+    expect(calls.map(c => `${c.method} ${c.url} ${c.headers[CSRF_HEADER]}`)).toEqual([
+      'POST /api/projects/p-1/datasets t1', 'POST /api/datasets/ds-0123456789abcdef/upload-grants t1',
+    ]);
+    expect(JSON.parse(calls[0]!.body!)).toMatchObject({ id: 'ds-0123456789abcdef', purpose: 'Train', count: 3, fractionalBits: 16 });
+  });
+});

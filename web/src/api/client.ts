@@ -3,8 +3,8 @@
 // request; fetched from GET /api/auth/csrf when the cookie is missing, and once more when the platform refuses a
 // stale one).
 import type {
-  AuditPage, AuditQuery, AuditVerification, Dataset, Job, JobEstimate, JobLogEntry, Member, ModelDownloadGrants, NewJob,
-  NewProject, PartyGrant, PrivacyReport, Project, ProjectRole, SystemHealth, User, GlobalRole,
+  AuditPage, AuditQuery, AuditVerification, Dataset, DatasetUpload, Job, JobEstimate, JobLogEntry, Member, ModelDownloadGrants,
+  NewJob, NewProject, PartyGrant, PrivacyReport, Project, ProjectRole, RegisterDataset, SystemHealth, User, GlobalRole,
 } from './types';
 
 export const CSRF_COOKIE = 'XSRF-TOKEN';
@@ -227,6 +227,13 @@ export class ApiClient {
 
   // Datasets
   datasets(projectId: string): Promise<Dataset[]> { return this.get(`/api/projects/${enc(projectId)}/datasets`); }
+  dataset(id: string): Promise<Dataset> { return this.get(`/api/datasets/${enc(id)}`); }
+  /** Registers a dataset the owner has shared (digests only) and gets each party's upload grant. */
+  registerDataset(projectId: string, dataset: RegisterDataset): Promise<DatasetUpload> {
+    return this.post(`/api/projects/${enc(projectId)}/datasets`, dataset);
+  }
+  /** Fresh upload grants for a dataset still waiting for its halves. */
+  uploadGrants(id: string): Promise<DatasetUpload> { return this.post(`/api/datasets/${enc(id)}/upload-grants`); }
 
   // Jobs
   jobs(projectId: string): Promise<Job[]> { return this.get(`/api/projects/${enc(projectId)}/jobs`); }

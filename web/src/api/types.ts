@@ -72,6 +72,30 @@ export interface Dataset {
   readyAt: string | null;
 }
 
+export interface RegisterDataset {
+  name: string;
+  purpose: DatasetPurpose;
+  count: number;
+  fractionalBits: number;
+  digest0: string;
+  digest1: string;
+  /** Chosen by the owner (`ds-` and 16 hex digits): it is written into both share files before registering. */
+  id: string;
+}
+
+/** One party's upload grant: where to send the half and the bearer token that authorises it. */
+export interface UploadGrantView {
+  party: number;
+  url: string;
+  grant: string;
+  expiresAt: string;
+}
+
+export interface DatasetUpload {
+  dataset: Dataset;
+  uploads: UploadGrantView[];
+}
+
 export interface JobMetrics {
   imagesPerSecond?: number;
   loss?: number;

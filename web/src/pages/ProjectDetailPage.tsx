@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../api/client';
-import type { Dataset, Member, Project, ProjectRole } from '../api/types';
+import type { Member, Project, ProjectRole } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { StatusBadge } from '../components/StatusBadge';
-import { formatDate, formatShape, shortHash } from '../lib/format';
+import { formatDate, formatShape } from '../lib/format';
+import { DatasetsTab } from './project/DatasetsTab';
 import { JobsTab } from './project/JobsTab';
 
 const TABS = [
@@ -169,48 +169,6 @@ function MembersTab({ project, isOwner }: { project: Project; isOwner: boolean }
           <ErrorMessage error={addError} />
         </form>
       )}
-    </>
-  );
-}
-
-function DatasetsTab({ project }: { project: Project }) {
-  const [datasets, setDatasets] = useState<Dataset[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => { api.datasets(project.id).then(setDatasets, setError); }, [project.id]);
-
-  return (
-    <>
-      <h2 className="visually-hidden">Datasets</h2>
-      <ErrorMessage error={error} />
-      {datasets && datasets.length === 0 && <p className="muted">No datasets yet.</p>}
-      {datasets && datasets.length > 0 && (
-        <table className="table">
-          <thead><tr><th scope="col">Name</th><th scope="col">Purpose</th><th scope="col">Images</th><th scope="col">Status</th><th scope="col">Halves</th><th scope="col">Registered</th></tr></thead>
-          <tbody>
-            {datasets.map(d => (
-              <tr key={d.id}>
-                <td>{d.name}<div className="muted small"><code>{d.id}</code></div></td>
-                <td>{d.purpose}</td>
-                <td>{d.count}</td>
-                <td><StatusBadge value={d.status} />{d.rejectionReason && <div className="error small">{d.rejectionReason}</div>}</td>
-                <td className="small">
-                  party 0 {d.party0Reported ? 'received' : 'waiting'} <code title={d.digest0}>{shortHash(d.digest0, 6)}</code><br />
-                  party 1 {d.party1Reported ? 'received' : 'waiting'} <code title={d.digest1}>{shortHash(d.digest1, 6)}</code>
-                </td>
-                <td>{formatDate(d.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <div className="card">
-        <h3>Adding data</h3>
-        <p>
-          Data is secret-shared on your own machine and each half goes straight to its compute server; the platform
-          only registers the dataset. Today this is done with the <code>imguard</code> command-line client:
-        </p>
-        <pre><code>{`imguard dataset upload --project ${project.id} --name NAME --idx IMAGES.idx LABELS.idx`}</code></pre>
-      </div>
     </>
   );
 }

@@ -1,0 +1,436 @@
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { api } from '../../api/client';
+import type { Dataset, DatasetPurpose, Project, UploadGrantView } from '../../api/types';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { StatusBadge } from '../../components/StatusBadge';
+import { formatPercent } from '../../lib/format';
+import {
+  checkStandardization, listOwnerDatasets, saveOwnerDataset, standardizationJson, type StandardizationStats,
+} from '../../lib/ownerVault';
+import { groupFolder, isImageName, type ImageFailure } from '../../sharing/images';
+import type { SharingPhase, SharingRequest, SharingResult, SharingSource } from '../../sharing/prepare';
+import { DEFAULT_FRACTIONAL_BITS } from '../../sharing/ring';
+import { runSharing, type SharingJob } from '../../sharing/runSharing';
+import { newDatasetId } from '../../sharing/shareFile';
+import { PartyUnreachableError, probeParty, ShareUploader, UploadRefusedError } from '../../sharing/uploader';
+
+type SourceKind = 'folder' | 'files' | 'idx';
+type Step = 'idle' | 'sharing' | 'registering' | 'probing' | 'blocked' | 'uploading' | 'paused' | 'failed' | 'waiting' | 'settled';
+
+const PHASE_WORDS: Record<SharingPhase, string> = { reading: 'Reading the IDX files', decoding: 'Decoding images', sharing: 'Secret-sharing' };
+/** A grant this close to its expiry is renewed before resuming. */
+const GRANT_MARGIN_MS = 60_000;
+
+interface PartyProgress { sent: number; total: number; done: boolean }
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+function download(name: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/**
+ * The in-browser upload: pick images (a folder with one sub-folder per class, loose images of one class, or IDX
+ * files), share them here (a Web Worker decodes, standardises, encodes and splits; no pixel leaves this page), register
+ * the dataset (digests only), send each half straight to its party, and wait until both parties report it.
+ */
+export function UploadDatasetPanel({ project, onChanged }: { project: Project; onChanged: () => void }) {
+  const [name, setName] = useState('');
+  const [purpose, setPurpose] = useState<DatasetPurpose>('Train');
+  const [kind, setKind] = useState<SourceKind>('folder');
+  const [folderFiles, setFolderFiles] = useState<File[]>([]);
+  const [looseFiles, setLooseFiles] = useState<File[]>([]);
+  const [looseClass, setLooseClass] = useState(0);
+  const [idxImages, setIdxImages] = useState<File | null>(null);
+  const [idxLabels, setIdxLabels] = useState<File | null>(null);
+  const [statsChoice, setStatsChoice] = useState('');
+  const [importedStats, setImportedStats] = useState<StandardizationStats | null>(null);
+  const [importError, setImportError] = useState<unknown>(null);
+
+  const [step, setStep] = useState<Step>('idle');
+  const [sharing, setSharing] = useState<{ phase: SharingPhase; done: number; total: number } | null>(null);
+  const [failures, setFailures] = useState<ImageFailure[]>([]);
+  const [result, setResult] = useState<SharingResult | null>(null);
+  const [datasetId, setDatasetId] = useState('');
+  const [parties, setParties] = useState<PartyProgress[]>([]);
+  const [unreachable, setUnreachable] = useState<PartyUnreachableError[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [settled, setSettled] = useState<Dataset | null>(null);
+
+  const jobRef = useRef<SharingJob | null>(null);
+  const grantsRef = useRef<UploadGrantView[]>([]);
+  const uploadersRef = useRef<ShareUploader[]>([]);
+  const abortRef = useRef<AbortController | null>(null);
+  const storedRef = useRef<boolean[]>([]);
+  const mounted = useRef(true);
+  useEffect(() => () => {
+    mounted.current = false;
+    jobRef.current?.cancel();
+    abortRef.current?.abort();
+  }, []);
+
+  const trainRecords = useMemo(() => listOwnerDatasets(project.id).filter(r => r.purpose === 'train'), [project.id, step]);
+  const folder = useMemo(() => groupFolder(folderFiles.map(f => ({ name: f.name, webkitRelativePath: f.webkitRelativePath, blob: f }))), [folderFiles]);
+  const trainStats: StandardizationStats | undefined = statsChoice === 'import' ? importedStats ?? undefined
+    : trainRecords.find(r => r.datasetId === statsChoice)?.standardization;
+  const busy = step !== 'idle' && step !== 'settled' && step !== 'failed' && step !== 'blocked' && step !== 'paused';
+  // A registered dataset whose halves are not all sent yet: finish it (Resume / Try again) before sharing another.
+  const unfinished = step === 'paused' || step === 'blocked';
+
+  function sourceProblem(): string | undefined {
+    if (project.channels !== 1 && project.channels !== 3 && kind !== 'idx') return `Images are shared as 1 or 3 channels; this project takes ${project.channels}.`;
+    if (kind === 'folder') {
+      if (folderFiles.length === 0) return 'Choose a folder.';
+      if (folder.entries.length === 0) return 'The folder has no images in class sub-folders (folder/class/image.png).';
+      if (folder.classNames.length !== project.classes) {
+        return `The folder has ${folder.classNames.length} class sub-folders (${folder.classNames.join(', ')}); the project has ${project.classes} classes.`;
+      }
+    }
+    if (kind === 'files' && looseFiles.length === 0) return 'Choose image files.';
+    if (kind === 'idx' && (!idxImages || !idxLabels)) return 'Choose the IDX images file and its labels file.';
+    if (purpose === 'Test') {
+      if (!trainStats) return 'A test set is standardised with its training set\'s statistics: choose the training set or import its .standardization.json.';
+      if (trainStats.mean.length !== project.channels) return `The statistics have ${trainStats.mean.length} channels; the project has ${project.channels}.`;
+    }
+    return undefined;
+  }
+  const problem = sourceProblem();
+
+  function source(): SharingSource {
+    if (kind === 'idx') return { kind: 'idx', images: idxImages!, labels: idxLabels!, imagesName: idxImages!.name, labelsName: idxLabels!.name };
+    if (kind === 'folder') return { kind: 'images', entries: folder.entries, classNames: folder.classNames };
+    return {
+      kind: 'images',
+      entries: looseFiles.map(f => ({ file: f, path: f.name, label: looseClass })),
+      classNames: Array.from({ length: project.classes }, (_, i) => String(i)),
+    };
+  }
+
+  async function importStats(file: File | undefined) {
+    setImportError(null);
+    setImportedStats(null);
+    if (!file) return;
+    try {
+      setImportedStats(checkStandardization(JSON.parse(await file.text())));
+    } catch (e) {
+      setImportError(e instanceof SyntaxError ? new Error(`${file.name} is not JSON.`) : e);
+    }
+  }
+
+  async function start(event: FormEvent) {
+    event.preventDefault();
+    if (problem) return;
+    setError(null);
+    setFailures([]);
+    setSettled(null);
+    setUnreachable([]);
+    setResult(null);
+    const id = newDatasetId();
+    setDatasetId(id);
+    setStep('sharing');
+    const request: SharingRequest = {
+      source: source(), channels: project.channels, height: project.height, width: project.width, classes: project.classes,
+      datasetId: id, fractionalBits: DEFAULT_FRACTIONAL_BITS, standardization: purpose === 'Test' ? trainStats : undefined,
+    };
+    let shared: SharingResult;
+    try {
+      const job = runSharing(request, m => { if (mounted.current) setSharing({ phase: m.phase, done: m.done, total: m.total }); });
+      jobRef.current = job;
+      shared = await job.result;
+    } catch (e) {
+      if (mounted.current) { setError(e); setStep('idle'); }
+      return;
+    } finally {
+      jobRef.current = null;
+    }
+    if (!mounted.current) return;
+    setFailures(shared.failures);
+    setResult(shared);
+    setStep('registering');
+    try {
+      const registered = await api.registerDataset(project.id, {
+        name: name.trim(), purpose, count: shared.count, fractionalBits: DEFAULT_FRACTIONAL_BITS,
+        digest0: shared.digest0, digest1: shared.digest1, id,
+      });
+      saveOwnerDataset({
+        datasetId: id, projectId: project.id, name: name.trim(), purpose: purpose === 'Test' ? 'test' : 'train',
+        standardization: shared.standardization,
+        ...(purpose === 'Test' ? { labels: shared.labels, classNames: shared.classNames } : {}),
+        createdAt: new Date().toISOString(),
+      });
+      grantsRef.current = registered.uploads;
+      uploadersRef.current = registered.uploads.map(g => new ShareUploader(g));
+      storedRef.current = registered.uploads.map(() => false);
+      setParties(registered.uploads.map(g => ({ sent: 0, total: (g.party === 0 ? shared.half0 : shared.half1).size, done: false })));
+      onChanged();
+    } catch (e) {
+      setError(e);
+      setStep('failed');
+      return;
+    }
+    await send(id, shared);
+  }
+
+  async function freshGrants(id: string): Promise<void> {
+    const renewed = await api.uploadGrants(id);
+    grantsRef.current = renewed.uploads;
+    for (const g of renewed.uploads) uploadersRef.current.find(u => u.party === g.party)?.setGrant(g);
+  }
+
+  async function send(id: string, shared: SharingResult) {
+    setError(null);
+    const controller = new AbortController();
+    abortRef.current = controller;
+    try {
+      if (grantsRef.current.some(g => Date.parse(g.expiresAt) - Date.now() < GRANT_MARGIN_MS)) await freshGrants(id);
+      setStep('probing');
+      const probes = await Promise.all(grantsRef.current.map(g => probeParty(g.party, g.url, undefined, controller.signal).then(() => undefined, (e: unknown) => e)));
+      const blocked = probes.filter((p): p is PartyUnreachableError => p instanceof PartyUnreachableError);
+      if (!mounted.current) return;
+      setUnreachable(blocked);
+      if (blocked.length > 0) { setStep('blocked'); return; }
+      const other = probes.find(p => p !== undefined);
+      if (other) throw other;
+
+      setStep('uploading');
+      await Promise.all(uploadersRef.current.map(async (uploader, i) => {
+        if (storedRef.current[i]) return;
+        const file = uploader.party === 0 ? shared.half0 : shared.half1;
+        const run = {
+          signal: controller.signal,
+          onProgress: (sent: number, total: number) => {
+            if (mounted.current) setParties(ps => ps.map((p, j) => (j === i ? { ...p, sent, total } : p)));
+          },
+        };
+        try {
+          await uploader.upload(file, id, run);
+        } catch (e) {
+          // An expired grant: get fresh ones and go on from where the party stands.
+          if (!(e instanceof UploadRefusedError && e.status === 403)) throw e;
+          await freshGrants(id);
+          await uploader.upload(file, id, run);
+        }
+        storedRef.current[i] = true;
+        if (mounted.current) setParties(ps => ps.map((p, j) => (j === i ? { ...p, done: true, sent: p.total } : p)));
+      }));
+    } catch (e) {
+      if (!mounted.current) return;
+      if (controller.signal.aborted) { setStep('paused'); return; }
+      setError(e);
+      setStep('failed');
+      return;
+    } finally {
+      abortRef.current = null;
+    }
+    if (!mounted.current) return;
+    setStep('waiting');
+    await waitUntilSettled(id);
+  }
+
+  async function waitUntilSettled(id: string) {
+    const deadline = Date.now() + 120_000;
+    while (mounted.current) {
+      try {
+        const dataset = await api.dataset(id);
+        if (dataset.status === 'Ready' || dataset.status === 'Rejected') {
+          setSettled(dataset);
+          setStep('settled');
+          onChanged();
+          return;
+        }
+      } catch (e) {
+        setError(e);
+      }
+      if (Date.now() > deadline) {
+        setError(new Error('Both halves were sent, but the parties have not reported them yet; the table above shows when they do.'));
+        setStep('settled');
+        onChanged();
+        return;
+      }
+      await new Promise(resolve => setTimeout(resolve, 1000));
+    }
+  }
+
+  function resume() {
+    if (result && datasetId) void send(datasetId, result);
+  }
+
+  const sharingFraction = sharing && sharing.total > 0 ? sharing.done / sharing.total : 0;
+  const status = step === 'sharing' ? `${sharing ? PHASE_WORDS[sharing.phase] : 'Starting'}${sharing ? `: ${sharing.done} of ${sharing.total}` : ''}…`
+    : step === 'registering' ? 'Registering the dataset with the platform (digests only)…'
+    : step === 'probing' ? 'Checking that this browser can reach both compute servers…'
+    : step === 'uploading' ? 'Sending each half straight to its compute server…'
+    : step === 'paused' ? 'Paused. Resume goes on from what each server has already stored.'
+    : step === 'waiting' ? 'Both halves sent; waiting for the servers to verify and report them…'
+    : step === 'settled' && settled ? `Dataset ${settled.id} is ${settled.status.toLowerCase()}.`
+    : '';
+
+  return (
+    <section className="card" aria-labelledby="upload-title">
+      <h3 id="upload-title">Upload a dataset</h3>
+      <p className="hint">
+        Your images are secret-shared in this browser: they are decoded (metadata dropped), resized to
+        {' '}{project.channels}×{project.height}×{project.width}, standardised and split into two random-looking halves, and each half
+        goes straight to one compute server. The platform only registers the dataset; no pixel is sent to it.
+      </p>
+      <form className="form-grid" onSubmit={start} aria-describedby="upload-status">
+        <div className="field">
+          <label htmlFor="upload-name">Name</label>
+          <input id="upload-name" required maxLength={200} value={name} onChange={e => setName(e.target.value)} disabled={busy} />
+        </div>
+        <div className="field">
+          <label htmlFor="upload-purpose">Purpose</label>
+          <select id="upload-purpose" value={purpose} onChange={e => setPurpose(e.target.value as DatasetPurpose)} disabled={busy}>
+            <option value="Train">Training</option>
+            <option value="Test">Test</option>
+          </select>
+        </div>
+        <fieldset className="wide" disabled={busy}>
+          <legend>Images</legend>
+          <div className="row">
+            {([['folder', 'A folder, one sub-folder per class'], ['files', 'Image files of one class'], ['idx', 'IDX files (MNIST format)']] as const).map(([value, label]) => (
+              <label key={value} className="radio">
+                <input type="radio" name="upload-kind" value={value} checked={kind === value} onChange={() => setKind(value)} />
+                {label}
+              </label>
+            ))}
+          </div>
+          {kind === 'folder' && (
+            <div className="field">
+              <label htmlFor="upload-folder">Folder</label>
+              <input id="upload-folder" type="file" multiple
+                ref={el => { el?.setAttribute('webkitdirectory', ''); }}
+                onChange={e => setFolderFiles(Array.from(e.target.files ?? []))} />
+              <p className="hint">
+                {folderFiles.length > 0
+                  ? `${folder.entries.length} images in ${folder.classNames.length} classes (${folder.classNames.join(', ')}).`
+                  : 'PNG, JPEG or BMP files in one sub-folder per class; classes are the sub-folder names in alphabetical order.'}
+              </p>
+            </div>
+          )}
+          {kind === 'files' && (
+            <div className="row">
+              <div className="field">
+                <label htmlFor="upload-files">Image files</label>
+                <input id="upload-files" type="file" multiple accept=".png,.jpg,.jpeg,.bmp,image/png,image/jpeg,image/bmp"
+                  onChange={e => setLooseFiles(Array.from(e.target.files ?? []).filter(f => isImageName(f.name)))} />
+              </div>
+              <div className="field">
+                <label htmlFor="upload-class">Class of these images</label>
+                <select id="upload-class" value={looseClass} onChange={e => setLooseClass(Number(e.target.value))}>
+                  {Array.from({ length: project.classes }, (_, i) => <option key={i} value={i}>{i}</option>)}
+                </select>
+              </div>
+            </div>
+          )}
+          {kind === 'idx' && (
+            <div className="row">
+              <div className="field">
+                <label htmlFor="upload-idx-images">Images (.idx or .gz)</label>
+                <input id="upload-idx-images" type="file" onChange={e => setIdxImages(e.target.files?.[0] ?? null)} />
+              </div>
+              <div className="field">
+                <label htmlFor="upload-idx-labels">Labels (.idx or .gz)</label>
+                <input id="upload-idx-labels" type="file" onChange={e => setIdxLabels(e.target.files?.[0] ?? null)} />
+              </div>
+            </div>
+          )}
+        </fieldset>
+        {purpose === 'Test' && (
+          <fieldset className="wide" disabled={busy}>
+            <legend>Standardisation</legend>
+            <p className="hint">A test set is standardised with its training set's statistics, kept in this browser when the training set was shared here (or by the CLI in <code>&lt;id&gt;.standardization.json</code>).</p>
+            <div className="row">
+              <div className="field">
+                <label htmlFor="upload-stats">Training set</label>
+                <select id="upload-stats" value={statsChoice} onChange={e => setStatsChoice(e.target.value)}>
+                  <option value="">choose…</option>
+                  {trainRecords.map(r => <option key={r.datasetId} value={r.datasetId}>{r.name} ({r.datasetId})</option>)}
+                  <option value="import">import a .standardization.json file</option>
+                </select>
+              </div>
+              {statsChoice === 'import' && (
+                <div className="field">
+                  <label htmlFor="upload-stats-file">Statistics file</label>
+                  <input id="upload-stats-file" type="file" accept=".json,application/json" onChange={e => void importStats(e.target.files?.[0])} />
+                </div>
+              )}
+            </div>
+            <ErrorMessage error={importError} />
+          </fieldset>
+        )}
+        {problem && step === 'idle' && <p className="hint wide">{problem}</p>}
+        <div className="wide field buttons">
+          <button type="submit" className="primary" disabled={busy || unfinished || !!problem || !name.trim()}>Share and upload</button>
+          {step === 'sharing' && <button type="button" onClick={() => jobRef.current?.cancel()}>Cancel</button>}
+          {step === 'uploading' && <button type="button" onClick={() => abortRef.current?.abort()}>Pause</button>}
+          {(step === 'paused' || step === 'blocked' || (step === 'failed' && parties.length > 0)) && (
+            <button type="button" className="primary" onClick={resume}>{step === 'paused' ? 'Resume' : 'Try again'}</button>
+          )}
+        </div>
+      </form>
+
+      <div id="upload-status" role="status" aria-live="polite" className="upload-status">
+        {status && <p>{status}</p>}
+      </div>
+      {step === 'sharing' && sharing && (
+        <p><progress max={1} value={sharingFraction} aria-label={PHASE_WORDS[sharing.phase]} /> {formatPercent(sharingFraction)}</p>
+      )}
+      {parties.length > 0 && (
+        <ul className="upload-parties">
+          {parties.map((p, i) => {
+            const grant = grantsRef.current[i];
+            const fraction = p.total > 0 ? p.sent / p.total : 0;
+            return (
+              <li key={i}>
+                <span className="upload-party">Party {grant?.party ?? i}</span>
+                <progress max={1} value={fraction} aria-label={`Upload to party ${grant?.party ?? i}`} />
+                {' '}{p.done ? 'stored' : `${formatPercent(fraction)} of ${megabytes(p.total)}`}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {unreachable.length > 0 && (
+        <div className="error" role="alert">
+          <p>This browser could not connect to {unreachable.length === 2 ? 'the compute servers' : 'a compute server'}. The servers use
+            certificates from this deployment's own certificate authority, which browsers do not trust by default.</p>
+          <ul>
+            {unreachable.map(u => (
+              <li key={u.party}>Party {u.party}: <a href={new URL('health', u.url.endsWith('/') ? u.url : u.url + '/').toString()} target="_blank" rel="noreferrer">{u.url}</a></li>
+            ))}
+          </ul>
+          <p>Either import the deployment's CA certificate (<code>&lt;data directory&gt;/pki/ca.crt</code>; ask your administrator)
+            into this browser's trusted authorities, or open each link above once and accept its certificate. Then press Try again.
+            The dataset is registered already; nothing is shared twice.</p>
+          <p>If the certificate is trusted and this still fails, this page's address is not one the servers accept requests
+            from: the administrator adds it to <code>browserOrigins</code> in the deployment's <code>imguard.json</code>.</p>
+        </div>
+      )}
+      <ErrorMessage error={error} />
+      {settled?.status === 'Rejected' && <p className="error">Rejected: {settled.rejectionReason}</p>}
+      {settled && <p><StatusBadge value={settled.status} /> <code>{settled.id}</code> · {settled.count} images</p>}
+      {result && datasetId && (
+        <p className="small">
+          Standardisation statistics of <code>{datasetId}</code> are kept in this browser{purpose === 'Test' ? ', with the true labels for your evaluation' : ''}.{' '}
+          <button type="button" onClick={() => download(`${datasetId}.standardization.json`, standardizationJson(result.standardization))}>
+            Download statistics
+          </button>
+        </p>
+      )}
+      {failures.length > 0 && (
+        <details className="upload-failures" open={failures.length <= 10}>
+          <summary>{failures.length} image{failures.length === 1 ? ' was' : 's were'} skipped</summary>
+          <ul>{failures.map(f => <li key={f.path}><code>{f.path}</code>: {f.reason}</li>)}</ul>
+        </details>
+      )}
+    </section>
+  );
+}
