@@ -58,14 +58,17 @@ export function png(width, height, pixel) {
   ]);
 }
 
-/** Shape images for class `label` (0 circle, 1 square, 2 cross), of any size, with a little per-image variation. */
+/**
+ * Shape images for class `label` (0 circle, 1 cross, 2 square: the alphabetical order of the folder names, which is the
+ * order the folder reader gives the classes), of any size, with a little per-image variation.
+ */
 export function shapePixel(label, index, size) {
   const c = (size - 1) / 2;
   const r = size * (0.28 + 0.04 * (index % 3));
   return (x, y) => {
     const inside = label === 0 ? (x - c) ** 2 + (y - c) ** 2 <= r * r
-      : label === 1 ? Math.abs(x - c) <= r && Math.abs(y - c) <= r
-      : Math.abs(x - y) <= 1 || Math.abs(x + y - (size - 1)) <= 1;
+      : label === 1 ? Math.abs(x - y) <= 1 || Math.abs(x + y - (size - 1)) <= 1
+      : Math.abs(x - c) <= r && Math.abs(y - c) <= r;
     return inside ? 220 - 10 * (index % 4) : 20 + ((x * 7 + y * 3 + index) % 15);
   };
 }
@@ -80,10 +83,10 @@ export function idx(magic, dims, body) {
 }
 
 /**
- * Writes the fixtures into `dir`: folder/{circle,square,cross}/NN.png (`perClass` each; sizes and colour types vary so
- * decoding and resizing are exercised) plus folder/square/broken.png (not a PNG), `count` 28×28 IDX images and labels.
+ * Writes the fixtures into `dir`: folder/{circle,cross,square}/NN.png (`perClass` each; sizes and colour types vary so
+ * decoding and resizing are exercised) plus folder/cross/broken.png (not a PNG), `count` 28×28 IDX images and labels.
  */
-export function writeFixtures(dir, { perClass = 6, count = 60, classes = ['circle', 'square', 'cross'] } = {}) {
+export function writeFixtures(dir, { perClass = 6, count = 60, classes = ['circle', 'cross', 'square'] } = {}) {
   const folder = path.join(dir, 'folder');
   classes.forEach((name, label) => {
     mkdirSync(path.join(folder, name), { recursive: true });

@@ -58,6 +58,8 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
   const [sharing, setSharing] = useState<{ phase: SharingPhase; done: number; total: number } | null>(null);
   const [failures, setFailures] = useState<ImageFailure[]>([]);
   const [result, setResult] = useState<SharingResult | null>(null);
+  // The purpose of the upload the result belongs to (the form may already show the next one's).
+  const [resultPurpose, setResultPurpose] = useState<DatasetPurpose>('Train');
   const [datasetId, setDatasetId] = useState('');
   const [parties, setParties] = useState<PartyProgress[]>([]);
   const [unreachable, setUnreachable] = useState<PartyUnreachableError[]>([]);
@@ -153,6 +155,7 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
     if (!mounted.current) return;
     setFailures(shared.failures);
     setResult(shared);
+    setResultPurpose(purpose);
     setStep('registering');
     try {
       const registered = await api.registerDataset(project.id, {
@@ -419,7 +422,7 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
       {settled && <p><StatusBadge value={settled.status} /> <code>{settled.id}</code> · {settled.count} images</p>}
       {result && datasetId && (
         <p className="small">
-          Standardisation statistics of <code>{datasetId}</code> are kept in this browser{purpose === 'Test' ? ', with the true labels for your evaluation' : ''}.{' '}
+          Standardisation statistics of <code>{datasetId}</code> are kept in this browser{resultPurpose === 'Test' ? ', with the true labels for your evaluation' : ''}.{' '}
           <button type="button" onClick={() => download(`${datasetId}.standardization.json`, standardizationJson(result.standardization))}>
             Download statistics
           </button>
