@@ -23,12 +23,12 @@ internal static class InitCommand
         };
         var platformDatabase = new Option<string?>("--platform-postgres") { Description = "Keep the platform's state in this PostgreSQL database (a connection string) instead of SQLite." };
         var auditDatabase = new Option<string?>("--audit-postgres") { Description = "Keep the audit log in this PostgreSQL database (a connection string) instead of SQLite." };
-        var urls = new Dictionary<ServiceRole, Option<Uri?>>();
+        var urls = new Dictionary<ServiceRole, Option<string?>>();
         var listens = new Dictionary<ServiceRole, Option<string?>>();
         foreach (ServiceRole role in ServiceRoles.All)
         {
             string name = OptionName(role);
-            urls[role] = new Option<Uri?>($"--{name}-url")
+            urls[role] = new Option<string?>($"--{name}-url")
             {
                 Description = $"The URL the other roles and clients use to reach {ServiceRoles.Name(role)} (https://host:port; its certificate carries the host). Default: 127.0.0.1 and the --base-port scheme.",
             };
@@ -57,7 +57,7 @@ internal static class InitCommand
             foreach (ServiceRole role in ServiceRoles.All)
             {
                 string? listen = parse.GetValue(listens[role]);
-                settings = settings.WithEndpoint(role, parse.GetValue(urls[role]), listen is null ? null : RoleOverrides.NormalizeListen(listen));
+                settings = settings.WithEndpoint(role, Url(parse.GetValue(urls[role]), OptionName(role)), listen is null ? null : RoleOverrides.NormalizeListen(listen));
             }
             if (parse.GetValue(peer) is { Length: > 0 } peerAddress)
             {
@@ -86,6 +86,11 @@ internal static class InitCommand
         });
         return command;
     }
+
+    private static Uri? Url(string? value, string name) =>
+        value is null ? null
+        : Uri.TryCreate(value, UriKind.Absolute, out Uri? url) ? url
+        : throw new InvalidOperationException($"--{name}-url '{value}' is not an absolute URL (https://host:port).");
 
     /// <summary>The role's name in option names: platform, party0, party1, audit.</summary>
     internal static string OptionName(ServiceRole role) => ServiceRoles.Name(role).Replace("-", "", StringComparison.Ordinal);
