@@ -67,10 +67,11 @@ public class SeparateHostsTests
             await Start(new Dictionary<string, string> { [RoleOverrides.ListenVariable] = $"https://127.0.0.1:{port + 2}", [RoleOverrides.DataDirVariable] = Host("party-1") },
                 "party", "--id", "1").WaitForLineAsync("party-1 ready", Bound);
 
-            // The owner logs in with the platform host's settings and CA (the URL says localhost, as its certificate does).
+            // The owner, with no deployment of its own, logs in with the platform's URL (localhost, as its certificate says) and the CA.
             string profile = Path.Combine(root, "profile.json");
-            (int login, string loginOutput) = await ImguardProcess.RunWithInputAsync(Bound, password + "\n",
-                "login", "--profile", profile, "--data-dir", Host("platform"), "--user", "admin", "--password-stdin");
+            (int login, string loginOutput) = await ImguardProcess.RunWithInputAsync(Bound, password + "\n", "login", "--profile", profile,
+                "--data-dir", Path.Combine(root, "none"), "--platform", $"https://localhost:{port}", "--ca", Path.Combine(Host("platform"), "pki", "ca.crt"),
+                "--user", "admin", "--password-stdin");
             Assert.True(login == 0, loginOutput);
             ClientProfile owner = ClientProfile.Load(profile);
             Assert.Equal(new Uri($"https://localhost:{port}"), owner.Platform);
