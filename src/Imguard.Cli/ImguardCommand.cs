@@ -13,6 +13,7 @@ internal static class ImguardCommand
     {
         var root = new RootCommand("IMGuard: train and run image classifiers on secret-shared data with two-party computation.");
         root.Subcommands.Add(InitCommand.Create());
+        root.Subcommands.Add(BundleCommand.Create());
         root.Subcommands.Add(UpCommand.Create());
         root.Subcommands.Add(PlatformCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());

@@ -28,7 +28,10 @@ internal sealed class ImguardProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static ImguardProcess Start(params string[] arguments)
+    public static ImguardProcess Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
+
+    /// <summary>Starts <c>imguard</c> with these environment variables set on top of the test's own.</summary>
+    public static ImguardProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -43,6 +46,10 @@ internal sealed class ImguardProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach ((string name, string value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         return new ImguardProcess(Process.Start(start)!);
     }
 

@@ -39,12 +39,14 @@ public static class AuditApi
         }
         string source = ServiceRoles.Name(context.CallerRole());
         // Validate the whole batch before appending any of it, so a bad event never leaves half a batch behind.
-        var events = new List<AuditEvent>(batch.Events.Count);
+        var events = new List<(AuditEvent Event, AuditDelivery? Delivery)>(batch.Events.Count);
         for (int i = 0; i < batch.Events.Count; i++)
         {
             try
             {
-                events.Add(AuditEventParser.Parse(batch.Events[i], source));
+                AuditEventMessage message = batch.Events[i];
+                AuditDelivery? delivery = message?.EventId is { } eventId ? new AuditDelivery(source, eventId) : null;
+                events.Add((AuditEventParser.Parse(message!, source), delivery));
             }
             catch (ArgumentException e)
             {
@@ -52,12 +54,31 @@ public static class AuditApi
                     detail: $"Event {i}: {e.Message}");
             }
         }
+        // An event whose id this sender has delivered before is acknowledged without a second record: senders resend
+        // after a crash (at least once), the log keeps each event once.
         long last = 0;
-        foreach (AuditEvent auditEvent in events)
+        int appended = 0;
+        int duplicates = 0;
+        foreach ((AuditEvent auditEvent, AuditDelivery? delivery) in events)
         {
-            last = (await log.AppendAsync(auditEvent, cancellationToken)).Sequence;
+            if (delivery is null)
+            {
+                last = (await log.AppendAsync(auditEvent, cancellationToken)).Sequence;
+                appended++;
+                continue;
+            }
+            AuditAppendResult result = await log.AppendOnceAsync(auditEvent, delivery, cancellationToken);
+            if (result.Duplicate)
+            {
+                duplicates++;
+            }
+            else
+            {
+                appended++;
+                last = result.Record.Sequence;
+            }
         }
-        return TypedResults.Ok(new AuditAcceptedView(events.Count, last));
+        return TypedResults.Ok(new AuditAcceptedView(appended, last, duplicates));
     }
 
     private static async Task<Results<Ok<AuditPageView>, ProblemHttpResult>> QueryAsync(

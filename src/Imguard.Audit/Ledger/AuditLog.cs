@@ -46,7 +46,22 @@ public sealed class AuditLog : IDisposable
     /// checkpoint interval, the checkpoint is written in the same transaction. The record is durable when this
     /// returns.
     /// </summary>
-    public async Task<AuditRecord> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
+    public async Task<AuditRecord> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default) =>
+        (await AppendCoreAsync(auditEvent, delivery: null, cancellationToken)).Record;
+
+    /// <summary>
+    /// Appends one event delivered by <see cref="AuditDelivery.Sender"/> under its id, unless a record with the same
+    /// sender and id is already in the log: then nothing is written and that record is returned with
+    /// <see cref="AuditAppendResult.Duplicate"/> set. The check runs inside the writer's lock and transaction, and a
+    /// unique index on (sender, event id) backs it up, so concurrent deliveries of one event cannot both land.
+    /// </summary>
+    public Task<AuditAppendResult> AppendOnceAsync(AuditEvent auditEvent, AuditDelivery delivery, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return AppendCoreAsync(auditEvent, delivery, cancellationToken);
+    }
+
+    private async Task<AuditAppendResult> AppendCoreAsync(AuditEvent auditEvent, AuditDelivery? delivery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         await _writeLock.WaitAsync(cancellationToken);
@@ -54,6 +69,15 @@ public sealed class AuditLog : IDisposable
         {
             await using AuditDbContext db = _database.CreateContext();
             await using var transaction = await BeginWriteAsync(db, cancellationToken);
+            if (delivery is not null)
+            {
+                AuditRecordEntity? earlier = await db.Records.AsNoTracking().Include(r => r.Subjects)
+                    .SingleOrDefaultAsync(r => r.Sender == delivery.Sender && r.EventId == delivery.EventId, cancellationToken);
+                if (earlier is not null)
+                {
+                    return new AuditAppendResult(earlier.ToRecord(), Duplicate: true);
+                }
+            }
             var head = await ReadHeadAsync(db, cancellationToken);
             long sequence = (head?.Sequence ?? 0) + 1;
             byte[] previousHash = head?.RecordHash ?? ChainHashing.GenesisHash();
@@ -71,6 +95,7 @@ public sealed class AuditLog : IDisposable
                 PreviousHash = previousHash,
                 RecordHash = ChainHashing.RecordHash(sequence, now, auditEvent.EventType, auditEvent.Actor,
                     auditEvent.Subjects, auditEvent.PropertiesJson, previousHash),
+                Delivery = delivery,
             };
             db.Records.Add(record.ToEntity());
             if (sequence % _options.CheckpointInterval == 0)
@@ -80,7 +105,7 @@ public sealed class AuditLog : IDisposable
 
             await SaveAsync(db, sequence, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return record;
+            return new AuditAppendResult(record, Duplicate: false);
         }
         finally
         {

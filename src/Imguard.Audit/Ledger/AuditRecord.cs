@@ -28,4 +28,10 @@ public sealed class AuditRecord
 
     /// <summary>SHA-256 over this record's fields and <see cref="PreviousHash"/>: the chain hash at this record.</summary>
     public required byte[] RecordHash { get; init; }
+
+    /// <summary>
+    /// Which sender role delivered the event and the id it gave it (<see cref="AuditDelivery"/>), or null for an
+    /// event appended without one. Delivery bookkeeping for exactly-once appends: not part of <see cref="RecordHash"/>.
+    /// </summary>
+    public AuditDelivery? Delivery { get; init; }
 }

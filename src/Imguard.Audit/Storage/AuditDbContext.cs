@@ -1,4 +1,6 @@
 using Imguard.Audit.Events;
+using Imguard.Audit.Ledger;
+using Imguard.Contracts.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Imguard.Audit.Storage;
@@ -30,6 +32,10 @@ internal abstract class AuditDbContext(DbContextOptions options) : DbContext(opt
             record.Property(r => r.PropertiesJson).HasColumnName("properties_json");
             record.Property(r => r.PreviousHash).HasColumnName("previous_hash");
             record.Property(r => r.RecordHash).HasColumnName("record_hash");
+            record.Property(r => r.Sender).HasColumnName("sender").HasMaxLength(AuditDelivery.MaxSenderLength);
+            record.Property(r => r.EventId).HasColumnName("event_id").HasMaxLength(AuditEventMessage.MaxEventIdLength);
+            // Exactly-once delivery: one record per (sender, event id); rows without an id (NULL) never collide.
+            record.HasIndex(r => new { r.Sender, r.EventId }).IsUnique().HasDatabaseName("ux_audit_records_sender_event_id");
             record.HasIndex(r => r.EventType).HasDatabaseName("ix_audit_records_event_type");
             record.HasIndex(r => r.Actor).HasDatabaseName("ix_audit_records_actor");
             record.HasIndex(r => r.TimestampMicroseconds).HasDatabaseName("ix_audit_records_timestamp_us");

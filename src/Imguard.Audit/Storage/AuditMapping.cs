@@ -15,6 +15,7 @@ internal static class AuditMapping
         PropertiesJson = row.PropertiesJson,
         PreviousHash = row.PreviousHash,
         RecordHash = row.RecordHash,
+        Delivery = row.Sender is { } sender && row.EventId is { } eventId ? new AuditDelivery(sender, eventId) : null,
     };
 
     public static AuditRecordEntity ToEntity(this AuditRecord record) => new()
@@ -26,6 +27,8 @@ internal static class AuditMapping
         PropertiesJson = record.PropertiesJson,
         PreviousHash = record.PreviousHash,
         RecordHash = record.RecordHash,
+        Sender = record.Delivery?.Sender,
+        EventId = record.Delivery?.EventId,
         Subjects = [.. record.Subjects.Select((s, i) => new AuditSubjectEntity { RecordSequence = record.Sequence, Position = i, SubjectId = s })],
     };
 

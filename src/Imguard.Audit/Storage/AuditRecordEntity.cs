@@ -17,5 +17,10 @@ internal sealed class AuditRecordEntity
 
     public byte[] RecordHash { get; set; } = [];
 
+    /// <summary>The delivering sender role, with <see cref="EventId"/>; null for events appended without an id.</summary>
+    public string? Sender { get; set; }
+
+    public string? EventId { get; set; }
+
     public List<AuditSubjectEntity> Subjects { get; set; } = [];
 }

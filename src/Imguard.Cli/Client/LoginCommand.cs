@@ -15,7 +15,7 @@ internal static class LoginCommand
     {
         Option<string?> profile = ProfileOptions.Create();
         Option<string> dataDir = DataDirOption.Create();
-        var platform = new Option<Uri?>("--platform") { Description = "The platform's URL (default: from the local deployment in --data-dir)." };
+        var platform = new Option<string?>("--platform") { Description = "The platform's URL (default: from the local deployment in --data-dir)." };
         var ca = new Option<string?>("--ca") { Description = "The deployment's CA certificate (PEM) (default: from --data-dir)." };
         var user = new Option<string>("--user") { Description = "Your user name.", Required = true };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from standard input (for scripts)." };
@@ -24,7 +24,11 @@ internal static class LoginCommand
         command.SetAction(async (parse, ct) =>
         {
             var directory = new DataDirectory(parse.GetValue(dataDir)!);
-            Uri url = parse.GetValue(platform) ?? (directory.IsInitialized
+            // Parsed here: System.CommandLine has no converter for Uri (an Option<Uri?> fails on any value).
+            Uri? given = parse.GetValue(platform) is { } text
+                ? Uri.TryCreate(text, UriKind.Absolute, out Uri? parsed) ? parsed : throw new InvalidOperationException($"--platform '{text}' is not an absolute URL (https://host:port).")
+                : null;
+            Uri url = given ?? (directory.IsInitialized
                 ? DeploymentSettings.Load(directory.SettingsPath).Platform.Url
                 : throw new InvalidOperationException("Give --platform URL (no local deployment found in --data-dir)."));
             string caPath = parse.GetValue(ca) ?? directory.CaCertificatePath;

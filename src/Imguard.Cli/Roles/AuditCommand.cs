@@ -21,11 +21,14 @@ internal static class AuditCommand
     public static Command Create()
     {
         Option<string> dataDir = DataDirOption.Create();
+        Option<string?> listen = RoleOptions.Listen();
+        Option<string?> postgres = RoleOptions.Postgres(RoleOverrides.AuditPostgresVariable, "the audit log");
         var stdin = new Option<bool>("--stop-on-stdin-close") { Hidden = true };
-        var command = new Command("audit", "Run the audit server (append-only, hash-chained, signed event log; mutual TLS).") { dataDir, stdin };
+        var command = new Command("audit", "Run the audit server (append-only, hash-chained, signed event log; mutual TLS).") { dataDir, listen, postgres, stdin };
         command.SetAction(async (parse, ct) =>
         {
-            using ServiceContext service = ServiceContext.Load(parse.GetValue(dataDir)!, ServiceRole.Audit);
+            using ServiceContext service = ServiceContext.Load(parse.GetValue(dataDir)!, ServiceRole.Audit,
+                RoleOptions.Resolve(ServiceRole.Audit, parse, listen, postgres));
             await using var app = await AuditServer.CreateAsync(service, [], ct);
             return await RoleRunner.RunAsync(app, "audit", parse.GetValue(stdin), ct);
         });
@@ -38,16 +41,18 @@ internal static class AuditCommand
         Option<string> dataDir = DataDirOption.Create();
         var key = new Option<string?>("--key") { Description = "The audit server's public key (PEM); default: pki/audit-signing.pub in the data directory. Keep a copy off the audit host." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        Option<string?> postgres = RoleOptions.Postgres(RoleOverrides.AuditPostgresVariable, "the audit log (read)");
         var command = new Command("verify",
             "Check the audit log's hash chain and signed checkpoints; names the first edited, deleted, reordered or forged record. " +
             $"Exit code 0 when intact, {TamperedExitCode} when not.")
         {
-            dataDir, key, json,
+            dataDir, key, json, postgres,
         };
         command.SetAction(async (parse, ct) =>
         {
             var directory = new DataDirectory(parse.GetValue(dataDir)!);
-            DeploymentSettings settings = DeploymentSettings.Load(directory.SettingsPath);
+            DeploymentSettings settings = RoleOverrides.Resolve(ServiceRole.Audit, null, parse.GetValue(postgres), Environment.GetEnvironmentVariable)
+                .ApplyTo(DeploymentSettings.Load(directory.SettingsPath), ServiceRole.Audit);
             AuditDatabase database = AuditServer.OpenDatabase(directory, settings);
             using AuditVerificationKey publicKey = AuditServer.LoadVerificationKey(parse.GetValue(key) ?? directory.AuditVerificationKeyPath);
             AuditVerificationReport report = await AuditVerifier.VerifyAsync(database, publicKey, ct);

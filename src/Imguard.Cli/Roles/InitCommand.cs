@@ -23,13 +23,47 @@ internal static class InitCommand
         };
         var platformDatabase = new Option<string?>("--platform-postgres") { Description = "Keep the platform's state in this PostgreSQL database (a connection string) instead of SQLite." };
         var auditDatabase = new Option<string?>("--audit-postgres") { Description = "Keep the audit log in this PostgreSQL database (a connection string) instead of SQLite." };
-        var command = new Command("init", "Create a deployment: settings, a CA and a certificate per role, the audit signing key.")
+        var urls = new Dictionary<ServiceRole, Option<string?>>();
+        var listens = new Dictionary<ServiceRole, Option<string?>>();
+        foreach (ServiceRole role in ServiceRoles.All)
         {
-            dataDir, basePort, platformDatabase, auditDatabase,
+            string name = OptionName(role);
+            urls[role] = new Option<string?>($"--{name}-url")
+            {
+                Description = $"The URL the other roles and clients use to reach {ServiceRoles.Name(role)} (https://host:port; its certificate carries the host). Default: 127.0.0.1 and the --base-port scheme.",
+            };
+            listens[role] = new Option<string?>($"--{name}-listen")
+            {
+                Description = $"Where {ServiceRoles.Name(role)} binds (host:port), when not the URL's host and port (e.g. 0.0.0.0:PORT behind NAT). The role's --listen / ${RoleOverrides.ListenVariable} override it per host.",
+            };
+        }
+        var peer = new Option<string?>("--peer")
+        {
+            Description = "The parties' peer link, host:port on party 0's host (party 0 listens there, party 1 dials it; party 0's certificate carries the host). Default: 127.0.0.1:(base port + 4).",
         };
+        var command = new Command("init", "Create a deployment: settings, a CA and a certificate per role, the audit signing key. " +
+            "For separate hosts give each role's URL, then `imguard bundle` one folder per host.")
+        {
+            dataDir, basePort, platformDatabase, auditDatabase, peer,
+        };
+        foreach (ServiceRole role in ServiceRoles.All)
+        {
+            command.Options.Add(urls[role]);
+            command.Options.Add(listens[role]);
+        }
         command.SetAction(async (parse, ct) =>
         {
             DeploymentSettings settings = DeploymentSettings.Loopback(parse.GetValue(basePort));
+            foreach (ServiceRole role in ServiceRoles.All)
+            {
+                string? listen = parse.GetValue(listens[role]);
+                settings = settings.WithEndpoint(role, Url(parse.GetValue(urls[role]), OptionName(role)), listen is null ? null : RoleOverrides.NormalizeListen(listen));
+            }
+            if (parse.GetValue(peer) is { Length: > 0 } peerAddress)
+            {
+                settings = settings.WithPeer(RoleOverrides.NormalizeListen(peerAddress));
+            }
+            settings.Validate();
             if (parse.GetValue(platformDatabase) is { Length: > 0 } platform)
             {
                 settings = settings with { PlatformDatabase = new DatabaseSettings { Provider = DatabaseSettings.PostgreSql, ConnectionString = platform } };
@@ -45,12 +79,21 @@ internal static class InitCommand
             Console.WriteLine($"  party 0   {settings.Parties[0].Api.Url}");
             Console.WriteLine($"  party 1   {settings.Parties[1].Api.Url}");
             Console.WriteLine($"  audit     {settings.Audit.Url}");
+            Console.WriteLine($"  peer link {settings.Parties[0].Peer}");
             Console.WriteLine($"  CA        {directory.CaCertificatePath} (its key {directory.CaKeyPath} is needed only to issue certificates)");
             PrintAdmin(adminPassword);
             return 0;
         });
         return command;
     }
+
+    private static Uri? Url(string? value, string name) =>
+        value is null ? null
+        : Uri.TryCreate(value, UriKind.Absolute, out Uri? url) ? url
+        : throw new InvalidOperationException($"--{name}-url '{value}' is not an absolute URL (https://host:port).");
+
+    /// <summary>The role's name in option names: platform, party0, party1, audit.</summary>
+    internal static string OptionName(ServiceRole role) => ServiceRoles.Name(role).Replace("-", "", StringComparison.Ordinal);
 
     /// <summary>
     /// Writes the settings, certificates and audit key into an empty (or missing) data directory and prepares the

@@ -19,15 +19,16 @@ internal static class PartyCommand
                 result.AddError("--id is 0 or 1.");
             }
         });
+        Option<string?> listen = RoleOptions.Listen();
         var stdin = new Option<bool>("--stop-on-stdin-close") { Hidden = true };
         var command = new Command("party", "Run a compute party: stores its half of each dataset and model, runs the two-party computation with the other party.")
         {
-            dataDir, id, stdin,
+            dataDir, id, listen, stdin,
         };
         command.SetAction(async (parse, ct) =>
         {
             ServiceRole role = ServiceRoles.Party(parse.GetValue(id));
-            using ServiceContext service = ServiceContext.Load(parse.GetValue(dataDir)!, role);
+            using ServiceContext service = ServiceContext.Load(parse.GetValue(dataDir)!, role, RoleOptions.Resolve(role, parse, listen));
             await using var app = PartyServer.Create(service);
             return await RoleRunner.RunAsync(app, ServiceRoles.Name(role), parse.GetValue(stdin), ct);
         });

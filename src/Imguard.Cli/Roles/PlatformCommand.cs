@@ -11,11 +11,17 @@ internal static class PlatformCommand
     public static Command Create()
     {
         Option<string> dataDir = DataDirOption.Create();
+        Option<string?> listen = RoleOptions.Listen();
+        Option<string?> postgres = RoleOptions.Postgres(RoleOverrides.PlatformPostgresVariable, "the platform's state");
         var stdin = new Option<bool>("--stop-on-stdin-close") { Hidden = true };
-        var command = new Command("platform", "Run the platform server (users, projects, dataset metadata, jobs; HTTPS, client certificates for the parties).") { dataDir, stdin };
+        var command = new Command("platform", "Run the platform server (users, projects, dataset metadata, jobs; HTTPS, client certificates for the parties).")
+        {
+            dataDir, listen, postgres, stdin,
+        };
         command.SetAction(async (parse, ct) =>
         {
-            using ServiceContext service = ServiceContext.Load(parse.GetValue(dataDir)!, ServiceRole.Platform);
+            using ServiceContext service = ServiceContext.Load(parse.GetValue(dataDir)!, ServiceRole.Platform,
+                RoleOptions.Resolve(ServiceRole.Platform, parse, listen, postgres));
             await using var app = await PlatformServer.CreateAsync(service, [], cancellationToken: ct);
             return await RoleRunner.RunAsync(app, "platform", parse.GetValue(stdin), ct);
         });

@@ -120,6 +120,11 @@ internal static class UpCommand
                 start.ArgumentList.Add(typeof(UpCommand).Assembly.Location);
             }
             start.FileName = self;
+            // Per-host overrides name one role's address or database: every child of `up` takes its own from imguard.json.
+            foreach (string variable in RoleOverrides.Variables)
+            {
+                start.Environment.Remove(variable);
+            }
             foreach (string argument in arguments)
             {
                 start.ArgumentList.Add(argument);

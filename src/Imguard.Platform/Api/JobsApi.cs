@@ -196,9 +196,10 @@ public static class JobsApi
     /// <c>text/event-stream</c>: first a <c>state</c> event with the job as it is, then a <c>state</c> event at each
     /// state change and a <c>progress</c> event at each progress report; every event's data is the whole job (as
     /// <c>GET /api/jobs/{id}</c>) and its id counts up from 1. The stream ends after the event that shows a final
-    /// state, when the caller loses access to the job, or when the client goes away.
+    /// state, when the caller loses access to the job, or when the client goes away. While no event is due, a
+    /// <c>: keep-alive</c> comment goes out every <see cref="PlatformOptions.JobEventHeartbeatInterval"/>.
     /// </summary>
-    private static async Task<Results<ServerSentEventsResult<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> EventsAsync(
+    private static async Task<Results<HeartbeatServerSentEventsResult<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> EventsAsync(
         string id, HttpContext http, JobService jobs, JobNotifier notifier, PlatformOptions options, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
     {
         Guid userId = http.User.RequireUserId();
@@ -206,8 +207,9 @@ public static class JobsApi
         // A stream ends when its client leaves or when the platform stops (so shutdown does not wait for open streams).
         var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         http.Response.RegisterForDispose(ended);
-        return ApiResults.From(job, first => TypedResults.ServerSentEvents(
-            StreamAsync(first, notifier.NextChange(first.Id), userId, jobs, notifier, options.JobEventPollInterval, ended.Token)), http, Subject(id));
+        return ApiResults.From(job, first => new HeartbeatServerSentEventsResult<JobView>(
+            StreamAsync(first, notifier.NextChange(first.Id), userId, jobs, notifier, options.JobEventPollInterval, ended.Token),
+            options.JobEventHeartbeatInterval), http, Subject(id));
     }
 
     private static async IAsyncEnumerable<SseItem<JobView>> StreamAsync(JobInfo first, Task change, Guid userId, JobService jobs, JobNotifier notifier,

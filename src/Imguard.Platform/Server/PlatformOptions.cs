@@ -46,6 +46,12 @@ public sealed class PlatformOptions
     public TimeSpan JobEventPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
+    /// A job's event stream writes a <c>: keep-alive</c> comment after this long without an event, so that proxies
+    /// with idle timeouts (commonly 30 to 60 s) keep the connection.
+    /// </summary>
+    public TimeSpan JobEventHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
     /// The built web UI (a folder holding <c>index.html</c>, e.g. <c>web/dist</c>); null to look in the default places
     /// (<see cref="PlatformWebApp.ResolveRoot"/>). A set folder without <c>index.html</c> stops the server at start.
     /// </summary>
@@ -80,6 +86,7 @@ public sealed class PlatformOptions
         }
 
         Check(JobEventPollInterval, nameof(JobEventPollInterval), TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(1));
+        Check(JobEventHeartbeatInterval, nameof(JobEventHeartbeatInterval), TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(10));
     }
 
     internal static void Check(TimeSpan value, string name, TimeSpan min, TimeSpan max)

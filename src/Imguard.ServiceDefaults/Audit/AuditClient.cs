@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
 using Imguard.Contracts.Audit;
@@ -13,7 +14,9 @@ namespace Imguard.ServiceDefaults.Audit;
 /// back-off until it is accepted, so a restart of the audit server loses nothing. At shutdown the queue is flushed
 /// for a bounded time. With an outbox file, every event is on disk before <see cref="Emit"/> returns and events not
 /// yet accepted when the process stops (or dies) are sent when it starts again; without one, events still queued at
-/// exit are lost. Events that cannot be queued (queue full) or are lost are counted and logged as an error by count
+/// exit are lost. Each event gets a unique id when it is emitted and keeps it in the outbox, so the audit server,
+/// which appends an id from one sender once, turns the outbox's at-least-once delivery into exactly one record.
+/// Events that cannot be queued (queue full) or are lost are counted and logged as an error by count
 /// — never by content.
 /// </summary>
 public sealed class AuditClient : BackgroundService
@@ -71,6 +74,9 @@ public sealed class AuditClient : BackgroundService
     {
         var message = new AuditEventMessage
         {
+            // Assigned once, here: the outbox keeps it, so every resend carries the same id and the audit server
+            // appends the event once however often it arrives.
+            EventId = NewEventId(),
             EventType = eventType,
             Actor = actor,
             Subjects = subjects?.ToArray() ?? [],
@@ -95,6 +101,9 @@ public sealed class AuditClient : BackgroundService
             _logger.LogError("Audit queue full: event {EventType} dropped ({Dropped} dropped so far).", eventType, Dropped);
         }
     }
+
+    /// <summary>A fresh event id: 128 bits from the OS CSPRNG, lower-case hex.</summary>
+    public static string NewEventId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>Waits until every event queued before the call has been accepted, or the timeout passes.</summary>
     public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default)

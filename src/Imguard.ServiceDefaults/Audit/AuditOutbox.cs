@@ -8,7 +8,8 @@ namespace Imguard.ServiceDefaults.Audit;
 /// The events a service has emitted and the audit server has not yet accepted, kept on disk (one JSON object per line,
 /// flushed to disk before <see cref="AuditClient.Emit"/> returns), so that a service that stops or crashes while the
 /// audit server is away sends them when it starts again. The file is emptied whenever every event in it has been
-/// accepted. Delivery is at least once: a crash between acceptance and emptying sends those events again.
+/// accepted. Delivery is at least once: a crash between acceptance and emptying sends those events again, under the
+/// ids they were emitted with, and the audit server appends each id once.
 /// </summary>
 internal sealed class AuditOutbox : IDisposable
 {

@@ -66,6 +66,39 @@ public sealed record DeploymentSettings
         _ => Parties[ServiceRoles.PartyId(role)!.Value].Api,
     };
 
+    /// <summary>These settings with party <paramref name="partyId"/>'s settings changed by <paramref name="change"/>.</summary>
+    public DeploymentSettings WithParty(int partyId, Func<PartySettings, PartySettings> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        _ = ServiceRoles.Party(partyId); // 0 or 1
+        PartySettings[] parties = [.. Parties];
+        parties[partyId] = change(parties[partyId]);
+        return this with { Parties = parties };
+    }
+
+    /// <summary>
+    /// These settings with <paramref name="role"/> reached at <paramref name="url"/> (when given) and listening on
+    /// <paramref name="listen"/> (<c>host:port</c>, when given). Certificates made from the result carry the URL's host.
+    /// </summary>
+    public DeploymentSettings WithEndpoint(ServiceRole role, Uri? url, string? listen)
+    {
+        ServiceEndpoint current = Endpoint(role);
+        ServiceEndpoint endpoint = current with { Url = url ?? current.Url, Listen = listen ?? current.Listen };
+        return role switch
+        {
+            ServiceRole.Platform => this with { Platform = endpoint },
+            ServiceRole.Audit => this with { Audit = endpoint },
+            _ => WithParty(ServiceRoles.PartyId(role)!.Value, p => p with { Api = endpoint }),
+        };
+    }
+
+    /// <summary>These settings with the parties' peer link at <paramref name="peer"/> (<c>host:port</c>: party 0 listens, party 1 dials).</summary>
+    public DeploymentSettings WithPeer(string peer)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(peer);
+        return WithParty(0, p => p with { Peer = peer }).WithParty(1, p => p with { Peer = peer });
+    }
+
     public void Validate()
     {
         Platform.Validate("platform");

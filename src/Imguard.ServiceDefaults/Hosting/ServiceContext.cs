@@ -29,10 +29,15 @@ public sealed class ServiceContext : IDisposable
     public string RoleDirectory => Directory.RoleDirectory(Role);
 
     /// <summary>Loads settings and identity of <paramref name="role"/> from a data directory made by <c>imguard init</c>.</summary>
-    public static ServiceContext Load(string dataDirectory, ServiceRole role)
+    /// <param name="overrides">This host's options and environment for the role (listen address, database); none when null.</param>
+    public static ServiceContext Load(string dataDirectory, ServiceRole role, RoleOverrides? overrides = null)
     {
         var directory = new DataDirectory(dataDirectory);
         DeploymentSettings settings = DeploymentSettings.Load(directory.SettingsPath);
+        if (overrides is not null)
+        {
+            settings = overrides.ApplyTo(settings, role);
+        }
         return new ServiceContext(role, directory, settings, ServiceIdentity.Load(directory, role));
     }
 

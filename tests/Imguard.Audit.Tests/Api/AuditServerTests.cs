@@ -216,4 +216,92 @@ public sealed class AuditServerTests : IAsyncLifetime
         Assert.Equal([0L, 1L, 2L], page.Records.Take(3).Select(r => r.Properties.GetProperty("step").GetInt64()));
         Assert.Equal(0, new FileInfo(outbox).Length);
     }
+
+    private static AuditEventMessage WithId(AuditEventMessage message, string id) => message with { EventId = id };
+
+    [Fact]
+    public async Task A_batch_sent_twice_yields_one_record_per_event_and_the_chain_stays_intact()
+    {
+        using HttpClient party = ClientAs(ServiceRole.Party0);
+        AuditEventBatch batch = Batch(
+            WithId(Event("dataset.half_received", new { bytes = 4096 }), AuditClient.NewEventId()),
+            WithId(Event("dataset.ready"), AuditClient.NewEventId()),
+            Event("dataset.ready")); // no id (an older sender): appended every time it arrives
+        HttpResponseMessage first = await party.PostAsJsonAsync(AuditClient.EventsPath, batch);
+        HttpResponseMessage second = await party.PostAsJsonAsync(AuditClient.EventsPath, batch);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode); // success, so the sender's outbox empties
+        Assert.Equal(new AuditAcceptedView(3, 3, 0), await first.Content.ReadFromJsonAsync<AuditAcceptedView>());
+        Assert.Equal(new AuditAcceptedView(1, 4, 2), await second.Content.ReadFromJsonAsync<AuditAcceptedView>());
+        AuditPageView page = await RecordsAsync();
+        Assert.Equal(["dataset.half_received", "dataset.ready", "dataset.ready", "dataset.ready"], page.Records.Select(r => r.EventType));
+        using HttpClient platform = ClientAs(ServiceRole.Platform);
+        Assert.True((await platform.GetFromJsonAsync<AuditVerificationView>("api/audit/verify"))!.Valid);
+    }
+
+    [Fact]
+    public async Task An_event_id_is_unique_per_sender_not_across_senders()
+    {
+        string id = AuditClient.NewEventId();
+        using HttpClient party0 = ClientAs(ServiceRole.Party0);
+        using HttpClient party1 = ClientAs(ServiceRole.Party1);
+        (await party0.PostAsJsonAsync(AuditClient.EventsPath, Batch(WithId(Event("dataset.ready"), id)))).EnsureSuccessStatusCode();
+        (await party1.PostAsJsonAsync(AuditClient.EventsPath, Batch(WithId(Event("dataset.ready"), id)))).EnsureSuccessStatusCode();
+        AuditPageView page = await RecordsAsync();
+        Assert.Equal(["party-0", "party-1"], page.Records.Select(r => r.Properties.GetProperty("source").GetString()));
+    }
+
+    [Fact]
+    public async Task A_malformed_event_id_rejects_the_batch()
+    {
+        using HttpClient party = ClientAs(ServiceRole.Party0);
+        HttpResponseMessage response = await party.PostAsJsonAsync(AuditClient.EventsPath, Batch(Event("dataset.ready"), WithId(Event("dataset.ready"), "not an id")));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty((await RecordsAsync()).Records);
+    }
+
+    [Fact]
+    public async Task An_outbox_resent_after_a_crash_between_acceptance_and_emptying_adds_no_record()
+    {
+        await StopAsync();
+        string outbox = Path.Combine(_deployment.Directory.Root, "party-0", "audit-outbox.jsonl");
+        using ServiceIdentity party = _deployment.Identity(ServiceRole.Party0);
+        HttpClient Http() => new(MutualTls.CreateServiceHandler(party, ServiceRole.Audit)) { BaseAddress = _deployment.Settings.Audit.Url, Timeout = TimeSpan.FromSeconds(5) };
+        using (var emitter = new AuditClient(Http(), NullLogger<AuditClient>.Instance, outboxPath: outbox))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                emitter.Emit("dataset.half_received", "party:0", ["dataset:ds-1"], new Dictionary<string, object> { ["step"] = i });
+            }
+        }
+        byte[] unsent = File.ReadAllBytes(outbox);
+
+        // The next instance delivers them and empties the outbox...
+        await StartAsync();
+        using (var deliverer = new AuditClient(Http(), NullLogger<AuditClient>.Instance, outboxPath: outbox))
+        {
+            await deliverer.StartAsync(CancellationToken.None);
+            Assert.True(await deliverer.FlushAsync(TimeSpan.FromSeconds(30)));
+            await deliverer.StopAsync(CancellationToken.None);
+        }
+        Assert.Equal(0, new FileInfo(outbox).Length);
+
+        // ...but suppose it died after the server accepted the batch and before the outbox was emptied: the outbox
+        // still holds all three, and the instance after it sends them again.
+        File.WriteAllBytes(outbox, unsent);
+        using (var resender = new AuditClient(Http(), NullLogger<AuditClient>.Instance, outboxPath: outbox))
+        {
+            await resender.StartAsync(CancellationToken.None);
+            Assert.True(await resender.FlushAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(3, resender.Sent); // acknowledged, so the outbox empties
+            await resender.StopAsync(CancellationToken.None);
+        }
+        Assert.Equal(0, new FileInfo(outbox).Length);
+
+        AuditPageView page = await RecordsAsync();
+        Assert.Equal([0L, 1L, 2L], page.Records.Select(r => r.Properties.GetProperty("step").GetInt64()));
+        using HttpClient platform = ClientAs(ServiceRole.Platform);
+        Assert.True((await platform.GetFromJsonAsync<AuditVerificationView>("api/audit/verify"))!.Valid);
+    }
 }

@@ -39,6 +39,38 @@ public sealed class AuditLogTests
     }
 
     [Fact]
+    public async Task A_delivery_appended_twice_leaves_one_record_and_returns_the_first()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        using var key = AuditSigningKey.Generate();
+        using var log = new AuditLog(db.Database, key);
+
+        var delivery = new AuditDelivery("party-0", "0123456789abcdef0123456789abcdef");
+        AuditAppendResult first = await log.AppendOnceAsync(SampleEvents.Event(0), delivery);
+        AuditAppendResult again = await log.AppendOnceAsync(SampleEvents.Event(0), delivery);
+        AuditAppendResult otherSender = await log.AppendOnceAsync(SampleEvents.Event(0), new AuditDelivery("party-1", delivery.EventId));
+        AuditRecord plain = await log.AppendAsync(SampleEvents.Event(0));
+
+        Assert.False(first.Duplicate);
+        Assert.True(again.Duplicate);
+        Assert.Equal(first.Record.Sequence, again.Record.Sequence);
+        Assert.Equal(first.Record.RecordHash, again.Record.RecordHash);
+        Assert.Equal(delivery, again.Record.Delivery);
+        Assert.False(otherSender.Duplicate);
+        Assert.Equal([1L, 2L, 3L], new[] { first.Record.Sequence, otherSender.Record.Sequence, plain.Sequence });
+        Assert.Null(await log.GetAsync(4));
+        Assert.True((await log.VerifyAsync()).IsValid);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("has space")]
+    [InlineData("a/b")]
+    [InlineData("0123456789012345678901234567890123456789012345678901234567890123456789")]
+    public void A_malformed_event_id_is_refused(string eventId) =>
+        Assert.ThrowsAny<ArgumentException>(() => new AuditDelivery("party-0", eventId));
+
+    [Fact]
     public async Task Timestamps_are_UTC_microseconds_and_never_go_backwards()
     {
         await using var db = await TestDatabase.CreateAsync();

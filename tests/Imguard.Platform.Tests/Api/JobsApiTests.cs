@@ -173,6 +173,44 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
     }
 
     [ProviderFact]
+    public async Task A_quiet_event_stream_sends_keep_alive_comments_and_events_still_arrive_between_them()
+    {
+        using ApiClient owner = await fixture.BrowserAsync(PlatformApiFixture.Unique("owner"));
+        ProjectView project = await ApiTestData.ProjectAsync(owner);
+        DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
+        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id), HttpStatusCode.Created);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using HttpResponseMessage response = await owner.Http.GetAsync($"/api/jobs/{job.Id}/events", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+
+        async Task<string> LineAsync() => await reader.ReadLineAsync(timeout.Token) ?? throw new EndOfStreamException("The stream ended.");
+        Assert.Equal("event: state", await LineAsync());
+        Assert.Equal("id: 1", await LineAsync());
+        Assert.StartsWith("data: {", await LineAsync(), StringComparison.Ordinal);
+        Assert.Equal("", await LineAsync());
+
+        // Nothing happens to the job: the fixture's 300 ms heartbeat fills the silence (the default is 15 s).
+        var quiet = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(HeartbeatServerSentEventsResult<JobView>.HeartbeatLine, await LineAsync());
+            Assert.Equal("", await LineAsync());
+        }
+        Assert.InRange(quiet.Elapsed, TimeSpan.FromMilliseconds(450), TimeSpan.FromSeconds(10));
+
+        await ApiTestData.MoveAsync(fixture, job.Id, "preprocessing");
+        string line;
+        while ((line = await LineAsync()) == HeartbeatServerSentEventsResult<JobView>.HeartbeatLine || line.Length == 0)
+        {
+        }
+        Assert.Equal("event: state", line);
+        Assert.Equal("id: 2", await LineAsync());
+        Assert.Contains("\"state\":\"Preprocessing\"", await LineAsync(), StringComparison.Ordinal);
+    }
+
+    [ProviderFact]
     public async Task Log_lines_from_a_party_carry_its_id_and_page_by_id()
     {
         using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));

@@ -55,6 +55,7 @@ public abstract class PlatformApiFixture(PlatformDatabaseProvider provider, Acti
         DeletionInitialBackOff = TimeSpan.FromMilliseconds(100),
         DeletionMaxBackOff = TimeSpan.FromMilliseconds(400),
         JobEventPollInterval = TimeSpan.FromMilliseconds(200),
+        JobEventHeartbeatInterval = TimeSpan.FromMilliseconds(300),
         Hasher = new PasswordHasher(iterations: 1_000),
     };
 

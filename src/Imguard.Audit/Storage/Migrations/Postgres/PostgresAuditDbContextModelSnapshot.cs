@@ -65,6 +65,11 @@ namespace Imguard.Audit.Storage.Migrations.Postgres
                         .HasColumnType("character varying(128)")
                         .HasColumnName("actor");
 
+                    b.Property<string>("EventId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("event_id");
+
                     b.Property<string>("EventType")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -86,6 +91,11 @@ namespace Imguard.Audit.Storage.Migrations.Postgres
                         .HasColumnType("bytea")
                         .HasColumnName("record_hash");
 
+                    b.Property<string>("Sender")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("sender");
+
                     b.Property<long>("TimestampMicroseconds")
                         .HasColumnType("bigint")
                         .HasColumnName("timestamp_us");
@@ -101,6 +111,10 @@ namespace Imguard.Audit.Storage.Migrations.Postgres
 
                     b.HasIndex("TimestampMicroseconds")
                         .HasDatabaseName("ix_audit_records_timestamp_us");
+
+                    b.HasIndex("Sender", "EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_audit_records_sender_event_id");
 
                     b.ToTable("audit_records", (string)null);
                 });

@@ -60,6 +60,11 @@ namespace Imguard.Audit.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("actor");
 
+                    b.Property<string>("EventId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
                     b.Property<string>("EventType")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -81,6 +86,11 @@ namespace Imguard.Audit.Storage.Migrations.Sqlite
                         .HasColumnType("BLOB")
                         .HasColumnName("record_hash");
 
+                    b.Property<string>("Sender")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sender");
+
                     b.Property<long>("TimestampMicroseconds")
                         .HasColumnType("INTEGER")
                         .HasColumnName("timestamp_us");
@@ -96,6 +106,10 @@ namespace Imguard.Audit.Storage.Migrations.Sqlite
 
                     b.HasIndex("TimestampMicroseconds")
                         .HasDatabaseName("ix_audit_records_timestamp_us");
+
+                    b.HasIndex("Sender", "EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_audit_records_sender_event_id");
 
                     b.ToTable("audit_records", (string)null);
                 });
