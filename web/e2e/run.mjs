@@ -174,9 +174,12 @@ async function main() {
       if (response.status() >= 400) problems.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
     });
     page.on('pageerror', error => problems.push(`page error: ${error.message}`));
+    // Every request body the page sends, by destination: no pixel (and no share) may reach the platform.
+    const sent = [];
     page.on('request', request => {
       const target = new URL(request.url());
       if (!['127.0.0.1', ''].includes(target.hostname) && target.protocol !== 'data:') problems.push(`request to ${request.url()}`);
+      if (target.protocol === 'https:') sent.push({ origin: target.origin, method: request.method(), path: target.pathname, bytes: request.postDataBuffer()?.length ?? 0 });
     });
     // Expected refusals: "who am I" before signing in, the deliberate wrong password, the unknown member.
     const expectedFailure = text => ['401 GET /api/auth/me', '401 POST /api/auth/login'].includes(text)
@@ -394,6 +397,16 @@ async function main() {
     await page.goto(origin + '/projects');
     await heading('Sign in to IMGuard').waitFor();
     check(page.url() === origin + '/login', 'signed-out users are sent to sign-in');
+
+    // The shares went straight to the parties; the platform got metadata only (small JSON bodies).
+    const toPlatform = sent.filter(r => r.origin === origin);
+    const chunks = sent.filter(r => /^\/api\/uploads\/[^/]+\/chunks\//.test(r.path));
+    check(chunks.length >= 4 && chunks.every(r => r.origin !== origin), `share chunks went to the parties only (${chunks.length} chunks)`);
+    check(new Set(chunks.map(r => r.origin)).size === 2, 'both parties received chunks');
+    const largest = Math.max(...toPlatform.map(r => r.bytes));
+    check(largest < 4096, `no large body was sent to the platform (largest ${largest} bytes)`);
+    console.log(`e2e: ${chunks.length} share chunks (${chunks.reduce((a, r) => a + r.bytes, 0)} bytes) to the parties; ` +
+      `${toPlatform.length} requests to the platform, largest body ${largest} bytes`);
 
     const unexpected = problems.filter(p => !expectedFailure(p));
     check(unexpected.length === 0, `no console errors, CSP violations or foreign requests:\n  ${unexpected.join('\n  ')}`);

@@ -60,7 +60,11 @@ internal static class UpCommand
                 await child.WaitHealthyAsync(settings.Endpoint(role).Url, probe, StartTimeout, cancellationToken);
             }
             Console.WriteLine($"IMGuard is up: {settings.Platform.Url}");
-            Console.WriteLine($"  (TLS from this deployment's CA: {directory.CaCertificatePath}; Ctrl-C stops every role)");
+            Console.WriteLine($"  TLS comes from this deployment's own CA: import {directory.CaCertificatePath} into your browser's trusted");
+            // The web UI shares images and reconstructs models in the browser, talking to both parties directly.
+            Console.WriteLine($"  authorities, or open each of these once and accept its certificate: {settings.Platform.Url}, " +
+                $"{settings.Parties[0].Api.Url}health, {settings.Parties[1].Api.Url}health");
+            Console.WriteLine("  Ctrl-C stops every role.");
             Task exited = Task.WhenAny(children.Select(c => c.Exited));
             await Task.WhenAny(exited, Task.Delay(Timeout.Infinite, cancellationToken));
             if (!cancellationToken.IsCancellationRequested)
