@@ -13,6 +13,7 @@ import { addPoint, type ProgressPoint } from '../lib/progress';
 import { EpochTable } from './job/EpochTable';
 import { EvaluationPanel } from './job/EvaluationPanel';
 import { ModelPanel } from './job/ModelPanel';
+import { ModelTestingPanel } from './job/ModelTestingPanel';
 
 export function JobDetailPage() {
   const { id = '' } = useParams();
@@ -83,13 +84,18 @@ export function JobDetailPage() {
           <ProgressChart points={points} />
           <EpochTable rows={epochs} revealLoss={job.training.revealLoss} />
           <dl className="facts">
-            <div><dt>Epoch</dt><dd>{job.state === 'Succeeded' ? job.training.epochs : job.step > 0 ? Math.min(job.epoch + 1, job.training.epochs) : 0} / {job.training.epochs}</dd></div>
-            <div><dt>Step</dt><dd>{job.step} / {job.totalSteps}</dd></div>
-            <div><dt>Images/s</dt><dd>{formatNumber(job.metrics?.imagesPerSecond, 1)}</dd></div>
-            <div><dt>Loss</dt><dd>{job.training.revealLoss ? formatNumber(job.metrics?.loss) : 'not revealed'}</dd></div>
-            <div><dt>Checkpoint</dt><dd>{job.lastCheckpointEpoch ?? '—'}</dd></div>
-            <div><dt>Hiding</dt><dd>{job.training.hiding}{job.training.hiding !== 'off' ? `, k = ${job.training.k}` : ''}</dd></div>
-            <div><dt>Batch · rate</dt><dd>{job.training.batchSize} · {job.training.learningRate}</dd></div>
+            {/* A model test (inference job) has no epochs, loss or hiding of its own: the training job's page shows those. */}
+            {isTraining && (
+              <>
+                <div><dt>Epoch</dt><dd>{job.state === 'Succeeded' ? job.training.epochs : job.step > 0 ? Math.min(job.epoch + 1, job.training.epochs) : 0} / {job.training.epochs}</dd></div>
+                <div><dt>Step</dt><dd>{job.step} / {job.totalSteps}</dd></div>
+                <div><dt>Images/s</dt><dd>{formatNumber(job.metrics?.imagesPerSecond, 1)}</dd></div>
+                <div><dt>Loss</dt><dd>{job.training.revealLoss ? formatNumber(job.metrics?.loss) : 'not revealed'}</dd></div>
+                <div><dt>Checkpoint</dt><dd>{job.lastCheckpointEpoch ?? '—'}</dd></div>
+                <div><dt>Hiding</dt><dd>{job.training.hiding}{job.training.hiding !== 'off' ? `, k = ${job.training.k}` : ''}</dd></div>
+                <div><dt>Batch · rate</dt><dd>{job.training.batchSize} · {job.training.learningRate}</dd></div>
+              </>
+            )}
             <div><dt>Started</dt><dd>{formatDate(job.startedAt)}</dd></div>
             <div><dt>Finished</dt><dd>{formatDate(job.finishedAt)}</dd></div>
           </dl>
@@ -97,14 +103,19 @@ export function JobDetailPage() {
             <button type="button" className="danger" onClick={() => void cancel()}>Cancel job</button>
           )}
           <ErrorMessage error={actionError} />
-          {job.state === 'Succeeded' && isTraining && role === 'Owner' && (
+          {job.modelFromJobId && (
+            <p>Model test of the model trained by <Link to={`/jobs/${job.modelFromJobId}`}><code>{job.modelFromJobId}</code></Link> on
+              dataset <code>{job.trainDatasetId}</code>.</p>
+          )}
+          {job.state === 'Succeeded' && role === 'Owner' && (
             <>
-              <ModelPanel job={job} grants={grants} />
+              {isTraining && <ModelPanel job={job} grants={grants} />}
               <EvaluationPanel job={job} grants={grants} />
+              {isTraining && <ModelTestingPanel job={job} />}
             </>
           )}
-          {job.state === 'Succeeded' && isTraining && role !== undefined && role !== 'Owner' && (
-            <p className="muted">Only the project's owners can download this model and see its test evaluation.</p>
+          {job.state === 'Succeeded' && role !== undefined && role !== 'Owner' && (
+            <p className="muted">Only the project's owners can download this model and see its evaluation.</p>
           )}
           <section aria-labelledby="log-title">
             <h2 id="log-title">Log</h2>

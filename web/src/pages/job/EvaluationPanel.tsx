@@ -15,12 +15,13 @@ import { loadOwnerDataset } from '../../lib/ownerVault';
  * a label or a prediction.
  */
 export function EvaluationPanel({ job, grants }: { job: Job; grants: GrantCache }) {
+  // A training job is evaluated on its test set; a model-testing (inference) job on the dataset it was started on.
+  const testId = job.modelFromJobId ? job.trainDatasetId : job.testDatasetId;
   const [evaluation, setEvaluation] = useState<EvaluationHandOff | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [imported, setImported] = useState<number[] | null>(null);
   const [importError, setImportError] = useState<unknown>(null);
-  const testId = job.testDatasetId;
   const record = testId ? loadOwnerDataset(testId) : undefined;
   const labels = imported ?? record?.labels ?? null;
 
