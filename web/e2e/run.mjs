@@ -237,6 +237,11 @@ async function main() {
     check(true, 'all four services healthy on the dashboard');
     await page.locator('.stat-value').filter({ hasText: /^\d+$/ }).first().waitFor();
     await screenshot('dashboard');
+    // Responsive: on a phone-sized screen the page reflows instead of scrolling sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await until(async () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no sideways scrolling at 390 px');
+    await screenshot('dashboard-phone');
+    await page.setViewportSize({ width: 1280, height: 860 });
 
     // Create a project.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects' }).click();
