@@ -8,8 +8,10 @@
 // each secret-shared in the browser and sent straight to the parties, until both are Ready → estimate and start a
 // small training job → watch it succeed → download both model shares and reconstruct the model in the browser, save
 // it as ONNX → the test evaluation with its confusion matrix → users page → audit log filtered to the project (the
-// events for these actions, the dataset and model downloads included) → verify chain → sign out. A screenshot of each
-// page goes to web/test-results/.
+// events for these actions, the dataset and model downloads included) → verify chain → the project's Activity tab →
+// Account: create an API token, use it with `imguard login --token-stdin` and `imguard project list`, revoke it (the
+// CLI is refused then) → Users: reset bob's password → sign out → bob signs in with the new password. A screenshot of
+// each page goes to web/test-results/.
 // The browser may reach 127.0.0.1 only; a console error or a CSP violation fails the test. Every wait is bounded.
 //
 // Environment: IMGUARD_DLL (default ../src/Imguard.Cli/bin/Release/net10.0/imguard.dll), CHROMIUM
@@ -58,6 +60,20 @@ async function until(condition, message, timeoutMs = STEP_TIMEOUT_MS) {
 function fail(message) {
   console.error(`e2e: ${message}`);
   process.exit(1);
+}
+
+/** Runs `dotnet imguard.dll ARGS` with `input` on standard input; resolves with its exit code and output. */
+function runCli(args, input = '', timeoutMs = 60_000) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('dotnet', [dll, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', d => { output += d; });
+    child.stderr.on('data', d => { output += d; });
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`imguard ${args[0]} ran past ${timeoutMs / 1000} s:\n${output}`)); }, timeoutMs);
+    child.on('error', error => { clearTimeout(timer); reject(error); });
+    child.on('exit', code => { clearTimeout(timer); resolve({ code, output }); });
+    child.stdin.end(input);
+  });
 }
 
 if (!existsSync(dll)) fail(`${dll} not found; build the solution first (dotnet build Imguard.slnx -c Release).`);
@@ -417,6 +433,81 @@ async function main() {
     check(true, 'audit chain verified intact');
     await screenshot('audit');
 
+    // The project's activity: the audit records naming it, for its members (delivered asynchronously: refresh until there).
+    await page.goto(`${origin}/projects/${projectId}?tab=activity`);
+    await heading(projectName).waitFor();
+    const activityRows = page.locator('.activity-table tbody tr');
+    // Newest first: page back with "Older" until the project's first event; refresh from page 1 while it is not delivered.
+    const activityDeadline = Date.now() + STEP_TIMEOUT_MS;
+    const activity = new Set();
+    while (Date.now() < activityDeadline) {
+      await activityRows.first().waitFor();
+      for (const type of await page.locator('.activity-table tbody tr td:nth-child(2) code').allInnerTexts()) activity.add(type);
+      if (activity.has('project.created')) break;
+      const older = page.getByRole('button', { name: 'Older' });
+      if ((await older.count()) > 0 && (await older.isEnabled())) await older.click();
+      else await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.waitForTimeout(500);
+    }
+    check(activity.has('project.created'), `project.created in the Activity tab (saw ${[...activity].join(', ')})`);
+    check(activity.has('dataset.registered') && activity.has('job.created'), 'dataset and job events in the Activity tab');
+    check(await activityRows.filter({ hasText: 'project.created' }).filter({ hasText: 'user:admin' }).filter({ hasText: 'classes=3' }).count() === 1,
+      'project.created shows its actor and facts');
+    await screenshot('project-activity');
+
+    // Account: an API token for the CLI (the password again), shown once, usable by `imguard login --token-stdin`, revoked.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+    await heading('Account').waitFor();
+    const tokenName = `e2e-cli-${Math.random().toString(16).slice(2, 6)}`;
+    await page.getByLabel('Name', { exact: true }).fill(tokenName);
+    await page.getByLabel('Lifetime in days (optional)').fill('7');
+    await page.getByLabel('Your password').fill(adminPassword);
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const secretField = page.getByLabel('API token', { exact: true });
+    await secretField.waitFor();
+    const apiToken = await secretField.inputValue();
+    check(/^igt_\S{20,}$/.test(apiToken), 'the new token is shown once');
+    check(await page.getByText('it is not shown again').isVisible(), 'the page says the token is not shown again');
+    check((await page.locator('.one-time-secret pre').innerText()).includes(`imguard login --platform ${origin} --ca ca.crt --token-stdin`),
+      'the page shows how to use the token with the CLI');
+    const tokenRow = page.getByRole('row').filter({ hasText: tokenName });
+    await tokenRow.filter({ hasText: 'Active' }).waitFor();
+    check(await tokenRow.getByText(apiToken.slice(0, 12)).isVisible(), 'the token is listed by its prefix');
+    check(!(await page.locator('.tokens-table').innerText()).includes(apiToken.slice(12)), 'the list never shows the secret');
+    await screenshot('account-token-created');
+    const cliProfile = path.join(root, 'cli-profile.json');
+    const caPath = path.join(root, 'deployment', 'pki', 'ca.crt');
+    const login = await runCli(['login', '--platform', origin, '--ca', caPath, '--profile', cliProfile, '--token-stdin'], apiToken + '\n');
+    check(login.code === 0 && login.output.includes('logged in as admin'), `imguard login --token-stdin with the browser's token:\n${login.output}`);
+    const listed = await runCli(['project', 'list', '--profile', cliProfile]);
+    check(listed.code === 0 && listed.output.includes(projectName), `imguard project list with the token:\n${listed.output}`);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.reload();
+    await heading('Account').waitFor();
+    check(await tokenRow.locator('td:nth-child(6)').innerText() !== 'never', 'the token shows when it was last used');
+    await tokenRow.getByRole('button', { name: `Revoke ${tokenName}` }).click();
+    await tokenRow.getByRole('button', { name: `Revoke now ${tokenName}` }).click();
+    await tokenRow.filter({ hasText: 'Revoked' }).waitFor();
+    check(await tokenRow.getByRole('button', { name: /^Revoke/ }).count() === 0, 'a revoked token has no revoke button');
+    const refused = await runCli(['project', 'list', '--profile', cliProfile]);
+    check(refused.code !== 0 && /did not accept the credentials/.test(refused.output), `the CLI is refused after the revocation:\n${refused.output}`);
+    await screenshot('account-token-revoked');
+
+    // Users: reset bob's password (confirmed first); the generated password is shown once.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    await heading('Users').waitFor();
+    const bobRow = page.getByRole('row').filter({ hasText: bob });
+    await bobRow.getByRole('button', { name: `Reset password ${bob}` }).click();
+    await bobRow.getByText(`Give ${bob} a new generated password?`).waitFor();
+    await bobRow.getByRole('button', { name: `Reset now ${bob}` }).click();
+    const newBobPasswordField = page.getByLabel(`Password for ${bob}`, { exact: true });
+    await newBobPasswordField.waitFor();
+    const newBobPassword = await newBobPasswordField.inputValue();
+    check(newBobPassword.length >= 12 && newBobPassword !== bobPassword, 'a new password for bob is shown');
+    await screenshot('users-password-reset');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await newBobPasswordField.waitFor({ state: 'detached' });
+
     // Sign out; the app's pages need a session again.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You have signed out.').waitFor();
@@ -424,6 +515,15 @@ async function main() {
     await page.goto(origin + '/projects');
     await heading('Sign in to IMGuard').waitFor();
     check(page.url() === origin + '/login', 'signed-out users are sent to sign-in');
+
+    // Bob signs in with the password the admin reset (the old one no longer works).
+    await page.getByLabel('User name').fill(bob);
+    await page.getByLabel('Password').fill(newBobPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading('Dashboard').waitFor();
+    check((await page.locator('.whoami').innerText()).includes(bob), 'bob signed in with the new password');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You have signed out.').waitFor();
 
     // The shares went straight to the parties; the platform got metadata only (small JSON bodies).
     const toPlatform = sent.filter(r => r.origin === origin);

@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { AuthProvider, useAuth } from './auth/AuthContext';
+import { AccountPage } from './pages/AccountPage';
 import { AuditPage } from './pages/AuditPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { JobDetailPage } from './pages/JobDetailPage';
@@ -46,6 +47,7 @@ function Shell() {
             <Route path="/projects/:id" element={<RequireUser><ProjectDetailPage /></RequireUser>} />
             <Route path="/jobs/:id" element={<RequireUser><JobDetailPage /></RequireUser>} />
             <Route path="/privacy-report" element={<RequireUser><PrivacyReportPage /></RequireUser>} />
+            <Route path="/account" element={<RequireUser><AccountPage /></RequireUser>} />
             <Route path="/users" element={<RequireUser admin><UsersPage /></RequireUser>} />
             <Route path="/audit" element={<RequireUser admin><AuditPage /></RequireUser>} />
             <Route path="*" element={<NotFound />} />
@@ -73,6 +75,7 @@ function MainNav() {
         <li><NavLink to="/" end>Dashboard</NavLink></li>
         <li><NavLink to="/projects">Projects</NavLink></li>
         <li><NavLink to="/privacy-report">Privacy report</NavLink></li>
+        <li><NavLink to="/account">Account</NavLink></li>
         {user?.role === 'Admin' && <li><NavLink to="/users">Users</NavLink></li>}
         {user?.role === 'Admin' && <li><NavLink to="/audit">Audit log</NavLink></li>}
       </ul>

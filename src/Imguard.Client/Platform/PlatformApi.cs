@@ -45,6 +45,14 @@ public sealed class PlatformApi : IDisposable
     public Task<CreatedToken> CreateTokenAsync(CreateTokenRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<CreatedToken>(HttpMethod.Post, "api/auth/tokens", request, cancellationToken);
 
+    /// <summary>The user this client's token belongs to.</summary>
+    public Task<CurrentUser> MeAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<CurrentUser>(HttpMethod.Get, "api/auth/me", null, cancellationToken);
+
+    /// <summary>The caller's API tokens (prefixes and dates, never a token).</summary>
+    public Task<IReadOnlyList<TokenSummary>> ListTokensAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<TokenSummary>>(HttpMethod.Get, "api/auth/tokens", null, cancellationToken);
+
     public Task<ProjectSummary> CreateProjectAsync(CreateProjectRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<ProjectSummary>(HttpMethod.Post, "api/projects", request, cancellationToken);
 

@@ -8,6 +8,10 @@ public sealed record CreateTokenRequest(string UserName, string Password, string
 
 public sealed record CreatedToken(Guid Id, string Name, string Token, string Prefix, DateTimeOffset ExpiresAt);
 
+public sealed record CurrentUser(Guid Id, string UserName);
+
+public sealed record TokenSummary(Guid Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+
 public sealed record CreateProjectRequest(string Name, string? Description, int Channels, int Height, int Width, int Classes);
 
 public sealed record ProjectSummary(Guid Id, string Name, string Description, int Channels, int Height, int Width, int Classes, string? Role);

@@ -71,6 +71,7 @@ public static class PlatformServer
         app.MapAuthApi();
         app.MapUsersApi();
         app.MapProjectsApi();
+        app.MapProjectActivityApi();
         app.MapDatasetsApi();
         app.MapJobsApi();
         app.MapAuditProxyApi();

@@ -3,7 +3,7 @@
 // request; fetched from GET /api/auth/csrf when the cookie is missing, and once more when the platform refuses a
 // stale one).
 import type {
-  AuditPage, AuditQuery, AuditVerification, Dataset, DatasetUpload, Job, JobEstimate, JobLogEntry, Member, ModelDownloadGrants,
+  ActivityPage, ApiToken, AuditPage, CreatedApiToken, GeneratedPassword, AuditQuery, AuditVerification, Dataset, DatasetUpload, Job, JobEstimate, JobLogEntry, Member, ModelDownloadGrants,
   NewJob, NewProject, PartyGrant, PrivacyReport, Project, ProjectRole, RegisterDataset, SystemHealth, User, GlobalRole,
 } from './types';
 
@@ -197,6 +197,13 @@ export class ApiClient {
     return this.post('/api/auth/register', { userName, displayName: displayName || undefined, password });
   }
 
+  // API tokens (for the CLI). Creating one takes the user name and password again, even in a signed-in browser.
+  tokens(): Promise<ApiToken[]> { return this.get('/api/auth/tokens'); }
+  createToken(userName: string, password: string, name: string, lifetimeDays?: number): Promise<CreatedApiToken> {
+    return this.post('/api/auth/tokens', { userName, password, name, lifetimeDays });
+  }
+  revokeToken(id: string): Promise<ApiToken> { return this.delete(`/api/auth/tokens/${enc(id)}`); }
+
   // Health
   async platformHealth(): Promise<{ role: string; status: string }> {
     const response = await this.fetchImpl(this.baseUrl + '/health', { headers: { Accept: 'application/json' } });
@@ -209,11 +216,17 @@ export class ApiClient {
   users(): Promise<User[]> { return this.get('/api/users'); }
   setUserRole(id: string, role: GlobalRole): Promise<User> { return this.put(`/api/users/${enc(id)}/role`, { role }); }
   setUserDisabled(id: string, disabled: boolean): Promise<User> { return this.put(`/api/users/${enc(id)}/disabled`, { disabled }); }
+  /** Gives the user a new generated password (returned this once); their sessions end. */
+  resetPassword(id: string): Promise<GeneratedPassword> { return this.post(`/api/users/${enc(id)}/password`); }
 
   // Projects
   projects(): Promise<Project[]> { return this.get('/api/projects'); }
   project(id: string): Promise<Project> { return this.get(`/api/projects/${enc(id)}`); }
   createProject(project: NewProject): Promise<Project> { return this.post('/api/projects', project); }
+  /** The audit records naming the project, newest first; `after` is the previous page's nextCursor. */
+  projectActivity(projectId: string, after?: number, limit = 25): Promise<ActivityPage> {
+    return this.get(withQuery(`/api/projects/${enc(projectId)}/activity`, { after, limit }));
+  }
   members(projectId: string): Promise<Member[]> { return this.get(`/api/projects/${enc(projectId)}/members`); }
   addMember(projectId: string, userName: string, role: ProjectRole): Promise<Member> {
     return this.post(`/api/projects/${enc(projectId)}/members`, { userName, role });

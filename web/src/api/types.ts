@@ -274,3 +274,46 @@ export interface PrivacyReport {
   png: string;
   generatedAt: string;
 }
+
+/** One audit record in a project's activity (GET /api/projects/{id}/activity): the chain hashes are left out. */
+export interface ActivityRecord {
+  sequence: number;
+  timestamp: string;
+  eventType: string;
+  actor: string;
+  subjects: string[];
+  properties: Record<string, unknown>;
+}
+
+/** A page of a project's activity, newest first; pass `nextCursor` as `after` for older records (null at the end). */
+export interface ActivityPage {
+  records: ActivityRecord[];
+  nextCursor: number | null;
+}
+
+/** An API token as its owner sees it later: the public prefix, never the secret. */
+export interface ApiToken {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** POST /api/auth/tokens: the new token's secret, returned this once. */
+export interface CreatedApiToken {
+  id: string;
+  name: string;
+  token: string;
+  prefix: string;
+  expiresAt: string;
+}
+
+/** POST /api/users/{id}/password: the generated password, returned this once. */
+export interface GeneratedPassword {
+  userId: string;
+  userName: string;
+  password: string;
+}

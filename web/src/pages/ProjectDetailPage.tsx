@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import type { Member, Project, ProjectRole } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatDate, formatShape } from '../lib/format';
+import { ActivityTab } from './project/ActivityTab';
 import { DatasetsTab } from './project/DatasetsTab';
 import { JobsTab } from './project/JobsTab';
 
@@ -11,6 +12,7 @@ const TABS = [
   { id: 'members', label: 'Members' },
   { id: 'datasets', label: 'Datasets' },
   { id: 'jobs', label: 'Jobs' },
+  { id: 'activity', label: 'Activity' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 const ROLES: ProjectRole[] = ['Viewer', 'Contributor', 'Owner'];
@@ -67,6 +69,7 @@ export function ProjectDetailPage() {
         {tab === 'members' && <MembersTab project={project} isOwner={isOwner} />}
         {tab === 'datasets' && <DatasetsTab project={project} />}
         {tab === 'jobs' && <JobsTab project={project} isOwner={isOwner} />}
+        {tab === 'activity' && <ActivityTab project={project} />}
       </section>
     </>
   );

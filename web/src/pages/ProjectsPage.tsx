@@ -4,11 +4,15 @@ import { api } from '../api/client';
 import type { Project } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatDate, formatShape } from '../lib/format';
+import { paginate } from '../lib/paging';
+
+const PAGE_SIZE = 20;
 
 export function ProjectsPage() {
   const [projects, setProjects] = useState<Project[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [search, setSearch] = useState('');
+  const [page, setPage] = useState(1);
   const [creating, setCreating] = useState(false);
 
   useEffect(() => {
@@ -19,6 +23,7 @@ export function ProjectsPage() {
     const q = search.trim().toLowerCase();
     return (projects ?? []).filter(p => !q || p.name.toLowerCase().includes(q) || p.description.toLowerCase().includes(q));
   }, [projects, search]);
+  const slice = paginate(shown, page, PAGE_SIZE);
 
   return (
     <>
@@ -31,7 +36,7 @@ export function ProjectsPage() {
       <ErrorMessage error={error} />
       <label htmlFor="project-search" className="visually-hidden">Search projects</label>
       <input id="project-search" type="search" placeholder="Search projects" value={search}
-        onChange={e => setSearch(e.target.value)} className="search" />
+        onChange={e => { setSearch(e.target.value); setPage(1); }} className="search" />
       {projects && projects.length === 0 && <p className="muted">No projects yet. Create one to start.</p>}
       {projects && projects.length > 0 && (
         <table className="table">
@@ -40,7 +45,7 @@ export function ProjectsPage() {
             <tr><th scope="col">Name</th><th scope="col">Input</th><th scope="col">Classes</th><th scope="col">Your role</th><th scope="col">Created</th></tr>
           </thead>
           <tbody>
-            {shown.map(p => (
+            {slice.items.map(p => (
               <tr key={p.id}>
                 <td><Link to={`/projects/${p.id}`}>{p.name}</Link>{p.description && <div className="muted small">{p.description}</div>}</td>
                 <td>{formatShape(p.channels, p.height, p.width)}</td>
@@ -51,6 +56,14 @@ export function ProjectsPage() {
             ))}
           </tbody>
         </table>
+      )}
+      {projects && projects.length > 0 && shown.length === 0 && <p className="muted">No project matches “{search.trim()}”.</p>}
+      {slice.pageCount > 1 && (
+        <nav className="pager" aria-label="Project pages">
+          <button type="button" disabled={slice.page <= 1} onClick={() => setPage(slice.page - 1)}>Previous</button>
+          <span aria-live="polite">Page {slice.page} of {slice.pageCount} <span className="muted small">({slice.first}–{slice.last} of {slice.total})</span></span>
+          <button type="button" disabled={slice.page >= slice.pageCount} onClick={() => setPage(slice.page + 1)}>Next</button>
+        </nav>
       )}
     </>
   );
