@@ -300,11 +300,12 @@ async function main() {
     // Datasets: a training set from IDX files, secret-shared in this browser, each half sent straight to its party.
     await page.getByRole('tab', { name: 'Datasets' }).click();
     await page.getByText('No datasets yet.').waitFor();
-    const uploadDataset = async (name, purpose, choose) => {
+    const uploadDataset = async (name, purpose, choose, afterStart = async () => {}) => {
       await page.getByLabel('Name', { exact: true }).fill(name);
       await page.getByLabel('Purpose').selectOption(purpose);
       await choose();
       await page.getByRole('button', { name: 'Share and upload' }).click();
+      await afterStart();
       const settled = page.locator('p').filter({ has: page.locator('code', { hasText: /^ds-[0-9a-f]+$/ }) }).filter({ hasText: /Ready|Rejected/ });
       await settled.waitFor({ timeout: 60_000 });
       const text = await settled.innerText();
@@ -315,6 +316,18 @@ async function main() {
       await page.getByLabel('IDX files (MNIST format)').check();
       await page.getByLabel('Images (.idx or .gz)').setInputFiles(fixtures.images);
       await page.getByLabel('Labels (.idx or .gz)').setInputFiles(fixtures.labels);
+      // Hold the parties' chunk uploads so the upload can be paused mid-way, then resumed.
+      await page.route(/\/api\/uploads\/[^/]+\/chunks\//, async route => {
+        await new Promise(r => setTimeout(r, 3000));
+        await route.continue().catch(() => undefined);
+      });
+    }, async () => {
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await page.getByRole('button', { name: 'Resume' }).waitFor();
+      check(true, 'the upload pauses');
+      await screenshot('dataset-upload-paused');
+      await page.unroute(/\/api\/uploads\/[^/]+\/chunks\//);
+      await page.getByRole('button', { name: 'Resume' }).click();
     });
     await screenshot('dataset-train-uploaded');
     // A test set from a folder of PNGs (one sub-folder per class, sizes and colour types vary, one broken file),
