@@ -4,10 +4,10 @@
 // with the built UI (web/dist) as the platform's Platform:WebRoot, reads the admin password it prints, then drives
 // the Debian `chromium` through playwright-core (no browser download): register a second user → a wrong password
 // (error shown) → sign in as admin → dashboard (every service healthy) → create a project → add the second user as
-// a member and change the role → upload a training set (IDX files) and a test set (a PNG folder with one broken file),
-// each secret-shared in the browser and sent straight to the parties, until both are Ready → estimate and start a
+// a member and change the role → upload a training set (IDX files; paused mid-upload and resumed) and a test set (a PNG
+// folder with one broken file), each secret-shared in the browser and sent straight to the parties, until both are Ready → estimate and start a
 // small training job → watch it succeed → download both model shares and reconstruct the model in the browser, save
-// it as ONNX → the test evaluation with its confusion matrix → users page → audit log filtered to the project (the
+// it as ONNX → the test evaluation with its confusion matrix → a model test (inference job) on the test set → users page → audit log filtered to the project (the
 // events for these actions, the dataset and model downloads included) → verify chain → the project's Activity tab →
 // Account: create an API token, use it with `imguard login --token-stdin` and `imguard project list`, revoke it (the
 // CLI is refused then) → Users: reset bob's password → sign out → bob signs in with the new password. A screenshot of
