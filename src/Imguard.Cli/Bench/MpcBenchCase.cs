@@ -15,7 +15,8 @@ internal sealed record MpcBenchCase(
     int Iterations,
     IReadOnlyList<RandomnessRequest> PerRun,
     Func<PartyContext, SharedTensor[], ValueTask> Run,
-    Func<int, int, SharedTensor[]> Inputs)
+    Func<int, int, SharedTensor[]> Inputs,
+    ComparisonProtocol Comparison = ComparisonProtocol.BinaryCircuit)
 {
     public const int Warmup = 2;
 
@@ -33,7 +34,7 @@ internal sealed record MpcBenchCase(
     public static IReadOnlyList<MpcBenchCase> All(int iterations)
     {
         var f = Imguard.Mpc.Encoding.FixedPointFormat.Default;
-        int reluIterations = Math.Max(3, iterations / 3); // ReLU keys are ~2 KB per element: keep the offline files moderate
+        int reluIterations = Math.Max(3, iterations / 3); // DCF ReLU keys are ~2 KB per element: keep the offline files moderate
         return
         [
             Exchange("exchange.8B", 1, iterations),
@@ -44,12 +45,20 @@ internal sealed record MpcBenchCase(
             MatMul("matmul.128x128x10.truncated", 128, 128, 10, truncate: true, iterations),
             new("truncation.16384", 64, iterations, [RandomnessRequest.Truncation(16384, f.FractionalBits)],
                 async (ctx, x) => await Truncation.TruncateAsync(ctx, x[0]), (party, seed) => [Random(party, seed, 16384)]),
-            new("relu.16384", 64, reluIterations, [RandomnessRequest.Sign(16384, 64, withProduct: true)],
-                async (ctx, x) => await Comparison.ReluAsync(ctx, x[0]), (party, seed) => [Random(party, seed, 16384)]),
-            new("relu.16384.l32", 32, reluIterations, [RandomnessRequest.Sign(16384, 32, withProduct: true)],
-                async (ctx, x) => await Comparison.ReluAsync(ctx, x[0]), (party, seed) => [Random(party, seed, 16384)]),
+            Relu("relu.16384.dcf", 64, ComparisonProtocol.FunctionSecretSharing, reluIterations),
+            Relu("relu.16384.dcf.l32", 32, ComparisonProtocol.FunctionSecretSharing, reluIterations),
+            Relu("relu.16384.binary", 64, ComparisonProtocol.BinaryCircuit, iterations),
+            Relu("relu.16384.binary.l32", 32, ComparisonProtocol.BinaryCircuit, iterations),
         ];
     }
+
+    /// <summary>ReLU of 16384 values by one comparison protocol (the two are compared in one run).</summary>
+    private static MpcBenchCase Relu(string name, int bits, ComparisonProtocol protocol, int iterations) =>
+        new(name, bits, iterations,
+            [protocol == ComparisonProtocol.BinaryCircuit
+                ? RandomnessRequest.BitSign(16384, bits, withProduct: true)
+                : RandomnessRequest.Sign(16384, bits, withProduct: true)],
+            async (ctx, x) => await Imguard.Mpc.Protocols.Comparison.ReluAsync(ctx, x[0]), (party, seed) => [Random(party, seed, 16384)], protocol);
 
     /// <summary>The transport alone: one round in which each party sends <paramref name="words"/> words.</summary>
     private static MpcBenchCase Exchange(string name, int words, int iterations)

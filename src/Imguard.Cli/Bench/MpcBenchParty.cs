@@ -48,7 +48,7 @@ internal static class MpcBenchParty
             Report(new BenchResult($"offline.party{partyId}.{c.Name}", offline.Elapsed.TotalMilliseconds / (MpcBenchCase.Warmup + c.Iterations), "ms"));
             GC.Collect();
             GC.WaitForPendingFinalizers();
-            var ctx = new PartyContext(partyId, channel, source, FixedPointFormat.Default, c.ComparisonBits) { MaxDegreeOfParallelism = threads };
+            var ctx = new PartyContext(partyId, channel, source, FixedPointFormat.Default, c.ComparisonBits) { MaxDegreeOfParallelism = threads, Comparison = c.Comparison };
             var times = new List<double>();
             TransferSnapshot cost = default;
             int gen2Before = GC.CollectionCount(2);

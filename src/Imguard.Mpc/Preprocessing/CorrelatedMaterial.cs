@@ -82,3 +82,27 @@ public sealed class SignMaterial(
     public ulong[] MaskTopBit { get; } = maskTopBit;
     public ulong[]? MaskTopBitTimesMask { get; } = maskTopBitTimesMask;
 }
+
+/// <summary>
+/// This party's part of the binary-circuit sign material for ℓ-bit values (see <see cref="Protocols.BinaryComparison"/>),
+/// all bit-sliced (<see cref="Ring.BitPlanes"/>, W = ⌈n/64⌉ words per plane) except the arithmetic words:
+/// its share of the mask r (n words); XOR shares of bits 0 … ℓ−1 of r (ℓ planes: ρ = r mod 2^(ℓ−1), then b = bit ℓ−1);
+/// the AND triples of the carry tree (one shared left operand per combination, one right operand and product per AND);
+/// a random bit t as an XOR share (1 plane) and as an additive share (n words); and, for ReLU, the additive share of t·r.
+/// </summary>
+public sealed class BitSignMaterial(
+    int partyId, RandomnessRequest request, ulong[] mask, ulong[] maskBits, ulong[] tripleLeft, ulong[] tripleRight,
+    ulong[] tripleProduct, ulong[] injectBit, ulong[] injectValue, ulong[]? injectTimesMask)
+    : CorrelatedMaterial(partyId, request)
+{
+    public int Bits => Request.Parameter;
+    public bool WithProduct => Request.Kind == RandomnessKind.BitSignWithProduct;
+    public ulong[] Mask { get; } = mask;
+    public ulong[] MaskBits { get; } = maskBits;
+    public ulong[] TripleLeft { get; } = tripleLeft;
+    public ulong[] TripleRight { get; } = tripleRight;
+    public ulong[] TripleProduct { get; } = tripleProduct;
+    public ulong[] InjectBit { get; } = injectBit;
+    public ulong[] InjectValue { get; } = injectValue;
+    public ulong[]? InjectTimesMask { get; } = injectTimesMask;
+}

@@ -11,7 +11,9 @@ namespace Imguard.Mpc.Preprocessing;
 /// for comparisons both parties get the DCF correction words, which cannot come from one seed.
 /// Semi-honest and non-colluding: the dealer learns no input (it never sees a masked opening).
 /// Message sizes (words): element-wise triple n → P1: n; matrix triple (m,k,n) → P1: m·n; truncation n → P1: 2n;
-/// sign n at ℓ bits → both: n·((ℓ−1)(2+p)+p), P1 also n·p (p = 1 payload word, 2 for ReLU).
+/// sign n at ℓ bits → both: n·((ℓ−1)(2+p)+p), P1 also n·p (p = 1 payload word, 2 for ReLU);
+/// binary sign n at ℓ bits → P1: (ℓ + ANDs)·⌈n/64⌉ + p·n (ANDs = 55 at ℓ = 32): about 28 bytes per ReLU, against
+/// about 1 KB to each party for the DCF keys.
 /// </summary>
 public sealed class Dealer
 {
@@ -45,6 +47,7 @@ public sealed class Dealer
             RandomnessKind.ElementwiseTriple => ([], ElementwiseCorrection(p0, p1)),
             RandomnessKind.MatrixTriple => ([], MatrixCorrection(request, p0, p1)),
             RandomnessKind.Truncation => ([], TruncationCorrection(request, p0, p1)),
+            RandomnessKind.BitSign or RandomnessKind.BitSignWithProduct => ([], BitSignCorrection(request, p0, p1)),
             _ => SignMessages(request, p0, p1),
         };
     }
@@ -84,6 +87,60 @@ public sealed class Dealer
             ulong wrap = (mask >> 63) << (64 - f);          // e·2^(64−f), e = 1{r ≥ 2^63}
             message[i] = unchecked(high - p0.Second[i]);
             message[n + i] = unchecked(wrap - p0.Third[i]);
+        }
+        return message;
+    }
+
+    /// <summary>Sizes of the binary sign material's message to party 1 (see <see cref="BitSignCorrection"/>).</summary>
+    public static (int BitWords, int AndWords, int Party1Words) BitSignLayout(RandomnessRequest r)
+    {
+        int words = BitPlanes.Words(r.M);
+        var (_, ands, _) = Protocols.CarryTree.Size(r.Parameter - 1);
+        int bitWords = checked(r.Parameter * words), andWords = checked(ands * words);
+        int payload = r.Kind == RandomnessKind.BitSignWithProduct ? 2 : 1;
+        return (bitWords, andWords, checked(bitWords + andWords + payload * r.M));
+    }
+
+    /// <summary>
+    /// Party 1's message for binary sign material: its XOR shares of r's low ℓ bit planes (bits ⊕ party 0's shares),
+    /// the AND products c₁ = (a₀⊕a₁)∧(b₀⊕b₁) ⊕ c₀, and its additive shares of t = t₀ ⊕ t₁ and (ReLU) of t·r.
+    /// </summary>
+    private static ulong[] BitSignCorrection(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1)
+    {
+        int n = r.M, words = BitPlanes.Words(n);
+        var (bitWords, andWords, total) = BitSignLayout(r);
+        var message = new ulong[total];
+        var mask = new ulong[n];
+        RingOps.Add(p0.Mask, p1.Mask, mask);
+        var bits = message.AsSpan(0, bitWords);
+        BitPlanes.Pack(mask, 0, r.Parameter, bits);
+        for (int i = 0; i < bitWords; i++)
+        {
+            bits[i] ^= p0.Bits[i];
+        }
+        var products = message.AsSpan(bitWords, andWords);
+        var combinationOf = Protocols.CarryTree.AndCombinations(r.Parameter - 1);
+        for (int and = 0; and < combinationOf.Length; and++)
+        {
+            int left = combinationOf[and] * words, right = and * words;
+            for (int w = 0; w < words; w++)
+            {
+                ulong a = p0.A[left + w] ^ p1.A[left + w];
+                ulong b = p0.B[right + w] ^ p1.B[right + w];
+                products[right + w] = (a & b) ^ p0.C[right + w];
+            }
+        }
+        var value = message.AsSpan(bitWords + andWords, n);
+        bool withProduct = r.Kind == RandomnessKind.BitSignWithProduct;
+        var timesMask = withProduct ? message.AsSpan(bitWords + andWords + n, n) : [];
+        for (int i = 0; i < n; i++)
+        {
+            ulong t = ((p0.InjectBit[i >> 6] ^ p1.InjectBit[i >> 6]) >> (i & 63)) & 1;
+            value[i] = unchecked(t - p0.Second[i]);
+            if (withProduct)
+            {
+                timesMask[i] = unchecked(t * mask[i] - p0.Third[i]);
+            }
         }
         return message;
     }

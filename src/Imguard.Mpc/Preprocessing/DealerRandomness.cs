@@ -58,6 +58,9 @@ public sealed class DealerRandomness : ICorrelatedRandomness
     public SignMaterial TakeSign(int length, int bits, bool withProduct) =>
         (SignMaterial)Take(RandomnessRequest.Sign(length, bits, withProduct));
 
+    public BitSignMaterial TakeBitSign(int length, int bits, bool withProduct) =>
+        (BitSignMaterial)Take(RandomnessRequest.BitSign(length, bits, withProduct));
+
     private CorrelatedMaterial Take(RandomnessRequest request)
     {
         request.Validate();
@@ -101,6 +104,9 @@ public sealed class DealerRandomness : ICorrelatedRandomness
                 var wrap = party0 ? local.Third : message[n..];
                 return new TruncationMaterial(PartyId, request, local.Mask, high, wrap);
             }
+            case RandomnessKind.BitSign:
+            case RandomnessKind.BitSignWithProduct:
+                return BuildBitSign(request, local, message);
             default:
             {
                 int n = request.M;
@@ -114,6 +120,31 @@ public sealed class DealerRandomness : ICorrelatedRandomness
                 return new SignMaterial(PartyId, request, local.Mask, local.Roots, corrections, topBit, product);
             }
         }
+    }
+
+    private BitSignMaterial BuildBitSign(RandomnessRequest request, LocalShareExpansion.Parts local, ulong[] message)
+    {
+        bool party0 = PartyId == 0;
+        bool withProduct = request.Kind == RandomnessKind.BitSignWithProduct;
+        var layout = Dealer.BitSignLayout(request);
+        ExpectLength(request, message, party0 ? 0 : layout.Party1Words);
+        if (party0)
+        {
+            return new BitSignMaterial(PartyId, request, local.Mask, local.Bits, local.A, local.B, local.C, local.InjectBit,
+                local.Second, withProduct ? local.Third : null);
+        }
+        int at = 0;
+        ulong[] Next(int words)
+        {
+            var part = message[at..(at + words)];
+            at += words;
+            return part;
+        }
+        var maskBits = Next(layout.BitWords);
+        var products = Next(layout.AndWords);
+        var value = Next(request.M);
+        var timesMask = withProduct ? Next(request.M) : null;
+        return new BitSignMaterial(PartyId, request, local.Mask, maskBits, local.A, local.B, products, local.InjectBit, value, timesMask);
     }
 
     private static void ExpectLength(RandomnessRequest request, ulong[] message, int expected)

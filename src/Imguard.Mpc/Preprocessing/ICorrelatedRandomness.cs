@@ -26,4 +26,10 @@ public interface ICorrelatedRandomness
     /// with <paramref name="withProduct"/> also the share of sign·mask that makes ReLU one round.
     /// </summary>
     SignMaterial TakeSign(int length, int bits, bool withProduct);
+
+    /// <summary>
+    /// Material for the binary-circuit sign of <paramref name="bits"/>-bit values (<see cref="Protocols.BinaryComparison"/>):
+    /// bit shares of the mask, AND triples, a bit-injection pair; with <paramref name="withProduct"/> also for ReLU.
+    /// </summary>
+    BitSignMaterial TakeBitSign(int length, int bits, bool withProduct);
 }

@@ -17,8 +17,10 @@ internal static class LocalShareExpansion
         public ulong[] C = [];      // party 0 only
         public ulong[] Mask = [];
         public ulong[] Roots = [];
-        public ulong[] Second = []; // party 0 only: ⌊r/2^f⌋₀ or b₀
-        public ulong[] Third = [];  // party 0 only: wrap correction₀ or (b·r)₀
+        public ulong[] Second = []; // party 0 only: ⌊r/2^f⌋₀, b₀ or t₀ (additive)
+        public ulong[] Third = [];  // party 0 only: wrap correction₀, (b·r)₀ or (t·r)₀
+        public ulong[] Bits = [];   // party 0 only: XOR shares of the mask's bit planes
+        public ulong[] InjectBit = [];
     }
 
     public static Parts Expand(int partyId, Seed seed, long index, RandomnessRequest request)
@@ -65,6 +67,27 @@ internal static class LocalShareExpansion
                     }
                 }
                 break;
+            case RandomnessKind.BitSign:
+            case RandomnessKind.BitSignWithProduct:
+            {
+                int n = request.M, words = Ring.BitPlanes.Words(n), bits = request.Parameter;
+                var (combinations, ands, _) = Protocols.CarryTree.Size(bits - 1);
+                parts.Mask = prg.NextArray(n);
+                parts.A = prg.NextArray(checked(combinations * words));
+                parts.B = prg.NextArray(checked(ands * words));
+                parts.InjectBit = prg.NextArray(words);
+                if (party0)
+                {
+                    parts.Bits = prg.NextArray(checked(bits * words));
+                    parts.C = prg.NextArray(checked(ands * words));
+                    parts.Second = prg.NextArray(n);
+                    if (request.Kind == RandomnessKind.BitSignWithProduct)
+                    {
+                        parts.Third = prg.NextArray(n);
+                    }
+                }
+                break;
+            }
             default:
                 throw new ArgumentException($"Unknown randomness kind {(int)request.Kind}.");
         }

@@ -17,4 +17,10 @@ public enum RandomnessKind
 
     /// <summary>Mask r with DCF keys for the sign bit and the sign bit times r (one-round ReLU).</summary>
     SignWithProduct = 5,
+
+    /// <summary>Mask r with bit shares of r, carry-tree AND triples and a bit-injection pair (binary-circuit DReLU).</summary>
+    BitSign = 6,
+
+    /// <summary>As <see cref="BitSign"/>, plus the share of t·r that makes the ReLU product free (binary-circuit ReLU).</summary>
+    BitSignWithProduct = 7,
 }

@@ -17,6 +17,9 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
     public static RandomnessRequest Sign(int length, int bits, bool withProduct) =>
         new(withProduct ? RandomnessKind.SignWithProduct : RandomnessKind.Sign, length, 0, 0, bits);
 
+    public static RandomnessRequest BitSign(int length, int bits, bool withProduct) =>
+        new(withProduct ? RandomnessKind.BitSignWithProduct : RandomnessKind.BitSign, length, 0, 0, bits);
+
     public int Length => Kind == RandomnessKind.MatrixTriple ? checked(M * N) : M;
 
     public void Validate()
@@ -26,7 +29,8 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
             RandomnessKind.ElementwiseTriple => M >= 0 && K == 0 && N == 0 && Parameter == 0,
             RandomnessKind.MatrixTriple => M >= 0 && K >= 0 && N >= 0 && Parameter == 0,
             RandomnessKind.Truncation => M >= 0 && K == 0 && N == 0 && Parameter is >= 1 and <= 40,
-            RandomnessKind.Sign or RandomnessKind.SignWithProduct => M >= 0 && K == 0 && N == 0 && Parameter is >= 2 and <= 64,
+            RandomnessKind.Sign or RandomnessKind.SignWithProduct or RandomnessKind.BitSign or RandomnessKind.BitSignWithProduct
+                => M >= 0 && K == 0 && N == 0 && Parameter is >= 2 and <= 64,
             _ => false,
         };
         if (!ok)
@@ -42,6 +46,8 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
         RandomnessKind.Truncation => $"truncation of {M} by {Parameter} bits",
         RandomnessKind.Sign => $"sign keys for {M} elements of {Parameter} bits",
         RandomnessKind.SignWithProduct => $"ReLU keys for {M} elements of {Parameter} bits",
+        RandomnessKind.BitSign => $"binary sign material for {M} elements of {Parameter} bits",
+        RandomnessKind.BitSignWithProduct => $"binary ReLU material for {M} elements of {Parameter} bits",
         _ => $"unknown randomness kind {(int)Kind}",
     };
 }

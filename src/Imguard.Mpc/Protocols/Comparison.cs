@@ -5,7 +5,10 @@ using Imguard.Mpc.Sharing;
 namespace Imguard.Mpc.Protocols;
 
 /// <summary>
-/// DReLU and ReLU by function secret sharing: a distributed comparison function (DCF) on the masked input (Boyle,
+/// DReLU and ReLU, by the protocol the context names (<see cref="PartyContext.Comparison"/>): the binary circuit of
+/// <see cref="BinaryComparison"/> (default: about 28 dealer bytes per ReLU, 7 rounds at ℓ = 32) or, below, function
+/// secret sharing (1 round, about 1 KB of dealer keys to each party per ReLU).
+/// DCF: DReLU and ReLU by function secret sharing: a distributed comparison function (DCF) on the masked input (Boyle,
 /// Chandran, Gilboa, Gupta, Ishai, Kumar, Rathee, Eurocrypt 2021, §4 "DReLU from DCF").
 /// For ℓ-bit inputs (ctx.ComparisonBits; exact when the signed value lies in [−2^(ℓ−1), 2^(ℓ−1))): open
 /// x̂ = x + r. With y = x mod 2^ℓ, ŷ = x̂ mod 2^ℓ = a·2^(ℓ−1) + ŷ', ρ = r mod 2^ℓ = b·2^(ℓ−1) + ρ':
@@ -21,6 +24,14 @@ public static class Comparison
     /// <summary>Shares of 1{x ≥ 0} as ring integers 0/1 (not fixed-point). 1 round.</summary>
     public static async ValueTask<SharedTensor> DReluAsync(PartyContext ctx, SharedTensor x, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ctx.Check(x);
+        if (ctx.Comparison == ComparisonProtocol.BinaryCircuit)
+        {
+            var (openedX, sign, _) = await BinaryComparison.SignAsync(ctx, x, withProduct: false, cancellationToken).ConfigureAwait(false);
+            openedX.Dispose();
+            return ctx.Wrap(sign, x.Shape);
+        }
         var (openedWords, material, dcf) = await OpenAndEvaluateAsync(ctx, x, withProduct: false, cancellationToken).ConfigureAwait(false);
         using var _ = openedWords;
         var opened = openedWords.Span;
@@ -55,9 +66,40 @@ public static class Comparison
         return (relu, derivative!);
     }
 
+    /// <summary>Online rounds of one comparison (DReLU, ReLU or a max step) in <paramref name="ctx"/>.</summary>
+    public static int Rounds(PartyContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        return Rounds(ctx.Comparison, ctx.ComparisonBits);
+    }
+
+    /// <summary>Online rounds of one comparison of <paramref name="bits"/>-bit values by <paramref name="protocol"/>.</summary>
+    public static int Rounds(ComparisonProtocol protocol, int bits) =>
+        protocol == ComparisonProtocol.BinaryCircuit ? BinaryComparison.Rounds(bits) : 1;
+
+    /// <summary>Bytes one party sends the other for one comparison (DReLU or ReLU) of <paramref name="elements"/> values.</summary>
+    public static long BytesSent(ComparisonProtocol protocol, int bits, int elements) =>
+        protocol == ComparisonProtocol.BinaryCircuit ? BinaryComparison.BytesSent(bits, elements) : 8L * elements;
+
     private static async ValueTask<(SharedTensor Relu, SharedTensor? Derivative)> ReluCoreAsync(
         PartyContext ctx, SharedTensor x, bool withDerivative, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ctx.Check(x);
+        if (ctx.Comparison == ComparisonProtocol.BinaryCircuit)
+        {
+            var (openedX, sign, signTimesMask) = await BinaryComparison.SignAsync(ctx, x, withProduct: true, cancellationToken).ConfigureAwait(false);
+            using (openedX)
+            {
+                var xHat = openedX.Span;
+                var relu = new ulong[x.Length];
+                for (int i = 0; i < relu.Length; i++)
+                {
+                    relu[i] = unchecked(sign[i] * xHat[i] - signTimesMask![i]);   // s·x = s·x̂ − s·r
+                }
+                return (ctx.Wrap(relu, x.Shape), withDerivative ? ctx.Wrap(sign, x.Shape) : null);
+            }
+        }
         var (openedWords, material, dcf) = await OpenAndEvaluateAsync(ctx, x, withProduct: true, cancellationToken).ConfigureAwait(false);
         using var _ = openedWords;
         var opened = openedWords.Span;

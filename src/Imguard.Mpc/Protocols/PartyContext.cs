@@ -46,9 +46,12 @@ public sealed class PartyContext
 
     /// <summary>
     /// ℓ: comparisons (DReLU, ReLU, max) are exact for inputs whose signed ring value lies in [−2^(ℓ−1), 2^(ℓ−1)).
-    /// 64 (the default) covers the whole ring; smaller ℓ makes the DCF keys shorter and evaluation faster.
+    /// 64 (the default) covers the whole ring; smaller ℓ makes the comparison material smaller and evaluation faster.
     /// </summary>
     public int ComparisonBits { get; }
+
+    /// <summary>How comparisons run: the binary circuit (default) or the one-round DCF (see <see cref="Protocols.Comparison"/>).</summary>
+    public ComparisonProtocol Comparison { get; init; } = ComparisonProtocol.BinaryCircuit;
 
     /// <summary>Threads the local kernels of this party may use (-1: all cores).</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
@@ -82,4 +85,19 @@ public sealed class PartyContext
     internal SharedTensor Wrap(RingTensor share) => new(PartyId, share, Format);
 
     internal SharedTensor Wrap(ulong[] share, ReadOnlySpan<int> shape) => new(PartyId, new RingTensor(share, shape.ToArray()), Format);
+}
+
+/// <summary>
+/// The two comparison protocols, picked by measurement (<c>imguard bench mpc</c>, <c>imguard bench train</c>): the DCF
+/// needs 1 round but about 1 KB of dealer keys per comparison to each party (and AES work on both sides), which makes
+/// the offline phase, not the online one, the bottleneck of training; the binary circuit needs about 28 bytes, to party
+/// 1 only, for 2 + ⌈log₂(ℓ−1)⌉ rounds.
+/// </summary>
+public enum ComparisonProtocol
+{
+    /// <summary>Masked opening, then a carry tree of Beaver ANDs on bit-sliced shares (<see cref="BinaryComparison"/>).</summary>
+    BinaryCircuit = 0,
+
+    /// <summary>Distributed comparison function keys (Boyle et al. 2021): one round.</summary>
+    FunctionSecretSharing = 1,
 }

@@ -4,9 +4,11 @@ using Imguard.Mpc.Sharing;
 namespace Imguard.Mpc.Protocols;
 
 /// <summary>
-/// Maximum and arg-max of shared values from the one-round FSS comparisons of <see cref="Comparison"/>
-/// (max(x, y) = y + ReLU(x − y) as in CrypTen's <c>max</c>/<c>argmax</c> "pairwise" tree; ReLU and DReLU by DCF,
-/// Boyle et al., Eurocrypt 2021, §4). Exact: no truncation anywhere, the results are the inputs' ring values.
+/// Maximum and arg-max of shared values from the comparisons of <see cref="Comparison"/>
+/// (max(x, y) = y + ReLU(x − y) as in CrypTen's <c>max</c>/<c>argmax</c> "pairwise" tree). Exact: no truncation
+/// anywhere, the results are the inputs' ring values. Rounds below count one per comparison, as with the DCF; the
+/// binary circuit (the default) takes R = <see cref="Comparison.Rounds(PartyContext)"/> per comparison and the
+/// word counts below are the DCF's (see docs/mpc-protocols.md for the binary circuit's).
 /// Valid while every difference x − y lies in the comparison range of <see cref="PartyContext.ComparisonBits"/>
 /// (the whole ring at ℓ = 64: any two fixed-point values below 2^(62−f) in magnitude).
 /// Online cost, n = length of the last axis:

@@ -12,7 +12,8 @@ namespace Imguard.Mpc.Simulation;
 public static class TwoPartySimulation
 {
     public static async Task<(T Party0, T Party1)> RunAsync<T>(
-        Func<PartyContext, Task<T>> party, FixedPointFormat? format = null, int comparisonBits = 64, TimeSpan? timeout = null)
+        Func<PartyContext, Task<T>> party, FixedPointFormat? format = null, int comparisonBits = 64, TimeSpan? timeout = null,
+        ComparisonProtocol comparison = ComparisonProtocol.BinaryCircuit)
     {
         ArgumentNullException.ThrowIfNull(party);
         var (c0, c1) = InMemoryPeerChannel.CreatePair();
@@ -21,8 +22,8 @@ public static class TwoPartySimulation
         {
             var (r0, r1) = InProcessDealer.CreatePair();
             var f = format ?? FixedPointFormat.Default;
-            var t0 = Task.Run(() => party(new PartyContext(0, c0, r0, f, comparisonBits)));
-            var t1 = Task.Run(() => party(new PartyContext(1, c1, r1, f, comparisonBits)));
+            var t0 = Task.Run(() => party(new PartyContext(0, c0, r0, f, comparisonBits) { Comparison = comparison }));
+            var t1 = Task.Run(() => party(new PartyContext(1, c1, r1, f, comparisonBits) { Comparison = comparison }));
             var all = Task.WhenAll(t0, t1);
             if (await Task.WhenAny(all, Task.Delay(timeout ?? TimeSpan.FromMinutes(2))).ConfigureAwait(false) != all)
             {

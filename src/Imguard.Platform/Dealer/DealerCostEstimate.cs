@@ -24,7 +24,7 @@ namespace Imguard.Platform.Dealer;
 /// <param name="StepsPerEpoch">⌈N / batch⌉.</param>
 /// <param name="Steps">Epochs × steps per epoch.</param>
 /// <param name="ItemsPerStep">Correlated-randomness items per step (dealer requests without batching).</param>
-/// <param name="WordsPerStepToParty0">Dealer words to party 0 per step (comparison keys only: the rest comes from its seed).</param>
+/// <param name="WordsPerStepToParty0">Dealer words to party 0 per step (DCF comparison keys only: the rest comes from its seed).</param>
 /// <param name="WordsPerStepToParty1">Dealer words to party 1 per step, items only.</param>
 /// <param name="HidingWordsPerStepToParty1">InstaHide coefficient words to party 1 per step.</param>
 /// <param name="PeerRoundsPerStep">Online rounds between the parties per step.</param>
@@ -121,6 +121,9 @@ public sealed record DealerCostEstimate(
                 return (0, (long)request.M * request.N);
             case RandomnessKind.Truncation:
                 return (0, 2 * n);
+            case RandomnessKind.BitSign:
+            case RandomnessKind.BitSignWithProduct:
+                return (0, Mpc.Preprocessing.Dealer.BitSignLayout(request).Party1Words);
             default:
                 int payload = request.Kind == RandomnessKind.SignWithProduct ? 2 : 1;
                 int domain = request.Parameter - 1;
@@ -178,6 +181,8 @@ public sealed record DealerCostEstimate(
         public TruncationMaterial TakeTruncation(int length, int fractionalBits) => Count(inner.TakeTruncation(length, fractionalBits));
 
         public SignMaterial TakeSign(int length, int bits, bool withProduct) => Count(inner.TakeSign(length, bits, withProduct));
+
+        public BitSignMaterial TakeBitSign(int length, int bits, bool withProduct) => Count(inner.TakeBitSign(length, bits, withProduct));
 
         private T Count<T>(T item)
         {

@@ -105,7 +105,7 @@ public sealed class DealerRandomnessTests
         var plan = new RandomnessPlan()
             .Add(RandomnessRequest.MatrixTriple(4, 6, 3))
             .Add(RandomnessRequest.Truncation(12, 16))
-            .Add(RandomnessRequest.Sign(12, 64, withProduct: true));
+            .Add(RandomnessRequest.BitSign(12, 64, withProduct: true));
         var streams = new MemoryStream[2];
         for (int p = 0; p < 2; p++)
         {

@@ -1,3 +1,4 @@
+using Imguard.Mpc.Preprocessing;
 using Imguard.Mpc.Protocols;
 using Imguard.Mpc.Ring;
 using Imguard.Mpc.Sharing;
@@ -7,10 +8,15 @@ namespace Imguard.Mpc.Tests.Protocols;
 public sealed class ComparisonTests
 {
     [Theory]
-    [InlineData(64)]
-    [InlineData(40)]
-    [InlineData(2)]
-    public async Task DRelu_is_exact_for_every_value_in_the_declared_range_including_its_edges(int bits)
+    [InlineData(64, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(40, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(32, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(3, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(2, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(64, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(40, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(2, ComparisonProtocol.FunctionSecretSharing)]
+    public async Task DRelu_is_exact_for_every_value_in_the_declared_range_including_its_edges(int bits, ComparisonProtocol protocol)
     {
         var rng = new Random(bits);
         long min = bits == 64 ? long.MinValue : -(1L << (bits - 1));
@@ -25,7 +31,7 @@ public sealed class ComparisonTests
         var (s0, s1) = SecretSharer.Split(new RingTensor(secret, secret.Length));
         var f = TwoParties.Format;
         var shares = (new SharedTensor(0, s0, f), new SharedTensor(1, s1, f));
-        var z = await TwoParties.RunAsync(ctx => Comparison.DReluAsync(ctx, TwoParties.Pick(ctx.PartyId, shares)).AsTask(), comparisonBits: bits);
+        var z = await TwoParties.RunAsync(ctx => Comparison.DReluAsync(ctx, TwoParties.Pick(ctx.PartyId, shares)).AsTask(), comparisonBits: bits, comparison: protocol);
         var opened = TwoParties.OpenRing(z);
         for (int i = 0; i < values.Count; i++)
         {
@@ -34,14 +40,16 @@ public sealed class ComparisonTests
     }
 
     [Theory]
-    [InlineData(64)]
-    [InlineData(32)]
-    public async Task Relu_equals_max_of_x_and_zero_exactly(int bits)
+    [InlineData(64, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(32, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(64, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(32, ComparisonProtocol.FunctionSecretSharing)]
+    public async Task Relu_equals_max_of_x_and_zero_exactly(int bits, ComparisonProtocol protocol)
     {
         var rng = new Random(3);
         var values = TwoParties.Values(rng, 5000, bits == 64 ? 1e13 : 30000);
         var shares = TwoParties.Share(values);
-        var z = await TwoParties.RunAsync(ctx => Comparison.ReluAsync(ctx, TwoParties.Pick(ctx.PartyId, shares)).AsTask(), comparisonBits: bits);
+        var z = await TwoParties.RunAsync(ctx => Comparison.ReluAsync(ctx, TwoParties.Pick(ctx.PartyId, shares)).AsTask(), comparisonBits: bits, comparison: protocol);
         var secure = TwoParties.Open(z);
         var f = TwoParties.Format;
         for (int i = 0; i < values.Length; i++)
@@ -51,8 +59,10 @@ public sealed class ComparisonTests
         }
     }
 
-    [Fact]
-    public async Task Relu_with_derivative_gives_both_in_one_round()
+    [Theory]
+    [InlineData(ComparisonProtocol.BinaryCircuit)]
+    [InlineData(ComparisonProtocol.FunctionSecretSharing)]
+    public async Task Relu_with_derivative_gives_both_from_one_comparison(ComparisonProtocol protocol)
     {
         var rng = new Random(8);
         var values = TwoParties.Values(rng, 3000, 500);
@@ -61,9 +71,9 @@ public sealed class ComparisonTests
         {
             var before = ctx.Statistics.Snapshot();
             var result = await Comparison.ReluWithDerivativeAsync(ctx, TwoParties.Pick(ctx.PartyId, shares));
-            Assert.Equal(1, (ctx.Statistics.Snapshot() - before).Rounds);
+            Assert.Equal(Comparison.Rounds(ctx), (ctx.Statistics.Snapshot() - before).Rounds);
             return result;
-        });
+        }, comparisonBits: 32, comparison: protocol);
         var relu = TwoParties.Open((r0.Relu, r1.Relu));
         var derivative = TwoParties.OpenRing((r0.Derivative, r1.Derivative));
         var f = TwoParties.Format;
@@ -75,8 +85,15 @@ public sealed class ComparisonTests
         }
     }
 
-    [Fact]
-    public async Task Relu_costs_one_round_and_one_word_per_element_each_way()
+    [Theory]
+    // DCF: 1 round, x̂ only.
+    [InlineData(ComparisonProtocol.FunctionSecretSharing, 64, 1, 8000)]
+    [InlineData(ComparisonProtocol.FunctionSecretSharing, 32, 1, 8000)]
+    // Binary, 64 bits: x̂, then 6 tree levels (62 combinations + 118 ANDs, 16 words each for 1000 elements), then e.
+    [InlineData(ComparisonProtocol.BinaryCircuit, 64, 8, 8 * (1000 + 16 * (62 + 118 + 1)))]
+    // Binary, 32 bits: 5 levels, 30 combinations + 55 ANDs.
+    [InlineData(ComparisonProtocol.BinaryCircuit, 32, 7, 8 * (1000 + 16 * (30 + 55 + 1)))]
+    public async Task Relu_costs_the_stated_rounds_and_bytes(ComparisonProtocol protocol, int bits, int rounds, int bytes)
     {
         var shares = TwoParties.Share(new double[1000]);
         var (cost, _) = await TwoParties.RunAsync(async ctx =>
@@ -84,8 +101,24 @@ public sealed class ComparisonTests
             var before = ctx.Statistics.Snapshot();
             await Comparison.ReluAsync(ctx, TwoParties.Pick(ctx.PartyId, shares));
             return ctx.Statistics.Snapshot() - before;
-        });
-        Assert.Equal(1, cost.Rounds);
-        Assert.Equal(8000, cost.BytesSent);
+        }, comparisonBits: bits, comparison: protocol);
+        Assert.Equal(rounds, cost.Rounds);
+        Assert.Equal(bytes, cost.BytesSent);
+        Assert.Equal(rounds, Comparison.Rounds(protocol, bits));
+        Assert.Equal(bytes, Comparison.BytesSent(protocol, bits, 1000));
+    }
+
+    [Fact]
+    public void Binary_relu_material_is_a_few_dozen_bytes_to_party_1_and_nothing_to_party_0()
+    {
+        var dealer = Dealer.CreateRandom();
+        const int n = 1000;
+        var (binary0, binary1) = dealer.Generate(0, RandomnessRequest.BitSign(n, 32, withProduct: true));
+        var (dcf0, dcf1) = dealer.Generate(1, RandomnessRequest.Sign(n, 32, withProduct: true));
+        Assert.Empty(binary0);
+        // 32 mask-bit planes + 55 AND products, 16 words each, then t and t·r: 3392 words, 27 bytes per element.
+        Assert.Equal(32 * 16 + 55 * 16 + 2 * n, binary1.Length);
+        Assert.Equal(n * (31 * 4 + 2), dcf0.Length);
+        Assert.True(dcf1.Length > 35 * binary1.Length, $"DCF {dcf1.Length} words, binary {binary1.Length}");
     }
 }

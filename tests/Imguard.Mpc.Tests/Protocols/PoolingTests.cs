@@ -41,7 +41,7 @@ public sealed class PoolingTests
     [InlineData(3, 2, 7, 9)]
     [InlineData(3, 1, 5, 5)]
     [InlineData(1, 1, 3, 4)]
-    public async Task Max_pooling_is_exact_and_costs_ceil_log2_k_squared_rounds(int k, int stride, int h, int w)
+    public async Task Max_pooling_is_exact_and_costs_ceil_log2_k_squared_comparisons(int k, int stride, int h, int w)
     {
         var rng = new Random(k * 100 + stride * 10 + h);
         int[] shape = [2, 3, h, w];
@@ -58,7 +58,8 @@ public sealed class PoolingTests
         Assert.Equal(new[] { 2, 3, oh, ow }, r0.z.Shape.ToArray());
         Assert.Equal(PlainPool(x, shape, k, stride, max: true), TwoParties.Open((r0.z, r1.z))); // bound: 0 (exact)
         int window = k * k;
-        Assert.Equal(window == 1 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(window - 1)), r0.Item2.Rounds);
+        int comparisons = window == 1 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(window - 1));
+        Assert.Equal(comparisons * TwoParties.ComparisonRounds, r0.Item2.Rounds);
     }
 
     [Theory]
@@ -113,7 +114,7 @@ public sealed class PoolingTests
 
         int levels = window == 1 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(window - 1));
         int productRounds = levels <= 1 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(levels - 1));
-        Assert.Equal(levels + productRounds, r0.Item4.Rounds);
+        Assert.Equal(levels * TwoParties.ComparisonRounds + productRounds, r0.Item4.Rounds);
         Assert.Equal(1, r0.Item5.Rounds);
         Assert.Equal(8L * 2 * window * outputs, r0.Item5.BytesSent);                    // 2k² words per output element
     }

@@ -37,14 +37,14 @@ public sealed class ProtocolConformanceTests
         async Task<SharedTensor> Party(PartyContext ctx)
         {
             var h = await Beaver.MatMulAsync(ctx, TwoParties.Pick(ctx.PartyId, sx), TwoParties.Pick(ctx.PartyId, sw)); // 2 rounds
-            var a = await Comparison.ReluAsync(ctx, h);                                                                   // 1 round
+            var a = await Comparison.ReluAsync(ctx, h);                                                                   // 1 comparison
             var sq = await Beaver.MultiplyAsync(ctx, a, h);                                                               // 2 rounds
-            return await Selection.MaxAsync(ctx, sq, h);                                                                  // 1 round
+            return await Selection.MaxAsync(ctx, sq, h);                                                                  // 1 comparison
         }
         var ctx0 = new PartyContext(0, c0, r0, FixedPointFormat.Default);
         var ctx1 = new PartyContext(1, c1, r1, FixedPointFormat.Default);
         var results = await Task.WhenAll(Task.Run(() => Party(ctx0)), Task.Run(() => Party(ctx1))).WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal(6, ctx0.Statistics.Snapshot().Rounds);
+        Assert.Equal(4 + 2 * Comparison.Rounds(ctx0), ctx0.Statistics.Snapshot().Rounds);
         await c0.DisposeAsync();
         await c1.DisposeAsync();
 
@@ -99,10 +99,10 @@ public sealed class ProtocolConformanceTests
         var plan = new RandomnessPlan()
             .Add(RandomnessRequest.MatrixTriple(M, K, N))
             .Add(RandomnessRequest.Truncation(M * N, f))
-            .Add(RandomnessRequest.Sign(M * N, 64, withProduct: true))
+            .Add(RandomnessRequest.BitSign(M * N, 64, withProduct: true))
             .Add(RandomnessRequest.ElementwiseTriple(M * N))
             .Add(RandomnessRequest.Truncation(M * N, f))
-            .Add(RandomnessRequest.Sign(M * N, 64, withProduct: true));
+            .Add(RandomnessRequest.BitSign(M * N, 64, withProduct: true));
         var sources = new DealerRandomness[2];
         for (int p = 0; p < 2; p++)
         {

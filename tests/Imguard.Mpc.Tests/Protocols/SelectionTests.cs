@@ -9,6 +9,17 @@ public sealed class SelectionTests
 
     private static int CeilLog2(int n) => n <= 1 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(n - 1));
 
+    /// <summary>Bytes of the comparisons of a max tree over rows of n: level by level, one comparison per pair.</summary>
+    private static long TreeComparisonBytes(ComparisonProtocol protocol, int rows, int n)
+    {
+        long bytes = 0;
+        for (int count = n; count > 1; count = count / 2 + (count & 1))
+        {
+            bytes += Comparison.BytesSent(protocol, 64, rows * (count / 2));
+        }
+        return bytes;
+    }
+
     /// <summary>Rows of random values with ties, equal rows, negatives, zeros and values near the range's top.</summary>
     private static double[] RowsWithTies(Random rng, int rows, int n, double magnitude)
     {
@@ -32,8 +43,10 @@ public sealed class SelectionTests
         return v;
     }
 
-    [Fact]
-    public async Task Max_of_two_tensors_is_exact_and_costs_one_round()
+    [Theory]
+    [InlineData(ComparisonProtocol.BinaryCircuit)]
+    [InlineData(ComparisonProtocol.FunctionSecretSharing)]
+    public async Task Max_of_two_tensors_is_exact_and_costs_one_comparison(ComparisonProtocol protocol)
     {
         var rng = new Random(11);
         const int n = 3000;
@@ -50,25 +63,32 @@ public sealed class SelectionTests
             var before = ctx.Statistics.Snapshot();
             var z = await Selection.MaxAsync(ctx, TwoParties.Pick(ctx.PartyId, sx), TwoParties.Pick(ctx.PartyId, sy));
             return (z, ctx.Statistics.Snapshot() - before);
-        });
+        }, comparison: protocol);
         var secure = TwoParties.Open((z0.z, z1.z));
         for (int i = 0; i < n; i++)
         {
             Assert.Equal(Math.Max(Encoded(x[i]), Encoded(y[i])), secure[i]);            // bound: 0 (exact)
         }
-        Assert.Equal(1, z0.Item2.Rounds);
-        Assert.Equal(8L * n, z0.Item2.BytesSent);
+        Assert.Equal(Comparison.Rounds(protocol, 64), z0.Item2.Rounds);
+        Assert.Equal(Comparison.BytesSent(protocol, 64, n), z0.Item2.BytesSent);
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(7)]
-    [InlineData(10)]
-    [InlineData(16)]
-    [InlineData(33)]
-    public async Task Row_maximum_is_exact_and_costs_ceil_log2_n_rounds(int n)
+    [InlineData(1, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(1, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(2, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(2, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(3, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(3, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(7, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(7, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(10, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(10, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(16, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(16, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(33, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(33, ComparisonProtocol.FunctionSecretSharing)]
+    public async Task Row_maximum_is_exact_and_costs_ceil_log2_n_comparisons(int n, ComparisonProtocol protocol)
     {
         var rng = new Random(100 + n);
         const int rows = 40;
@@ -79,24 +99,29 @@ public sealed class SelectionTests
             var before = ctx.Statistics.Snapshot();
             var z = await Selection.MaxAlongLastAxisAsync(ctx, TwoParties.Pick(ctx.PartyId, shares));
             return (z, ctx.Statistics.Snapshot() - before);
-        });
+        }, comparison: protocol);
         Assert.Equal(new[] { 2, rows / 2, 1 }, r0.z.Shape.ToArray());
         var secure = TwoParties.Open((r0.z, r1.z));
         for (int r = 0; r < rows; r++)
         {
             Assert.Equal(x.Skip(r * n).Take(n).Select(Encoded).Max(), secure[r]);       // bound: 0 (exact)
         }
-        Assert.Equal(CeilLog2(n), r0.Item2.Rounds);
-        Assert.Equal(8L * rows * (n - 1), r0.Item2.BytesSent);                          // one word per comparison
+        Assert.Equal(CeilLog2(n) * Comparison.Rounds(protocol, 64), r0.Item2.Rounds);
+        Assert.Equal(TreeComparisonBytes(protocol, rows, n), r0.Item2.BytesSent);       // DCF: one word per comparison
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(5)]
-    [InlineData(10)]
-    [InlineData(17)]
-    public async Task Arg_max_is_one_hot_on_the_first_maximum_and_costs_two_rounds_per_level(int n)
+    [InlineData(1, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(1, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(2, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(2, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(5, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(5, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(10, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(10, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(17, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(17, ComparisonProtocol.FunctionSecretSharing)]
+    public async Task Arg_max_is_one_hot_on_the_first_maximum_and_costs_a_comparison_and_a_product_per_level(int n, ComparisonProtocol protocol)
     {
         var rng = new Random(200 + n);
         const int rows = 40;
@@ -107,7 +132,7 @@ public sealed class SelectionTests
             var before = ctx.Statistics.Snapshot();
             var z = await Selection.ArgMaxAlongLastAxisAsync(ctx, TwoParties.Pick(ctx.PartyId, shares));
             return (z, ctx.Statistics.Snapshot() - before);
-        });
+        }, comparison: protocol);
         Assert.Equal(new[] { rows, n }, r0.z.Shape.ToArray());
         var oneHot = TwoParties.OpenRing((r0.z, r1.z));
         for (int r = 0; r < rows; r++)
@@ -119,20 +144,29 @@ public sealed class SelectionTests
                 Assert.Equal(j == expected ? 1UL : 0UL, oneHot[r * n + j]);              // exactly one 1 per row
             }
         }
-        Assert.Equal(2 * CeilLog2(n), r0.Item2.Rounds);
+        Assert.Equal(CeilLog2(n) * (Comparison.Rounds(protocol, 64) + 1), r0.Item2.Rounds);
     }
 
     [Theory]
-    [InlineData(1, 0)]
-    [InlineData(2, 1)]
-    [InlineData(3, 6)]
-    [InlineData(4, 11)]
-    [InlineData(5, 20)]
-    [InlineData(9, 44)]
-    [InlineData(16, 87)]
-    [InlineData(17, 120)]
-    [InlineData(25, 182)]
-    public async Task Max_with_arg_max_is_exact_one_hot_on_the_first_maximum_in_L_plus_log_L_rounds(int n, int wordsPerRow)
+    [InlineData(1, 0, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(1, 0, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(2, 1, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(2, 1, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(3, 6, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(3, 6, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(4, 11, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(4, 11, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(5, 20, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(5, 20, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(9, 44, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(9, 44, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(16, 87, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(16, 87, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(17, 120, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(17, 120, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(25, 182, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(25, 182, ComparisonProtocol.FunctionSecretSharing)]
+    public async Task Max_with_arg_max_is_exact_one_hot_on_the_first_maximum_in_L_comparisons_plus_log_L_rounds(int n, int wordsPerRow, ComparisonProtocol protocol)
     {
         var rng = new Random(300 + n);
         const int rows = 40;
@@ -143,7 +177,7 @@ public sealed class SelectionTests
             var before = ctx.Statistics.Snapshot();
             var (max, oneHot) = await Selection.MaxWithArgMaxAlongLastAxisAsync(ctx, TwoParties.Pick(ctx.PartyId, shares));
             return (max, oneHot, ctx.Statistics.Snapshot() - before);
-        });
+        }, comparison: protocol);
         Assert.Equal(new[] { 2, rows / 2, 1 }, r0.max.Shape.ToArray());
         Assert.Equal(new[] { 2, rows / 2, n }, r0.oneHot.Shape.ToArray());
         var max = TwoParties.Open((r0.max, r1.max));
@@ -159,8 +193,10 @@ public sealed class SelectionTests
             }
         }
         int levels = CeilLog2(n);
-        Assert.Equal(levels + CeilLog2(levels), r0.Item3.Rounds);
-        Assert.Equal(8L * rows * wordsPerRow, r0.Item3.BytesSent);                      // n − 1 comparisons + 2 words per product
+        Assert.Equal(levels * Comparison.Rounds(protocol, 64) + CeilLog2(levels), r0.Item3.Rounds);
+        // DCF: n − 1 comparison words + 2 words per product; the binary circuit replaces the comparison part.
+        long productBytes = 8L * rows * (wordsPerRow - (n - 1));
+        Assert.Equal(productBytes + TreeComparisonBytes(protocol, rows, n), r0.Item3.BytesSent);
     }
 
     [Fact]

@@ -15,8 +15,15 @@ internal static class TwoParties
     public static readonly FixedPointFormat Format = FixedPointFormat.Default;
 
     public static Task<(T Party0, T Party1)> RunAsync<T>(
-        Func<PartyContext, Task<T>> party, int comparisonBits = 64, TimeSpan? timeout = null) =>
-        TwoPartySimulation.RunAsync(party, Format, comparisonBits, timeout ?? TimeSpan.FromSeconds(60));
+        Func<PartyContext, Task<T>> party, int comparisonBits = 64, TimeSpan? timeout = null,
+        ComparisonProtocol comparison = ComparisonProtocol.BinaryCircuit) =>
+        TwoPartySimulation.RunAsync(party, Format, comparisonBits, timeout ?? TimeSpan.FromSeconds(60), comparison);
+
+    /// <summary>Rounds of one comparison in <see cref="RunAsync"/>'s default setting (binary circuit, 64 bits).</summary>
+    public static int ComparisonRounds => Comparison.Rounds(ComparisonProtocol.BinaryCircuit, 64);
+
+    /// <summary>Bytes one party sends for one comparison of <paramref name="elements"/> values in the default setting.</summary>
+    public static long ComparisonBytes(int elements) => Comparison.BytesSent(ComparisonProtocol.BinaryCircuit, 64, elements);
 
     /// <summary>Shares of a plaintext tensor, encoded in <see cref="Format"/>.</summary>
     public static (SharedTensor Party0, SharedTensor Party1) Share(double[] values, params int[] shape)

@@ -25,13 +25,15 @@ public sealed class ViewIndependenceTests
     // false alarm rate stays below 1e-5.
     private const double Threshold = 70;
 
-    [Fact]
-    public async Task Party_1_view_of_multiply_truncate_relu_does_not_depend_on_the_secret()
+    [Theory]
+    [InlineData(ComparisonProtocol.BinaryCircuit)]
+    [InlineData(ComparisonProtocol.FunctionSecretSharing)]
+    public async Task Party_1_view_of_multiply_truncate_relu_does_not_depend_on_the_secret(ComparisonProtocol protocol)
     {
         var zeros = new double[Elements];
         var large = Enumerable.Range(0, Elements).Select(i => (i % 2 == 0 ? 1 : -1) * (1000.5 + 37 * i)).ToArray();
-        var viewsA = await CollectViewsAsync(zeros, SecureStep);
-        var viewsB = await CollectViewsAsync(large, SecureStep);
+        var viewsA = await CollectViewsAsync(zeros, SecureStep, protocol);
+        var viewsB = await CollectViewsAsync(large, SecureStep, protocol);
         double worst = WorstChiSquare(viewsA, viewsB);
         Assert.InRange(worst, 0, Threshold);
     }
@@ -60,7 +62,8 @@ public sealed class ViewIndependenceTests
     }
 
     /// <summary>Per trial: party 1's share followed by every word it received, in order.</summary>
-    private static async Task<List<ulong[]>> CollectViewsAsync(double[] secret, Func<PartyContext, Imguard.Mpc.Sharing.SharedTensor, Task> step)
+    private static async Task<List<ulong[]>> CollectViewsAsync(
+        double[] secret, Func<PartyContext, Imguard.Mpc.Sharing.SharedTensor, Task> step, ComparisonProtocol protocol = ComparisonProtocol.BinaryCircuit)
     {
         var views = new List<ulong[]>();
         for (int t = 0; t < Trials; t++)
@@ -69,8 +72,8 @@ public sealed class ViewIndependenceTests
             var recorder = new RecordingPeerChannel(c1);
             var (r0, r1) = InProcessDealer.CreatePair();
             var shares = TwoParties.Share(secret);
-            var ctx0 = new PartyContext(0, c0, r0, FixedPointFormat.Default);
-            var ctx1 = new PartyContext(1, recorder, r1, FixedPointFormat.Default);
+            var ctx0 = new PartyContext(0, c0, r0, FixedPointFormat.Default) { Comparison = protocol };
+            var ctx1 = new PartyContext(1, recorder, r1, FixedPointFormat.Default) { Comparison = protocol };
             await Task.WhenAll(Task.Run(() => step(ctx0, shares.Party0)), Task.Run(() => step(ctx1, shares.Party1)));
             views.Add([.. shares.Party1.Share.Data, .. recorder.Received.SelectMany(f => f)]);
         }

@@ -19,10 +19,10 @@ public sealed class DealerCostEstimateTests
 
         Assert.Equal((3, 3, 9L), (estimate.Epochs, estimate.StepsPerEpoch, estimate.Steps));
         Assert.True(estimate.ItemsPerStep > 5);
-        // ReLU keys go to both parties; triples and truncations only to party 1.
-        long reluKeys = 8 * 8 * ((32 - 1) * (2 + 2) + 2);
-        Assert.True(estimate.WordsPerStepToParty0 >= reluKeys);
-        Assert.True(estimate.WordsPerStepToParty1 > estimate.WordsPerStepToParty0);
+        // Binary-circuit comparisons (the default): party 0 expands everything from its seed, so only party 1 gets
+        // messages; for the 8×8 ReLU: 32 mask-bit planes + 55 AND products (1 word each for 64 elements), t and t·r.
+        Assert.Equal(0, estimate.WordsPerStepToParty0);
+        Assert.True(estimate.WordsPerStepToParty1 > 32 + 55 + 2 * 64);
         Assert.Equal(8 * (2 + 1) * (36 + 4), estimate.HidingWordsPerStepToParty1);    // M·(K+1)·(D+C)
         Assert.Equal(36 * 8 + 8 + 8 * 4 + 4, estimate.InitialParameterWords);
         Assert.True(estimate.PeerRoundsPerStep > 5);
@@ -36,7 +36,11 @@ public sealed class DealerCostEstimateTests
         Assert.Equal((0L, 6L), DealerCostEstimate.MessageWords(RandomnessRequest.MatrixTriple(2, 9, 3)));
         Assert.Equal((0L, 10L), DealerCostEstimate.MessageWords(RandomnessRequest.Truncation(5, 16)));
         var dealer = Mpc.Preprocessing.Dealer.CreateRandom();
-        foreach (var request in new[] { RandomnessRequest.Sign(3, 32, false), RandomnessRequest.Sign(3, 64, true), RandomnessRequest.MatrixTriple(2, 9, 3) })
+        foreach (var request in new[]
+        {
+            RandomnessRequest.Sign(3, 32, false), RandomnessRequest.Sign(3, 64, true), RandomnessRequest.MatrixTriple(2, 9, 3),
+            RandomnessRequest.BitSign(3, 32, false), RandomnessRequest.BitSign(130, 64, true), RandomnessRequest.BitSign(64, 2, true),
+        })
         {
             var (m0, m1) = dealer.Generate(0, request);
             Assert.Equal(((long)m0.Length, (long)m1.Length), DealerCostEstimate.MessageWords(request));
