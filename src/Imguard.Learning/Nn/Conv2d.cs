@@ -50,15 +50,28 @@ public sealed class Conv2d<T> : Layer<T> where T : class
     public override async ValueTask<T> BackwardAsync(ITensorEngine<T> engine, T outputGradient, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(engine);
+        var geometry = _geometry ?? throw BackwardBeforeForward("Conv2d");
+        var rows = await ParameterGradientsAsync(engine, outputGradient, cancellationToken).ConfigureAwait(false);
+        var columnGradient = await engine.MatMulAsync(rows, FilterMatrix(engine), cancellationToken).ConfigureAwait(false);
+        return engine.Col2Im(columnGradient, geometry, _batch);
+    }
+
+    public override async ValueTask BackwardParametersAsync(ITensorEngine<T> engine, T outputGradient, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        await ParameterGradientsAsync(engine, outputGradient, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores the bias and filter gradients; returns ∂L/∂output as (N·OH·OW)×OC pixel rows.</summary>
+    private async ValueTask<T> ParameterGradientsAsync(ITensorEngine<T> engine, T outputGradient, CancellationToken cancellationToken)
+    {
         var columns = _columns ?? throw BackwardBeforeForward("Conv2d");
-        var geometry = _geometry!;
         var rows = engine.ImagesToPixelRows(outputGradient);                                   // (N·OH·OW)×OC
         Bias.Gradient = engine.SumRows(rows);
         var weightGradientT = await engine.MatMulAsync(engine.Transpose(columns), rows, cancellationToken).ConfigureAwait(false);
         Weight.Gradient = engine.Reshape(engine.Transpose(weightGradientT), engine.ShapeOf(Weight.Value));
-        var columnGradient = await engine.MatMulAsync(rows, FilterMatrix(engine), cancellationToken).ConfigureAwait(false);
         _columns = null;
-        return engine.Col2Im(columnGradient, geometry, _batch);
+        return rows;
     }
 
     private T FilterMatrix(ITensorEngine<T> engine)

@@ -11,6 +11,14 @@ public abstract class Layer<T> where T : class
 
     public abstract ValueTask<T> BackwardAsync(ITensorEngine<T> engine, T outputGradient, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Backward for a layer nothing below needs a gradient from (the lowest layer with parameters in a training step):
+    /// stores the parameter gradients and skips ∂L/∂input. For Linear and Conv2d that saves a whole matrix product
+    /// per step (on shares: its openings, its triple and its truncation); the default runs the full backward.
+    /// </summary>
+    public virtual async ValueTask BackwardParametersAsync(ITensorEngine<T> engine, T outputGradient, CancellationToken cancellationToken = default) =>
+        await BackwardAsync(engine, outputGradient, cancellationToken).ConfigureAwait(false);
+
     public virtual IReadOnlyList<Parameter<T>> Parameters => [];
 
     protected static InvalidOperationException BackwardBeforeForward(string layer) =>

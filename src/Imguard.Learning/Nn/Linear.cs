@@ -36,12 +36,17 @@ public sealed class Linear<T> : Layer<T> where T : class
 
     public override async ValueTask<T> BackwardAsync(ITensorEngine<T> engine, T outputGradient, CancellationToken cancellationToken = default)
     {
+        await BackwardParametersAsync(engine, outputGradient, cancellationToken).ConfigureAwait(false);
+        var inputGradient = await engine.MatMulAsync(outputGradient, engine.Transpose(Weight.Value), cancellationToken).ConfigureAwait(false);
+        return inputGradient;
+    }
+
+    public override async ValueTask BackwardParametersAsync(ITensorEngine<T> engine, T outputGradient, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(engine);
         var input = _input ?? throw BackwardBeforeForward("Linear");
         Weight.Gradient = await engine.MatMulAsync(engine.Transpose(input), outputGradient, cancellationToken).ConfigureAwait(false);
         Bias.Gradient = engine.SumRows(outputGradient);
-        var inputGradient = await engine.MatMulAsync(outputGradient, engine.Transpose(Weight.Value), cancellationToken).ConfigureAwait(false);
         _input = null;
-        return inputGradient;
     }
 }
