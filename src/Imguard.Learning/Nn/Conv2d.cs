@@ -42,8 +42,8 @@ public sealed class Conv2d<T> : Layer<T> where T : class
         }
         _batch = shape[0];
         _geometry = new Conv2dGeometry(shape[1], shape[2], shape[3], w[2], w[3], Stride, Padding);
-        _columns = engine.Im2Col(input, _geometry);
-        var rows = await engine.MatMulAsync(_columns, engine.Transpose(FilterMatrix(engine)), cancellationToken).ConfigureAwait(false);
+        _columns = engine.Im2Col(input, _geometry);   // kept for the filter gradient (local on shares)
+        var rows = await engine.ConvolveAsync(input, engine.Transpose(FilterMatrix(engine)), _geometry, cancellationToken).ConfigureAwait(false);
         return engine.PixelRowsToImages(engine.AddRow(rows, Bias.Value), _batch, _geometry.OutputHeight, _geometry.OutputWidth);
     }
 

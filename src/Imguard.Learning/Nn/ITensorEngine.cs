@@ -35,6 +35,13 @@ public interface ITensorEngine<T> where T : class
     /// <summary>Unfolds N×C×H×W images into (N·OH·OW)×(C·KH·KW) patch rows (local and linear on shares).</summary>
     T Im2Col(T images, Conv2dGeometry geometry);
 
+    /// <summary>
+    /// im2col(images)·filters (fixed point, truncated on shares) as (N·OH·OW)×OC pixel rows; filters is the
+    /// (C·KH·KW)×OC filter matrix. The same value as MatMul(Im2Col(images), filters); on shares it opens the images,
+    /// not their unfolding.
+    /// </summary>
+    ValueTask<T> ConvolveAsync(T images, T filters, Conv2dGeometry geometry, CancellationToken cancellationToken);
+
     /// <summary>The adjoint of <see cref="Im2Col"/>: patch rows back to N×C×H×W, overlapping entries summed.</summary>
     T Col2Im(T columns, Conv2dGeometry geometry, int batch);
 

@@ -80,6 +80,9 @@ public sealed class PlainEngine : ITensorEngine<PlainTensor>
         return ValueTask.FromResult(z);
     }
 
+    public ValueTask<PlainTensor> ConvolveAsync(PlainTensor images, PlainTensor filters, Conv2dGeometry geometry, CancellationToken cancellationToken) =>
+        MatMulAsync(Im2Col(images, geometry), filters, cancellationToken);
+
     public PlainTensor Im2Col(PlainTensor images, Conv2dGeometry geometry)
     {
         ArgumentNullException.ThrowIfNull(geometry);

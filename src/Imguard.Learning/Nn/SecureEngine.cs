@@ -62,6 +62,12 @@ public sealed class SecureEngine(PartyContext context) : ITensorEngine<SharedTen
     public ValueTask<SharedTensor> MatMulAsync(SharedTensor a, SharedTensor b, CancellationToken cancellationToken) =>
         Beaver.MatMulAsync(Context, a, b, cancellationToken);
 
+    public async ValueTask<SharedTensor> ConvolveAsync(SharedTensor images, SharedTensor filters, Conv2dGeometry geometry, CancellationToken cancellationToken)
+    {
+        var raw = await Convolution.PixelRowsRawAsync(Context, images, filters, geometry, cancellationToken).ConfigureAwait(false);
+        return await Truncation.TruncateAsync(Context, raw, cancellationToken).ConfigureAwait(false);
+    }
+
     public SharedTensor Im2Col(SharedTensor images, Conv2dGeometry geometry)
     {
         ArgumentNullException.ThrowIfNull(geometry);

@@ -10,7 +10,8 @@ namespace Imguard.Mpc.Preprocessing;
 /// parts correlated. Seed compression: for triples and truncation only party 1 gets a message (c₁ = a·b − c₀, …);
 /// for comparisons both parties get the DCF correction words, which cannot come from one seed.
 /// Semi-honest and non-colluding: the dealer learns no input (it never sees a masked opening).
-/// Message sizes (words): element-wise triple n → P1: n; matrix triple (m,k,n) → P1: m·n; truncation n → P1: 2n;
+/// Message sizes (words): element-wise triple n → P1: n; matrix triple (m,k,n) → P1: m·n; convolution triple → P1:
+/// N·OH·OW·OC; truncation n → P1: 2n;
 /// sign n at ℓ bits → both: n·((ℓ−1)(2+p)+p), P1 also n·p (p = 1 payload word, 2 for ReLU);
 /// binary sign n at ℓ bits → P1: (ℓ + ANDs)·⌈n/64⌉ + p·n (ANDs = 55 at ℓ = 32): about 28 bytes per ReLU, against
 /// about 1 KB to each party for the DCF keys.
@@ -46,6 +47,7 @@ public sealed class Dealer
         {
             RandomnessKind.ElementwiseTriple => ([], ElementwiseCorrection(p0, p1)),
             RandomnessKind.MatrixTriple => ([], MatrixCorrection(request, p0, p1)),
+            RandomnessKind.ConvolutionTriple => ([], ConvolutionCorrection(request, p0, p1)),
             RandomnessKind.Truncation => ([], TruncationCorrection(request, p0, p1)),
             RandomnessKind.BitSign or RandomnessKind.BitSignWithProduct => ([], BitSignCorrection(request, p0, p1)),
             _ => SignMessages(request, p0, p1),
@@ -73,6 +75,22 @@ public sealed class Dealer
         var c = new ulong[checked(r.M * r.N)];
         RingOps.MatMul(a, b, c, r.M, r.K, r.N);  // C = A·B
         RingOps.Subtract(c, p0.C, c);            // C₁ = C − C₀
+        return c;
+    }
+
+    private static ulong[] ConvolutionCorrection(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1)
+    {
+        var (batch, geometry, outChannels) = r.Convolution;
+        var a = new ulong[p0.A.Length];
+        var b = new ulong[p0.B.Length];
+        RingOps.Add(p0.A, p1.A, a);
+        RingOps.Add(p0.B, p1.B, b);
+        int rows = batch * geometry.OutputPixels;
+        var columns = new ulong[checked(rows * geometry.PatchSize)];
+        RingOps.Im2Col(a, batch, geometry, columns);
+        var c = new ulong[r.Length];
+        RingOps.MatMul(columns, b, c, rows, geometry.PatchSize, outChannels);  // C = im2col(A)·B
+        RingOps.Subtract(c, p0.C, c);                                           // C₁ = C − C₀
         return c;
     }
 

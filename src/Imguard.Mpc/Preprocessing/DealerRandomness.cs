@@ -52,6 +52,9 @@ public sealed class DealerRandomness : ICorrelatedRandomness
     public MatrixTriple TakeMatrixTriple(int m, int k, int n) =>
         (MatrixTriple)Take(RandomnessRequest.MatrixTriple(m, k, n));
 
+    public MatrixTriple TakeConvolutionTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels) =>
+        (MatrixTriple)Take(RandomnessRequest.ConvolutionTriple(batch, geometry, outChannels));
+
     public TruncationMaterial TakeTruncation(int length, int fractionalBits) =>
         (TruncationMaterial)Take(RandomnessRequest.Truncation(length, fractionalBits));
 
@@ -89,6 +92,7 @@ public sealed class DealerRandomness : ICorrelatedRandomness
         {
             case RandomnessKind.ElementwiseTriple:
             case RandomnessKind.MatrixTriple:
+            case RandomnessKind.ConvolutionTriple:
             {
                 var c = party0 ? local.C : message;
                 ExpectLength(request, message, party0 ? 0 : request.Length);

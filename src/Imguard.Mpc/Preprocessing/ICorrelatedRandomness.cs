@@ -18,6 +18,12 @@ public interface ICorrelatedRandomness
     /// <summary>Shares of A (m×k), B (k×n) and C = A·B (m×n). Mohassel–Zhang, SecureML 2017, §4.2.</summary>
     MatrixTriple TakeMatrixTriple(int m, int k, int n);
 
+    /// <summary>
+    /// Shares of an image mask A (N×C×H×W), a filter mask B ((C·KH·KW)×OC) and C = im2col(A)·B, as a
+    /// <see cref="MatrixTriple"/> whose A has the images' shape (see <see cref="Protocols.Convolution"/>).
+    /// </summary>
+    MatrixTriple TakeConvolutionTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels);
+
     /// <summary>Material for one-round truncation by <paramref name="fractionalBits"/> (see <see cref="Protocols.Truncation"/>).</summary>
     TruncationMaterial TakeTruncation(int length, int fractionalBits);
 

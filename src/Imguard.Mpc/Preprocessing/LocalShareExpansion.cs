@@ -46,6 +46,17 @@ internal static class LocalShareExpansion
                     parts.C = prg.NextArray(checked(request.M * request.N));
                 }
                 break;
+            case RandomnessKind.ConvolutionTriple:
+            {
+                var (batch, geometry, outChannels) = request.Convolution;
+                parts.A = prg.NextArray(checked(batch * geometry.ImageSize));
+                parts.B = prg.NextArray(checked(geometry.PatchSize * outChannels));
+                if (party0)
+                {
+                    parts.C = prg.NextArray(request.Length);
+                }
+                break;
+            }
             case RandomnessKind.Truncation:
                 parts.Mask = prg.NextArray(request.M);
                 if (party0)

@@ -23,4 +23,7 @@ public enum RandomnessKind
 
     /// <summary>As <see cref="BitSign"/>, plus the share of t·r that makes the ReLU product free (binary-circuit ReLU).</summary>
     BitSignWithProduct = 7,
+
+    /// <summary>Convolution-shaped Beaver triple: image mask A, filter mask B, C = im2col(A)·B (open the image, not its unfolding).</summary>
+    ConvolutionTriple = 8,
 }

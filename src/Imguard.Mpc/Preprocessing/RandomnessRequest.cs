@@ -20,7 +20,38 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
     public static RandomnessRequest BitSign(int length, int bits, bool withProduct) =>
         new(withProduct ? RandomnessKind.BitSignWithProduct : RandomnessKind.BitSign, length, 0, 0, bits);
 
-    public int Length => Kind == RandomnessKind.MatrixTriple ? checked(M * N) : M;
+    /// <summary>
+    /// A convolution triple for <paramref name="batch"/> images of <paramref name="geometry"/> and
+    /// <paramref name="outChannels"/> filters. The geometry is packed into the request's integers: K = C | OC·2^16,
+    /// N = H | W·2^16, Parameter = KH | KW·2^8 | stride·2^16 | padding·2^24 (each field range-checked).
+    /// </summary>
+    public static RandomnessRequest ConvolutionTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        bool fits = geometry.Channels is > 0 and < 1 << 15 && outChannels is > 0 and < 1 << 15
+            && geometry.Height is > 0 and < 1 << 15 && geometry.Width is > 0 and < 1 << 15
+            && geometry.KernelHeight is > 0 and < 1 << 8 && geometry.KernelWidth is > 0 and < 1 << 8
+            && geometry.Stride is > 0 and < 1 << 8 && geometry.Padding is >= 0 and < 1 << 7;
+        if (!fits)
+        {
+            throw new ArgumentException($"A convolution of {geometry} with {outChannels} filters is outside the triple's limits.");
+        }
+        return new(RandomnessKind.ConvolutionTriple, batch,
+            geometry.Channels | (outChannels << 16), geometry.Height | (geometry.Width << 16),
+            geometry.KernelHeight | (geometry.KernelWidth << 8) | (geometry.Stride << 16) | (geometry.Padding << 24));
+    }
+
+    /// <summary>The batch, geometry and filter count of a <see cref="RandomnessKind.ConvolutionTriple"/> request.</summary>
+    public (int Batch, Ring.Conv2dGeometry Geometry, int OutChannels) Convolution =>
+        (M, new Ring.Conv2dGeometry(K & 0xFFFF, N & 0xFFFF, N >> 16, Parameter & 0xFF, (Parameter >> 8) & 0xFF,
+            (Parameter >> 16) & 0xFF, Parameter >> 24), K >> 16);
+
+    public int Length => Kind switch
+    {
+        RandomnessKind.MatrixTriple => checked(M * N),
+        RandomnessKind.ConvolutionTriple => checked(M * Convolution.Geometry.OutputPixels * Convolution.OutChannels),
+        _ => M,
+    };
 
     public void Validate()
     {
@@ -31,6 +62,7 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
             RandomnessKind.Truncation => M >= 0 && K == 0 && N == 0 && Parameter is >= 1 and <= 40,
             RandomnessKind.Sign or RandomnessKind.SignWithProduct or RandomnessKind.BitSign or RandomnessKind.BitSignWithProduct
                 => M >= 0 && K == 0 && N == 0 && Parameter is >= 2 and <= 64,
+            RandomnessKind.ConvolutionTriple => M >= 0 && ValidConvolution(),
             _ => false,
         };
         if (!ok)
@@ -39,8 +71,21 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
         }
     }
 
+    private bool ValidConvolution()
+    {
+        if (K <= 0 || N <= 0 || Parameter <= 0 || (K & 0xFFFF) == 0 || (K >> 16) == 0 || (N & 0xFFFF) == 0 || (N >> 16) == 0
+            || (Parameter & 0xFF) == 0 || ((Parameter >> 8) & 0xFF) == 0 || ((Parameter >> 16) & 0xFF) == 0)
+        {
+            return false;
+        }
+        var g = Convolution.Geometry;
+        return g.OutputHeight > 0 && g.OutputWidth > 0
+            && (long)M * g.ImageSize < Array.MaxLength && (long)M * g.OutputPixels * g.PatchSize < Array.MaxLength;
+    }
+
     public override string ToString() => Kind switch
     {
+        RandomnessKind.ConvolutionTriple => $"convolution triple of {M} images {Convolution.Geometry} with {K >> 16} filters",
         RandomnessKind.MatrixTriple => $"matrix triple {M}×{K}·{K}×{N}",
         RandomnessKind.ElementwiseTriple => $"element-wise triple of {M}",
         RandomnessKind.Truncation => $"truncation of {M} by {Parameter} bits",

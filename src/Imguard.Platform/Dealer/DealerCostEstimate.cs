@@ -119,6 +119,8 @@ public sealed record DealerCostEstimate(
                 return (0, n);
             case RandomnessKind.MatrixTriple:
                 return (0, (long)request.M * request.N);
+            case RandomnessKind.ConvolutionTriple:
+                return (0, request.Length);
             case RandomnessKind.Truncation:
                 return (0, 2 * n);
             case RandomnessKind.BitSign:
@@ -177,6 +179,9 @@ public sealed record DealerCostEstimate(
         public ElementwiseTriple TakeElementwiseTriple(int length) => Count(inner.TakeElementwiseTriple(length));
 
         public MatrixTriple TakeMatrixTriple(int m, int k, int n) => Count(inner.TakeMatrixTriple(m, k, n));
+
+        public MatrixTriple TakeConvolutionTriple(int batch, Conv2dGeometry geometry, int outChannels) =>
+            Count(inner.TakeConvolutionTriple(batch, geometry, outChannels));
 
         public TruncationMaterial TakeTruncation(int length, int fractionalBits) => Count(inner.TakeTruncation(length, fractionalBits));
 

@@ -1,4 +1,6 @@
+using Imguard.Mpc.Preprocessing;
 using Imguard.Mpc.Protocols;
+using Imguard.Mpc.Ring;
 
 namespace Imguard.Mpc.Tests.Protocols;
 
@@ -49,5 +51,37 @@ public sealed class ConvolutionTests
         var sf = TwoParties.Share(new double[5 * 2 * 3 * 3], 5, 2, 3, 3);
         await Assert.ThrowsAsync<ArgumentException>(() => TwoParties.RunAsync(ctx =>
             Convolution.Conv2dAsync(ctx, TwoParties.Pick(ctx.PartyId, sx), TwoParties.Pick(ctx.PartyId, sf)).AsTask()));
+    }
+
+    [Fact]
+    public async Task Conv2d_opens_the_images_and_the_filters_not_their_unfolding()
+    {
+        const int n = 2, c = 3, h = 9, w = 9, oc = 4, k = 3;
+        var sx = TwoParties.Share(new double[n * c * h * w], n, c, h, w);
+        var sf = TwoParties.Share(new double[oc * c * k * k], oc, c, k, k);
+        var (cost, _) = await TwoParties.RunAsync(async ctx =>
+        {
+            var before = ctx.Statistics.Snapshot();
+            await Convolution.Conv2dRawAsync(ctx, TwoParties.Pick(ctx.PartyId, sx), TwoParties.Pick(ctx.PartyId, sf));
+            return ctx.Statistics.Snapshot() - before;
+        });
+        Assert.Equal(1, cost.Rounds);
+        // 486 image words + 108 filter words; the unfolding would have been 2·7·7 rows × 27 = 2646 words.
+        Assert.Equal(8L * (n * c * h * w + oc * c * k * k), cost.BytesSent);
+    }
+
+    [Fact]
+    public void A_convolution_triple_request_carries_its_geometry_and_only_party_1_gets_a_message()
+    {
+        var geometry = new Conv2dGeometry(16, 12, 10, 5, 3, 2, 1);
+        var request = RandomnessRequest.ConvolutionTriple(7, geometry, 20);
+        request.Validate();
+        Assert.Equal((7, geometry, 20), request.Convolution);
+        Assert.Equal(7 * geometry.OutputPixels * 20, request.Length);
+        var (m0, m1) = Dealer.CreateRandom().Generate(0, request);
+        Assert.Empty(m0);
+        Assert.Equal(request.Length, m1.Length);
+        Assert.Throws<ArgumentException>(() => RandomnessRequest.ConvolutionTriple(1, geometry with { Channels = 40000 }, 2));
+        Assert.Throws<ArgumentException>(() => new RandomnessRequest(RandomnessKind.ConvolutionTriple, 1, 0, 5, 7).Validate());
     }
 }

@@ -40,6 +40,7 @@ public sealed class DealerCostEstimateTests
         {
             RandomnessRequest.Sign(3, 32, false), RandomnessRequest.Sign(3, 64, true), RandomnessRequest.MatrixTriple(2, 9, 3),
             RandomnessRequest.BitSign(3, 32, false), RandomnessRequest.BitSign(130, 64, true), RandomnessRequest.BitSign(64, 2, true),
+            RandomnessRequest.ConvolutionTriple(3, new Mpc.Ring.Conv2dGeometry(2, 7, 6, 3, 3, 1, 1), 4),
         })
         {
             var (m0, m1) = dealer.Generate(0, request);
