@@ -5,11 +5,13 @@ namespace Imguard.Learning.Nn;
 /// <summary>
 /// 2-D convolution, x N×C×H×W, weight OC×C×KH×KW, bias OC, by im2col: Y = Cols·Wᵀ + b with Cols the
 /// (N·OH·OW)×(C·KH·KW) patch rows. Backward: ∂b = Σ_rows ∂Y, ∂Wᵀ = Colsᵀ·∂Y, ∂x = col2im(∂Y·W).
-/// On shares: im2col, col2im and the layout changes are local; three matmuls (2 rounds each).
+/// On shares: im2col, col2im and the layout changes are local; three products (2 rounds each). The two that involve
+/// Cols use convolution-shaped triples (<see cref="ITensorEngine{T}.ConvolveAsync"/>,
+/// <see cref="ITensorEngine{T}.ConvolutionFilterGradientAsync"/>), which open x rather than its KH·KW-times larger Cols.
 /// </summary>
 public sealed class Conv2d<T> : Layer<T> where T : class
 {
-    private T? _columns;
+    private T? _input;
     private Conv2dGeometry? _geometry;
     private int _batch;
 
@@ -42,7 +44,7 @@ public sealed class Conv2d<T> : Layer<T> where T : class
         }
         _batch = shape[0];
         _geometry = new Conv2dGeometry(shape[1], shape[2], shape[3], w[2], w[3], Stride, Padding);
-        _columns = engine.Im2Col(input, _geometry);   // kept for the filter gradient (local on shares)
+        _input = input;
         var rows = await engine.ConvolveAsync(input, engine.Transpose(FilterMatrix(engine)), _geometry, cancellationToken).ConfigureAwait(false);
         return engine.PixelRowsToImages(engine.AddRow(rows, Bias.Value), _batch, _geometry.OutputHeight, _geometry.OutputWidth);
     }
@@ -65,12 +67,12 @@ public sealed class Conv2d<T> : Layer<T> where T : class
     /// <summary>Stores the bias and filter gradients; returns ∂L/∂output as (N·OH·OW)×OC pixel rows.</summary>
     private async ValueTask<T> ParameterGradientsAsync(ITensorEngine<T> engine, T outputGradient, CancellationToken cancellationToken)
     {
-        var columns = _columns ?? throw BackwardBeforeForward("Conv2d");
+        var input = _input ?? throw BackwardBeforeForward("Conv2d");
         var rows = engine.ImagesToPixelRows(outputGradient);                                   // (N·OH·OW)×OC
         Bias.Gradient = engine.SumRows(rows);
-        var weightGradientT = await engine.MatMulAsync(engine.Transpose(columns), rows, cancellationToken).ConfigureAwait(false);
+        var weightGradientT = await engine.ConvolutionFilterGradientAsync(input, rows, _geometry!, cancellationToken).ConfigureAwait(false);
         Weight.Gradient = engine.Reshape(engine.Transpose(weightGradientT), engine.ShapeOf(Weight.Value));
-        _columns = null;
+        _input = null;
         return rows;
     }
 

@@ -42,6 +42,12 @@ public interface ITensorEngine<T> where T : class
     /// </summary>
     ValueTask<T> ConvolveAsync(T images, T filters, Conv2dGeometry geometry, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The filter gradient im2col(images)ᵀ·outputRows, (C·KH·KW)×OC (fixed point, truncated on shares); the same value
+    /// as MatMul(Transpose(Im2Col(images)), outputRows), and on shares it opens the images, not their unfolding.
+    /// </summary>
+    ValueTask<T> ConvolutionFilterGradientAsync(T images, T outputRows, Conv2dGeometry geometry, CancellationToken cancellationToken);
+
     /// <summary>The adjoint of <see cref="Im2Col"/>: patch rows back to N×C×H×W, overlapping entries summed.</summary>
     T Col2Im(T columns, Conv2dGeometry geometry, int batch);
 

@@ -83,6 +83,9 @@ public sealed class PlainEngine : ITensorEngine<PlainTensor>
     public ValueTask<PlainTensor> ConvolveAsync(PlainTensor images, PlainTensor filters, Conv2dGeometry geometry, CancellationToken cancellationToken) =>
         MatMulAsync(Im2Col(images, geometry), filters, cancellationToken);
 
+    public ValueTask<PlainTensor> ConvolutionFilterGradientAsync(PlainTensor images, PlainTensor outputRows, Conv2dGeometry geometry, CancellationToken cancellationToken) =>
+        MatMulAsync(Transpose(Im2Col(images, geometry)), outputRows, cancellationToken);
+
     public PlainTensor Im2Col(PlainTensor images, Conv2dGeometry geometry)
     {
         ArgumentNullException.ThrowIfNull(geometry);

@@ -68,6 +68,12 @@ public sealed class SecureEngine(PartyContext context) : ITensorEngine<SharedTen
         return await Truncation.TruncateAsync(Context, raw, cancellationToken).ConfigureAwait(false);
     }
 
+    public async ValueTask<SharedTensor> ConvolutionFilterGradientAsync(SharedTensor images, SharedTensor outputRows, Conv2dGeometry geometry, CancellationToken cancellationToken)
+    {
+        var raw = await Convolution.FilterGradientRawAsync(Context, images, outputRows, geometry, cancellationToken).ConfigureAwait(false);
+        return await Truncation.TruncateAsync(Context, raw, cancellationToken).ConfigureAwait(false);
+    }
+
     public SharedTensor Im2Col(SharedTensor images, Conv2dGeometry geometry)
     {
         ArgumentNullException.ThrowIfNull(geometry);

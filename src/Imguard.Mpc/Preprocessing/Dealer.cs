@@ -47,7 +47,7 @@ public sealed class Dealer
         {
             RandomnessKind.ElementwiseTriple => ([], ElementwiseCorrection(p0, p1)),
             RandomnessKind.MatrixTriple => ([], MatrixCorrection(request, p0, p1)),
-            RandomnessKind.ConvolutionTriple => ([], ConvolutionCorrection(request, p0, p1)),
+            RandomnessKind.ConvolutionTriple or RandomnessKind.ConvolutionFilterGradientTriple => ([], ConvolutionCorrection(request, p0, p1)),
             RandomnessKind.Truncation => ([], TruncationCorrection(request, p0, p1)),
             RandomnessKind.BitSign or RandomnessKind.BitSignWithProduct => ([], BitSignCorrection(request, p0, p1)),
             _ => SignMessages(request, p0, p1),
@@ -80,7 +80,7 @@ public sealed class Dealer
 
     private static ulong[] ConvolutionCorrection(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1)
     {
-        var (batch, geometry, outChannels) = r.Convolution;
+        var (batch, geometry, outChannels) = r.ConvolutionShape;
         var a = new ulong[p0.A.Length];
         var b = new ulong[p0.B.Length];
         RingOps.Add(p0.A, p1.A, a);
@@ -89,8 +89,17 @@ public sealed class Dealer
         var columns = new ulong[checked(rows * geometry.PatchSize)];
         RingOps.Im2Col(a, batch, geometry, columns);
         var c = new ulong[r.Length];
-        RingOps.MatMul(columns, b, c, rows, geometry.PatchSize, outChannels);  // C = im2col(A)·B
-        RingOps.Subtract(c, p0.C, c);                                           // C₁ = C − C₀
+        if (r.Kind == RandomnessKind.ConvolutionTriple)
+        {
+            RingOps.MatMul(columns, b, c, rows, geometry.PatchSize, outChannels);       // C = im2col(A)·B
+        }
+        else
+        {
+            var columnsT = new ulong[columns.Length];
+            RingOps.Transpose(columns, columnsT, rows, geometry.PatchSize);
+            RingOps.MatMul(columnsT, b, c, geometry.PatchSize, rows, outChannels);      // C = im2col(A)ᵀ·B
+        }
+        RingOps.Subtract(c, p0.C, c);                                                   // C₁ = C − C₀
         return c;
     }
 

@@ -55,6 +55,9 @@ public sealed class DealerRandomness : ICorrelatedRandomness
     public MatrixTriple TakeConvolutionTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels) =>
         (MatrixTriple)Take(RandomnessRequest.ConvolutionTriple(batch, geometry, outChannels));
 
+    public MatrixTriple TakeConvolutionFilterGradientTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels) =>
+        (MatrixTriple)Take(RandomnessRequest.ConvolutionFilterGradientTriple(batch, geometry, outChannels));
+
     public TruncationMaterial TakeTruncation(int length, int fractionalBits) =>
         (TruncationMaterial)Take(RandomnessRequest.Truncation(length, fractionalBits));
 
@@ -93,6 +96,7 @@ public sealed class DealerRandomness : ICorrelatedRandomness
             case RandomnessKind.ElementwiseTriple:
             case RandomnessKind.MatrixTriple:
             case RandomnessKind.ConvolutionTriple:
+            case RandomnessKind.ConvolutionFilterGradientTriple:
             {
                 var c = party0 ? local.C : message;
                 ExpectLength(request, message, party0 ? 0 : request.Length);

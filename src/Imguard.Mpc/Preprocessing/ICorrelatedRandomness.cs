@@ -24,6 +24,12 @@ public interface ICorrelatedRandomness
     /// </summary>
     MatrixTriple TakeConvolutionTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels);
 
+    /// <summary>
+    /// Shares of an image mask A (N×C×H×W), an output-gradient mask B ((N·OH·OW)×OC) and C = im2col(A)ᵀ·B (the
+    /// filter gradient's product, see <see cref="Protocols.Convolution"/>).
+    /// </summary>
+    MatrixTriple TakeConvolutionFilterGradientTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels);
+
     /// <summary>Material for one-round truncation by <paramref name="fractionalBits"/> (see <see cref="Protocols.Truncation"/>).</summary>
     TruncationMaterial TakeTruncation(int length, int fractionalBits);
 

@@ -47,10 +47,13 @@ internal static class LocalShareExpansion
                 }
                 break;
             case RandomnessKind.ConvolutionTriple:
+            case RandomnessKind.ConvolutionFilterGradientTriple:
             {
-                var (batch, geometry, outChannels) = request.Convolution;
+                var (batch, geometry, outChannels) = request.ConvolutionShape;
                 parts.A = prg.NextArray(checked(batch * geometry.ImageSize));
-                parts.B = prg.NextArray(checked(geometry.PatchSize * outChannels));
+                parts.B = prg.NextArray(request.Kind == RandomnessKind.ConvolutionTriple
+                    ? checked(geometry.PatchSize * outChannels)               // the filter matrix
+                    : checked(batch * geometry.OutputPixels * outChannels));  // the output gradient's pixel rows
                 if (party0)
                 {
                     parts.C = prg.NextArray(request.Length);

@@ -26,4 +26,7 @@ public enum RandomnessKind
 
     /// <summary>Convolution-shaped Beaver triple: image mask A, filter mask B, C = im2col(A)·B (open the image, not its unfolding).</summary>
     ConvolutionTriple = 8,
+
+    /// <summary>Filter-gradient triple: image mask A, output-gradient mask B, C = im2col(A)ᵀ·B (open the image, not its unfolding).</summary>
+    ConvolutionFilterGradientTriple = 9,
 }

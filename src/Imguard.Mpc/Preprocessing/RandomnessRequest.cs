@@ -25,7 +25,14 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
     /// <paramref name="outChannels"/> filters. The geometry is packed into the request's integers: K = C | OC·2^16,
     /// N = H | W·2^16, Parameter = KH | KW·2^8 | stride·2^16 | padding·2^24 (each field range-checked).
     /// </summary>
-    public static RandomnessRequest ConvolutionTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels)
+    public static RandomnessRequest ConvolutionTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels) =>
+        Convolution(RandomnessKind.ConvolutionTriple, batch, geometry, outChannels);
+
+    /// <summary>A filter-gradient triple (im2col(A)ᵀ·B) for the same convolution; packed as <see cref="ConvolutionTriple"/>.</summary>
+    public static RandomnessRequest ConvolutionFilterGradientTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels) =>
+        Convolution(RandomnessKind.ConvolutionFilterGradientTriple, batch, geometry, outChannels);
+
+    private static RandomnessRequest Convolution(RandomnessKind kind, int batch, Ring.Conv2dGeometry geometry, int outChannels)
     {
         ArgumentNullException.ThrowIfNull(geometry);
         bool fits = geometry.Channels is > 0 and < 1 << 15 && outChannels is > 0 and < 1 << 15
@@ -36,20 +43,21 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
         {
             throw new ArgumentException($"A convolution of {geometry} with {outChannels} filters is outside the triple's limits.");
         }
-        return new(RandomnessKind.ConvolutionTriple, batch,
+        return new(kind, batch,
             geometry.Channels | (outChannels << 16), geometry.Height | (geometry.Width << 16),
             geometry.KernelHeight | (geometry.KernelWidth << 8) | (geometry.Stride << 16) | (geometry.Padding << 24));
     }
 
-    /// <summary>The batch, geometry and filter count of a <see cref="RandomnessKind.ConvolutionTriple"/> request.</summary>
-    public (int Batch, Ring.Conv2dGeometry Geometry, int OutChannels) Convolution =>
+    /// <summary>The batch, geometry and filter count of a convolution or filter-gradient triple request.</summary>
+    public (int Batch, Ring.Conv2dGeometry Geometry, int OutChannels) ConvolutionShape =>
         (M, new Ring.Conv2dGeometry(K & 0xFFFF, N & 0xFFFF, N >> 16, Parameter & 0xFF, (Parameter >> 8) & 0xFF,
             (Parameter >> 16) & 0xFF, Parameter >> 24), K >> 16);
 
     public int Length => Kind switch
     {
         RandomnessKind.MatrixTriple => checked(M * N),
-        RandomnessKind.ConvolutionTriple => checked(M * Convolution.Geometry.OutputPixels * Convolution.OutChannels),
+        RandomnessKind.ConvolutionTriple => checked(M * ConvolutionShape.Geometry.OutputPixels * ConvolutionShape.OutChannels),
+        RandomnessKind.ConvolutionFilterGradientTriple => checked(ConvolutionShape.Geometry.PatchSize * ConvolutionShape.OutChannels),
         _ => M,
     };
 
@@ -62,7 +70,7 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
             RandomnessKind.Truncation => M >= 0 && K == 0 && N == 0 && Parameter is >= 1 and <= 40,
             RandomnessKind.Sign or RandomnessKind.SignWithProduct or RandomnessKind.BitSign or RandomnessKind.BitSignWithProduct
                 => M >= 0 && K == 0 && N == 0 && Parameter is >= 2 and <= 64,
-            RandomnessKind.ConvolutionTriple => M >= 0 && ValidConvolution(),
+            RandomnessKind.ConvolutionTriple or RandomnessKind.ConvolutionFilterGradientTriple => M >= 0 && ValidConvolution(),
             _ => false,
         };
         if (!ok)
@@ -78,14 +86,15 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
         {
             return false;
         }
-        var g = Convolution.Geometry;
+        var g = ConvolutionShape.Geometry;
         return g.OutputHeight > 0 && g.OutputWidth > 0
             && (long)M * g.ImageSize < Array.MaxLength && (long)M * g.OutputPixels * g.PatchSize < Array.MaxLength;
     }
 
     public override string ToString() => Kind switch
     {
-        RandomnessKind.ConvolutionTriple => $"convolution triple of {M} images {Convolution.Geometry} with {K >> 16} filters",
+        RandomnessKind.ConvolutionTriple => $"convolution triple of {M} images {ConvolutionShape.Geometry} with {K >> 16} filters",
+        RandomnessKind.ConvolutionFilterGradientTriple => $"filter-gradient triple of {M} images {ConvolutionShape.Geometry} with {K >> 16} filters",
         RandomnessKind.MatrixTriple => $"matrix triple {M}×{K}·{K}×{N}",
         RandomnessKind.ElementwiseTriple => $"element-wise triple of {M}",
         RandomnessKind.Truncation => $"truncation of {M} by {Parameter} bits",

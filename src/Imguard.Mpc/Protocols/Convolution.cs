@@ -11,6 +11,8 @@ namespace Imguard.Mpc.Protocols;
 /// KH·KW times larger (25× for the cnn preset's 5×5 filters).
 /// Online cost: 1 round (raw) or 2 rounds (with truncation); N·C·H·W + C·KH·KW·OC words each way; two local
 /// (N·OH·OW)×(C·KH·KW)×OC products and two im2cols per party. Dealer: N·OH·OW·OC words to party 1.
+/// The filter gradient im2col(X)ᵀ·G (G the output gradient as pixel rows) works the same way with C = im2col(A)ᵀ·B:
+/// N·C·H·W + N·OH·OW·OC words each way, dealer C·KH·KW·OC words.
 /// </summary>
 public static class Convolution
 {
@@ -90,5 +92,59 @@ public static class Convolution
             RingOps.MatMulAccumulate(columnsE, t.B, z, rows, patch, outChannels, threads);  // party 1: + im2col(E)·B_1
         }
         return ctx.Wrap(z, [rows, outChannels]);
+    }
+
+    /// <summary>
+    /// The filter gradient im2col(x)ᵀ·g without truncation, (C·KH·KW)×OC: x is N×C×H×W, <paramref name="outputGradient"/>
+    /// the (N·OH·OW)×OC pixel rows of ∂L/∂output. 1 round; opens the image, not its unfolding.
+    /// </summary>
+    public static async ValueTask<SharedTensor> FilterGradientRawAsync(
+        PartyContext ctx, SharedTensor x, SharedTensor outputGradient, Conv2dGeometry geometry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentNullException.ThrowIfNull(geometry);
+        ctx.Check(x);
+        ctx.Check(outputGradient);
+        int batch = x.Shape[0], patch = geometry.PatchSize, rows = batch * geometry.OutputPixels;
+        if (x.Share.Rank != 4 || x.Shape[1] != geometry.Channels || x.Shape[2] != geometry.Height || x.Shape[3] != geometry.Width
+            || outputGradient.Share.Rank != 2 || outputGradient.Shape[0] != rows)
+        {
+            throw MpcError.InvalidShape(
+                $"A filter gradient of {geometry} needs images N×{geometry.Channels}×{geometry.Height}×{geometry.Width} and (N·{geometry.OutputPixels})×OC rows; got [{string.Join(", ", x.Shape.ToArray())}] and [{string.Join(", ", outputGradient.Shape.ToArray())}].");
+        }
+        int outChannels = outputGradient.Shape[1], image = x.Length;
+        var t = ctx.Randomness.TakeConvolutionFilterGradientTriple(batch, geometry, outChannels);
+        t.Consume(ctx.PartyId);
+        using var masked = RentedWords.Rent(image + outputGradient.Length);
+        using var opened = RentedWords.Rent(image + outputGradient.Length);
+        RingOps.Subtract(x.Share.Span, t.A, masked.Span[..image]);                  // E_i = X_i − A_i
+        RingOps.Subtract(outputGradient.Share.Span, t.B, masked.Span[image..]);     // F_i = G_i − B_i
+        await ctx.OpenAsync(masked.Memory, opened.Memory, cancellationToken).ConfigureAwait(false);
+        var f = opened.Span[image..];
+        var columnsET = UnfoldTransposed(opened.Span[..image], batch, geometry);   // im2col(E)ᵀ, public
+        var columnsAT = UnfoldTransposed(t.A, batch, geometry);                    // im2col(A_i)ᵀ
+        var z = t.C; // consumed above: safe to accumulate into
+        int threads = ctx.MaxDegreeOfParallelism;
+        RingOps.MatMulAccumulate(columnsAT, f, z, patch, rows, outChannels, threads);          // + im2col(A_i)ᵀ·F
+        if (ctx.PartyId == 0)
+        {
+            RingOps.Add(t.B, f, f);                                                          // party 0: im2col(E)ᵀ·(B_0 + F)
+            RingOps.MatMulAccumulate(columnsET, f, z, patch, rows, outChannels, threads);
+        }
+        else
+        {
+            RingOps.MatMulAccumulate(columnsET, t.B, z, patch, rows, outChannels, threads);   // party 1: + im2col(E)ᵀ·B_1
+        }
+        return ctx.Wrap(z, [patch, outChannels]);
+    }
+
+    private static ulong[] UnfoldTransposed(ReadOnlySpan<ulong> images, int batch, Conv2dGeometry geometry)
+    {
+        int rows = batch * geometry.OutputPixels, patch = geometry.PatchSize;
+        var columns = new ulong[checked(rows * patch)];
+        RingOps.Im2Col(images, batch, geometry, columns);
+        var transposed = new ulong[columns.Length];
+        RingOps.Transpose(columns, transposed, rows, patch);
+        return transposed;
     }
 }

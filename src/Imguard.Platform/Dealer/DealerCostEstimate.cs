@@ -120,6 +120,7 @@ public sealed record DealerCostEstimate(
             case RandomnessKind.MatrixTriple:
                 return (0, (long)request.M * request.N);
             case RandomnessKind.ConvolutionTriple:
+            case RandomnessKind.ConvolutionFilterGradientTriple:
                 return (0, request.Length);
             case RandomnessKind.Truncation:
                 return (0, 2 * n);
@@ -182,6 +183,9 @@ public sealed record DealerCostEstimate(
 
         public MatrixTriple TakeConvolutionTriple(int batch, Conv2dGeometry geometry, int outChannels) =>
             Count(inner.TakeConvolutionTriple(batch, geometry, outChannels));
+
+        public MatrixTriple TakeConvolutionFilterGradientTriple(int batch, Conv2dGeometry geometry, int outChannels) =>
+            Count(inner.TakeConvolutionFilterGradientTriple(batch, geometry, outChannels));
 
         public TruncationMaterial TakeTruncation(int length, int fractionalBits) => Count(inner.TakeTruncation(length, fractionalBits));
 

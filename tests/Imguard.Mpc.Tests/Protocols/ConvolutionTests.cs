@@ -76,12 +76,49 @@ public sealed class ConvolutionTests
         var geometry = new Conv2dGeometry(16, 12, 10, 5, 3, 2, 1);
         var request = RandomnessRequest.ConvolutionTriple(7, geometry, 20);
         request.Validate();
-        Assert.Equal((7, geometry, 20), request.Convolution);
+        Assert.Equal((7, geometry, 20), request.ConvolutionShape);
         Assert.Equal(7 * geometry.OutputPixels * 20, request.Length);
         var (m0, m1) = Dealer.CreateRandom().Generate(0, request);
         Assert.Empty(m0);
         Assert.Equal(request.Length, m1.Length);
         Assert.Throws<ArgumentException>(() => RandomnessRequest.ConvolutionTriple(1, geometry with { Channels = 40000 }, 2));
         Assert.Throws<ArgumentException>(() => new RandomnessRequest(RandomnessKind.ConvolutionTriple, 1, 0, 5, 7).Validate());
+    }
+
+    [Theory]
+    [InlineData(2, 1, 8, 8, 3, 5, 1, 0)]
+    [InlineData(1, 3, 7, 6, 4, 3, 2, 1)]
+    public async Task The_filter_gradient_is_the_unfolded_images_transposed_times_the_output_rows_exactly(
+        int n, int c, int h, int w, int oc, int k, int stride, int padding)
+    {
+        var rng = new Random(n * 7 + c + k);
+        var geometry = new Conv2dGeometry(c, h, w, k, k, stride, padding);
+        int rows = n * geometry.OutputPixels, patch = geometry.PatchSize;
+        var x = TwoParties.Values(rng, n * c * h * w, 50);
+        var g = TwoParties.Values(rng, rows * oc, 2);
+        var sx = TwoParties.Share(x, n, c, h, w);
+        var sg = TwoParties.Share(g, rows, oc);
+        var (r0, r1) = await TwoParties.RunAsync(async ctx =>
+        {
+            var before = ctx.Statistics.Snapshot();
+            var z = await Convolution.FilterGradientRawAsync(ctx, TwoParties.Pick(ctx.PartyId, sx), TwoParties.Pick(ctx.PartyId, sg), geometry);
+            return (z, ctx.Statistics.Snapshot() - before);
+        });
+        Assert.Equal(new[] { patch, oc }, r0.z.Shape.ToArray());
+        Assert.Equal(1, r0.Item2.Rounds);
+        Assert.Equal(8L * (x.Length + g.Length), r0.Item2.BytesSent);                   // the images, not the unfolding
+        var fmt = TwoParties.Format;
+        var columns = new ulong[rows * patch];
+        RingOps.Im2Col(fmt.Encode(x), n, geometry, columns);
+        var encodedG = fmt.Encode(g);
+        var expected = new ulong[patch * oc];
+        for (int p = 0; p < patch; p++)
+        for (int o = 0; o < oc; o++)
+        {
+            ulong sum = 0;
+            for (int r = 0; r < rows; r++) sum = unchecked(sum + columns[r * patch + p] * encodedG[r * oc + o]);
+            expected[p * oc + o] = sum;
+        }
+        Assert.Equal(expected, TwoParties.OpenRing((r0.z, r1.z)));                       // bound: 0 (exact in the ring)
     }
 }
