@@ -54,8 +54,7 @@ public sealed class Conv2d<T> : Layer<T> where T : class
         ArgumentNullException.ThrowIfNull(engine);
         var geometry = _geometry ?? throw BackwardBeforeForward("Conv2d");
         var rows = await ParameterGradientsAsync(engine, outputGradient, cancellationToken).ConfigureAwait(false);
-        var columnGradient = await engine.MatMulAsync(rows, FilterMatrix(engine), cancellationToken).ConfigureAwait(false);
-        return engine.Col2Im(columnGradient, geometry, _batch);
+        return await engine.ConvolutionInputGradientAsync(rows, FilterMatrix(engine), geometry, _batch, cancellationToken).ConfigureAwait(false);
     }
 
     public override async ValueTask BackwardParametersAsync(ITensorEngine<T> engine, T outputGradient, CancellationToken cancellationToken = default)

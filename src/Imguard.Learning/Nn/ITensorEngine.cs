@@ -48,6 +48,12 @@ public interface ITensorEngine<T> where T : class
     /// </summary>
     ValueTask<T> ConvolutionFilterGradientAsync(T images, T outputRows, Conv2dGeometry geometry, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// ∂L/∂x of a convolution, col2im(outputRows·filters) as N×C×H×W; filters is the OC×(C·KH·KW) filter matrix. On
+    /// shares the product is folded back before it is truncated, so the truncation runs on the image's size.
+    /// </summary>
+    ValueTask<T> ConvolutionInputGradientAsync(T outputRows, T filters, Conv2dGeometry geometry, int batch, CancellationToken cancellationToken);
+
     /// <summary>The adjoint of <see cref="Im2Col"/>: patch rows back to N×C×H×W, overlapping entries summed.</summary>
     T Col2Im(T columns, Conv2dGeometry geometry, int batch);
 

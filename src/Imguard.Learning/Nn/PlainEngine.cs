@@ -86,6 +86,10 @@ public sealed class PlainEngine : ITensorEngine<PlainTensor>
     public ValueTask<PlainTensor> ConvolutionFilterGradientAsync(PlainTensor images, PlainTensor outputRows, Conv2dGeometry geometry, CancellationToken cancellationToken) =>
         MatMulAsync(Transpose(Im2Col(images, geometry)), outputRows, cancellationToken);
 
+    public async ValueTask<PlainTensor> ConvolutionInputGradientAsync(
+        PlainTensor outputRows, PlainTensor filters, Conv2dGeometry geometry, int batch, CancellationToken cancellationToken) =>
+        Col2Im(await MatMulAsync(outputRows, filters, cancellationToken).ConfigureAwait(false), geometry, batch);
+
     public PlainTensor Im2Col(PlainTensor images, Conv2dGeometry geometry)
     {
         ArgumentNullException.ThrowIfNull(geometry);

@@ -74,6 +74,14 @@ public sealed class SecureEngine(PartyContext context) : ITensorEngine<SharedTen
         return await Truncation.TruncateAsync(Context, raw, cancellationToken).ConfigureAwait(false);
     }
 
+    public async ValueTask<SharedTensor> ConvolutionInputGradientAsync(
+        SharedTensor outputRows, SharedTensor filters, Conv2dGeometry geometry, int batch, CancellationToken cancellationToken)
+    {
+        // Fold back before truncating: col2im is linear, and it shrinks the (N·OH·OW)×(C·KH·KW) product to N×C×H×W.
+        var raw = await Beaver.MatMulRawAsync(Context, outputRows, filters, cancellationToken).ConfigureAwait(false);
+        return await Truncation.TruncateAsync(Context, Col2Im(raw, geometry, batch), cancellationToken).ConfigureAwait(false);
+    }
+
     public SharedTensor Im2Col(SharedTensor images, Conv2dGeometry geometry)
     {
         ArgumentNullException.ThrowIfNull(geometry);
@@ -113,12 +121,14 @@ public sealed class SecureEngine(PartyContext context) : ITensorEngine<SharedTen
     public async ValueTask<SharedTensor> AvgPool2dBackwardAsync(
         SharedTensor outputGradient, int[] inputShape, int kernelSize, int stride, CancellationToken cancellationToken)
     {
+        // Scale first, then spread: the truncation runs on the pooled size, k² times fewer elements than the input's.
+        var scaled = await ScaleAsync(outputGradient, 1.0 / (kernelSize * kernelSize), cancellationToken).ConfigureAwait(false);
         var windows = PoolWindows.Of(inputShape, kernelSize, stride);
         var spread = new RingTensor(inputShape);
-        var source = outputGradient.Share.Data;
+        var source = scaled.Share.Data;
         var destination = spread.Data;
         windows.ForEach((o, i) => destination[i] = unchecked(destination[i] + source[o]));   // local: a sum of shares
-        return await ScaleAsync(outputGradient.WithShare(spread), 1.0 / (kernelSize * kernelSize), cancellationToken).ConfigureAwait(false);
+        return outputGradient.WithShare(spread);
     }
 
     public ValueTask<(SharedTensor Output, SharedTensor Selection)> MaxPool2dAsync(SharedTensor images, int kernelSize, int stride, CancellationToken cancellationToken) =>
