@@ -66,32 +66,9 @@ public static class Convolution
             throw MpcError.InvalidShape(
                 $"A convolution of {geometry} needs images N×{geometry.Channels}×{geometry.Height}×{geometry.Width} and a {patch}×OC filter matrix; got [{string.Join(", ", x.Shape.ToArray())}] and [{string.Join(", ", filters.Shape.ToArray())}].");
         }
-        int outChannels = filters.Shape[1], rows = batch * geometry.OutputPixels, image = x.Length;
+        int outChannels = filters.Shape[1];
         var t = ctx.Randomness.TakeConvolutionTriple(batch, geometry, outChannels);
-        t.Consume(ctx.PartyId);
-        using var masked = RentedWords.Rent(image + filters.Length);
-        using var opened = RentedWords.Rent(image + filters.Length);
-        RingOps.Subtract(x.Share.Span, t.A, masked.Span[..image]);              // E_i = X_i − A_i (the image, not its unfolding)
-        RingOps.Subtract(filters.Share.Span, t.B, masked.Span[image..]);        // F_i = W_i − B_i
-        await ctx.OpenAsync(masked.Memory, opened.Memory, cancellationToken).ConfigureAwait(false);
-        var f = opened.Span[image..];
-        var columnsE = new ulong[checked(rows * patch)];
-        var columnsA = new ulong[columnsE.Length];
-        RingOps.Im2Col(opened.Span[..image], batch, geometry, columnsE);         // im2col(E), public
-        RingOps.Im2Col(t.A, batch, geometry, columnsA);                          // im2col(A_i), this party's share
-        var z = t.C; // consumed above: safe to accumulate into
-        int threads = ctx.MaxDegreeOfParallelism;
-        RingOps.MatMulAccumulate(columnsA, f, z, rows, patch, outChannels, threads);   // + im2col(A_i)·F
-        if (ctx.PartyId == 0)
-        {
-            RingOps.Add(t.B, f, f);                                                 // party 0: im2col(E)·(B_0 + F)
-            RingOps.MatMulAccumulate(columnsE, f, z, rows, patch, outChannels, threads);
-        }
-        else
-        {
-            RingOps.MatMulAccumulate(columnsE, t.B, z, rows, patch, outChannels, threads);  // party 1: + im2col(E)·B_1
-        }
-        return ctx.Wrap(z, [rows, outChannels]);
+        return await UnfoldedProductAsync(ctx, x, filters, t, geometry, transposed: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -112,39 +89,57 @@ public static class Convolution
             throw MpcError.InvalidShape(
                 $"A filter gradient of {geometry} needs images N×{geometry.Channels}×{geometry.Height}×{geometry.Width} and (N·{geometry.OutputPixels})×OC rows; got [{string.Join(", ", x.Shape.ToArray())}] and [{string.Join(", ", outputGradient.Shape.ToArray())}].");
         }
-        int outChannels = outputGradient.Shape[1], image = x.Length;
+        int outChannels = outputGradient.Shape[1];
         var t = ctx.Randomness.TakeConvolutionFilterGradientTriple(batch, geometry, outChannels);
+        return await UnfoldedProductAsync(ctx, x, outputGradient, t, geometry, transposed: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// U·Y with U = im2col(x) (or its transpose), by a triple whose A masks the image: opens E = X − A and F = Y − B,
+    /// unfolds E and this party's A locally, and accumulates U(A_i)·F + U(E)·B_i (+ U(E)·F by party 0) onto C_i.
+    /// </summary>
+    private static async ValueTask<SharedTensor> UnfoldedProductAsync(
+        PartyContext ctx, SharedTensor x, SharedTensor y, Preprocessing.MatrixTriple t, Conv2dGeometry geometry, bool transposed,
+        CancellationToken cancellationToken)
+    {
         t.Consume(ctx.PartyId);
-        using var masked = RentedWords.Rent(image + outputGradient.Length);
-        using var opened = RentedWords.Rent(image + outputGradient.Length);
-        RingOps.Subtract(x.Share.Span, t.A, masked.Span[..image]);                  // E_i = X_i − A_i
-        RingOps.Subtract(outputGradient.Share.Span, t.B, masked.Span[image..]);     // F_i = G_i − B_i
+        int batch = x.Shape[0], image = x.Length, n = y.Shape[1];
+        int rows = batch * geometry.OutputPixels, patch = geometry.PatchSize;
+        var (m, k) = transposed ? (patch, rows) : (rows, patch);
+        using var masked = RentedWords.Rent(image + y.Length);
+        using var opened = RentedWords.Rent(image + y.Length);
+        RingOps.Subtract(x.Share.Span, t.A, masked.Span[..image]);              // E_i = X_i − A_i (the image, not its unfolding)
+        RingOps.Subtract(y.Share.Span, t.B, masked.Span[image..]);              // F_i = Y_i − B_i
         await ctx.OpenAsync(masked.Memory, opened.Memory, cancellationToken).ConfigureAwait(false);
         var f = opened.Span[image..];
-        var columnsET = UnfoldTransposed(opened.Span[..image], batch, geometry);   // im2col(E)ᵀ, public
-        var columnsAT = UnfoldTransposed(t.A, batch, geometry);                    // im2col(A_i)ᵀ
+        var unfoldedE = Unfold(opened.Span[..image], batch, geometry, transposed);  // U(E), public
+        var unfoldedA = Unfold(t.A, batch, geometry, transposed);                   // U(A_i), this party's share
         var z = t.C; // consumed above: safe to accumulate into
         int threads = ctx.MaxDegreeOfParallelism;
-        RingOps.MatMulAccumulate(columnsAT, f, z, patch, rows, outChannels, threads);          // + im2col(A_i)ᵀ·F
+        RingOps.MatMulAccumulate(unfoldedA, f, z, m, k, n, threads);               // + U(A_i)·F
         if (ctx.PartyId == 0)
         {
-            RingOps.Add(t.B, f, f);                                                          // party 0: im2col(E)ᵀ·(B_0 + F)
-            RingOps.MatMulAccumulate(columnsET, f, z, patch, rows, outChannels, threads);
+            RingOps.Add(t.B, f, f);                                                 // party 0: U(E)·(B_0 + F)
+            RingOps.MatMulAccumulate(unfoldedE, f, z, m, k, n, threads);
         }
         else
         {
-            RingOps.MatMulAccumulate(columnsET, t.B, z, patch, rows, outChannels, threads);   // party 1: + im2col(E)ᵀ·B_1
+            RingOps.MatMulAccumulate(unfoldedE, t.B, z, m, k, n, threads);         // party 1: + U(E)·B_1
         }
-        return ctx.Wrap(z, [patch, outChannels]);
+        return ctx.Wrap(z, [m, n]);
     }
 
-    private static ulong[] UnfoldTransposed(ReadOnlySpan<ulong> images, int batch, Conv2dGeometry geometry)
+    private static ulong[] Unfold(ReadOnlySpan<ulong> images, int batch, Conv2dGeometry geometry, bool transposed)
     {
         int rows = batch * geometry.OutputPixels, patch = geometry.PatchSize;
         var columns = new ulong[checked(rows * patch)];
         RingOps.Im2Col(images, batch, geometry, columns);
-        var transposed = new ulong[columns.Length];
-        RingOps.Transpose(columns, transposed, rows, patch);
-        return transposed;
+        if (!transposed)
+        {
+            return columns;
+        }
+        var result = new ulong[columns.Length];
+        RingOps.Transpose(columns, result, rows, patch);
+        return result;
     }
 }
