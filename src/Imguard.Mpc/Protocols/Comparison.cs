@@ -21,7 +21,7 @@ namespace Imguard.Mpc.Protocols;
 /// </summary>
 public static class Comparison
 {
-    /// <summary>Shares of 1{x ≥ 0} as ring integers 0/1 (not fixed-point). 1 round.</summary>
+    /// <summary>Shares of 1{x ≥ 0} as ring integers 0/1 (not fixed-point). <see cref="Rounds(PartyContext)"/> rounds.</summary>
     public static async ValueTask<SharedTensor> DReluAsync(PartyContext ctx, SharedTensor x, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ctx);
@@ -48,7 +48,7 @@ public static class Comparison
         return ctx.Wrap(z, x.Shape);
     }
 
-    /// <summary>max(x, 0), same format as x. 1 round.</summary>
+    /// <summary>max(x, 0), same format as x. <see cref="Rounds(PartyContext)"/> rounds.</summary>
     public static async ValueTask<SharedTensor> ReluAsync(PartyContext ctx, SharedTensor x, CancellationToken cancellationToken = default)
     {
         var (relu, _) = await ReluCoreAsync(ctx, x, withDerivative: false, cancellationToken).ConfigureAwait(false);
@@ -57,7 +57,7 @@ public static class Comparison
 
     /// <summary>
     /// max(x, 0) and its derivative 1{x ≥ 0} (ring integers 0/1, what the backward pass multiplies gradients
-    /// by), from the same single round: the ReLU keys already yield shares of the sign bit.
+    /// by), from the same comparison: both protocols already yield shares of the sign bit.
     /// </summary>
     public static async ValueTask<(SharedTensor Relu, SharedTensor Derivative)> ReluWithDerivativeAsync(
         PartyContext ctx, SharedTensor x, CancellationToken cancellationToken = default)
