@@ -29,9 +29,16 @@ internal static class TrainBenchmark
     private const int Warmup = 1;
     private static readonly FixedPointFormat Format = FixedPointFormat.Default;
 
-    public static async Task<int> RunAsync(bool json, int iterations, int epochs, int comparisonBits, CancellationToken ct)
+    public static async Task<int> RunAsync(bool json, int iterations, int epochs, int comparisonBits, CancellationToken ct, int instaHideEpochs = 0)
     {
         void Print(BenchResult r) => Console.WriteLine(json ? r.ToJson() : r.ToString());
+        if (instaHideEpochs > 0)
+        {
+            foreach (var r in await PlainInstaHideAccuracyAsync(instaHideEpochs, ct))
+            {
+                Print(r);
+            }
+        }
         await using var link = await TlsLink.CreateAsync(ct);
         foreach (var (name, spec, batch) in new[] { ("mlp", ModelSpec.Mlp, 128), ("cnn", ModelSpec.Cnn, 64) })
         {
@@ -310,6 +317,42 @@ internal static class TrainBenchmark
             new BenchResult($"secure.{label}.fashion_mnist.mlp.test_accuracy", accuracy * 100, "%"),
             new BenchResult($"secure_minus_plain.{label}.fashion_mnist.mlp.test_accuracy", (accuracy - plainAccuracy) * 100, "points"),
         ]);
+        return results;
+    }
+
+    /// <summary>
+    /// The accuracy anchor's InstaHide run (accuracy-anchor.md) on our plaintext reference: mlp, k = 4, SGD lr 0.05,
+    /// momentum 0.9, weight decay 1e-4, batch 128, standardised Fashion-MNIST; then the clean test accuracy and
+    /// "InstaHide in inference" with T = 16 encodings, with and without λ₀ ≥ 0.5.
+    /// </summary>
+    private static async Task<List<BenchResult>> PlainInstaHideAccuracyAsync(int epochs, CancellationToken ct)
+    {
+        if (!FashionMnist.IsInstalled())
+        {
+            throw new InvalidOperationException($"Fashion-MNIST is not installed: apt-get install {FashionMnist.DebianPackage}.");
+        }
+        var trainRaw = FashionMnist.LoadTrain();
+        var standardization = Standardization.Fit(trainRaw);
+        var train = standardization.Apply(trainRaw);
+        var test = standardization.Apply(FashionMnist.LoadTest());
+        var options = new TrainingOptions
+        {
+            Epochs = epochs, BatchSize = 128, LearningRate = 0.05, Momentum = 0.9, WeightDecay = 1e-4, Hiding = InstaHideOptions.Default,
+        };
+        var model = ModelBuilder.Build(ModelSpec.Mlp, InitialParameters(ModelSpec.Mlp).ToArray());
+        var trainer = new Trainer<PlainTensor>(PlainEngine.Instance, model, options);
+        var source = new PlainBatchSource(train, options.Hiding, options.BatchSize);
+        for (int e = 0; e < epochs; e++)
+        {
+            await trainer.TrainEpochAsync(source, e, null, ct);
+        }
+        var results = new List<BenchResult>();
+        foreach (var (name, encodings, own) in new[] { ("clean", 0, 0.0), ("t16", 16, 0.0), ("t16_own_at_least_0.5", 16, 0.5) })
+        {
+            using var prg = new AesCtrPrg(Seed.Random());
+            var predicted = await InstaHideInference.PredictAsync(model, test, train, new TestEncodingOptions(options.Hiding, encodings, own), prg, cancellationToken: ct);
+            results.Add(new BenchResult($"plain.instahide_k4.mlp.epochs{epochs}.test_accuracy.{name}", InstaHideInference.Accuracy(predicted, test) * 100, "%"));
+        }
         return results;
     }
 
