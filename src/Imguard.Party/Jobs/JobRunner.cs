@@ -26,10 +26,11 @@ namespace Imguard.Party.Jobs;
 /// Interruptions: a lost peer link or dealer (the other party restarted, the network broke) starts a new attempt
 /// (up to <see cref="JobRunnerOptions.MaxResumes"/>), resuming from the newest checkpoint both parties hold. A job
 /// found <c>running</c> when the party starts was interrupted by a stop or crash and is resumed the same way.
-/// Resume rule: a party asks the dealer for an attempt ≥ (its last attempt + 1); the dealer gives the first party to
-/// ask a new attempt and the second the same one (<c>DealerSessions.Join</c>), so both run the same attempt with fresh
-/// seeds; over the new peer link they pick the largest epoch count both have a checkpoint of (each keeps its newest
-/// two, and the parties are never more than one epoch apart), or start over from newly dealt weights if none.
+/// Resume rule: a party asks the dealer for an attempt ≥ (the last attempt it joined + 1; a join that failed spends
+/// nothing); the dealer gives the first party to ask a new attempt and the second the same one
+/// (<c>DealerSessions.Join</c>), so both run the same attempt with fresh seeds; over the new peer link they pick the
+/// largest epoch count both have a checkpoint of (each keeps its newest two, and the parties are never more than one
+/// epoch apart), or start over from newly dealt weights if none.
 /// </para>
 /// <para>
 /// Cancellation (<see cref="Cancel"/>) stops at the next step or exchange and reports <c>cancelled</c>; any other
@@ -282,7 +283,14 @@ public sealed class JobRunner : BackgroundService
                     _logger.LogWarning("Job {Job}: attempt {Attempt} interrupted ({Reason}); starting a new attempt.", jobId, run.Attempt, Describe(e));
                     _reporter.Log(jobId, JobLogLevels.Warning, $"attempt {run.Attempt} interrupted ({Describe(e)}); resuming with a new attempt.");
                     _reporter.State(jobId, new JobStateReport(JobStates.Preprocessing, Resume: true));
-                    run.Attempt++;
+                    // Only an attempt this party joined is spent. Counting the tries that never reached the dealer (the
+                    // platform down or restarting) let the two parties' numbers drift apart: each then opened a new
+                    // dealer session that replaced the other's, and they waited for each other in different sessions
+                    // for ever (seen in the crash-recovery test when the platform restarted).
+                    if (run.Joined)
+                    {
+                        run.Attempt++;
+                    }
                     double delay = Math.Min(_options.ResumeDelay.TotalMilliseconds * Math.Pow(2, resumes), _options.MaxResumeDelay.TotalMilliseconds);
                     await Task.Delay(TimeSpan.FromMilliseconds(delay), cancellation.Token);
                 }
@@ -326,9 +334,11 @@ public sealed class JobRunner : BackgroundService
         SharedDataset train, SharedDataset? test, RunningJob run, CancellationToken cancellationToken)
     {
         string jobId = description.JobId;
+        run.Joined = false;
         DealerAttemptReply joined = await _dealer.JoinAsync(jobId, run.Attempt, cancellationToken);
         int attempt = joined.Attempt;
         run.Attempt = attempt;
+        run.Joined = true;
         var jobSeed = Seed.FromBytes(joined.JobSeed);
         var randomnessSeed = Seed.FromBytes(joined.RandomnessSeed);
         Array.Clear(joined.JobSeed);
@@ -525,5 +535,8 @@ public sealed class JobRunner : BackgroundService
         public volatile bool PrefetchOff;
 
         public int Attempt;
+
+        /// <summary>Whether the dealer gave this party <see cref="Attempt"/> (false while the join itself failed).</summary>
+        public bool Joined;
     }
 }
