@@ -119,7 +119,16 @@ internal sealed class ImguardProcess : IAsyncDisposable
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            // Say what it was doing: the output names the role that did not stop and what it printed last.
+            string output = Output;
+            throw new TimeoutException($"imguard did not exit within {timeout.TotalSeconds:0} s; its output ends:\n{output[Math.Max(0, output.Length - 6000)..]}");
+        }
         return _process.ExitCode;
     }
 
