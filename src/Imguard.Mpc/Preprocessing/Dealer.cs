@@ -118,6 +118,44 @@ public sealed class Dealer
         return message;
     }
 
+    /// <summary>
+    /// About how many words <see cref="Generate"/> holds at once for one item (both parties' expansions, the result, an
+    /// unfolding): what a service dealer checks before it generates an item a party asked for, so one absurd request
+    /// cannot exhaust its memory. An upper estimate, not an exact count.
+    /// </summary>
+    public static long WorkWords(RandomnessRequest r)
+    {
+        // In doubles: M·K·N-sized products of a hostile request overflow a long; the result saturates instead.
+        double n = r.M, words;
+        switch (r.Kind)
+        {
+            case RandomnessKind.ElementwiseTriple:
+            case RandomnessKind.Truncation:
+                words = 8 * n;
+                break;
+            case RandomnessKind.MatrixTriple:
+                words = 3 * ((double)r.M * r.K + (double)r.K * r.N + (double)r.M * r.N);
+                break;
+            case RandomnessKind.ConvolutionTriple:
+            case RandomnessKind.ConvolutionFilterGradientTriple:
+            {
+                var (batch, geometry, outChannels) = r.ConvolutionShape;
+                double rows = (double)batch * geometry.OutputPixels;
+                double filters = r.Kind == RandomnessKind.ConvolutionTriple ? (double)geometry.PatchSize * outChannels : rows * outChannels;
+                words = 3 * ((double)batch * geometry.ImageSize + filters + rows * outChannels) + 2 * rows * geometry.PatchSize;
+                break;
+            }
+            case RandomnessKind.BitSign:
+            case RandomnessKind.BitSignWithProduct:
+                words = 8 * n + 4 * (double)r.Parameter * (n / 64 + 1) * 4;
+                break;
+            default:
+                words = n * (2.0 * 4 * r.Parameter + 8);   // DCF: (ℓ−1)(2+p)+p correction words per element, both parties
+                break;
+        }
+        return words >= long.MaxValue ? long.MaxValue : (long)words;
+    }
+
     /// <summary>Sizes of the binary sign material's message to party 1 (see <see cref="BitSignCorrection"/>).</summary>
     public static (int BitWords, int AndWords, int Party1Words) BitSignLayout(RandomnessRequest r)
     {

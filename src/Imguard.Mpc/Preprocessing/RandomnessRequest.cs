@@ -87,8 +87,10 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
             return false;
         }
         var g = ConvolutionShape.Geometry;
+        long outChannels = K >> 16;
         return g.OutputHeight > 0 && g.OutputWidth > 0
-            && (long)M * g.ImageSize < Array.MaxLength && (long)M * g.OutputPixels * g.PatchSize < Array.MaxLength;
+            && (long)M * g.ImageSize < Array.MaxLength && (long)M * g.OutputPixels * g.PatchSize < Array.MaxLength
+            && (long)M * g.OutputPixels * outChannels < Array.MaxLength && g.PatchSize * outChannels < Array.MaxLength;
     }
 
     public override string ToString() => Kind switch

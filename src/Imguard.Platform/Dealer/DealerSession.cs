@@ -215,6 +215,11 @@ public sealed class DealerSession : IDisposable
             {
                 throw Break($"party {partyId} is {_pending.Count} items ahead of the other party; the limit is {_options.MaxPendingItems} items or {_options.MaxPendingWords} words");
             }
+            long work = Mpc.Preprocessing.Dealer.WorkWords(request);
+            if (work > _options.MaxItemWords)
+            {
+                throw Break($"party {partyId} asked for a {request}, which needs about {work} words; the limit for one item is {_options.MaxItemWords}");
+            }
             var (m0, m1) = _dealer.Generate(index, request);
             message = partyId == 0 ? m0 : m1;
             var other = partyId == 0 ? m1 : m0;

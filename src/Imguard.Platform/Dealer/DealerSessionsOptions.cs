@@ -14,6 +14,13 @@ public sealed record DealerSessionsOptions
     /// <summary>Words held for those items, per session (64 Mi words = 512 MiB).</summary>
     public long MaxPendingWords { get; init; } = 64L << 20;
 
+    /// <summary>
+    /// The most words the dealer may hold to generate one item (<see cref="Mpc.Preprocessing.Dealer.WorkWords"/>;
+    /// 128 Mi words = 1 GiB). A larger request ends the attempt before anything is generated. The presets need a few
+    /// million at most.
+    /// </summary>
+    public long MaxItemWords { get; init; } = 128L << 20;
+
     /// <summary>A <c>randomness.issued</c> audit event every this many items (both parties together), and one at session end.</summary>
     public int AuditEveryItems { get; init; } = 1000;
 
@@ -25,7 +32,7 @@ public sealed record DealerSessionsOptions
 
     internal void Validate()
     {
-        if (MaxLiveSessions < 1 || MaxPendingItems < 1 || MaxPendingWords < 1 || AuditEveryItems < 1)
+        if (MaxLiveSessions < 1 || MaxPendingItems < 1 || MaxPendingWords < 1 || MaxItemWords < 1 || AuditEveryItems < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(DealerSessionsOptions), "Dealer session bounds must be positive.");
         }

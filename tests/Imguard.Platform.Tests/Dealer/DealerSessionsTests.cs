@@ -140,6 +140,23 @@ public sealed class DealerSessionsTests
     }
 
     [Fact]
+    public async Task An_item_too_large_to_generate_is_refused_before_any_work_and_the_attempt_ends()
+    {
+        var (sessions, _, _) = Create();
+        var (session, _, _) = await sessions.Join("job-1", 0, 0, default);
+        await sessions.Join("job-1", 1, 0, default);
+        // 2^30·2^30 words of C alone: a party that asked for this would exhaust the platform's memory.
+        var huge = RandomnessRequest.MatrixTriple(1 << 30, 1 << 30, 1 << 30);
+        var ex = Assert.Throws<DealerException>(() => session.TakeItems(0, [(0, huge)]));
+        Assert.Contains("the limit for one item", ex.Message, StringComparison.Ordinal);
+        Assert.NotNull(session.BrokenReason);
+        Assert.Equal(long.MaxValue, Mpc.Preprocessing.Dealer.WorkWords(huge));
+        // What the presets ask for stays far below the limit.
+        Assert.True(Mpc.Preprocessing.Dealer.WorkWords(RandomnessRequest.MatrixTriple(128, 784, 128)) < 1L << 22);
+        Assert.True(Mpc.Preprocessing.Dealer.WorkWords(RandomnessRequest.ConvolutionTriple(64, new Conv2dGeometry(1, 28, 28, 5, 5), 16)) < 1L << 23);
+    }
+
+    [Fact]
     public async Task An_item_is_issued_once_per_party_and_in_order()
     {
         var (sessions, _, _) = Create();
