@@ -46,6 +46,15 @@ internal static class TrainBenchmark
             {
                 Print(r);
             }
+            if (name == "mlp")
+            {
+                // The same step with DCF comparisons, in the same run: what the binary circuit changed, online and
+                // offline (not for the cnn: its DCF keys are about 776 MB per step).
+                foreach (var r in await StepAsync(link, name, spec, batch, iterations, comparisonBits, ct, ComparisonProtocol.FunctionSecretSharing))
+                {
+                    Print(r);
+                }
+            }
             foreach (var r in await InferenceAsync(link, name, spec, batch, iterations, comparisonBits, ct))
             {
                 Print(r);
@@ -66,8 +75,10 @@ internal static class TrainBenchmark
     }
 
     /// <summary>One training step (forward, loss gradient, backward, SGD) of a model on a batch.</summary>
-    private static async Task<List<BenchResult>> StepAsync(TlsLink link, string name, ModelSpec spec, int batch, int iterations, int bits, CancellationToken ct)
+    private static async Task<List<BenchResult>> StepAsync(TlsLink link, string name, ModelSpec spec, int batch, int iterations, int bits, CancellationToken ct,
+        ComparisonProtocol comparison = ComparisonProtocol.BinaryCircuit)
     {
+        string protocol = comparison == ComparisonProtocol.BinaryCircuit ? "" : ".dcf";
         var (images, labels) = RandomBatch(spec, batch, 1);
         var initial = InitialParameters(spec);
         var options = new TrainingOptions { BatchSize = batch, LearningRate = 0.05, Hiding = InstaHideOptions.Off };
@@ -80,7 +91,7 @@ internal static class TrainBenchmark
 
         var shared = (Share(images), Share(labels));
         var results = new List<BenchResult> { plain };
-        results.AddRange(await SecureAsync(link, $"train_step.{name}.b{batch}", bits, iterations, plain, async (ctx, feed) =>
+        results.AddRange(await SecureAsync(link, $"train_step.{name}.b{batch}{protocol}", bits, iterations, plain, async (ctx, feed) =>
         {
             var model = new SecureTraining(ctx, spec, options, feed).Model;
             var engine = new SecureEngine(ctx);
@@ -88,7 +99,7 @@ internal static class TrainBenchmark
             var x = Pick(ctx.PartyId, shared.Item1);
             var y = Pick(ctx.PartyId, shared.Item2);
             return () => model.TrainStepAsync(engine, x, y, optimizer, ct).AsTask();
-        }, spec, options, initial, ct));
+        }, spec, options, initial, ct, comparison));
         return results;
     }
 
@@ -119,7 +130,8 @@ internal static class TrainBenchmark
     /// </summary>
     private static async Task<List<BenchResult>> SecureAsync(
         TlsLink link, string name, int bits, int iterations, BenchResult plain,
-        Func<PartyContext, ITrainingFeed, Task<Func<Task>>> setup, ModelSpec spec, TrainingOptions options, IReadOnlyList<PlainTensor> initial, CancellationToken ct)
+        Func<PartyContext, ITrainingFeed, Task<Func<Task>>> setup, ModelSpec spec, TrainingOptions options, IReadOnlyList<PlainTensor> initial, CancellationToken ct,
+        ComparisonProtocol comparison = ComparisonProtocol.BinaryCircuit)
     {
         // 1. Record the plan: two runs with randomness generated on demand (the first training step differs from
         //    later ones: it has no momentum yet), then the second run's requests repeat.
@@ -131,7 +143,7 @@ internal static class TrainBenchmark
             var runs = new Func<Task>[2];
             await TlsLink.RunAsync(async p =>
             {
-                var ctx = new PartyContext(p, link.Channel(p), recorder.SourceFor(p), Format, bits) { MaxDegreeOfParallelism = 1 };
+                var ctx = new PartyContext(p, link.Channel(p), recorder.SourceFor(p), Format, bits) { MaxDegreeOfParallelism = 1, Comparison = comparison };
                 runs[p] = await setup(ctx, feeds.FeedFor(p));
                 await runs[p]();
                 return 0;
@@ -159,6 +171,7 @@ internal static class TrainBenchmark
             messages[i] = dealer.Generate(i, plan.Requests[i]);
         }
         double dealerMs = dealerClock.Elapsed.TotalMilliseconds / (Warmup + iterations);
+        double bytesToParty0 = messages.Sum(m => (double)m.Item1.Length) * 8 / (Warmup + iterations);
         double bytesToParty1 = messages.Sum(m => (double)m.Item2.Length) * 8 / (Warmup + iterations);
         var sources = new DealerRandomness[2];
         var partyClock = Stopwatch.StartNew();
@@ -177,7 +190,7 @@ internal static class TrainBenchmark
         var (times0, times1) = await TlsLink.RunAsync(async p =>
         {
             var channel = link.Channel(p);
-            var ctx = new PartyContext(p, channel, sources[p], Format, bits) { MaxDegreeOfParallelism = 1 };
+            var ctx = new PartyContext(p, channel, sources[p], Format, bits) { MaxDegreeOfParallelism = 1, Comparison = comparison };
             var run = await setup(ctx, feeds2.FeedFor(p));
             var times = new List<double>();
             var barrier = new ulong[1];
@@ -204,6 +217,7 @@ internal static class TrainBenchmark
             new BenchResult($"secure.{name}.bytes_sent_per_party", times0.cost.BytesSent, "bytes"),
             new BenchResult($"secure.{name}.rounds", times0.cost.Rounds, "rounds"),
             new BenchResult($"offline.dealer.{name}", dealerMs, "ms"),
+            new BenchResult($"offline.dealer.{name}.bytes_to_party0", bytesToParty0, "bytes"),
             new BenchResult($"offline.dealer.{name}.bytes_to_party1", bytesToParty1, "bytes"),
             new BenchResult($"offline.parties.{name}", partiesMs, "ms"),
         ];
