@@ -262,20 +262,13 @@ internal static class TrainBenchmark
 
     /// <summary>
     /// Secure epochs of Fashion-MNIST (mlp, batch 128, plain SGD lr 0.1 as in the CrypTen reference run the targets
-    /// quote, no hiding) and secure test accuracy,
-    /// against plaintext training with the same initial weights and the same batch order every epoch (one fixed seed
-    /// draws each epoch's order for both), so the accuracy difference is the secure arithmetic's alone.
+    /// quote, no hiding) and secure test accuracy, against plaintext training with the same initial weights and the
+    /// same batch order every epoch (one fixed seed draws each epoch's order for both), so the accuracy difference is
+    /// the secure arithmetic's alone.
     /// </summary>
     private static async Task<List<BenchResult>> FashionMnistEpochsAsync(TlsLink link, int bits, int epochs, CancellationToken ct)
     {
-        if (!FashionMnist.IsInstalled())
-        {
-            throw new InvalidOperationException($"Fashion-MNIST is not installed: apt-get install {FashionMnist.DebianPackage}.");
-        }
-        var trainRaw = FashionMnist.LoadTrain();
-        var standardization = Standardization.Fit(trainRaw);
-        var train = standardization.Apply(trainRaw);
-        var test = standardization.Apply(FashionMnist.LoadTest());
+        var (train, test) = StandardizedFashionMnist();
         var options = new TrainingOptions { Epochs = epochs, BatchSize = 128, LearningRate = 0.1, Momentum = 0, Hiding = InstaHideOptions.Off };
         var (d0, d1) = SharedDataset.Share(train, Format);
         var (t0, t1) = SharedDataset.Share(test, Format);
@@ -341,14 +334,7 @@ internal static class TrainBenchmark
     /// </summary>
     private static async Task<List<BenchResult>> PlainInstaHideAccuracyAsync(int epochs, CancellationToken ct)
     {
-        if (!FashionMnist.IsInstalled())
-        {
-            throw new InvalidOperationException($"Fashion-MNIST is not installed: apt-get install {FashionMnist.DebianPackage}.");
-        }
-        var trainRaw = FashionMnist.LoadTrain();
-        var standardization = Standardization.Fit(trainRaw);
-        var train = standardization.Apply(trainRaw);
-        var test = standardization.Apply(FashionMnist.LoadTest());
+        var (train, test) = StandardizedFashionMnist();
         var options = new TrainingOptions
         {
             Epochs = epochs, BatchSize = 128, LearningRate = 0.05, Momentum = 0.9, WeightDecay = 1e-4, Hiding = InstaHideOptions.Default,
@@ -368,6 +354,18 @@ internal static class TrainBenchmark
             results.Add(new BenchResult($"plain.instahide_k4.mlp.epochs{epochs}.test_accuracy.{name}", InstaHideInference.Accuracy(predicted, test) * 100, "%"));
         }
         return results;
+    }
+
+    /// <summary>Fashion-MNIST's training and test sets, standardised with the training set's statistics.</summary>
+    private static (LabeledImages Train, LabeledImages Test) StandardizedFashionMnist()
+    {
+        if (!FashionMnist.IsInstalled())
+        {
+            throw new InvalidOperationException($"Fashion-MNIST is not installed: apt-get install {FashionMnist.DebianPackage}.");
+        }
+        var trainRaw = FashionMnist.LoadTrain();
+        var standardization = Standardization.Fit(trainRaw);
+        return (standardization.Apply(trainRaw), standardization.Apply(FashionMnist.LoadTest()));
     }
 
     private static async Task<double> PlainAccuracyAsync(Sequential<PlainTensor> model, LabeledImages test, CancellationToken ct)
