@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Imguard.Mpc.Protocols;
 using LinearOps = Imguard.Mpc.Protocols.Linear;
 using PoolingOps = Imguard.Mpc.Protocols.Pooling;
@@ -17,7 +18,19 @@ namespace Imguard.Learning.Nn;
 /// </summary>
 public sealed class SecureEngine(PartyContext context) : ITensorEngine<SharedTensor>
 {
+    // The backward material of each ReLU derivative this engine handed out, keyed by the derivative tensor the layer
+    // keeps (the engine interface passes derivatives as plain tensors; the entry dies with the tensor).
+    private readonly ConditionalWeakTable<SharedTensor, ReluDerivative> _reluDerivatives = new();
+
     public PartyContext Context { get; } = context ?? throw new ArgumentNullException(nameof(context));
+
+    /// <summary>
+    /// Whether every ReLU is followed by its backward pass (a training engine): then each ReLU takes the dealer
+    /// triple that makes the backward product by its derivative one opening instead of two
+    /// (<see cref="Comparison.ReluForBackwardAsync"/>), at 8 more dealer bytes per element. Leave it off for
+    /// inference, where the triple would go unused. Both parties must set it alike.
+    /// </summary>
+    public bool PrepareReluBackward { get; init; }
 
     public int[] ShapeOf(SharedTensor x) => x.Shape.ToArray();
 
@@ -138,11 +151,26 @@ public sealed class SecureEngine(PartyContext context) : ITensorEngine<SharedTen
         SharedTensor outputGradient, SharedTensor selection, int[] inputShape, int kernelSize, int stride, CancellationToken cancellationToken) =>
         PoolingOps.MaxPool2dBackwardAsync(Context, outputGradient, selection, inputShape, kernelSize, stride, cancellationToken);
 
-    public async ValueTask<(SharedTensor Output, SharedTensor Derivative)> ReluAsync(SharedTensor x, CancellationToken cancellationToken) =>
-        await Comparison.ReluWithDerivativeAsync(Context, x, cancellationToken).ConfigureAwait(false);
+    public async ValueTask<(SharedTensor Output, SharedTensor Derivative)> ReluAsync(SharedTensor x, CancellationToken cancellationToken)
+    {
+        if (!PrepareReluBackward)
+        {
+            return await Comparison.ReluWithDerivativeAsync(Context, x, cancellationToken).ConfigureAwait(false);
+        }
+        var (output, derivative) = await Comparison.ReluForBackwardAsync(Context, x, cancellationToken).ConfigureAwait(false);
+        _reluDerivatives.AddOrUpdate(derivative.Sign, derivative);
+        return (output, derivative.Sign);
+    }
 
-    public ValueTask<SharedTensor> MultiplyByDerivativeAsync(SharedTensor x, SharedTensor derivative, CancellationToken cancellationToken) =>
-        Beaver.MultiplyRawAsync(Context, x, derivative, cancellationToken);
+    public ValueTask<SharedTensor> MultiplyByDerivativeAsync(SharedTensor x, SharedTensor derivative, CancellationToken cancellationToken)
+    {
+        if (_reluDerivatives.TryGetValue(derivative, out var prepared))
+        {
+            _reluDerivatives.Remove(derivative);
+            return Comparison.MultiplyByDerivativeAsync(Context, x, prepared, cancellationToken);
+        }
+        return Beaver.MultiplyRawAsync(Context, x, derivative, cancellationToken);
+    }
 
     public async ValueTask<SharedTensor> ScaleAsync(SharedTensor x, double factor, CancellationToken cancellationToken)
     {

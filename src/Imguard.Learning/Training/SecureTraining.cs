@@ -35,7 +35,7 @@ public sealed class SecureTraining
         {
             throw LearningError.InvalidArgument($"The dealer feed is for party {feed.PartyId}; this is party {context.PartyId}.");
         }
-        Engine = new SecureEngine(context);
+        Engine = new SecureEngine(context) { PrepareReluBackward = true };
         Sequential<SharedTensor> model;
         if (resumeFrom is null)
         {
@@ -66,6 +66,7 @@ public sealed class SecureTraining
 
     public TrainingOptions Options { get; }
 
+    /// <summary>The training engine: every ReLU prepares its backward product (see <see cref="SecureEngine.PrepareReluBackward"/>).</summary>
     public SecureEngine Engine { get; }
 
     public Sequential<SharedTensor> Model => _trainer.Model;
@@ -111,7 +112,7 @@ public sealed class SecureTraining
 
     /// <summary>Secure evaluation of the current model on a shared test set; see <see cref="SecureEvaluation"/>.</summary>
     public Task<EvaluationShares> EvaluateAsync(SharedDataset test, int batchSize, CancellationToken cancellationToken = default) =>
-        SecureEvaluation.EvaluateAsync(Engine, Model, test, batchSize, cancellationToken);
+        SecureEvaluation.EvaluateAsync(new SecureEngine(_context), Model, test, batchSize, cancellationToken);
 
     private SharedTensor[] InitialShares()
     {

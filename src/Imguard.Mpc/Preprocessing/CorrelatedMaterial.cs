@@ -88,15 +88,20 @@ public sealed class SignMaterial(
 /// all bit-sliced (<see cref="Ring.BitPlanes"/>, W = ⌈n/64⌉ words per plane) except the arithmetic words:
 /// its share of the mask r (n words); XOR shares of bits 0 … ℓ−1 of r (ℓ planes: ρ = r mod 2^(ℓ−1), then b = bit ℓ−1);
 /// the AND triples of the carry tree (one shared left operand per combination, one right operand and product per AND);
-/// a random bit t as an XOR share (1 plane) and as an additive share (n words); and, for ReLU, the additive share of t·r.
+/// a random bit t as an XOR share (1 plane) and as an additive share (n words); for ReLU, the additive share of t·r;
+/// for a ReLU with backward (<see cref="RandomnessKind.BitSignForBackward"/>), the shares of a mask u and of u·t.
 /// </summary>
 public sealed class BitSignMaterial(
     int partyId, RandomnessRequest request, ulong[] mask, ulong[] maskBits, ulong[] tripleLeft, ulong[] tripleRight,
-    ulong[] tripleProduct, ulong[] injectBit, ulong[] injectValue, ulong[]? injectTimesMask)
+    ulong[] tripleProduct, ulong[] injectBit, ulong[] injectValue, ulong[]? injectTimesMask,
+    ulong[]? derivativeMask = null, ulong[]? derivativeMaskTimesInject = null)
     : CorrelatedMaterial(partyId, request)
 {
     public int Bits => Request.Parameter;
-    public bool WithProduct => Request.Kind == RandomnessKind.BitSignWithProduct;
+    public bool WithProduct => Request.Kind != RandomnessKind.BitSign;
+    public bool ForBackward => Request.Kind == RandomnessKind.BitSignForBackward;
+    public ulong[]? DerivativeMask { get; } = derivativeMask;
+    public ulong[]? DerivativeMaskTimesInject { get; } = derivativeMaskTimesInject;
     public ulong[] Mask { get; } = mask;
     public ulong[] MaskBits { get; } = maskBits;
     public ulong[] TripleLeft { get; } = tripleLeft;

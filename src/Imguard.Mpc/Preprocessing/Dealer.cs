@@ -13,7 +13,8 @@ namespace Imguard.Mpc.Preprocessing;
 /// Message sizes (words): element-wise triple n → P1: n; matrix triple (m,k,n) → P1: m·n; convolution triple → P1:
 /// N·OH·OW·OC; truncation n → P1: 2n;
 /// sign n at ℓ bits → both: n·((ℓ−1)(2+p)+p), P1 also n·p (p = 1 payload word, 2 for ReLU);
-/// binary sign n at ℓ bits → P1: (ℓ + ANDs)·⌈n/64⌉ + p·n (ANDs = 55 at ℓ = 32): about 28 bytes per ReLU, against
+/// binary sign n at ℓ bits → P1: (ℓ + ANDs)·⌈n/64⌉ + p·n (ANDs = 55 at ℓ = 32; p = 1, 2 for ReLU, 3 for a ReLU with
+/// its derivative triple): about 28 bytes per ReLU, against
 /// about 1 KB to each party for the DCF keys.
 /// </summary>
 public sealed class Dealer
@@ -49,7 +50,7 @@ public sealed class Dealer
             RandomnessKind.MatrixTriple => ([], MatrixCorrection(request, p0, p1)),
             RandomnessKind.ConvolutionTriple or RandomnessKind.ConvolutionFilterGradientTriple => ([], ConvolutionCorrection(request, p0, p1)),
             RandomnessKind.Truncation => ([], TruncationCorrection(request, p0, p1)),
-            RandomnessKind.BitSign or RandomnessKind.BitSignWithProduct => ([], BitSignCorrection(request, p0, p1)),
+            RandomnessKind.BitSign or RandomnessKind.BitSignWithProduct or RandomnessKind.BitSignForBackward => ([], BitSignCorrection(request, p0, p1)),
             _ => SignMessages(request, p0, p1),
         };
     }
@@ -147,6 +148,7 @@ public sealed class Dealer
             }
             case RandomnessKind.BitSign:
             case RandomnessKind.BitSignWithProduct:
+            case RandomnessKind.BitSignForBackward:
                 words = 8 * n + 4 * (double)r.Parameter * (n / 64 + 1) * 4;
                 break;
             default:
@@ -162,13 +164,19 @@ public sealed class Dealer
         int words = BitPlanes.Words(r.M);
         var (_, ands, _) = Protocols.CarryTree.Size(r.Parameter - 1);
         int bitWords = checked(r.Parameter * words), andWords = checked(ands * words);
-        int payload = r.Kind == RandomnessKind.BitSignWithProduct ? 2 : 1;
+        int payload = r.Kind switch
+        {
+            RandomnessKind.BitSignWithProduct => 2,
+            RandomnessKind.BitSignForBackward => 3,
+            _ => 1,
+        };
         return (bitWords, andWords, checked(bitWords + andWords + payload * r.M));
     }
 
     /// <summary>
     /// Party 1's message for binary sign material: its XOR shares of r's low ℓ bit planes (bits ⊕ party 0's shares),
-    /// the AND products c₁ = (a₀⊕a₁)∧(b₀⊕b₁) ⊕ c₀, and its additive shares of t = t₀ ⊕ t₁ and (ReLU) of t·r.
+    /// the AND products c₁ = (a₀⊕a₁)∧(b₀⊕b₁) ⊕ c₀, and its additive shares of t = t₀ ⊕ t₁, (ReLU) of t·r and
+    /// (for backward) of u·t, u = u₀ + u₁.
     /// </summary>
     private static ulong[] BitSignCorrection(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1)
     {
@@ -196,8 +204,9 @@ public sealed class Dealer
             }
         }
         var value = message.AsSpan(bitWords + andWords, n);
-        bool withProduct = r.Kind == RandomnessKind.BitSignWithProduct;
+        bool withProduct = r.Kind != RandomnessKind.BitSign, forBackward = r.Kind == RandomnessKind.BitSignForBackward;
         var timesMask = withProduct ? message.AsSpan(bitWords + andWords + n, n) : [];
+        var timesDerivativeMask = forBackward ? message.AsSpan(bitWords + andWords + 2 * n, n) : [];
         for (int i = 0; i < n; i++)
         {
             ulong t = ((p0.InjectBit[i >> 6] ^ p1.InjectBit[i >> 6]) >> (i & 63)) & 1;
@@ -205,6 +214,10 @@ public sealed class Dealer
             if (withProduct)
             {
                 timesMask[i] = unchecked(t * mask[i] - p0.Third[i]);
+            }
+            if (forBackward)
+            {
+                timesDerivativeMask[i] = unchecked(t * (p0.DerivativeMask[i] + p1.DerivativeMask[i]) - p0.DerivativeProduct[i]);
             }
         }
         return message;

@@ -67,6 +67,9 @@ public sealed class DealerRandomness : ICorrelatedRandomness
     public BitSignMaterial TakeBitSign(int length, int bits, bool withProduct) =>
         (BitSignMaterial)Take(RandomnessRequest.BitSign(length, bits, withProduct));
 
+    public BitSignMaterial TakeBitSignForBackward(int length, int bits) =>
+        (BitSignMaterial)Take(RandomnessRequest.BitSignForBackward(length, bits));
+
     private CorrelatedMaterial Take(RandomnessRequest request)
     {
         request.Validate();
@@ -114,6 +117,7 @@ public sealed class DealerRandomness : ICorrelatedRandomness
             }
             case RandomnessKind.BitSign:
             case RandomnessKind.BitSignWithProduct:
+            case RandomnessKind.BitSignForBackward:
                 return BuildBitSign(request, local, message);
             default:
             {
@@ -133,13 +137,14 @@ public sealed class DealerRandomness : ICorrelatedRandomness
     private BitSignMaterial BuildBitSign(RandomnessRequest request, LocalShareExpansion.Parts local, ulong[] message)
     {
         bool party0 = PartyId == 0;
-        bool withProduct = request.Kind == RandomnessKind.BitSignWithProduct;
+        bool withProduct = request.Kind != RandomnessKind.BitSign, forBackward = request.Kind == RandomnessKind.BitSignForBackward;
         var layout = Dealer.BitSignLayout(request);
         ExpectLength(request, message, party0 ? 0 : layout.Party1Words);
         if (party0)
         {
             return new BitSignMaterial(PartyId, request, local.Mask, local.Bits, local.A, local.B, local.C, local.InjectBit,
-                local.Second, withProduct ? local.Third : null);
+                local.Second, withProduct ? local.Third : null,
+                forBackward ? local.DerivativeMask : null, forBackward ? local.DerivativeProduct : null);
         }
         int at = 0;
         ulong[] Next(int words)
@@ -152,7 +157,9 @@ public sealed class DealerRandomness : ICorrelatedRandomness
         var products = Next(layout.AndWords);
         var value = Next(request.M);
         var timesMask = withProduct ? Next(request.M) : null;
-        return new BitSignMaterial(PartyId, request, local.Mask, maskBits, local.A, local.B, products, local.InjectBit, value, timesMask);
+        var derivativeProduct = forBackward ? Next(request.M) : null;
+        return new BitSignMaterial(PartyId, request, local.Mask, maskBits, local.A, local.B, products, local.InjectBit, value, timesMask,
+            forBackward ? local.DerivativeMask : null, derivativeProduct);
     }
 
     private static void ExpectLength(RandomnessRequest request, ulong[] message, int expected)

@@ -44,4 +44,10 @@ public interface ICorrelatedRandomness
     /// bit shares of the mask, AND triples, a bit-injection pair; with <paramref name="withProduct"/> also for ReLU.
     /// </summary>
     BitSignMaterial TakeBitSign(int length, int bits, bool withProduct);
+
+    /// <summary>
+    /// Binary ReLU material as <see cref="TakeBitSign"/> with the product, plus the triple (u, t, u·t) on its
+    /// injected bit t for the backward product by the derivative (<see cref="Protocols.Comparison.MultiplyByDerivativeAsync"/>).
+    /// </summary>
+    BitSignMaterial TakeBitSignForBackward(int length, int bits);
 }

@@ -21,6 +21,8 @@ internal static class LocalShareExpansion
         public ulong[] Third = [];  // party 0 only: wrap correction₀, (b·r)₀ or (t·r)₀
         public ulong[] Bits = [];   // party 0 only: XOR shares of the mask's bit planes
         public ulong[] InjectBit = [];
+        public ulong[] DerivativeMask = [];    // u of the backward triple (u, t, u·t)
+        public ulong[] DerivativeProduct = []; // party 0 only: (u·t)₀
     }
 
     public static Parts Expand(int partyId, Seed seed, long index, RandomnessRequest request)
@@ -83,6 +85,7 @@ internal static class LocalShareExpansion
                 break;
             case RandomnessKind.BitSign:
             case RandomnessKind.BitSignWithProduct:
+            case RandomnessKind.BitSignForBackward:
             {
                 int n = request.M, words = Ring.BitPlanes.Words(n), bits = request.Parameter;
                 var (combinations, ands, _) = Protocols.CarryTree.Size(bits - 1);
@@ -95,9 +98,17 @@ internal static class LocalShareExpansion
                     parts.Bits = prg.NextArray(checked(bits * words));
                     parts.C = prg.NextArray(checked(ands * words));
                     parts.Second = prg.NextArray(n);
-                    if (request.Kind == RandomnessKind.BitSignWithProduct)
+                    if (request.Kind != RandomnessKind.BitSign)
                     {
                         parts.Third = prg.NextArray(n);
+                    }
+                }
+                if (request.Kind == RandomnessKind.BitSignForBackward)
+                {
+                    parts.DerivativeMask = prg.NextArray(n);
+                    if (party0)
+                    {
+                        parts.DerivativeProduct = prg.NextArray(n);
                     }
                 }
                 break;

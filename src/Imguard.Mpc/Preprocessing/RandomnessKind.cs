@@ -29,4 +29,10 @@ public enum RandomnessKind
 
     /// <summary>Filter-gradient triple: image mask A, output-gradient mask B, C = im2col(A)ᵀ·B (open the image, not its unfolding).</summary>
     ConvolutionFilterGradientTriple = 9,
+
+    /// <summary>
+    /// As <see cref="BitSignWithProduct"/>, plus a mask u and the share of u·t for the ReLU's backward product g·s:
+    /// with t the Beaver triple's second factor, only g − u is opened (one word per element instead of two).
+    /// </summary>
+    BitSignForBackward = 10,
 }

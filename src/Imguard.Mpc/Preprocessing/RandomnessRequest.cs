@@ -20,6 +20,9 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
     public static RandomnessRequest BitSign(int length, int bits, bool withProduct) =>
         new(withProduct ? RandomnessKind.BitSignWithProduct : RandomnessKind.BitSign, length, 0, 0, bits);
 
+    /// <summary>Binary ReLU material with the triple for the backward product by the derivative (<see cref="RandomnessKind.BitSignForBackward"/>).</summary>
+    public static RandomnessRequest BitSignForBackward(int length, int bits) => new(RandomnessKind.BitSignForBackward, length, 0, 0, bits);
+
     /// <summary>
     /// A convolution triple for <paramref name="batch"/> images of <paramref name="geometry"/> and
     /// <paramref name="outChannels"/> filters. The geometry is packed into the request's integers: K = C | OC·2^16,
@@ -69,7 +72,7 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
             RandomnessKind.MatrixTriple => M >= 0 && K >= 0 && N >= 0 && Parameter == 0,
             RandomnessKind.Truncation => M >= 0 && K == 0 && N == 0 && Parameter is >= 1 and <= 40,
             RandomnessKind.Sign or RandomnessKind.SignWithProduct or RandomnessKind.BitSign or RandomnessKind.BitSignWithProduct
-                => M >= 0 && K == 0 && N == 0 && Parameter is >= 2 and <= 64,
+                or RandomnessKind.BitSignForBackward => M >= 0 && K == 0 && N == 0 && Parameter is >= 2 and <= 64,
             RandomnessKind.ConvolutionTriple or RandomnessKind.ConvolutionFilterGradientTriple => M >= 0 && ValidConvolution(),
             _ => false,
         };
@@ -104,6 +107,7 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
         RandomnessKind.SignWithProduct => $"ReLU keys for {M} elements of {Parameter} bits",
         RandomnessKind.BitSign => $"binary sign material for {M} elements of {Parameter} bits",
         RandomnessKind.BitSignWithProduct => $"binary ReLU material for {M} elements of {Parameter} bits",
+        RandomnessKind.BitSignForBackward => $"binary ReLU material with a derivative triple for {M} elements of {Parameter} bits",
         _ => $"unknown randomness kind {(int)Kind}",
     };
 }

@@ -36,9 +36,34 @@ internal static class BinaryComparison
     public static async ValueTask<(RentedWords Opened, ulong[] Sign, ulong[]? SignTimesMask)> SignAsync(
         PartyContext ctx, SharedTensor x, bool withProduct, CancellationToken cancellationToken)
     {
+        var material = ctx.Randomness.TakeBitSign(x.Length, ctx.ComparisonBits, withProduct);
+        var (opened, sign, signTimesMask, _) = await SignAsync(ctx, x, material, cancellationToken).ConfigureAwait(false);
+        return (opened, sign, signTimesMask);
+    }
+
+    /// <summary>
+    /// As <see cref="SignAsync(PartyContext, SharedTensor, bool, CancellationToken)"/> for a ReLU whose backward pass
+    /// follows: also the shares of a random mask u and of u·s (from the dealer's u·t: u·s = u·t or u − u·t), with which
+    /// g·s costs one opening of g − u (<see cref="Comparison.MultiplyByDerivativeAsync"/>).
+    /// </summary>
+    public static async ValueTask<(RentedWords Opened, ReluDerivative Derivative, ulong[] SignTimesMask)> SignForBackwardAsync(
+        PartyContext ctx, SharedTensor x, CancellationToken cancellationToken)
+    {
+        var material = ctx.Randomness.TakeBitSignForBackward(x.Length, ctx.ComparisonBits);
+        var (opened, sign, signTimesMask, maskTimesSign) = await SignAsync(ctx, x, material, cancellationToken).ConfigureAwait(false);
+        return (opened, new ReluDerivative(ctx.Wrap(sign, x.Shape), material.DerivativeMask!, maskTimesSign!), signTimesMask!);
+    }
+
+    /// <summary>
+    /// The protocol. Its results are written over the consumed material (t becomes s, t·r becomes s·r, u·t becomes
+    /// u·s) and its bit-plane temporaries are pooled: at 590K elements a fresh array costs more in page faults than the
+    /// work done on it. Pooled buffers that held shares are wiped when returned.
+    /// </summary>
+    private static async ValueTask<(RentedWords Opened, ulong[] Sign, ulong[]? SignTimesMask, ulong[]? DerivativeMaskTimesSign)> SignAsync(
+        PartyContext ctx, SharedTensor x, BitSignMaterial material, CancellationToken cancellationToken)
+    {
         int n = x.Length, bits = ctx.ComparisonBits, m = bits - 1, words = BitPlanes.Words(n);
         bool party0 = ctx.PartyId == 0;
-        var material = ctx.Randomness.TakeBitSign(n, bits, withProduct);
         material.Consume(ctx.PartyId);
 
         var opened = RentedWords.Rent(n);
@@ -51,49 +76,61 @@ internal static class BinaryComparison
             }
 
             // Public planes of x̂: bits 0 … ℓ−2 are c, bit ℓ−1 is a.
-            var publicBits = new ulong[bits * words];
-            BitPlanes.Pack(opened.Span, 0, bits, publicBits);
+            using var publicPlanes = RentedWords.Rent(bits * words);
+            BitPlanes.Pack(opened.Span, 0, bits, publicPlanes.Span);
 
             // Leaves: G = ρ ∧ ¬c (AND with a public value is local), E = ¬(ρ ⊕ c) (party 0 adds the public part).
-            var greater = new ulong[m * words];
-            var equal = new ulong[m * words];
             var rho = material.MaskBits;
-            for (int i = 0; i < m * words; i++)
-            {
-                greater[i] = rho[i] & ~publicBits[i];
-                equal[i] = party0 ? ~(rho[i] ^ publicBits[i]) : rho[i];
-            }
-
-            ulong[] lessThan = await CarryTreeAsync(ctx, material, greater, equal, m, words, cancellationToken).ConfigureAwait(false);
-
-            // s = ¬(a ⊕ b ⊕ 1{c < ρ}) as an XOR share, then masked by t and opened: e = s ⊕ t.
-            var topMask = rho.AsSpan(m * words, words);
-            var topPublic = publicBits.AsSpan(m * words, words);
             var e = new ulong[words];
-            for (int w = 0; w < words; w++)
+            using (var greater = RentedWords.RentForShare(m * words))
+            using (var equal = RentedWords.RentForShare(m * words))
             {
-                ulong s = lessThan[w] ^ topMask[w] ^ (party0 ? ~topPublic[w] : 0);
-                e[w] = s ^ material.InjectBit[w];
+                var g = greater.Span;
+                var q = equal.Span;
+                var publicBits = publicPlanes.Span;
+                for (int i = 0; i < m * words; i++)
+                {
+                    g[i] = rho[i] & ~publicBits[i];
+                    q[i] = party0 ? ~(rho[i] ^ publicBits[i]) : rho[i];
+                }
+                using var lessThan = await CarryTreeAsync(ctx, material, greater, equal, m, words, cancellationToken).ConfigureAwait(false);
+
+                // s = ¬(a ⊕ b ⊕ 1{c < ρ}) as an XOR share, then masked by t and opened: e = s ⊕ t.
+                var root = lessThan.Span;
+                var topMask = rho.AsSpan(m * words, words);
+                var topPublic = publicPlanes.Span.Slice(m * words, words);
+                for (int w = 0; w < words; w++)
+                {
+                    ulong sw = root[w] ^ topMask[w] ^ (party0 ? ~topPublic[w] : 0);
+                    e[w] = sw ^ material.InjectBit[w];
+                }
             }
             var theirs = new ulong[words];
             await ctx.Peer.ExchangeAsync(e, theirs, cancellationToken).ConfigureAwait(false);
 
-            var sign = new ulong[n];
-            var signTimesMask = withProduct ? new ulong[n] : null;
-            var t = material.InjectValue;
-            var tr = material.InjectTimesMask;
+            var t = material.InjectValue;              // becomes s
+            var tr = material.InjectTimesMask;         // becomes s·r
             var r = material.Mask;
+            var u = material.DerivativeMask;
+            var ut = material.DerivativeMaskTimesInject; // becomes u·s
             ulong one = party0 ? 1UL : 0UL;
             for (int i = 0; i < n; i++)
             {
                 bool flipped = (((e[i >> 6] ^ theirs[i >> 6]) >> (i & 63)) & 1) != 0;   // e = s ⊕ t
-                sign[i] = flipped ? unchecked(one - t[i]) : t[i];                    // s = 1 − t or t
-                if (signTimesMask is not null)
+                if (flipped)
                 {
-                    signTimesMask[i] = flipped ? unchecked(r[i] - tr![i]) : tr![i];  // s·r = r − t·r or t·r
+                    t[i] = unchecked(one - t[i]);                                    // s = 1 − t (else t)
+                    if (tr is not null)
+                    {
+                        tr[i] = unchecked(r[i] - tr[i]);                             // s·r = r − t·r (else t·r)
+                    }
+                    if (ut is not null)
+                    {
+                        ut[i] = unchecked(u![i] - ut[i]);                            // u·s = u − u·t (else u·t)
+                    }
                 }
             }
-            return (opened, sign, signTimesMask);
+            return (opened, t, tr, ut);
         }
         catch
         {
@@ -106,80 +143,116 @@ internal static class BinaryComparison
     /// XOR shares of the root's G: one round per level; a level opens, per combination, E_hi ⊕ a (the shared left
     /// operand) and per AND its right operand ⊕ b, all in one frame.
     /// </summary>
-    private static async ValueTask<ulong[]> CarryTreeAsync(
-        PartyContext ctx, BitSignMaterial material, ulong[] greater, ulong[] equal, int leaves, int words, CancellationToken cancellationToken)
+    private static async ValueTask<RentedWords> CarryTreeAsync(
+        PartyContext ctx, BitSignMaterial material, RentedWords leavesGreater, RentedWords leavesEqual, int leaves, int words, CancellationToken cancellationToken)
     {
         bool party0 = ctx.PartyId == 0;
         var left = material.TripleLeft;
         var right = material.TripleRight;
         var product = material.TripleProduct;
         int combinationBase = 0, andBase = 0;
-        for (int count = leaves; count > 1; count = CarryTree.Next(count))
+        // Each level's G and E (XOR shares) in pooled buffers; the caller owns the leaves, this method the rest.
+        RentedWords greaterWords = leavesGreater, equalWords = leavesEqual;
+        bool ownsLevel = false;
+        try
         {
-            int pairs = count / 2, ands = CarryTree.AndsAtLevel(pairs);
-            int frame = (pairs + ands) * words;
-            var mine = new ulong[frame];
-            var theirs = new ulong[frame];
-            for (int k = 0; k < pairs; k++)
+            for (int count = leaves; count > 1; count = CarryTree.Next(count))
             {
-                int hi = (2 * k + 1) * words, lo = 2 * k * words;
-                int a = (combinationBase + k) * words;
-                int g = (andBase + CarryTree.GreaterAnd(k)) * words;
-                int eq = (andBase + CarryTree.EqualAnd(k)) * words;
-                var delta = mine.AsSpan(k * words, words);
-                var epsG = mine.AsSpan((pairs + CarryTree.GreaterAnd(k)) * words, words);
-                for (int w = 0; w < words; w++)
+                var greater = greaterWords.Span;
+                var equal = equalWords.Span;
+                int pairs = count / 2, ands = CarryTree.AndsAtLevel(pairs);
+                int frame = (pairs + ands) * words;
+                using var mineWords = RentedWords.Rent(frame);      // δ and ε: masked by the triples
+                using var theirsWords = RentedWords.Rent(frame);
+                var mine = mineWords.Span;
+                for (int k = 0; k < pairs; k++)
                 {
-                    delta[w] = equal[hi + w] ^ left[a + w];
-                    epsG[w] = greater[lo + w] ^ right[g + w];
-                }
-                if (k > 0)
-                {
-                    var epsE = mine.AsSpan((pairs + CarryTree.EqualAnd(k)) * words, words);
+                    int hi = (2 * k + 1) * words, lo = 2 * k * words;
+                    int a = (combinationBase + k) * words;
+                    int g = (andBase + CarryTree.GreaterAnd(k)) * words;
+                    int eq = (andBase + CarryTree.EqualAnd(k)) * words;
+                    var delta = mine.Slice(k * words, words);
+                    var epsG = mine.Slice((pairs + CarryTree.GreaterAnd(k)) * words, words);
                     for (int w = 0; w < words; w++)
                     {
-                        epsE[w] = equal[lo + w] ^ right[eq + w];
+                        delta[w] = equal[hi + w] ^ left[a + w];
+                        epsG[w] = greater[lo + w] ^ right[g + w];
                     }
-                }
-            }
-            await ctx.Peer.ExchangeAsync(mine, theirs, cancellationToken).ConfigureAwait(false);
-            for (int i = 0; i < frame; i++)
-            {
-                theirs[i] ^= mine[i];                                             // the opened δ and ε
-            }
-
-            int next = CarryTree.Next(count);
-            var nextGreater = new ulong[next * words];
-            var nextEqual = new ulong[next * words];
-            for (int k = 0; k < pairs; k++)
-            {
-                int hi = (2 * k + 1) * words, lo = 2 * k * words, at = k * words;
-                int a = (combinationBase + k) * words;
-                int g = andBase + CarryTree.GreaterAnd(k), eq = andBase + CarryTree.EqualAnd(k);
-                for (int w = 0; w < words; w++)
-                {
-                    ulong delta = theirs[at + w];
-                    ulong epsG = theirs[(pairs + CarryTree.GreaterAnd(k)) * words + w];
-                    // Beaver AND: x∧y = c ⊕ δ∧b ⊕ ε∧a ⊕ δ∧ε (the public δ∧ε added by party 0 only).
-                    ulong z = product[g * words + w] ^ (delta & right[g * words + w]) ^ (epsG & left[a + w]) ^ (party0 ? delta & epsG : 0);
-                    nextGreater[at + w] = greater[hi + w] ^ z;
                     if (k > 0)
                     {
-                        ulong epsE = theirs[(pairs + CarryTree.EqualAnd(k)) * words + w];
-                        nextEqual[at + w] = product[eq * words + w] ^ (delta & right[eq * words + w]) ^ (epsE & left[a + w]) ^ (party0 ? delta & epsE : 0);
+                        var epsE = mine.Slice((pairs + CarryTree.EqualAnd(k)) * words, words);
+                        for (int w = 0; w < words; w++)
+                        {
+                            epsE[w] = equal[lo + w] ^ right[eq + w];
+                        }
                     }
                 }
+                await ctx.Peer.ExchangeAsync(mineWords.Memory, theirsWords.Memory, cancellationToken).ConfigureAwait(false);
+                var theirs = theirsWords.Span;
+                mine = mineWords.Span;
+                for (int i = 0; i < frame; i++)
+                {
+                    theirs[i] ^= mine[i];                                             // the opened δ and ε
+                }
+
+                int next = CarryTree.Next(count);
+                var nextGreaterWords = RentedWords.RentForShare(next * words);
+                var nextEqualWords = RentedWords.RentForShare(next * words);
+                var nextGreater = nextGreaterWords.Span;
+                var nextEqual = nextEqualWords.Span;
+                greater = greaterWords.Span;
+                equal = equalWords.Span;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int hi = (2 * k + 1) * words, lo = 2 * k * words, at = k * words;
+                    int a = (combinationBase + k) * words;
+                    int g = andBase + CarryTree.GreaterAnd(k), eq = andBase + CarryTree.EqualAnd(k);
+                    for (int w = 0; w < words; w++)
+                    {
+                        ulong delta = theirs[at + w];
+                        ulong epsG = theirs[(pairs + CarryTree.GreaterAnd(k)) * words + w];
+                        // Beaver AND: x∧y = c ⊕ δ∧b ⊕ ε∧a ⊕ δ∧ε (the public δ∧ε added by party 0 only).
+                        ulong z = product[g * words + w] ^ (delta & right[g * words + w]) ^ (epsG & left[a + w]) ^ (party0 ? delta & epsG : 0);
+                        nextGreater[at + w] = greater[hi + w] ^ z;
+                        if (k > 0)
+                        {
+                            ulong epsE = theirs[(pairs + CarryTree.EqualAnd(k)) * words + w];
+                            nextEqual[at + w] = product[eq * words + w] ^ (delta & right[eq * words + w]) ^ (epsE & left[a + w]) ^ (party0 ? delta & epsE : 0);
+                        }
+                        else
+                        {
+                            nextEqual[at + w] = 0;   // E of the lowest pair is never read
+                        }
+                    }
+                }
+                if ((count & 1) == 1)
+                {
+                    greater.Slice((count - 1) * words, words).CopyTo(nextGreater.Slice(pairs * words, words));
+                    equal.Slice((count - 1) * words, words).CopyTo(nextEqual.Slice(pairs * words, words));
+                }
+                if (ownsLevel)
+                {
+                    greaterWords.Dispose();
+                    equalWords.Dispose();
+                }
+                greaterWords = nextGreaterWords;
+                equalWords = nextEqualWords;
+                ownsLevel = true;
+                combinationBase += pairs;
+                andBase += ands;
             }
-            if ((count & 1) == 1)
-            {
-                Array.Copy(greater, (count - 1) * words, nextGreater, pairs * words, words);
-                Array.Copy(equal, (count - 1) * words, nextEqual, pairs * words, words);
-            }
-            greater = nextGreater;
-            equal = nextEqual;
-            combinationBase += pairs;
-            andBase += ands;
+            // The root: the first plane of G (a single level's buffer, or a copy of the leaves when there is no tree).
+            var root = RentedWords.RentForShare(words);
+            greaterWords.Span[..words].CopyTo(root.Span);
+            return root;
         }
-        return greater;
+        finally
+        {
+            if (ownsLevel)
+            {
+                greaterWords.Dispose();
+                equalWords.Dispose();
+            }
+        }
     }
 }

@@ -112,34 +112,38 @@ public static class Convolution
         RingOps.Subtract(y.Share.Span, t.B, masked.Span[image..]);              // F_i = Y_i − B_i
         await ctx.OpenAsync(masked.Memory, opened.Memory, cancellationToken).ConfigureAwait(false);
         var f = opened.Span[image..];
-        var unfoldedE = Unfold(opened.Span[..image], batch, geometry, transposed);  // U(E), public
-        var unfoldedA = Unfold(t.A, batch, geometry, transposed);                   // U(A_i), this party's share
+        // The unfoldings are 25–400 times the image: pooled, since fresh arrays of that size cost more in page faults
+        // than the products themselves. One buffer at a time: U(A_i) (a share, wiped on return), then U(E) (public).
         var z = t.C; // consumed above: safe to accumulate into
         int threads = ctx.MaxDegreeOfParallelism;
-        RingOps.MatMulAccumulate(unfoldedA, f, z, m, k, n, threads);               // + U(A_i)·F
+        using (var unfoldedA = RentedWords.RentForShare(m * k))
+        {
+            Unfold(t.A, batch, geometry, transposed, unfoldedA.Span);
+            RingOps.MatMulAccumulate(unfoldedA.Span, f, z, m, k, n, threads);      // + U(A_i)·F
+        }
+        using var unfoldedE = RentedWords.Rent(m * k);
+        Unfold(opened.Span[..image], batch, geometry, transposed, unfoldedE.Span);
         if (ctx.PartyId == 0)
         {
             RingOps.Add(t.B, f, f);                                                 // party 0: U(E)·(B_0 + F)
-            RingOps.MatMulAccumulate(unfoldedE, f, z, m, k, n, threads);
+            RingOps.MatMulAccumulate(unfoldedE.Span, f, z, m, k, n, threads);
         }
         else
         {
-            RingOps.MatMulAccumulate(unfoldedE, t.B, z, m, k, n, threads);         // party 1: + U(E)·B_1
+            RingOps.MatMulAccumulate(unfoldedE.Span, t.B, z, m, k, n, threads);    // party 1: + U(E)·B_1
         }
         return ctx.Wrap(z, [m, n]);
     }
 
-    private static ulong[] Unfold(ReadOnlySpan<ulong> images, int batch, Conv2dGeometry geometry, bool transposed)
+    private static void Unfold(ReadOnlySpan<ulong> images, int batch, Conv2dGeometry geometry, bool transposed, Span<ulong> destination)
     {
-        int rows = batch * geometry.OutputPixels, patch = geometry.PatchSize;
-        var columns = new ulong[checked(rows * patch)];
-        RingOps.Im2Col(images, batch, geometry, columns);
-        if (!transposed)
+        if (transposed)
         {
-            return columns;
+            RingOps.Im2ColTransposed(images, batch, geometry, destination);
         }
-        var result = new ulong[columns.Length];
-        RingOps.Transpose(columns, result, rows, patch);
-        return result;
+        else
+        {
+            RingOps.Im2Col(images, batch, geometry, destination);
+        }
     }
 }

@@ -23,6 +23,62 @@ public static partial class RingOps
     }
 
     /// <summary>
+    /// The transpose of <see cref="Im2Col"/>'s patch matrix, (C · KH · KW) × (N · OH · OW), written directly: what a
+    /// filter gradient im2col(x)ᵀ·g multiplies, without unfolding first and transposing a matrix 25–400 times the
+    /// image's size afterwards. Must not overlap <paramref name="images"/>.
+    /// </summary>
+    public static void Im2ColTransposed(ReadOnlySpan<ulong> images, int batch, Conv2dGeometry geometry, Span<ulong> columnsTransposed)
+    {
+        CheckConvolution(images.Length, batch, geometry, columnsTransposed.Length);
+        CheckDisjoint(images, columnsTransposed, nameof(columnsTransposed));
+        var g = geometry;
+        int h = g.Height, w = g.Width, s = g.Stride, pad = g.Padding, oh = g.OutputHeight, ow = g.OutputWidth;
+        int rows = batch * g.OutputPixels;
+        for (int ch = 0; ch < g.Channels; ch++)
+        {
+            for (int ky = 0; ky < g.KernelHeight; ky++)
+            {
+                for (int kx = 0; kx < g.KernelWidth; kx++)
+                {
+                    var row = columnsTransposed.Slice(((ch * g.KernelHeight + ky) * g.KernelWidth + kx) * rows, rows);
+                    // Output columns ox whose input column ix = ox·s − pad + kx lies inside the image: [ox0, ox1).
+                    int first = pad - kx, last = w - 1 + pad - kx;   // ox·s must lie in [first, last]
+                    int ox0 = first <= 0 ? 0 : Math.Min(ow, (first + s - 1) / s);
+                    int ox1 = last < 0 ? ox0 : Math.Max(ox0, Math.Min(ow, last / s + 1));
+                    for (int n = 0; n < batch; n++)
+                    {
+                        for (int oy = 0; oy < oh; oy++)
+                        {
+                            var target = row.Slice((n * oh + oy) * ow, ow);
+                            int iy = oy * s - pad + ky;
+                            if ((uint)iy >= (uint)h || ox0 == ox1)
+                            {
+                                target.Clear();
+                                continue;
+                            }
+                            target[..ox0].Clear();
+                            target[ox1..].Clear();
+                            var source = images.Slice(((n * g.Channels + ch) * h + iy) * w, w);
+                            int ix = ox0 * s - pad + kx;
+                            if (s == 1)
+                            {
+                                source.Slice(ix, ox1 - ox0).CopyTo(target[ox0..ox1]);
+                            }
+                            else
+                            {
+                                for (int ox = ox0; ox < ox1; ox++, ix += s)
+                                {
+                                    target[ox] = source[ix];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// The adjoint of <see cref="Im2Col"/> ("col2im"): <paramref name="images"/> is overwritten with, for every input
     /// pixel, the sum of all entries of <paramref name="columns"/> that <see cref="Im2Col"/> would have copied from it;
     /// entries in the padding are dropped. Layouts as in <see cref="Im2Col"/>, so that

@@ -126,6 +126,7 @@ public sealed record DealerCostEstimate(
                 return (0, 2 * n);
             case RandomnessKind.BitSign:
             case RandomnessKind.BitSignWithProduct:
+            case RandomnessKind.BitSignForBackward:
                 return (0, Mpc.Preprocessing.Dealer.BitSignLayout(request).Party1Words);
             default:
                 int payload = request.Kind == RandomnessKind.SignWithProduct ? 2 : 1;
@@ -192,6 +193,8 @@ public sealed record DealerCostEstimate(
         public SignMaterial TakeSign(int length, int bits, bool withProduct) => Count(inner.TakeSign(length, bits, withProduct));
 
         public BitSignMaterial TakeBitSign(int length, int bits, bool withProduct) => Count(inner.TakeBitSign(length, bits, withProduct));
+
+        public BitSignMaterial TakeBitSignForBackward(int length, int bits) => Count(inner.TakeBitSignForBackward(length, bits));
 
         private T Count<T>(T item)
         {

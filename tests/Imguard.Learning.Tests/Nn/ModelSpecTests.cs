@@ -69,9 +69,9 @@ public sealed class ModelSpecTests
     ]);
 
     [Theory]
-    [InlineData(2, 2)]
-    [InlineData(3, 2)]
-    public async Task A_secure_training_step_through_maxpool2d_matches_plaintext(int kernel, int stride)
+    [InlineData(2, 2, false)]
+    [InlineData(3, 2, true)]
+    public async Task A_secure_training_step_through_maxpool2d_matches_plaintext(int kernel, int stride, bool prepareReluBackward)
     {
         var spec = ConvMaxPool(kernel, stride);
         var rng = new Random(40 + kernel);
@@ -95,7 +95,7 @@ public sealed class ModelSpecTests
         {
             var mine = shares.Select(s => SharedPlain.Pick(ctx.PartyId, s)).ToArray();
             var model = ModelBuilder.Build<SharedTensor>(spec, mine[..^2]);
-            await model.TrainStepAsync(new SecureEngine(ctx), mine[^2], mine[^1], new Sgd(0.1, momentum: 0.9));
+            await model.TrainStepAsync(new SecureEngine(ctx) { PrepareReluBackward = prepareReluBackward }, mine[^2], mine[^1], new Sgd(0.1, momentum: 0.9));
             return model.Parameters.Select(p => p.Value).ToArray();
         }, timeout: TimeSpan.FromMinutes(3));
         var expected = plain.Parameters.Select(p => p.Value).ToArray();

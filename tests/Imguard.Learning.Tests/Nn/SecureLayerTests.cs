@@ -86,8 +86,10 @@ public sealed class SecureLayerTests
         Assert.InRange(SharedPlain.MaxAbsDifference(plainGradient, SharedPlain.Open(g0, g1)), 0, 1e-2 / 8 + 2 * Ulp);
     }
 
-    [Fact]
-    public async Task One_secure_training_step_of_an_mlp_equals_the_plaintext_step_within_bounds()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]   // the training engine's ReLUs: backward product by the derivative with one opening
+    public async Task One_secure_training_step_of_an_mlp_equals_the_plaintext_step_within_bounds(bool prepareReluBackward)
     {
         var rng = new Random(4);
         const int batch = 16, inputs = 12, hidden = 8, classes = 4;
@@ -107,7 +109,7 @@ public sealed class SecureLayerTests
         var shares = new[] { x, labels, w1, b1, w2, b2 }.Select(SharedPlain.Share).ToArray();
         var (p0, p1) = await TwoPartySimulation.RunAsync(async ctx =>
         {
-            var engine = new SecureEngine(ctx);
+            var engine = new SecureEngine(ctx) { PrepareReluBackward = prepareReluBackward };
             SharedTensor S(int i) => SharedPlain.Pick(ctx.PartyId, shares[i]);
             var model = Mlp<SharedTensor>(S(2), S(3), S(4), S(5));
             var optimizer = new Sgd(0.1, momentum: 0.9, weightDecay: 5e-4);

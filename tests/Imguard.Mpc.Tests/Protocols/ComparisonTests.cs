@@ -86,6 +86,47 @@ public sealed class ComparisonTests
     }
 
     [Theory]
+    [InlineData(ComparisonProtocol.BinaryCircuit)]
+    [InlineData(ComparisonProtocol.FunctionSecretSharing)]
+    public async Task Relu_for_backward_and_the_derivative_product_match_plaintext_exactly(ComparisonProtocol protocol)
+    {
+        var rng = new Random(9);
+        var values = TwoParties.Values(rng, 3000, 500);
+        var gradients = TwoParties.Values(rng, 3000, 50);
+        var x = TwoParties.Share(values);
+        var g = TwoParties.Share(gradients);
+        var (r0, r1) = await TwoParties.RunAsync(async ctx =>
+        {
+            var (relu, derivative) = await Comparison.ReluForBackwardAsync(ctx, TwoParties.Pick(ctx.PartyId, x));
+            Assert.Equal(protocol == ComparisonProtocol.BinaryCircuit, derivative.HasMask);
+            var before = ctx.Statistics.Snapshot();
+            var product = await Comparison.MultiplyByDerivativeAsync(ctx, TwoParties.Pick(ctx.PartyId, g), derivative);
+            var cost = ctx.Statistics.Snapshot() - before;
+            // The mask is spent: a second product by the same derivative is a Beaver product, still exact.
+            Assert.False(derivative.HasMask);
+            var again = await Comparison.MultiplyByDerivativeAsync(ctx, TwoParties.Pick(ctx.PartyId, g), derivative);
+            return (relu, derivative.Sign, product, again, cost);
+        }, comparisonBits: 32, comparison: protocol);
+        var relu = TwoParties.Open((r0.relu, r1.relu));
+        var sign = TwoParties.OpenRing((r0.Sign, r1.Sign));
+        var product = TwoParties.Open((r0.product, r1.product));
+        var again = TwoParties.Open((r0.again, r1.again));
+        var f = TwoParties.Format;
+        for (int i = 0; i < values.Length; i++)
+        {
+            double encoded = f.Decode(f.Encode(values[i]));
+            double gradient = f.Decode(f.Encode(gradients[i]));
+            Assert.Equal(Math.Max(encoded, 0), relu[i]);
+            Assert.Equal(encoded >= 0 ? 1UL : 0UL, sign[i]);
+            Assert.Equal(encoded >= 0 ? gradient : 0, product[i]);   // no truncation: exact
+            Assert.Equal(product[i], again[i]);
+        }
+        // One round; the binary circuit's triple on t opens g − u alone (1 word per element), a Beaver product 2.
+        Assert.Equal(1, r0.cost.Rounds);
+        Assert.Equal((protocol == ComparisonProtocol.BinaryCircuit ? 8 : 16) * values.Length, r0.cost.BytesSent);
+    }
+
+    [Theory]
     // DCF: 1 round, x̂ only.
     [InlineData(ComparisonProtocol.FunctionSecretSharing, 64, 1, 8000)]
     [InlineData(ComparisonProtocol.FunctionSecretSharing, 32, 1, 8000)]
@@ -120,5 +161,9 @@ public sealed class ComparisonTests
         Assert.Equal(32 * 16 + 55 * 16 + 2 * n, binary1.Length);
         Assert.Equal(n * (31 * 4 + 2), dcf0.Length);
         Assert.True(dcf1.Length > 35 * binary1.Length, $"DCF {dcf1.Length} words, binary {binary1.Length}");
+        // With the derivative triple: one more word per element (u·t), still nothing to party 0.
+        var (backward0, backward1) = dealer.Generate(2, RandomnessRequest.BitSignForBackward(n, 32));
+        Assert.Empty(backward0);
+        Assert.Equal(binary1.Length + n, backward1.Length);
     }
 }

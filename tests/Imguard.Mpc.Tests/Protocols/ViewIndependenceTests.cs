@@ -39,6 +39,16 @@ public sealed class ViewIndependenceTests
     }
 
     [Fact]
+    public async Task Party_1_view_of_a_relu_and_its_one_opening_backward_product_does_not_depend_on_the_secret()
+    {
+        var zeros = new double[Elements];
+        var large = Enumerable.Range(0, Elements).Select(i => (i % 2 == 0 ? 1 : -1) * (1000.5 + 37 * i)).ToArray();
+        var viewsA = await CollectViewsAsync(zeros, ReluAndBackwardStep);
+        var viewsB = await CollectViewsAsync(large, ReluAndBackwardStep);
+        Assert.InRange(WorstChiSquare(viewsA, viewsB), 0, Threshold);
+    }
+
+    [Fact]
     public async Task The_test_detects_a_protocol_that_opens_an_unmasked_share()
     {
         var zeros = new double[Elements];
@@ -53,6 +63,13 @@ public sealed class ViewIndependenceTests
     {
         var square = await Beaver.MultiplyAsync(ctx, x, x);
         await Comparison.ReluAsync(ctx, Linear.Subtract(ctx, square, x));
+    }
+
+    // The gradient is the secret itself: δ = x − u must hide it, and the sign's mask e = s ⊕ t must hide the sign.
+    private static async Task ReluAndBackwardStep(PartyContext ctx, Imguard.Mpc.Sharing.SharedTensor x)
+    {
+        var (_, derivative) = await Comparison.ReluForBackwardAsync(ctx, x);
+        await Comparison.MultiplyByDerivativeAsync(ctx, x, derivative);
     }
 
     private static async Task LeakyStep(PartyContext ctx, Imguard.Mpc.Sharing.SharedTensor x)

@@ -15,6 +15,7 @@ public sealed class RingOpsConvolutionTests
         { 2, 2, 5, 6, 2, 3, 2, 2 },
         { 1, 1, 1, 1, 1, 1, 1, 0 },
         { 0, 2, 4, 4, 3, 3, 1, 1 },
+        { 1, 1, 1, 1, 6, 6, 2, 3 },   // a kernel wider than the padded image's interior: columns entirely outside
     };
 
     [Theory]
@@ -88,6 +89,24 @@ public sealed class RingOpsConvolutionTests
             right += x[i] * images[i];
         }
         Assert.Equal(left, right);
+    }
+
+    [Theory]
+    [MemberData(nameof(Geometries))]
+    public void Im2ColTransposed_is_the_transpose_of_Im2Col(int batch, int c, int h, int w, int kh, int kw, int stride, int padding)
+    {
+        var rng = new Random(99);
+        var g = new Conv2dGeometry(c, h, w, kh, kw, stride, padding);
+        ulong[] x = RingTestData.Random(rng, batch * g.ImageSize);
+        int rows = batch * g.OutputPixels;
+        var columns = new ulong[rows * g.PatchSize];
+        RingOps.Im2Col(x, batch, g, columns);
+        var expected = new ulong[columns.Length];
+        RingOps.Transpose(columns, expected, rows, g.PatchSize);
+        var direct = RingTestData.Random(rng, columns.Length);   // stale contents must all be overwritten
+        RingOps.Im2ColTransposed(x, batch, g, direct);
+        Assert.Equal(expected, direct);
+        Assert.Throws<ArgumentException>(() => RingOps.Im2ColTransposed(x, batch, g, new ulong[columns.Length + 1]));
     }
 
     [Fact]
