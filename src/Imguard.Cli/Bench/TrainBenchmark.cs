@@ -32,14 +32,14 @@ internal static class TrainBenchmark
     public static async Task<int> RunAsync(bool json, int iterations, int epochs, int comparisonBits, CancellationToken ct, int instaHideEpochs = 0)
     {
         void Print(BenchResult r) => Console.WriteLine(json ? r.ToJson() : r.ToString());
+        await using var link = await TlsLink.CreateAsync(ct);
         if (instaHideEpochs > 0)
         {
-            foreach (var r in await PlainInstaHideAccuracyAsync(instaHideEpochs, ct))
+            foreach (var r in await PlainInstaHideAccuracyAsync(link, instaHideEpochs, ct))
             {
                 Print(r);
             }
         }
-        await using var link = await TlsLink.CreateAsync(ct);
         foreach (var (name, spec, batch) in new[] { ("mlp", ModelSpec.Mlp, 128), ("cnn", ModelSpec.Cnn, 64) })
         {
             foreach (var r in await StepAsync(link, name, spec, batch, iterations, comparisonBits, ct))
@@ -93,8 +93,9 @@ internal static class TrainBenchmark
         var results = new List<BenchResult> { plain };
         results.AddRange(await SecureAsync(link, $"train_step.{name}.b{batch}{protocol}", bits, iterations, plain, async (ctx, feed) =>
         {
-            var model = new SecureTraining(ctx, spec, options, feed).Model;
-            var engine = new SecureEngine(ctx);
+            var training = new SecureTraining(ctx, spec, options, feed);
+            var model = training.Model;
+            var engine = training.Engine;
             var optimizer = new Learning.Nn.Optim.Sgd(options.LearningRate, options.Momentum);
             var x = Pick(ctx.PartyId, shared.Item1);
             var y = Pick(ctx.PartyId, shared.Item2);
@@ -261,15 +262,16 @@ internal static class TrainBenchmark
     }
 
     /// <summary>
-    /// Secure epochs of Fashion-MNIST (mlp, batch 128, plain SGD lr 0.1 as in the CrypTen reference run the targets
-    /// quote, no hiding) and secure test accuracy, against plaintext training with the same initial weights and the
+    /// Secure epochs of Fashion-MNIST (mlp, batch 128, no hiding, SGD lr 0.05 with momentum 0.9 — the product's
+    /// defaults and the accuracy anchor's vanilla run; CrypTen's reference run used plain SGD lr 0.1, which reaches
+    /// about 83 % after one epoch against 84.3–84.8 % for these settings over four seeds) and secure test accuracy, against plaintext training with the same initial weights and the
     /// same batch order every epoch (one fixed seed draws each epoch's order for both), so the accuracy difference is
     /// the secure arithmetic's alone.
     /// </summary>
     private static async Task<List<BenchResult>> FashionMnistEpochsAsync(TlsLink link, int bits, int epochs, CancellationToken ct)
     {
         var (train, test) = StandardizedFashionMnist();
-        var options = new TrainingOptions { Epochs = epochs, BatchSize = 128, LearningRate = 0.1, Momentum = 0, Hiding = InstaHideOptions.Off };
+        var options = new TrainingOptions { Epochs = epochs, BatchSize = 128, LearningRate = 0.05, Momentum = 0.9, Hiding = InstaHideOptions.Off };
         var (d0, d1) = SharedDataset.Share(train, Format);
         var (t0, t1) = SharedDataset.Share(test, Format);
         var initial = InitialParameters(ModelSpec.Mlp);
@@ -330,9 +332,11 @@ internal static class TrainBenchmark
     /// <summary>
     /// The accuracy anchor's InstaHide run (accuracy-anchor.md) on our plaintext reference: mlp, k = 4, SGD lr 0.05,
     /// momentum 0.9, weight decay 1e-4, batch 128, standardised Fashion-MNIST; then the clean test accuracy and
-    /// "InstaHide in inference" with T = 16 encodings, with and without λ₀ ≥ 0.5.
+    /// "InstaHide in inference" with T = 16 encodings, with and without λ₀ ≥ 0.5; then the same T = 16 evaluation on
+    /// shares (<see cref="SecureInstaHideInference"/>) of the first <see cref="SecureTestImages"/> test images, against
+    /// the plaintext reference under the same dealer plan.
     /// </summary>
-    private static async Task<List<BenchResult>> PlainInstaHideAccuracyAsync(int epochs, CancellationToken ct)
+    private static async Task<List<BenchResult>> PlainInstaHideAccuracyAsync(TlsLink link, int epochs, CancellationToken ct)
     {
         var (train, test) = StandardizedFashionMnist();
         var options = new TrainingOptions
@@ -353,7 +357,50 @@ internal static class TrainBenchmark
             var predicted = await InstaHideInference.PredictAsync(model, test, train, new TestEncodingOptions(options.Hiding, encodings, own), prg, cancellationToken: ct);
             results.Add(new BenchResult($"plain.instahide_k4.mlp.epochs{epochs}.test_accuracy.{name}", InstaHideInference.Accuracy(predicted, test) * 100, "%"));
         }
+        results.AddRange(await SecureTestEncodingsAsync(link, model, train, test.Slice(0, SecureTestImages), options.Hiding, $"instahide_k4.mlp.epochs{epochs}", ct));
         return results;
+    }
+
+    private const int SecureTestImages = 1000;
+
+    /// <summary>
+    /// T = 16 test encodings on shares: the model and both image sets secret-shared, the dealer's plan drawn from a
+    /// seed the plaintext reference then encodes with, so the two accuracies differ only by the secure arithmetic.
+    /// </summary>
+    private static async Task<List<BenchResult>> SecureTestEncodingsAsync(
+        TlsLink link, Sequential<PlainTensor> model, LabeledImages partners, LabeledImages test, InstaHideOptions hiding, string label, CancellationToken ct)
+    {
+        const int batchSize = 500;
+        var options = new TestEncodingOptions(hiding, encodings: 16);
+        var planSeed = Seed.Random();
+        using var plan = TestEncodingPlan.Draw(options, test.Count, partners.Count, test.ImageSize, new AesCtrPrg(planSeed));
+        var reference = await InstaHideInference.PredictAsync(model, test, partners, options, new AesCtrPrg(planSeed), cancellationToken: ct);
+        var (t0, t1) = SharedDataset.Share(test, Format);
+        var (p0, p1) = SharedDataset.Share(partners, Format);
+        var weights = model.Parameters.Select(p => Share(p.Value)).ToArray();
+        var seed0 = Seed.Random();
+        var seed1 = Seed.Random();
+        var randomness = new InProcessDealer(Dealer.CreateRandom());
+        const int scope = SecureInstaHideInference.FirstScope;
+        var clock = Stopwatch.StartNew();
+        var (r0, r1) = await TlsLink.RunAsync(async p =>
+        {
+            var ctx = new PartyContext(p, link.Channel(p), randomness.SourceFor(p), Format, 32) { MaxDegreeOfParallelism = 1 };
+            var shares = ModelBuilder.Build<SharedTensor>(ModelSpec.Mlp, weights.Select(w => Pick(p, w)).ToArray());
+            return await SecureInstaHideInference.EvaluateAsync(new SecureEngine(ctx), shares, p == 0 ? t0 : t1, p == 0 ? p0 : p1,
+                p == 0 ? seed0 : seed1, scope, options.Encodings, plan.K, batchSize,
+                (t, b) => (plan.BatchTableRows(t, b, batchSize), p == 1 ? plan.BatchMessage(seed0, seed1, scope, t, b, batchSize, Format) : []), ct);
+        });
+        double seconds = clock.Elapsed.TotalSeconds;
+        var result = EvaluationResult.Reconstruct(r0, r1, test.Labels);
+        int agree = result.Predicted.Zip(reference).Count(x => x.First == x.Second);
+        return
+        [
+            new BenchResult($"plain.{label}.t16.first{test.Count}.test_accuracy", InstaHideInference.Accuracy(reference, test) * 100, "%"),
+            new BenchResult($"secure.{label}.t16.first{test.Count}.test_accuracy", result.Accuracy * 100, "%"),
+            new BenchResult($"secure.{label}.t16.first{test.Count}.predictions_equal_to_plain", 100.0 * agree / test.Count, "%"),
+            new BenchResult($"secure.{label}.t16.first{test.Count}.wall_including_dealer", seconds, "s"),
+        ];
     }
 
     /// <summary>Fashion-MNIST's training and test sets, standardised with the training set's statistics.</summary>

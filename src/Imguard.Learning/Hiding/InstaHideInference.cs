@@ -35,32 +35,53 @@ public static class InstaHideInference
         int n = test.Count, d = test.ImageSize, k = hiding.SlotCount;
         var sampler = new PrgSampler(prg);
         var lambda = new double[k];
+        var partnerRows = new int[k - 1];
+        var maskWords = new ulong[hiding.HasMask ? MaskWords(d) : 0];
         var encoded = new double[checked(n * d)];
         for (int i = 0; i < n; i++)
         {
-            DrawRow(sampler, hiding.UpperBound, options.OwnCoefficientMin, lambda);
+            DrawImageEncoding(sampler, options, partners.Count, lambda, partnerRows, maskWords);
             var row = encoded.AsSpan(i * d, d);
             AddScaled(row, test.GetImage(i), lambda[0]);
             for (int j = 1; j < k; j++)
             {
-                AddScaled(row, partners.GetImage(sampler.NextBelow(partners.Count)), lambda[j]);
+                AddScaled(row, partners.GetImage(partnerRows[j - 1]), lambda[j]);
             }
             if (hiding.HasMask)
             {
-                for (int at = 0; at < d; at += 64)
+                for (int t = 0; t < d; t++)
                 {
-                    ulong bits = prg.NextUInt64();
-                    for (int b = 0; b < 64 && at + b < d; b++, bits >>= 1)
+                    if (((maskWords[t >> 6] >> (t & 63)) & 1) != 0)
                     {
-                        if ((bits & 1) != 0)
-                        {
-                            row[at + b] = -row[at + b];
-                        }
+                        row[t] = -row[t];
                     }
                 }
             }
         }
         return encoded;
+    }
+
+    /// <summary>Words of one image's mask: one bit per scalar, 64 per word (bit 1 negates the scalar).</summary>
+    internal static int MaskWords(int scalars) => (scalars + 63) / 64;
+
+    /// <summary>
+    /// Draws one test image's encoding in the order every encoder of it must follow (the plaintext reference here and
+    /// the dealer's <see cref="TestEncodingPlan"/>): the λ row (redrawn until λ₀ reaches the least own coefficient),
+    /// the K − 1 partners uniform over <paramref name="partnerCount"/> images, then, in mode instahide, one PRG word
+    /// per 64 scalars of mask bits.
+    /// </summary>
+    internal static void DrawImageEncoding(
+        PrgSampler sampler, TestEncodingOptions options, int partnerCount, Span<double> lambda, Span<int> partners, Span<ulong> maskWords)
+    {
+        DrawRow(sampler, options.Hiding.UpperBound, options.OwnCoefficientMin, lambda);
+        for (int j = 0; j < partners.Length; j++)
+        {
+            partners[j] = sampler.NextBelow(partnerCount);
+        }
+        for (int w = 0; w < maskWords.Length; w++)
+        {
+            maskWords[w] = sampler.Prg.NextUInt64();
+        }
     }
 
     /// <summary>Predicted classes of the test images: the arg-max of the softmax averaged over T encodings (T = 0: clean).</summary>

@@ -31,18 +31,33 @@ public static class SecureEvaluation
             int count = Math.Min(batchSize, n - start);
             var (images, labels) = test.Gather(rows.AsSpan(start, count));
             var logits = await model.ForwardAsync(engine, images, cancellationToken).ConfigureAwait(false);
-            var oneHot = await Selection.ArgMaxAlongLastAxisAsync(ctx, logits, cancellationToken).ConfigureAwait(false);
-            var hits = await Beaver.MultiplyRawAsync(ctx, oneHot, labels, cancellationToken).ConfigureAwait(false); // 0/1 × fixed-point one-hot
-            oneHot.Share.Span.CopyTo(predictions.Span.Slice(start * c, count * c));
-            foreach (ulong h in hits.Share.Span)
-            {
-                correct = unchecked(correct + h);
-            }
+            correct = unchecked(correct + await PredictAsync(ctx, logits, labels, predictions, start, cancellationToken).ConfigureAwait(false));
         }
-        // Σ of shares is a share of Σ: the count stays shared (fixed point, since the labels are).
-        var countShare = new SharedTensor(ctx.PartyId, new RingTensor([correct], 1), ctx.Format);
-        return new EvaluationShares(new SharedTensor(ctx.PartyId, predictions, ctx.Format), countShare);
+        return Shares(ctx, predictions, correct);
     }
+
+    /// <summary>
+    /// The one-hot arg-max of a batch's scores (logits, or summed probabilities) into <paramref name="predictions"/>
+    /// from row <paramref name="start"/>, and this party's share of how many match <paramref name="labels"/>.
+    /// </summary>
+    internal static async ValueTask<ulong> PredictAsync(
+        PartyContext ctx, SharedTensor scores, SharedTensor labels, RingTensor predictions, int start, CancellationToken cancellationToken)
+    {
+        int count = scores.Shape[0], c = scores.Shape[1];
+        var oneHot = await Selection.ArgMaxAlongLastAxisAsync(ctx, scores, cancellationToken).ConfigureAwait(false);
+        var hits = await Beaver.MultiplyRawAsync(ctx, oneHot, labels, cancellationToken).ConfigureAwait(false); // 0/1 × fixed-point one-hot
+        oneHot.Share.Span.CopyTo(predictions.Span.Slice(start * c, count * c));
+        ulong correct = 0;
+        foreach (ulong h in hits.Share.Span)
+        {
+            correct = unchecked(correct + h);
+        }
+        return correct;
+    }
+
+    /// <summary>Σ of shares is a share of Σ: the count stays shared (fixed point, since the labels are).</summary>
+    internal static EvaluationShares Shares(PartyContext ctx, RingTensor predictions, ulong correct) =>
+        new(new SharedTensor(ctx.PartyId, predictions, ctx.Format), new SharedTensor(ctx.PartyId, new RingTensor([correct], 1), ctx.Format));
 }
 
 /// <summary>One party's half of an evaluation: predictions N×C one-hot (ring integers) and the correct count (fixed point).</summary>
