@@ -46,7 +46,7 @@ public sealed class Conv2d<T> : Layer<T> where T : class
         _geometry = new Conv2dGeometry(shape[1], shape[2], shape[3], w[2], w[3], Stride, Padding);
         _input = input;
         var rows = await engine.ConvolveAsync(input, engine.Transpose(FilterMatrix(engine)), _geometry, cancellationToken).ConfigureAwait(false);
-        return engine.PixelRowsToImages(engine.AddRow(rows, Bias.Value), _batch, _geometry.OutputHeight, _geometry.OutputWidth);
+        return engine.PixelRowsToImages(rows, _batch, _geometry.OutputHeight, _geometry.OutputWidth, Bias.Value);   // + bias, one pass
     }
 
     public override async ValueTask<T> BackwardAsync(ITensorEngine<T> engine, T outputGradient, CancellationToken cancellationToken = default)

@@ -57,8 +57,8 @@ public interface ITensorEngine<T> where T : class
     /// <summary>The adjoint of <see cref="Im2Col"/>: patch rows back to N×C×H×W, overlapping entries summed.</summary>
     T Col2Im(T columns, Conv2dGeometry geometry, int batch);
 
-    /// <summary>(N·H·W)×C rows (one per pixel) to N×C×H×W.</summary>
-    T PixelRowsToImages(T rows, int batch, int height, int width);
+    /// <summary>(N·H·W)×C rows (one per pixel) to N×C×H×W, plus <paramref name="channelBias"/>[c] on channel c when given.</summary>
+    T PixelRowsToImages(T rows, int batch, int height, int width, T? channelBias = null);
 
     /// <summary>N×C×H×W to (N·H·W)×C rows (one per pixel).</summary>
     T ImagesToPixelRows(T images);

@@ -140,15 +140,19 @@ public sealed class PlainEngine : ITensorEngine<PlainTensor>
         return z;
     }
 
-    public PlainTensor PixelRowsToImages(PlainTensor rows, int batch, int height, int width)
+    public PlainTensor PixelRowsToImages(PlainTensor rows, int batch, int height, int width, PlainTensor? channelBias = null)
     {
         int c = rows.Dimension(1), pixels = height * width;
+        if (channelBias is not null && (channelBias.Shape.Length != 1 || channelBias.Dimension(0) != c))
+        {
+            throw LearningError.ShapeMismatch("PixelRowsToImages bias", [c], channelBias.Shape.ToArray());
+        }
         var z = new PlainTensor(batch, c, height, width);
         for (int n = 0; n < batch; n++)
         for (int p = 0; p < pixels; p++)
         for (int ch = 0; ch < c; ch++)
         {
-            z.Data[(n * c + ch) * pixels + p] = rows.Data[(n * pixels + p) * c + ch];
+            z.Data[(n * c + ch) * pixels + p] = rows.Data[(n * pixels + p) * c + ch] + (channelBias?.Data[ch] ?? 0);
         }
         return z;
     }

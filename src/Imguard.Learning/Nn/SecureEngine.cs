@@ -112,11 +112,15 @@ public sealed class SecureEngine(PartyContext context) : ITensorEngine<SharedTen
         return columns.WithShare(z);
     }
 
-    public SharedTensor PixelRowsToImages(SharedTensor rows, int batch, int height, int width)
+    public SharedTensor PixelRowsToImages(SharedTensor rows, int batch, int height, int width, SharedTensor? channelBias = null)
     {
         int channels = rows.Shape[1];
+        if (channelBias is not null && (channelBias.Share.Rank != 1 || channelBias.Shape[0] != channels))
+        {
+            throw LearningError.ShapeMismatch("PixelRowsToImages bias", [channels], channelBias.Shape);
+        }
         var z = new RingTensor(batch, channels, height, width);
-        RingOps.PixelRowsToImages(rows.Share.Span, z.Span, batch, channels, height * width);
+        RingOps.PixelRowsToImages(rows.Share.Span, z.Span, batch, channels, height * width, channelBias is null ? default : channelBias.Share.Span);
         return rows.WithShare(z);
     }
 

@@ -3,11 +3,18 @@ namespace Imguard.Mpc.Ring;
 public static partial class RingOps
 {
     /// <summary>
-    /// (N·H·W)×C rows, one per pixel (the layout of an im2col product), to N×C×H×W images. No overlap allowed.
+    /// (N·H·W)×C rows, one per pixel (the layout of an im2col product), to N×C×H×W images, plus
+    /// <paramref name="channelOffsets"/>[c] on channel c when given (a convolution's bias, added in the same pass
+    /// instead of in a second copy of the tensor). No overlap allowed.
     /// </summary>
-    public static void PixelRowsToImages(ReadOnlySpan<ulong> rows, Span<ulong> images, int batch, int channels, int pixels)
+    public static void PixelRowsToImages(ReadOnlySpan<ulong> rows, Span<ulong> images, int batch, int channels, int pixels,
+        ReadOnlySpan<ulong> channelOffsets = default)
     {
         CheckLayout(rows, images, batch, channels, pixels);
+        if (!channelOffsets.IsEmpty && channelOffsets.Length != channels)
+        {
+            MpcError.ThrowLengthMismatch("channel offsets", channels, channelOffsets.Length);
+        }
         for (int n = 0; n < batch; n++)
         {
             for (int p = 0; p < pixels; p++)
@@ -15,7 +22,7 @@ public static partial class RingOps
                 var row = rows.Slice((n * pixels + p) * channels, channels);
                 for (int c = 0; c < channels; c++)
                 {
-                    images[(n * channels + c) * pixels + p] = row[c];
+                    images[(n * channels + c) * pixels + p] = channelOffsets.IsEmpty ? row[c] : unchecked(row[c] + channelOffsets[c]);
                 }
             }
         }
