@@ -90,9 +90,14 @@ public sealed class SecureEngine(PartyContext context) : ITensorEngine<SharedTen
     public async ValueTask<SharedTensor> ConvolutionInputGradientAsync(
         SharedTensor outputRows, SharedTensor filters, Conv2dGeometry geometry, int batch, CancellationToken cancellationToken)
     {
-        // Fold back before truncating: col2im is linear, and it shrinks the (N·OH·OW)×(C·KH·KW) product to N×C×H×W.
-        var raw = await Beaver.MatMulRawAsync(Context, outputRows, filters, cancellationToken).ConfigureAwait(false);
-        return await Truncation.TruncateAsync(Context, Col2Im(raw, geometry, batch), cancellationToken).ConfigureAwait(false);
+        // Fold back before truncating: col2im is linear, and it shrinks the (N·OH·OW)×(C·KH·KW) product to N×C×H×W —
+        // the dealer's triple is folded the same way, so it costs the image's size, not the product's.
+        if (outputRows.Shape[0] != batch * geometry.OutputPixels)
+        {
+            throw LearningError.ShapeMismatch("ConvolutionInputGradient rows", [batch * geometry.OutputPixels, -1], outputRows.Shape);
+        }
+        var raw = await Convolution.InputGradientRawAsync(Context, outputRows, filters, geometry, cancellationToken).ConfigureAwait(false);
+        return await Truncation.TruncateAsync(Context, raw, cancellationToken).ConfigureAwait(false);
     }
 
     public SharedTensor Im2Col(SharedTensor images, Conv2dGeometry geometry)

@@ -11,7 +11,7 @@ namespace Imguard.Mpc.Preprocessing;
 /// for comparisons both parties get the DCF correction words, which cannot come from one seed.
 /// Semi-honest and non-colluding: the dealer learns no input (it never sees a masked opening).
 /// Message sizes (words): element-wise triple n → P1: n; matrix triple (m,k,n) → P1: m·n; convolution triple → P1:
-/// N·OH·OW·OC; truncation n → P1: 2n;
+/// N·OH·OW·OC; its input-gradient triple → P1: N·C·H·W (folded, not the (N·OH·OW)×(C·KH·KW) product); truncation n → P1: 2n;
 /// sign n at ℓ bits → both: n·((ℓ−1)(2+p)+p), P1 also n·p (p = 1 payload word, 2 for ReLU);
 /// binary sign n at ℓ bits → P1: (ℓ + ANDs)·⌈n/64⌉ + p·n (ANDs = 55 at ℓ = 32; p = 1, 2 for ReLU, 3 for a ReLU with
 /// its derivative triple): about 28 bytes per ReLU, against
@@ -49,6 +49,7 @@ public sealed class Dealer
             RandomnessKind.ElementwiseTriple => ([], ElementwiseCorrection(p0, p1)),
             RandomnessKind.MatrixTriple => ([], MatrixCorrection(request, p0, p1)),
             RandomnessKind.ConvolutionTriple or RandomnessKind.ConvolutionFilterGradientTriple => ([], ConvolutionCorrection(request, p0, p1)),
+            RandomnessKind.ConvolutionInputGradientTriple => ([], InputGradientCorrection(request, p0, p1)),
             RandomnessKind.Truncation => ([], TruncationCorrection(request, p0, p1)),
             RandomnessKind.BitSign or RandomnessKind.BitSignWithProduct or RandomnessKind.BitSignForBackward => ([], BitSignCorrection(request, p0, p1)),
             _ => SignMessages(request, p0, p1),
@@ -104,6 +105,22 @@ public sealed class Dealer
         return c;
     }
 
+    private static ulong[] InputGradientCorrection(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1)
+    {
+        var (batch, geometry, outChannels) = r.ConvolutionShape;
+        int rows = batch * geometry.OutputPixels, patch = geometry.PatchSize;
+        var a = new ulong[p0.A.Length];
+        var b = new ulong[p0.B.Length];
+        RingOps.Add(p0.A, p1.A, a);
+        RingOps.Add(p0.B, p1.B, b);
+        var product = new ulong[checked(rows * patch)];
+        RingOps.MatMul(a, b, product, rows, outChannels, patch);                        // A·B, (N·OH·OW)×(C·KH·KW)
+        var c = new ulong[r.Length];
+        RingOps.Col2Im(product, batch, geometry, c);                                    // C = col2im(A·B)
+        RingOps.Subtract(c, p0.C, c);                                                   // C₁ = C − C₀
+        return c;
+    }
+
     private static ulong[] TruncationCorrection(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1)
     {
         int n = r.M, f = r.Parameter;
@@ -137,6 +154,13 @@ public sealed class Dealer
             case RandomnessKind.MatrixTriple:
                 words = 3 * ((double)r.M * r.K + (double)r.K * r.N + (double)r.M * r.N);
                 break;
+            case RandomnessKind.ConvolutionInputGradientTriple:
+            {
+                var (batch, geometry, outChannels) = r.ConvolutionShape;
+                double rows = (double)batch * geometry.OutputPixels;
+                words = 3 * (rows * outChannels + (double)outChannels * geometry.PatchSize + (double)batch * geometry.ImageSize) + 2 * rows * geometry.PatchSize;
+                break;
+            }
             case RandomnessKind.ConvolutionTriple:
             case RandomnessKind.ConvolutionFilterGradientTriple:
             {

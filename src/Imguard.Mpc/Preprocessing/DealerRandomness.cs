@@ -64,6 +64,9 @@ public sealed class DealerRandomness : ICorrelatedRandomness
     public SignMaterial TakeSign(int length, int bits, bool withProduct) =>
         (SignMaterial)Take(RandomnessRequest.Sign(length, bits, withProduct));
 
+    public MatrixTriple TakeConvolutionInputGradientTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels) =>
+        (MatrixTriple)Take(RandomnessRequest.ConvolutionInputGradientTriple(batch, geometry, outChannels));
+
     public BitSignMaterial TakeBitSign(int length, int bits, bool withProduct) =>
         (BitSignMaterial)Take(RandomnessRequest.BitSign(length, bits, withProduct));
 
@@ -100,6 +103,7 @@ public sealed class DealerRandomness : ICorrelatedRandomness
             case RandomnessKind.MatrixTriple:
             case RandomnessKind.ConvolutionTriple:
             case RandomnessKind.ConvolutionFilterGradientTriple:
+            case RandomnessKind.ConvolutionInputGradientTriple:
             {
                 var c = party0 ? local.C : message;
                 ExpectLength(request, message, party0 ? 0 : request.Length);

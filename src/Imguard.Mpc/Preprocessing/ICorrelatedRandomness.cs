@@ -30,6 +30,12 @@ public interface ICorrelatedRandomness
     /// </summary>
     MatrixTriple TakeConvolutionFilterGradientTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels);
 
+    /// <summary>
+    /// An input-gradient triple of the same convolution: A masks the output gradient's pixel rows, B the OC×(C·KH·KW)
+    /// filter matrix, C = col2im(A·B) (see <see cref="Protocols.Convolution.InputGradientRawAsync"/>).
+    /// </summary>
+    MatrixTriple TakeConvolutionInputGradientTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels);
+
     /// <summary>Material for one-round truncation by <paramref name="fractionalBits"/> (see <see cref="Protocols.Truncation"/>).</summary>
     TruncationMaterial TakeTruncation(int length, int fractionalBits);
 

@@ -48,6 +48,17 @@ internal static class LocalShareExpansion
                     parts.C = prg.NextArray(checked(request.M * request.N));
                 }
                 break;
+            case RandomnessKind.ConvolutionInputGradientTriple:
+            {
+                var (batch, geometry, outChannels) = request.ConvolutionShape;
+                parts.A = prg.NextArray(checked(batch * geometry.OutputPixels * outChannels));   // the output gradient's pixel rows
+                parts.B = prg.NextArray(checked(outChannels * geometry.PatchSize));              // the filter matrix, OC×(C·KH·KW)
+                if (party0)
+                {
+                    parts.C = prg.NextArray(request.Length);
+                }
+                break;
+            }
             case RandomnessKind.ConvolutionTriple:
             case RandomnessKind.ConvolutionFilterGradientTriple:
             {

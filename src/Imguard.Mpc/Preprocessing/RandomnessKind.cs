@@ -35,4 +35,10 @@ public enum RandomnessKind
     /// with t the Beaver triple's second factor, only g − u is opened (one word per element instead of two).
     /// </summary>
     BitSignForBackward = 10,
+
+    /// <summary>
+    /// Input-gradient triple of a convolution: output-gradient mask A ((N·OH·OW)×OC), filter mask B (OC×(C·KH·KW)) and
+    /// C = col2im(A·B), the image-sized fold of the product (the parties fold their part locally too).
+    /// </summary>
+    ConvolutionInputGradientTriple = 11,
 }

@@ -35,6 +35,10 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
     public static RandomnessRequest ConvolutionFilterGradientTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels) =>
         Convolution(RandomnessKind.ConvolutionFilterGradientTriple, batch, geometry, outChannels);
 
+    /// <summary>An input-gradient triple (col2im(A·B)) for the same convolution; packed as <see cref="ConvolutionTriple"/>.</summary>
+    public static RandomnessRequest ConvolutionInputGradientTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels) =>
+        Convolution(RandomnessKind.ConvolutionInputGradientTriple, batch, geometry, outChannels);
+
     private static RandomnessRequest Convolution(RandomnessKind kind, int batch, Ring.Conv2dGeometry geometry, int outChannels)
     {
         ArgumentNullException.ThrowIfNull(geometry);
@@ -61,6 +65,7 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
         RandomnessKind.MatrixTriple => checked(M * N),
         RandomnessKind.ConvolutionTriple => checked(M * ConvolutionShape.Geometry.OutputPixels * ConvolutionShape.OutChannels),
         RandomnessKind.ConvolutionFilterGradientTriple => checked(ConvolutionShape.Geometry.PatchSize * ConvolutionShape.OutChannels),
+        RandomnessKind.ConvolutionInputGradientTriple => checked(M * ConvolutionShape.Geometry.ImageSize),
         _ => M,
     };
 
@@ -73,7 +78,8 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
             RandomnessKind.Truncation => M >= 0 && K == 0 && N == 0 && Parameter is >= 1 and <= 40,
             RandomnessKind.Sign or RandomnessKind.SignWithProduct or RandomnessKind.BitSign or RandomnessKind.BitSignWithProduct
                 or RandomnessKind.BitSignForBackward => M >= 0 && K == 0 && N == 0 && Parameter is >= 2 and <= 64,
-            RandomnessKind.ConvolutionTriple or RandomnessKind.ConvolutionFilterGradientTriple => M >= 0 && ValidConvolution(),
+            RandomnessKind.ConvolutionTriple or RandomnessKind.ConvolutionFilterGradientTriple or RandomnessKind.ConvolutionInputGradientTriple
+                => M >= 0 && ValidConvolution(),
             _ => false,
         };
         if (!ok)
@@ -100,6 +106,7 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
     {
         RandomnessKind.ConvolutionTriple => $"convolution triple of {M} images {ConvolutionShape.Geometry} with {K >> 16} filters",
         RandomnessKind.ConvolutionFilterGradientTriple => $"filter-gradient triple of {M} images {ConvolutionShape.Geometry} with {K >> 16} filters",
+        RandomnessKind.ConvolutionInputGradientTriple => $"input-gradient triple of {M} images {ConvolutionShape.Geometry} with {K >> 16} filters",
         RandomnessKind.MatrixTriple => $"matrix triple {M}×{K}·{K}×{N}",
         RandomnessKind.ElementwiseTriple => $"element-wise triple of {M}",
         RandomnessKind.Truncation => $"truncation of {M} by {Parameter} bits",

@@ -95,6 +95,57 @@ public static class Convolution
     }
 
     /// <summary>
+    /// ∂L/∂x of a convolution without truncation, col2im(g·W) as N×C×H×W: <paramref name="outputGradient"/> is the
+    /// (N·OH·OW)×OC pixel rows of ∂L/∂output, <paramref name="filters"/> the OC×(C·KH·KW) filter matrix. A Beaver product
+    /// whose triple the dealer folds (C = col2im(A·B)), as each party folds its part: party 1 receives the image's size,
+    /// not the (N·OH·OW)×(C·KH·KW) product's, 25–400 times more. 1 round; (N·OH·OW + C·KH·KW)·OC words each way.
+    /// </summary>
+    public static async ValueTask<SharedTensor> InputGradientRawAsync(
+        PartyContext ctx, SharedTensor outputGradient, SharedTensor filters, Conv2dGeometry geometry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentNullException.ThrowIfNull(geometry);
+        ctx.Check(outputGradient);
+        ctx.Check(filters);
+        int patch = geometry.PatchSize, pixels = geometry.OutputPixels;
+        if (outputGradient.Share.Rank != 2 || outputGradient.Shape[0] % pixels != 0 || filters.Share.Rank != 2
+            || filters.Shape[1] != patch || filters.Shape[0] != outputGradient.Shape[1])
+        {
+            throw MpcError.InvalidShape(
+                $"An input gradient of {geometry} needs (N·{pixels})×OC rows and an OC×{patch} filter matrix; got [{string.Join(", ", outputGradient.Shape.ToArray())}] and [{string.Join(", ", filters.Shape.ToArray())}].");
+        }
+        int rows = outputGradient.Shape[0], batch = rows / pixels, outChannels = filters.Shape[0];
+        var t = ctx.Randomness.TakeConvolutionInputGradientTriple(batch, geometry, outChannels);
+        t.Consume(ctx.PartyId);
+        int g = outputGradient.Length, w = filters.Length;
+        using var masked = RentedWords.Rent(g + w);
+        using var opened = RentedWords.Rent(g + w);
+        RingOps.Subtract(outputGradient.Share.Span, t.A, masked.Span[..g]);           // E_i = G_i − A_i
+        RingOps.Subtract(filters.Share.Span, t.B, masked.Span[g..]);                   // F_i = W_i − B_i
+        await ctx.OpenAsync(masked.Memory, opened.Memory, cancellationToken).ConfigureAwait(false);
+        var e = opened.Span[..g];
+        var f = opened.Span[g..];
+        int threads = ctx.MaxDegreeOfParallelism;
+        using var product = RentedWords.RentForShare(rows * patch);                   // this party's part of G·W, unfolded
+        var part = product.Span;
+        RingOps.MatMul(t.A, f, part, rows, outChannels, patch, threads);               // A_i·F
+        if (ctx.PartyId == 0)
+        {
+            RingOps.Add(t.B, f, f);                                                     // party 0: + E·(B_0 + F)
+            RingOps.MatMulAccumulate(e, f, part, rows, outChannels, patch, threads);
+        }
+        else
+        {
+            RingOps.MatMulAccumulate(e, t.B, part, rows, outChannels, patch, threads); // party 1: + E·B_1
+        }
+        using var folded = RentedWords.RentForShare(t.C.Length);
+        RingOps.Col2Im(part, batch, geometry, folded.Span);
+        var z = t.C; // consumed above: C_i + col2im(part)
+        RingOps.Add(z, folded.Span, z);
+        return ctx.Wrap(z, [batch, geometry.Channels, geometry.Height, geometry.Width]);
+    }
+
+    /// <summary>
     /// U·Y with U = im2col(x) (or its transpose), by a triple whose A masks the image: opens E = X − A and F = Y − B,
     /// unfolds E and this party's A locally, and accumulates U(A_i)·F + U(E)·B_i (+ U(E)·F by party 0) onto C_i.
     /// </summary>

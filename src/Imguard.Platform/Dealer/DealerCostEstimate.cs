@@ -121,6 +121,7 @@ public sealed record DealerCostEstimate(
                 return (0, (long)request.M * request.N);
             case RandomnessKind.ConvolutionTriple:
             case RandomnessKind.ConvolutionFilterGradientTriple:
+            case RandomnessKind.ConvolutionInputGradientTriple:
                 return (0, request.Length);
             case RandomnessKind.Truncation:
                 return (0, 2 * n);
@@ -187,6 +188,9 @@ public sealed record DealerCostEstimate(
 
         public MatrixTriple TakeConvolutionFilterGradientTriple(int batch, Conv2dGeometry geometry, int outChannels) =>
             Count(inner.TakeConvolutionFilterGradientTriple(batch, geometry, outChannels));
+
+        public MatrixTriple TakeConvolutionInputGradientTriple(int batch, Conv2dGeometry geometry, int outChannels) =>
+            Count(inner.TakeConvolutionInputGradientTriple(batch, geometry, outChannels));
 
         public TruncationMaterial TakeTruncation(int length, int fractionalBits) => Count(inner.TakeTruncation(length, fractionalBits));
 

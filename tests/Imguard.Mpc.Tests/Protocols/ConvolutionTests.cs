@@ -121,4 +121,43 @@ public sealed class ConvolutionTests
         }
         Assert.Equal(expected, TwoParties.OpenRing((r0.z, r1.z)));                       // bound: 0 (exact in the ring)
     }
+
+    [Theory]
+    [InlineData(2, 1, 8, 8, 3, 5, 1, 0)]
+    [InlineData(1, 3, 7, 6, 4, 3, 2, 1)]
+    public async Task The_input_gradient_is_the_folded_product_of_output_rows_and_filters_exactly(
+        int n, int c, int h, int w, int oc, int k, int stride, int padding)
+    {
+        var rng = new Random(n * 11 + c + k);
+        var geometry = new Conv2dGeometry(c, h, w, k, k, stride, padding);
+        int rows = n * geometry.OutputPixels, patch = geometry.PatchSize;
+        var g = TwoParties.Values(rng, rows * oc, 2);
+        var filters = TwoParties.Values(rng, oc * patch, 1);
+        var sg = TwoParties.Share(g, rows, oc);
+        var sw = TwoParties.Share(filters, oc, patch);
+        var (r0, r1) = await TwoParties.RunAsync(async ctx =>
+        {
+            var before = ctx.Statistics.Snapshot();
+            var z = await Convolution.InputGradientRawAsync(ctx, TwoParties.Pick(ctx.PartyId, sg), TwoParties.Pick(ctx.PartyId, sw), geometry);
+            return (z, ctx.Statistics.Snapshot() - before);
+        });
+        Assert.Equal(new[] { n, c, h, w }, r0.z.Shape.ToArray());
+        Assert.Equal(1, r0.Item2.Rounds);
+        Assert.Equal(8L * (g.Length + filters.Length), r0.Item2.BytesSent);
+        var fmt = TwoParties.Format;
+        var product = new ulong[rows * patch];
+        RingOps.MatMul(fmt.Encode(g), fmt.Encode(filters), product, rows, oc, patch);
+        var expected = new ulong[n * geometry.ImageSize];
+        RingOps.Col2Im(product, n, geometry, expected);
+        Assert.Equal(expected, TwoParties.OpenRing((r0.z, r1.z)));                       // bound: 0 (exact in the ring)
+    }
+
+    [Fact]
+    public void The_dealer_sends_the_input_gradient_triple_folded_to_the_images_size()
+    {
+        var geometry = new Conv2dGeometry(16, 12, 12, 5, 5);                            // the cnn preset's second convolution
+        var (toParty0, toParty1) = Dealer.CreateRandom().Generate(0, RandomnessRequest.ConvolutionInputGradientTriple(4, geometry, 16));
+        Assert.Empty(toParty0);
+        Assert.Equal(4 * geometry.ImageSize, toParty1.Length);                          // 9,216 words, not 4·64·400 = 102,400
+    }
 }
