@@ -123,6 +123,38 @@ public sealed class SecureTrainingTests(ITestOutputHelper output)
         Assert.Equal((epochs - 1, 8, 8), (progress[^1].Epoch, progress[^1].Step, progress[^1].StepsPerEpoch));
     }
 
+    [Fact]
+    public async Task Training_relus_take_the_backward_triple_and_evaluation_relus_do_not()
+    {
+        var train = SyntheticImages.Make(16, 1);
+        var test = SyntheticImages.Make(8, 2);
+        var options = new TrainingOptions { Epochs = 1, BatchSize = 8, Hiding = InstaHideOptions.Off };
+        var f = SharedPlain.Format;
+        using var dealer = new TrainingDealer(Spec, options, train.Count, f, InitialParameters(3));
+        var feeds = new InProcessTrainingDealer(dealer);
+        var (d0, d1) = SharedDataset.Share(train, f);
+        var (t0, t1) = SharedDataset.Share(test, f);
+        var recorder = new Mpc.Preprocessing.InProcessDealer(Mpc.Preprocessing.Dealer.CreateRandom());
+        var (c0, c1) = Mpc.Transport.InMemoryPeerChannel.CreatePair();
+        var sessions = new SecureTraining[2];
+        async Task Both(Func<int, Task> run) => await Task.WhenAll(Task.Run(() => run(0)), Task.Run(() => run(1)));
+        await Both(async p =>
+        {
+            var ctx = new Mpc.Protocols.PartyContext(p, p == 0 ? c0 : c1, recorder.SourceFor(p), f, 32);
+            sessions[p] = new SecureTraining(ctx, Spec, options, feeds.FeedFor(p));
+            await sessions[p].TrainAsync(p == 0 ? d0 : d1);
+        });
+        var training = recorder.IssuedPlan().Requests.Select(r => r.Kind).ToArray();
+        await Both(p => sessions[p].EvaluateAsync(p == 0 ? t0 : t1, 8));
+        var evaluation = recorder.IssuedPlan().Requests.Skip(training.Length).Select(r => r.Kind).ToArray();
+
+        // Two steps, one ReLU layer each: both take the backward triple (the softmax's max steps keep the plain kind).
+        Assert.Equal(2, training.Count(k => k == Mpc.Preprocessing.RandomnessKind.BitSignForBackward));
+        // Inference: the ReLU's plain material, never the backward triple it would not use.
+        Assert.Contains(Mpc.Preprocessing.RandomnessKind.BitSignWithProduct, evaluation);
+        Assert.DoesNotContain(Mpc.Preprocessing.RandomnessKind.BitSignForBackward, evaluation);
+    }
+
     internal static async Task<(ModelCheckpoint, ModelCheckpoint)> TrainSecurely(
         LabeledImages train, TrainingOptions options, IReadOnlyList<PlainTensor> initial, Func<int, EpochHidingPlan> plan,
         Func<int, IProgress<TrainingProgress>>? progressFor = null)
