@@ -99,14 +99,29 @@ public static class Beaver
         int m = x.Shape[0], k = x.Shape[1], n = y.Shape[1];
         var t = ctx.Randomness.TakeMatrixTriple(m, k, n);
         t.Consume(ctx.PartyId);
+        var z = t.C; // consumed above: safe to accumulate into
+        await AccumulateProductAsync(ctx, x.Share.Data, y.Share.Data, t, m, k, n, z, cancellationToken).ConfigureAwait(false);
+        return ctx.Wrap(z, [m, n]);
+    }
+
+    /// <summary>
+    /// The Beaver step of a matrix product with a consumed triple t: opens E = X − A and F = Y − B (1 round) and adds
+    /// this party's A_i·F + E·B_i (party 0 also E·F) onto <paramref name="destination"/> (m×n). With C_i in the
+    /// destination that is this party's share of X·Y; callers whose triple carries C in another form (folded, say)
+    /// pass a zeroed buffer instead.
+    /// </summary>
+    internal static async ValueTask AccumulateProductAsync(
+        PartyContext ctx, ulong[] x, ulong[] y, Preprocessing.MatrixTriple t, int m, int k, int n, Memory<ulong> destination,
+        CancellationToken cancellationToken)
+    {
         using var masked = RentedWords.Rent(m * k + k * n);
         using var opened = RentedWords.Rent(m * k + k * n);
-        RingOps.Subtract(x.Share.Span, t.A, masked.Span[..(m * k)]);         // E_i = X_i − A_i
-        RingOps.Subtract(y.Share.Span, t.B, masked.Span[(m * k)..]);         // F_i = Y_i − B_i
+        RingOps.Subtract(x, t.A, masked.Span[..(m * k)]);                    // E_i = X_i − A_i
+        RingOps.Subtract(y, t.B, masked.Span[(m * k)..]);                    // F_i = Y_i − B_i
         await ctx.OpenAsync(masked.Memory, opened.Memory, cancellationToken).ConfigureAwait(false);
         var e = opened.Span[..(m * k)];
         var f = opened.Span[(m * k)..];
-        var z = t.C; // consumed above: safe to accumulate into
+        var z = destination.Span;
         int threads = ctx.MaxDegreeOfParallelism;
         RingOps.MatMulAccumulate(t.A, f, z, m, k, n, threads);               // + A_i·F
         if (ctx.PartyId == 0)
@@ -118,6 +133,5 @@ public static class Beaver
         {
             RingOps.MatMulAccumulate(e, t.B, z, m, k, n, threads);           // party 1: + E·B_1
         }
-        return ctx.Wrap(z, [m, n]);
     }
 }

@@ -117,29 +117,12 @@ public static class Convolution
         int rows = outputGradient.Shape[0], batch = rows / pixels, outChannels = filters.Shape[0];
         var t = ctx.Randomness.TakeConvolutionInputGradientTriple(batch, geometry, outChannels);
         t.Consume(ctx.PartyId);
-        int g = outputGradient.Length, w = filters.Length;
-        using var masked = RentedWords.Rent(g + w);
-        using var opened = RentedWords.Rent(g + w);
-        RingOps.Subtract(outputGradient.Share.Span, t.A, masked.Span[..g]);           // E_i = G_i − A_i
-        RingOps.Subtract(filters.Share.Span, t.B, masked.Span[g..]);                   // F_i = W_i − B_i
-        await ctx.OpenAsync(masked.Memory, opened.Memory, cancellationToken).ConfigureAwait(false);
-        var e = opened.Span[..g];
-        var f = opened.Span[g..];
-        int threads = ctx.MaxDegreeOfParallelism;
         using var product = RentedWords.RentForShare(rows * patch);                   // this party's part of G·W, unfolded
-        var part = product.Span;
-        RingOps.MatMul(t.A, f, part, rows, outChannels, patch, threads);               // A_i·F
-        if (ctx.PartyId == 0)
-        {
-            RingOps.Add(t.B, f, f);                                                     // party 0: + E·(B_0 + F)
-            RingOps.MatMulAccumulate(e, f, part, rows, outChannels, patch, threads);
-        }
-        else
-        {
-            RingOps.MatMulAccumulate(e, t.B, part, rows, outChannels, patch, threads); // party 1: + E·B_1
-        }
+        product.Span.Clear();                                                           // the pool may hand back public words
+        await Beaver.AccumulateProductAsync(ctx, outputGradient.Share.Data, filters.Share.Data, t, rows, outChannels, patch, product.Memory, cancellationToken)
+            .ConfigureAwait(false);
         using var folded = RentedWords.RentForShare(t.C.Length);
-        RingOps.Col2Im(part, batch, geometry, folded.Span);
+        RingOps.Col2Im(product.Span, batch, geometry, folded.Span);
         var z = t.C; // consumed above: C_i + col2im(part)
         RingOps.Add(z, folded.Span, z);
         return ctx.Wrap(z, [batch, geometry.Channels, geometry.Height, geometry.Width]);
