@@ -94,6 +94,20 @@ public class UploadFlowTests
             Assert.InRange(inferCorrect, plainCorrect - 1, plainCorrect + 1);
             Assert.Equal(41, File.ReadAllLines(predictions).Length);
 
+            // "InstaHide in inference": a mixup job evaluated on 2 encodings of each test image (partners from the
+            // training set, coefficients dealt by the platform); the owner's reconstructed accuracy is well above chance.
+            (int hidden, string hiddenTrain) = await ImguardProcess.RunAsync(TimeSpan.FromMinutes(5), "train", "--profile", profile, "--project", projectId,
+                "--dataset", trainId, "--test-dataset", testId, "--model", "mlp", "--epochs", "2", "--batch-size", "20", "--lr", "0.1",
+                "--hiding", "mixup", "--k", "2", "--test-encodings", "2", "--test-own-min", "0.5", "--follow");
+            Assert.True(hidden == 0, hiddenTrain + "\n" + up.Output);
+            string hiddenJob = Id(hiddenTrain, "job-");
+            (int hiddenDownloaded, string hiddenDownload) = await ImguardProcess.RunAsync(Bound, "model", "download", "--profile", profile, "--job", hiddenJob,
+                "--out", Path.Combine(root, "models-hidden"));
+            Assert.True(hiddenDownloaded == 0, hiddenDownload);
+            int encodedCorrect = int.Parse(Regex.Match(hiddenDownload, @"secure test accuracy: [0-9.]+% \((\d+)/40\)").Groups[1].Value, CultureInfo.InvariantCulture);
+            Assert.True(encodedCorrect >= 12, $"test-time encodings classified only {encodedCorrect}/40 test squares");
+            Assert.Contains("summed over 2 InstaHide encodings", hiddenDownload, StringComparison.Ordinal);
+
             // Deleting the training set removes both parties' halves (the platform asks each party until it confirms).
             (int deleted, string delete) = await ImguardProcess.RunAsync(Bound, "dataset", "delete", "--profile", profile, trainId);
             Assert.True(deleted == 0, delete);

@@ -29,11 +29,19 @@ internal static class JobCommands
             Description = "Bit width of the secure comparisons: 32 (exact while |pre-activations| < 32768; half the cost) or 64 (exact over the whole ring).",
             DefaultValueFactory = _ => 32,
         };
+        var testEncodings = new Option<int>("--test-encodings")
+        {
+            Description = "Evaluate by \"InstaHide in inference\": T encodings of each test image, softmax summed (needs --test and a hiding mode; costs T evaluations).",
+        };
+        var testOwnMin = new Option<double>("--test-own-min")
+        {
+            Description = "Least coefficient of a test image in its own encodings (0: as in training). Higher is more accurate and hides the test image less.",
+        };
         var follow = new Option<bool>("--follow") { Description = "Wait and show progress until the job ends." };
         var estimateOnly = new Option<bool>("--estimate-only") { Description = "Print what the job would cost and do not start it." };
         var command = new Command("train", "Start a secure training job on a shared dataset (prints its estimated cost first).")
         {
-            profile, project, dataset, test, model, epochs, batch, lr, momentum, decay, hiding, k, revealLoss, bits, follow, estimateOnly,
+            profile, project, dataset, test, model, epochs, batch, lr, momentum, decay, hiding, k, revealLoss, bits, testEncodings, testOwnMin, follow, estimateOnly,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -44,12 +52,14 @@ internal static class JobCommands
             using PlatformApi api = ProfileOptions.Connect(parse, profile);
             var request = new CreateJobRequest(modelJson, parse.GetValue(dataset)!, parse.GetValue(test),
                 parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(momentum), parse.GetValue(decay),
-                parse.GetValue(hiding)!, parse.GetValue(k), parse.GetValue(revealLoss), parse.GetValue(bits));
+                parse.GetValue(hiding)!, parse.GetValue(k), parse.GetValue(revealLoss), parse.GetValue(bits),
+                parse.GetValue(testEncodings), parse.GetValue(testOwnMin));
             JobEstimate estimate = await api.EstimateJobAsync(parse.GetValue(project), request, ct);
             Console.WriteLine($"estimate: {estimate.Steps} steps ({estimate.Epochs} × {estimate.StepsPerEpoch}); per step {estimate.PeerRoundsPerStep} rounds and " +
                 $"{estimate.PeerBytesPerStepPerParty / 1e6:0.0} MB each way between the parties; dealer sends {estimate.TotalBytesToParty0 / 1e6:0.0} MB to party 0 and " +
                 $"{estimate.TotalBytesToParty1 / 1e6:0.0} MB to party 1; about {TimeSpan.FromSeconds(estimate.EstimatedSeconds):hh\\:mm\\:ss} of computation " +
-                $"({estimate.SecondsPerStepMeasured * 1000:0} ms per step measured on the platform, network not included)");
+                $"({estimate.SecondsPerStepMeasured * 1000:0} ms per step measured on the platform, network not included)" +
+                (estimate.TestEncodingWordsToParty1 > 0 ? $"; the test-time encodings add {estimate.TestEncodingWordsToParty1 * 8 / 1e6:0.0} MB to party 1 (in its total)" : ""));
             if (parse.GetValue(estimateOnly))
             {
                 return 0;
@@ -66,6 +76,14 @@ internal static class JobCommands
         var job = new Command("job", "Follow, read the log of, or cancel a job.");
         Option<string?> profile = ProfileOptions.Create();
         var id = new Argument<string>("job");
+        var testEncodings = new Option<int>("--test-encodings")
+        {
+            Description = "Evaluate by \"InstaHide in inference\": T encodings of each test image, softmax summed (needs --test and a hiding mode; costs T evaluations).",
+        };
+        var testOwnMin = new Option<double>("--test-own-min")
+        {
+            Description = "Least coefficient of a test image in its own encodings (0: as in training). Higher is more accurate and hides the test image less.",
+        };
         var follow = new Option<bool>("--follow") { Description = "Keep showing progress until the job ends." };
         var status = new Command("status", "Show a job's state and progress.") { profile, id, follow };
         status.SetAction(async (parse, ct) =>

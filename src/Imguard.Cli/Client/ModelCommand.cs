@@ -52,7 +52,9 @@ internal static class ModelCommand
             if (evaluations[0] is { } e0 && evaluations[1] is { } e1)
             {
                 EvaluationResult result = ModelReconstruction.ReconstructEvaluation(e0, e1);
-                Console.WriteLine($"secure test accuracy: {100.0 * result.Correct / result.Count:0.00}% ({result.Correct}/{result.Count}); only this machine knows it");
+                int encodings = (await api.GetJobAsync(jobId, ct)).TestEncodings;
+                string how = encodings > 0 ? $", each test image classified by the softmax summed over {encodings} InstaHide encodings of it" : "";
+                Console.WriteLine($"secure test accuracy: {100.0 * result.Correct / result.Count:0.00}% ({result.Correct}/{result.Count}){how}; only this machine knows it");
             }
             if (parse.GetValue(onnx) is { } onnxPath)
             {

@@ -28,12 +28,18 @@ public sealed record DatasetRegistered(DatasetSummary Dataset, IReadOnlyList<Upl
 
 public sealed record CreateJobRequest(
     JsonElement Model, string TrainDatasetId, string? TestDatasetId, int Epochs, int BatchSize, double LearningRate,
-    double Momentum, double WeightDecay, string Hiding, int K, bool RevealLoss, int ComparisonBits = 32);
+    double Momentum, double WeightDecay, string Hiding, int K, bool RevealLoss, int ComparisonBits = 32, int TestEncodings = 0,
+    double TestOwnCoefficientMin = 0);
 
 public sealed record JobSummary(
     string Id, Guid ProjectId, string TrainDatasetId, string? TestDatasetId, string State, DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Epoch, long Step, long TotalSteps, JsonElement? Metrics,
-    string? FailureMessage, int? LastCheckpointEpoch, bool CancelRequested);
+    string? FailureMessage, int? LastCheckpointEpoch, bool CancelRequested, JsonElement? Training = null)
+{
+    /// <summary>T of "InstaHide in inference" (the job's <c>testEncodings</c>), 0 when its test set was evaluated clean.</summary>
+    public int TestEncodings =>
+        Training is { ValueKind: JsonValueKind.Object } training && training.TryGetProperty("testEncodings", out JsonElement t) && t.TryGetInt32(out int value) ? value : 0;
+}
 
 public sealed record JobLogLine(long Id, DateTimeOffset Time, string Level, string Message);
 
@@ -41,4 +47,4 @@ public sealed record ModelDownloads(string JobId, IReadOnlyList<UploadGrant> Dow
 
 public sealed record JobEstimate(
     int Epochs, int StepsPerEpoch, long Steps, long PeerRoundsPerStep, long PeerBytesPerStepPerParty, long TotalBytesToParty0,
-    long TotalBytesToParty1, double SecondsPerStepMeasured, double EstimatedSeconds);
+    long TotalBytesToParty1, double SecondsPerStepMeasured, double EstimatedSeconds, long TestEncodingWordsToParty1 = 0);

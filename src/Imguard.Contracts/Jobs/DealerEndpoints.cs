@@ -20,6 +20,8 @@ public static class DealerEndpoints
 
     public static string HidingBatch(string jobId, int attempt, int epoch, int batch) => $"{Base(jobId, attempt)}/epochs/{epoch}/batches/{batch}";
 
+    public static string TestEncodingBatch(string jobId, int attempt, int encoding, int batch) => $"{Base(jobId, attempt)}/test-encodings/{encoding}/batches/{batch}";
+
     public static string Items(string jobId, int attempt) => $"{Base(jobId, attempt)}/items";
 
     private static string Base(string jobId, int attempt) => $"internal/jobs/{Uri.EscapeDataString(jobId)}/dealer/attempts/{attempt}";

@@ -38,6 +38,22 @@ public sealed record JobTrainingOptions
     /// </summary>
     public int ComparisonBits { get; init; } = 32;
 
+    /// <summary>
+    /// "InstaHide in inference": T encodings of every test image (each mixed with k − 1 training images under a fresh
+    /// secret λ and mask, like a training image), the model's softmax summed over them before the arg-max. 0 (the
+    /// default) evaluates the clean test images. Needs a hiding mode and a test set; costs T times the evaluation.
+    /// </summary>
+    public int TestEncodings { get; init; }
+
+    /// <summary>
+    /// Least coefficient of the test image itself in a test encoding (0: drawn as in training). A higher floor makes
+    /// test encodings easier to classify and hides the test image less; the training encodings are unchanged.
+    /// </summary>
+    public double TestOwnCoefficientMin { get; init; }
+
+    /// <summary>The most test encodings a job may ask for (each is a full pass over the test set).</summary>
+    public const int MaxTestEncodings = 64;
+
     /// <summary>Problems no run could get past, or null. The Learning library validates the rest.</summary>
     public string? Check()
     {
@@ -72,6 +88,18 @@ public sealed record JobTrainingOptions
         if (ComparisonBits is < 2 or > 64)
         {
             return "comparison bits must be 2 to 64.";
+        }
+        if (TestEncodings is < 0 or > MaxTestEncodings)
+        {
+            return $"test encodings must be 0 to {MaxTestEncodings}.";
+        }
+        if (TestEncodings > 0 && Hiding == HidingModes.Off)
+        {
+            return "test encodings need a hiding mode (mixup or instahide).";
+        }
+        if (!(TestOwnCoefficientMin >= 0 && TestOwnCoefficientMin <= UpperBound))
+        {
+            return "the least own coefficient of a test encoding must be between 0 and the upper bound.";
         }
         return string.IsNullOrWhiteSpace(Schedule) ? "the schedule is required (constant, cosine or step:EVERY:GAMMA)." : null;
     }

@@ -7,7 +7,8 @@ namespace Imguard.Learning.Training;
 /// What one compute party receives from the dealer for a training job, besides the correlated randomness its
 /// protocols consume: a job seed (its half of every dealt secret is expanded from it, or its own row masks), the
 /// initial parameters as shares, and per epoch the public part of the hiding plan and the shares of the secret
-/// coefficients. Party 0's halves all come from its seed, so its messages are empty; party 1 receives the corrections.
+/// coefficients; and, when the job evaluates with test-time encodings, their table rows and coefficient shares.
+/// Party 0's halves all come from its seed, so its messages are empty; party 1 receives the corrections.
 /// <see cref="InProcessTrainingDealer"/> implements it for one process; a networked feed implements the same.
 /// </summary>
 public interface ITrainingFeed
@@ -25,4 +26,11 @@ public interface ITrainingFeed
 
     /// <summary>Party 1: the coefficient shares for batch <paramref name="batch"/> of the epoch. Party 0: empty.</summary>
     ulong[] HidingBatch(int epoch, int batch);
+
+    /// <summary>
+    /// Batch <paramref name="batch"/> (of <see cref="TrainingOptions.BatchSize"/> test images) of test-time encoding
+    /// <paramref name="encoding"/>, for jobs with <see cref="TrainingOptions.TestEncodings"/>: the public table rows for
+    /// both parties, the coefficient shares for party 1 only (party 0's message is empty).
+    /// </summary>
+    TestEncodingBatch TestEncodingBatch(int encoding, int batch);
 }

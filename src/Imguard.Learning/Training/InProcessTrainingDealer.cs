@@ -35,6 +35,14 @@ public sealed class InProcessTrainingDealer(TrainingDealer dealer)
         }
     }
 
+    private TestEncodingBatch TestEncodingBatch(int partyId, int encoding, int batch)
+    {
+        lock (_gate)
+        {
+            return _dealer.TestEncodingBatchFor(partyId, encoding, batch);
+        }
+    }
+
     private sealed class Feed(InProcessTrainingDealer owner, int partyId, Seed seed) : ITrainingFeed
     {
         public int PartyId => partyId;
@@ -46,5 +54,7 @@ public sealed class InProcessTrainingDealer(TrainingDealer dealer)
         public HidingEpoch BeginEpoch(int epoch) => owner.BeginEpoch(epoch);
 
         public ulong[] HidingBatch(int epoch, int batch) => partyId == 1 ? owner.HidingBatch(epoch, batch) : [];
+
+        public TestEncodingBatch TestEncodingBatch(int encoding, int batch) => owner.TestEncodingBatch(partyId, encoding, batch);
     }
 }

@@ -53,6 +53,8 @@ public static class JobTraining
             Schedule = LearningRateSchedule.Parse(o.Schedule),
             Hiding = new InstaHideOptions(mode, o.K, o.UpperBound),
             RevealLoss = o.RevealLoss,
+            TestEncodings = o.TestEncodings,
+            TestOwnCoefficientMin = o.TestOwnCoefficientMin,
         };
         options.Validate();
         return options;

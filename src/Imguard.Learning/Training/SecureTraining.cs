@@ -1,3 +1,4 @@
+using Imguard.Learning.Hiding;
 using Imguard.Learning.Nn;
 using Imguard.Learning.Nn.Loss;
 using Imguard.Mpc.Protocols;
@@ -19,6 +20,7 @@ public sealed class SecureTraining
     private readonly PartyContext _context;
     private readonly ITrainingFeed _feed;
     private readonly Trainer<SharedTensor> _trainer;
+    private int _encodedEvaluations;
 
     /// <param name="context">This party's protocol context (ReLU comparisons at its ComparisonBits).</param>
     /// <param name="spec">The model.</param>
@@ -110,9 +112,33 @@ public sealed class SecureTraining
     /// <summary>This party's share of the model as it is now.</summary>
     public ModelCheckpoint Checkpoint() => ModelCheckpoint.Of(_context.PartyId, _context.Format, NextEpoch, Spec, Model);
 
-    /// <summary>Secure evaluation of the current model on a shared test set; see <see cref="SecureEvaluation"/>.</summary>
+    /// <summary>Secure evaluation of the current model on the clean images of a shared test set; see <see cref="SecureEvaluation"/>.</summary>
     public Task<EvaluationShares> EvaluateAsync(SharedDataset test, int batchSize, CancellationToken cancellationToken = default) =>
         SecureEvaluation.EvaluateAsync(new SecureEngine(_context), Model, test, batchSize, cancellationToken);
+
+    /// <summary>
+    /// "InstaHide in inference" of the current model (<see cref="SecureInstaHideInference"/>): each test image encoded
+    /// <see cref="TrainingOptions.TestEncodings"/> times with <paramref name="partners"/> (the training set) under the
+    /// dealer's secret coefficients, in batches of the job's batch size (how the dealer cut its plan). Once per run:
+    /// the dealer deals the encodings of one evaluation.
+    /// </summary>
+    public Task<EvaluationShares> EvaluateEncodedAsync(SharedDataset test, SharedDataset partners, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(partners);
+        var encoding = Options.TestEncoding ?? throw LearningError.InvalidArgument("These training options ask for no test-time encodings.");
+        if (_encodedEvaluations++ > 0)
+        {
+            throw LearningError.InvalidArgument("The test-time encodings of a job run are dealt for one evaluation; this run has used them.");
+        }
+        return SecureInstaHideInference.EvaluateAsync(new SecureEngine(_context), Model, test, partners, _feed.JobSeed,
+            SecureInstaHideInference.FirstScope, encoding.Encodings, encoding.Hiding.SlotCount, Options.BatchSize,
+            (t, b) =>
+            {
+                var batch = _feed.TestEncodingBatch(t, b);
+                return (batch.TableRows, batch.Message);
+            }, cancellationToken);
+    }
 
     private SharedTensor[] InitialShares()
     {

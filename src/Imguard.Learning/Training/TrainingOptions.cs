@@ -30,6 +30,18 @@ public sealed record TrainingOptions
     /// </summary>
     public bool RevealLoss { get; init; }
 
+    /// <summary>
+    /// "InstaHide in inference" when the job evaluates: T encodings of every test image with the training set as
+    /// partners, the softmax summed over them (<see cref="SecureInstaHideInference"/>). 0: clean test images.
+    /// </summary>
+    public int TestEncodings { get; init; }
+
+    /// <summary>Least own coefficient λ₀ of a test encoding (0: as in training); see <see cref="TestEncodingOptions.OwnCoefficientMin"/>.</summary>
+    public double TestOwnCoefficientMin { get; init; }
+
+    /// <summary>The test-time encodings these options ask for, or null for clean evaluation.</summary>
+    public TestEncodingOptions? TestEncoding => TestEncodings > 0 ? new TestEncodingOptions(Hiding, TestEncodings, TestOwnCoefficientMin) : null;
+
     /// <summary>Throws a clear error for settings no training run can use.</summary>
     public void Validate()
     {
@@ -55,6 +67,11 @@ public sealed record TrainingOptions
         }
         ArgumentNullException.ThrowIfNull(Hiding);
         ArgumentNullException.ThrowIfNull(Schedule);
+        if (TestEncodings < 0)
+        {
+            throw LearningError.InvalidArgument($"Test encodings must not be negative; got {TestEncodings}.");
+        }
+        _ = TestEncoding;   // the test-encoding options check themselves: a hiding mode, λ₀'s floor within the bound
     }
 }
 

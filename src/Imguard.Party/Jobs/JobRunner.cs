@@ -368,7 +368,11 @@ public sealed class JobRunner : BackgroundService
         var items = new RemoteDealerFeed(_dealer, jobId, attempt, _options.Prefetch && !run.PrefetchOff, cancellationToken);
         var randomness = new DealerRandomness(_partyId, randomnessSeed, items);
         var context = new PartyContext(_partyId, channel, randomness, format, description.ComparisonBits) { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism };
-        var feed = new RemoteTrainingFeed(_dealer, jobId, attempt, _partyId, jobSeed, train.Count, cancellationToken);
+        var feed = new RemoteTrainingFeed(_dealer, jobId, attempt, _partyId, jobSeed, train.Count, cancellationToken)
+        {
+            TestCount = test?.Count ?? 0,
+            K = options.Hiding.SlotCount,
+        };
         var training = new SecureTraining(context, spec, options, feed, checkpoint);
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = (long)stepsPerEpoch * options.Epochs;
@@ -384,7 +388,10 @@ public sealed class JobRunner : BackgroundService
         }, cancellationToken);
         if (test is not null)
         {
-            EvaluationShares evaluation = await training.EvaluateAsync(test, _options.EvaluationBatchSize, cancellationToken);
+            // With test-time encodings the training set supplies the partner images, as it does in training.
+            EvaluationShares evaluation = options.TestEncodings > 0
+                ? await training.EvaluateEncodedAsync(test, train, cancellationToken)
+                : await training.EvaluateAsync(test, _options.EvaluationBatchSize, cancellationToken);
             EvaluationSharesFile.Save(evaluation, folder.EvaluationPath);
         }
         training.Checkpoint().Save(folder.ModelPath);
@@ -394,7 +401,9 @@ public sealed class JobRunner : BackgroundService
 
     /// <summary>
     /// An inference job: this party's final model share of <paramref name="modelJob"/> applied to its half of the
-    /// dataset by secure inference; the prediction shares are stored for the owner, nothing is opened.
+    /// dataset by secure inference; the prediction shares are stored for the owner, nothing is opened. The images are
+    /// classified clean: test-time encodings need the model job's training set as partners, which an inference job
+    /// does not load.
     /// </summary>
     private async Task InferAsync(JobDescription description, string modelJob, ModelSpec spec, FixedPointFormat format, SharedDataset images,
         TlsPeerChannel channel, Seed randomnessSeed, Seed jobSeed, int count, int attempt, JobFolder folder, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace Imguard.Party.Jobs;
 /// <summary>
 /// <see cref="ITrainingFeed"/> over the platform's dealer for one attempt: the job seed from joining, party 1's
 /// initial parameters and hiding messages, both parties' public epoch parts. Party 0's messages are empty (its halves
-/// come from its seed), so it asks only for the epochs.
+/// come from its seed), so it asks only for the epochs and, for test-time encodings, the table rows of each batch.
 /// </summary>
 public sealed class RemoteTrainingFeed(DealerClient dealer, string jobId, int attempt, int partyId, Seed jobSeed, int trainingCount,
     CancellationToken cancellationToken = default) : ITrainingFeed
@@ -25,4 +25,15 @@ public sealed class RemoteTrainingFeed(DealerClient dealer, string jobId, int at
 
     public ulong[] HidingBatch(int epoch, int batch) =>
         partyId == 1 ? dealer.GetWords(DealerEndpoints.HidingBatch(jobId, attempt, epoch, batch), cancellationToken) : [];
+
+    /// <summary>Rows index the table [test images | training images]; <see cref="TestCount"/> must be set.</summary>
+    public TestEncodingBatch TestEncodingBatch(int encoding, int batch) =>
+        Learning.Hiding.TestEncodingBatch.Decode(dealer.GetBytes(DealerEndpoints.TestEncodingBatch(jobId, attempt, encoding, batch), cancellationToken),
+            encoding, batch, K, TestCount + trainingCount);
+
+    /// <summary>Images in the test set of the job (needed to check a test-encoding batch's table rows).</summary>
+    public int TestCount { get; init; }
+
+    /// <summary>Images mixed per test encoding (the job's K).</summary>
+    public int K { get; init; } = 1;
 }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Imguard.Contracts.Jobs;
 using Imguard.Learning.Hiding;
+using Imguard.Learning.Training;
 using Imguard.Mpc.Preprocessing;
 using Imguard.Mpc.Randomness;
 using Imguard.Platform.Dealer;
@@ -21,6 +22,8 @@ namespace Imguard.Platform.Api;
 /// GET  attempts/{a}/initial-parameters            → octet-stream: party 1's initial-parameter words (party 0: empty)
 /// GET  attempts/{a}/epochs/{e}                    → octet-stream: the epoch's public part (HidingEpochCodec)
 /// GET  attempts/{a}/epochs/{e}/batches/{b}        → octet-stream: party 1's hiding words for the batch (party 0: empty)
+/// GET  attempts/{a}/test-encodings/{t}/batches/{b} → octet-stream: the batch's table rows, party 1's coefficient
+///                                                   words (TestEncodingBatch wire form)
 /// POST attempts/{a}/items   octet-stream: 1..256 item headers (DealerItemRequests) → the items (DealerStream format)
 /// </code>
 /// Words are little-endian uint64. Refusals are problem details: 400 malformed, 403 not a party, 404 unknown or finished
@@ -38,6 +41,7 @@ public static class DealerApi
         api.MapGet("/attempts/{attempt:int}/initial-parameters", InitialParameters);
         api.MapGet("/attempts/{attempt:int}/epochs/{epoch:int}", Epoch);
         api.MapGet("/attempts/{attempt:int}/epochs/{epoch:int}/batches/{batch:int}", HidingBatch);
+        api.MapGet("/attempts/{attempt:int}/test-encodings/{encoding:int}/batches/{batch:int}", TestEncodingBatch);
         api.MapPost("/attempts/{attempt:int}/items", ItemsAsync);
         return routes;
     }
@@ -68,6 +72,14 @@ public static class DealerApi
 
     private static Results<FileContentHttpResult, ProblemHttpResult> HidingBatch(string jobId, int attempt, int epoch, int batch, HttpContext context, DealerSessions sessions) =>
         Serve(() => Words(sessions.Get(jobId, attempt).HidingBatch(PartyOf(context), epoch, batch)));
+
+    private static Results<FileContentHttpResult, ProblemHttpResult> TestEncodingBatch(
+        string jobId, int attempt, int encoding, int batch, HttpContext context, DealerSessions sessions) =>
+        Serve(() =>
+        {
+            var session = sessions.Get(jobId, attempt);
+            return session.TestEncodingBatch(PartyOf(context), encoding, batch).Encode(encoding, batch, JobTraining.Options(session.Job.Description).Hiding.SlotCount);
+        });
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> ItemsAsync(
         string jobId, int attempt, HttpContext context, DealerSessions sessions, CancellationToken cancellationToken)

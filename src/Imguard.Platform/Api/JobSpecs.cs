@@ -11,8 +11,7 @@ namespace Imguard.Platform.Api;
 /// bad model or setting is a 400 at creation, not a failed job later:
 /// the model spec (<see cref="ModelSpec"/> JSON: a preset fitted to the project's input shape and class count, or
 /// the client's spec, whose input and classes must be the project's; shapes inferred layer by layer) and the
-/// training options, stored as
-/// <c>{"epochs","batchSize","learningRate","momentum","weightDecay","hiding":{"mode":"off|mixup|instahide","k","upperBound"},"revealLoss"}</c>.
+/// training options, stored as the parties read them (<see cref="Contracts.Jobs.JobTrainingOptions"/>, camelCase JSON).
 /// </summary>
 internal static class JobSpecs
 {
@@ -105,6 +104,23 @@ internal static class JobSpecs
             return e.Message;
         }
 
+        if (request.TestEncodings is < 0 or > Contracts.Jobs.JobTrainingOptions.MaxTestEncodings)
+        {
+            return $"testEncodings must be 0 to {Contracts.Jobs.JobTrainingOptions.MaxTestEncodings}.";
+        }
+        if (request.TestEncodings > 0 && hidingMode == HidingMode.Off)
+        {
+            return "testEncodings need a hiding mode (mixup or instahide): test images are encoded as training images are.";
+        }
+        if (request.TestEncodings > 0 && string.IsNullOrEmpty(request.TestDatasetId))
+        {
+            return "testEncodings need a test dataset to evaluate.";
+        }
+        if (!(request.TestOwnCoefficientMin >= 0 && request.TestOwnCoefficientMin <= hiding.UpperBound))
+        {
+            return $"testOwnCoefficientMin must be 0 to {hiding.UpperBound} (the largest coefficient).";
+        }
+
         if (request.ComparisonBits is not (32 or 64))
         {
             return "comparison bits are 32 (exact for |values| below 2^15 at 16 fractional bits; the default) or 64 (exact over the whole ring).";
@@ -123,6 +139,8 @@ internal static class JobSpecs
             UpperBound = hiding.UpperBound,
             RevealLoss = request.RevealLoss,
             ComparisonBits = request.ComparisonBits,
+            TestEncodings = request.TestEncodings,
+            TestOwnCoefficientMin = request.TestEncodings > 0 ? request.TestOwnCoefficientMin : 0,
         }, Compact);
         return null;
     }

@@ -102,6 +102,7 @@ public static class JobsApi
                 ["hiding"] = (request.Hiding ?? "instahide").ToLowerInvariant(),
                 ["k"] = request.K,
                 ["revealLoss"] = request.RevealLoss,
+                ["testEncodings"] = request.TestEncodings,
             });
         }
 
@@ -148,7 +149,17 @@ public static class JobsApi
             FractionalBits = train.Value.FractionalBits,
             ComparisonBits = request.ComparisonBits,
         };
-        return TypedResults.Ok(await DealerCostEstimate.EstimateAsync(description, train.Value.Count, cancellationToken));
+        int testCount = 0;
+        if (!string.IsNullOrEmpty(request.TestDatasetId))
+        {
+            Outcome<DatasetInfo> test = await datasets.GetAsync(userId, request.TestDatasetId, cancellationToken);
+            if (!test.IsOk || test.Value.ProjectId != projectId)
+            {
+                return ApiResults.Invalid("The test dataset is not a dataset of this project.");
+            }
+            testCount = test.Value.Count;
+        }
+        return TypedResults.Ok(await DealerCostEstimate.EstimateAsync(description, train.Value.Count, testCount, cancellationToken));
     }
 
     private static async Task<Results<Created<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> CreateInferenceAsync(

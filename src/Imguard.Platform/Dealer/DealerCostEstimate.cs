@@ -31,7 +31,11 @@ namespace Imguard.Platform.Dealer;
 /// <param name="PeerBytesPerStepPerParty">Online bytes one party sends the other per step.</param>
 /// <param name="InitialParameterWords">Party 1's initial-parameter words (once).</param>
 /// <param name="EpochPublicBytes">Bytes of one epoch's public part (order and partners), to each party, per epoch.</param>
-/// <param name="TotalBytesToParty0">All dealer bytes to party 0 over the job (items with their 48-byte headers, epochs).</param>
+/// <param name="TestEncodingWordsToParty1">
+/// The evaluation's test-time encodings ("InstaHide in inference"): party 1's coefficient words, T·N_test·(K + 1)·D
+/// (each encoded test image's K rows of σ·λ per scalar and its RowMixing offsets); 0 without test encodings.
+/// </param>
+/// <param name="TotalBytesToParty0">All dealer bytes to party 0 over the job (items with their 48-byte headers, epochs, test-encoding rows).</param>
 /// <param name="TotalBytesToParty1">All dealer bytes to party 1 over the job.</param>
 /// <param name="SecondsPerStepMeasured">
 /// Wall time of the measured step here: both parties and the dealer on this machine's cores, no network. A guide to
@@ -40,20 +44,20 @@ namespace Imguard.Platform.Dealer;
 public sealed record DealerCostEstimate(
     int Epochs, int StepsPerEpoch, long Steps, int ItemsPerStep, long WordsPerStepToParty0, long WordsPerStepToParty1,
     long HidingWordsPerStepToParty1, long PeerRoundsPerStep, long PeerBytesPerStepPerParty, long InitialParameterWords,
-    long EpochPublicBytes, long TotalBytesToParty0, long TotalBytesToParty1, double SecondsPerStepMeasured)
+    long EpochPublicBytes, long TestEncodingWordsToParty1, long TotalBytesToParty0, long TotalBytesToParty1, double SecondsPerStepMeasured)
 {
     /// <summary>Steps × the measured step time: the job's training time if the network adds nothing.</summary>
     public double EstimatedSeconds => Steps * SecondsPerStepMeasured;
 
-    /// <summary>The estimate for a job over <paramref name="trainingCount"/> training images.</summary>
-    public static Task<DealerCostEstimate> EstimateAsync(JobDescription job, int trainingCount, CancellationToken cancellationToken = default)
+    /// <summary>The estimate for a job over <paramref name="trainingCount"/> training and <paramref name="testCount"/> test images.</summary>
+    public static Task<DealerCostEstimate> EstimateAsync(JobDescription job, int trainingCount, int testCount = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        return EstimateAsync(JobTraining.Spec(job), JobTraining.Options(job), trainingCount, JobTraining.Format(job), job.ComparisonBits, cancellationToken);
+        return EstimateAsync(JobTraining.Spec(job), JobTraining.Options(job), trainingCount, JobTraining.Format(job), job.ComparisonBits, testCount, cancellationToken);
     }
 
     public static async Task<DealerCostEstimate> EstimateAsync(ModelSpec spec, TrainingOptions options, int trainingCount, FixedPointFormat format,
-        int comparisonBits, CancellationToken cancellationToken = default)
+        int comparisonBits, int testCount = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(options);
@@ -101,12 +105,30 @@ public sealed record DealerCostEstimate(
             int k = options.Hiding.SlotCount;
             long epochBytes = 24 + 4L * trainingCount * (k + 1);
             long itemBytes0 = stepItems.Length * 48L + w0 * 8, itemBytes1 = stepItems.Length * 48L + (w1 + hidingWords) * 8;
+            var (testWords, testRowBytes) = TestEncodingCost(spec, options, testCount);
             return new DealerCostEstimate(options.Epochs, stepsPerEpoch, steps, stepItems.Length, w0, w1, hidingWords,
-                peer.Rounds, peer.BytesSent, initial, epochBytes,
-                steps * itemBytes0 + options.Epochs * epochBytes,
-                steps * itemBytes1 + options.Epochs * epochBytes + initial * 8,
+                peer.Rounds, peer.BytesSent, initial, epochBytes, testWords,
+                steps * itemBytes0 + options.Epochs * epochBytes + testRowBytes,
+                steps * itemBytes1 + options.Epochs * epochBytes + initial * 8 + testRowBytes + testWords * 8,
                 System.Diagnostics.Stopwatch.GetElapsedTime(first.Ticks, second.Ticks).TotalSeconds);
         }
+    }
+
+    /// <summary>
+    /// The evaluation's test-time encodings: party 1's coefficient words (T·N_test·(K + 1)·D) and the bytes of the
+    /// batches' public rows each party receives (a 28-byte header and 4 bytes per row, N_test·K rows per encoding).
+    /// </summary>
+    public static (long Party1Words, long RowBytesPerParty) TestEncodingCost(ModelSpec spec, TrainingOptions options, int testCount)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.TestEncodings == 0 || testCount <= 0)
+        {
+            return (0, 0);
+        }
+        long d = spec.Input.Aggregate(1L, (a, b) => a * b), k = options.Hiding.SlotCount, t = options.TestEncodings;
+        long batches = (testCount + options.BatchSize - 1) / options.BatchSize;
+        return (t * testCount * (k + 1) * d, t * (batches * 28 + 4L * testCount * k));
     }
 
     /// <summary>Words of the dealer's message for one item to party 0 and to party 1 (as <see cref="Mpc.Preprocessing.Dealer.Generate"/> makes them).</summary>
@@ -170,6 +192,8 @@ public sealed record DealerCostEstimate(
             _batchWords.Add(words.Length);
             return words;
         }
+
+        public TestEncodingBatch TestEncodingBatch(int encoding, int batch) => inner.TestEncodingBatch(encoding, batch);
     }
 
     /// <summary>Counts the items a party takes (item i of the plan is the i-th taken).</summary>

@@ -2,5 +2,8 @@ using Imguard.Contracts.Jobs;
 
 namespace Imguard.Platform.Dealer;
 
-/// <summary>What the dealer knows of a job: its public description and N, the number of training images (shapes and counts only).</summary>
-public sealed record DealerJob(JobDescription Description, int TrainingCount);
+/// <summary>
+/// What the dealer knows of a job: its public description, N, the number of training images, and the number of test
+/// images (0 without a test set; used only for test-time encodings). Shapes and counts only.
+/// </summary>
+public sealed record DealerJob(JobDescription Description, int TrainingCount, int TestCount = 0);

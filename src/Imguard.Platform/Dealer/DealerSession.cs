@@ -9,7 +9,8 @@ namespace Imguard.Platform.Dealer;
 /// The dealer's side of one attempt of one job: a <see cref="TrainingDealer"/> (job seeds, dealt initial weights,
 /// InstaHide keys) and an Mpc <see cref="Dealer"/>, both with fresh seeds. Serves each party its two seeds once; party 1
 /// the initial parameters once; both the public part of each epoch (drawn when the first party asks); party 1 the
-/// hiding message of each batch once, in order; and randomness items. Item i is generated when the first party asks
+/// hiding message of each batch once, in order; each party the batches of the test-time encodings once, in order (the
+/// rows to both, the coefficient shares to party 1); and randomness items. Item i is generated when the first party asks
 /// and kept until the other has taken its message. Each party takes items strictly in order 0, 1, 2, …: an index
 /// taken before is refused (double issuance), an index the other party already took with another request is refused
 /// (out of step), and either ends the attempt — the job fails or resumes with a new attempt and new seeds.
@@ -32,6 +33,7 @@ public sealed class DealerSession : IDisposable
     private bool _initialTaken;
     private HidingEpoch? _epoch;
     private (int Epoch, int Batch) _lastHidingBatch = (-1, -1);
+    private readonly (int Encoding, int Batch)[] _lastTestBatch = [(-1, -1), (-1, -1)];
     private long _itemsAtLastReport;
     private string? _brokenReason;
     private bool _disposed;
@@ -155,6 +157,36 @@ public sealed class DealerSession : IDisposable
             var message = _training.HidingBatchForParty1(epoch, batch);
             _dealtWords += message.Length;
             return message;
+        }
+    }
+
+    /// <summary>
+    /// Batch <paramref name="batch"/> of test-time encoding <paramref name="encoding"/>: the table rows for both parties,
+    /// party 1's coefficient shares. Each party takes each batch once, encoding after encoding, batch after batch.
+    /// </summary>
+    public TestEncodingBatch TestEncodingBatch(int partyId, int encoding, int batch)
+    {
+        lock (_gate)
+        {
+            EnsureJoined(partyId);
+            int encodings = Job.Description.Training.TestEncodings;
+            int batches = _training.TestEncodingBatches;
+            if (batches == 0)
+            {
+                throw new DealerException(DealerErrorKind.Invalid, $"Job '{JobId}' has no test-time encodings (it asks for {encodings} and has {Job.TestCount} test images).");
+            }
+            if (encoding < 0 || encoding >= encodings || batch < 0 || batch >= batches)
+            {
+                throw new DealerException(DealerErrorKind.Invalid, $"Batch {batch} of test encoding {encoding} is outside the job's {encodings} encodings of {batches} batches.");
+            }
+            if ((encoding, batch).CompareTo(_lastTestBatch[partyId]) <= 0)
+            {
+                throw Break($"party {partyId} asked for batch {batch} of test encoding {encoding} again or out of order");
+            }
+            _lastTestBatch[partyId] = (encoding, batch);
+            var result = _training.TestEncodingBatchFor(partyId, encoding, batch);
+            _dealtWords += result.Message.Length;
+            return result;
         }
     }
 

@@ -126,7 +126,8 @@ public sealed class DealerSessions : IDisposable
         }
         try
         {
-            return new TrainingDealer(JobTraining.Spec(job.Description), JobTraining.Options(job.Description), job.TrainingCount, JobTraining.Format(job.Description));
+            return new TrainingDealer(JobTraining.Spec(job.Description), JobTraining.Options(job.Description), job.TrainingCount, JobTraining.Format(job.Description),
+                testCount: job.TestCount);
         }
         catch (Exception e) when (e is ArgumentException or System.Text.Json.JsonException or InvalidDataException)
         {

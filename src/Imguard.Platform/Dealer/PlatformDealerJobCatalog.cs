@@ -3,7 +3,7 @@ using Imguard.Platform.Jobs;
 
 namespace Imguard.Platform.Dealer;
 
-/// <summary>The dealer's view of a job, read from the platform's database: the description and the training set's size.</summary>
+/// <summary>The dealer's view of a job, read from the platform's database: the description and the sizes of its training and test sets.</summary>
 public sealed class PlatformDealerJobCatalog(JobService jobs, DatasetRegistry datasets) : IDealerJobCatalog
 {
     public async Task<DealerJob?> GetAsync(string jobId, CancellationToken cancellationToken)
@@ -18,6 +18,16 @@ public sealed class PlatformDealerJobCatalog(JobService jobs, DatasetRegistry da
         {
             return null;
         }
-        return new DealerJob(JobDescriptions.From(job.Value, train.Value.FractionalBits), train.Value.Count);
+        int testCount = 0;
+        if (job.Value.TestDatasetId is { } testId)
+        {
+            Outcome<DatasetInfo> test = await datasets.GetForPartyAsync(testId, cancellationToken);
+            if (!test.IsOk)
+            {
+                return null;
+            }
+            testCount = test.Value.Count;
+        }
+        return new DealerJob(JobDescriptions.From(job.Value, train.Value.FractionalBits), train.Value.Count, testCount);
     }
 }

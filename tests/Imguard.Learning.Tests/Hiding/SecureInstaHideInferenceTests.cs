@@ -135,21 +135,23 @@ public sealed class SecureInstaHideInferenceTests
         await Assert.ThrowsAsync<ArgumentException>(async () => await SecureInstaHideInference.OpenTableAsync(ctx, t0, p0, Seed.Random(), scope: 3));
     }
 
-    private static async Task<double[]> ReferenceProbabilitySumsAsync(
+    /// <summary>The reference's softmax summed over the plan's encodings, per test image and class (the margins predictions are compared at).</summary>
+    internal static async Task<double[]> ReferenceProbabilitySumsAsync(
         Sequential<PlainTensor> model, LabeledImages test, LabeledImages train, TestEncodingOptions options, Seed planSeed)
     {
         var prg = new AesCtrPrg(planSeed);
-        var sums = new double[test.Count * 10];
+        int c = test.ClassCount;
+        var sums = new double[test.Count * c];
         for (int t = 0; t < options.Encodings; t++)
         {
             var encoded = InstaHideInference.EncodeOnce(test, train, options, prg);
-            var logits = await model.ForwardAsync(PlainEngine.Instance, new PlainTensor(encoded, test.Count, 1, 8, 8));
+            var logits = await model.ForwardAsync(PlainEngine.Instance, new PlainTensor(encoded, test.Count, test.Channels, test.Height, test.Width));
             for (int i = 0; i < test.Count; i++)
             {
-                var row = logits.Data.AsSpan(i * 10, 10);
+                var row = logits.Data.AsSpan(i * c, c);
                 double max = row.ToArray().Max(), total = 0;
                 foreach (double v in row) total += Math.Exp(v - max);
-                for (int j = 0; j < 10; j++) sums[i * 10 + j] += Math.Exp(row[j] - max) / total;
+                for (int j = 0; j < c; j++) sums[i * c + j] += Math.Exp(row[j] - max) / total;
             }
         }
         return sums;

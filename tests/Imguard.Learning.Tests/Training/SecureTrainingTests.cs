@@ -155,6 +155,97 @@ public sealed class SecureTrainingTests(ITestOutputHelper output)
         Assert.DoesNotContain(Mpc.Preprocessing.RandomnessKind.BitSignForBackward, evaluation);
     }
 
+    [Fact]
+    public async Task A_job_with_test_encodings_evaluates_as_the_reference_does_under_the_dealers_plan()
+    {
+        // One mixup epoch, then "InstaHide in inference" with T = 3 encodings dealt by the job's TrainingDealer, in
+        // batches of the job's batch size (the last one short); the reference encodes with the plan's seed.
+        var all = SyntheticImages.Make(60, 4);
+        var train = all.Slice(0, 40);
+        var test = all.Slice(40, 20);
+        var f = SharedPlain.Format;
+        var options = new TrainingOptions
+        {
+            Epochs = 1, BatchSize = 8, LearningRate = 0.05, Hiding = new InstaHideOptions(HidingMode.InstaHide, 3),
+            TestEncodings = 3, TestOwnCoefficientMin = 0.4,
+        };
+        var planSeed = new Seed(41, 7);
+        using var dealer = new TrainingDealer(Spec, options, train.Count, f, InitialParameters(5), testCount: test.Count, testPlanSeed: planSeed);
+        Assert.Equal(3, dealer.TestEncodingBatches);
+        var feeds = new InProcessTrainingDealer(dealer);
+        var (d0, d1) = SharedDataset.Share(train, f);
+        var (t0, t1) = SharedDataset.Share(test, f);
+        var (r0, r1) = await TwoPartySimulation.RunAsync(async ctx =>
+        {
+            var session = new SecureTraining(ctx, Spec, options, feeds.FeedFor(ctx.PartyId));
+            await session.TrainAsync(ctx.PartyId == 0 ? d0 : d1);
+            var shares = await session.EvaluateEncodedAsync(ctx.PartyId == 0 ? t0 : t1, ctx.PartyId == 0 ? d0 : d1);
+            // The dealer deals one evaluation's encodings: a second would reuse the table's masks.
+            await Assert.ThrowsAsync<ArgumentException>(() => session.EvaluateEncodedAsync(ctx.PartyId == 0 ? t0 : t1, ctx.PartyId == 0 ? d0 : d1));
+            return (shares, session.Checkpoint());
+        }, f, comparisonBits: 32, timeout: TimeSpan.FromMinutes(3));
+        var result = EvaluationResult.Reconstruct(r0.shares, r1.shares, test.Labels);
+
+        var model = ModelBuilder.Build(Spec, ModelCheckpoint.Reconstruct(r0.Item2, r1.Item2).ToArray());
+        var encoding = options.TestEncoding!;
+        var expected = await InstaHideInference.PredictAsync(model, test, train, encoding, new AesCtrPrg(planSeed));
+        var sums = await SecureInstaHideInferenceTests.ReferenceProbabilitySumsAsync(model, test, train, encoding, planSeed);
+        int c = SyntheticImages.Classes, decided = 0;
+        for (int i = 0; i < test.Count; i++)
+        {
+            // Within 1e-2 per secure probability, 3e-2 per sum of three: where the top two are further apart than
+            // twice that (plus the encodings' ulps), the secure arg-max is the reference's.
+            var sorted = sums.AsSpan(i * c, c).ToArray().OrderDescending().ToArray();
+            if (sorted[0] - sorted[1] > 0.07)
+            {
+                decided++;
+                Assert.Equal(expected[i], result.Predicted[i]);
+            }
+        }
+        Assert.True(decided >= test.Count / 2, $"only {decided} of {test.Count} test images had a clear reference prediction");
+        Assert.Equal(result.Correct, Enumerable.Range(0, test.Count).Count(i => result.Predicted[i] == test.Labels[i]));
+    }
+
+    [Fact]
+    public void Test_encodings_need_a_hiding_mode_and_a_test_set()
+    {
+        var off = new TrainingOptions { Hiding = InstaHideOptions.Off, TestEncodings = 2 };
+        Assert.Throws<ArgumentException>(off.Validate);
+        var options = new TrainingOptions { BatchSize = 4, Hiding = InstaHideOptions.Default, TestEncodings = 2 };
+        using var noTestSet = new TrainingDealer(Spec, options, 8, SharedPlain.Format);
+        Assert.Equal(0, noTestSet.TestEncodingBatches);
+        Assert.Throws<ArgumentException>(() => noTestSet.TestEncodingBatchFor(1, 0, 0));
+        using var clean = new TrainingDealer(Spec, options with { TestEncodings = 0 }, 8, SharedPlain.Format, testCount: 5);
+        Assert.Throws<ArgumentException>(() => clean.TestEncodingBatchFor(0, 0, 0));
+    }
+
+    [Fact]
+    public void The_dealer_gives_both_parties_a_batchs_rows_and_only_party_1_its_coefficients()
+    {
+        var options = new TrainingOptions { BatchSize = 4, Hiding = new InstaHideOptions(HidingMode.InstaHide, 3), TestEncodings = 2 };
+        int d = SyntheticImages.Side * SyntheticImages.Side;
+        using var dealer = new TrainingDealer(Spec, options, 10, SharedPlain.Format, testCount: 6);
+        Assert.Equal(2, dealer.TestEncodingBatches);
+        var party0 = dealer.TestEncodingBatchFor(0, 1, 1);
+        var party1 = dealer.TestEncodingBatchFor(1, 1, 1);
+        Assert.Equal(party0.TableRows, party1.TableRows);
+        Assert.Equal(2 * 3, party0.TableRows.Length);                       // the short last batch: 2 images × K
+        Assert.Equal([4, 5], new[] { party0.TableRows[0], party0.TableRows[3] }); // slot 0: the test image itself
+        Assert.All(party0.TableRows.Where((_, i) => i % 3 != 0), r => Assert.InRange(r, 6, 15));   // partners: training rows
+        Assert.Empty(party0.Message);
+        Assert.Equal(2 * (3 + 1) * d, party1.Message.Length);              // M·(K + 1)·D words
+
+        var wire = party1.Encode(1, 1, 3);
+        var decoded = TestEncodingBatch.Decode(wire, 1, 1, 3, tableRows: 16);
+        Assert.Equal(party1.TableRows, decoded.TableRows);
+        Assert.Equal(2 * (3 + 1) * d, decoded.Message.Length);
+        Assert.All(party1.Message, w => Assert.Equal(0UL, w));              // wiped once on the wire
+        Assert.Throws<InvalidDataException>(() => TestEncodingBatch.Decode(wire, 1, 0, 3, 16));   // another batch
+        Assert.Throws<InvalidDataException>(() => TestEncodingBatch.Decode(wire, 1, 1, 4, 16));   // another K
+        Assert.Throws<InvalidDataException>(() => TestEncodingBatch.Decode(wire, 1, 1, 3, decoded.TableRows.Max()));   // a row outside the table
+        Assert.Throws<InvalidDataException>(() => TestEncodingBatch.Decode(wire.AsSpan(0, wire.Length - 8), 1, 1, 3, 16));
+    }
+
     internal static async Task<(ModelCheckpoint, ModelCheckpoint)> TrainSecurely(
         LabeledImages train, TrainingOptions options, IReadOnlyList<PlainTensor> initial, Func<int, EpochHidingPlan> plan,
         Func<int, IProgress<TrainingProgress>>? progressFor = null)

@@ -40,6 +40,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     private const string Train = "ds-train";
     private const string Test = "ds-test";
     private static readonly FixedPointFormat Format = FixedPointFormat.Default;
+    private static readonly Seed TestPlanSeed = new(77, 3);
     private static readonly ModelSpec Spec = new([1, 8, 8], 10, [new("flatten"), new("linear", Out: 16), new("relu"), new("linear", Out: 10)]);
 
     private readonly TestDeployment _deployment = TestDeployment.Create();
@@ -68,7 +69,8 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
             AuditEveryItems = 100,
             // Test hook: the dealer deals these initial weights and these hiding plans, so a plaintext run can follow.
             TrainingDealerFactory = job => new TrainingDealer(JobTraining.Spec(job.Description), JobTraining.Options(job.Description),
-                job.TrainingCount, JobTraining.Format(job.Description), _initial, epoch => Plan(JobTraining.Options(job.Description).Hiding, epoch)),
+                job.TrainingCount, JobTraining.Format(job.Description), _initial, epoch => Plan(JobTraining.Options(job.Description).Hiding, epoch),
+                job.TestCount, TestPlanSeed),
         });
         OwnerHalfFiles trainFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_train, Format, Train, _work, seedCompressParty0: true);
         OwnerHalfFiles testFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_test, Format, Test, _work, seedCompressParty0: false);
@@ -236,6 +238,55 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains($"job:{job.JobId}", downloaded.Subjects);
         Assert.Equal(64, downloaded.Properties!.Value.GetProperty("sha256").GetString()!.Length);
         output.WriteLine($"whole test {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task A_job_with_test_time_encodings_evaluates_as_the_reference_does_with_the_dealers_plan()
+    {
+        // Mixup trains a decisive model in a few epochs on 32 images; λ₀ ≥ 0.5 keeps each test image dominant in its encodings.
+        JobDescription mixup = Job("job-tta", epochs: 12, batch: 8, HidingModes.Mixup);
+        JobDescription job = mixup with { Training = mixup.Training with { LearningRate = 0.2, TestEncodings = 3, TestOwnCoefficientMin = 0.5 } };
+        await Platform.StartJobAsync(job, _train.Count, _test.Count);
+        await Platform.WaitForBothAsync(job.JobId, JobStates.Succeeded, TimeSpan.FromSeconds(90));
+
+        var (share0, share1) = await DownloadAsync(job.JobId);
+        ReconstructedModel reconstructed = ModelReconstruction.Reconstruct(share0, share1);
+        var model = ModelBuilder.Build(Spec, [.. reconstructed.Parameters.Select(p => p.Clone())]);
+        var (eval0, eval1) = await DownloadAsync(job.JobId, evaluation: true);
+        EvaluationResult evaluation = ModelReconstruction.ReconstructEvaluation(eval0, eval1, _test.Labels);
+
+        // The plaintext reference draws the same T encodings from the plan's seed (partners: the training set).
+        var encoding = JobTraining.Options(job).TestEncoding!;
+        int[] expected = await InstaHideInference.PredictAsync(model, _test, _train, encoding, new AesCtrPrg(TestPlanSeed));
+        var sums = new double[_test.Count * 10];
+        using (var prg = new AesCtrPrg(TestPlanSeed))
+        {
+            for (int t = 0; t < encoding.Encodings; t++)
+            {
+                var logits = await model.ForwardAsync(PlainEngine.Instance, new PlainTensor(InstaHideInference.EncodeOnce(_test, _train, encoding, prg), _test.Count, 1, 8, 8));
+                for (int i = 0; i < _test.Count; i++)
+                {
+                    double[] row = logits.Data.AsSpan(i * 10, 10).ToArray(), e = [.. row.Select(v => Math.Exp(v - row.Max()))];
+                    for (int c = 0; c < 10; c++) sums[i * 10 + c] += e[c] / e.Sum();
+                }
+            }
+        }
+        int decided = 0;
+        for (int i = 0; i < _test.Count; i++)
+        {
+            // Secure probabilities are within 1e-2 each: where the reference's top two sums of 3 are > 0.07 apart, the arg-max agrees.
+            var top = sums.AsSpan(i * 10, 10).ToArray().OrderDescending().Take(2).ToArray();
+            if (top[0] - top[1] > 0.07)
+            {
+                decided++;
+                Assert.Equal(expected[i], evaluation.Predicted[i]);
+            }
+        }
+        output.WriteLine($"test-time encodings: {decided}/{_test.Count} clear; secure accuracy {evaluation.Accuracy:P0}, reference {InstaHideInference.Accuracy(expected, _test):P0}");
+        Assert.True(decided >= _test.Count / 2, $"only {decided} clear reference predictions");
+        // Party 1 received the encodings' coefficients: M·(K + 1)·D words per batch and encoding on top of training's.
+        DealerUsage usage = Platform.Usage.Last(u => u.JobId == job.JobId);
+        Assert.True(usage.Party1DealtWords >= 3L * _test.Count * (3 + 1) * 64);
     }
 
     [Fact]

@@ -113,9 +113,9 @@ internal sealed class StandInPlatform : IAsyncDisposable
         }).RequireServiceRole(ServiceRole.Party0, ServiceRole.Party1);
 
     /// <summary>Registers the job with the dealer and posts its start to both parties.</summary>
-    public async Task StartJobAsync(JobDescription description, int trainingCount)
+    public async Task StartJobAsync(JobDescription description, int trainingCount, int testCount = 0)
     {
-        Jobs.Add(new DealerJob(description, trainingCount));
+        Jobs.Add(new DealerJob(description, trainingCount, testCount));
         foreach (HttpClient party in _parties)
         {
             using HttpResponseMessage response = await party.PostAsJsonAsync($"internal/jobs/{description.JobId}/start", description);

@@ -27,9 +27,9 @@ internal static class ApiTestData
     public static Task<ProjectView> ProjectAsync(ApiClient owner) => owner.PostAsync<ProjectView>("/api/projects", NewProject, HttpStatusCode.Created);
 
     /// <summary>Registers a dataset and has both parties report matching halves.</summary>
-    public static async Task<DatasetView> ReadyDatasetAsync(PlatformApiFixture fixture, ApiClient owner, Guid projectId, int count = 64)
+    public static async Task<DatasetView> ReadyDatasetAsync(PlatformApiFixture fixture, ApiClient owner, Guid projectId, int count = 64, string purpose = "train")
     {
-        DatasetUploadView registered = await owner.PostAsync<DatasetUploadView>($"/api/projects/{projectId}/datasets", Registration(count), HttpStatusCode.Created);
+        DatasetUploadView registered = await owner.PostAsync<DatasetUploadView>($"/api/projects/{projectId}/datasets", Registration(count, purpose), HttpStatusCode.Created);
         for (int party = 0; party < 2; party++)
         {
             using ApiClient client = fixture.Service(ServiceRoles.Party(party));

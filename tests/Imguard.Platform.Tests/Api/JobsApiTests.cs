@@ -44,6 +44,36 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
     }
 
     [ProviderFact]
+    public async Task Test_time_encodings_are_stored_for_the_parties_and_refused_without_a_test_set_or_hiding()
+    {
+        using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
+        ProjectView project = await ApiTestData.ProjectAsync(owner);
+        DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
+        DatasetView test = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id, count: 16, purpose: "test");
+        string jobs = $"/api/projects/{project.Id}/jobs";
+
+        JobView job = await owner.PostAsync<JobView>(jobs,
+            new { model = "mlp", trainDatasetId = train.Id, testDatasetId = test.Id, hiding = "instahide", k = 2, testEncodings = 8, testOwnCoefficientMin = 0.5 },
+            HttpStatusCode.Created);
+        Assert.Equal(8, job.Training.GetProperty("testEncodings").GetInt32());
+        Assert.Equal(0.5, job.Training.GetProperty("testOwnCoefficientMin").GetDouble());
+        JobView clean = await owner.PostAsync<JobView>(jobs, new { model = "mlp", trainDatasetId = train.Id, testDatasetId = test.Id }, HttpStatusCode.Created);
+        Assert.Equal(0, clean.Training.GetProperty("testEncodings").GetInt32());
+
+        async Task<string> Refused(object request)
+        {
+            using HttpResponseMessage response = await owner.PostAsync(jobs, request);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            return await response.Content.ReadAsStringAsync();
+        }
+        Assert.Contains("test dataset", await Refused(new { model = "mlp", trainDatasetId = train.Id, testEncodings = 4 }));
+        Assert.Contains("hiding mode", await Refused(new { model = "mlp", trainDatasetId = train.Id, testDatasetId = test.Id, hiding = "off", k = 1, testEncodings = 4 }));
+        Assert.Contains("testEncodings must be 0 to 64", await Refused(new { model = "mlp", trainDatasetId = train.Id, testDatasetId = test.Id, testEncodings = 65 }));
+        Assert.Contains("testOwnCoefficientMin", await Refused(new { model = "mlp", trainDatasetId = train.Id, testDatasetId = test.Id, testEncodings = 4, testOwnCoefficientMin = 0.7 }));
+        Assert.Equal(2, (await owner.GetAsync<JobView[]>(jobs)).Length);
+    }
+
+    [ProviderFact]
     public async Task A_member_sees_a_jobs_cost_before_starting_it_and_a_stranger_sees_nothing()
     {
         using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));

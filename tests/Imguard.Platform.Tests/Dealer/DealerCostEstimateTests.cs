@@ -30,6 +30,34 @@ public sealed class DealerCostEstimateTests
     }
 
     [Fact]
+    public async Task Test_time_encodings_add_what_the_dealer_sends_for_them()
+    {
+        var options = new TrainingOptions { Epochs = 1, BatchSize = 8, Hiding = new InstaHideOptions(HidingMode.InstaHide, 3), TestEncodings = 4 };
+        var clean = await DealerCostEstimate.EstimateAsync(Spec, options with { TestEncodings = 0 }, trainingCount: 20, FixedPointFormat.Default, comparisonBits: 32, testCount: 13);
+        var encoded = await DealerCostEstimate.EstimateAsync(Spec, options, trainingCount: 20, FixedPointFormat.Default, comparisonBits: 32, testCount: 13);
+        Assert.Equal(0, clean.TestEncodingWordsToParty1);
+
+        // What the job's dealer really deals: every batch of every encoding, each party's wire form.
+        using var dealer = new TrainingDealer(Spec, options, 20, FixedPointFormat.Default, testCount: 13);
+        long words = 0, rowBytes0 = 0, rowBytes1 = 0;
+        for (int t = 0; t < 4; t++)
+        {
+            for (int b = 0; b < dealer.TestEncodingBatches; b++)
+            {
+                var party0 = dealer.TestEncodingBatchFor(0, t, b);
+                var party1 = dealer.TestEncodingBatchFor(1, t, b);
+                words += party1.Message.Length;
+                rowBytes0 += party0.Encode(t, b, 3).Length;
+                rowBytes1 += party1.Encode(t, b, 3).Length;
+            }
+        }
+        Assert.Equal(4L * 13 * (3 + 1) * 36, words);
+        Assert.Equal(words, encoded.TestEncodingWordsToParty1);
+        Assert.Equal(rowBytes0, encoded.TotalBytesToParty0 - clean.TotalBytesToParty0);
+        Assert.Equal(rowBytes1, encoded.TotalBytesToParty1 - clean.TotalBytesToParty1);
+    }
+
+    [Fact]
     public void Message_sizes_follow_the_dealers_formulas()
     {
         Assert.Equal((0L, 5L), DealerCostEstimate.MessageWords(RandomnessRequest.ElementwiseTriple(5)));

@@ -194,6 +194,33 @@ public sealed class DealerSessionsTests
     }
 
     [Fact]
+    public async Task Test_encoding_batches_go_to_each_party_once_in_order_with_coefficients_for_party_1_only()
+    {
+        var (sessions, catalog, usage) = Create();
+        catalog.Jobs["job-t"] = new DealerJob(Job("job-t") with { Training = Job().Training with { TestEncodings = 2 } }, 10, TestCount: 6);
+        var (session, _, _) = await sessions.Join("job-t", 0, 0, default);
+        await sessions.Join("job-t", 1, 0, default);
+
+        var rows0 = session.TestEncodingBatch(0, 0, 0);
+        var rows1 = session.TestEncodingBatch(1, 0, 0);
+        Assert.Equal(rows0.TableRows, rows1.TableRows);
+        Assert.Equal(4 * 2, rows0.TableRows.Length);                                         // M × K
+        Assert.Empty(rows0.Message);
+        Assert.Equal(4 * (2 + 1) * 16, rows1.Message.Length);                                // M·(K + 1)·D
+        Assert.Equal(2 * 2, session.TestEncodingBatch(0, 1, 1).TableRows.Length);            // party 0 may skip ahead: it gets rows only
+        Assert.Equal(DealerErrorKind.Invalid, Assert.Throws<DealerException>(() => session.TestEncodingBatch(1, 2, 0)).Kind);   // T = 2
+        Assert.Equal(DealerErrorKind.Invalid, Assert.Throws<DealerException>(() => session.TestEncodingBatch(1, 0, 2)).Kind);   // 2 batches
+        Assert.Equal(DealerErrorKind.OutOfStep, Assert.Throws<DealerException>(() => session.TestEncodingBatch(1, 0, 0)).Kind); // twice
+        Assert.NotNull(session.BrokenReason);
+
+        // A job without test encodings (or without a test set) has none to deal.
+        var (clean, _, _) = await sessions.Join("job-1", 0, 0, default);
+        Assert.Equal(DealerErrorKind.Invalid, Assert.Throws<DealerException>(() => clean.TestEncodingBatch(0, 0, 0)).Kind);
+        session.Dispose();
+        Assert.Contains(usage, u => u.JobId == "job-t" && u.Final && u.Party1DealtWords == 4 * (2 + 1) * 16);
+    }
+
+    [Fact]
     public async Task Unknown_or_finished_jobs_get_no_session_and_live_sessions_are_bounded()
     {
         var (sessions, catalog, usage) = Create(maxLive: 1);
