@@ -116,6 +116,10 @@ export interface TrainingOptions {
   upperBound?: number;
   revealLoss: boolean;
   comparisonBits?: number;
+  /** "InstaHide in inference": T encodings of every test image, the softmax summed over them; 0 or absent: clean test images. */
+  testEncodings?: number;
+  /** Least coefficient of the test image itself in its test encodings (0 when testEncodings is 0). */
+  testOwnCoefficientMin?: number;
 }
 
 export interface Job {
@@ -156,6 +160,13 @@ export interface NewJob {
   revealLoss: boolean;
   /** 32 (the default: exact for |values| below 2^15 at 16 fractional bits) or 64 (exact over the whole ring). */
   comparisonBits?: number;
+  /**
+   * 0 to 64 (default 0): T > 0 evaluates the test set by "InstaHide in inference" (each test image encoded T times like a
+   * training image, the softmax summed over them; about T times the evaluation's cost). Needs a test set and hiding on.
+   */
+  testEncodings?: number;
+  /** 0 to 0.65 (default 0): least coefficient of the test image itself in its test encodings; only with testEncodings > 0. */
+  testOwnCoefficientMin?: number;
 }
 
 /** POST /api/projects/{id}/jobs/estimate: a job's cost measured on one secure step (Platform DealerCostEstimate). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
 import { job } from '../test/fixtures';
-import { describeJob, errorMessage, formatDate, formatNumber, formatPercent, formatProperties, formatShape, formatWait, isFinal, jobFraction, shortHash } from './format';
+import { describeJob, describeTestEncodings, errorMessage, formatDate, formatNumber, formatPercent, formatProperties, formatShape, formatWait, isFinal, jobFraction, shortHash } from './format';
 
 
 describe('errorMessage', () => {
@@ -71,5 +71,16 @@ describe('jobs', () => {
     expect(describeJob(job())).toBe('Epoch 1 of 3, step 5 of 20');
     expect(describeJob(job({ state: 'Failed', failureMessage: 'party 1 went away' }))).toBe('Failed: party 1 went away');
     expect(describeJob(job({ state: 'Queued', cancelRequested: true }))).toBe('Queued; cancel requested');
+  });
+});
+
+describe('describeTestEncodings', () => {
+  it('gives T, the own-coefficient floor when above 0, or off for 0 and older jobs', () => {
+    expect(describeTestEncodings({ testEncodings: 16, testOwnCoefficientMin: 0.5 })).toBe('16, own coefficient ≥ 0.5');
+    expect(describeTestEncodings({ testEncodings: 4, testOwnCoefficientMin: 0.15000000000000002 })).toBe('4, own coefficient ≥ 0.15');
+    expect(describeTestEncodings({ testEncodings: 4, testOwnCoefficientMin: 0 })).toBe('4');
+    expect(describeTestEncodings({ testEncodings: 4 })).toBe('4');
+    expect(describeTestEncodings({ testEncodings: 0, testOwnCoefficientMin: 0.5 })).toBe('off (clean test images)');
+    expect(describeTestEncodings({})).toBe('off (clean test images)');
   });
 });

@@ -1,6 +1,6 @@
 // Pure formatting and interpretation helpers (unit-tested in format.test.ts).
 import { ApiError } from '../api/client';
-import type { Job, JobState } from '../api/types';
+import type { Job, JobState, TrainingOptions } from '../api/types';
 
 /** "45 s", "2 min", "1 h 5 min": a wait in words. */
 export function formatWait(seconds: number): string {
@@ -92,6 +92,14 @@ export function describeJob(job: Job): string {
     case 'Cancelled':
       return 'Cancelled';
   }
+}
+
+/** A job's test-time encodings: "16", "16, own coefficient ≥ 0.5", or "off (clean test images)" for 0 or none (older jobs). */
+export function describeTestEncodings(training: Pick<TrainingOptions, 'testEncodings' | 'testOwnCoefficientMin'>): string {
+  const t = training.testEncodings ?? 0;
+  if (!(t > 0)) return 'off (clean test images)';
+  const floor = training.testOwnCoefficientMin ?? 0;
+  return floor > 0 ? `${t}, own coefficient ≥ ${formatNumber(floor)}` : `${t}`;
 }
 
 /** A short description of an audit record's properties ("role=owner, count=120"). */

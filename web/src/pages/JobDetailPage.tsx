@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../api/client';
-import type { Job, JobLogEntry, ProjectRole } from '../api/types';
+import type { Job, JobLogEntry, ProjectRole, TrainingOptions } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ProgressChart } from '../components/ProgressChart';
 import { StatusBadge } from '../components/StatusBadge';
-import { describeJob, formatDate, formatNumber, formatPercent, isFinal, jobFraction } from '../lib/format';
+import { describeJob, describeTestEncodings, formatDate, formatNumber, formatPercent, isFinal, jobFraction } from '../lib/format';
 import { watchJob } from '../lib/jobEvents';
 import { addEpochMetrics, type EpochMetrics } from '../lib/epochs';
 import { GrantCache } from '../lib/model/handOff';
@@ -93,6 +93,7 @@ export function JobDetailPage() {
                 <div><dt>Loss</dt><dd>{job.training.revealLoss ? formatNumber(job.metrics?.loss) : 'not revealed'}</dd></div>
                 <div><dt>Checkpoint</dt><dd>{job.lastCheckpointEpoch ?? '—'}</dd></div>
                 <div><dt>Hiding</dt><dd>{job.training.hiding}{job.training.hiding !== 'off' ? `, k = ${job.training.k}` : ''}</dd></div>
+                <TestEncodingsFact training={job.training} />
                 <div><dt>Batch · rate</dt><dd>{job.training.batchSize} · {job.training.learningRate}</dd></div>
               </>
             )}
@@ -129,4 +130,9 @@ export function JobDetailPage() {
       )}
     </>
   );
+}
+
+/** The job's "InstaHide in inference" setting, a row of the facts list (a training job's only: a model test has its own page). */
+export function TestEncodingsFact({ training }: { training: TrainingOptions }) {
+  return <div><dt>Test encodings</dt><dd>{describeTestEncodings(training)}</dd></div>;
 }

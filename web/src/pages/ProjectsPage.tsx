@@ -121,14 +121,15 @@ function NewProjectForm() {
   );
 }
 
-export function NumberField({ id, label, value, onChange, min, max, step }: {
+export function NumberField({ id, label, value, onChange, min, max, step, disabled, describedBy }: {
   id: string; label: string; value: number; onChange: (v: number) => void; min?: number; max?: number; step?: number | 'any';
+  disabled?: boolean; describedBy?: string;
 }) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <input id={id} type="number" inputMode="decimal" value={Number.isNaN(value) ? '' : value} min={min} max={max} step={step}
-        onChange={e => onChange(e.target.valueAsNumber)} required />
+        onChange={e => onChange(e.target.valueAsNumber)} disabled={disabled} aria-describedby={describedBy} required />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDuration, formatBytes, summarizeEstimate } from '../../lib/estimate';
 import { describeJob, formatDate, formatPercent, isFinal, jobFraction } from '../../lib/format';
+import { buildJobRequest, MAX_TEST_ENCODINGS, MAX_TEST_OWN_COEFFICIENT, testEncodingsAllowed } from '../../lib/jobRequest';
 import { parseModelSpec, presetSpec } from '../../lib/model/modelSpec';
 import { NumberField } from '../ProjectsPage';
 
@@ -82,7 +83,7 @@ const HIDING_MODES: { mode: HidingMode; label: string; help: string }[] = [
 
 type ModelChoice = 'mlp' | 'cnn' | 'custom';
 
-function StartJobForm({ project, datasets, onStarted }: { project: Project; datasets: Dataset[]; onStarted: () => void }) {
+export function StartJobForm({ project, datasets, onStarted }: { project: Project; datasets: Dataset[]; onStarted: () => void }) {
   const ready = datasets.filter(d => d.status === 'Ready');
   const train = ready.filter(d => d.purpose === 'Train');
   const test = ready.filter(d => d.purpose === 'Test');
@@ -100,6 +101,8 @@ function StartJobForm({ project, datasets, onStarted }: { project: Project; data
   const [hiding, setHiding] = useState<HidingMode>('instahide');
   const [k, setK] = useState(4);
   const [revealLoss, setRevealLoss] = useState(false);
+  const [testEncodings, setTestEncodings] = useState(0);
+  const [testOwnMin, setTestOwnMin] = useState(0);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [estimate, setEstimate] = useState<{ key: string; value: JobEstimate } | null>(null);
@@ -122,11 +125,11 @@ function StartJobForm({ project, datasets, onStarted }: { project: Project; data
     }
   }
 
-  const request: NewJob = {
+  const request: NewJob = buildJobRequest({
     model: model === 'custom' ? (spec ?? {}) : model,
-    trainDatasetId: chosenTrain, testDatasetId: testId || undefined, epochs, batchSize, learningRate, momentum, weightDecay,
-    hiding, k: hiding === 'off' ? 1 : k, revealLoss, comparisonBits,
-  };
+    trainDatasetId: chosenTrain, testDatasetId: testId, epochs, batchSize, learningRate, momentum, weightDecay,
+    hiding, k, revealLoss, comparisonBits, testEncodings, testOwnCoefficientMin: testOwnMin,
+  });
   const key = JSON.stringify(request);
   const canSend = !!chosenTrain && !specError && !busy;
   const current = estimate?.key === key ? estimate.value : null;
@@ -223,6 +226,8 @@ function StartJobForm({ project, datasets, onStarted }: { project: Project; data
           ))}
         </ul>
         <p className="hint" id="hiding-help">{HIDING_HELP}</p>
+        <TestEncodingFields allowed={testEncodingsAllowed(hiding, testId)} encodings={testEncodings} onEncodings={setTestEncodings}
+          ownMin={testOwnMin} onOwnMin={setTestOwnMin} />
       </fieldset>
       <details className="wide">
         <summary>Advanced settings</summary>
@@ -259,6 +264,40 @@ function StartJobForm({ project, datasets, onStarted }: { project: Project; data
       <ErrorMessage error={error} />
       <div className="wide"><button type="submit" className="primary" disabled={!canSend}>{busy ? 'Starting…' : 'Start job'}</button></div>
     </form>
+  );
+}
+
+/**
+ * "InstaHide in inference": T encodings of every test image at evaluation, and the least coefficient of the image itself
+ * in them. T is disabled (shown and sent as 0) without a test set or with hiding off; the floor shows only for T > 0.
+ */
+export function TestEncodingFields({ allowed, encodings, onEncodings, ownMin, onOwnMin }: {
+  allowed: boolean; encodings: number; onEncodings: (v: number) => void; ownMin: number; onOwnMin: (v: number) => void;
+}) {
+  const t = allowed ? encodings : 0;
+  return (
+    <>
+      <div className="row">
+        <NumberField id="job-test-encodings" label="Test-time encodings (T)" value={t} onChange={onEncodings} min={0} max={MAX_TEST_ENCODINGS}
+          disabled={!allowed} describedBy="job-test-encodings-help" />
+        {t > 0 && (
+          <NumberField id="job-test-own-min" label="Least own coefficient" value={ownMin} onChange={onOwnMin} min={0} max={MAX_TEST_OWN_COEFFICIENT}
+            step={0.05} describedBy="job-test-own-min-help" />
+        )}
+      </div>
+      <p className="hint" id="job-test-encodings-help">
+        InstaHide in inference: with T &gt; 0 the secure evaluation encodes every test image T times, each mixed with
+        k − 1 training images under a secret coefficient row and sign mask like a training image, and sums the model's
+        softmax over the T encodings before picking the class. Costs about T times a normal evaluation; 0 evaluates the
+        clean test images. Needs a test dataset and hiding on (Mixup or InstaHide).
+      </p>
+      {t > 0 && (
+        <p className="hint" id="job-test-own-min-help">
+          The least coefficient of the test image itself in each of its encodings (0 to {MAX_TEST_OWN_COEFFICIENT}; 0 draws it
+          as in training). Higher is more accurate but hides the test images less; the training encodings are unchanged.
+        </p>
+      )}
+    </>
   );
 }
 

@@ -1,0 +1,83 @@
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import type { Dataset, Project } from '../../api/types';
+import { StartJobForm, TestEncodingFields } from './JobsTab';
+
+/** The opening tag of the input with this id, or undefined. */
+function input(html: string, id: string): string | undefined {
+  return html.match(new RegExp(`<input[^>]*\\bid="${id}"[^>]*>`))?.[0];
+}
+
+const fields = (allowed: boolean, encodings: number, ownMin = 0) =>
+  renderToStaticMarkup(createElement(TestEncodingFields, { allowed, encodings, onEncodings: () => {}, ownMin, onOwnMin: () => {} }));
+
+describe('TestEncodingFields', () => {
+  it('offers T from 0 to 64 with its help, and the own-coefficient floor (0 to 0.65 by 0.05) once T > 0', () => {
+    const html = fields(true, 8, 0.5);
+    const t = input(html, 'job-test-encodings');
+    expect(t).toBeDefined();
+    expect(t).toContain('value="8"');
+    expect(t).toContain('min="0"');
+    expect(t).toContain('max="64"');
+    expect(t).not.toContain('disabled');
+    expect(t).toContain('aria-describedby="job-test-encodings-help"');
+    expect(html).toContain('<label for="job-test-encodings">Test-time encodings (T)</label>');
+    expect(html).toMatch(/id="job-test-encodings-help"[^>]*>[^<]*encodes every test image T times.*T times a normal evaluation.*Needs a test dataset and hiding on/s);
+
+    const floor = input(html, 'job-test-own-min');
+    expect(floor).toBeDefined();
+    expect(floor).toContain('value="0.5"');
+    expect(floor).toContain('min="0"');
+    expect(floor).toContain('max="0.65"');
+    expect(floor).toContain('step="0.05"');
+    expect(floor).toContain('aria-describedby="job-test-own-min-help"');
+    expect(html).toContain('<label for="job-test-own-min">Least own coefficient</label>');
+    expect(html).toMatch(/id="job-test-own-min-help"[^>]*>[^<]*Higher is more accurate but hides the test images less/);
+  });
+
+  it('hides the floor while T is 0', () => {
+    const html = fields(true, 0, 0.5);
+    expect(input(html, 'job-test-encodings')).toContain('value="0"');
+    expect(input(html, 'job-test-own-min')).toBeUndefined();
+    expect(html).not.toContain('job-test-own-min-help');
+  });
+
+  it('is disabled and shows 0 where not allowed (hiding off or no test set), whatever T was typed', () => {
+    const html = fields(false, 8, 0.5);
+    const t = input(html, 'job-test-encodings');
+    expect(t).toContain('disabled');
+    expect(t).toContain('value="0"');
+    expect(input(html, 'job-test-own-min')).toBeUndefined();
+  });
+});
+
+describe('StartJobForm', () => {
+  const project: Project = {
+    id: 'p1', name: 'P', description: '', channels: 1, height: 28, width: 28, classes: 10, createdBy: 'u', createdAt: '2026-01-01T00:00:00Z', role: 'Owner',
+  };
+  const dataset = (id: string, purpose: Dataset['purpose']): Dataset => ({
+    id, projectId: 'p1', name: id, purpose, channels: 1, height: 28, width: 28, count: 100, classes: 10, fractionalBits: 16,
+    digest0: '', digest1: '', status: 'Ready', rejectionReason: null, party0Reported: true, party1Reported: true,
+    createdBy: 'u', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', readyAt: '2026-01-01T00:00:00Z',
+  });
+  const html = renderToStaticMarkup(createElement(StartJobForm, {
+    project, datasets: [dataset('ds-train', 'Train'), dataset('ds-test', 'Test')], onStarted: () => {},
+  }));
+
+  it('starts with no test set chosen, so T is disabled at 0 and the floor is not offered', () => {
+    expect(html).toMatch(/<select id="job-test"[^>]*>.*<option value="" selected="">none<\/option>/s);
+    const t = input(html, 'job-test-encodings');
+    expect(t).toContain('disabled');
+    expect(t).toContain('value="0"');
+    expect(input(html, 'job-test-own-min')).toBeUndefined();
+  });
+
+  it('keeps the labels the end-to-end test finds the form by unambiguous', () => {
+    // e2e/run.mjs uses getByLabel('Test data'), 'Epochs', 'Batch size', 'Learning rate' (substring, case-insensitive).
+    const labels = [...html.matchAll(/<label[^>]*>(.*?)<\/label>/gs)].map(m => m[1]!.replace(/<[^>]+>/g, '').toLowerCase());
+    for (const name of ['test data', 'epochs', 'batch size', 'learning rate']) {
+      expect(labels.filter(l => l.includes(name)), name).toHaveLength(1);
+    }
+  });
+});
