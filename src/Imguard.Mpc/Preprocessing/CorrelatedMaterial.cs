@@ -87,13 +87,14 @@ public sealed class SignMaterial(
 /// This party's part of the binary-circuit sign material for ℓ-bit values (see <see cref="Protocols.BinaryComparison"/>),
 /// all bit-sliced (<see cref="Ring.BitPlanes"/>, W = ⌈n/64⌉ words per plane) except the arithmetic words:
 /// its share of the mask r (n words); XOR shares of bits 0 … ℓ−1 of r (ℓ planes: ρ = r mod 2^(ℓ−1), then b = bit ℓ−1);
-/// the AND triples of the carry tree (one shared left operand per combination, one right operand and product per AND);
+/// XOR shares of the products of adjacent mask bits ρ_{2k+1}∧ρ_{2k} (⌊(ℓ−1)/2⌋ planes: the tree's first level, local);
+/// the AND triples of the carry tree above it (one shared left operand per combination, one right operand and product per AND);
 /// a random bit t as an XOR share (1 plane) and as an additive share (n words); for ReLU, the additive share of t·r;
 /// for a ReLU with backward (<see cref="RandomnessKind.BitSignForBackward"/>), the shares of a mask u and of u·t.
 /// </summary>
 public sealed class BitSignMaterial(
     int partyId, RandomnessRequest request, ulong[] mask, ulong[] maskBits, ulong[] tripleLeft, ulong[] tripleRight,
-    ulong[] tripleProduct, ulong[] injectBit, ulong[] injectValue, ulong[]? injectTimesMask,
+    ulong[] tripleProduct, ulong[] injectBit, ulong[] injectValue, ulong[]? injectTimesMask, ulong[] pairProducts,
     ulong[]? derivativeMask = null, ulong[]? derivativeMaskTimesInject = null)
     : CorrelatedMaterial(partyId, request)
 {
@@ -104,6 +105,7 @@ public sealed class BitSignMaterial(
     public ulong[]? DerivativeMaskTimesInject { get; } = derivativeMaskTimesInject;
     public ulong[] Mask { get; } = mask;
     public ulong[] MaskBits { get; } = maskBits;
+    public ulong[] PairProducts { get; } = pairProducts;
     public ulong[] TripleLeft { get; } = tripleLeft;
     public ulong[] TripleRight { get; } = tripleRight;
     public ulong[] TripleProduct { get; } = tripleProduct;

@@ -183,40 +183,46 @@ public sealed class Dealer
     }
 
     /// <summary>Sizes of the binary sign material's message to party 1 (see <see cref="BitSignCorrection"/>).</summary>
-    public static (int BitWords, int AndWords, int Party1Words) BitSignLayout(RandomnessRequest r)
+    public static (int BitWords, int PairWords, int AndWords, int Party1Words) BitSignLayout(RandomnessRequest r)
     {
-        int words = BitPlanes.Words(r.M);
-        var (_, ands, _) = Protocols.CarryTree.Size(r.Parameter - 1);
-        int bitWords = checked(r.Parameter * words), andWords = checked(ands * words);
+        int words = BitPlanes.Words(r.M), m = r.Parameter - 1;
+        var (_, ands, _) = Protocols.CarryTree.Size(Protocols.CarryTree.TreeLeaves(m));
+        int bitWords = checked(r.Parameter * words), pairWords = checked(Protocols.CarryTree.LocalPairs(m) * words), andWords = checked(ands * words);
         int payload = r.Kind switch
         {
             RandomnessKind.BitSignWithProduct => 2,
             RandomnessKind.BitSignForBackward => 3,
             _ => 1,
         };
-        return (bitWords, andWords, checked(bitWords + andWords + payload * r.M));
+        return (bitWords, pairWords, andWords, checked(bitWords + pairWords + andWords + payload * r.M));
     }
 
     /// <summary>
     /// Party 1's message for binary sign material: its XOR shares of r's low ℓ bit planes (bits ⊕ party 0's shares),
-    /// the AND products c₁ = (a₀⊕a₁)∧(b₀⊕b₁) ⊕ c₀, and its additive shares of t = t₀ ⊕ t₁, (ReLU) of t·r and
+    /// of the adjacent-bit products π_k = ρ_{2k+1}∧ρ_{2k} (the tree's local first level), the AND products c₁ = (a₀⊕a₁)∧(b₀⊕b₁) ⊕ c₀, and its additive shares of t = t₀ ⊕ t₁, (ReLU) of t·r and
     /// (for backward) of u·t, u = u₀ + u₁.
     /// </summary>
     private static ulong[] BitSignCorrection(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1)
     {
         int n = r.M, words = BitPlanes.Words(n);
-        var (bitWords, andWords, total) = BitSignLayout(r);
+        var (bitWords, pairWords, andWords, total) = BitSignLayout(r);
         var message = new ulong[total];
         var mask = new ulong[n];
         RingOps.Add(p0.Mask, p1.Mask, mask);
         var bits = message.AsSpan(0, bitWords);
         BitPlanes.Pack(mask, 0, r.Parameter, bits);
+        var pairs = message.AsSpan(bitWords, pairWords);
+        for (int i = 0; i < pairWords; i++)
+        {
+            int k = i / words, w = i % words;
+            pairs[i] = (bits[(2 * k + 1) * words + w] & bits[2 * k * words + w]) ^ p0.PairProducts[i];   // π₁ = ρ_hi∧ρ_lo ⊕ π₀
+        }
         for (int i = 0; i < bitWords; i++)
         {
             bits[i] ^= p0.Bits[i];
         }
-        var products = message.AsSpan(bitWords, andWords);
-        var combinationOf = Protocols.CarryTree.AndCombinations(r.Parameter - 1);
+        var products = message.AsSpan(bitWords + pairWords, andWords);
+        var combinationOf = Protocols.CarryTree.AndCombinations(Protocols.CarryTree.TreeLeaves(r.Parameter - 1));
         for (int and = 0; and < combinationOf.Length; and++)
         {
             int left = combinationOf[and] * words, right = and * words;
@@ -227,10 +233,11 @@ public sealed class Dealer
                 products[right + w] = (a & b) ^ p0.C[right + w];
             }
         }
-        var value = message.AsSpan(bitWords + andWords, n);
+        int payloadAt = bitWords + pairWords + andWords;
+        var value = message.AsSpan(payloadAt, n);
         bool withProduct = r.Kind != RandomnessKind.BitSign, forBackward = r.Kind == RandomnessKind.BitSignForBackward;
-        var timesMask = withProduct ? message.AsSpan(bitWords + andWords + n, n) : [];
-        var timesDerivativeMask = forBackward ? message.AsSpan(bitWords + andWords + 2 * n, n) : [];
+        var timesMask = withProduct ? message.AsSpan(payloadAt + n, n) : [];
+        var timesDerivativeMask = forBackward ? message.AsSpan(payloadAt + 2 * n, n) : [];
         for (int i = 0; i < n; i++)
         {
             ulong t = ((p0.InjectBit[i >> 6] ^ p1.InjectBit[i >> 6]) >> (i & 63)) & 1;

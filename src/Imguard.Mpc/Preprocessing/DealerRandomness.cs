@@ -147,7 +147,7 @@ public sealed class DealerRandomness : ICorrelatedRandomness
         if (party0)
         {
             return new BitSignMaterial(PartyId, request, local.Mask, local.Bits, local.A, local.B, local.C, local.InjectBit,
-                local.Second, withProduct ? local.Third : null,
+                local.Second, withProduct ? local.Third : null, local.PairProducts,
                 forBackward ? local.DerivativeMask : null, forBackward ? local.DerivativeProduct : null);
         }
         int at = 0;
@@ -158,12 +158,13 @@ public sealed class DealerRandomness : ICorrelatedRandomness
             return part;
         }
         var maskBits = Next(layout.BitWords);
+        var pairProducts = Next(layout.PairWords);
         var products = Next(layout.AndWords);
         var value = Next(request.M);
         var timesMask = withProduct ? Next(request.M) : null;
         var derivativeProduct = forBackward ? Next(request.M) : null;
         return new BitSignMaterial(PartyId, request, local.Mask, maskBits, local.A, local.B, products, local.InjectBit, value, timesMask,
-            forBackward ? local.DerivativeMask : null, derivativeProduct);
+            pairProducts, forBackward ? local.DerivativeMask : null, derivativeProduct);
     }
 
     private static void ExpectLength(RandomnessRequest request, ulong[] message, int expected)

@@ -20,6 +20,7 @@ internal static class LocalShareExpansion
         public ulong[] Second = []; // party 0 only: ⌊r/2^f⌋₀, b₀ or t₀ (additive)
         public ulong[] Third = [];  // party 0 only: wrap correction₀, (b·r)₀ or (t·r)₀
         public ulong[] Bits = [];   // party 0 only: XOR shares of the mask's bit planes
+        public ulong[] PairProducts = []; // party 0 only: XOR shares of adjacent mask-bit products (the carry tree's first level)
         public ulong[] InjectBit = [];
         public ulong[] DerivativeMask = [];    // u of the backward triple (u, t, u·t)
         public ulong[] DerivativeProduct = []; // party 0 only: (u·t)₀
@@ -99,7 +100,7 @@ internal static class LocalShareExpansion
             case RandomnessKind.BitSignForBackward:
             {
                 int n = request.M, words = Ring.BitPlanes.Words(n), bits = request.Parameter;
-                var (combinations, ands, _) = Protocols.CarryTree.Size(bits - 1);
+                var (combinations, ands, _) = Protocols.CarryTree.Size(Protocols.CarryTree.TreeLeaves(bits - 1));
                 parts.Mask = prg.NextArray(n);
                 parts.A = prg.NextArray(checked(combinations * words));
                 parts.B = prg.NextArray(checked(ands * words));
@@ -108,6 +109,7 @@ internal static class LocalShareExpansion
                 {
                     parts.Bits = prg.NextArray(checked(bits * words));
                     parts.C = prg.NextArray(checked(ands * words));
+                    parts.PairProducts = prg.NextArray(checked(Protocols.CarryTree.LocalPairs(bits - 1) * words));
                     parts.Second = prg.NextArray(n);
                     if (request.Kind != RandomnessKind.BitSign)
                     {

@@ -9,23 +9,25 @@ namespace Imguard.Mpc.Protocols;
 /// alternative, with the input masked as in the DCF protocol, so no full adder is needed): open x̂ = x + r; with
 /// y = x mod 2^ℓ, ŷ = x̂ mod 2^ℓ = a·2^(ℓ−1) + c and ρ = r mod 2^(ℓ−1), b = bit ℓ−1 of r,
 /// MSB(y) = a ⊕ b ⊕ 1{c &lt; ρ} (y = ŷ − (r mod 2^ℓ): the top bit of a difference, with the borrow of the low bits).
-/// The dealer XOR-shares ρ's bits and b; 1{c &lt; ρ} for the public c is the <see cref="CarryTree"/> (⌈log₂(ℓ−1)⌉
-/// rounds of Beaver ANDs on 64 elements per word); DReLU s = ¬(a ⊕ b ⊕ 1{c &lt; ρ}) is then an XOR share, and one more
+/// The dealer XOR-shares ρ's bits, b and the products of adjacent bits ρ_{2k+1}∧ρ_{2k}; 1{c &lt; ρ} for the public
+/// c is the <see cref="CarryTree"/>: its first level local with those products, then ⌈log₂⌈(ℓ−1)/2⌉⌉ rounds of
+/// Beaver ANDs on 64 elements per word; DReLU s = ¬(a ⊕ b ⊕ 1{c &lt; ρ}) is then an XOR share, and one more
 /// round opens e = s ⊕ t for a dealer bit t held both ways: s = t or 1 − t, and s·r = t·r or r − t·r, so the ReLU
 /// s·x = s·x̂ − s·r needs no Beaver product.
-/// Online: 2 + ⌈log₂(ℓ−1)⌉ rounds (7 at ℓ = 32); per element 8 bytes (x̂) plus (combinations + ANDs + 1) bits.
-/// Dealer: nothing to party 0 (all from its seed); to party 1 (ℓ + ANDs) bits plus 8 bytes (DReLU) or 16 (ReLU):
-/// about 28 bytes per ReLU at ℓ = 32, against about 1 KB to each party for the DCF keys.
+/// Online: 2 + ⌈log₂⌈(ℓ−1)/2⌉⌉ rounds (6 at ℓ = 32); per element 8 bytes (x̂) plus (combinations + ANDs + 1) bits
+/// of the tree above the local level (42 bits at ℓ = 32, against 86 with the first level online).
+/// Dealer: nothing to party 0 (all from its seed); to party 1 (ℓ + ⌊(ℓ−1)/2⌋ + ANDs) bits plus 8 bytes (DReLU) or
+/// 16 (ReLU): about 25 bytes per ReLU at ℓ = 32, against about 1 KB to each party for the DCF keys.
 /// </summary>
 internal static class BinaryComparison
 {
     /// <summary>Online rounds of one comparison of <paramref name="bits"/>-bit values.</summary>
-    public static int Rounds(int bits) => 2 + CarryTree.Size(bits - 1).Levels;
+    public static int Rounds(int bits) => 2 + CarryTree.Size(CarryTree.TreeLeaves(bits - 1)).Levels;
 
     /// <summary>Bytes one party sends for one comparison of <paramref name="elements"/> values: x̂, the tree's openings, e.</summary>
     public static long BytesSent(int bits, int elements)
     {
-        var (combinations, ands, _) = CarryTree.Size(bits - 1);
+        var (combinations, ands, _) = CarryTree.Size(CarryTree.TreeLeaves(bits - 1));
         return 8L * (elements + (long)BitPlanes.Words(elements) * (combinations + ands + 1));
     }
 
@@ -79,21 +81,14 @@ internal static class BinaryComparison
             using var publicPlanes = RentedWords.Rent(bits * words);
             BitPlanes.Pack(opened.Span, 0, bits, publicPlanes.Span);
 
-            // Leaves: G = ρ ∧ ¬c (AND with a public value is local), E = ¬(ρ ⊕ c) (party 0 adds the public part).
             var rho = material.MaskBits;
             var e = new ulong[words];
-            using (var greater = RentedWords.RentForShare(m * words))
-            using (var equal = RentedWords.RentForShare(m * words))
+            int nodes = CarryTree.TreeLeaves(m);
+            using (var greater = RentedWords.RentForShare(nodes * words))
+            using (var equal = RentedWords.RentForShare(nodes * words))
             {
-                var g = greater.Span;
-                var q = equal.Span;
-                var publicBits = publicPlanes.Span;
-                for (int i = 0; i < m * words; i++)
-                {
-                    g[i] = rho[i] & ~publicBits[i];
-                    q[i] = party0 ? ~(rho[i] ^ publicBits[i]) : rho[i];
-                }
-                using var lessThan = await CarryTreeAsync(ctx, material, greater, equal, m, words, cancellationToken).ConfigureAwait(false);
+                FirstLevel(party0, rho, material.PairProducts, publicPlanes.Span, m, words, greater.Span, equal.Span);
+                using var lessThan = await CarryTreeAsync(ctx, material, greater, equal, nodes, words, cancellationToken).ConfigureAwait(false);
 
                 // s = ¬(a ⊕ b ⊕ 1{c < ρ}) as an XOR share, then masked by t and opened: e = s ⊕ t.
                 var root = lessThan.Span;
@@ -136,6 +131,39 @@ internal static class BinaryComparison
         {
             opened.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The leaves and the tree's first level, all local: leaf i is G = ρᵢ ∧ ¬cᵢ, E = ρᵢ ⊕ ¬cᵢ (AND and XOR with a public
+    /// value; party 0 adds the public part); the pair (lo, hi) = (2k, 2k+1) combines with the dealer's share of
+    /// π = ρ_hi ∧ ρ_lo as E_hi∧G_lo = ¬c_lo ∧ (π ⊕ ¬c_hi∧ρ_lo) and E_hi∧E_lo = π ⊕ ¬c_lo∧ρ_hi ⊕ ¬c_hi∧ρ_lo ⊕ ¬c_hi∧¬c_lo
+    /// (the last term public). An odd last leaf moves up unchanged. Writes ⌈m/2⌉ nodes' G and E.
+    /// </summary>
+    private static void FirstLevel(bool party0, ReadOnlySpan<ulong> rho, ReadOnlySpan<ulong> pairProducts, ReadOnlySpan<ulong> publicBits,
+        int m, int words, Span<ulong> greater, Span<ulong> equal)
+    {
+        int pairs = CarryTree.LocalPairs(m);
+        for (int k = 0; k < pairs; k++)
+        {
+            int lo = 2 * k * words, hi = (2 * k + 1) * words, at = k * words;
+            for (int w = 0; w < words; w++)
+            {
+                ulong notCLo = ~publicBits[lo + w], notCHi = ~publicBits[hi + w];
+                ulong rhoLo = rho[lo + w], rhoHi = rho[hi + w], pi = pairProducts[at + w];
+                ulong greaterHi = rhoHi & notCHi;
+                greater[at + w] = greaterHi ^ (notCLo & (pi ^ (notCHi & rhoLo)));
+                equal[at + w] = pi ^ (notCLo & rhoHi) ^ (notCHi & rhoLo) ^ (party0 ? notCHi & notCLo : 0);
+            }
+        }
+        if ((m & 1) == 1)
+        {
+            int leaf = (m - 1) * words, at = pairs * words;
+            for (int w = 0; w < words; w++)
+            {
+                greater[at + w] = rho[leaf + w] & ~publicBits[leaf + w];
+                equal[at + w] = party0 ? ~(rho[leaf + w] ^ publicBits[leaf + w]) : rho[leaf + w];
+            }
         }
     }
 

@@ -9,7 +9,11 @@ namespace Imguard.Mpc.Protocols;
 /// The node that ends at index 0 of a level never needs its E (the root is index 0, and an index-0 node is only ever a
 /// lower child or alone), so its combination is one AND; every other combination is two ANDs sharing the operand
 /// E_hi, which therefore needs one masked opening, not two.
-/// Sizes for m = 31 (32-bit comparisons): 5 levels, 30 combinations, 55 ANDs.
+/// The first level needs no AND online: for the pair (2k, 2k+1) with public c, both E_hi∧G_lo and E_hi∧E_lo are
+/// linear in the mask bits and their product π_k = ρ_{2k+1}∧ρ_{2k}, which the dealer (who drew ρ) XOR-shares
+/// (<see cref="LocalPairs"/>); the online tree starts from the <see cref="TreeLeaves"/> nodes above it.
+/// Sizes for m = 31 (32-bit comparisons): 15 local pairs, then a tree over 16 nodes: 4 levels, 15 combinations,
+/// 26 ANDs (the whole tree would be 5 levels, 30 combinations, 55 ANDs).
 /// </summary>
 internal static class CarryTree
 {
@@ -26,6 +30,12 @@ internal static class CarryTree
         }
         return (combinations, ands, levels);
     }
+
+    /// <summary>Pairs of the first level, combined locally with the dealer's π_k = ρ_{2k+1}∧ρ_{2k}: ⌊m/2⌋.</summary>
+    public static int LocalPairs(int leaves) => leaves / 2;
+
+    /// <summary>Nodes the online tree starts from: the local pairs' results and an odd last leaf (m itself for m ≤ 1).</summary>
+    public static int TreeLeaves(int leaves) => leaves <= 1 ? leaves : Next(leaves);
 
     /// <summary>Nodes at the next level up from <paramref name="count"/>.</summary>
     public static int Next(int count) => count / 2 + (count & 1);

@@ -10,7 +10,9 @@ public sealed class ComparisonTests
     [Theory]
     [InlineData(64, ComparisonProtocol.BinaryCircuit)]
     [InlineData(40, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(33, ComparisonProtocol.BinaryCircuit)]   // an even number of leaves (32): no odd one moves up
     [InlineData(32, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(5, ComparisonProtocol.BinaryCircuit)]
     [InlineData(3, ComparisonProtocol.BinaryCircuit)]
     [InlineData(2, ComparisonProtocol.BinaryCircuit)]
     [InlineData(64, ComparisonProtocol.FunctionSecretSharing)]
@@ -130,10 +132,11 @@ public sealed class ComparisonTests
     // DCF: 1 round, x̂ only.
     [InlineData(ComparisonProtocol.FunctionSecretSharing, 64, 1, 8000)]
     [InlineData(ComparisonProtocol.FunctionSecretSharing, 32, 1, 8000)]
-    // Binary, 64 bits: x̂, then 6 tree levels (62 combinations + 118 ANDs, 16 words each for 1000 elements), then e.
-    [InlineData(ComparisonProtocol.BinaryCircuit, 64, 8, 8 * (1000 + 16 * (62 + 118 + 1)))]
-    // Binary, 32 bits: 5 levels, 30 combinations + 55 ANDs.
-    [InlineData(ComparisonProtocol.BinaryCircuit, 32, 7, 8 * (1000 + 16 * (30 + 55 + 1)))]
+    // Binary, 64 bits: x̂, then (31 pairs local) 5 tree levels over 32 nodes (31 combinations + 57 ANDs, 16 words each
+    // for 1000 elements), then e.
+    [InlineData(ComparisonProtocol.BinaryCircuit, 64, 7, 8 * (1000 + 16 * (31 + 57 + 1)))]
+    // Binary, 32 bits: 15 pairs local, then 4 levels over 16 nodes, 15 combinations + 26 ANDs.
+    [InlineData(ComparisonProtocol.BinaryCircuit, 32, 6, 8 * (1000 + 16 * (15 + 26 + 1)))]
     public async Task Relu_costs_the_stated_rounds_and_bytes(ComparisonProtocol protocol, int bits, int rounds, int bytes)
     {
         var shares = TwoParties.Share(new double[1000]);
@@ -157,8 +160,9 @@ public sealed class ComparisonTests
         var (binary0, binary1) = dealer.Generate(0, RandomnessRequest.BitSign(n, 32, withProduct: true));
         var (dcf0, dcf1) = dealer.Generate(1, RandomnessRequest.Sign(n, 32, withProduct: true));
         Assert.Empty(binary0);
-        // 32 mask-bit planes + 55 AND products, 16 words each, then t and t·r: 3392 words, 27 bytes per element.
-        Assert.Equal(32 * 16 + 55 * 16 + 2 * n, binary1.Length);
+        // 32 mask-bit planes, 15 adjacent-bit products and 26 AND products, 16 words each, then t and t·r: 3168 words,
+        // 25 bytes per element.
+        Assert.Equal(32 * 16 + 15 * 16 + 26 * 16 + 2 * n, binary1.Length);
         Assert.Equal(n * (31 * 4 + 2), dcf0.Length);
         Assert.True(dcf1.Length > 35 * binary1.Length, $"DCF {dcf1.Length} words, binary {binary1.Length}");
         // With the derivative triple: one more word per element (u·t), still nothing to party 0.
