@@ -92,7 +92,8 @@ public sealed class TlsPeerChannel : IPeerChannel
     {
         socket.NoDelay = true;
         EndPoint? remote = socket.RemoteEndPoint;
-        var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        var transport = new CoalescingStream(new NetworkStream(socket, ownsSocket: true));
+        var ssl = new SslStream(transport, leaveInnerStreamOpen: false);
         string? rejection = null;
         bool ValidatePeer(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
         {
@@ -131,6 +132,7 @@ public sealed class TlsPeerChannel : IPeerChannel
             }
 
             int peerPartyId = await PeerHello.ExchangeAsync(ssl, options.LocalPartyId, options.SessionId, bounded.Token).ConfigureAwait(false);
+            transport.Coalesce = true;   // from here every frame ends with a flush (StreamPeerChannel)
             return new TlsPeerChannel(new StreamPeerChannel(ssl, options.MaxFrameBytes), peerPartyId, remote);
         }
         catch (Exception ex)
