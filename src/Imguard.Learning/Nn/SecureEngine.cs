@@ -147,9 +147,7 @@ public sealed class SecureEngine(PartyContext context) : ITensorEngine<SharedTen
         var scaled = await ScaleAsync(outputGradient, 1.0 / (kernelSize * kernelSize), cancellationToken).ConfigureAwait(false);
         var windows = PoolWindows.Of(inputShape, kernelSize, stride);
         var spread = new RingTensor(inputShape);
-        var source = scaled.Share.Data;
-        var destination = spread.Data;
-        windows.ForEach((o, i) => destination[i] = unchecked(destination[i] + source[o]));   // local: a sum of shares
+        windows.SpreadAdd(scaled.Share.Span, spread.Span);   // local: a sum of shares
         return outputGradient.WithShare(spread);
     }
 
