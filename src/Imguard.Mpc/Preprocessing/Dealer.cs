@@ -13,8 +13,8 @@ namespace Imguard.Mpc.Preprocessing;
 /// Message sizes (words): element-wise triple n → P1: n; matrix triple (m,k,n) → P1: m·n; convolution triple → P1:
 /// N·OH·OW·OC; its input-gradient triple → P1: N·C·H·W (folded, not the (N·OH·OW)×(C·KH·KW) product); truncation n → P1: 2n;
 /// sign n at ℓ bits → both: n·((ℓ−1)(2+p)+p), P1 also n·p (p = 1 payload word, 2 for ReLU);
-/// binary sign n at ℓ bits → P1: (ℓ + ANDs)·⌈n/64⌉ + p·n (ANDs = 55 at ℓ = 32; p = 1, 2 for ReLU, 3 for a ReLU with
-/// its derivative triple): about 28 bytes per ReLU, against
+/// binary sign n at ℓ bits → P1: (ℓ + ⌊(ℓ−1)/2⌋ + ANDs)·⌈n/64⌉ + p·n (ANDs = 26 at ℓ = 32; p = 1, 2 for ReLU, 3 for a
+/// ReLU with its derivative triple): about 25 bytes per ReLU, against
 /// about 1 KB to each party for the DCF keys.
 /// </summary>
 public sealed class Dealer
@@ -42,18 +42,28 @@ public sealed class Dealer
     public (ulong[] ForParty0, ulong[] ForParty1) Generate(long index, RandomnessRequest request)
     {
         request.Validate();
-        var p0 = LocalShareExpansion.Expand(0, _seed0, index, request);
-        var p1 = LocalShareExpansion.Expand(1, _seed1, index, request);
-        return request.Kind switch
+        // Both expansions and the corrections' products are temporaries: from the scratch pool, back (wiped) at the end.
+        var scratch = ScratchArrays.Shared;
+        var p0 = LocalShareExpansion.Expand(0, _seed0, index, request, scratch);
+        var p1 = LocalShareExpansion.Expand(1, _seed1, index, request, scratch);
+        try
         {
-            RandomnessKind.ElementwiseTriple => ([], ElementwiseCorrection(p0, p1)),
-            RandomnessKind.MatrixTriple => ([], MatrixCorrection(request, p0, p1)),
-            RandomnessKind.ConvolutionTriple or RandomnessKind.ConvolutionFilterGradientTriple => ([], ConvolutionCorrection(request, p0, p1)),
-            RandomnessKind.ConvolutionInputGradientTriple => ([], InputGradientCorrection(request, p0, p1)),
-            RandomnessKind.Truncation => ([], TruncationCorrection(request, p0, p1)),
-            RandomnessKind.BitSign or RandomnessKind.BitSignWithProduct or RandomnessKind.BitSignForBackward => ([], BitSignCorrection(request, p0, p1)),
-            _ => SignMessages(request, p0, p1),
-        };
+            return request.Kind switch
+            {
+                RandomnessKind.ElementwiseTriple => ([], ElementwiseCorrection(p0, p1)),
+                RandomnessKind.MatrixTriple => ([], MatrixCorrection(request, p0, p1, scratch)),
+                RandomnessKind.ConvolutionTriple or RandomnessKind.ConvolutionFilterGradientTriple => ([], ConvolutionCorrection(request, p0, p1, scratch)),
+                RandomnessKind.ConvolutionInputGradientTriple => ([], InputGradientCorrection(request, p0, p1, scratch)),
+                RandomnessKind.Truncation => ([], TruncationCorrection(request, p0, p1)),
+                RandomnessKind.BitSign or RandomnessKind.BitSignWithProduct or RandomnessKind.BitSignForBackward => ([], BitSignCorrection(request, p0, p1, scratch)),
+                _ => SignMessages(request, p0, p1),
+            };
+        }
+        finally
+        {
+            p0.ReturnTo(scratch);
+            p1.ReturnTo(scratch);
+        }
     }
 
     private static ulong[] ElementwiseCorrection(LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1)
@@ -68,10 +78,10 @@ public sealed class Dealer
         return a;
     }
 
-    private static ulong[] MatrixCorrection(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1)
+    private static ulong[] MatrixCorrection(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1, ScratchArrays scratch)
     {
-        var a = new ulong[p0.A.Length];
-        var b = new ulong[p0.B.Length];
+        var a = p0.A;                            // A = A₀ + A₁ and B = B₀ + B₁ over the expansions: temporaries too
+        var b = p0.B;
         RingOps.Add(p0.A, p1.A, a);
         RingOps.Add(p0.B, p1.B, b);
         var c = new ulong[checked(r.M * r.N)];
@@ -80,43 +90,46 @@ public sealed class Dealer
         return c;
     }
 
-    private static ulong[] ConvolutionCorrection(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1)
+    private static ulong[] ConvolutionCorrection(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1, ScratchArrays scratch)
     {
         var (batch, geometry, outChannels) = r.ConvolutionShape;
-        var a = new ulong[p0.A.Length];
-        var b = new ulong[p0.B.Length];
+        var a = p0.A;
+        var b = p0.B;
         RingOps.Add(p0.A, p1.A, a);
         RingOps.Add(p0.B, p1.B, b);
         int rows = batch * geometry.OutputPixels;
-        var columns = new ulong[checked(rows * geometry.PatchSize)];
-        RingOps.Im2Col(a, batch, geometry, columns);
         var c = new ulong[r.Length];
         if (r.Kind == RandomnessKind.ConvolutionTriple)
         {
+            var columns = scratch.Rent(checked(rows * geometry.PatchSize));
+            RingOps.Im2Col(a, batch, geometry, columns);
             RingOps.MatMul(columns, b, c, rows, geometry.PatchSize, outChannels);       // C = im2col(A)·B
+            scratch.Return(columns);
         }
         else
         {
-            var columnsT = new ulong[columns.Length];
-            RingOps.Transpose(columns, columnsT, rows, geometry.PatchSize);
+            var columnsT = scratch.Rent(checked(rows * geometry.PatchSize));
+            RingOps.Im2ColTransposed(a, batch, geometry, columnsT);
             RingOps.MatMul(columnsT, b, c, geometry.PatchSize, rows, outChannels);      // C = im2col(A)ᵀ·B
+            scratch.Return(columnsT);
         }
         RingOps.Subtract(c, p0.C, c);                                                   // C₁ = C − C₀
         return c;
     }
 
-    private static ulong[] InputGradientCorrection(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1)
+    private static ulong[] InputGradientCorrection(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1, ScratchArrays scratch)
     {
         var (batch, geometry, outChannels) = r.ConvolutionShape;
         int rows = batch * geometry.OutputPixels, patch = geometry.PatchSize;
-        var a = new ulong[p0.A.Length];
-        var b = new ulong[p0.B.Length];
+        var a = p0.A;
+        var b = p0.B;
         RingOps.Add(p0.A, p1.A, a);
         RingOps.Add(p0.B, p1.B, b);
-        var product = new ulong[checked(rows * patch)];
+        var product = scratch.Rent(checked(rows * patch));
         RingOps.MatMul(a, b, product, rows, outChannels, patch);                        // A·B, (N·OH·OW)×(C·KH·KW)
         var c = new ulong[r.Length];
         RingOps.Col2Im(product, batch, geometry, c);                                    // C = col2im(A·B)
+        scratch.Return(product);
         RingOps.Subtract(c, p0.C, c);                                                   // C₁ = C − C₀
         return c;
     }
@@ -202,12 +215,12 @@ public sealed class Dealer
     /// of the adjacent-bit products π_k = ρ_{2k+1}∧ρ_{2k} (the tree's local first level), the AND products c₁ = (a₀⊕a₁)∧(b₀⊕b₁) ⊕ c₀, and its additive shares of t = t₀ ⊕ t₁, (ReLU) of t·r and
     /// (for backward) of u·t, u = u₀ + u₁.
     /// </summary>
-    private static ulong[] BitSignCorrection(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1)
+    private static ulong[] BitSignCorrection(RandomnessRequest r, LocalShareExpansion.Parts p0, LocalShareExpansion.Parts p1, ScratchArrays scratch)
     {
         int n = r.M, words = BitPlanes.Words(n);
         var (bitWords, pairWords, andWords, total) = BitSignLayout(r);
         var message = new ulong[total];
-        var mask = new ulong[n];
+        var mask = p1.Mask;                     // r = r₀ + r₁, over party 1's expansion (a temporary)
         RingOps.Add(p0.Mask, p1.Mask, mask);
         var bits = message.AsSpan(0, bitWords);
         BitPlanes.Pack(mask, 0, r.Parameter, bits);

@@ -24,39 +24,59 @@ internal static class LocalShareExpansion
         public ulong[] InjectBit = [];
         public ulong[] DerivativeMask = [];    // u of the backward triple (u, t, u·t)
         public ulong[] DerivativeProduct = []; // party 0 only: (u·t)₀
+
+        /// <summary>Hands every array back to <paramref name="scratch"/> (the dealer's temporaries; wiped there).</summary>
+        public void ReturnTo(ScratchArrays scratch)
+        {
+            foreach (var array in new[] { A, B, C, Mask, Roots, Second, Third, Bits, PairProducts, InjectBit, DerivativeMask, DerivativeProduct })
+            {
+                scratch.Return(array);
+            }
+        }
     }
 
-    public static Parts Expand(int partyId, Seed seed, long index, RandomnessRequest request)
+    /// <param name="scratch">The dealer's pool for its temporaries; null (the parties): fresh arrays, kept as material.</param>
+    public static Parts Expand(int partyId, Seed seed, long index, RandomnessRequest request, ScratchArrays? scratch = null)
     {
         using var prg = new AesCtrPrg(seed, stream: (ulong)index);
+        ulong[] Next(int length)
+        {
+            if (scratch is null)
+            {
+                return prg.NextArray(length);
+            }
+            var array = scratch.Rent(length);
+            prg.Fill(array);
+            return array;
+        }
         var parts = new Parts();
         bool party0 = partyId == 0;
         switch (request.Kind)
         {
             case RandomnessKind.ElementwiseTriple:
-                parts.A = prg.NextArray(request.M);
-                parts.B = prg.NextArray(request.M);
+                parts.A = Next(request.M);
+                parts.B = Next(request.M);
                 if (party0)
                 {
-                    parts.C = prg.NextArray(request.M);
+                    parts.C = Next(request.M);
                 }
                 break;
             case RandomnessKind.MatrixTriple:
-                parts.A = prg.NextArray(checked(request.M * request.K));
-                parts.B = prg.NextArray(checked(request.K * request.N));
+                parts.A = Next(checked(request.M * request.K));
+                parts.B = Next(checked(request.K * request.N));
                 if (party0)
                 {
-                    parts.C = prg.NextArray(checked(request.M * request.N));
+                    parts.C = Next(checked(request.M * request.N));
                 }
                 break;
             case RandomnessKind.ConvolutionInputGradientTriple:
             {
                 var (batch, geometry, outChannels) = request.ConvolutionShape;
-                parts.A = prg.NextArray(checked(batch * geometry.OutputPixels * outChannels));   // the output gradient's pixel rows
-                parts.B = prg.NextArray(checked(outChannels * geometry.PatchSize));              // the filter matrix, OC×(C·KH·KW)
+                parts.A = Next(checked(batch * geometry.OutputPixels * outChannels));   // the output gradient's pixel rows
+                parts.B = Next(checked(outChannels * geometry.PatchSize));              // the filter matrix, OC×(C·KH·KW)
                 if (party0)
                 {
-                    parts.C = prg.NextArray(request.Length);
+                    parts.C = Next(request.Length);
                 }
                 break;
             }
@@ -64,34 +84,34 @@ internal static class LocalShareExpansion
             case RandomnessKind.ConvolutionFilterGradientTriple:
             {
                 var (batch, geometry, outChannels) = request.ConvolutionShape;
-                parts.A = prg.NextArray(checked(batch * geometry.ImageSize));
-                parts.B = prg.NextArray(request.Kind == RandomnessKind.ConvolutionTriple
+                parts.A = Next(checked(batch * geometry.ImageSize));
+                parts.B = Next(request.Kind == RandomnessKind.ConvolutionTriple
                     ? checked(geometry.PatchSize * outChannels)               // the filter matrix
                     : checked(batch * geometry.OutputPixels * outChannels));  // the output gradient's pixel rows
                 if (party0)
                 {
-                    parts.C = prg.NextArray(request.Length);
+                    parts.C = Next(request.Length);
                 }
                 break;
             }
             case RandomnessKind.Truncation:
-                parts.Mask = prg.NextArray(request.M);
+                parts.Mask = Next(request.M);
                 if (party0)
                 {
-                    parts.Second = prg.NextArray(request.M);
-                    parts.Third = prg.NextArray(request.M);
+                    parts.Second = Next(request.M);
+                    parts.Third = Next(request.M);
                 }
                 break;
             case RandomnessKind.Sign:
             case RandomnessKind.SignWithProduct:
-                parts.Mask = prg.NextArray(request.M);
-                parts.Roots = prg.NextArray(checked(2 * request.M));
+                parts.Mask = Next(request.M);
+                parts.Roots = Next(checked(2 * request.M));
                 if (party0)
                 {
-                    parts.Second = prg.NextArray(request.M);
+                    parts.Second = Next(request.M);
                     if (request.Kind == RandomnessKind.SignWithProduct)
                     {
-                        parts.Third = prg.NextArray(request.M);
+                        parts.Third = Next(request.M);
                     }
                 }
                 break;
@@ -101,27 +121,27 @@ internal static class LocalShareExpansion
             {
                 int n = request.M, words = Ring.BitPlanes.Words(n), bits = request.Parameter;
                 var (combinations, ands, _) = Protocols.CarryTree.Size(Protocols.CarryTree.TreeLeaves(bits - 1));
-                parts.Mask = prg.NextArray(n);
-                parts.A = prg.NextArray(checked(combinations * words));
-                parts.B = prg.NextArray(checked(ands * words));
-                parts.InjectBit = prg.NextArray(words);
+                parts.Mask = Next(n);
+                parts.A = Next(checked(combinations * words));
+                parts.B = Next(checked(ands * words));
+                parts.InjectBit = Next(words);
                 if (party0)
                 {
-                    parts.Bits = prg.NextArray(checked(bits * words));
-                    parts.C = prg.NextArray(checked(ands * words));
-                    parts.PairProducts = prg.NextArray(checked(Protocols.CarryTree.LocalPairs(bits - 1) * words));
-                    parts.Second = prg.NextArray(n);
+                    parts.Bits = Next(checked(bits * words));
+                    parts.C = Next(checked(ands * words));
+                    parts.PairProducts = Next(checked(Protocols.CarryTree.LocalPairs(bits - 1) * words));
+                    parts.Second = Next(n);
                     if (request.Kind != RandomnessKind.BitSign)
                     {
-                        parts.Third = prg.NextArray(n);
+                        parts.Third = Next(n);
                     }
                 }
                 if (request.Kind == RandomnessKind.BitSignForBackward)
                 {
-                    parts.DerivativeMask = prg.NextArray(n);
+                    parts.DerivativeMask = Next(n);
                     if (party0)
                     {
-                        parts.DerivativeProduct = prg.NextArray(n);
+                        parts.DerivativeProduct = Next(n);
                     }
                 }
                 break;
