@@ -56,12 +56,16 @@ public sealed class MatrixTriple(int partyId, RandomnessRequest request, ulong[]
 /// This party's shares of a uniform mask r, of ⌊r / 2^f⌋, and of e·2^(64−f) with e = 1{r ≥ 2^63}
 /// (see <see cref="Protocols.Truncation"/> for why that is all one round needs).
 /// </summary>
-public sealed class TruncationMaterial(int partyId, RandomnessRequest request, ulong[] mask, ulong[] maskHigh, ulong[] wrapCorrection)
+public sealed class TruncationMaterial(int partyId, RandomnessRequest request, ulong[] mask, ReadOnlyMemory<ulong> maskHigh, ReadOnlyMemory<ulong> wrapCorrection)
     : CorrelatedMaterial(partyId, request)
 {
     public ulong[] Mask { get; } = mask;
-    public ulong[] MaskHigh { get; } = maskHigh;
-    public ulong[] WrapCorrection { get; } = wrapCorrection;
+
+    /// <summary>Read only; for party 1 the first half of the dealer's message, not a copy of it.</summary>
+    public ReadOnlyMemory<ulong> MaskHigh { get; } = maskHigh;
+
+    /// <summary>Read only; for party 1 the second half of the dealer's message.</summary>
+    public ReadOnlyMemory<ulong> WrapCorrection { get; } = wrapCorrection;
 }
 
 /// <summary>

@@ -115,8 +115,9 @@ public sealed class DealerRandomness : ICorrelatedRandomness
             {
                 int n = request.M;
                 ExpectLength(request, message, party0 ? 0 : 2 * n);
-                var high = party0 ? local.Second : message[..n];
-                var wrap = party0 ? local.Third : message[n..];
+                // Party 1's halves stay in the message (read only): no copy of 2n words per truncation.
+                ReadOnlyMemory<ulong> high = party0 ? local.Second : message.AsMemory(0, n);
+                ReadOnlyMemory<ulong> wrap = party0 ? local.Third : message.AsMemory(n, n);
                 return new TruncationMaterial(PartyId, request, local.Mask, high, wrap);
             }
             case RandomnessKind.BitSign:

@@ -68,7 +68,7 @@ public static class Truncation
         }
         await ctx.OpenAsync(masked.Memory, opened.Memory, cancellationToken).ConfigureAwait(false);
         var z = material.Mask; // consumed above and no longer needed: holds the result
-        WriteShares(opened.Span, material.MaskHigh, material.WrapCorrection, bits, ctx.PartyId == 0, z);
+        WriteShares(opened.Span, material.MaskHigh.Span, material.WrapCorrection.Span, bits, ctx.PartyId == 0, z);
         return ctx.Wrap(z, x.Shape);
     }
 }

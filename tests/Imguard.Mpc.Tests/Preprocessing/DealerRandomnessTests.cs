@@ -40,8 +40,8 @@ public sealed class DealerRandomnessTests
         var m0 = p0.TakeTruncation(1000, 16);
         var m1 = p1.TakeTruncation(1000, 16);
         var r = Sum(m0.Mask, m1.Mask);
-        var high = Sum(m0.MaskHigh, m1.MaskHigh);
-        var wrap = Sum(m0.WrapCorrection, m1.WrapCorrection);
+        var high = Sum(m0.MaskHigh.ToArray(), m1.MaskHigh.ToArray());
+        var wrap = Sum(m0.WrapCorrection.ToArray(), m1.WrapCorrection.ToArray());
         for (int i = 0; i < r.Length; i++)
         {
             Assert.Equal(r[i] >> 16, high[i]);
