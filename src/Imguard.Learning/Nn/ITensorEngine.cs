@@ -91,6 +91,12 @@ public interface ITensorEngine<T> where T : class
     /// <summary>x · c for a public constant c.</summary>
     ValueTask<T> ScaleAsync(T x, double factor, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// xᵢ · cᵢ for each pair, as <see cref="ScaleAsync"/> does each, all at once: on shares one truncation (one round)
+    /// for the lot instead of one per tensor.
+    /// </summary>
+    ValueTask<T[]> ScaleEachAsync(IReadOnlyList<(T Value, double Factor)> terms, CancellationToken cancellationToken);
+
     /// <summary>Softmax along the last axis.</summary>
     ValueTask<T> SoftmaxAsync(T logits, CancellationToken cancellationToken);
 }

@@ -238,6 +238,17 @@ public sealed class PlainEngine : ITensorEngine<PlainTensor>
     public ValueTask<PlainTensor> MultiplyByDerivativeAsync(PlainTensor x, PlainTensor derivative, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Zip(x, derivative, static (p, q) => p * q, "MultiplyByDerivative"));
 
+    public async ValueTask<PlainTensor[]> ScaleEachAsync(IReadOnlyList<(PlainTensor Value, double Factor)> terms, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        var results = new PlainTensor[terms.Count];
+        for (int i = 0; i < terms.Count; i++)
+        {
+            results[i] = await ScaleAsync(terms[i].Value, terms[i].Factor, cancellationToken).ConfigureAwait(false);
+        }
+        return results;
+    }
+
     public ValueTask<PlainTensor> ScaleAsync(PlainTensor x, double factor, CancellationToken cancellationToken)
     {
         var z = new PlainTensor(x.Shape.ToArray());

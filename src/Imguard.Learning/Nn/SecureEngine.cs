@@ -185,6 +185,33 @@ public sealed class SecureEngine(PartyContext context) : ITensorEngine<SharedTen
         return await Truncation.TruncateAsync(Context, scaled, cancellationToken).ConfigureAwait(false);
     }
 
+    public async ValueTask<SharedTensor[]> ScaleEachAsync(IReadOnlyList<(SharedTensor Value, double Factor)> terms, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        if (terms.Count == 0)
+        {
+            return [];
+        }
+        // Every product x·c at 2f fractional bits into one tensor, one truncation, then cut back: shapes are public.
+        var products = new RingTensor(terms.Sum(t => t.Value.Length));
+        int at = 0;
+        foreach (var (value, factor) in terms)
+        {
+            RingOps.MultiplyScalar(value.Share.Span, Context.Format.Encode(factor), products.Span.Slice(at, value.Length));
+            at += value.Length;
+        }
+        var truncated = await Truncation.TruncateAsync(Context, new SharedTensor(Context.PartyId, products, Context.Format), cancellationToken).ConfigureAwait(false);
+        var results = new SharedTensor[terms.Count];
+        at = 0;
+        for (int i = 0; i < terms.Count; i++)
+        {
+            var value = terms[i].Value;
+            results[i] = value.WithShare(new RingTensor(truncated.Share.Span.Slice(at, value.Length).ToArray(), value.Shape.ToArray()));
+            at += value.Length;
+        }
+        return results;
+    }
+
     public ValueTask<SharedTensor> SoftmaxAsync(SharedTensor logits, CancellationToken cancellationToken) =>
         Functions.SoftmaxAlongLastAxisAsync(Context, logits, cancellationToken);
 }

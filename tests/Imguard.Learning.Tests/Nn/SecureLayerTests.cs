@@ -128,6 +128,35 @@ public sealed class SecureLayerTests
     }
 
     [Fact]
+    public async Task Sgd_on_shares_scales_every_parameter_in_two_rounds_and_equals_the_plaintext_update()
+    {
+        // Four parameters with momentum and weight decay: λ·w and μ·v of all in one truncation, η·v of all in another.
+        var rng = new Random(9);
+        var values = new[] { SharedPlain.Random(rng, 1, 5, 3), SharedPlain.Random(rng, 1, 3), SharedPlain.Random(rng, 1, 3, 2), SharedPlain.Random(rng, 1, 2) };
+        var velocities = values.Select(v => SharedPlain.Random(rng, 0.5, v.Shape.ToArray())).ToArray();
+        var gradients = values.Select(v => SharedPlain.Random(rng, 0.5, v.Shape.ToArray())).ToArray();
+        Parameter<PlainTensor>[] plain = [.. values.Select((v, i) => new Parameter<PlainTensor>($"p{i}", v.Clone()) { Velocity = velocities[i].Clone(), Gradient = gradients[i].Clone() })];
+        await new Sgd(0.05, 0.9, 1e-3).StepAsync(PlainEngine.Instance, plain);
+
+        var shares = values.Concat(velocities).Concat(gradients).Select(SharedPlain.Share).ToArray();
+        var (r0, r1) = await TwoPartySimulation.RunAsync(async ctx =>
+        {
+            SharedTensor S(int i) => SharedPlain.Pick(ctx.PartyId, shares[i]);
+            Parameter<SharedTensor>[] secure = [.. Enumerable.Range(0, 4).Select(i => new Parameter<SharedTensor>($"p{i}", S(i)) { Velocity = S(4 + i), Gradient = S(8 + i) })];
+            var before = ctx.Statistics.Snapshot();
+            await new Sgd(0.05, 0.9, 1e-3).StepAsync(new SecureEngine(ctx), secure);
+            return (rounds: (ctx.Statistics.Snapshot() - before).Rounds, values: secure.Select(p => p.Value).ToArray(), velocities: secure.Select(p => p.Velocity!).ToArray());
+        });
+        Assert.Equal(2, r0.rounds);
+        for (int i = 0; i < 4; i++)
+        {
+            // Each scaling adds at most one ulp of stochastic rounding (and the encoded constants theirs): a few ulps.
+            Assert.InRange(SharedPlain.MaxAbsDifference(plain[i].Velocity!, SharedPlain.Open(r0.velocities[i], r1.velocities[i])), 0, 4 * Ulp);
+            Assert.InRange(SharedPlain.MaxAbsDifference(plain[i].Value, SharedPlain.Open(r0.values[i], r1.values[i])), 0, 4 * Ulp);
+        }
+    }
+
+    [Fact]
     public async Task Plaintext_mlp_learns_a_synthetic_task()
     {
         // Two Gaussian blobs per class in 6-D; the reference path must learn it before the secure one is trusted with it.
