@@ -105,6 +105,31 @@ public sealed class FunctionTests(ITestOutputHelper output)
         Assert.Equal(2 * Functions.ExpIterations + 3 * Functions.ReciprocalIterations, cost.Rounds);
     }
 
+    [Theory]
+    [InlineData(1, 10)]     // the softmax's row sums for 10 classes
+    [InlineData(1, 200)]    // its longest rows: the widest range it is used on
+    [InlineData(1, 1)]
+    public async Task Reciprocal_in_a_known_range_is_within_two_ulps_with_no_exponential(double lower, double upper)
+    {
+        var rng = new Random(26);
+        var x = Domain(rng, 2000, lower, upper, lower, upper, (lower + upper) / 2, Math.Min(upper, lower + 1e-4));
+        var (secure, cost) = await RunAsync((ctx, s) => Functions.ReciprocalInRangeAsync(ctx, s, lower, upper), x);
+        double worstAbs = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double error = Math.Abs(secure[i] - 1 / Encoded(x[i]));
+            Assert.InRange(error, 0, 2 * Ulp);
+            worstAbs = Math.Max(worstAbs, error);
+        }
+        int k = Functions.ReciprocalInRangeIterations(lower, upper, 16);
+        output.WriteLine($"reciprocal on [{lower}, {upper}]: {k} Newton steps, max abs error {worstAbs / Ulp:F2} ulps");
+        Assert.Equal(1 + 3 * (k - 1), cost.Rounds);
+        if (upper == 10)
+        {
+            Assert.Equal(7, k);   // 19 rounds, against the general reciprocal's 16 + 27
+        }
+    }
+
     [Fact]
     public async Task Inverse_square_root_is_within_two_ulps_on_0_1_to_100()
     {
@@ -220,7 +245,8 @@ public sealed class FunctionTests(ITestOutputHelper output)
             worstSum = Math.Max(worstSum, Math.Abs(secureSum - 1));
         }
         output.WriteLine($"softmax, rows of 10 logits in [-10, 10]: max abs error {worst:E3}, max |row sum − 1| {worstSum:E3}");
-        Assert.Equal(4 * TwoParties.ComparisonRounds + 2 * Functions.ExpIterations + (2 * Functions.ExpIterations + 3 * Functions.ReciprocalIterations) + 2, cost.Rounds);
+        int k = Functions.ReciprocalInRangeIterations(1, n, 16);
+        Assert.Equal(4 * TwoParties.ComparisonRounds + 2 * Functions.ExpIterations + (1 + 3 * (k - 1)) + 2, cost.Rounds);
     }
 
     [Fact]
