@@ -311,7 +311,10 @@ public static class Functions
         {
             throw MpcError.InvalidShape($"SoftmaxAlongLastAxis supports rows of at most {SoftmaxMaxLength} entries (the reciprocal's domain); got {n}.");
         }
-        var max = await Selection.MaxAlongLastAxisAsync(ctx, x, cancellationToken).ConfigureAwait(false);
+        var (allPairs, tree) = Selection.AllPairsRounds(ctx, n);
+        var max = allPairs < tree
+            ? await Selection.MaxAlongLastAxisAllPairsAsync(ctx, x, cancellationToken).ConfigureAwait(false)
+            : await Selection.MaxAlongLastAxisAsync(ctx, x, cancellationToken).ConfigureAwait(false);
         var shifted = new ulong[x.Length];
         var source = x.Share.Data;
         var rowMax = max.Share.Data;

@@ -77,6 +77,125 @@ public static class Selection
     }
 
     /// <summary>
+    /// The row maximum as <see cref="MaxAlongLastAxisAsync"/>, in a constant number of comparison rounds: every pair
+    /// i &lt; j of a row compared at once (d_ij = 1{x_i ≥ x_j}, n(n−1)/2 per row), then w_i = Π_{j&gt;i} d_ij ·
+    /// Π_{j&lt;i} (1 − d_ji) — 1 exactly for the row's first maximum — as a tree of raw products (⌈log2(n−1)⌉ rounds),
+    /// then Σ_i w_i·x_i (1 round). Exact, ties to the lowest index, valid where the tree is (every difference in the
+    /// comparison range). Rounds: R + ⌈log2(n−1)⌉ + 1 against the tree's ⌈log2 n⌉·R, R =
+    /// <see cref="Comparison.Rounds(PartyContext)"/>: 11 against 24 for n = 10 with the binary circuit at ℓ = 32
+    /// (and more bytes: n(n−1)/2 comparisons a row, not n − 1). <see cref="AllPairsRounds"/> says which is fewer.
+    /// </summary>
+    public static async ValueTask<SharedTensor> MaxAlongLastAxisAllPairsAsync(PartyContext ctx, SharedTensor x, CancellationToken cancellationToken = default)
+    {
+        var (rows, n) = RowsOf(ctx, x, "MaxAlongLastAxisAllPairs");
+        var values = x.Share.Data;
+        if (n == 1 || rows == 0)
+        {
+            return ctx.Wrap((ulong[])values.Clone(), KeepLastAxis(x.Shape, 1));
+        }
+        int pairs = n * (n - 1) / 2;
+        var differences = new ulong[rows * pairs];
+        for (int r = 0, k = 0; r < rows; r++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = i + 1; j < n; j++, k++)
+                {
+                    differences[k] = unchecked(values[r * n + i] - values[r * n + j]);        // x_i − x_j
+                }
+            }
+        }
+        var d = (await Comparison.DReluAsync(ctx, ctx.Wrap(differences, [rows * pairs]), cancellationToken).ConfigureAwait(false)).Share.Data;
+
+        // The n − 1 factors of each candidate: d_ij for j > i (ties go to i), 1 − d_ji for j < i (strictly greater).
+        int width = n - 1;
+        ulong one = ctx.PartyId == 0 ? 1UL : 0UL;
+        var factors = new ulong[rows * n * width];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                int at = (r * n + i) * width;
+                for (int j = 0; j < n; j++)
+                {
+                    if (j == i)
+                    {
+                        continue;
+                    }
+                    int a = Math.Min(i, j), b = Math.Max(i, j);
+                    ulong dab = d[r * pairs + PairIndex(n, a, b)];
+                    factors[at++] = j > i ? dab : unchecked(one - dab);
+                }
+            }
+        }
+        int candidates = rows * n;
+        while (width > 1)
+        {
+            int halves = width / 2, next = halves + (width % 2);
+            var left = new ulong[candidates * halves];
+            var right = new ulong[candidates * halves];
+            for (int c = 0; c < candidates; c++)
+            {
+                for (int h = 0; h < halves; h++)
+                {
+                    left[c * halves + h] = factors[c * width + 2 * h];
+                    right[c * halves + h] = factors[c * width + 2 * h + 1];
+                }
+            }
+            var products = (await Beaver.MultiplyRawAsync(ctx, ctx.Wrap(left, [left.Length]), ctx.Wrap(right, [right.Length]), cancellationToken).ConfigureAwait(false)).Share.Data;
+            var merged = new ulong[candidates * next];
+            for (int c = 0; c < candidates; c++)
+            {
+                products.AsSpan(c * halves, halves).CopyTo(merged.AsSpan(c * next, halves));
+                if (next > halves)
+                {
+                    merged[c * next + halves] = factors[c * width + width - 1];               // odd factor goes up unchanged
+                }
+            }
+            factors = merged;
+            width = next;
+        }
+        // factors now holds w (0/1 ring integers), one per candidate: max = Σ_i w_i·x_i (integer × fixed point: no truncation).
+        var weighted = (await Beaver.MultiplyRawAsync(ctx, ctx.Wrap(factors, [candidates]), ctx.Wrap((ulong[])values.Clone(), [candidates]), cancellationToken).ConfigureAwait(false)).Share.Data;
+        var max = new ulong[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            ulong sum = 0;
+            for (int i = 0; i < n; i++)
+            {
+                sum = unchecked(sum + weighted[r * n + i]);
+            }
+            max[r] = sum;
+        }
+        return ctx.Wrap(max, KeepLastAxis(x.Shape, 1));
+    }
+
+    /// <summary>Rounds of <see cref="MaxAlongLastAxisAllPairsAsync"/> and of <see cref="MaxAlongLastAxisAsync"/> for rows of n.</summary>
+    public static (int AllPairs, int Tree) AllPairsRounds(PartyContext ctx, int n)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        if (n <= 1)
+        {
+            return (0, 0);
+        }
+        int r = Comparison.Rounds(ctx);
+        return (r + CeilLog2(n - 1) + 1, CeilLog2(n) * r);
+    }
+
+    private static int CeilLog2(int n)
+    {
+        int levels = 0;
+        for (int width = n; width > 1; width = width / 2 + (width % 2))
+        {
+            levels++;
+        }
+        return levels;
+    }
+
+    /// <summary>Index of the pair (a, b), a &lt; b, among a row's pairs in the order (0,1), (0,2), …, (1,2), ….</summary>
+    private static int PairIndex(int n, int a, int b) => a * (2 * n - a - 1) / 2 + (b - a - 1);
+
+    /// <summary>
     /// A one-hot tensor of x's shape marking each row's maximum along the last axis, as ring integers 0/1 (not
     /// fixed-point). Exactly one 1 per row; ties go to the lowest index. 2⌈log2 n⌉ rounds.
     /// </summary>

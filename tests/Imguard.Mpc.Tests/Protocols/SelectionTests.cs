@@ -112,6 +112,44 @@ public sealed class SelectionTests
 
     [Theory]
     [InlineData(1, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(2, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(3, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(10, ComparisonProtocol.BinaryCircuit)]
+    [InlineData(10, ComparisonProtocol.FunctionSecretSharing)]
+    [InlineData(16, ComparisonProtocol.BinaryCircuit)]
+    public async Task All_pairs_row_maximum_is_exact_with_ties_in_constant_comparison_rounds(int n, ComparisonProtocol protocol)
+    {
+        var rng = new Random(300 + n);
+        const int rows = 40;
+        var x = RowsWithTies(rng, rows, n, 3e4);
+        if (n >= 3)
+        {
+            Array.Fill(x, 7.0, 0, n);                       // a row that is all one value: exactly one winner
+            x[n] = x[n + 2] = 9;                            // a tie for the maximum
+            x[n + 1] = -9;
+        }
+        var shares = TwoParties.Share(x, rows, n);
+        var (r0, r1) = await TwoParties.RunAsync(async ctx =>
+        {
+            var before = ctx.Statistics.Snapshot();
+            var z = await Selection.MaxAlongLastAxisAllPairsAsync(ctx, TwoParties.Pick(ctx.PartyId, shares));
+            return (z, ctx.Statistics.Snapshot() - before, Selection.AllPairsRounds(ctx, n));
+        }, comparison: protocol);
+        Assert.Equal(new[] { rows, 1 }, r0.z.Shape.ToArray());
+        var secure = TwoParties.Open((r0.z, r1.z));
+        for (int r = 0; r < rows; r++)
+        {
+            Assert.Equal(x.Skip(r * n).Take(n).Select(Encoded).Max(), secure[r]);       // bound: 0 (exact)
+        }
+        Assert.Equal(r0.Item3.AllPairs, r0.Item2.Rounds);
+        if (n == 10 && protocol == ComparisonProtocol.BinaryCircuit)
+        {
+            Assert.True(r0.Item3.AllPairs < r0.Item3.Tree, $"all pairs {r0.Item3.AllPairs} rounds, tree {r0.Item3.Tree}");
+        }
+    }
+
+    [Theory]
+    [InlineData(1, ComparisonProtocol.BinaryCircuit)]
     [InlineData(1, ComparisonProtocol.FunctionSecretSharing)]
     [InlineData(2, ComparisonProtocol.BinaryCircuit)]
     [InlineData(2, ComparisonProtocol.FunctionSecretSharing)]
