@@ -99,7 +99,7 @@ public class UploadFlowTests
             // "InstaHide in inference": a mixup job evaluated on 2 encodings of each test image (partners from the
             // training set, coefficients dealt by the platform); the owner's reconstructed accuracy is well above chance.
             (int hidden, string hiddenTrain) = await ImguardProcess.RunAsync(TimeSpan.FromMinutes(5), "train", "--profile", profile, "--project", projectId,
-                "--dataset", trainId, "--test-dataset", testId, "--model", "mlp", "--epochs", "2", "--batch-size", "20", "--lr", "0.1",
+                "--dataset", trainId, "--test-dataset", testId, "--model", "mlp", "--epochs", "4", "--batch-size", "20", "--lr", "0.05",
                 "--hiding", "mixup", "--k", "2", "--test-encodings", "2", "--test-own-min", "0.5", "--follow");
             Assert.True(hidden == 0, hiddenTrain + "\n" + up.Output);
             string hiddenJob = Id(hiddenTrain, "job-");
