@@ -77,7 +77,7 @@ public static class GrantToken
         {
             grant = null;
         }
-        if (grant is null || grant.Version != 1)
+        if (grant is null || grant.Version != 1 || !IsComplete(grant))
         {
             reason = "unsupported grant claims";
             return null;
@@ -92,12 +92,14 @@ public static class GrantToken
             reason = $"the grant is for {grant.Purpose}, not {purpose}";
             return null;
         }
-        if (grant.IssuedAt - ClockSkew > now)
+        // Compared against now ± skew, never by shifting the claimed times: a time at either end of the calendar
+        // would overflow DateTimeOffset's range and throw instead of refusing.
+        if (grant.IssuedAt > now + ClockSkew)
         {
             reason = "the grant is issued in the future";
             return null;
         }
-        if (grant.ExpiresAt + ClockSkew <= now)
+        if (grant.ExpiresAt <= now - ClockSkew)
         {
             reason = "the grant has expired";
             return null;
@@ -105,6 +107,15 @@ public static class GrantToken
         reason = "";
         return grant;
     }
+
+    /// <summary>
+    /// Whether the claims name everything a party relies on. The platform always fills them; a grant without them is
+    /// not one this version issued, whoever signed it.
+    /// </summary>
+    private static bool IsComplete(Grant grant) =>
+        Enum.IsDefined(grant.Purpose) && !string.IsNullOrEmpty(grant.Project) && !string.IsNullOrEmpty(grant.Resource)
+        && !string.IsNullOrEmpty(grant.User) && !string.IsNullOrEmpty(grant.Nonce) && grant.MaxBytes >= 0
+        && grant.IssuedAt <= grant.ExpiresAt;
 
     private static string Base64Url(ReadOnlySpan<byte> bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -117,13 +128,17 @@ public static class GrantToken
         }
         string padded = text.Replace('-', '+').Replace('_', '/');
         padded += (padded.Length % 4) switch { 2 => "==", 3 => "=", 0 => "", _ => "!" };
+        byte[] bytes;
         try
         {
-            return Convert.FromBase64String(padded);
+            bytes = Convert.FromBase64String(padded);
         }
         catch (FormatException)
         {
             return null;
         }
+        // Canonical form only: the decoder ignores the unused low bits of the last character, so without this check
+        // several strings would carry one signature and one token could be rewritten into another that verifies.
+        return string.Equals(Base64Url(bytes), text, StringComparison.Ordinal) ? bytes : null;
     }
 }
