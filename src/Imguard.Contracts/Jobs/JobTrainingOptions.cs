@@ -85,6 +85,11 @@ public sealed record JobTrainingOptions
         {
             return "k must be 1 to 64.";
         }
+        // Also keeps every number finite: the description is digested as JSON, which has no NaN or infinity.
+        if (!(UpperBound > 0 && UpperBound <= 1))
+        {
+            return "the upper bound of a mixing coefficient must be more than 0 and at most 1.";
+        }
         if (ComparisonBits is < 2 or > 64)
         {
             return "comparison bits must be 2 to 64.";
