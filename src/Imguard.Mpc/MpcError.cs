@@ -42,6 +42,12 @@ internal static class MpcError
     public static InvalidOperationException RandomnessOutOfOrder(long index, string expected, string actual) =>
         new($"Correlated randomness item {index} is a {actual}, but the computation asked for a {expected}; the parties or the dealer are out of step.");
 
+    public static InvalidDataException DealerStreamCorrupt(string detail) =>
+        new($"The dealer stream is corrupt: {detail}.");
+
+    public static InvalidDataException DealerStreamEnded(string what, Exception inner) =>
+        new($"The dealer stream ended inside {what}: the offline phase provided fewer items than the computation consumes.", inner);
+
     public static PeerProtocolException FrameTooLarge(long length, long limit) =>
         new($"Peer sent a frame of {length} bytes; the limit is {limit} bytes.");
 

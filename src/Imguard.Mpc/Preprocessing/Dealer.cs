@@ -195,6 +195,39 @@ public sealed class Dealer
         return words >= long.MaxValue ? long.MaxValue : (long)words;
     }
 
+    /// <summary>
+    /// The exact length in words of the message <paramref name="partyId"/> receives for item <paramref name="r"/> (see
+    /// the sizes above): what a party checks a message against, and what bounds the words a dealer stream may announce.
+    /// </summary>
+    public static long MessageWords(RandomnessRequest r, int partyId)
+    {
+        if (partyId is not (0 or 1))
+        {
+            throw MpcError.WrongParty(partyId);
+        }
+        bool party1 = partyId == 1;
+        switch (r.Kind)
+        {
+            case RandomnessKind.ElementwiseTriple:
+            case RandomnessKind.MatrixTriple:
+            case RandomnessKind.ConvolutionTriple:
+            case RandomnessKind.ConvolutionFilterGradientTriple:
+            case RandomnessKind.ConvolutionInputGradientTriple:
+                return party1 ? r.Length : 0;
+            case RandomnessKind.Truncation:
+                return party1 ? 2L * r.M : 0;
+            case RandomnessKind.BitSign:
+            case RandomnessKind.BitSignWithProduct:
+            case RandomnessKind.BitSignForBackward:
+                return party1 ? BitSignLayout(r).Party1Words : 0;
+            default:
+            {
+                int payload = r.Kind == RandomnessKind.SignWithProduct ? 2 : 1;
+                return (long)r.M * Dcf.CorrectionWords(r.Parameter - 1, payload) + (party1 ? (long)r.M * payload : 0);
+            }
+        }
+    }
+
     /// <summary>Sizes of the binary sign material's message to party 1 (see <see cref="BitSignCorrection"/>).</summary>
     public static (int BitWords, int PairWords, int AndWords, int Party1Words) BitSignLayout(RandomnessRequest r)
     {

@@ -4,7 +4,7 @@ namespace Imguard.Mpc.Preprocessing;
 
 /// <summary>
 /// A batch of item requests a party sends the dealer over the network: per item the 48-byte <see cref="DealerStream"/>
-/// header (magic "IMGDEAL1", index, kind, M, K, N, parameter; little-endian) with a word count of 0. The dealer answers
+/// header (magic "IMGDEAL1", index, kind, M, K, N, parameter, 4 reserved zero bytes; little-endian) with a word count of 0. The dealer answers
 /// with the items in the same order, in the <see cref="DealerStream"/> format (read them with
 /// <see cref="DealerStreamReader"/>, which checks each header against the request). Carries ids and sizes only.
 /// </summary>
@@ -47,9 +47,9 @@ public static class DealerItemRequests
                 BinaryPrimitives.ReadInt32LittleEndian(header[24..]),
                 BinaryPrimitives.ReadInt32LittleEndian(header[28..]),
                 BinaryPrimitives.ReadInt32LittleEndian(header[32..]));
-            if (index < 0 || BinaryPrimitives.ReadInt64LittleEndian(header[40..]) != 0)
+            if (index < 0 || BinaryPrimitives.ReadInt64LittleEndian(header[40..]) != 0 || !DealerStream.ReservedIsZero(header))
             {
-                throw new InvalidDataException("A dealer item request has a negative index or carries words.");
+                throw new InvalidDataException("A dealer item request has a negative index, non-zero reserved bytes or carries words.");
             }
             try
             {

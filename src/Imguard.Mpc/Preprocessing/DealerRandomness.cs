@@ -106,7 +106,7 @@ public sealed class DealerRandomness : ICorrelatedRandomness
             case RandomnessKind.ConvolutionInputGradientTriple:
             {
                 var c = party0 ? local.C : message;
-                ExpectLength(request, message, party0 ? 0 : request.Length);
+                ExpectLength(request, message);
                 return request.Kind == RandomnessKind.ElementwiseTriple
                     ? new ElementwiseTriple(PartyId, request, local.A, local.B, c)
                     : new MatrixTriple(PartyId, request, local.A, local.B, c);
@@ -114,7 +114,7 @@ public sealed class DealerRandomness : ICorrelatedRandomness
             case RandomnessKind.Truncation:
             {
                 int n = request.M;
-                ExpectLength(request, message, party0 ? 0 : 2 * n);
+                ExpectLength(request, message);
                 // Party 1's halves stay in the message (read only): no copy of 2n words per truncation.
                 ReadOnlyMemory<ulong> high = party0 ? local.Second : message.AsMemory(0, n);
                 ReadOnlyMemory<ulong> wrap = party0 ? local.Third : message.AsMemory(n, n);
@@ -130,7 +130,7 @@ public sealed class DealerRandomness : ICorrelatedRandomness
                 bool withProduct = request.Kind == RandomnessKind.SignWithProduct;
                 int payload = withProduct ? 2 : 1;
                 int cwWords = n * Dcf.CorrectionWords(request.Parameter - 1, payload);
-                ExpectLength(request, message, cwWords + (party0 ? 0 : n * payload));
+                ExpectLength(request, message);
                 var corrections = message[..cwWords];
                 var topBit = party0 ? local.Second : message[cwWords..(cwWords + n)];
                 var product = withProduct ? (party0 ? local.Third : message[(cwWords + n)..]) : null;
@@ -144,7 +144,7 @@ public sealed class DealerRandomness : ICorrelatedRandomness
         bool party0 = PartyId == 0;
         bool withProduct = request.Kind != RandomnessKind.BitSign, forBackward = request.Kind == RandomnessKind.BitSignForBackward;
         var layout = Dealer.BitSignLayout(request);
-        ExpectLength(request, message, party0 ? 0 : layout.Party1Words);
+        ExpectLength(request, message);
         if (party0)
         {
             return new BitSignMaterial(PartyId, request, local.Mask, local.Bits, local.A, local.B, local.C, local.InjectBit,
@@ -168,8 +168,9 @@ public sealed class DealerRandomness : ICorrelatedRandomness
             pairProducts, forBackward ? local.DerivativeMask : null, derivativeProduct);
     }
 
-    private static void ExpectLength(RandomnessRequest request, ulong[] message, int expected)
+    private void ExpectLength(RandomnessRequest request, ulong[] message)
     {
+        long expected = Dealer.MessageWords(request, PartyId);
         if (message.Length != expected)
         {
             throw new InvalidDataException($"The dealer's message for a {request} has {message.Length} words, expected {expected}.");

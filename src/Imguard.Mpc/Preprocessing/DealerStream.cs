@@ -5,13 +5,19 @@ namespace Imguard.Mpc.Preprocessing;
 
 /// <summary>
 /// Wire format of the dealer's messages to one party, for a file or a TLS link: per item a 48-byte header
-/// (magic "IMGDEAL1", index, kind, M, K, N, parameter, word count; little-endian) then the words. Carries ids and
+/// (magic "IMGDEAL1", index, kind, M, K, N, parameter, 4 reserved zero bytes, word count; little-endian) then the words. Carries ids and
 /// sizes in the header and pseudo-random words in the body; no party input ever appears in it.
 /// </summary>
 public static class DealerStream
 {
     internal const ulong Magic = 0x314C4145_44474D49UL; // "IMGDEAL1"
     internal const int HeaderBytes = 48;
+
+    /// <summary>Where the 4 reserved bytes lie; readers require them zero, so one header has one encoding.</summary>
+    internal const int ReservedOffset = 36;
+
+    /// <summary>Whether the reserved bytes of <paramref name="header"/> are zero.</summary>
+    internal static bool ReservedIsZero(ReadOnlySpan<byte> header) => BinaryPrimitives.ReadInt32LittleEndian(header[ReservedOffset..]) == 0;
 
     /// <summary>Writes the dealer's messages for <paramref name="partyId"/> for every item of <paramref name="plan"/>, starting at item <paramref name="firstIndex"/>.</summary>
     public static void WritePlan(Stream destination, Dealer dealer, int partyId, RandomnessPlan plan, long firstIndex = 0)
@@ -38,13 +44,18 @@ public static class DealerStream
         BinaryPrimitives.WriteInt32LittleEndian(header[24..], request.K);
         BinaryPrimitives.WriteInt32LittleEndian(header[28..], request.N);
         BinaryPrimitives.WriteInt32LittleEndian(header[32..], request.Parameter);
+        header[36..40].Clear();
         BinaryPrimitives.WriteInt64LittleEndian(header[40..], message.Length);
         destination.Write(header);
         destination.Write(MemoryMarshal.AsBytes(message));
     }
 }
 
-/// <summary>Reads a party's dealer messages written by <see cref="DealerStream"/>, checking each header against the request the party makes.</summary>
+/// <summary>
+/// Reads a party's dealer messages written by <see cref="DealerStream"/>, checking each header against the request the
+/// party makes and the words it announces against what that request needs (<see cref="Dealer.MessageWords"/>) before
+/// anything is allocated, so a corrupt or hostile stream cannot make the party reserve more than its own plan asks for.
+/// </summary>
 public sealed class DealerStreamReader : IDealerFeed
 {
     private readonly Stream _source;
@@ -63,7 +74,7 @@ public sealed class DealerStreamReader : IDealerFeed
         ReadExactly(header, "an item header");
         if (BinaryPrimitives.ReadUInt64LittleEndian(header) != DealerStream.Magic)
         {
-            throw new InvalidDataException("The dealer stream is corrupt: an item header has the wrong magic number.");
+            throw MpcError.DealerStreamCorrupt("an item header has the wrong magic number");
         }
         long actualIndex = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
         var actual = new RandomnessRequest(
@@ -76,10 +87,17 @@ public sealed class DealerStreamReader : IDealerFeed
         {
             throw MpcError.RandomnessOutOfOrder(index, request.ToString(), $"{actual} (item {actualIndex})");
         }
-        long words = BinaryPrimitives.ReadInt64LittleEndian(header[40..]);
-        if (words < 0 || words > _maxWords)
+        if (!DealerStream.ReservedIsZero(header))
         {
-            throw new InvalidDataException($"The dealer stream announces {words} words for one item; the limit is {_maxWords}.");
+            throw MpcError.DealerStreamCorrupt($"the header of item {index} has non-zero reserved bytes");
+        }
+        long words = BinaryPrimitives.ReadInt64LittleEndian(header[40..]);
+        // The reader does not know which party it serves, so the larger of the two messages bounds the count here;
+        // DealerRandomness then checks the exact length for its party.
+        long needed = Math.Max(Dealer.MessageWords(request, 0), Dealer.MessageWords(request, 1));
+        if (words < 0 || words > Math.Min(_maxWords, needed))
+        {
+            throw MpcError.DealerStreamCorrupt($"item {index} ({request}) announces {words} words; it needs at most {needed} and the limit is {_maxWords}");
         }
         var message = new ulong[words];
         ReadExactly(MemoryMarshal.AsBytes(message.AsSpan()), "an item body");
@@ -94,7 +112,7 @@ public sealed class DealerStreamReader : IDealerFeed
         }
         catch (EndOfStreamException e)
         {
-            throw new InvalidDataException($"The dealer stream ended inside {what}: the offline phase provided fewer items than the computation consumes.", e);
+            throw MpcError.DealerStreamEnded(what, e);
         }
     }
 }

@@ -104,9 +104,9 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
 
     public override string ToString() => Kind switch
     {
-        RandomnessKind.ConvolutionTriple => $"convolution triple of {M} images {ConvolutionShape.Geometry} with {K >> 16} filters",
-        RandomnessKind.ConvolutionFilterGradientTriple => $"filter-gradient triple of {M} images {ConvolutionShape.Geometry} with {K >> 16} filters",
-        RandomnessKind.ConvolutionInputGradientTriple => $"input-gradient triple of {M} images {ConvolutionShape.Geometry} with {K >> 16} filters",
+        RandomnessKind.ConvolutionTriple => DescribeConvolution("convolution triple"),
+        RandomnessKind.ConvolutionFilterGradientTriple => DescribeConvolution("filter-gradient triple"),
+        RandomnessKind.ConvolutionInputGradientTriple => DescribeConvolution("input-gradient triple"),
         RandomnessKind.MatrixTriple => $"matrix triple {M}×{K}·{K}×{N}",
         RandomnessKind.ElementwiseTriple => $"element-wise triple of {M}",
         RandomnessKind.Truncation => $"truncation of {M} by {Parameter} bits",
@@ -117,4 +117,21 @@ public readonly record struct RandomnessRequest(RandomnessKind Kind, int M, int 
         RandomnessKind.BitSignForBackward => $"binary ReLU material with a derivative triple for {M} elements of {Parameter} bits",
         _ => $"unknown randomness kind {(int)Kind}",
     };
+
+    /// <summary>
+    /// A convolution request in words. A header read from another party or the dealer can pack a geometry that does
+    /// not exist (a negative padding, a kernel larger than the image); its description names the raw fields instead of
+    /// throwing out of the error message that reports it.
+    /// </summary>
+    private string DescribeConvolution(string what)
+    {
+        try
+        {
+            return $"{what} of {M} images {ConvolutionShape.Geometry} with {K >> 16} filters";
+        }
+        catch (ArgumentException)
+        {
+            return $"{what} with an impossible geometry (M {M}, K {K}, N {N}, parameter {Parameter})";
+        }
+    }
 }
