@@ -15,6 +15,18 @@ public sealed record ModelSpec(
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true, WriteIndented = true };
 
+    /// <summary>Most layers a spec may have.</summary>
+    public const int MaxLayers = 256;
+
+    /// <summary>Largest input dimension, class count, layer width, kernel, stride or padding.</summary>
+    public const int MaxDimension = 1 << 16;
+
+    /// <summary>Most elements of one example's activations after any layer (and of the input): 16 Mi.</summary>
+    public const long MaxActivationElements = 1L << 24;
+
+    /// <summary>Most parameter elements (weights and biases of all layers together): 64 Mi, 512 MiB per share.</summary>
+    public const long MaxParameterElements = 1L << 26;
+
     /// <summary>784-128-128-10 with ReLU (input 1×28×28, flattened).</summary>
     public static ModelSpec Mlp { get; } = new([1, 28, 28], 10,
     [
@@ -57,22 +69,39 @@ public sealed record ModelSpec(
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    /// <summary>The shape after each layer (without the batch dimension); throws a clear error on an inconsistent spec.</summary>
+    /// <summary>
+    /// The shape after each layer (without the batch dimension); throws a clear error on an inconsistent spec, or one
+    /// beyond the bounds above. Sizes are computed in 64-bit arithmetic and checked before any layer is built, so a
+    /// user's spec cannot overflow a product of its dimensions or make the dealer or a party allocate without limit.
+    /// </summary>
     public IReadOnlyList<int[]> InferShapes()
     {
-        if (Input is not { Length: 3 } || Input.Any(d => d < 1))
+        if (Input is not { Length: 3 } || Input.Any(d => d is < 1 or > MaxDimension))
         {
-            throw LearningError.InvalidData("\"input\" must be [channels, height, width], all positive.");
+            throw LearningError.InvalidData($"\"input\" must be [channels, height, width], each 1 to {MaxDimension}.");
         }
-        if (Classes < 2)
+        if (Classes < 2 || Classes > MaxDimension)
         {
-            throw LearningError.InvalidData("\"classes\" must be at least 2.");
+            throw LearningError.InvalidData($"\"classes\" must be 2 to {MaxDimension}.");
         }
+        if (Layers.Count > MaxLayers)
+        {
+            throw LearningError.InvalidData($"A model spec has at most {MaxLayers} layers; this one has {Layers.Count}.");
+        }
+        CheckActivation(Input, "the input");
         var shapes = new List<int[]>();
         int[] shape = Input;
+        long parameters = 0;
         for (int i = 0; i < Layers.Count; i++)
         {
-            shape = Layers[i].OutputShape(shape, i);
+            var layer = Layers[i] ?? throw LearningError.InvalidData($"Layer {i} is null; each layer is an object with a \"type\".");
+            parameters += layer.ParameterElements(shape);
+            shape = layer.OutputShape(shape, i);
+            CheckActivation(shape, $"layer {i} ({layer.Type})");
+            if (parameters > MaxParameterElements)
+            {
+                throw LearningError.InvalidData($"The model has more than {MaxParameterElements} parameters by layer {i} ({layer.Type}).");
+            }
             shapes.Add(shape);
         }
         if (shape.Length != 1 || shape[0] != Classes)
@@ -80,6 +109,19 @@ public sealed record ModelSpec(
             throw LearningError.InvalidData($"The last layer must output the {Classes} class scores; it outputs [{string.Join(", ", shape)}].");
         }
         return shapes;
+    }
+
+    private static void CheckActivation(int[] shape, string where)
+    {
+        long elements = 1;
+        foreach (int d in shape)
+        {
+            elements *= d;   // at most 3 factors of at most MaxDimension each: fits a long
+        }
+        if (elements > MaxActivationElements)
+        {
+            throw LearningError.InvalidData($"{where} outputs {elements} values per example; the limit is {MaxActivationElements}.");
+        }
     }
 }
 
@@ -97,35 +139,61 @@ public sealed record LayerSpec(
     internal int[] OutputShape(int[] input, int index)
     {
         string where = $"layer {index} ({Type})";
-        switch (Type.ToLowerInvariant())
+        const int max = ModelSpec.MaxDimension;
+        switch (Type?.ToLowerInvariant())
         {
             case "flatten":
-                return [input.Aggregate(1, (a, b) => a * b)];
+                // The input passed the activation bound, so its product fits an int.
+                return [(int)input.Aggregate(1L, (a, b) => a * b)];
             case "relu":
                 return input;
             case "linear":
                 if (input.Length != 1) throw LearningError.InvalidData($"{where} needs a flat input; add a flatten layer before it.");
-                if (Out < 1) throw LearningError.InvalidData($"{where} needs \"out\" ≥ 1.");
+                if (Out is < 1 or > max) throw LearningError.InvalidData($"{where} needs \"out\" of 1 to {max}.");
                 return [Out];
             case "conv2d":
             {
                 if (input.Length != 3) throw LearningError.InvalidData($"{where} needs a C×H×W input.");
-                if (Out < 1 || Kernel < 1 || Stride < 0 || Padding < 0) throw LearningError.InvalidData($"{where} needs \"out\" ≥ 1, \"kernel\" ≥ 1, stride ≥ 1, padding ≥ 0.");
-                int stride = Stride == 0 ? 1 : Stride;
-                int h = (input[1] + 2 * Padding - Kernel) / stride + 1, w = (input[2] + 2 * Padding - Kernel) / stride + 1;
-                if (input[1] + 2 * Padding < Kernel || input[2] + 2 * Padding < Kernel) throw LearningError.InvalidData($"{where}: a {Kernel}×{Kernel} kernel does not fit a {input[1]}×{input[2]} input.");
-                return [Out, h, w];
+                if (Out is < 1 or > max || Kernel is < 1 or > max || Stride is < 0 or > max || Padding is < 0 or > max)
+                {
+                    throw LearningError.InvalidData($"{where} needs \"out\" and \"kernel\" of 1 to {max}, stride 1 to {max} (0 for 1) and padding 0 to {max}.");
+                }
+                long stride = Stride == 0 ? 1 : Stride;
+                long paddedH = input[1] + 2L * Padding, paddedW = input[2] + 2L * Padding;
+                if (paddedH < Kernel || paddedW < Kernel) throw LearningError.InvalidData($"{where}: a {Kernel}×{Kernel} kernel does not fit a {input[1]}×{input[2]} input.");
+                long h = (paddedH - Kernel) / stride + 1, w = (paddedW - Kernel) / stride + 1;
+                if (h > max || w > max) throw LearningError.InvalidData($"{where} outputs {h}×{w} pixels; each side is at most {max}.");
+                return [Out, (int)h, (int)w];
             }
             case "avgpool2d":
             case "maxpool2d":
             {
                 if (input.Length != 3) throw LearningError.InvalidData($"{where} needs a C×H×W input.");
                 int stride = Stride == 0 ? Kernel : Stride;
-                if (Kernel < 1 || stride < 1 || input[1] < Kernel || input[2] < Kernel) throw LearningError.InvalidData($"{where}: a {Kernel}×{Kernel} window does not fit a {input[1]}×{input[2]} input.");
+                if (Kernel is < 1 or > max || stride is < 1 or > max || input[1] < Kernel || input[2] < Kernel) throw LearningError.InvalidData($"{where}: a {Kernel}×{Kernel} window does not fit a {input[1]}×{input[2]} input.");
                 return [input[0], (input[1] - Kernel) / stride + 1, (input[2] - Kernel) / stride + 1];
             }
+            case null:
+                throw LearningError.InvalidData($"{where} has no \"type\"; use linear, conv2d, relu, avgpool2d, maxpool2d or flatten.");
             default:
                 throw LearningError.InvalidData($"{where}: unknown layer type; use linear, conv2d, relu, avgpool2d, maxpool2d or flatten.");
         }
+    }
+
+    /// <summary>
+    /// Weights and biases of this layer on an input of shape <paramref name="input"/> (0 for layers without parameters,
+    /// or when the layer does not fit the input, which <see cref="OutputShape"/> reports), in 64-bit arithmetic.
+    /// </summary>
+    internal long ParameterElements(int[] input)
+    {
+        Int128 elements = Type?.ToLowerInvariant() switch
+        {
+            "linear" when input.Length == 1 && Out is >= 1 and <= ModelSpec.MaxDimension => ((Int128)input[0] + 1) * Out,
+            "conv2d" when input.Length == 3 && Out is >= 1 and <= ModelSpec.MaxDimension && Kernel is >= 1 and <= ModelSpec.MaxDimension
+                => ((Int128)input[0] * Kernel * Kernel + 1) * Out,
+            _ => 0,
+        };
+        // Saturates, so a running total of layers cannot overflow either.
+        return (long)Int128.Min(elements, ModelSpec.MaxParameterElements + 1);
     }
 }
