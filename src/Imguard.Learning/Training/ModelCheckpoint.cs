@@ -171,7 +171,13 @@ public sealed class ModelCheckpoint
             throw LearningError.InvalidData($"{what} has format version {version}; this build reads version {Version}.");
         }
         int party = reader.Int();
-        var format = new FixedPointFormat(reader.Int());
+        int fractionalBits = reader.Int();
+        if (fractionalBits is < 0 or > 40)
+        {
+            // Checked here: the format's own check throws ArgumentOutOfRangeException, which is not how a bad file is reported.
+            throw LearningError.InvalidData($"{what} declares {fractionalBits} fractional bits; fixed-point formats use 0 to 40.");
+        }
+        var format = new FixedPointFormat(fractionalBits);
         int epochs = reader.Int();
         var spec = ModelSpec.Parse(Encoding.UTF8.GetString(reader.Bytes(reader.Count(1 << 20)).Span));
         var shapes = ModelBuilder.ParameterShapes(spec);

@@ -73,6 +73,14 @@ public sealed record EvaluationResult(int Count, int Correct, int[] Predicted, i
     {
         ArgumentNullException.ThrowIfNull(party0);
         ArgumentNullException.ThrowIfNull(party1);
+        // The halves come from two servers: a mismatch is a bad pair of files, reported as such before the ring's own
+        // argument checks would throw.
+        if (!party0.Predictions.Share.Shape.SequenceEqual(party1.Predictions.Share.Shape) || party0.Predictions.Share.Rank != 2
+            || party0.Predictions.Format != party1.Predictions.Format || party0.CorrectCount.Format != party1.CorrectCount.Format
+            || party0.CorrectCount.Share.Length != 1 || party1.CorrectCount.Share.Length != 1)
+        {
+            throw LearningError.InvalidData("The two evaluation halves do not belong together (different shapes or number formats).");
+        }
         var oneHot = SecretSharer.Reconstruct(party0.Predictions, party1.Predictions);
         int n = oneHot.Shape[0], c = oneHot.Shape[1];
         var predicted = new int[n];
