@@ -130,6 +130,25 @@ describe('model specs and ONNX', () => {
     expect(() => parseModelSpec('{"input":[1,4,4],"classes":3,"layers":[{"type":"dropout"}]}')).toThrow(/unknown layer type/);
   });
 
+  // The same hostile specs ModelSpecPropertyTests refuses in C#: a model share is another party's bytes, and its spec
+  // must not make the owner's browser allocate without limit.
+  it.each([
+    ['an input of 2^30×35×3', '{"input":[1073741824,35,3],"classes":18,"layers":[{"type":"flatten"},{"type":"linear","out":18}]}', /each 1 to/],
+    ['2^36 input values', '{"input":[4096,4096,4096],"classes":2,"layers":[{"type":"flatten"},{"type":"linear","out":2}]}', /values per example/],
+    ['padding of 2^29', '{"input":[1,28,28],"classes":2,"layers":[{"type":"conv2d","out":16,"kernel":3,"padding":536870912},{"type":"flatten"},{"type":"linear","out":2}]}', /padding 0 to/],
+    ['2^32 parameters', '{"input":[1,28,28],"classes":2,"layers":[{"type":"flatten"},{"type":"linear","out":65536},{"type":"linear","out":65536},{"type":"linear","out":2}]}', /parameters/],
+    ['a null layer', '{"input":[1,4,4],"classes":2,"layers":[null,{"type":"flatten"},{"type":"linear","out":2}]}', /not an object/],
+    ['257 layers', `{"input":[1,2,2],"classes":4,"layers":[${'{"type":"relu"},'.repeat(256)}{"type":"flatten"}]}`, /at most 256 layers/],
+  ] as const)('refuses a spec whose sizes overflow or are absurd before anything is built: %s', (_name, json, message) => {
+    expect(() => parseModelSpec(json)).toThrow(ModelDataError);
+    expect(() => parseModelSpec(json)).toThrow(message);
+  });
+
+  it('accepts a spec at the bounds', () => {
+    const json = '{"input":[1,4096,4096],"classes":2,"layers":[{"type":"flatten"},{"type":"linear","out":2}]}';
+    expect(parameterShapes(parseModelSpec(json))).toEqual([[16777216, 2], [2]]);
+  });
+
   it('refuses parameters of the wrong shape', () => {
     const spec = parseModelSpec('{"input":[1,2,2],"classes":2,"layers":[{"type":"flatten"},{"type":"linear","out":2}]}');
     expect(() => exportOnnx(spec, [{ shape: [4, 2], data: new Float64Array(8) }])).toThrow(/2 parameter tensors/);

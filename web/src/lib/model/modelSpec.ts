@@ -17,6 +17,15 @@ export interface ModelSpec {
   layers: LayerSpec[];
 }
 
+/** Bounds on a spec, as ModelSpec.cs: a hostile model share cannot make the owner's browser allocate without limit. */
+export const MAX_LAYERS = 256;
+/** Largest input dimension, class count, layer width, kernel, stride or padding. */
+export const MAX_DIMENSION = 1 << 16;
+/** Most values of one example's activations after any layer (and of the input): 16 Mi. */
+export const MAX_ACTIVATION_ELEMENTS = 2 ** 24;
+/** Most parameter values (weights and biases of all layers together): 64 Mi. */
+export const MAX_PARAMETER_ELEMENTS = 2 ** 26;
+
 /** A spec, a share file or a settings value that cannot be used: the message says what is wrong, never a value of a secret. */
 export class ModelDataError extends Error {
   constructor(message: string) {
@@ -88,6 +97,7 @@ export function canonicalSpec(spec: ModelSpec): string {
 function outputShape(layer: LayerSpec, input: number[], index: number): number[] {
   const where = `layer ${index} (${layer.type})`;
   const { out, kernel, stride, padding } = layer;
+  const max = MAX_DIMENSION;
   switch (layer.type.toLowerCase()) {
     case 'flatten':
       return [input.reduce((a, b) => a * b, 1)];
@@ -95,22 +105,26 @@ function outputShape(layer: LayerSpec, input: number[], index: number): number[]
       return input;
     case 'linear':
       if (input.length !== 1) throw new ModelDataError(`${where} needs a flat input; add a flatten layer before it.`);
-      if (out < 1) throw new ModelDataError(`${where} needs "out" ≥ 1.`);
+      if (out < 1 || out > max) throw new ModelDataError(`${where} needs "out" of 1 to ${max}.`);
       return [out];
     case 'conv2d': {
       if (input.length !== 3) throw new ModelDataError(`${where} needs a C×H×W input.`);
-      if (out < 1 || kernel < 1 || stride < 0 || padding < 0) throw new ModelDataError(`${where} needs "out" ≥ 1, "kernel" ≥ 1, stride ≥ 1, padding ≥ 0.`);
+      if (out < 1 || out > max || kernel < 1 || kernel > max || stride < 0 || stride > max || padding < 0 || padding > max) {
+        throw new ModelDataError(`${where} needs "out" and "kernel" of 1 to ${max}, stride 1 to ${max} (0 for 1) and padding 0 to ${max}.`);
+      }
       const s = stride === 0 ? 1 : stride;
       const [, h0, w0] = input as [number, number, number];
       if (h0 + 2 * padding < kernel || w0 + 2 * padding < kernel) throw new ModelDataError(`${where}: a ${kernel}×${kernel} kernel does not fit a ${h0}×${w0} input.`);
-      return [out, Math.trunc((h0 + 2 * padding - kernel) / s) + 1, Math.trunc((w0 + 2 * padding - kernel) / s) + 1];
+      const h = Math.trunc((h0 + 2 * padding - kernel) / s) + 1, w = Math.trunc((w0 + 2 * padding - kernel) / s) + 1;
+      if (h > max || w > max) throw new ModelDataError(`${where} outputs ${h}×${w} pixels; each side is at most ${max}.`);
+      return [out, h, w];
     }
     case 'avgpool2d':
     case 'maxpool2d': {
       if (input.length !== 3) throw new ModelDataError(`${where} needs a C×H×W input.`);
       const s = stride === 0 ? kernel : stride;
       const [c, h0, w0] = input as [number, number, number];
-      if (kernel < 1 || s < 1 || h0 < kernel || w0 < kernel) throw new ModelDataError(`${where}: a ${kernel}×${kernel} window does not fit a ${h0}×${w0} input.`);
+      if (kernel < 1 || kernel > max || s < 1 || s > max || h0 < kernel || w0 < kernel) throw new ModelDataError(`${where}: a ${kernel}×${kernel} window does not fit a ${h0}×${w0} input.`);
       return [c, Math.trunc((h0 - kernel) / s) + 1, Math.trunc((w0 - kernel) / s) + 1];
     }
     default:
@@ -120,18 +134,46 @@ function outputShape(layer: LayerSpec, input: number[], index: number): number[]
 
 /** The shape after each layer (without the batch dimension); throws ModelDataError on an inconsistent spec. */
 export function inferShapes(spec: ModelSpec): number[][] {
-  if (spec.input.length !== 3 || spec.input.some(d => d < 1)) throw new ModelDataError('"input" must be [channels, height, width], all positive.');
-  if (spec.classes < 2) throw new ModelDataError('"classes" must be at least 2.');
+  if (spec.input.length !== 3 || spec.input.some(d => d < 1 || d > MAX_DIMENSION)) {
+    throw new ModelDataError(`"input" must be [channels, height, width], each 1 to ${MAX_DIMENSION}.`);
+  }
+  if (spec.classes < 2 || spec.classes > MAX_DIMENSION) throw new ModelDataError(`"classes" must be 2 to ${MAX_DIMENSION}.`);
+  if (spec.layers.length > MAX_LAYERS) throw new ModelDataError(`A model spec has at most ${MAX_LAYERS} layers; this one has ${spec.layers.length}.`);
+  checkActivation(spec.input, 'the input');
   const shapes: number[][] = [];
   let shape = spec.input;
+  let parameters = 0;
   spec.layers.forEach((layer, i) => {
+    parameters += parameterElements(layer, shape);
     shape = outputShape(layer, shape, i);
+    checkActivation(shape, `layer ${i} (${layer.type})`);
+    if (parameters > MAX_PARAMETER_ELEMENTS) throw new ModelDataError(`The model has more than ${MAX_PARAMETER_ELEMENTS} parameters by layer ${i} (${layer.type}).`);
     shapes.push(shape);
   });
   if (shape.length !== 1 || shape[0] !== spec.classes) {
     throw new ModelDataError(`The last layer must output the ${spec.classes} class scores; it outputs [${shape.join(', ')}].`);
   }
   return shapes;
+}
+
+// Products of at most three dimensions of at most 2^16 stay below 2^53, so doubles hold them exactly.
+function checkActivation(shape: readonly number[], where: string): void {
+  const elements = sizeOf(shape);
+  if (elements > MAX_ACTIVATION_ELEMENTS) throw new ModelDataError(`${where} outputs ${elements} values per example; the limit is ${MAX_ACTIVATION_ELEMENTS}.`);
+}
+
+/** Weights and biases of a layer on this input (0 without parameters, or when the layer does not fit, which outputShape reports). */
+function parameterElements(layer: LayerSpec, input: readonly number[]): number {
+  const { out, kernel } = layer;
+  const fits = (v: number) => v >= 1 && v <= MAX_DIMENSION;
+  switch (layer.type.toLowerCase()) {
+    case 'linear':
+      return input.length === 1 && fits(out) ? (input[0]! + 1) * out : 0;
+    case 'conv2d':
+      return input.length === 3 && fits(out) && fits(kernel) ? (input[0]! * kernel * kernel + 1) * out : 0;
+    default:
+      return 0;
+  }
 }
 
 /** The parameter shapes in spec order: linear weight [in, out] then bias [out]; conv2d weight [out, in, k, k] then bias [out]. */
