@@ -35,7 +35,11 @@ public static class HidingEpochCodec
         return bytes;
     }
 
-    /// <summary>Decodes and checks the epoch's public part: the expected epoch and count, every index in range.</summary>
+    /// <summary>
+    /// Decodes and checks the epoch's public part: the expected epoch and count, and the plan's structure
+    /// (<see cref="EpochHidingPlan"/>): the order is a permutation of 0..N−1, partner slot 0 of row i is i and every
+    /// other slot column is a permutation. A message that broke this would make training skip or repeat rows silently.
+    /// </summary>
     public static HidingEpoch Decode(ReadOnlySpan<byte> bytes, int expectedEpoch, int expectedCount)
     {
         if (bytes.Length < HeaderBytes || BinaryPrimitives.ReadUInt64LittleEndian(bytes) != Magic)
@@ -66,6 +70,40 @@ public static class HidingEpochCodec
         {
             throw LearningError.InvalidData("The dealer's epoch message has an index out of range.");
         }
+        var seen = new bool[n];
+        if (!IsPermutation(order, 0, 1, seen))
+        {
+            throw LearningError.InvalidData("The dealer's epoch message has a batch order that is not a permutation.");
+        }
+        for (int i = 0; i < n; i++)
+        {
+            if (partners[i * k] != i)
+            {
+                throw LearningError.InvalidData("The dealer's epoch message mixes a row without itself in slot 0.");
+            }
+        }
+        for (int j = 1; j < k; j++)
+        {
+            if (!IsPermutation(partners, j, k, seen))
+            {
+                throw LearningError.InvalidData($"The dealer's epoch message has partner slot {j} that is not a permutation.");
+            }
+        }
         return new HidingEpoch(epoch, mode, k, order, partners);
+    }
+
+    /// <summary>Whether values[start], values[start + stride], … (seen.Length of them, each in range) are all distinct.</summary>
+    private static bool IsPermutation(int[] values, int start, int stride, bool[] seen)
+    {
+        Array.Clear(seen);
+        for (int i = 0, at = start; i < seen.Length; i++, at += stride)
+        {
+            if (seen[values[at]])
+            {
+                return false;
+            }
+            seen[values[at]] = true;
+        }
+        return true;
     }
 }
