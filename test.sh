@@ -59,6 +59,15 @@ if ! start_postgres; then
   pg_dir=""
 fi
 
+# web/node_modules before the .NET tests: one of them runs the browser's share writer under Node
+# (tests/Imguard.Learning.Tests/Storage/BrowserShareWriterPropertyTests.cs) and is skipped without it.
+web_installed=0
+if command -v npm >/dev/null 2>&1; then
+  export NO_COLOR=1 FORCE_COLOR=0 npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+  echo "== web: npm ci"
+  if (cd web && npm ci --no-audit --no-fund); then web_installed=1; fi
+fi
+
 echo "== restore and build (Release)"
 dotnet restore Imguard.slnx
 dotnet build Imguard.slnx -c Release --no-restore
@@ -88,9 +97,7 @@ if ! command -v npm >/dev/null 2>&1; then
   echo "test.sh: Node.js/npm was not found on PATH; the web UI's tests cannot run." >&2
   web_rc=1
 else
-  export NO_COLOR=1 FORCE_COLOR=0 npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
-  echo "== web: npm ci"
-  if (cd web && npm ci --no-audit --no-fund); then
+  if [ "$web_installed" -eq 1 ]; then
     echo "== web: build (tsc + vite)"
     if (cd web && npm run build); then
       echo "== web: unit tests (Vitest)"

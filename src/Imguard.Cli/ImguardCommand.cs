@@ -9,9 +9,17 @@ namespace Imguard.Cli;
 /// <summary>The <c>imguard</c> root command: one executable, each role and client verb a sub-command.</summary>
 internal static class ImguardCommand
 {
+    /// <summary><c>--verbose</c>, on every command: a failure prints its stack trace too (see <see cref="CommandErrors"/>).</summary>
+    public static Option<bool> Verbose { get; } = new("--verbose")
+    {
+        Description = $"On an error, also print its details and stack trace (or set {CommandErrors.DebugVariable}=1).",
+        Recursive = true,
+    };
+
     public static RootCommand Create()
     {
         var root = new RootCommand("IMGuard: train and run image classifiers on secret-shared data with two-party computation.");
+        root.Options.Add(Verbose);
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(BundleCommand.Create());
         root.Subcommands.Add(UpCommand.Create());

@@ -1,4 +1,15 @@
 using System.CommandLine;
 using Imguard.Cli;
 
-return await ImguardCommand.Create().Parse(args).InvokeAsync();
+ParseResult parse = ImguardCommand.Create().Parse(args);
+try
+{
+    // System.CommandLine's own handler prints "Unhandled exception" and the stack trace: CommandErrors decides instead.
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+#pragma warning disable CA1031 // the process boundary: every exception becomes one line and an exit code (CommandErrors)
+catch (Exception e)
+#pragma warning restore CA1031
+{
+    return CommandErrors.Report(e, parse.GetValue(ImguardCommand.Verbose), Console.Error);
+}

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Imguard.Client.Datasets;
+using Imguard.Client.Jobs;
 using Imguard.Client.Models;
 using Imguard.Client.Platform;
 using Imguard.Learning.Data;
@@ -42,11 +43,11 @@ internal static class InferCommand
                 folder, seedCompressParty0: true, progress: null, TimeSpan.FromMinutes(2), ct);
             JobSummary inference = await api.CreateInferenceAsync(modelJob, uploaded.Dataset.Id, ct);
             Console.WriteLine($"{inference.Id}: applying the model of {modelJob} to {raw.Count} images by secure inference...");
-            JobSummary done = await WaitAsync(api, inference.Id, ct);
+            JobSummary done = await new JobFollower(api, Console.Out) { PollInterval = TimeSpan.FromMilliseconds(500) }.FollowAsync(inference.Id, _ => { }, ct);
             if (done.State != "Succeeded")
             {
                 Console.Error.WriteLine($"{done.Id} {done.State}: {done.FailureMessage}");
-                return 1;
+                return CommandErrors.Failed;
             }
             ModelDownloads grants = await api.ModelGrantsAsync(inference.Id, ct);
             var paths = new string[2];
@@ -71,18 +72,5 @@ internal static class InferCommand
             return 0;
         });
         return command;
-    }
-
-    private static async Task<JobSummary> WaitAsync(PlatformApi api, string jobId, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            JobSummary job = await api.GetJobAsync(jobId, cancellationToken);
-            if (job.State is "Succeeded" or "Failed" or "Cancelled")
-            {
-                return job;
-            }
-            await Task.Delay(500, cancellationToken);
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Imguard.Client.Jobs;
 using Imguard.Client.Platform;
 
 namespace Imguard.Cli.Client;
@@ -7,8 +8,6 @@ namespace Imguard.Cli.Client;
 /// <summary><c>imguard train</c> and <c>imguard job status|logs|cancel</c>.</summary>
 internal static class JobCommands
 {
-    private static readonly string[] FinalStates = ["Succeeded", "Failed", "Cancelled"];
-
     public static Command CreateTrain()
     {
         Option<string?> profile = ProfileOptions.Create();
@@ -47,7 +46,7 @@ internal static class JobCommands
         {
             string modelText = parse.GetValue(model)!;
             JsonElement modelJson = File.Exists(modelText)
-                ? JsonDocument.Parse(await File.ReadAllTextAsync(modelText, ct)).RootElement.Clone()
+                ? await ReadModelSpecAsync(modelText, ct)
                 : JsonSerializer.SerializeToElement(modelText);
             using PlatformApi api = ProfileOptions.Connect(parse, profile);
             var request = new CreateJobRequest(modelJson, parse.GetValue(dataset)!, parse.GetValue(test),
@@ -125,23 +124,32 @@ internal static class JobCommands
         return job;
     }
 
+    // Prints each change of state or progress; keeps following through platform restarts (JobFollower).
     private static async Task<int> FollowAsync(PlatformApi api, string jobId, CancellationToken cancellationToken)
     {
         string last = "";
-        while (true)
+        JobSummary job = await new JobFollower(api, Console.Out).FollowAsync(jobId, summary =>
         {
-            JobSummary job = await api.GetJobAsync(jobId, cancellationToken);
-            string line = Describe(job);
+            string line = Describe(summary);
             if (line != last)
             {
                 Console.WriteLine(line);
                 last = line;
             }
-            if (FinalStates.Contains(job.State))
-            {
-                return job.State == "Succeeded" ? 0 : 1;
-            }
-            await Task.Delay(1000, cancellationToken);
+        }, cancellationToken);
+        return job.State == "Succeeded" ? 0 : CommandErrors.Failed;
+    }
+
+    private static async Task<JsonElement> ReadModelSpecAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(await File.ReadAllTextAsync(path, cancellationToken));
+            return document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The model spec '{path}' is not valid JSON ({e.Message})", e);
         }
     }
 

@@ -35,9 +35,17 @@ public sealed record DatasetSource
             ImageFolderResult result = ImageFolderReader.Load(ImageFolder, new ImageLoadOptions { Channels = channels, Height = height, Width = width, SkipInvalid = true });
             foreach (ImageLoadError error in result.Errors)
             {
-                warnings?.WriteLine($"skipped {error}");
+                warnings?.WriteLine($"skipped {error.FilePath}: {error.Reason}");
             }
             images = result.Images;
+            if (images.Count == 0)
+            {
+                throw new InvalidDataException($"None of the {result.Errors.Count} images in '{ImageFolder}' can be used (each is listed above with the reason).");
+            }
+            if (result.Errors.Count > 0)
+            {
+                warnings?.WriteLine($"skipped {result.Errors.Count} of {result.Errors.Count + images.Count} images; using the other {images.Count}");
+            }
         }
         else if (IdxImages is not null)
         {

@@ -47,7 +47,14 @@ public sealed record ClientProfile
         {
             throw new InvalidOperationException($"Not logged in (no profile at '{path}'). Run `imguard login` first.");
         }
-        return JsonSerializer.Deserialize<ClientProfile>(File.ReadAllText(path), JsonSerializerOptions.Web)
-            ?? throw new InvalidOperationException($"The profile at '{path}' is empty; run `imguard login` again.");
+        try
+        {
+            return JsonSerializer.Deserialize<ClientProfile>(File.ReadAllText(path), JsonSerializerOptions.Web)
+                ?? throw new InvalidOperationException($"The profile at '{path}' is empty; run `imguard login` again.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The profile at '{path}' is not a valid profile ({e.Message}); run `imguard login` again.", e);
+        }
     }
 }

@@ -110,7 +110,15 @@ public sealed class PlatformApi : IDisposable
                 ? "The platform did not accept the credentials (expired or revoked token?). Run `imguard login` again."
                 : $"The platform refused ({(int)response.StatusCode}): {detail}");
         }
-        return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
+                ?? throw new PlatformApiException(response.StatusCode, $"The platform's answer to {method} {path} was empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new PlatformApiException($"The platform's answer to {method} {path} could not be read ({e.Message}).", e);
+        }
     }
 
     public void Dispose()

@@ -18,7 +18,7 @@ public static class IdxReader
     /// <summary>Magic of an unsigned-byte label file: N.</summary>
     public const int LabelsMagic = 0x00000801;
 
-    private const int InitialBufferBytes = 1 << 24;
+    private const int InitialBufferBytes = 1 << 20;
 
     /// <summary>Reads an IDX image file (magic 0x00000803).</summary>
     /// <returns>Image count, rows, columns, and count·rows·columns pixel bytes, row-major.</returns>
@@ -82,13 +82,14 @@ public static class IdxReader
             throw LearningError.InvalidData($"IDX file '{name}': image size {rows}×{columns} is not positive.");
         }
 
-        long total = (long)count * rows * columns;
-        if (total > Array.MaxLength)
+        // count·rows·columns can reach 2^93: compare by division so the product never overflows.
+        long imageSize = (long)rows * columns;
+        if (imageSize > Array.MaxLength || (count > 0 && imageSize > Array.MaxLength / count))
         {
             throw LearningError.InvalidData($"IDX file '{name}': {count} images of {rows}×{columns} exceed the largest array.");
         }
 
-        byte[] pixels = ReadBody(stream, name, (int)total);
+        byte[] pixels = ReadBody(stream, name, (int)(count * imageSize));
         return (count, rows, columns, pixels);
     }
 
@@ -107,21 +108,27 @@ public static class IdxReader
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         try
         {
-            Span<byte> head = stackalloc byte[2];
-            int read = file.ReadAtLeast(head, 2, throwOnEndOfStream: false);
-            file.Position = 0;
-            if (read == 2 && head[0] == 0x1f && head[1] == 0x8b)
-            {
-                return new BufferedStream(new GZipStream(file, CompressionMode.Decompress, leaveOpen: false), 1 << 16);
-            }
-
-            return file;
+            return MaybeGunzip(file);
         }
         catch
         {
             file.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Wraps a seekable <paramref name="stream"/> (owned) in a gzip decompressor when it starts with 1f 8b.</summary>
+    internal static Stream MaybeGunzip(Stream stream)
+    {
+        Span<byte> head = stackalloc byte[2];
+        int read = stream.ReadAtLeast(head, 2, throwOnEndOfStream: false);
+        stream.Position = 0;
+        if (read == 2 && head[0] == 0x1f && head[1] == 0x8b)
+        {
+            return new BufferedStream(new GZipStream(stream, CompressionMode.Decompress, leaveOpen: false), 1 << 16);
+        }
+
+        return stream;
     }
 
     private static void ReadHeader(Stream stream, string name, int expectedMagic, Span<int> dims)
@@ -163,10 +170,17 @@ public static class IdxReader
         }
     }
 
-    // Reads exactly `length` body bytes and checks nothing follows. The buffer grows as data arrives, so a header that
-    // claims gigabytes in a tiny (or gzipped) file fails as truncated without allocating what it claims.
+    // Reads exactly `length` body bytes and checks nothing follows. A plain file's length is known up front; a gzipped
+    // one's is not, so the buffer starts at 1 MiB and doubles as data arrives: a header that claims gigabytes in a tiny
+    // (or gzipped) file fails as truncated having allocated at most twice what the file really holds.
     private static byte[] ReadBody(Stream stream, string name, int length)
     {
+        if (stream.CanSeek && stream.Length - stream.Position < length)
+        {
+            throw LearningError.InvalidData(
+                $"IDX file '{name}' is truncated: the header announces {length} data bytes, the file has {stream.Length - stream.Position}.");
+        }
+
         var buffer = new byte[Math.Min(length, InitialBufferBytes)];
         int filled = 0;
         while (filled < length)

@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Globalization;
 using StbImageSharp;
 
 namespace Imguard.Learning.Data;
@@ -13,7 +14,8 @@ namespace Imguard.Learning.Data;
 /// other metadata are never read into the result, so they are dropped by construction. Pixels are converted to the
 /// requested channels (1 = ITU-R BT.601 luma 0.299 R + 0.587 G + 0.114 B, 3 = RGB; alpha is dropped, not blended) and
 /// resized to the requested size (area averaging when shrinking, bilinear when enlarging, per axis, deterministic), as
-/// floats 0..255 in CHW order. File size is checked before reading and the header's pixel count before decoding.
+/// floats 0..255 in CHW order. File size is checked before reading; the file's structure (complete, not cut off:
+/// <see cref="ImageStructure"/>) and the header's pixel count before decoding.
 /// </remarks>
 public static class ImageFolderReader
 {
@@ -53,6 +55,12 @@ public static class ImageFolderReader
             {
                 files.Add((file, label));
             }
+        }
+
+        if (files.Count == 0)
+        {
+            throw LearningError.InvalidData(
+                $"Image folder '{directory}' has class folders but no {string.Join(", ", SupportedExtensions)} files in them.");
         }
 
         int size = options.Channels * options.Height * options.Width;
@@ -170,49 +178,40 @@ public static class ImageFolderReader
     }
 
     private static string TooLarge(long length, long limit) =>
-        $"it is {length} bytes, above the limit of {limit} bytes (MaxFileBytes).";
+        string.Create(CultureInfo.InvariantCulture, $"it is too large ({length:N0} bytes; the limit is {limit:N0} bytes).");
+
+    private static string TooManyPixels(int width, int height, long limit) =>
+        string.Create(CultureInfo.InvariantCulture, $"it is too large ({width}×{height} pixels; the limit is {limit:N0} pixels).");
 
     private static void DecodeCore(byte[] bytes, string? path, ImageLoadOptions options, Span<float> destination)
     {
+        // Structure and size first, from the file's own header: a cut-off file would decode to a flat grey image, and a
+        // decompression bomb must be refused before stb allocates its pixels.
+        string? problem = ImageStructure.Check(bytes, out int width, out int height);
+        if ((long)width * height > options.MaxPixels)
+        {
+            throw LearningError.ImageDecode(path, TooManyPixels(width, height, options.MaxPixels), null);
+        }
+        if (problem is not null)
+        {
+            throw LearningError.ImageDecode(path, problem, null);
+        }
+
         ImageResult image;
         try
         {
-            // Header first: refuse a decompression bomb before stb allocates its pixels.
-            ImageInfo? info;
-            using (var header = new MemoryStream(bytes, writable: false))
-            {
-                info = ImageInfo.FromStream(header);
-            }
-
-            if (info is not { } known || known.Width <= 0 || known.Height <= 0)
-            {
-                throw LearningError.ImageDecode(path, "it is not a PNG, JPEG or BMP image, or its header is corrupt.", null);
-            }
-
-            long pixelCount = (long)known.Width * known.Height;
-            if (pixelCount > options.MaxPixels)
-            {
-                throw LearningError.ImageDecode(
-                    path, $"it is {known.Width}×{known.Height} = {pixelCount} pixels, above the limit of {options.MaxPixels} (MaxPixels).", null);
-            }
-
             image = ImageResult.FromMemory(bytes, ColorComponents.Default);
-        }
-        catch (ImageDecodeException)
-        {
-            throw;
         }
 #pragma warning disable CA1031 // stb is a C port: a corrupt file can surface as any exception type; each one becomes a decode error for this file.
         catch (Exception e) when (e is not OutOfMemoryException)
 #pragma warning restore CA1031
         {
-            throw LearningError.ImageDecode(path, "the image data is corrupt or unsupported.", e);
+            throw LearningError.ImageDecode(path, "its image data is corrupt or uses a feature that is not supported.", e);
         }
 
         int components = (int)image.Comp;
-        if (image.Data is null || components is < 1 or > 4 || image.Width <= 0 || image.Height <= 0
-            || image.Data.LongLength < (long)image.Width * image.Height * components
-            || (long)image.Width * image.Height > options.MaxPixels)
+        if (image.Data is null || components is < 1 or > 4 || image.Width != width || image.Height != height
+            || image.Data.LongLength < (long)image.Width * image.Height * components)
         {
             throw LearningError.ImageDecode(path, "the decoder returned no usable pixels.", null);
         }

@@ -176,7 +176,7 @@ public sealed class ImageFolderReaderTests : IDisposable
         var options = new ImageLoadOptions { Channels = 1, Height = 4, Width = 4, MaxFileBytes = 100 };
         var e = Assert.Throws<ImageDecodeException>(() => ImageFolderReader.Load(_dir.Path, options));
         Assert.Equal(big, e.FilePath);
-        Assert.Contains("MaxFileBytes", e.Message, StringComparison.Ordinal);
+        Assert.Equal($"it is too large ({new FileInfo(big).Length:N0} bytes; the limit is 100 bytes).", e.Reason);
         Assert.Throws<ImageDecodeException>(() => ImageFolderReader.DecodeImage(File.ReadAllBytes(big), options));
     }
 
@@ -187,8 +187,7 @@ public sealed class ImageFolderReaderTests : IDisposable
         var e = Assert.Throws<ImageDecodeException>(
             () => ImageFolderReader.DecodeImage(png, new ImageLoadOptions { Channels = 3, Height = 4, Width = 4, MaxPixels = 1000 }));
         Assert.Null(e.FilePath);
-        Assert.Contains("40×30", e.Message, StringComparison.Ordinal);
-        Assert.Contains("MaxPixels", e.Message, StringComparison.Ordinal);
+        Assert.Equal("it is too large (40×30 pixels; the limit is 1,000 pixels).", e.Reason);
     }
 
     [Fact]
@@ -215,9 +214,12 @@ public sealed class ImageFolderReaderTests : IDisposable
         Assert.Throws<ArgumentException>(() => ImageFolderReader.DecodeImage(TestImages.Png(2, 2, 3, Pattern), Options(channels, height, width)));
 
     [Fact]
-    public void A_folder_without_class_folders_or_missing_is_rejected()
+    public void A_folder_without_class_folders_or_images_or_missing_is_rejected()
     {
         Assert.Throws<InvalidDataException>(() => ImageFolderReader.Load(_dir.Path, Options(1, 4, 4)));
+        Write("cat/notes.txt", "not an image"u8.ToArray());
+        Assert.Contains("no .png, .jpg, .jpeg, .bmp files",
+            Assert.Throws<InvalidDataException>(() => ImageFolderReader.Load(_dir.Path, Options(1, 4, 4))).Message, StringComparison.Ordinal);
         Assert.Throws<DirectoryNotFoundException>(() => ImageFolderReader.Load(_dir.File("absent"), Options(1, 4, 4)));
     }
 

@@ -2,7 +2,8 @@
 // (ImageFolderReader's layout: class names are the sub-folder names in ordinal order, .png/.jpg/.jpeg/.bmp files in
 // ordinal name order, names starting with '.' and deeper sub-folders ignored), or loose image files that all get one
 // chosen class. Decoding keeps pixels only (EXIF, GPS and every other metadata stay in the file), then resample.ts
-// makes the project's CHW shape exactly as the CLI does.
+// makes the project's CHW shape exactly as the CLI does. Cut-off and oversized files are refused first (imageCheck.ts).
+import { checkImage } from './imageCheck';
 import { resizeRgba } from './resample';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.bmp'];
@@ -58,22 +59,32 @@ export function groupFolder(files: PickedFile[]): { classNames: string[]; entrie
   return { classNames, entries };
 }
 
+const grouped = (n: number) => n.toLocaleString('en-US');
+
+/** "it is too large (W×H pixels; the limit is N pixels)." — the CLI's words for the same limit. */
+export function tooManyPixels(width: number, height: number): string {
+  return `it is too large (${width}×${height} pixels; the limit is ${grouped(MAX_PIXELS)} pixels).`;
+}
+
 /**
  * Decodes one image file to channels×height×width floats 0..255 (browser or worker: createImageBitmap and an
- * OffscreenCanvas). Throws an Error whose message says why the file cannot be used.
+ * OffscreenCanvas). Throws an Error whose message says why the file cannot be used. The file's structure and its
+ * header's size are checked first (imageCheck.ts): the browser decodes a cut-off file to a partly grey image.
  */
 export async function decodeImage(file: Blob, channels: 1 | 3, height: number, width: number, destination: Float32Array): Promise<void> {
-  if (file.size > MAX_FILE_BYTES) throw new Error(`it is ${file.size} bytes, above the limit of ${MAX_FILE_BYTES} bytes.`);
+  if (file.size > MAX_FILE_BYTES) throw new Error(`it is too large (${grouped(file.size)} bytes; the limit is ${grouped(MAX_FILE_BYTES)} bytes).`);
+  const check = checkImage(new Uint8Array(await file.arrayBuffer()));
+  if (check.width * check.height > MAX_PIXELS) throw new Error(tooManyPixels(check.width, check.height));
+  if (check.problem) throw new Error(check.problem);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   } catch {
-    throw new Error('it is not an image this browser can decode, or its data is corrupt.');
+    throw new Error('its image data is corrupt or uses a feature this browser cannot decode.');
   }
   try {
-    if (bitmap.width * bitmap.height > MAX_PIXELS) {
-      throw new Error(`it is ${bitmap.width}×${bitmap.height} = ${bitmap.width * bitmap.height} pixels, above the limit of ${MAX_PIXELS}.`);
-    }
+    // The header was checked; this is the decoder's own view (EXIF orientation may swap width and height).
+    if (bitmap.width * bitmap.height > MAX_PIXELS) throw new Error(tooManyPixels(bitmap.width, bitmap.height));
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const context = canvas.getContext('2d', { willReadFrequently: true });
     if (!context) throw new Error('this browser has no 2D canvas to decode images with.');

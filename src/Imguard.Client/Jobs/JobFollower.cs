@@ -1,0 +1,112 @@
+using System.Net;
+using Imguard.Client.Platform;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Imguard.Client.Jobs;
+
+/// <summary>
+/// Follows a job until it ends, through platform restarts: a poll that fails because the platform cannot be reached (or
+/// answers 502/503/504 while it starts) is retried with exponential back-off and jitter, 1 s doubling to at most 30 s,
+/// for up to <see cref="MaxOutage"/>; one line says the platform is unreachable and one that it is back.
+/// </summary>
+/// <remarks>
+/// The back-off is Polly's retry strategy, applied to the follow loop's reads and not as a handler on
+/// <see cref="PlatformApi"/>'s HttpClient: that client also sends requests that must not be repeated blindly (creating
+/// a job or a token, registering a dataset), and "say once that it is down, once that it is back, give up after an
+/// outage this long" belongs to the loop, not to a single request.
+/// </remarks>
+public sealed class JobFollower(PlatformApi platform, TextWriter output)
+{
+    private static readonly string[] FinalStates = ["Succeeded", "Failed", "Cancelled"];
+
+    /// <summary>How often the job is polled while the platform answers.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The first retry's delay; each one after doubles it (with jitter) up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two tries while the platform is unreachable.</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the platform may stay unreachable before following gives up (the job itself goes on).</summary>
+    public TimeSpan MaxOutage { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Whether a job in this state has ended.</summary>
+    public static bool IsFinal(string state) => FinalStates.Contains(state);
+
+    /// <summary>
+    /// Polls <paramref name="jobId"/> until it is Succeeded, Failed or Cancelled and returns it; <paramref name="changed"/>
+    /// sees every poll's summary. Throws <see cref="TimeoutException"/> when the platform stays unreachable for
+    /// <see cref="MaxOutage"/>, and what <see cref="PlatformApi"/> throws for any other failure.
+    /// </summary>
+    public async Task<JobSummary> FollowAsync(string jobId, Action<JobSummary> changed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changed);
+        bool unreachable = false;
+        ResiliencePipeline<JobSummary> pipeline = new ResiliencePipelineBuilder<JobSummary>()
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = MaxOutage })
+            .AddRetry(new RetryStrategyOptions<JobSummary>
+            {
+                ShouldHandle = new PredicateBuilder<JobSummary>()
+                    .Handle<HttpRequestException>(IsTransient)
+                    .Handle<PlatformApiException>(e => e.Status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout)
+                    .Handle<IOException>()
+                    // HttpClient's own timeout (the platform accepted the connection and never answered), not Ctrl-C.
+                    .Handle<TaskCanceledException>(e => e.InnerException is TimeoutException),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = FirstRetryDelay,
+                MaxDelay = MaxRetryDelay,
+                MaxRetryAttempts = int.MaxValue,
+                OnRetry = args =>
+                {
+                    if (!unreachable)
+                    {
+                        unreachable = true;
+                        output.WriteLine($"platform unreachable ({Reason(args.Outcome.Exception)}); still following {jobId}, retrying with back-off " +
+                            $"for up to {MaxOutage.TotalMinutes:0} minutes");
+                    }
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+        while (true)
+        {
+            JobSummary job;
+            try
+            {
+                job = await pipeline.ExecuteAsync(async ct => await platform.GetJobAsync(jobId, ct), cancellationToken);
+            }
+            catch (TimeoutRejectedException e)
+            {
+                throw new TimeoutException($"The platform was unreachable for {MaxOutage.TotalMinutes:0} minutes; stopped following {jobId} " +
+                    $"(the job goes on: `imguard job status {jobId} --follow` picks it up again).", e);
+            }
+            if (unreachable)
+            {
+                unreachable = false;
+                output.WriteLine($"platform reachable again; following {jobId}");
+            }
+            changed(job);
+            if (IsFinal(job.State))
+            {
+                return job;
+            }
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+
+    // Refused, reset or unresolvable connections and TLS failures while the platform restarts; not an HTTP error status.
+    private static bool IsTransient(HttpRequestException e) => e.StatusCode is null;
+
+    private static string Reason(Exception? e)
+    {
+        string message = e is null ? "no answer"
+            : e.InnerException is { } inner && e.Message.EndsWith("see inner exception.", StringComparison.Ordinal) ? inner.Message
+            : e.Message;
+        return message.TrimEnd('.');
+    }
+}
