@@ -31,15 +31,32 @@ internal sealed class ImguardProcess : IAsyncDisposable
     public static ImguardProcess Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
 
     /// <summary>Starts <c>imguard</c> with these environment variables set on top of the test's own.</summary>
-    public static ImguardProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static ImguardProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Start(null, environment, arguments);
+
+    /// <summary>
+    /// Starts <c>imguard</c> as the local user <paramref name="uid"/> (its group the same number, no other groups), by
+    /// <c>setpriv</c>, which then runs <c>dotnet</c> in its place: the test needs to run as root.
+    /// </summary>
+    public static ImguardProcess StartAsUser(uint uid, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Start(uid, environment, arguments);
+
+    private static ImguardProcess Start(uint? uid, IReadOnlyDictionary<string, string> environment, string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(uid is null ? "dotnet" : "setpriv")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (uid is uint user)
+        {
+            foreach (string argument in (string[])[$"--reuid={user}", $"--regid={user}", "--clear-groups", "--", "dotnet"])
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "imguard.dll"));
         foreach (string argument in arguments)
         {

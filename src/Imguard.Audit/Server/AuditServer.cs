@@ -2,6 +2,7 @@ using Imguard.Audit.Api;
 using Imguard.Audit.Ledger;
 using Imguard.Audit.Signing;
 using Imguard.Audit.Storage;
+using Imguard.Contracts.Files;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -45,7 +46,7 @@ public static class AuditServer
         string roleDirectory = directory.RoleDirectory(ServiceRole.Audit);
         if (settings.AuditDatabase.IsSqlite)
         {
-            Directory.CreateDirectory(roleDirectory);
+            OwnerOnly.CreateDirectory(roleDirectory);
             string file = string.IsNullOrWhiteSpace(settings.AuditDatabase.ConnectionString)
                 ? Path.Combine(roleDirectory, "audit.db")
                 : settings.AuditDatabase.ConnectionString;
@@ -65,21 +66,16 @@ public static class AuditServer
             throw new InvalidOperationException($"'{directory.AuditSigningKeyPath}' exists; an audit signing key is never replaced silently.");
         }
         using AuditSigningKey key = AuditSigningKey.Generate();
-        Directory.CreateDirectory(directory.PkiDirectory);
+        OwnerOnly.CreateDirectory(directory.PkiDirectory);
         byte[] pkcs8 = key.ExportPkcs8PrivateKey();
         try
         {
             string pem = System.Security.Cryptography.PemEncoding.WriteString("PRIVATE KEY", pkcs8);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-            using (var writer = new StreamWriter(directory.AuditSigningKeyPath, options))
+            using (var writer = new StreamWriter(OwnerOnly.Create(directory.AuditSigningKeyPath)))
             {
                 writer.Write(pem);
             }
-            File.WriteAllText(directory.AuditVerificationKeyPath, key.PublicKey.ExportPem());
+            OwnerOnly.WriteAllText(directory.AuditVerificationKeyPath, key.PublicKey.ExportPem());
         }
         finally
         {

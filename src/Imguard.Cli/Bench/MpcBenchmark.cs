@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Imguard.Contracts.Files;
 using Imguard.Mpc.Preprocessing;
 using Imguard.Mpc.Ring;
 using Imguard.Mpc.Transport;
@@ -70,13 +71,13 @@ internal static class MpcBenchmark
     {
         using (var ca = CertificateAuthority.Create("IMGuard bench CA"))
         {
-            File.WriteAllText(Path.Combine(folder, "ca.pem"), ca.ExportPem().CertificatePem);
+            OwnerOnly.WriteAllText(Path.Combine(folder, "ca.pem"), ca.ExportPem().CertificatePem);
             for (int p = 0; p < 2; p++)
             {
                 using var cert = ca.IssueCertificate($"party-{p}");
                 var (pem, key) = CertificateAuthority.ExportCertificatePem(cert);
-                WritePrivate(Path.Combine(folder, $"party-{p}.pem"), pem);
-                WritePrivate(Path.Combine(folder, $"party-{p}.key"), key);
+                OwnerOnly.WriteAllText(Path.Combine(folder, $"party-{p}.pem"), pem);
+                OwnerOnly.WriteAllText(Path.Combine(folder, $"party-{p}.key"), key);
             }
         }
         var dealer = Dealer.CreateRandom();
@@ -84,11 +85,11 @@ internal static class MpcBenchmark
         {
             var bytes = new byte[16];
             dealer.SeedFor(p).WriteTo(bytes);
-            File.WriteAllBytes(Path.Combine(folder, $"seed-{p}.bin"), bytes);
+            OwnerOnly.WriteAllBytes(Path.Combine(folder, $"seed-{p}.bin"), bytes);
         }
         var results = new List<BenchResult>();
-        using var s0 = new BufferedStream(File.Create(Path.Combine(folder, "dealer-0.bin")), 1 << 20);
-        using var s1 = new BufferedStream(File.Create(Path.Combine(folder, "dealer-1.bin")), 1 << 20);
+        using var s0 = new BufferedStream(OwnerOnly.Create(Path.Combine(folder, "dealer-0.bin"), FileMode.Create), 1 << 20);
+        using var s1 = new BufferedStream(OwnerOnly.Create(Path.Combine(folder, "dealer-1.bin"), FileMode.Create), 1 << 20);
         long index = 0;
         foreach (var c in MpcBenchCase.All(iterations))
         {
@@ -233,15 +234,6 @@ internal static class MpcBenchmark
             {
                 yield return new BenchResult($"offline.parties.{c.Name}", Math.Max(off0.Value, off1.Value), "ms");
             }
-        }
-    }
-
-    private static void WritePrivate(string path, string content)
-    {
-        File.WriteAllText(path, content);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
     }
 }

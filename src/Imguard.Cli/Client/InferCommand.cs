@@ -4,6 +4,7 @@ using Imguard.Client.Datasets;
 using Imguard.Client.Jobs;
 using Imguard.Client.Models;
 using Imguard.Client.Platform;
+using Imguard.Contracts.Files;
 using Imguard.Learning.Data;
 using Imguard.Learning.Training;
 
@@ -65,8 +66,9 @@ internal static class InferCommand
             }
             if (parse.GetValue(output) is { } csv)
             {
-                await File.WriteAllLinesAsync(csv, ["index,predicted,label", .. Enumerable.Range(0, result.Count)
-                    .Select(i => string.Create(CultureInfo.InvariantCulture, $"{i},{result.Predicted[i]},{raw.Labels[i]}"))], ct);
+                // The owner's predictions and labels: 0600, like the shares they came from.
+                OwnerOnly.WriteAllText(csv, string.Join('\n', ["index,predicted,label", .. Enumerable.Range(0, result.Count)
+                    .Select(i => string.Create(CultureInfo.InvariantCulture, $"{i},{result.Predicted[i]},{raw.Labels[i]}"))]) + "\n");
                 Console.WriteLine($"predictions written to {csv}");
             }
             return 0;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using Imguard.Client.Models;
 using Imguard.Client.Platform;
+using Imguard.Contracts.Files;
 using Imguard.Learning.Training;
 
 namespace Imguard.Cli.Client;
@@ -26,7 +27,7 @@ internal static class ModelCommand
             using PlatformApi api = ProfileOptions.Connect(parse, profile);
             string jobId = parse.GetValue(job)!;
             string folder = parse.GetValue(output)!;
-            Directory.CreateDirectory(folder);
+            OwnerOnly.CreateDirectory(folder);
             ModelDownloads grants = await api.ModelGrantsAsync(jobId, ct);
             var shares = new string[2];
             var evaluations = new string?[2];

@@ -23,10 +23,16 @@ internal static class AuditCommand
         Option<string> dataDir = DataDirOption.Create();
         Option<string?> listen = RoleOptions.Listen();
         Option<string?> postgres = RoleOptions.Postgres(RoleOverrides.AuditPostgresVariable, "the audit log");
+        Option<bool> repair = DataDirectoryGuard.RepairOption();
         var stdin = new Option<bool>("--stop-on-stdin-close") { Hidden = true };
-        var command = new Command("audit", "Run the audit server (append-only, hash-chained, signed event log; mutual TLS).") { dataDir, listen, postgres, stdin };
+        var command = new Command("audit", "Run the audit server (append-only, hash-chained, signed event log; mutual TLS).") { dataDir, listen, postgres, repair, stdin };
         command.SetAction(async (parse, ct) =>
         {
+            var directory = new DataDirectory(parse.GetValue(dataDir)!);
+            if (directory.IsInitialized && !DataDirectoryGuard.Admit(directory, parse.GetValue(repair), "audit"))
+            {
+                return DataDirectoryGuard.RefusedExitCode;
+            }
             using ServiceContext service = ServiceContext.Load(parse.GetValue(dataDir)!, ServiceRole.Audit,
                 RoleOptions.Resolve(ServiceRole.Audit, parse, listen, postgres));
             await using var app = await AuditServer.CreateAsync(service, [], ct);

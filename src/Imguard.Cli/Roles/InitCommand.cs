@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Imguard.Audit.Server;
+using Imguard.Contracts.Files;
 using Imguard.Platform.Server;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Pki;
@@ -9,7 +10,9 @@ namespace Imguard.Cli.Roles;
 /// <summary>
 /// <c>imguard init</c>: makes a deployment's data directory: settings (addresses, databases), a private CA and one
 /// certificate per role, the audit server's checkpoint-signing key, the platform's database with its first
-/// administrator (<c>admin</c>, whose generated password is printed once). Refuses to overwrite an existing deployment.
+/// administrator (<c>admin</c>, whose generated password is printed once), every folder 0700 and every file 0600.
+/// Refuses to overwrite an existing deployment; <c>--repair-permissions</c> on one makes it owner-only instead (what
+/// an older build left readable by every local user).
 /// </summary>
 internal static class InitCommand
 {
@@ -41,10 +44,15 @@ internal static class InitCommand
         {
             Description = "The parties' peer link, host:port on party 0's host (party 0 listens there, party 1 dials it; party 0's certificate carries the host). Default: 127.0.0.1:(base port + 4).",
         };
+        var repair = new Option<bool>("--repair-permissions")
+        {
+            Description = "On an existing deployment: make every folder in it 0700 and every file 0600 (what older builds left readable " +
+                "by other users of this host), then stop. Nothing else is changed.",
+        };
         var command = new Command("init", "Create a deployment: settings, a CA and a certificate per role, the audit signing key. " +
             "For separate hosts give each role's URL, then `imguard bundle` one folder per host.")
         {
-            dataDir, basePort, platformDatabase, auditDatabase, peer,
+            dataDir, basePort, platformDatabase, auditDatabase, peer, repair,
         };
         foreach (ServiceRole role in ServiceRoles.All)
         {
@@ -53,6 +61,16 @@ internal static class InitCommand
         }
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(repair) && new DataDirectory(parse.GetValue(dataDir)!) is { IsInitialized: true } existing)
+            {
+                if (!DataDirectoryGuard.Admit(existing, repair: true, "init"))
+                {
+                    return DataDirectoryGuard.RefusedExitCode;
+                }
+                Console.WriteLine($"{existing.Root}: only its owner can read, write or enter anything in it");
+                return 0;
+            }
+            OwnerOnly.RestrictProcessUmask();
             DeploymentSettings settings = DeploymentSettings.Loopback(parse.GetValue(basePort));
             foreach (ServiceRole role in ServiceRoles.All)
             {
@@ -107,7 +125,9 @@ internal static class InitCommand
             throw new InvalidOperationException($"'{directory.Root}' already holds an IMGuard deployment; refusing to overwrite " +
                 "its certificates and keys. Use another --data-dir, or delete the folder to start over.");
         }
-        Directory.CreateDirectory(directory.Root);
+        // The folder is about to hold keys: 0700, also when the operator made it beforehand (mkdir leaves it 0755).
+        OwnerOnly.CreateDirectory(directory.Root);
+        OwnerOnly.Narrow(directory.Root);
         // The platform database first: if it cannot be reached (PostgreSQL), nothing else has been written yet.
         var admin = await PlatformServer.InitializeAsync(directory, settings, cancellationToken);
         DeploymentPki.Create(directory, settings);

@@ -20,14 +20,20 @@ internal static class PartyCommand
             }
         });
         Option<string?> listen = RoleOptions.Listen();
+        Option<bool> repair = DataDirectoryGuard.RepairOption();
         var stdin = new Option<bool>("--stop-on-stdin-close") { Hidden = true };
         var command = new Command("party", "Run a compute party: stores its half of each dataset and model, runs the two-party computation with the other party.")
         {
-            dataDir, id, listen, stdin,
+            dataDir, id, listen, repair, stdin,
         };
         command.SetAction(async (parse, ct) =>
         {
             ServiceRole role = ServiceRoles.Party(parse.GetValue(id));
+            var directory = new DataDirectory(parse.GetValue(dataDir)!);
+            if (directory.IsInitialized && !DataDirectoryGuard.Admit(directory, parse.GetValue(repair), $"party --id {parse.GetValue(id)}"))
+            {
+                return DataDirectoryGuard.RefusedExitCode;
+            }
             using ServiceContext service = ServiceContext.Load(parse.GetValue(dataDir)!, role, RoleOptions.Resolve(role, parse, listen));
             await using var app = PartyServer.Create(service);
             return await RoleRunner.RunAsync(app, ServiceRoles.Name(role), parse.GetValue(stdin), ct);

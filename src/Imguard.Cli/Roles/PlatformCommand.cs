@@ -13,13 +13,19 @@ internal static class PlatformCommand
         Option<string> dataDir = DataDirOption.Create();
         Option<string?> listen = RoleOptions.Listen();
         Option<string?> postgres = RoleOptions.Postgres(RoleOverrides.PlatformPostgresVariable, "the platform's state");
+        Option<bool> repair = DataDirectoryGuard.RepairOption();
         var stdin = new Option<bool>("--stop-on-stdin-close") { Hidden = true };
         var command = new Command("platform", "Run the platform server (users, projects, dataset metadata, jobs; HTTPS, client certificates for the parties).")
         {
-            dataDir, listen, postgres, stdin,
+            dataDir, listen, postgres, repair, stdin,
         };
         command.SetAction(async (parse, ct) =>
         {
+            var directory = new DataDirectory(parse.GetValue(dataDir)!);
+            if (directory.IsInitialized && !DataDirectoryGuard.Admit(directory, parse.GetValue(repair), "platform"))
+            {
+                return DataDirectoryGuard.RefusedExitCode;
+            }
             using ServiceContext service = ServiceContext.Load(parse.GetValue(dataDir)!, ServiceRole.Platform,
                 RoleOptions.Resolve(ServiceRole.Platform, parse, listen, postgres));
             await using var app = await PlatformServer.CreateAsync(service, [], cancellationToken: ct);

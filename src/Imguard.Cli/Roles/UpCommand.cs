@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Imguard.Contracts.Files;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Pki;
 using Imguard.ServiceDefaults.Tls;
@@ -8,9 +9,10 @@ namespace Imguard.Cli.Roles;
 
 /// <summary>
 /// <c>imguard up</c>: every role as a child process on this machine (initialising the data directory first if it is
-/// empty), each checked healthy over TLS before the next starts; prints the platform URL and runs until Ctrl-C, then
-/// stops them all (their standard input is closed, which each role takes as the signal to shut down cleanly; any
-/// still running after a grace period is killed).
+/// empty, and refusing one that other users can read unless <c>--repair-permissions</c>), each checked healthy over
+/// TLS before the next starts; prints the platform URL and runs until Ctrl-C, then stops them all (their standard
+/// input is closed, which each role takes as the signal to shut down cleanly; any still running after a grace period
+/// is killed).
 /// </summary>
 internal static class UpCommand
 {
@@ -34,18 +36,25 @@ internal static class UpCommand
             Description = "When the data directory is new: the first of the five loopback ports to use.",
             DefaultValueFactory = _ => DeploymentSettings.DefaultBasePort,
         };
-        var command = new Command("up", "Start the whole system on this machine (embedded defaults), print its URL, stop it on Ctrl-C.") { dataDir, basePort };
-        command.SetAction((parse, ct) => RunAsync(new DataDirectory(parse.GetValue(dataDir)!), parse.GetValue(basePort), ct));
+        Option<bool> repair = DataDirectoryGuard.RepairOption();
+        var command = new Command("up", "Start the whole system on this machine (embedded defaults), print its URL, stop it on Ctrl-C.") { dataDir, basePort, repair };
+        command.SetAction((parse, ct) => RunAsync(new DataDirectory(parse.GetValue(dataDir)!), parse.GetValue(basePort), parse.GetValue(repair), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(DataDirectory directory, int basePort, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DataDirectory directory, int basePort, bool repairPermissions, CancellationToken cancellationToken)
     {
         if (!directory.IsInitialized)
         {
+            OwnerOnly.RestrictProcessUmask();
             string? adminPassword = await InitCommand.InitializeAsync(directory, DeploymentSettings.Loopback(basePort), cancellationToken);
             Console.WriteLine($"initialised a new deployment in {directory.Root}");
             InitCommand.PrintAdmin(adminPassword);
+        }
+        // Before any role starts: the roles (children, with this umask) check again, but one refusal here says it once.
+        if (!DataDirectoryGuard.Admit(directory, repairPermissions, "up"))
+        {
+            return DataDirectoryGuard.RefusedExitCode;
         }
         DeploymentSettings settings = DeploymentSettings.Load(directory.SettingsPath);
         // Health probes present the platform's certificate: the audit server accepts service callers only.

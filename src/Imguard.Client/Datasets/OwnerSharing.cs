@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Imguard.Contracts.Files;
 using Imguard.Learning.Data;
 using Imguard.Learning.Storage;
 using Imguard.Mpc.Encoding;
@@ -39,7 +40,8 @@ public static class OwnerSharing
     public static void SaveStandardization(string path, Standardization stats)
     {
         ArgumentNullException.ThrowIfNull(stats);
-        File.WriteAllText(path, JsonSerializer.Serialize(new StandardizationFile(stats.Mean, stats.Std), JsonSerializerOptions.Web));
+        // The statistics of the owner's images: theirs alone, like the shares beside them (0600).
+        OwnerOnly.WriteAllText(path, JsonSerializer.Serialize(new StandardizationFile(stats.Mean, stats.Std), JsonSerializerOptions.Web));
     }
 
     public static Standardization LoadStandardization(string path)

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Imguard.Contracts.Files;
 
 namespace Imguard.Client.Models;
 
@@ -26,7 +27,8 @@ public sealed class ModelDownloader(HttpClient party)
             throw new HttpRequestException($"The party refused the download: {await ProblemDetail.ReadAsync(response, cancellationToken)}", null, response.StatusCode);
         }
         string temp = path + ".download";
-        await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        // A share of the owner's model: 0600 from creation (a leftover temp file is narrowed too); the rename keeps it.
+        await using (FileStream file = OwnerOnly.Create(temp, FileMode.Create))
         {
             await response.Content.CopyToAsync(file, cancellationToken);
             await file.FlushAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Imguard.Contracts.Files;
 
 namespace Imguard.Client.Platform;
 
@@ -27,14 +28,9 @@ public sealed record ClientProfile
     public void Save(string path)
     {
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
+        OwnerOnly.CreateDirectory(directory);
         string temp = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        using (var stream = new FileStream(temp, options))
+        using (FileStream stream = OwnerOnly.Create(temp, FileMode.Create))
         {
             JsonSerializer.Serialize(stream, this, JsonSerializerOptions.Web);
         }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Imguard.Contracts.Files;
 using Imguard.Contracts.Uploads;
 
 namespace Imguard.Client.Uploads;
@@ -90,7 +91,8 @@ public sealed class ShareUploader
             request.Headers.Authorization = auth;
             return request;
         }, cancellationToken);
-        await File.WriteAllTextAsync(statePath, JsonSerializer.Serialize(begun, JsonSerializerOptions.Web), cancellationToken);
+        // 0600, like the share file it sits beside.
+        OwnerOnly.WriteAllText(statePath, JsonSerializer.Serialize(begun, JsonSerializerOptions.Web));
         return begun;
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Imguard.Contracts.Files;
 using Imguard.Learning.Nn;
 
 namespace Imguard.Learning.Export;
@@ -41,12 +42,13 @@ public static class OnnxExporter
         WriteCore(spec, parameters, names, output, producerVersion);
     }
 
-    /// <summary>As <see cref="Write"/>, into a new (or overwritten) file; nothing is created when validation fails.</summary>
+    /// <summary>As <see cref="Write"/>, into a new (or overwritten) file, 0600; nothing is created when validation fails.</summary>
     public static void WriteFile(ModelSpec spec, IReadOnlyList<PlainTensor> parameters, string path, string? producerVersion = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var names = Validate(spec, parameters);
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        // The recombined model is the owner's (trained on their data): 0600, for them to share if they choose.
+        using FileStream file = OwnerOnly.Create(path, FileMode.Create);
         WriteCore(spec, parameters, names, file, producerVersion);
     }
 

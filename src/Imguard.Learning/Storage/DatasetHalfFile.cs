@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Imguard.Contracts.Files;
 using Imguard.Contracts.Shares;
 using Imguard.Learning.Data;
 using Imguard.Learning.Training;
@@ -89,7 +90,7 @@ public static class DatasetHalfFile
         ArgumentNullException.ThrowIfNull(standardized);
         ArgumentException.ThrowIfNullOrEmpty(directory);
         CheckId(datasetId);
-        Directory.CreateDirectory(directory);
+        OwnerOnly.CreateDirectory(directory);
         string path0 = Path.Combine(directory, FileName(datasetId, 0)), path1 = Path.Combine(directory, FileName(datasetId, 1));
         foreach (string path in (string[])[path0, path1])
         {
@@ -240,12 +241,13 @@ public static class DatasetHalfFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        OwnerOnly.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = full + $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
             HalfDigest digest;
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            // A half is a secret share: 0600 from creation, kept by the rename.
+            await using (FileStream file = OwnerOnly.Create(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
             {
                 digest = await write(file).ConfigureAwait(false);
                 await file.FlushAsync(cancellationToken).ConfigureAwait(false);

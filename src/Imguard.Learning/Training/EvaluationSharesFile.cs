@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Imguard.Contracts.Files;
 using Imguard.Mpc.Encoding;
 using Imguard.Mpc.Ring;
 using Imguard.Mpc.Sharing;
@@ -48,11 +49,11 @@ public static class EvaluationSharesFile
         SHA256.HashData(bytes.AsSpan(0, at), bytes.AsSpan(at));
 
         string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        OwnerOnly.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = full + $".{Guid.NewGuid():N}.tmp";
         try
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (FileStream file = OwnerOnly.Create(temp))
             {
                 file.Write(bytes);
                 file.Flush(flushToDisk: true);

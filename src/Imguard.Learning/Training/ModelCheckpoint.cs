@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Imguard.Contracts.Files;
 using Imguard.Learning.Nn;
 using Imguard.Mpc.Encoding;
 using Imguard.Mpc.Ring;
@@ -89,16 +90,19 @@ public sealed class ModelCheckpoint
         }).ToArray();
     }
 
-    /// <summary>Writes atomically: a temp file beside <paramref name="path"/>, flushed to disk, then renamed over it.</summary>
+    /// <summary>
+    /// Writes atomically: a temp file beside <paramref name="path"/> (0600: a model share), flushed to disk, then
+    /// renamed over it.
+    /// </summary>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        OwnerOnly.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = full + $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (FileStream file = OwnerOnly.Create(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 WriteTo(file);
                 file.Flush(flushToDisk: true);

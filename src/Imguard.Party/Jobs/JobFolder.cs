@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Imguard.Contracts.Files;
 using Imguard.Contracts.Jobs;
 using Imguard.Learning.Training;
 using Imguard.Party.Shares;
@@ -15,7 +16,7 @@ namespace Imguard.Party.Jobs;
 /// model.share              this party's share of the final model (written when the job succeeds)
 /// evaluation.share         this party's share of the test evaluation (when the job has a test set)
 /// </code>
-/// Every file is replaced atomically (temp, fsync, rename). The job id is checked against its pattern before a path
+/// Every file is replaced atomically (temp, fsync, rename) and is 0600, every folder 0700. The job id is checked against its pattern before a path
 /// is built from it.
 /// </summary>
 public sealed class JobFolder
@@ -50,7 +51,7 @@ public sealed class JobFolder
 
     public void Create(JobDescription description, JobLocalState state)
     {
-        Directory.CreateDirectory(Path);
+        OwnerOnly.CreateDirectory(Path);
         WriteDescription(description);
         WriteState(state);
         DurableFile.FlushDirectory(System.IO.Path.GetDirectoryName(Path)!);
@@ -74,7 +75,7 @@ public sealed class JobFolder
     public void SaveCheckpoint(ModelCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        Directory.CreateDirectory(CheckpointDirectory);
+        OwnerOnly.CreateDirectory(CheckpointDirectory);
         checkpoint.Save(CheckpointPath(checkpoint.EpochsCompleted));
         DurableFile.FlushDirectory(CheckpointDirectory);
         foreach (int old in CheckpointEpochs().Skip(2))

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Imguard.Contracts.Files;
 using Imguard.Contracts.Jobs;
 using Imguard.Learning.Nn;
 using Imguard.Learning.Training;
@@ -64,7 +65,7 @@ public sealed class JobRunner : BackgroundService
         options.Validate();
         _partyId = ServiceRoles.PartyId(service.Role) ?? throw new ArgumentException("Jobs run on party-0 or party-1.", nameof(service));
         _root = Path.Combine(service.RoleDirectory, "jobs");
-        Directory.CreateDirectory(_root);
+        OwnerOnly.CreateDirectory(_root);
         _store = store;
         _dealer = new DealerClient(platform);
         _reporter = new JobReporter(platform, logger);

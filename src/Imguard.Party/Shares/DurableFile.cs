@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Imguard.Contracts.Files;
 
 namespace Imguard.Party.Shares;
 
@@ -15,7 +16,8 @@ internal static partial class DurableFile
         string temp = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            // 0600 from creation; the rename keeps it.
+            using (FileStream file = OwnerOnly.Create(temp))
             {
                 file.Write(bytes);
                 file.Flush(flushToDisk: true);

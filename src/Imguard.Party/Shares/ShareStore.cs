@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Imguard.Contracts.Files;
 using Imguard.Contracts.Shares;
 using Imguard.Learning.Storage;
 
@@ -34,8 +35,8 @@ public sealed class ShareStore
         Root = Path.GetFullPath(root);
         DatasetsDirectory = Path.Combine(Root, "datasets");
         UploadsDirectory = Path.Combine(Root, "uploads");
-        Directory.CreateDirectory(DatasetsDirectory);
-        Directory.CreateDirectory(UploadsDirectory);
+        OwnerOnly.CreateDirectory(DatasetsDirectory);
+        OwnerOnly.CreateDirectory(UploadsDirectory);
         RecoverAfterCrash();
     }
 
@@ -142,7 +143,7 @@ public sealed class ShareStore
         string temp = Path.Combine(DatasetsDirectory, $".import.{Guid.NewGuid():N}.tmp");
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            await using (FileStream file = OwnerOnly.Create(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
             {
                 var buffer = new byte[1 << 16];
                 long total = 0;

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Imguard.Contracts.Files;
 using Imguard.Contracts.Shares;
 
 namespace Imguard.Party.Shares;
@@ -82,10 +83,10 @@ public sealed class UploadSession
 
         string uploadId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         string directory = store.UploadDirectory(uploadId);
-        Directory.CreateDirectory(directory);
+        OwnerOnly.CreateDirectory(directory);
         var state = new UploadState(UploadState.CurrentVersion, uploadId, datasetId, partyId, declaredBytes, limit, 0, DateTimeOffset.UtcNow);
         var session = new UploadSession(store, directory, state);
-        using (var partial = new FileStream(session.PartialPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        using (FileStream partial = OwnerOnly.Create(session.PartialPath))
         {
             partial.Flush(flushToDisk: true);
         }

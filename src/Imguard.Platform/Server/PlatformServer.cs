@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Files;
 using Imguard.Platform.Accounts;
 using Imguard.Platform.Api;
 using Imguard.Platform.Data;
@@ -54,7 +55,7 @@ public static class PlatformServer
         options.Validate();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         // Data protection warns at each start that its keys are stored unencrypted: by design here, they live in
-        // platform/keys/ (mode 0700) like the platform's TLS key; keep the warning out of every start-up.
+        // platform/keys/ (folder 0700, files 0600) like the platform's TLS key; keep the warning out of every start-up.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         AddPlatformServices(builder.Services, service, database, options);
 
@@ -125,7 +126,7 @@ public static class PlatformServer
         }
 
         string roleDirectory = directory.RoleDirectory(ServiceRole.Platform);
-        Directory.CreateDirectory(roleDirectory);
+        OwnerOnly.CreateDirectory(roleDirectory);
         return new PlatformDatabase(string.IsNullOrWhiteSpace(configured.ConnectionString)
             ? PlatformDatabaseOptions.ForSqlite(Path.Combine(roleDirectory, "platform.db"))
             : new PlatformDatabaseOptions { Provider = PlatformDatabaseProvider.Sqlite, ConnectionString = configured.ConnectionString });
@@ -163,19 +164,9 @@ public static class PlatformServer
         services.AddOpenApi();
 
         // Session cookies and antiforgery tokens are protected with keys that survive a restart.
+        // The framework's file repository writes each key 0600 itself (Security/FileModeTests holds it to that).
         string keys = Path.Combine(service.RoleDirectory, "keys");
-        if (!Directory.Exists(keys))
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(keys);
-            }
-            else
-            {
-                Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-        }
-
+        OwnerOnly.CreateDirectory(keys);
         services.AddDataProtection().SetApplicationName("imguard-platform").PersistKeysToFileSystem(new DirectoryInfo(keys));
         services.AddPlatformAuthentication(options);
         services.AddPlatformCsrf();

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Files;
 
 namespace Imguard.ServiceDefaults.Audit;
 
@@ -18,13 +19,9 @@ internal sealed class AuditOutbox : IDisposable
     public AuditOutbox(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.Read };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        _file = new FileStream(path, options);
+        OwnerOnly.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        // 0600: the events name users, projects and datasets.
+        _file = OwnerOnly.Create(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
     }
 
     /// <summary>The events left from an earlier run, in order; a torn last line (a crash mid-write) is skipped.</summary>

@@ -1,27 +1,26 @@
+using Imguard.Contracts.Files;
+
 namespace Imguard.ServiceDefaults.Deployment;
 
 /// <summary>
-/// Writes a file whole or not at all (temp file in the same folder, flushed to disk, renamed over the target), and
-/// creates private files (keys) readable by their owner only.
+/// Writes a file whole or not at all (temp file in the same folder, flushed to disk, renamed over the target). Every
+/// file a deployment holds is its owner's only (0600, folders 0700): keys, and also the settings, which may carry a
+/// database connection string with its password, and the certificates, which sit with them.
 /// </summary>
 internal static class AtomicFile
 {
-    public static void WriteAllText(string path, string text, bool privateFile) =>
-        WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text), privateFile);
+    public static void WriteAllText(string path, string text) =>
+        WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
 
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes, bool privateFile)
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
+        OwnerOnly.CreateDirectory(directory);
         string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (privateFile && !OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
         try
         {
-            using (var stream = new FileStream(temp, options))
+            // The rename keeps the temp file's mode: the target is 0600 from its first byte.
+            using (FileStream stream = OwnerOnly.Create(temp))
             {
                 stream.Write(bytes);
                 stream.Flush(flushToDisk: true);

@@ -150,6 +150,6 @@ public sealed record DeploymentSettings
     public void Save(string path)
     {
         Validate();
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json), privateFile: false);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
     }
 }

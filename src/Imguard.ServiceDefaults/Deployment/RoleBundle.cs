@@ -1,3 +1,5 @@
+using Imguard.Contracts.Files;
+
 namespace Imguard.ServiceDefaults.Deployment;
 
 /// <summary>
@@ -11,9 +13,10 @@ namespace Imguard.ServiceDefaults.Deployment;
 public static class RoleBundle
 {
     /// <summary>
-    /// Writes <paramref name="role"/>'s bundle into <paramref name="outputDirectory"/> (created, mode 0700; it must be
-    /// missing or empty) from the initialised deployment <paramref name="source"/>. Returns the files written, relative
-    /// to the bundle, in order.
+    /// Writes <paramref name="role"/>'s bundle into <paramref name="outputDirectory"/> (it must be missing or empty;
+    /// made or narrowed to 0700, every file in it 0600, the public ones too, so it can be handed to the role's own OS
+    /// user as it is) from the initialised deployment <paramref name="source"/>. Returns the files written, relative to
+    /// the bundle, in order.
     /// </summary>
     public static IReadOnlyList<string> Export(DataDirectory source, ServiceRole role, string outputDirectory)
     {
@@ -32,40 +35,40 @@ public static class RoleBundle
         {
             throw ServiceError.BadSetting("out", $"'{target.Root}' is not empty; a bundle is written into a new folder.");
         }
-        CreatePrivateDirectory(target.Root);
+        OwnerOnly.CreateDirectory(target.Root);
+        OwnerOnly.Narrow(target.Root);
 
         var written = new List<string>();
-        void Copy(string from, string to, bool privateFile)
+        void Copy(string from, string to)
         {
             if (!File.Exists(from))
             {
                 throw ServiceError.MissingFile(Path.GetFileName(from), from);
             }
-            CreatePrivateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(from, to, overwrite: false);
-            if (!OperatingSystem.IsWindows())
+            OwnerOnly.CreateDirectory(Path.GetDirectoryName(to)!);
+            // Copied into a file made 0600 (File.Copy would carry over the source's mode, 0644 from an older build).
+            using (FileStream source = File.OpenRead(from))
+            using (FileStream copy = OwnerOnly.Create(to))
             {
-                File.SetUnixFileMode(to, privateFile
-                    ? UnixFileMode.UserRead | UnixFileMode.UserWrite
-                    : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+                source.CopyTo(copy);
             }
             written.Add(Path.GetRelativePath(target.Root, to));
         }
 
         // The settings are validated on the way, so a bundle never carries a file its role would refuse.
         DeploymentSettings.Load(source.SettingsPath);
-        Copy(source.SettingsPath, target.SettingsPath, privateFile: false);
-        Copy(source.CaCertificatePath, target.CaCertificatePath, privateFile: false);
-        Copy(source.CertificatePath(role), target.CertificatePath(role), privateFile: false);
-        Copy(source.KeyPath(role), target.KeyPath(role), privateFile: true);
+        Copy(source.SettingsPath, target.SettingsPath);
+        Copy(source.CaCertificatePath, target.CaCertificatePath);
+        Copy(source.CertificatePath(role), target.CertificatePath(role));
+        Copy(source.KeyPath(role), target.KeyPath(role));
         switch (role)
         {
             case ServiceRole.Party0 or ServiceRole.Party1:
-                Copy(source.CertificatePath(ServiceRole.Platform), target.CertificatePath(ServiceRole.Platform), privateFile: false);
+                Copy(source.CertificatePath(ServiceRole.Platform), target.CertificatePath(ServiceRole.Platform));
                 break;
             case ServiceRole.Audit:
-                Copy(source.AuditSigningKeyPath, target.AuditSigningKeyPath, privateFile: true);
-                Copy(source.AuditVerificationKeyPath, target.AuditVerificationKeyPath, privateFile: false);
+                Copy(source.AuditSigningKeyPath, target.AuditSigningKeyPath);
+                Copy(source.AuditVerificationKeyPath, target.AuditVerificationKeyPath);
                 break;
         }
 
@@ -75,21 +78,9 @@ public static class RoleBundle
         {
             foreach (string file in Directory.EnumerateFiles(state, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
-                Copy(file, Path.Combine(target.RoleDirectory(role), Path.GetRelativePath(state, file)), privateFile: true);
+                Copy(file, Path.Combine(target.RoleDirectory(role), Path.GetRelativePath(state, file)));
             }
         }
         return written;
-    }
-
-    private static void CreatePrivateDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
     }
 }

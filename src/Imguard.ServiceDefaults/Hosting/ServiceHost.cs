@@ -1,3 +1,4 @@
+using Imguard.Contracts.Files;
 using Imguard.ServiceDefaults.Audit;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Pki;
@@ -22,7 +23,7 @@ public static class ServiceHost
     public static WebApplicationBuilder CreateBuilder(ServiceContext service, ClientCertificateMode clientCertificates, string[]? args = null)
     {
         ArgumentNullException.ThrowIfNull(service);
-        Directory.CreateDirectory(service.RoleDirectory);
+        OwnerOnly.CreateDirectory(service.RoleDirectory);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = args ?? [],

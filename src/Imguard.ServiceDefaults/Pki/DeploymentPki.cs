@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Imguard.Contracts.Files;
 using Imguard.Mpc.Transport;
 using Imguard.ServiceDefaults.Deployment;
 
@@ -7,7 +8,7 @@ namespace Imguard.ServiceDefaults.Pki;
 /// <summary>
 /// The deployment's certificates, made once by <c>imguard init</c>: a private CA (ECDSA P-256) and one certificate per
 /// role whose name (CN and SAN) is the role's name, plus the host names from the settings. PEM files in
-/// <c>pki/</c>; private keys are created readable by their owner only.
+/// <c>pki/</c> (0700), each file readable by its owner only (0600), the public certificates too: they sit with the keys.
 /// </summary>
 public static class DeploymentPki
 {
@@ -20,7 +21,7 @@ public static class DeploymentPki
         {
             throw ServiceError.AlreadyInitialized(directory.Root);
         }
-        Directory.CreateDirectory(directory.PkiDirectory);
+        OwnerOnly.CreateDirectory(directory.PkiDirectory);
         using CertificateAuthority authority = CertificateAuthority.Create("IMGuard deployment CA");
         foreach (ServiceRole role in ServiceRoles.All)
         {
@@ -32,12 +33,12 @@ public static class DeploymentPki
             }
             using X509Certificate2 certificate = authority.IssueCertificate(ServiceRoles.Name(role), hosts);
             (string certificatePem, string keyPem) = CertificateAuthority.ExportCertificatePem(certificate);
-            AtomicFile.WriteAllText(directory.KeyPath(role), keyPem, privateFile: true);
-            AtomicFile.WriteAllText(directory.CertificatePath(role), certificatePem, privateFile: false);
+            AtomicFile.WriteAllText(directory.KeyPath(role), keyPem);
+            AtomicFile.WriteAllText(directory.CertificatePath(role), certificatePem);
         }
         (string caPem, string caKeyPem) = authority.ExportPem();
-        AtomicFile.WriteAllText(directory.CaKeyPath, caKeyPem, privateFile: true);
-        AtomicFile.WriteAllText(directory.CaCertificatePath, caPem, privateFile: false);
+        AtomicFile.WriteAllText(directory.CaKeyPath, caKeyPem);
+        AtomicFile.WriteAllText(directory.CaCertificatePath, caPem);
     }
 
     /// <summary>The CA certificate (public): the one root every service and client trusts.</summary>
