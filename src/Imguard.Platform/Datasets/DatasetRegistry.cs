@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Imguard.Contracts.Shares;
 using Imguard.Platform.Data;
 using Imguard.Platform.Jobs;
 using Imguard.Platform.Projects;
@@ -353,7 +354,8 @@ public sealed class DatasetRegistry
 
     private static async Task<DatasetEntity?> FindAsync(PlatformDbContext db, string? datasetId, CancellationToken cancellationToken, bool tracked = false)
     {
-        if (string.IsNullOrEmpty(datasetId) || datasetId.Length > PlatformDbContext.MaxIdLength)
+        // A string that is no dataset id never reaches the database (a NUL in it would fail the query on PostgreSQL).
+        if (string.IsNullOrEmpty(datasetId) || datasetId.Length > PlatformDbContext.MaxIdLength || !ShareFileFormat.IsValidDatasetId(datasetId))
         {
             return null;
         }

@@ -14,6 +14,7 @@ using Imguard.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,17 +69,20 @@ public static class PlatformServer
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapOpenApi();
-        app.MapAuthApi();
-        app.MapUsersApi();
-        app.MapProjectsApi();
-        app.MapProjectActivityApi();
-        app.MapDatasetsApi();
-        app.MapJobsApi();
-        app.MapAuditProxyApi();
+        // Every user-facing endpoint refuses text with control, bidi or zero-width characters (400 naming the field).
+        RouteGroupBuilder users = app.MapGroup("");
+        users.RefuseUnsafeText();
+        users.MapAuthApi();
+        users.MapUsersApi();
+        users.MapProjectsApi();
+        users.MapProjectActivityApi();
+        users.MapDatasetsApi();
+        users.MapJobsApi();
+        users.MapAuditProxyApi();
+        users.MapSystemApi();
+        users.MapPrivacyReportApi();
         app.MapInternalApi();
         app.MapDealerApi();
-        app.MapSystemApi();
-        app.MapPrivacyReportApi();
         app.MapPlatformWebApp(webRoot);
         if (webRoot is null)
         {
