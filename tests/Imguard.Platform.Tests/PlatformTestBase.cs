@@ -29,7 +29,7 @@ public abstract class PlatformTestBase(PlatformDatabaseProvider provider) : IAsy
 
     protected PlatformDatabase Database => _store?.Database ?? throw new InvalidOperationException("The store was not created.");
 
-    protected AccountService Accounts => new(Database, Hasher, new AccountOptions(), Clock);
+    protected AccountService Accounts => new(Database, Hasher, Clock);
 
     protected ApiTokenService Tokens => new(Database, new AccountOptions(), Clock);
 

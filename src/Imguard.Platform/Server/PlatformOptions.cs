@@ -4,7 +4,7 @@ namespace Imguard.Platform.Server;
 
 /// <summary>
 /// The platform server's settings (configuration section <c>Platform</c>: command line
-/// <c>--Platform:RateLimits:LoginPermits=20</c> or environment <c>Platform__RateLimits__LoginPermits=20</c>),
+/// <c>--Platform:RateLimits:LoginFreeFailures=5</c> or environment <c>Platform__RateLimits__LoginFreeFailures=5</c>),
 /// validated at start-up so a bad value stops the server with a message naming it.
 /// </summary>
 public sealed class PlatformOptions
@@ -12,10 +12,10 @@ public sealed class PlatformOptions
     /// <summary>The configuration section these options are read from.</summary>
     public const string Section = "Platform";
 
-    /// <summary>Login lockout and API token lifetimes.</summary>
+    /// <summary>API token lifetimes.</summary>
     public AccountOptions Accounts { get; set; } = new();
 
-    /// <summary>Request rate limits (login, token creation, registration, grants).</summary>
+    /// <summary>Request rate limits (login back-off, token creation, registration, grants).</summary>
     public PlatformRateLimitOptions RateLimits { get; set; } = new();
 
     /// <summary>Whether anyone may register an account (otherwise only the first admin exists until one is added).</summary>

@@ -36,7 +36,7 @@ public static class PlatformServer
 
     /// <summary>Builds the server for a data directory's platform role, with its database migrated.</summary>
     /// <param name="service">The platform's context (settings, TLS identity).</param>
-    /// <param name="args">Command-line configuration (e.g. <c>--Platform:RateLimits:LoginPermits=20</c>).</param>
+    /// <param name="args">Command-line configuration (e.g. <c>--Platform:RateLimits:LoginFreeFailures=5</c>).</param>
     /// <param name="options">Settings; when null, read from the configuration section <c>Platform</c>.</param>
     /// <param name="cancellationToken">Cancels the migration.</param>
     public static async Task<WebApplication> CreateAsync(ServiceContext service, string[]? args = null, PlatformOptions? options = null, CancellationToken cancellationToken = default)
@@ -64,6 +64,7 @@ public static class PlatformServer
         app.UseServiceDefaults();
         app.UsePlatformSecurityHeaders(PlatformWebApp.ContentSecurityPolicy(service.Settings.Parties.Select(p => p.Api.Url)));
         app.UsePlatformWebApp(webRoot);
+        app.UsePlatformChallenge();
         app.UseAuthentication();
         app.UsePlatformCsrf();
         app.UseAuthorization();
@@ -143,7 +144,7 @@ public static class PlatformServer
         services.AddSingleton(time);
         services.AddSingleton(database);
         services.AddSingleton(hasher);
-        services.AddSingleton(new AccountService(database, hasher, options.Accounts, time));
+        services.AddSingleton(new AccountService(database, hasher, time));
         services.AddSingleton(new ApiTokenService(database, options.Accounts, time));
         services.AddSingleton(new ProjectService(database, time));
         services.AddSingleton(new DatasetRegistry(database, time));
