@@ -35,7 +35,10 @@ public abstract class PlatformTestBase(PlatformDatabaseProvider provider) : IAsy
 
     protected ProjectService Projects => new(Database, Clock);
 
-    protected DatasetRegistry Datasets => new(Database, Clock);
+    protected DatasetRegistry Datasets => new(Database, Clock, Quotas);
+
+    /// <summary>The storage quotas the dataset registry enforces; a test may lower them.</summary>
+    protected StorageQuotaOptions Quotas { get; } = new();
 
     protected JobService Jobs => new(Database, Clock);
 

@@ -18,6 +18,9 @@ public sealed class PlatformOptions
     /// <summary>Request rate limits (login back-off, token creation, registration, grants).</summary>
     public PlatformRateLimitOptions RateLimits { get; set; } = new();
 
+    /// <summary>Storage quotas per user and per project, enforced when the platform registers datasets and issues upload grants.</summary>
+    public Datasets.StorageQuotaOptions Quotas { get; set; } = new();
+
     /// <summary>Whether anyone may register an account (otherwise only the first admin exists until one is added).</summary>
     public bool OpenRegistration { get; set; } = true;
 
@@ -71,8 +74,10 @@ public sealed class PlatformOptions
     {
         ArgumentNullException.ThrowIfNull(Accounts);
         ArgumentNullException.ThrowIfNull(RateLimits);
+        ArgumentNullException.ThrowIfNull(Quotas);
         Accounts.Validate();
         RateLimits.Validate();
+        Quotas.Validate();
         Check(SessionIdleTimeout, nameof(SessionIdleTimeout), TimeSpan.FromMinutes(1), TimeSpan.FromDays(30));
         Check(SessionMaxLifetime, nameof(SessionMaxLifetime), SessionIdleTimeout, TimeSpan.FromDays(90));
         Check(UploadGrantLifetime, nameof(UploadGrantLifetime), TimeSpan.FromMinutes(1), TimeSpan.FromDays(7));

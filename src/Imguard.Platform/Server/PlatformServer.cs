@@ -147,7 +147,7 @@ public static class PlatformServer
         services.AddSingleton(new AccountService(database, hasher, time));
         services.AddSingleton(new ApiTokenService(database, options.Accounts, time));
         services.AddSingleton(new ProjectService(database, time));
-        services.AddSingleton(new DatasetRegistry(database, time));
+        services.AddSingleton(new DatasetRegistry(database, time, options.Quotas));
         services.AddSingleton(new JobService(database, time));
         services.AddSingleton<PlatformAudit>();
         services.AddSingleton<GrantIssuer>();
