@@ -76,12 +76,27 @@ internal static class TextInputFilter
         return null;
     }
 
-    private static string? Check(object? value, string field) => value switch
+    private static string? Check(object? value, string field)
     {
-        string text => InputRules.Characters(text, $"field '{field}'", lineBreaks: true),
-        JsonElement json => Check(json, field),
-        _ => null,
-    };
+        switch (value)
+        {
+            case string text:
+                return InputRules.Characters(text, $"field '{field}'", lineBreaks: true);
+            case JsonElement json:
+                try
+                {
+                    return Check(json, field);
+                }
+                catch (InvalidOperationException)
+                {
+                    // An escaped lone surrogate ("\ud800") is kept raw in a JsonElement and throws only when read.
+                    return $"The field '{field}' holds a string that is not valid text (a lone surrogate).";
+                }
+
+            default:
+                return null;
+        }
+    }
 
     // Every string and property name in a JSON value; its depth is bounded by the serializer's (64).
     private static string? Check(JsonElement json, string field)

@@ -76,6 +76,20 @@ public abstract class TextInputApiTests(PlatformApiFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, twoLines.StatusCode);
         Assert.Contains("project name", await twoLines.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
+        // An escaped lone surrogate in a string field or inside a JSON value (a model spec) is a 400, never a 500.
+        DatasetView dataset = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
+        foreach ((string path, string json) in new[]
+        {
+            ("/api/projects", """{"name":"\ud800","channels":1,"height":8,"width":8,"classes":3}"""),
+            ($"/api/projects/{project.Id}/jobs", $$"""{"model":{"input":[1,8,8],"classes":3,"layers":[{"type":"\ud800"}]},"trainDatasetId":"{{dataset.Id}}"}"""),
+        })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", owner.Bearer);
+            using HttpResponseMessage lone = await owner.Http.SendAsync(request);
+            Assert.True(lone.StatusCode == HttpStatusCode.BadRequest, $"{path}: {(int)lone.StatusCode} {await lone.Content.ReadAsStringAsync()}");
+        }
+
         // Passwords are hashed, never stored or shown: any character is theirs to use.
         string odd = "pass\0word with \u202E and \u200B in it";
         using ApiClient cli = await fixture.CliAsync(PlatformApiFixture.Unique("vera"), odd);
