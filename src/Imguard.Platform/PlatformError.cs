@@ -70,6 +70,9 @@ internal static class PlatformError
     public static Outcome<T> LastAdmin<T>() =>
         Conflict<T>("The platform keeps at least one active administrator: make another user administrator first.");
 
+    /// <summary>A storage quota would be exceeded: a Conflict (409), resolved by deleting datasets or a larger quota.</summary>
+    public static Outcome<T> QuotaExceeded<T>(string message) => Conflict<T>(message);
+
     public static Outcome<T> ConcurrentUpdate<T>() =>
         Conflict<T>("The record kept changing while this request was applied; try again.");
 

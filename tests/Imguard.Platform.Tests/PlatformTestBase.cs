@@ -29,13 +29,16 @@ public abstract class PlatformTestBase(PlatformDatabaseProvider provider) : IAsy
 
     protected PlatformDatabase Database => _store?.Database ?? throw new InvalidOperationException("The store was not created.");
 
-    protected AccountService Accounts => new(Database, Hasher, new AccountOptions(), Clock);
+    protected AccountService Accounts => new(Database, Hasher, Clock);
 
     protected ApiTokenService Tokens => new(Database, new AccountOptions(), Clock);
 
     protected ProjectService Projects => new(Database, Clock);
 
-    protected DatasetRegistry Datasets => new(Database, Clock);
+    protected DatasetRegistry Datasets => new(Database, Clock, Quotas);
+
+    /// <summary>The storage quotas the dataset registry enforces; a test may lower them.</summary>
+    protected StorageQuotaOptions Quotas { get; } = new();
 
     protected JobService Jobs => new(Database, Clock);
 

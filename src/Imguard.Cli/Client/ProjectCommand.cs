@@ -42,7 +42,8 @@ internal static class ProjectCommand
             using PlatformApi api = ProfileOptions.Connect(parse, profile);
             foreach (ProjectSummary p in await api.ListProjectsAsync(ct))
             {
-                Console.WriteLine($"{p.Id}  {p.Name}  {p.Channels}×{p.Height}×{p.Width}, {p.Classes} classes  ({p.Role})");
+                // Names come from other users: escaped, so control and bidi characters cannot rewrite what is shown.
+                Console.WriteLine($"{p.Id}  {TerminalText.Escape(p.Name)}  {p.Channels}×{p.Height}×{p.Width}, {p.Classes} classes  ({p.Role})");
             }
             return 0;
         });

@@ -1,14 +1,8 @@
 namespace Imguard.Platform.Accounts;
 
-/// <summary>Login lockout and API token lifetimes (section <c>Platform:Accounts</c> in the host), validated at start.</summary>
+/// <summary>API token lifetimes (section <c>Platform:Accounts</c> in the host), validated at start. Failed logins are slowed by <see cref="Server.PlatformRateLimitOptions"/>.</summary>
 public sealed class AccountOptions
 {
-    /// <summary>Consecutive failed logins that lock an account.</summary>
-    public int MaxFailedLogins { get; set; } = 5;
-
-    /// <summary>How long a locked account stays locked.</summary>
-    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
-
     /// <summary>The lifetime of an API token created without one.</summary>
     public TimeSpan DefaultTokenLifetime { get; set; } = TimeSpan.FromDays(90);
 
@@ -18,16 +12,6 @@ public sealed class AccountOptions
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
     {
-        if (MaxFailedLogins is < 1 or > 100)
-        {
-            throw PlatformError.BadOption(nameof(MaxFailedLogins), "1 to 100");
-        }
-
-        if (LockoutDuration <= TimeSpan.Zero || LockoutDuration > TimeSpan.FromDays(1))
-        {
-            throw PlatformError.BadOption(nameof(LockoutDuration), "more than zero, at most one day");
-        }
-
         if (MaxTokenLifetime <= TimeSpan.Zero || MaxTokenLifetime > TimeSpan.FromDays(3650))
         {
             throw PlatformError.BadOption(nameof(MaxTokenLifetime), "more than zero, at most ten years");

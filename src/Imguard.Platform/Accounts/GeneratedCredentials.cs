@@ -6,6 +6,9 @@ namespace Imguard.Platform.Accounts;
 /// </summary>
 public sealed record GeneratedCredentials(UserInfo User, string Password)
 {
+    /// <summary>How many of the user's API tokens a reset revoked (0 when it kept them).</summary>
+    public int RevokedTokens { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"GeneratedCredentials {{ User = {User.UserName}, Password = (hidden) }}";
 }

@@ -1,6 +1,6 @@
 namespace Imguard.Platform.Accounts;
 
-/// <summary>How a login ended; the HTTP layer answers 200, 401, 423/429 or 403.</summary>
+/// <summary>How a password check ended; the HTTP layer answers 200, 401 or 403 (429 comes from the back-off, before any check).</summary>
 public enum LoginStatus
 {
     /// <summary>Right user name and password, active account.</summary>
@@ -8,9 +8,6 @@ public enum LoginStatus
 
     /// <summary>Unknown user name or wrong password (deliberately not told apart).</summary>
     InvalidCredentials,
-
-    /// <summary>Too many failed logins: refused until <see cref="LoginResult.LockoutEnd"/>, even with the right password.</summary>
-    LockedOut,
 
     /// <summary>Right password, but an administrator disabled the account.</summary>
     Disabled,

@@ -8,8 +8,7 @@ public sealed record UserInfo(
     GlobalRole Role,
     bool IsDisabled,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? LastLoginAt,
-    DateTimeOffset? LockoutEnd)
+    DateTimeOffset? LastLoginAt)
 {
     /// <summary>When the password was last set: a session issued before it is no longer valid.</summary>
     public DateTimeOffset PasswordChangedAt { get; init; }

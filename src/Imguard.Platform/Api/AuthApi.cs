@@ -14,10 +14,12 @@ namespace Imguard.Platform.Api;
 /// <summary>
 /// Accounts and credentials: registration, cookie login/logout for the browser, the CSRF token, and API tokens for
 /// the CLI (created with user name and password, so the CLI never holds a session cookie). Login and token creation
-/// are rate-limited per client address and per address and user name; failed logins count towards the account's
-/// lockout. Audit: <c>user.registered</c>, <c>user.login</c>, <c>user.login_failed</c> (actor <c>user:NAME</c>
-/// only when that user exists, else <c>anonymous</c>), <c>user.locked_out</c>, <c>user.logout</c>,
-/// <c>token.created</c>, <c>token.revoked</c>; never a password or a token.
+/// are rate-limited per client address, and their password checks back off per user name and address
+/// (<see cref="LoginBackoff"/>: 429 with <c>Retry-After</c>, never a lockout). An unknown user name and a wrong
+/// password get the same answer in status, body, headers and (a decoy hash check) time. Audit:
+/// <c>user.registered</c>, <c>user.login</c>, <c>user.login_failed</c> (actor <c>user:NAME</c> only when that user
+/// exists, else <c>anonymous</c>), <c>user.logout</c>, <c>token.created</c>, <c>token.revoked</c>; never a password
+/// or a token.
 /// </summary>
 public static class AuthApi
 {
@@ -53,10 +55,10 @@ public static class AuthApi
         return ApiResults.From(created, user => TypedResults.Created("/api/auth/me", UserView.From(user)), http);
     }
 
-    private static async Task<Results<Ok<UserView>, BadRequest<ProblemDetails>, UnauthorizedHttpResult, Forbidden, AccountLocked, TooManyRequests>> LoginAsync(
-        LoginRequest request, HttpContext http, AccountService accounts, LoginThrottle throttle, PlatformAudit audit, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<UserView>, BadRequest<ProblemDetails>, UnauthorizedHttpResult, Forbidden, TooManyRequests>> LoginAsync(
+        LoginRequest request, HttpContext http, AccountService accounts, LoginBackoff backoff, PlatformAudit audit, TimeProvider time, CancellationToken cancellationToken)
     {
-        var checkedLogin = await CheckPasswordAsync<UserView>(request.UserName, request.Password, http, accounts, throttle, audit, time, "cookie", cancellationToken);
+        var checkedLogin = await CheckPasswordAsync<UserView>(request.UserName, request.Password, http, accounts, backoff, audit, "cookie", cancellationToken);
         if (checkedLogin.User is not { } user)
         {
             return checkedLogin.Refusal!;
@@ -88,16 +90,16 @@ public static class AuthApi
     private static Ok<CsrfTokenView> Csrf(HttpContext http) =>
         TypedResults.Ok(new CsrfTokenView(CsrfProtection.IssueToken(http), CsrfProtection.HeaderName));
 
-    private static async Task<Results<Ok<CreatedTokenView>, BadRequest<ProblemDetails>, UnauthorizedHttpResult, Forbidden, AccountLocked, TooManyRequests>> CreateTokenAsync(
-        CreateTokenRequest request, HttpContext http, AccountService accounts, ApiTokenService tokens, LoginThrottle throttle, PlatformAudit audit,
-        TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CreatedTokenView>, BadRequest<ProblemDetails>, UnauthorizedHttpResult, Forbidden, TooManyRequests>> CreateTokenAsync(
+        CreateTokenRequest request, HttpContext http, AccountService accounts, ApiTokenService tokens, LoginBackoff backoff, PlatformAudit audit,
+        CancellationToken cancellationToken)
     {
         if (request.LifetimeDays is < 1)
         {
             return ApiResults.Invalid("lifetimeDays must be at least 1.");
         }
 
-        var checkedLogin = await CheckPasswordAsync<CreatedTokenView>(request.UserName, request.Password, http, accounts, throttle, audit, time, "apiToken", cancellationToken);
+        var checkedLogin = await CheckPasswordAsync<CreatedTokenView>(request.UserName, request.Password, http, accounts, backoff, audit, "apiToken", cancellationToken);
         if (checkedLogin.User is not { } user)
         {
             return checkedLogin.Refusal!;
@@ -139,18 +141,20 @@ public static class AuthApi
         return ApiResults.From(revoked, token => TypedResults.Ok(TokenView.From(token)), http, $"apitoken:{id:D}");
     }
 
-    // The shared part of cookie login and token creation: throttle, password, lockout, audit. Returns the user, or
-    // the refusal to send.
-    private static async Task<(UserInfo? User, Results<Ok<T>, BadRequest<ProblemDetails>, UnauthorizedHttpResult, Forbidden, AccountLocked, TooManyRequests>? Refusal)>
-        CheckPasswordAsync<T>(string? userName, string? password, HttpContext http, AccountService accounts, LoginThrottle throttle, PlatformAudit audit,
-            TimeProvider time, string method, CancellationToken cancellationToken)
+    // The shared part of cookie login and token creation: back-off, password, audit. Returns the user, or the refusal
+    // to send. Nothing here depends on whether the user name exists until the password is right, so an unknown name
+    // and a wrong password are answered alike (the 401's WWW-Authenticate comes from PlatformChallenge).
+    private static async Task<(UserInfo? User, Results<Ok<T>, BadRequest<ProblemDetails>, UnauthorizedHttpResult, Forbidden, TooManyRequests>? Refusal)>
+        CheckPasswordAsync<T>(string? userName, string? password, HttpContext http, AccountService accounts, LoginBackoff backoff, PlatformAudit audit,
+            string method, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(password))
         {
             return (null, ApiResults.Invalid("userName and password are required."));
         }
 
-        if (!throttle.TryAcquire(http, userName, out TimeSpan? retryAfter))
+        string address = PlatformRateLimiting.ClientAddress(http);
+        if (!backoff.TryBegin(address, userName, out TimeSpan retryAfter))
         {
             return (null, TooManyRequests.Create(retryAfter));
         }
@@ -158,6 +162,7 @@ public static class AuthApi
         LoginResult login = await accounts.LoginAsync(userName, password, cancellationToken);
         if (login.Succeeded)
         {
+            backoff.Succeeded(address, userName);
             audit.Emit(AuditEventTypes.UserLogin, PlatformAudit.User(login.User!.UserName, login.User.Id), null,
                 new Dictionary<string, object> { ["method"] = method });
             return (login.User, null);
@@ -169,27 +174,13 @@ public static class AuthApi
         audit.Emit(AuditEventTypes.UserLoginFailed, actor, null, new Dictionary<string, object>
         {
             ["method"] = method,
-            ["reason"] = login.Status switch
-            {
-                LoginStatus.LockedOut => "locked",
-                LoginStatus.Disabled => "disabled",
-                _ => "credentials",
-            },
+            ["reason"] = login.Status == LoginStatus.Disabled ? "disabled" : "credentials",
             ["knownUser"] = known is not null,
         });
-        switch (login.Status)
-        {
-            case LoginStatus.LockedOut:
-                if (login.LockedByThisAttempt)
-                {
-                    audit.Emit(AuditEventTypes.UserLockedOut, actor, null, new Dictionary<string, object> { ["until"] = login.LockoutEnd!.Value.ToString("O") });
-                }
 
-                return (null, new AccountLocked(login.Message, login.LockoutEnd!.Value, time.GetUtcNow()));
-            case LoginStatus.Disabled:
-                return (null, ApiResults.Deny(http, null, login.Message));
-            default:
-                return (null, TypedResults.Unauthorized());
-        }
+        // A disabled account is told so only to whoever gave its right password.
+        return login.Status == LoginStatus.Disabled
+            ? (null, ApiResults.Deny(http, null, login.Message))
+            : (null, TypedResults.Unauthorized());
     }
 }

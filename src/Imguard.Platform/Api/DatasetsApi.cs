@@ -14,7 +14,8 @@ namespace Imguard.Platform.Api;
 /// <summary>
 /// Dataset metadata. Registering a dataset (contributors and owners) returns it with one upload grant per party:
 /// the client sends each half straight to its party with that party's grant; the platform never relays data.
-/// Fresh grants can be had while the dataset waits for its halves. Deleting (owners) marks the dataset Deleting;
+/// Fresh grants can be had while the dataset waits for its halves. Both are refused (409, naming the quota and its
+/// use) when the user's or the project's datasets would exceed their storage quota. Deleting (owners) marks the dataset Deleting;
 /// the <see cref="DatasetDeletionWorker"/> then has both parties delete their halves.
 /// </summary>
 public static class DatasetsApi
@@ -97,19 +98,13 @@ public static class DatasetsApi
     private static async Task<Results<Ok<DatasetUploadView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> UploadGrantsAsync(
         string id, HttpContext http, DatasetRegistry registry, GrantIssuer grants, PlatformAudit audit, CancellationToken cancellationToken)
     {
-        Outcome<DatasetInfo> found = await registry.GetAsync(http.User.RequireUserId(), id, ProjectPermission.UploadData, cancellationToken);
+        Outcome<DatasetInfo> found = await registry.GetForUploadAsync(http.User.RequireUserId(), id, cancellationToken);
         if (!found.IsOk)
         {
             return ApiResults.Failure<DatasetInfo, Ok<DatasetUploadView>>(found, http, Subject(id));
         }
 
         DatasetInfo dataset = found.Value;
-        if (dataset.Status != DatasetStatus.Registered)
-        {
-            return TypedResults.Conflict(ApiResults.Problem(StatusCodes.Status409Conflict, "Conflict",
-                $"Dataset {dataset.Id} is {dataset.Status.ToString().ToLowerInvariant()}; uploads are accepted only while it waits for its halves."));
-        }
-
         IReadOnlyList<GrantView> uploads = IssueUploads(grants, audit, PlatformAudit.Actor(http.User), dataset, http.User.RequireUserName());
         return TypedResults.Ok(new DatasetUploadView(DatasetView.From(dataset), uploads));
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Imguard.Contracts.Audit;
 using Imguard.Platform.Accounts;
 using Imguard.Platform.Security;
@@ -13,7 +14,8 @@ namespace Imguard.Platform.Api;
 /// <summary>
 /// User administration, administrators only (the services check the caller's role on every call, so a demoted or
 /// disabled admin loses these rights at once): list users, change a role, disable or re-enable, reset a password
-/// (the generated password is in the response only). The last active administrator cannot be demoted or disabled.
+/// (the generated password is in the response only; by default the user's API tokens are revoked with it). The last
+/// active administrator cannot be demoted or disabled.
 /// </summary>
 public static class UsersApi
 {
@@ -59,16 +61,38 @@ public static class UsersApi
     }
 
     private static async Task<Results<Ok<GeneratedPasswordView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ResetPasswordAsync(
-        Guid id, HttpContext http, AccountService accounts, PlatformAudit audit, CancellationToken cancellationToken)
+        Guid id, HttpContext http, AccountService accounts, LoginBackoff backoff, PlatformAudit audit, CancellationToken cancellationToken)
     {
-        Outcome<GeneratedCredentials> reset = await accounts.ResetPasswordAsync(http.User.RequireUserId(), id, cancellationToken);
+        // The body is optional (older clients send none), so it is read here rather than bound.
+        ResetPasswordRequest request = new();
+        if (http.Request.ContentLength is > 0 || http.Request.HasJsonContentType())
+        {
+            try
+            {
+                request = await http.Request.ReadFromJsonAsync<ResetPasswordRequest>(cancellationToken) ?? request;
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                return ApiResults.Invalid("The body must be a JSON object such as {\"revokeTokens\": true}, or empty.");
+            }
+        }
+
+        bool revokeTokens = request.RevokeTokens;
+        Outcome<GeneratedCredentials> reset = await accounts.ResetPasswordAsync(http.User.RequireUserId(), id, revokeTokens, cancellationToken);
         if (reset.IsOk)
         {
-            audit.Emit(AuditEventTypes.UserPasswordReset, PlatformAudit.Actor(http.User), [$"user:{id:D}"]);
+            // The new password works at once from every address, also those that had failed before.
+            backoff.Forget(reset.Value.User.UserName);
+            audit.Emit(AuditEventTypes.UserPasswordReset, PlatformAudit.Actor(http.User), [$"user:{id:D}"], new Dictionary<string, object>
+            {
+                ["revokeRequested"] = revokeTokens,
+                ["revokedCount"] = reset.Value.RevokedTokens,
+            });
             http.Response.Headers.CacheControl = "no-store";
         }
 
-        return ApiResults.From(reset, credentials => TypedResults.Ok(new GeneratedPasswordView(credentials.User.Id, credentials.User.UserName, credentials.Password)),
+        return ApiResults.From(reset, credentials => TypedResults.Ok(
+                new GeneratedPasswordView(credentials.User.Id, credentials.User.UserName, credentials.Password, credentials.RevokedTokens)),
             http, $"user:{id:D}");
     }
 }

@@ -5,7 +5,7 @@ namespace Imguard.Platform.Data;
 /// <summary>
 /// Row of <c>users</c>. The user name is kept as typed for display and normalised (lower case) for uniqueness.
 /// Versioned, so that two administrators demoting or disabling each other at once cannot leave no administrator;
-/// login counters are updated with atomic column updates instead and never conflict.
+/// the login time is updated with an atomic column update instead and never conflicts.
 /// </summary>
 internal sealed class UserEntity : IVersionedEntity
 {
@@ -21,6 +21,8 @@ internal sealed class UserEntity : IVersionedEntity
 
     public GlobalRole Role { get; set; }
 
+    // The account lockout's columns, unused since failures back off per user name and address in memory
+    // (Security/LoginBackoff); kept until a migration drops them, so this change needs no schema migration.
     public int FailedLoginCount { get; set; }
 
     public DateTimeOffset? LockoutEnd { get; set; }

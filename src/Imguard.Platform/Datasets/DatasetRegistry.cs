@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Imguard.Contracts.Shares;
 using Imguard.Platform.Data;
 using Imguard.Platform.Jobs;
 using Imguard.Platform.Projects;
@@ -13,7 +14,8 @@ namespace Imguard.Platform.Datasets;
 /// <see cref="DatasetStatus.Rejected"/> for good at the first mismatch, with a reason naming the party and the
 /// fields (shapes and counts are metadata; digests are never echoed). Deletion waits for both parties to confirm.
 /// Reports and confirmations from the two parties may arrive together: the dataset row is versioned and an
-/// update that lost the race is re-decided on fresh data.
+/// update that lost the race is re-decided on fresh data. Registration and fresh upload grants are refused once the
+/// user's or the project's datasets would exceed their storage quota (<see cref="StorageQuotaOptions"/>).
 /// </summary>
 public sealed class DatasetRegistry
 {
@@ -25,21 +27,32 @@ public sealed class DatasetRegistry
 
     private readonly PlatformDatabase _database;
     private readonly TimeProvider _time;
+    private readonly StorageQuotaOptions _quotas;
 
     /// <param name="database">The migrated platform database.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
-    public DatasetRegistry(PlatformDatabase database, TimeProvider? timeProvider = null)
+    /// <param name="quotas">Storage quotas; the defaults when null.</param>
+    public DatasetRegistry(PlatformDatabase database, TimeProvider? timeProvider = null, StorageQuotaOptions? quotas = null)
     {
         ArgumentNullException.ThrowIfNull(database);
+        _quotas = quotas ?? new StorageQuotaOptions();
+        _quotas.Validate();
         _database = database;
         _time = timeProvider ?? TimeProvider.System;
     }
 
-    /// <summary>Registers a dataset; needs <see cref="ProjectPermission.UploadData"/>. Returns it with its new <c>ds-…</c> id.</summary>
+    /// <summary>
+    /// Registers a dataset; needs <see cref="ProjectPermission.UploadData"/>, and room in the user's and the project's
+    /// storage quota (Conflict otherwise, naming the quota and its use). Returns it with its new <c>ds-…</c> id.
+    /// </summary>
     public async Task<Outcome<DatasetInfo>> RegisterAsync(Guid userId, DatasetRegistration registration, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        await using PlatformDbContext db = _database.CreateContext();
+        return await _database.RunAsync(db => RegisterAsync(db, userId, registration, cancellationToken), cancellationToken);
+    }
+
+    private async Task<Outcome<DatasetInfo>> RegisterAsync(PlatformDbContext db, Guid userId, DatasetRegistration registration, CancellationToken cancellationToken)
+    {
         ProjectAccessCheck check = await ProjectAccess.CheckAsync(db, userId, registration.ProjectId, ProjectPermission.UploadData, cancellationToken);
         if (!check.Allowed)
         {
@@ -64,6 +77,17 @@ public sealed class DatasetRegistry
         if (registration.Id is not null && await db.Datasets.AnyAsync(d => d.Id == registration.Id, cancellationToken))
         {
             return PlatformError.Conflict<DatasetInfo>($"Dataset id {registration.Id} is taken; share the data again (a new id).");
+        }
+
+        // Claim the user's and the project's rows: two registrations at once are decided one after the other, so
+        // together they cannot pass a quota that each alone fits.
+        UserEntity user = await db.Users.FirstAsync(u => u.Id == userId, cancellationToken);
+        db.Touch(user);
+        db.Touch(project);
+        long size = DatasetStorage.HalfBytes(registration.Shape, registration.Count, registration.Classes);
+        if (await CheckQuotaAsync(db, userId, project.Id, size, null, "Registering this dataset", cancellationToken) is { } over)
+        {
+            return PlatformError.QuotaExceeded<DatasetInfo>(over);
         }
 
         DateTimeOffset now = PlatformTime.Now(_time);
@@ -95,6 +119,32 @@ public sealed class DatasetRegistry
 
     private static bool IsClientId(string id) =>
         id.Length is >= 19 and <= 35 && id.StartsWith("ds-", StringComparison.Ordinal) && !id.AsSpan(3).ContainsAnyExcept(LowerHex);
+
+    /// <summary>
+    /// A dataset the user may upload halves of, before the platform issues fresh upload grants for it: the user needs
+    /// <see cref="ProjectPermission.UploadData"/>, the dataset must still wait for its halves, and its creator's and
+    /// its project's datasets must fit their storage quotas (which may have been lowered since it was registered).
+    /// </summary>
+    public async Task<Outcome<DatasetInfo>> GetForUploadAsync(Guid userId, string datasetId, CancellationToken cancellationToken = default)
+    {
+        Outcome<DatasetInfo> found = await GetAsync(userId, datasetId, ProjectPermission.UploadData, cancellationToken);
+        if (!found.IsOk)
+        {
+            return found;
+        }
+
+        DatasetInfo dataset = found.Value;
+        if (dataset.Status != DatasetStatus.Registered)
+        {
+            return PlatformError.Conflict<DatasetInfo>(
+                $"Dataset {dataset.Id} is {dataset.Status.ToString().ToLowerInvariant()}; uploads are accepted only while it waits for its halves.");
+        }
+
+        await using PlatformDbContext db = _database.CreateContext();
+        long size = DatasetStorage.HalfBytes(dataset.Shape, dataset.Count, dataset.Classes);
+        string? over = await CheckQuotaAsync(db, dataset.CreatedBy, dataset.ProjectId, size, dataset.Id, $"Dataset {dataset.Id}", cancellationToken);
+        return over is null ? dataset : PlatformError.QuotaExceeded<DatasetInfo>(over);
+    }
 
     /// <summary>One dataset, if the user may view its project.</summary>
     public Task<Outcome<DatasetInfo>> GetAsync(Guid userId, string datasetId, CancellationToken cancellationToken = default) =>
@@ -351,9 +401,42 @@ public sealed class DatasetRegistry
         d.Reports.Any(r => r.PartyId == 0), d.Reports.Any(r => r.PartyId == 1),
         d.CreatedBy, d.CreatedAt, d.UpdatedAt, d.ReadyAt);
 
+    // Why a dataset of `size` bytes at each party does not fit the quotas of `userId` (its creator) and `projectId`
+    // next to their datasets that are not deleted (`excludeId` aside: the dataset itself when it is registered
+    // already), or null. The message names the quota, its use and how to get room.
+    private async Task<string?> CheckQuotaAsync(PlatformDbContext db, Guid userId, Guid projectId, long size, string? excludeId, string what,
+        CancellationToken cancellationToken)
+    {
+        var rows = await db.Datasets.AsNoTracking()
+            .Where(d => d.Status != DatasetStatus.Deleted && (d.CreatedBy == userId || d.ProjectId == projectId) && d.Id != excludeId)
+            .Select(d => new { d.CreatedBy, d.ProjectId, d.Channels, d.Height, d.Width, d.Count, d.Classes })
+            .ToListAsync(cancellationToken);
+        long Used(Func<Guid, Guid, bool> mine) =>
+            rows.Where(r => mine(r.CreatedBy, r.ProjectId)).Sum(r => DatasetStorage.HalfBytes(new ImageShape(r.Channels, r.Height, r.Width), r.Count, r.Classes));
+
+        long userUse = Used((creator, _) => creator == userId);
+        if (userUse + size > _quotas.PerUserBytes)
+        {
+            return $"{what} ({DatasetStorage.Format(size)} at each party) would exceed the per-user storage quota: {DatasetStorage.Format(userUse)} of "
+                + $"{DatasetStorage.Format(_quotas.PerUserBytes)} is in use by the datasets this user registered (those not deleted). Delete datasets "
+                + "that are no longer needed, or ask the platform's operator to raise Platform:Quotas:PerUserBytes.";
+        }
+
+        long projectUse = Used((_, project) => project == projectId);
+        if (projectUse + size > _quotas.PerProjectBytes)
+        {
+            return $"{what} ({DatasetStorage.Format(size)} at each party) would exceed the per-project storage quota: {DatasetStorage.Format(projectUse)} of "
+                + $"{DatasetStorage.Format(_quotas.PerProjectBytes)} is in use by this project's datasets (those not deleted). Delete datasets "
+                + "that are no longer needed, or ask the platform's operator to raise Platform:Quotas:PerProjectBytes.";
+        }
+
+        return null;
+    }
+
     private static async Task<DatasetEntity?> FindAsync(PlatformDbContext db, string? datasetId, CancellationToken cancellationToken, bool tracked = false)
     {
-        if (string.IsNullOrEmpty(datasetId) || datasetId.Length > PlatformDbContext.MaxIdLength)
+        // A string that is no dataset id never reaches the database (a NUL in it would fail the query on PostgreSQL).
+        if (string.IsNullOrEmpty(datasetId) || datasetId.Length > PlatformDbContext.MaxIdLength || !ShareFileFormat.IsValidDatasetId(datasetId))
         {
             return null;
         }

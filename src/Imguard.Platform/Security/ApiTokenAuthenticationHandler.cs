@@ -10,7 +10,7 @@ namespace Imguard.Platform.Security;
 /// <summary>
 /// <c>Authorization: Bearer igt_…</c> for the CLI: the token is checked by <see cref="ApiTokenService"/> (hash
 /// lookup, constant-time comparison, expiry, revocation, a disabled user). Every failure is the same 401 with
-/// <c>WWW-Authenticate: Bearer error="invalid_token"</c>; the reason is logged by status, never with the token.
+/// <c>WWW-Authenticate: Bearer realm="imguard", error="invalid_token"</c>; the reason is logged by status, never with the token.
 /// Requests authenticated this way carry no ambient credential, so they need no CSRF token.
 /// </summary>
 public sealed class ApiTokenAuthenticationHandler(
@@ -48,7 +48,7 @@ public sealed class ApiTokenAuthenticationHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes401;
-        Response.Headers[HeaderNames.WWWAuthenticate] = HasBearer(Request) ? "Bearer error=\"invalid_token\"" : "Bearer";
+        Response.Headers[HeaderNames.WWWAuthenticate] = HasBearer(Request) ? PlatformChallenge.InvalidTokenChallenge : PlatformChallenge.Challenge;
         return Task.CompletedTask;
     }
 

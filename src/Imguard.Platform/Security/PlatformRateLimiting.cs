@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Imguard.Platform.Api;
 using Imguard.Platform.Server;
@@ -12,10 +14,11 @@ namespace Imguard.Platform.Security;
 /// <summary>
 /// ASP.NET Core rate limiting for the endpoints that guess credentials or mint capabilities. Two named policies
 /// (fixed windows, no queue): <see cref="Anonymous"/> per client address on register, login and token creation,
-/// and <see cref="Grants"/> per user on everything that issues party grants. Login and token creation are also
-/// limited per client address and user name by <see cref="LoginThrottle"/>, which runs in the endpoint because
+/// and <see cref="Grants"/> per user on everything that issues party grants. Password checks (login and token
+/// creation) also back off per user name and client address (<see cref="LoginBackoff"/>), in the endpoint because
 /// the user name is in the JSON body. Every refusal is 429 with <c>Retry-After</c> (whole seconds).
-/// The client address is the connection's: the platform is reached directly, not through a proxy.
+/// The client address is the connection's (no forwarded header is trusted: the platform is reached directly, not
+/// through a proxy), an IPv6 address by its /64 prefix: one host commonly holds a whole /64.
 /// </summary>
 public static class PlatformRateLimiting
 {
@@ -25,7 +28,7 @@ public static class PlatformRateLimiting
     public static IServiceCollection AddPlatformRateLimiting(this IServiceCollection services, PlatformRateLimitOptions limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
-        services.AddSingleton(new LoginThrottle(limits));
+        services.AddSingleton(provider => new LoginBackoff(limits, provider.GetRequiredService<TimeProvider>()));
         services.AddRateLimiter(rate =>
         {
             rate.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -43,9 +46,29 @@ public static class PlatformRateLimiting
         return services;
     }
 
-    /// <summary>The connection's remote address, as text.</summary>
-    public static string ClientAddress(HttpContext http) =>
-        http?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>The connection's remote address as text: an IPv4 address whole (also when mapped into IPv6), an IPv6 address by its /64 prefix.</summary>
+    public static string ClientAddress(HttpContext http)
+    {
+        IPAddress? address = http?.Connection.RemoteIpAddress;
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        byte[] bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes).ToString() + "/64";
+    }
 
     internal static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) => new()
     {

@@ -4,7 +4,7 @@ namespace Imguard.Platform.Server;
 
 /// <summary>
 /// The platform server's settings (configuration section <c>Platform</c>: command line
-/// <c>--Platform:RateLimits:LoginPermits=20</c> or environment <c>Platform__RateLimits__LoginPermits=20</c>),
+/// <c>--Platform:RateLimits:LoginFreeFailures=5</c> or environment <c>Platform__RateLimits__LoginFreeFailures=5</c>),
 /// validated at start-up so a bad value stops the server with a message naming it.
 /// </summary>
 public sealed class PlatformOptions
@@ -12,11 +12,14 @@ public sealed class PlatformOptions
     /// <summary>The configuration section these options are read from.</summary>
     public const string Section = "Platform";
 
-    /// <summary>Login lockout and API token lifetimes.</summary>
+    /// <summary>API token lifetimes.</summary>
     public AccountOptions Accounts { get; set; } = new();
 
-    /// <summary>Request rate limits (login, token creation, registration, grants).</summary>
+    /// <summary>Request rate limits (login back-off, token creation, registration, grants).</summary>
     public PlatformRateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>Storage quotas per user and per project, enforced when the platform registers datasets and issues upload grants.</summary>
+    public Datasets.StorageQuotaOptions Quotas { get; set; } = new();
 
     /// <summary>Whether anyone may register an account (otherwise only the first admin exists until one is added).</summary>
     public bool OpenRegistration { get; set; } = true;
@@ -71,8 +74,10 @@ public sealed class PlatformOptions
     {
         ArgumentNullException.ThrowIfNull(Accounts);
         ArgumentNullException.ThrowIfNull(RateLimits);
+        ArgumentNullException.ThrowIfNull(Quotas);
         Accounts.Validate();
         RateLimits.Validate();
+        Quotas.Validate();
         Check(SessionIdleTimeout, nameof(SessionIdleTimeout), TimeSpan.FromMinutes(1), TimeSpan.FromDays(30));
         Check(SessionMaxLifetime, nameof(SessionMaxLifetime), SessionIdleTimeout, TimeSpan.FromDays(90));
         Check(UploadGrantLifetime, nameof(UploadGrantLifetime), TimeSpan.FromMinutes(1), TimeSpan.FromDays(7));

@@ -15,6 +15,7 @@ using Imguard.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +37,7 @@ public static class PlatformServer
 
     /// <summary>Builds the server for a data directory's platform role, with its database migrated.</summary>
     /// <param name="service">The platform's context (settings, TLS identity).</param>
-    /// <param name="args">Command-line configuration (e.g. <c>--Platform:RateLimits:LoginPermits=20</c>).</param>
+    /// <param name="args">Command-line configuration (e.g. <c>--Platform:RateLimits:LoginFreeFailures=5</c>).</param>
     /// <param name="options">Settings; when null, read from the configuration section <c>Platform</c>.</param>
     /// <param name="cancellationToken">Cancels the migration.</param>
     public static async Task<WebApplication> CreateAsync(ServiceContext service, string[]? args = null, PlatformOptions? options = null, CancellationToken cancellationToken = default)
@@ -64,22 +65,26 @@ public static class PlatformServer
         app.UseServiceDefaults();
         app.UsePlatformSecurityHeaders(PlatformWebApp.ContentSecurityPolicy(service.Settings.Parties.Select(p => p.Api.Url)));
         app.UsePlatformWebApp(webRoot);
+        app.UsePlatformChallenge();
         app.UseAuthentication();
         app.UsePlatformCsrf();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapOpenApi();
-        app.MapAuthApi();
-        app.MapUsersApi();
-        app.MapProjectsApi();
-        app.MapProjectActivityApi();
-        app.MapDatasetsApi();
-        app.MapJobsApi();
-        app.MapAuditProxyApi();
+        // Every user-facing endpoint refuses text with control, bidi or zero-width characters (400 naming the field).
+        RouteGroupBuilder users = app.MapGroup("");
+        users.RefuseUnsafeText();
+        users.MapAuthApi();
+        users.MapUsersApi();
+        users.MapProjectsApi();
+        users.MapProjectActivityApi();
+        users.MapDatasetsApi();
+        users.MapJobsApi();
+        users.MapAuditProxyApi();
+        users.MapSystemApi();
+        users.MapPrivacyReportApi();
         app.MapInternalApi();
         app.MapDealerApi();
-        app.MapSystemApi();
-        app.MapPrivacyReportApi();
         app.MapPlatformWebApp(webRoot);
         if (webRoot is null)
         {
@@ -140,10 +145,10 @@ public static class PlatformServer
         services.AddSingleton(time);
         services.AddSingleton(database);
         services.AddSingleton(hasher);
-        services.AddSingleton(new AccountService(database, hasher, options.Accounts, time));
+        services.AddSingleton(new AccountService(database, hasher, time));
         services.AddSingleton(new ApiTokenService(database, options.Accounts, time));
         services.AddSingleton(new ProjectService(database, time));
-        services.AddSingleton(new DatasetRegistry(database, time));
+        services.AddSingleton(new DatasetRegistry(database, time, options.Quotas));
         services.AddSingleton(new JobService(database, time));
         services.AddSingleton<PlatformAudit>();
         services.AddSingleton<GrantIssuer>();

@@ -134,6 +134,22 @@ public abstract class DatasetsApiTests(PlatformApiFixture fixture)
         using HttpResponseMessage raw = await owner.GetAsync($"/api/datasets/{id}");
         Assert.Contains("\"status\":\"Registered\"", await raw.Content.ReadAsStringAsync(), StringComparison.Ordinal); // enums by name
     }
+
+    [ProviderFact]
+    public async Task Registering_past_the_per_user_storage_quota_is_a_409_naming_the_quota_and_its_use()
+    {
+        // 10,000,000 images of 1×8×8 with 3 classes take 5 GiB at each party: one fits the default 8 GiB, two do not.
+        using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("quinn"));
+        ProjectView project = await ApiTestData.ProjectAsync(owner);
+        await owner.PostAsync<DatasetUploadView>($"/api/projects/{project.Id}/datasets", ApiTestData.Registration(10_000_000), HttpStatusCode.Created);
+
+        using HttpResponseMessage refused = await owner.PostAsync($"/api/projects/{project.Id}/datasets", ApiTestData.Registration(10_000_000));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        string detail = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString()!;
+        Assert.Contains("per-user storage quota", detail, StringComparison.Ordinal);
+        Assert.Contains("5 GiB of 8 GiB is in use", detail, StringComparison.Ordinal);
+        Assert.Single(await owner.GetAsync<DatasetView[]>($"/api/projects/{project.Id}/datasets"));
+    }
 }
 
 public sealed class SqliteDatasetsApiTests(SqlitePlatformApiFixture fixture) : DatasetsApiTests(fixture), IClassFixture<SqlitePlatformApiFixture>;

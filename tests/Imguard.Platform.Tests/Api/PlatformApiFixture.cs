@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
 using Imguard.Audit.Server;
 using Imguard.Platform.Accounts;
@@ -19,15 +21,14 @@ namespace Imguard.Platform.Tests.Api;
 /// <summary>
 /// A running deployment for the API tests, shared by one test class: the real audit server and the real platform
 /// server on free 127.0.0.1 ports with real TLS (a fresh CA), the platform's database on SQLite or — when
-/// <c>IMGUARD_TEST_POSTGRES</c> is set — a throw-away PostgreSQL database. Short lockout and rate-limit windows and
-/// a fast password hasher keep the suite quick. Tests make their own users (unique names), so they never depend on
+/// <c>IMGUARD_TEST_POSTGRES</c> is set — a throw-away PostgreSQL database. A fast password hasher keeps the suite
+/// quick; the login back-off starts at 30 s, so a test sees it refuse rather than a wait run out. Tests make their own users (unique names), so they never depend on
 /// each other's data.
 /// </summary>
 public abstract class PlatformApiFixture(PlatformDatabaseProvider provider, Action<PlatformOptions>? adjust = null) : IAsyncLifetime
 {
     public const string Password = "correct horse battery staple";
-    public const int MaxFailedLogins = 3;
-    public const int LoginPermits = 6;
+    public const int LoginFreeFailures = 3;
 
     private TestDeployment? _deployment;
     private TestStore? _postgres;
@@ -49,8 +50,7 @@ public abstract class PlatformApiFixture(PlatformDatabaseProvider provider, Acti
 
     internal PlatformOptions Options { get; } = new()
     {
-        Accounts = new AccountOptions { MaxFailedLogins = MaxFailedLogins, LockoutDuration = TimeSpan.FromMinutes(1) },
-        RateLimits = new PlatformRateLimitOptions { LoginPermits = LoginPermits, AnonymousPermits = 100_000, GrantPermits = 10_000 },
+        RateLimits = new PlatformRateLimitOptions { LoginFreeFailures = LoginFreeFailures, LoginBackOffBase = TimeSpan.FromSeconds(30), AnonymousPermits = 100_000, GrantPermits = 10_000 },
         DeletionPollInterval = TimeSpan.FromMilliseconds(200),
         DeletionInitialBackOff = TimeSpan.FromMilliseconds(100),
         DeletionMaxBackOff = TimeSpan.FromMilliseconds(400),
@@ -111,10 +111,33 @@ public abstract class PlatformApiFixture(PlatformDatabaseProvider provider, Acti
         _deployment?.Dispose();
     }
 
-    /// <summary>A client without a certificate or credentials (a browser before login, or the CLI).</summary>
-    public ApiClient Anonymous()
+    /// <summary>
+    /// A client without a certificate or credentials (a browser before login, or the CLI); with <paramref name="from"/>,
+    /// its connections come from that loopback address (Linux routes all of 127/8 to the loopback interface), so the
+    /// platform sees another client address than 127.0.0.1.
+    /// </summary>
+    public ApiClient Anonymous(IPAddress? from = null)
     {
         SocketsHttpHandler handler = MutualTls.CreateClientHandler(Deployment.Identity(ServiceRole.Platform).Authority, ServiceRole.Platform);
+        if (from is not null)
+        {
+            handler.ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(from.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(from, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+
         handler.UseCookies = true;
         handler.CookieContainer = new System.Net.CookieContainer();
         return new ApiClient(new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) }, handler.CookieContainer);

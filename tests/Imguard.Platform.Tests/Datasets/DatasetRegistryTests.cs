@@ -169,6 +169,64 @@ public abstract class DatasetRegistryTests(PlatformDatabaseProvider provider) : 
         Ok(await Jobs.RequestCancelAsync(owner.Id, job.Id));
         Ok(await Datasets.RequestDeleteAsync(owner.Id, dataset.Id));
     }
+
+    [ProviderFact]
+    public async Task Registration_stays_within_the_per_user_and_per_project_storage_quotas()
+    {
+        // 100,000 images of 1×28×28 with 10 classes: 100,000 × 794 × 8 bytes and the file's header and hashes at each party.
+        const int Count = 100_000;
+        long size = DatasetStorage.HalfBytes(Shape, Count, 10);
+        Assert.Equal(144 + (Count * 794L * 8) + (((Count * 794L * 8) + (1 << 20) - 1) / (1 << 20) * 32), size);
+        Quotas.PerUserBytes = 1L << 30;       // one such dataset per user
+        Quotas.PerProjectBytes = 3L << 29;    // two per project
+        UserInfo owner = await UserAsync("owner");
+        UserInfo second = await UserAsync("second");
+        UserInfo third = await UserAsync("third");
+        ProjectInfo project = await ProjectWithAsync(owner, (second, ProjectRole.Contributor), (third, ProjectRole.Contributor));
+
+        DatasetInfo first = Ok(await Datasets.RegisterAsync(owner.Id, Registration(project.Id, count: Count)));
+        var perUser = await Datasets.RegisterAsync(owner.Id, Registration(project.Id, count: Count));
+        Fails(OutcomeStatus.Conflict, perUser, "per-user storage quota");
+        Assert.Contains($"{DatasetStorage.Format(size)} of 1 GiB is in use", perUser.Error, StringComparison.Ordinal);
+        Ok(await Datasets.RegisterAsync(second.Id, Registration(project.Id, count: Count)));
+        var perProject = await Datasets.RegisterAsync(third.Id, Registration(project.Id, count: Count));
+        Fails(OutcomeStatus.Conflict, perProject, "per-project storage quota");
+        Assert.Contains($"{DatasetStorage.Format(2 * size)} of 1.5 GiB", perProject.Error, StringComparison.Ordinal);
+        Ok(await Datasets.RegisterAsync(third.Id, Registration(project.Id, count: 100))); // a small one still fits
+
+        // A deleted dataset no longer counts; one being deleted still does (its halves are still stored).
+        Ok(await Datasets.RequestDeleteAsync(owner.Id, first.Id));
+        Fails(OutcomeStatus.Conflict, await Datasets.RegisterAsync(owner.Id, Registration(project.Id, count: Count)), "per-user storage quota");
+        Ok(await Datasets.ConfirmDeletedAsync(first.Id, 0));
+        Ok(await Datasets.ConfirmDeletedAsync(first.Id, 1));
+        Ok(await Datasets.RegisterAsync(owner.Id, Registration(project.Id, count: Count)));
+    }
+
+    [ProviderFact]
+    public async Task Fresh_upload_grants_are_refused_once_the_datasets_exceed_a_lowered_quota()
+    {
+        UserInfo owner = await UserAsync("owner");
+        ProjectInfo project = await ProjectAsync(owner);
+        DatasetInfo big = Ok(await Datasets.RegisterAsync(owner.Id, Registration(project.Id, count: 100_000)));
+        Assert.Equal(big.Id, Ok(await Datasets.GetForUploadAsync(owner.Id, big.Id)).Id);
+
+        Quotas.PerProjectBytes = 1L << 20;
+        Fails(OutcomeStatus.Conflict, await Datasets.GetForUploadAsync(owner.Id, big.Id), "per-project storage quota");
+        Quotas.PerProjectBytes = StorageQuotaOptions.DefaultPerProjectBytes;
+        Quotas.PerUserBytes = 1L << 20;
+        Fails(OutcomeStatus.Conflict, await Datasets.GetForUploadAsync(owner.Id, big.Id), "per-user storage quota");
+    }
+
+    [ProviderFact]
+    public async Task Concurrent_registrations_cannot_pass_a_quota_together()
+    {
+        Quotas.PerUserBytes = 1L << 30;
+        UserInfo owner = await UserAsync("owner");
+        ProjectInfo project = await ProjectAsync(owner);
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Datasets.RegisterAsync(owner.Id, Registration(project.Id, count: 100_000)))));
+        Assert.Single(results, r => r.IsOk);
+        Assert.Single(Ok(await Datasets.ListAsync(owner.Id, project.Id)));
+    }
 }
 
 public sealed class SqliteDatasetRegistryTests() : DatasetRegistryTests(PlatformDatabaseProvider.Sqlite);

@@ -137,12 +137,24 @@ describe('ApiClient CSRF double submit', () => {
     expect(twice.calls).toHaveLength(3);
   });
 
-  it('turns a locked login into an ApiError with the wait', async () => {
-    const { fetch } = fakeFetch([() => problem(423, 'Account locked', 'The account is locked.', { 'Retry-After': '900' })]);
+  it('turns a login that must wait into an ApiError with the wait', async () => {
+    const { fetch } = fakeFetch([() => problem(429, 'Too many requests', 'Too many attempts; try again in 30 s.', { 'Retry-After': '30' })]);
     const error = await new ApiClient({ fetch, cookies: () => 'XSRF-TOKEN=t' }).login('alice', 'x').then(() => { throw new Error("expected a refusal"); }, (e: unknown) => e as ApiError);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error.status).toBe(423);
-    expect(error.retryAfterSeconds).toBe(900);
+    expect(error.status).toBe(429);
+    expect(error.retryAfterSeconds).toBe(30);
+  });
+
+  it('asks a password reset to revoke the API tokens unless told to keep them', async () => {
+    const reply = () => json(200, { userId: 'u', userName: 'bob', password: 'p', revokedTokens: 2 });
+    const { fetch, calls } = fakeFetch([reply, reply]);
+    const client = new ApiClient({ fetch, cookies: () => 'XSRF-TOKEN=t' });
+    expect((await client.resetPassword('u')).revokedTokens).toBe(2);
+    await client.resetPassword('u', false);
+    expect(calls.map(c => [c.url, c.method, c.body])).toEqual([
+      ['/api/users/u/password', 'POST', JSON.stringify({ revokeTokens: true })],
+      ['/api/users/u/password', 'POST', JSON.stringify({ revokeTokens: false })],
+    ]);
   });
 
   it('returns undefined for 204 and encodes path segments', async () => {

@@ -16,7 +16,7 @@ export class ApiError extends Error {
   readonly status: number;
   readonly title: string;
   readonly detail: string | undefined;
-  /** Seconds from the Retry-After header (429, 423), when present. */
+  /** Seconds from the Retry-After header (429), when present. */
   readonly retryAfterSeconds: number | undefined;
 
   constructor(status: number, title: string, detail?: string, retryAfterSeconds?: number) {
@@ -66,7 +66,6 @@ const STATUS_TITLES: Record<number, string> = {
   403: 'Not allowed',
   404: 'Not found',
   409: 'Conflict',
-  423: 'Account locked',
   429: 'Too many requests',
   502: 'A server behind the platform did not answer',
   503: 'Service unavailable',
@@ -216,8 +215,8 @@ export class ApiClient {
   users(): Promise<User[]> { return this.get('/api/users'); }
   setUserRole(id: string, role: GlobalRole): Promise<User> { return this.put(`/api/users/${enc(id)}/role`, { role }); }
   setUserDisabled(id: string, disabled: boolean): Promise<User> { return this.put(`/api/users/${enc(id)}/disabled`, { disabled }); }
-  /** Gives the user a new generated password (returned this once); their sessions end. */
-  resetPassword(id: string): Promise<GeneratedPassword> { return this.post(`/api/users/${enc(id)}/password`); }
+  /** Gives the user a new generated password (returned this once); their sessions end, and with `revokeTokens` their API tokens too. */
+  resetPassword(id: string, revokeTokens = true): Promise<GeneratedPassword> { return this.post(`/api/users/${enc(id)}/password`, { revokeTokens }); }
 
   // Projects
   projects(): Promise<Project[]> { return this.get('/api/projects'); }

@@ -15,7 +15,6 @@ export interface User {
   isDisabled: boolean;
   createdAt: string;
   lastLoginAt: string | null;
-  lockoutEnd: string | null;
 }
 
 export interface Project {
@@ -327,4 +326,6 @@ export interface GeneratedPassword {
   userId: string;
   userName: string;
   password: string;
+  /** How many of the user's API tokens the reset revoked (0 when asked to keep them). */
+  revokedTokens: number;
 }

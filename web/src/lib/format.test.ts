@@ -5,10 +5,14 @@ import { describeJob, describeTestEncodings, errorMessage, formatDate, formatNum
 
 
 describe('errorMessage', () => {
-  it('explains a lockout with the wait', () => {
-    expect(errorMessage(new ApiError(423, 'Account locked', 'locked', 900), 'login'))
-      .toBe('This account is locked after too many failed sign-ins. Try again in 15 min.');
-    expect(errorMessage(new ApiError(423, 'Account locked'), 'login')).toBe('This account is locked after too many failed sign-ins. Try again later.');
+  it('explains the sign-in back-off with the wait, and never says locked', () => {
+    expect(errorMessage(new ApiError(429, 'Too many requests', 'Too many attempts; try again in 30 s.', 30), 'login'))
+      .toBe('Too many failed sign-ins for this user name from here. Try again in 30 s. Signing in from elsewhere is not affected.');
+    expect(errorMessage(new ApiError(429, 'Too many requests', undefined, 900), 'login')).toMatch(/Try again in 15 min\./);
+    expect(errorMessage(new ApiError(429, 'Too many requests'), 'login')).toMatch(/Try again later\./);
+    for (const status of [401, 423, 429]) {
+      expect(errorMessage(new ApiError(status, 'x', undefined, 60), 'login')).not.toMatch(/lock/i);
+    }
   });
   it('explains a rate limit with the wait', () => {
     expect(errorMessage(new ApiError(429, 'Too many requests', undefined, 42))).toBe('Too many attempts from here. Try again in 42 s.');

@@ -20,10 +20,12 @@ export function errorMessage(error: unknown, action?: 'login' | 'register'): str
     switch (error.status) {
       case 401:
         return action === 'login' ? 'Wrong user name or password.' : 'Your session has ended; please sign in again.';
-      case 423:
-        return `This account is locked after too many failed sign-ins.${wait || ' Try again later.'}`;
       case 429:
-        return `Too many attempts from here.${wait || ' Try again later.'}`;
+        // At sign-in the platform slows repeated failures for a user name from this address only (no account is
+        // ever locked; the same wait comes whether or not the name exists).
+        return action === 'login'
+          ? `Too many failed sign-ins for this user name from here.${wait || ' Try again later.'} Signing in from elsewhere is not affected.`
+          : `Too many attempts from here.${wait || ' Try again later.'}`;
       default: {
         const text = error.detail ? `${error.title}: ${error.detail}` : error.title;
         return text.endsWith('.') ? text : text + '.';

@@ -6,6 +6,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { OneTimeSecret } from '../components/OneTimeSecret';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatDate } from '../lib/format';
+import { describeReset } from '../lib/users';
 
 export function UsersPage() {
   const { user: me } = useAuth();
@@ -15,6 +16,9 @@ export function UsersPage() {
   // The user whose password reset awaits confirmation, and the last reset's generated password (shown once).
   const [confirmingReset, setConfirmingReset] = useState<string | null>(null);
   const [generated, setGenerated] = useState<GeneratedPassword | null>(null);
+  // Revoking the user's API tokens with the reset is the default: a reset is often for an account that may be compromised.
+  const [revokeTokens, setRevokeTokens] = useState(true);
+  const [revoked, setRevoked] = useState(true);
 
   const load = useCallback(() => api.users().then(setUsers, setError), []);
   useEffect(() => { void load(); }, [load]);
@@ -33,7 +37,8 @@ export function UsersPage() {
     setRowError(null);
     setGenerated(null);
     try {
-      setGenerated(await api.resetPassword(user.id));
+      setGenerated(await api.resetPassword(user.id, revokeTokens));
+      setRevoked(revokeTokens);
       setConfirmingReset(null);
     } catch (e) {
       setRowError({ id: user.id, error: e });
@@ -47,7 +52,7 @@ export function UsersPage() {
       {generated && (
         <OneTimeSecret title={`New password for ${generated.userName}`} label={`Password for ${generated.userName}`} secret={generated.password}
           onDone={() => setGenerated(null)}>
-          <p>Give it to {generated.userName} over a channel you trust. Their browser sessions have ended; their API tokens still work until revoked.</p>
+          <p>Give it to {generated.userName} over a channel you trust. {describeReset(generated, revoked)}</p>
         </OneTimeSecret>
       )}
       <ErrorMessage error={error} />
@@ -66,8 +71,7 @@ export function UsersPage() {
                   </select>
                 </td>
                 <td>
-                  {u.isDisabled ? <StatusBadge value="Disabled" /> : u.lockoutEnd && Date.parse(u.lockoutEnd) > Date.now()
-                    ? <span className="badge badge-pending">Locked until {formatDate(u.lockoutEnd)}</span> : <StatusBadge value="ok" />}
+                  {u.isDisabled ? <StatusBadge value="Disabled" /> : <StatusBadge value="ok" />}
                 </td>
                 <td>{formatDate(u.lastLoginAt)}</td>
                 <td>{formatDate(u.createdAt)}</td>
@@ -80,12 +84,16 @@ export function UsersPage() {
                   {confirmingReset === u.id ? (
                     <span className="actions" role="group" aria-label={`Reset the password of ${u.userName}`}>
                       <span>Give {u.userName} a new generated password? Their current password stops working and they are signed out.</span>
+                      <label>
+                        <input type="checkbox" checked={revokeTokens} onChange={e => setRevokeTokens(e.target.checked)} />
+                        {' '}Also revoke all their API tokens<span className="visually-hidden"> of {u.userName}</span>
+                      </label>
                       <button type="button" className="danger" onClick={() => void resetPassword(u)}>Reset now<span className="visually-hidden"> {u.userName}</span></button>
                       <button type="button" onClick={() => setConfirmingReset(null)}>Cancel</button>
                     </span>
                   ) : (
                     <button type="button" disabled={u.id === me?.id} title={u.id === me?.id ? 'Not your own password' : undefined}
-                      onClick={() => { setConfirmingReset(u.id); setGenerated(null); }}>
+                      onClick={() => { setConfirmingReset(u.id); setGenerated(null); setRevokeTokens(true); }}>
                       Reset password<span className="visually-hidden"> {u.userName}</span>
                     </button>
                   )}
