@@ -7,14 +7,17 @@ using Imguard.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Imguard.Audit.Server;
 
 /// <summary>
 /// The audit server (<c>imguard audit</c>): the append-only log in its own database behind a mutual-TLS API that only
 /// IMGuard services can reach (a client certificate from the deployment CA is required in the handshake). The
-/// schema is migrated before the server listens; a signed checkpoint is written every
-/// <see cref="DeploymentSettings.AuditCheckpointInterval"/> records, every minute while records arrive, and at shutdown.
+/// schema is migrated before the server listens; a signed checkpoint is written at the latest every
+/// <see cref="DeploymentSettings.AuditCheckpointInterval"/> records, every minute while records arrive, and at shutdown,
+/// each naming the one before it. The last one signed is also kept in <c>audit/last-checkpoint.json</c>, outside the
+/// database, so checkpoints deleted from the database while the server was stopped show at the next signature.
 /// </summary>
 public static class AuditServer
 {
@@ -25,16 +28,40 @@ public static class AuditServer
         AuditDatabase database = OpenDatabase(service.Directory, service.Settings);
         await database.MigrateAsync(cancellationToken);
         AuditSigningKey signingKey = LoadSigningKey(service.Directory);
+        string roleDirectory = service.Directory.RoleDirectory(ServiceRole.Audit);
+        if (!Directory.Exists(roleDirectory))
+        {
+            // Owner-only, like every state folder: it holds the last checkpoint (and with SQLite the database).
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(roleDirectory);
+            }
+            else
+            {
+                Directory.CreateDirectory(roleDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
 
         WebApplicationBuilder builder = ServiceHost.CreateBuilder(service, ClientCertificateMode.RequireCertificate, args);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(signingKey);
-        builder.Services.AddSingleton(_ => new AuditLog(database, signingKey, new AuditLogOptions { CheckpointInterval = service.Settings.AuditCheckpointInterval }));
+        builder.Services.AddSingleton(provider => new AuditLog(database, signingKey, new AuditLogOptions
+        {
+            CheckpointInterval = service.Settings.AuditCheckpointInterval,
+            LastCheckpointPath = LastCheckpointPath(service.Directory),
+        }, logger: provider.GetRequiredService<ILogger<AuditLog>>()));
         builder.Services.AddHostedService<AuditCheckpointTimer>();
         WebApplication app = builder.Build();
         app.UseServiceDefaults();
         app.MapAuditApi();
         return app;
+    }
+
+    /// <summary>Where the audit server keeps the last checkpoint it signed, outside the database.</summary>
+    public static string LastCheckpointPath(DataDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return Path.Combine(directory.RoleDirectory(ServiceRole.Audit), "last-checkpoint.json");
     }
 
     /// <summary>The audit database the settings name (SQLite file <c>audit/audit.db</c> by default).</summary>
