@@ -39,28 +39,18 @@ public static class AuditApi
     private static async Task<Results<Ok<AuditAcceptedView>, ProblemHttpResult>> AppendAsync(
         AuditEventBatch batch, HttpContext context, AuditLog log, CancellationToken cancellationToken)
     {
-        if (batch?.Events is null || batch.Events.Count == 0 || batch.Events.Count > AuditEventBatch.MaxEvents)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad batch",
-                detail: $"A batch holds 1 to {AuditEventBatch.MaxEvents} events.");
-        }
         string source = ServiceRoles.Name(context.CallerRole());
         // Validate the whole batch before appending any of it, so a bad event never leaves half a batch behind.
-        var events = new List<(AuditEvent Event, AuditDelivery? Delivery)>(batch.Events.Count);
-        for (int i = 0; i < batch.Events.Count; i++)
+        IReadOnlyList<(AuditEvent Event, AuditDelivery? Delivery)> events;
+        try
         {
-            try
-            {
-                AuditEventMessage message = batch.Events[i];
-                AuditDelivery? delivery = message?.EventId is { } eventId ? new AuditDelivery(source, eventId) : null;
-                events.Add((AuditEventParser.Parse(message!, source), delivery));
-            }
-            catch (ArgumentException e)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad audit event",
-                    detail: $"Event {i}: {e.Message}");
-            }
+            events = AuditEventParser.ParseBatch(batch, source);
         }
+        catch (ArgumentException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad batch", detail: e.Message);
+        }
+
         // An event whose id this sender has delivered before is acknowledged without a second record: senders resend
         // after a crash (at least once), the log keeps each event once.
         long last = 0;
