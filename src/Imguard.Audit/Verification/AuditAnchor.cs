@@ -84,7 +84,7 @@ public sealed record AuditAnchor(long Sequence, byte[] ChainHash)
             foreach (JsonElement item in list.EnumerateArray())
             {
                 if (item.ValueKind != JsonValueKind.Object ||
-                    !item.TryGetProperty("sequence", out JsonElement sequence) || !sequence.TryGetInt64(out long s) || s < 1 ||
+                    !item.TryGetProperty("sequence", out JsonElement sequence) || sequence.ValueKind != JsonValueKind.Number || !sequence.TryGetInt64(out long s) || s < 1 ||
                     !item.TryGetProperty("chainHash", out JsonElement hash) || hash.ValueKind != JsonValueKind.String)
                 {
                     throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"Checkpoint {index}: it needs a sequence (from 1) and a chainHash."));
@@ -96,7 +96,7 @@ public sealed record AuditAnchor(long Sequence, byte[] ChainHash)
 
             return anchors;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
             throw new FormatException("The file starts like JSON but is not valid JSON.");
         }
