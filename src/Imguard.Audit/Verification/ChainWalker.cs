@@ -22,6 +22,8 @@ internal sealed class ChainWalker
     private readonly bool[] _signatureValid;
     private readonly AuditVerificationOptions _options;
     private readonly List<int> _valid = []; // indexes of validly signed checkpoints, by sequence
+    private readonly Dictionary<long, AuditCheckpoint> _validAt = [];
+    private readonly HashSet<long> _invalidAt = [];
     private readonly Dictionary<long, List<byte[]>> _anchors = [];
     private readonly HashSet<long> _anchorsSeen = [];
     private int _nextValid;
@@ -68,11 +70,13 @@ internal sealed class ChainWalker
             AuditCheckpoint c = _checkpoints[i];
             if (c.KeyId != key.KeyId)
             {
+                _invalidAt.Add(c.Sequence);
                 Add(_signatureBreaks, c.Sequence, AuditBreakKind.CheckpointSignatureInvalid,
                     $"the checkpoint claims to be signed by key {Printable(c.KeyId)}, not by the audit key {key.KeyId}");
             }
             else if (c.ChainHash.Length != ChainHashing.HashSize || !key.Verify(ChainHashing.CheckpointMessage(c), c.Signature))
             {
+                _invalidAt.Add(c.Sequence);
                 Add(_signatureBreaks, c.Sequence, AuditBreakKind.CheckpointSignatureInvalid,
                     "the checkpoint's signature does not verify under the audit key: it was forged or altered");
             }
@@ -80,6 +84,7 @@ internal sealed class ChainWalker
             {
                 _signatureValid[i] = true;
                 _valid.Add(i);
+                _validAt.TryAdd(c.Sequence, c);
             }
         }
 
@@ -217,7 +222,7 @@ internal sealed class ChainWalker
                 long named = c.PreviousSequence!.Value;
                 long stored = previous?.Sequence ?? 0;
                 bool linked = named == stored && c.PreviousDigest!.AsSpan().SequenceEqual(previousDigest);
-                bool explained = _checkpoints.Exists(x => x.Sequence == named) && !_valid.Exists(v => _checkpoints[v].Sequence == named);
+                bool explained = _invalidAt.Contains(named) && !_validAt.ContainsKey(named);
                 if (!linked && !explained)
                 {
                     if (named > stored)
@@ -312,7 +317,8 @@ internal sealed class ChainWalker
         {
             Add(_tailExpected, AuditBreakKind.MissingCheckpoint,
                 $"{what}; the oldest of them is {Describe(age)} old, but {policyText} signs one within {AuditCheckpointPolicy.Describe(policy.Period)} " +
-                $"while records arrive, by record {_tailExpected} at the latest: signed checkpoints were deleted");
+                $"while records arrive, by record {_tailExpected} at the latest: signed checkpoints were deleted " +
+                "(or the audit server stopped without signing one, e.g. it was killed, and has not run since: it signs one when it starts)");
         }
     }
 
@@ -332,7 +338,7 @@ internal sealed class ChainWalker
                 Add(record.Sequence, AuditBreakKind.AnchorMismatch,
                     $"the record's hash is not the chain hash of the trusted checkpoint copy at record {record.Sequence}: the log up to here was rewritten");
             }
-            else if (!_valid.Exists(i => _checkpoints[i].Sequence == record.Sequence && _checkpoints[i].ChainHash.AsSpan().SequenceEqual(expected)))
+            else if (!_validAt.TryGetValue(record.Sequence, out AuditCheckpoint? signed) || !signed.ChainHash.AsSpan().SequenceEqual(expected))
             {
                 Add(record.Sequence, AuditBreakKind.MissingCheckpoint,
                     $"a trusted copy holds a checkpoint signed at record {record.Sequence}, but the log has no valid checkpoint there: it was deleted");
