@@ -2,6 +2,7 @@ using Imguard.Audit.Api;
 using Imguard.Audit.Ledger;
 using Imguard.Audit.Signing;
 using Imguard.Audit.Storage;
+using Imguard.Audit.Verification;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -62,6 +63,23 @@ public static class AuditServer
     {
         ArgumentNullException.ThrowIfNull(directory);
         return Path.Combine(directory.RoleDirectory(ServiceRole.Audit), "last-checkpoint.json");
+    }
+
+    /// <summary>
+    /// The last checkpoint the audit server recorded outside its database (<see cref="LastCheckpointPath"/>), as an
+    /// anchor for <c>audit verify</c> — if the file is there and its signature verifies under <paramref name="key"/>;
+    /// else null. Whoever can write only the database cannot change it, so against them it shows a log cut back
+    /// together with its checkpoints even before the server signs again.
+    /// </summary>
+    public static AuditAnchor? LastCheckpointAnchor(DataDirectory directory, AuditVerificationKey key)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(key);
+        AuditCheckpoint? last = LastCheckpointFile.Read(LastCheckpointPath(directory));
+        return last is not null && last.KeyId == key.KeyId && last.ChainHash.Length == ChainHashing.HashSize &&
+            key.Verify(ChainHashing.CheckpointMessage(last), last.Signature)
+            ? new AuditAnchor(last.Sequence, last.ChainHash)
+            : null;
     }
 
     /// <summary>The audit database the settings name (SQLite file <c>audit/audit.db</c> by default).</summary>

@@ -65,7 +65,12 @@ public sealed class AuditVerificationReport
         text.Append(LastCheckpointSequence is { } last
             ? $"last valid checkpoint at record {last} ({UncheckpointedRecords} records after it are covered by the hash chain only)"
             : $"no valid checkpoint (all {RecordCount} records are covered by the hash chain only)");
-        text.Append(AnchorCount > 0 ? $"; compared with {AnchorCount} trusted checkpoint copies" : "; no trusted checkpoint copy given");
+        text.Append(AnchorCount switch
+        {
+            0 => "; no trusted checkpoint copy given",
+            1 => "; compared with 1 trusted checkpoint copy",
+            _ => $"; compared with {AnchorCount} trusted checkpoint copies",
+        });
         foreach (AuditBreak b in Breaks)
         {
             text.AppendLine().Append("  ").Append(b);

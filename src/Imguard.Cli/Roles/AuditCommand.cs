@@ -101,6 +101,14 @@ internal static class AuditCommand
 
             AuditDatabase database = AuditServer.OpenDatabase(directory, settings);
             using AuditVerificationKey publicKey = AuditServer.LoadVerificationKey(parse.GetValue(key) ?? directory.AuditVerificationKeyPath);
+
+            // The audit server's own record of its last checkpoint, outside the database: an anchor against whoever
+            // can write only the database.
+            AuditAnchor? local = AuditServer.LastCheckpointAnchor(directory, publicKey);
+            if (local is not null)
+            {
+                anchors.Add(local);
+            }
             AuditVerificationReport report = await AuditVerifier.VerifyAsync(database, publicKey, new AuditVerificationOptions
             {
                 // The configured interval for a log whose checkpoints state none (or were all deleted); a
@@ -115,6 +123,11 @@ internal static class AuditCommand
             }
             else
             {
+                if (local is not null)
+                {
+                    Console.WriteLine($"(the audit server's last checkpoint, record {local.Sequence}, kept outside its database, is one of the trusted checkpoints)");
+                }
+
                 Console.WriteLine(report.IsValid ? "audit log intact" : "AUDIT LOG TAMPERED");
                 Console.WriteLine(report.ToString());
             }

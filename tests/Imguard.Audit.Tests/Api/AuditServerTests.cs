@@ -4,6 +4,7 @@ using System.Text.Json;
 using CsCheck;
 using Imguard.Audit.Api;
 using Imguard.Audit.Server;
+using Imguard.Audit.Signing;
 using Imguard.Contracts.Audit;
 using Imguard.ServiceDefaults.Audit;
 using Imguard.ServiceDefaults.Deployment;
@@ -360,7 +361,16 @@ public sealed class AuditServerTests : IAsyncLifetime
         }
 
         await StopAsync(); // signs the shutdown checkpoint at record 2
-        Assert.True(File.Exists(AuditServer.LastCheckpointPath(_deployment.Directory)));
+        using (AuditVerificationKey key = AuditServer.LoadVerificationKey(_deployment.Directory.AuditVerificationKeyPath))
+        {
+            // `audit verify` takes it as an anchor, once its signature verifies.
+            Assert.Equal(2, AuditServer.LastCheckpointAnchor(_deployment.Directory, key)!.Sequence);
+            string path = AuditServer.LastCheckpointPath(_deployment.Directory);
+            string kept = await File.ReadAllTextAsync(path);
+            await File.WriteAllTextAsync(path, kept.Replace("\"sequence\":2", "\"sequence\":3", StringComparison.Ordinal));
+            Assert.Null(AuditServer.LastCheckpointAnchor(_deployment.Directory, key));
+            await File.WriteAllTextAsync(path, kept);
+        }
 
         // Someone with the database (not the key) deletes it while the server is down; the next run names it anyway.
         await ExecuteSqlAsync("DELETE FROM audit_checkpoints");

@@ -14,7 +14,8 @@ namespace Imguard.SystemTests.Security;
 /// checkpoint every 3 records, the admin makes a few events and exports the platform's copies of the checkpoints
 /// (<c>imguard audit checkpoints</c>), the deployment stops, and <c>audit.db</c> is tampered with by raw SQL, each
 /// attack on a fresh copy of the stopped log. <c>imguard audit verify</c> must report each, and with the platform's
-/// copies as anchors also what the log alone cannot show.
+/// copies as anchors also what the log alone (and the audit server's own record of its last checkpoint, outside the
+/// database) cannot show.
 /// </summary>
 public sealed class AuditTamperAttackTests
 {
@@ -64,7 +65,11 @@ public sealed class AuditTamperAttackTests
 
                 Assert.True(lines.Length >= 2, $"the platform holds {lines.Length} checkpoint copies");
                 up.Interrupt();
-                Assert.Equal(0, await up.WaitForExitAsync(Bound)); // the audit server signs its shutdown checkpoint
+                // 0, or 130 when System.CommandLine's two-second grace after Ctrl-C ran out on a loaded machine: then
+                // the roles stop on their own (their standard input closes). Either way, wait until all are gone, so
+                // the audit server has signed its shutdown checkpoint before the database is touched.
+                Assert.Contains(await up.WaitForExitAsync(Bound), new[] { 0, 130 });
+                await WaitUntilNoProcessUsesAsync(root);
             }
 
             (int intact, string intactOutput) = await VerifyAsync(root, "--server-stopped", "--expect-checkpoints", anchors);
@@ -98,10 +103,16 @@ public sealed class AuditTamperAttackTests
             Assert.True(code == 3, output);
             Assert.Contains("MissingCheckpoint", output, StringComparison.Ordinal);
 
-            // 4. Cut the log back to its first checkpoint, with every checkpoint after it: consistent in itself (the
-            //    limit of any log without an outside anchor), shown by the platform's copies.
+            // 4. Cut the log back to its first checkpoint, with every checkpoint after it. The audit server's own
+            //    record of its last checkpoint, outside the database, shows it; someone who can also delete that file
+            //    leaves a log consistent in itself (the limit of any log without an outside anchor), and the
+            //    platform's copies show it.
             await CopyAsync(clean, database);
             await ExecuteAsync(database, $"DELETE FROM audit_record_subjects WHERE record_sequence > {first}; DELETE FROM audit_records WHERE sequence > {first}; DELETE FROM audit_checkpoints WHERE sequence > {first}");
+            (code, output) = await VerifyAsync(root, "--server-stopped");
+            Assert.True(code == 3, output);
+            Assert.Contains($"record {first + 1}: TruncatedTail", output, StringComparison.Ordinal);
+            File.Delete(Path.Combine(root, "audit", "last-checkpoint.json"));
             (code, output) = await VerifyAsync(root, "--server-stopped");
             Assert.True(code == 0, output);
             (code, output) = await VerifyAsync(root, "--expect-checkpoints", anchors);
@@ -121,6 +132,43 @@ public sealed class AuditTamperAttackTests
             SqliteConnection.ClearAllPools();
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    /// <summary>Waits (bounded) until no process has <paramref name="root"/> on its command line (Linux: /proc).</summary>
+    private static async Task WaitUntilNoProcessUsesAsync(string root)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < Bound)
+        {
+            bool running = Directory.EnumerateDirectories("/proc").Any(d =>
+            {
+                try
+                {
+                    return int.TryParse(Path.GetFileName(d), out _) && File.ReadAllText(Path.Combine(d, "cmdline")).Contains(root, StringComparison.Ordinal);
+                }
+                catch (IOException)
+                {
+                    return false; // gone meanwhile
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    return false;
+                }
+            });
+            if (!running)
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"the roles of {root} did not stop within {Bound.TotalSeconds:0} s");
     }
 
     private static Task<(int ExitCode, string Output)> VerifyAsync(string root, params string[] options) =>
