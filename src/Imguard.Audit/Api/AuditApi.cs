@@ -1,5 +1,6 @@
 using Imguard.Audit.Events;
 using Imguard.Audit.Ledger;
+using Imguard.Audit.Verification;
 using Imguard.Contracts.Audit;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Tls;
@@ -17,6 +18,12 @@ namespace Imguard.Audit.Api;
 /// </summary>
 public static class AuditApi
 {
+    /// <summary>The most checkpoints one <c>GET /api/audit/checkpoints</c> returns.</summary>
+    public const int MaxCheckpointsPerPage = 1000;
+
+    /// <summary>The most anchors (<c>expect=SEQ:HASH</c>) one <c>GET /api/audit/verify</c> takes.</summary>
+    public const int MaxAnchorsPerRequest = 100;
+
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
@@ -32,28 +39,18 @@ public static class AuditApi
     private static async Task<Results<Ok<AuditAcceptedView>, ProblemHttpResult>> AppendAsync(
         AuditEventBatch batch, HttpContext context, AuditLog log, CancellationToken cancellationToken)
     {
-        if (batch?.Events is null || batch.Events.Count == 0 || batch.Events.Count > AuditEventBatch.MaxEvents)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad batch",
-                detail: $"A batch holds 1 to {AuditEventBatch.MaxEvents} events.");
-        }
         string source = ServiceRoles.Name(context.CallerRole());
         // Validate the whole batch before appending any of it, so a bad event never leaves half a batch behind.
-        var events = new List<(AuditEvent Event, AuditDelivery? Delivery)>(batch.Events.Count);
-        for (int i = 0; i < batch.Events.Count; i++)
+        IReadOnlyList<(AuditEvent Event, AuditDelivery? Delivery)> events;
+        try
         {
-            try
-            {
-                AuditEventMessage message = batch.Events[i];
-                AuditDelivery? delivery = message?.EventId is { } eventId ? new AuditDelivery(source, eventId) : null;
-                events.Add((AuditEventParser.Parse(message!, source), delivery));
-            }
-            catch (ArgumentException e)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad audit event",
-                    detail: $"Event {i}: {e.Message}");
-            }
+            events = AuditEventParser.ParseBatch(batch, source);
         }
+        catch (ArgumentException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad batch", detail: e.Message);
+        }
+
         // An event whose id this sender has delivered before is acknowledged without a second record: senders resend
         // after a crash (at least once), the log keeps each event once.
         long last = 0;
@@ -106,18 +103,51 @@ public static class AuditApi
         }
     }
 
-    private static async Task<Ok<IReadOnlyList<AuditCheckpointView>>> CheckpointsAsync(AuditLog log, CancellationToken cancellationToken)
+    // Oldest first, after record `after` (0: from the start), at most `limit` (default and cap 1000): a reader that
+    // keeps copies asks with the last sequence it holds until a page comes back short.
+    private static async Task<Results<Ok<IReadOnlyList<AuditCheckpointMessage>>, ProblemHttpResult>> CheckpointsAsync(
+        AuditLog log, CancellationToken cancellationToken, long? after = null, int? limit = null)
     {
-        IReadOnlyList<AuditCheckpoint> checkpoints = await log.GetCheckpointsAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<AuditCheckpointView>>([.. checkpoints.Select(AuditCheckpointView.From)]);
+        if (after is < 0 || limit is < 1 or > MaxCheckpointsPerPage)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad query",
+                detail: $"after is a record number from 0; limit is 1 to {MaxCheckpointsPerPage}.");
+        }
+
+        IReadOnlyList<AuditCheckpoint> checkpoints = await log.GetCheckpointsAsync(after ?? 0, limit ?? MaxCheckpointsPerPage, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<AuditCheckpointMessage>>([.. checkpoints.Select(c => c.ToMessage())]);
     }
 
-    private static async Task<Results<Ok<AuditCheckpointView>, NoContent>> CheckpointAsync(AuditLog log, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AuditCheckpointMessage>, NoContent>> CheckpointAsync(AuditLog log, CancellationToken cancellationToken)
     {
         AuditCheckpoint? checkpoint = await log.CheckpointAsync(cancellationToken);
-        return checkpoint is null ? TypedResults.NoContent() : TypedResults.Ok(AuditCheckpointView.From(checkpoint));
+        return checkpoint is null ? TypedResults.NoContent() : TypedResults.Ok(checkpoint.ToMessage());
     }
 
-    private static async Task<Ok<AuditVerificationView>> VerifyAsync(AuditLog log, CancellationToken cancellationToken) =>
-        TypedResults.Ok(AuditVerificationView.From(await log.VerifyAsync(cancellationToken)));
+    // `expect=SEQ:HASH` (repeatable): trusted checkpoint copies the log must still match, e.g. the platform's newest.
+    private static async Task<Results<Ok<AuditVerificationView>, ProblemHttpResult>> VerifyAsync(
+        HttpContext context, AuditLog log, CancellationToken cancellationToken)
+    {
+        var expected = context.Request.Query["expect"];
+        if (expected.Count > MaxAnchorsPerRequest)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad query",
+                detail: $"At most {MaxAnchorsPerRequest} expect=SEQ:HASH anchors per request.");
+        }
+
+        var anchors = new List<AuditAnchor>(expected.Count);
+        foreach (string? text in expected)
+        {
+            try
+            {
+                anchors.Add(AuditAnchor.Parse(text ?? ""));
+            }
+            catch (FormatException e)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad anchor", detail: e.Message);
+            }
+        }
+
+        return TypedResults.Ok(AuditVerificationView.From(await log.VerifyAsync(anchors, cancellationToken)));
+    }
 }

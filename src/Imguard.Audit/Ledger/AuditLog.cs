@@ -2,8 +2,10 @@ using Imguard.Audit.Events;
 using Imguard.Audit.Signing;
 using Imguard.Audit.Storage;
 using Imguard.Audit.Verification;
+using Imguard.Contracts.Audit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Imguard.Audit.Ledger;
@@ -12,8 +14,13 @@ namespace Imguard.Audit.Ledger;
 /// The append-only, hash-chained audit log. Appends are serialised (one writer: an in-process lock, and inside it
 /// one database transaction that holds the database's write lock — SQLite <c>BEGIN IMMEDIATE</c>, a PostgreSQL
 /// advisory lock), so sequence numbers are dense from 1 and each record's previous hash is its predecessor's hash.
-/// Every <see cref="AuditLogOptions.CheckpointInterval"/> records, and on demand, the log signs a checkpoint
-/// with the audit server's key. Queries and verification only read.
+/// At the latest <see cref="AuditLogOptions.CheckpointInterval"/> records after the previous checkpoint, and on
+/// demand (every <see cref="AuditLogOptions.CheckpointPeriod"/> while records arrive, and at shutdown: the server's
+/// timer), the log signs a checkpoint with the audit server's key. Each checkpoint names the one before it (its
+/// sequence number and digest) and states that policy, so checkpoints form a signed chain of their own. The log
+/// remembers the last checkpoint it signed — in memory and, when configured, in a file outside the database — and
+/// names that one as the predecessor even if the database no longer holds it: deleting checkpoints cannot be
+/// continued over. Queries and verification only read.
 /// </summary>
 public sealed class AuditLog : IDisposable
 {
@@ -25,12 +32,20 @@ public sealed class AuditLog : IDisposable
     private readonly AuditLogOptions _options;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ILogger? _logger;
+
+    // The newest checkpoint this log signed or adopted, and its digest; read once from the file and the database,
+    // then kept here. Guarded by _writeLock.
+    private AuditCheckpoint? _last;
+    private byte[]? _lastDigest;
+    private bool _lastLoaded;
 
     /// <param name="database">The migrated database (see <see cref="AuditDatabase.MigrateAsync"/>).</param>
     /// <param name="signingKey">The audit server's checkpoint key; the caller keeps ownership.</param>
     /// <param name="options">Settings; the defaults when null.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
-    public AuditLog(AuditDatabase database, AuditSigningKey signingKey, AuditLogOptions? options = null, TimeProvider? timeProvider = null)
+    /// <param name="logger">Where the log reports checkpoints missing from the database; none when null.</param>
+    public AuditLog(AuditDatabase database, AuditSigningKey signingKey, AuditLogOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(signingKey);
@@ -39,11 +54,15 @@ public sealed class AuditLog : IDisposable
         _database = database;
         _signingKey = signingKey;
         _time = timeProvider ?? TimeProvider.System;
+        _logger = logger;
     }
 
+    /// <summary>The signing policy this log follows and states in every checkpoint it signs.</summary>
+    public AuditCheckpointPolicy Policy => _options.Policy;
+
     /// <summary>
-    /// Appends one event as the next record and returns it. When its sequence number is a multiple of the
-    /// checkpoint interval, the checkpoint is written in the same transaction. The record is durable when this
+    /// Appends one event as the next record and returns it. When it is the checkpoint interval's worth of records
+    /// after the last checkpoint, a checkpoint is written in the same transaction. The record is durable when this
     /// returns.
     /// </summary>
     public async Task<AuditRecord> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default) =>
@@ -98,13 +117,26 @@ public sealed class AuditLog : IDisposable
                 Delivery = delivery,
             };
             db.Records.Add(record.ToEntity());
-            if (sequence % _options.CheckpointInterval == 0)
+            AuditCheckpoint? checkpoint = null;
+            await LoadLastAsync(db, cancellationToken);
+            if (sequence >= NextDue())
             {
-                db.Checkpoints.Add(Sign(sequence, record.RecordHash, now).ToEntity());
+                // Another writer on the same database may have signed since; only then is the due point later.
+                await AdoptNewerAsync(db, cancellationToken);
+                if (sequence >= NextDue())
+                {
+                    checkpoint = Sign(sequence, record.RecordHash, now);
+                    db.Checkpoints.Add(checkpoint.ToEntity());
+                }
             }
 
             await SaveAsync(db, sequence, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            if (checkpoint is not null)
+            {
+                Remember(checkpoint);
+            }
+
             return new AuditAppendResult(record, Duplicate: false);
         }
         finally
@@ -114,7 +146,7 @@ public sealed class AuditLog : IDisposable
     }
 
     /// <summary>
-    /// Signs a checkpoint at the current last record, or returns the existing one if that record already has one.
+    /// Signs a checkpoint at the current last record, or returns the last one signed if it already covers that record.
     /// Null when the log is empty.
     /// </summary>
     public async Task<AuditCheckpoint?> CheckpointAsync(CancellationToken cancellationToken = default)
@@ -130,10 +162,13 @@ public sealed class AuditLog : IDisposable
                 return null;
             }
 
-            var existing = await db.Checkpoints.AsNoTracking().SingleOrDefaultAsync(c => c.Sequence == head.Sequence, cancellationToken);
-            if (existing is not null)
+            await LoadLastAsync(db, cancellationToken);
+            await AdoptNewerAsync(db, cancellationToken);
+            if (_last is not null && _last.Sequence >= head.Sequence)
             {
-                return existing.ToCheckpoint();
+                // Already covered. Never signed again over records below the last checkpoint: if the records were cut
+                // back under it, the verifier reports the cut from that checkpoint (or from the next one's link to it).
+                return _last;
             }
 
             long now = Math.Max(AuditTime.ToMicroseconds(_time.GetUtcNow()), head.TimestampMicroseconds);
@@ -141,6 +176,7 @@ public sealed class AuditLog : IDisposable
             db.Checkpoints.Add(checkpoint.ToEntity());
             await SaveAsync(db, head.Sequence, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            Remember(checkpoint);
             return checkpoint;
         }
         finally
@@ -204,32 +240,145 @@ public sealed class AuditLog : IDisposable
     }
 
     /// <summary>Every checkpoint, oldest first.</summary>
-    public async Task<IReadOnlyList<AuditCheckpoint>> GetCheckpointsAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<AuditCheckpoint>> GetCheckpointsAsync(CancellationToken cancellationToken = default) =>
+        GetCheckpointsAsync(after: 0, limit: int.MaxValue, cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> checkpoints after record <paramref name="after"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<AuditCheckpoint>> GetCheckpointsAsync(long after, int limit, CancellationToken cancellationToken = default)
     {
         await using AuditDbContext db = _database.CreateContext();
-        var rows = await db.Checkpoints.AsNoTracking().OrderBy(c => c.Sequence).ToListAsync(cancellationToken);
+        var rows = await db.Checkpoints.AsNoTracking().Where(c => c.Sequence > after).OrderBy(c => c.Sequence).Take(limit).ToListAsync(cancellationToken);
         return [.. rows.Select(c => c.ToCheckpoint())];
     }
 
-    /// <summary>Verifies the whole log against this log's own public key (see <see cref="AuditVerifier"/>).</summary>
+    /// <summary>
+    /// Verifies the whole log against this log's own public key and policy, at this log's clock (see
+    /// <see cref="AuditVerifier"/>), with <paramref name="anchors"/> if given.
+    /// </summary>
     public Task<AuditVerificationReport> VerifyAsync(CancellationToken cancellationToken = default) =>
-        AuditVerifier.VerifyAsync(_database, _signingKey.PublicKey, cancellationToken);
+        VerifyAsync([], cancellationToken);
+
+    /// <inheritdoc cref="VerifyAsync(CancellationToken)"/>
+    public Task<AuditVerificationReport> VerifyAsync(IReadOnlyList<AuditAnchor> anchors, CancellationToken cancellationToken = default) =>
+        AuditVerifier.VerifyAsync(_database, _signingKey.PublicKey, new AuditVerificationOptions
+        {
+            Policy = _options.Policy,
+            Now = _time.GetUtcNow(),
+            Anchors = anchors,
+        }, cancellationToken);
 
     public void Dispose() => _writeLock.Dispose();
 
+    // Signs a chained checkpoint: it names the last checkpoint this log knows (not merely the newest the database
+    // still holds) and states the policy.
     private AuditCheckpoint Sign(long sequence, byte[] chainHash, long timestampMicroseconds)
     {
-        string keyId = _signingKey.KeyId;
-        byte[] message = ChainHashing.CheckpointMessage(sequence, chainHash, timestampMicroseconds, keyId);
-        return new AuditCheckpoint
+        var unsigned = new AuditCheckpoint
         {
             Sequence = sequence,
             ChainHash = chainHash,
             Timestamp = AuditTime.FromMicroseconds(timestampMicroseconds),
-            KeyId = keyId,
-            Signature = _signingKey.Sign(message),
+            KeyId = _signingKey.KeyId,
+            Signature = [],
+            PreviousSequence = _last?.Sequence ?? 0,
+            PreviousDigest = _lastDigest ?? AuditCheckpointEncoding.GenesisDigest(),
+            Policy = _options.Policy,
+        };
+        return new AuditCheckpoint
+        {
+            Sequence = unsigned.Sequence,
+            ChainHash = unsigned.ChainHash,
+            Timestamp = unsigned.Timestamp,
+            KeyId = unsigned.KeyId,
+            Signature = _signingKey.Sign(ChainHashing.CheckpointMessage(unsigned)),
+            PreviousSequence = unsigned.PreviousSequence,
+            PreviousDigest = unsigned.PreviousDigest,
+            Policy = unsigned.Policy,
         };
     }
+
+    // The sequence number at which the next checkpoint is due: the interval of the last checkpoint's policy after it
+    // (the policy it signed holds until the next one), or this log's interval when there is none or it predates policies.
+    private long NextDue() => (_last?.Sequence ?? 0) + (_last?.Policy?.Interval ?? _options.CheckpointInterval);
+
+    private void Remember(AuditCheckpoint checkpoint)
+    {
+        _last = checkpoint;
+        _lastDigest = ChainHashing.CheckpointDigest(checkpoint);
+        if (_options.LastCheckpointPath is { } path)
+        {
+            try
+            {
+                LastCheckpointFile.Write(path, checkpoint);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The checkpoint is committed; only the outside memory of it is behind, which a restart then repairs
+                // from the database (a newer validly signed checkpoint there is adopted).
+                _logger?.LogError("Could not record audit checkpoint {Sequence} outside the database: {Reason}", checkpoint.Sequence, e.Message);
+            }
+        }
+    }
+
+    // Once per log: the last checkpoint is the newer of the one in the file (what this server signed last) and the
+    // newest validly signed one in the database. A file newer than the database means checkpoints were deleted from it.
+    private async Task LoadLastAsync(AuditDbContext db, CancellationToken cancellationToken)
+    {
+        if (_lastLoaded)
+        {
+            return;
+        }
+
+        AuditCheckpoint? stored = await NewestValidAsync(db, cancellationToken);
+        AuditCheckpoint? remembered = _options.LastCheckpointPath is { } path ? LastCheckpointFile.Read(path) : null;
+        if (remembered is not null && !IsOurs(remembered))
+        {
+            _logger?.LogError("The file of the last audit checkpoint does not hold a checkpoint signed by this server's key; it is ignored.");
+            remembered = null;
+        }
+
+        AuditCheckpoint? last = stored;
+        if (remembered is not null && (stored is null || remembered.Sequence >= stored.Sequence))
+        {
+            if (stored is null || remembered.Sequence > stored.Sequence)
+            {
+                _logger?.LogError(
+                    "The audit database lacks checkpoint {Sequence}, the last one this server signed (its newest is {Stored}): " +
+                    "checkpoints were deleted, or the database was restored from an older copy. The next checkpoint names the missing one, so verification reports it.",
+                    remembered.Sequence, stored?.Sequence ?? 0);
+            }
+
+            last = remembered;
+        }
+
+        _last = last;
+        _lastDigest = last is null ? null : ChainHashing.CheckpointDigest(last);
+        _lastLoaded = true;
+    }
+
+    // Adopts a newer validly signed checkpoint from the database: another writer on the same database signed it. An
+    // older newest one (checkpoints deleted) is never adopted.
+    private async Task AdoptNewerAsync(AuditDbContext db, CancellationToken cancellationToken)
+    {
+        AuditCheckpoint? stored = await NewestValidAsync(db, cancellationToken);
+        if (stored is not null && stored.Sequence > (_last?.Sequence ?? 0))
+        {
+            _last = stored;
+            _lastDigest = ChainHashing.CheckpointDigest(stored);
+        }
+    }
+
+    // The newest checkpoint in the database whose signature verifies under this log's key (forged rows are skipped;
+    // a few are looked at, not the whole table).
+    private async Task<AuditCheckpoint?> NewestValidAsync(AuditDbContext db, CancellationToken cancellationToken)
+    {
+        var rows = await db.Checkpoints.AsNoTracking().OrderByDescending(c => c.Sequence).Take(16).ToListAsync(cancellationToken);
+        return rows.Select(r => r.ToCheckpoint()).FirstOrDefault(IsOurs);
+    }
+
+    private bool IsOurs(AuditCheckpoint checkpoint) =>
+        checkpoint.KeyId == _signingKey.KeyId && checkpoint.ChainHash.Length == ChainHashing.HashSize &&
+        _signingKey.PublicKey.Verify(ChainHashing.CheckpointMessage(checkpoint), checkpoint.Signature);
 
     private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginWriteAsync(AuditDbContext db, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Imguard.Contracts.Audit;
 
 namespace Imguard.Audit.Ledger;
 
@@ -11,8 +12,9 @@ namespace Imguard.Audit.Ledger;
 /// <code>
 /// record hash  = SHA-256( str("imguard.audit.record.v1") ‖ u64 sequence ‖ i64 timestamp_µs ‖ str event_type ‖
 ///                         str actor ‖ u32 subject_count ‖ str subject… ‖ str properties_json ‖ bytes previous_hash )
-/// checkpoint   = str("imguard.audit.checkpoint.v1") ‖ u64 sequence ‖ bytes chain_hash ‖ i64 timestamp_µs ‖ str key_id
 /// </code>
+/// Checkpoints are encoded by <see cref="AuditCheckpointEncoding"/> (in Contracts, so that verifiers off the audit host,
+/// the platform among them, read the same bytes).
 /// </summary>
 internal static class ChainHashing
 {
@@ -49,19 +51,21 @@ internal static class ChainHashing
         RecordHash(record.Sequence, AuditTime.ToMicroseconds(record.Timestamp), record.EventType, record.Actor,
             record.Subjects, record.PropertiesJson, record.PreviousHash);
 
-    public static byte[] CheckpointMessage(long sequence, ReadOnlySpan<byte> chainHash, long timestampMicroseconds, string keyId)
+    /// <summary>The bytes a checkpoint's signature covers (format 1 or 2; see <see cref="AuditCheckpointEncoding"/>).</summary>
+    public static byte[] CheckpointMessage(AuditCheckpoint checkpoint)
     {
-        var buffer = new List<byte>(128);
-        AppendString(buffer, CheckpointTag);
-        AppendInt64(buffer, sequence);
-        AppendBytes(buffer, chainHash);
-        AppendInt64(buffer, timestampMicroseconds);
-        AppendString(buffer, keyId);
-        return [.. buffer];
+        long timestamp = AuditTime.ToMicroseconds(checkpoint.Timestamp);
+        if (checkpoint.PreviousSequence is { } previous && checkpoint.PreviousDigest is { } previousDigest && checkpoint.Policy is { } policy)
+        {
+            return AuditCheckpointEncoding.SignedBytes(checkpoint.Sequence, checkpoint.ChainHash, timestamp, checkpoint.KeyId,
+                previous, previousDigest, policy.Interval, policy.PeriodMicroseconds);
+        }
+
+        return AuditCheckpointEncoding.SignedBytes(checkpoint.Sequence, checkpoint.ChainHash, timestamp, checkpoint.KeyId);
     }
 
-    public static byte[] CheckpointMessage(AuditCheckpoint checkpoint) =>
-        CheckpointMessage(checkpoint.Sequence, checkpoint.ChainHash, AuditTime.ToMicroseconds(checkpoint.Timestamp), checkpoint.KeyId);
+    /// <summary>How the next checkpoint names this one: SHA-256 of its signed bytes.</summary>
+    public static byte[] CheckpointDigest(AuditCheckpoint checkpoint) => AuditCheckpointEncoding.Digest(CheckpointMessage(checkpoint));
 
     private static void AppendInt64(IncrementalHash hash, long value)
     {
@@ -84,21 +88,4 @@ internal static class ChainHashing
     }
 
     private static void AppendString(IncrementalHash hash, string value) => AppendBytes(hash, Encoding.UTF8.GetBytes(value));
-
-    private static void AppendInt64(List<byte> buffer, long value)
-    {
-        Span<byte> b = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(b, value);
-        buffer.AddRange(b);
-    }
-
-    private static void AppendBytes(List<byte> buffer, ReadOnlySpan<byte> bytes)
-    {
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(length, (uint)bytes.Length);
-        buffer.AddRange(length);
-        buffer.AddRange(bytes);
-    }
-
-    private static void AppendString(List<byte> buffer, string value) => AppendBytes(buffer, Encoding.UTF8.GetBytes(value));
 }

@@ -2,20 +2,24 @@ using Imguard.Audit.Api;
 using Imguard.Audit.Ledger;
 using Imguard.Audit.Signing;
 using Imguard.Audit.Storage;
+using Imguard.Audit.Verification;
 using Imguard.Contracts.Files;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Imguard.Audit.Server;
 
 /// <summary>
 /// The audit server (<c>imguard audit</c>): the append-only log in its own database behind a mutual-TLS API that only
 /// IMGuard services can reach (a client certificate from the deployment CA is required in the handshake). The
-/// schema is migrated before the server listens; a signed checkpoint is written every
-/// <see cref="DeploymentSettings.AuditCheckpointInterval"/> records, every minute while records arrive, and at shutdown.
+/// schema is migrated before the server listens; a signed checkpoint is written at the latest every
+/// <see cref="DeploymentSettings.AuditCheckpointInterval"/> records, every minute while records arrive, and at shutdown,
+/// each naming the one before it. The last one signed is also kept in <c>audit/last-checkpoint.json</c>, outside the
+/// database, so checkpoints deleted from the database while the server was stopped show at the next signature.
 /// </summary>
 public static class AuditServer
 {
@@ -26,16 +30,57 @@ public static class AuditServer
         AuditDatabase database = OpenDatabase(service.Directory, service.Settings);
         await database.MigrateAsync(cancellationToken);
         AuditSigningKey signingKey = LoadSigningKey(service.Directory);
+        string roleDirectory = service.Directory.RoleDirectory(ServiceRole.Audit);
+        if (!Directory.Exists(roleDirectory))
+        {
+            // Owner-only, like every state folder: it holds the last checkpoint (and with SQLite the database).
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(roleDirectory);
+            }
+            else
+            {
+                Directory.CreateDirectory(roleDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
 
         WebApplicationBuilder builder = ServiceHost.CreateBuilder(service, ClientCertificateMode.RequireCertificate, args);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(signingKey);
-        builder.Services.AddSingleton(_ => new AuditLog(database, signingKey, new AuditLogOptions { CheckpointInterval = service.Settings.AuditCheckpointInterval }));
+        builder.Services.AddSingleton(provider => new AuditLog(database, signingKey, new AuditLogOptions
+        {
+            CheckpointInterval = service.Settings.AuditCheckpointInterval,
+            LastCheckpointPath = LastCheckpointPath(service.Directory),
+        }, logger: provider.GetRequiredService<ILogger<AuditLog>>()));
         builder.Services.AddHostedService<AuditCheckpointTimer>();
         WebApplication app = builder.Build();
         app.UseServiceDefaults();
         app.MapAuditApi();
         return app;
+    }
+
+    /// <summary>Where the audit server keeps the last checkpoint it signed, outside the database.</summary>
+    public static string LastCheckpointPath(DataDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return Path.Combine(directory.RoleDirectory(ServiceRole.Audit), "last-checkpoint.json");
+    }
+
+    /// <summary>
+    /// The last checkpoint the audit server recorded outside its database (<see cref="LastCheckpointPath"/>), as an
+    /// anchor for <c>audit verify</c> — if the file is there and its signature verifies under <paramref name="key"/>;
+    /// else null. Whoever can write only the database cannot change it, so against them it shows a log cut back
+    /// together with its checkpoints even before the server signs again.
+    /// </summary>
+    public static AuditAnchor? LastCheckpointAnchor(DataDirectory directory, AuditVerificationKey key)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(key);
+        AuditCheckpoint? last = LastCheckpointFile.Read(LastCheckpointPath(directory));
+        return last is not null && last.KeyId == key.KeyId && last.ChainHash.Length == ChainHashing.HashSize &&
+            key.Verify(ChainHashing.CheckpointMessage(last), last.Signature)
+            ? new AuditAnchor(last.Sequence, last.ChainHash)
+            : null;
     }
 
     /// <summary>The audit database the settings name (SQLite file <c>audit/audit.db</c> by default).</summary>

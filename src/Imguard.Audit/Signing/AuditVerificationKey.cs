@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Imguard.Contracts.Audit;
 
 namespace Imguard.Audit.Signing;
 
@@ -64,8 +65,7 @@ public sealed class AuditVerificationKey : IDisposable
     internal bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) =>
         signature.Length == 64 && _key.VerifyData(message, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
-    internal static string ComputeKeyId(ECDsa key) =>
-        Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()).AsSpan(0, 16));
+    internal static string ComputeKeyId(ECDsa key) => AuditCheckpointEncoding.KeyId(key.ExportSubjectPublicKeyInfo());
 
     public void Dispose() => _key.Dispose();
 }

@@ -15,4 +15,13 @@ internal sealed class AuditCheckpointEntity
     public string KeyId { get; set; } = "";
 
     public byte[] Signature { get; set; } = [];
+
+    // Format 2 (chained) checkpoints: the predecessor and the signing policy. NULL in rows written before chaining.
+    public long? PreviousSequence { get; set; }
+
+    public byte[]? PreviousDigest { get; set; }
+
+    public int? PolicyInterval { get; set; }
+
+    public long? PolicyPeriodMicroseconds { get; set; }
 }

@@ -62,6 +62,10 @@ internal abstract class AuditDbContext(DbContextOptions options) : DbContext(opt
             checkpoint.Property(c => c.ChainHash).HasColumnName("chain_hash");
             checkpoint.Property(c => c.KeyId).HasColumnName("key_id").HasMaxLength(64);
             checkpoint.Property(c => c.Signature).HasColumnName("signature");
+            checkpoint.Property(c => c.PreviousSequence).HasColumnName("previous_sequence");
+            checkpoint.Property(c => c.PreviousDigest).HasColumnName("previous_digest");
+            checkpoint.Property(c => c.PolicyInterval).HasColumnName("policy_interval");
+            checkpoint.Property(c => c.PolicyPeriodMicroseconds).HasColumnName("policy_period_us");
         });
     }
 }

@@ -39,6 +39,13 @@ internal static class AuditMapping
         Timestamp = AuditTime.FromMicroseconds(row.TimestampMicroseconds),
         KeyId = row.KeyId,
         Signature = row.Signature,
+        PreviousSequence = row.PreviousSequence,
+        PreviousDigest = row.PreviousDigest,
+        // A row with only some of the policy columns is not a valid format 2 checkpoint; read as format 1, its
+        // signature then fails, which is how such an edit is reported.
+        Policy = row.PolicyInterval is { } interval && row.PolicyPeriodMicroseconds is { } period
+            ? AuditCheckpointPolicy.FromSigned(interval, period)
+            : null,
     };
 
     public static AuditCheckpointEntity ToEntity(this AuditCheckpoint checkpoint) => new()
@@ -48,5 +55,9 @@ internal static class AuditMapping
         TimestampMicroseconds = AuditTime.ToMicroseconds(checkpoint.Timestamp),
         KeyId = checkpoint.KeyId,
         Signature = checkpoint.Signature,
+        PreviousSequence = checkpoint.PreviousSequence,
+        PreviousDigest = checkpoint.PreviousDigest,
+        PolicyInterval = checkpoint.Policy?.Interval,
+        PolicyPeriodMicroseconds = checkpoint.Policy?.PeriodMicroseconds,
     };
 }

@@ -35,4 +35,19 @@ public enum AuditBreakKind
 
     /// <summary>A checkpoint's signature does not verify under the audit server's key: it was forged or altered.</summary>
     CheckpointSignatureInvalid,
+
+    /// <summary>
+    /// A signed checkpoint that must exist is not in the log, at the sequence number where it was due: the next
+    /// checkpoint names it as its predecessor; or the signing policy of the last checkpoint (every N records, every
+    /// period while records arrive, at shutdown) required one over the records after it; or a trusted copy
+    /// (anchor) says one was signed there. Checkpoints were deleted — typically to hide records rewritten or cut
+    /// off after them.
+    /// </summary>
+    MissingCheckpoint,
+
+    /// <summary>
+    /// The record's hash is not the chain hash of a trusted checkpoint copy held outside the log (an anchor given to
+    /// the verifier): the log up to this record was rewritten, even if it is consistent in itself.
+    /// </summary>
+    AnchorMismatch,
 }

@@ -4,15 +4,18 @@ namespace Imguard.Audit.Verification;
 
 /// <summary>
 /// What <see cref="AuditVerifier"/> found. <see cref="IsValid"/> when there is no break. The records after the
-/// last valid checkpoint (<see cref="UncheckpointedRecords"/>) are protected by the hash chain only: cutting them
-/// off is not detectable from the log itself, which is why the log checkpoints regularly and on demand.
+/// last valid checkpoint (<see cref="UncheckpointedRecords"/>) are protected by the hash chain and the signing
+/// policy only (<see cref="Policy"/>: fewer than its interval, none older than its period while the server runs):
+/// within that bound, changing or cutting them off is not detectable from the log itself.
 /// </summary>
 public sealed class AuditVerificationReport
 {
     internal AuditVerificationReport(
         long recordCount, long lastSequence, int checkpointCount, long? lastCheckpointSequence,
-        IReadOnlyList<AuditBreak> breaks, int totalBreaks)
+        IReadOnlyList<AuditBreak> breaks, int totalBreaks, Ledger.AuditCheckpointPolicy policy, int anchorCount)
     {
+        Policy = policy;
+        AnchorCount = anchorCount;
         RecordCount = recordCount;
         LastSequence = lastSequence;
         CheckpointCount = checkpointCount;
@@ -39,6 +42,12 @@ public sealed class AuditVerificationReport
     /// <summary>Records after <see cref="LastCheckpointSequence"/>: covered by the hash chain, not yet by a signature.</summary>
     public long UncheckpointedRecords => LastSequence - (LastCheckpointSequence ?? 0);
 
+    /// <summary>The signing policy the records after the last checkpoint were held to: that checkpoint's, or the configured one.</summary>
+    public Ledger.AuditCheckpointPolicy Policy { get; }
+
+    /// <summary>How many trusted checkpoint copies (anchors) the log was compared with.</summary>
+    public int AnchorCount { get; }
+
     /// <summary>The breaks found, in sequence order (at most <see cref="AuditVerifier.MaxReportedBreaks"/>).</summary>
     public IReadOnlyList<AuditBreak> Breaks { get; }
 
@@ -56,6 +65,12 @@ public sealed class AuditVerificationReport
         text.Append(LastCheckpointSequence is { } last
             ? $"last valid checkpoint at record {last} ({UncheckpointedRecords} records after it are covered by the hash chain only)"
             : $"no valid checkpoint (all {RecordCount} records are covered by the hash chain only)");
+        text.Append(AnchorCount switch
+        {
+            0 => "; no trusted checkpoint copy given",
+            1 => "; compared with 1 trusted checkpoint copy",
+            _ => $"; compared with {AnchorCount} trusted checkpoint copies",
+        });
         foreach (AuditBreak b in Breaks)
         {
             text.AppendLine().Append("  ").Append(b);

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Imguard.Contracts.Audit;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Tls;
 
@@ -37,6 +38,9 @@ public sealed class PlatformApi : IDisposable
         ArgumentNullException.ThrowIfNull(profile);
         return new PlatformApi(profile.Platform, profile.CaCertificatePem, profile.Token);
     }
+
+    /// <summary>The platform's URL.</summary>
+    public Uri BaseAddress => _http.BaseAddress!;
 
     /// <summary>An HTTP client for party <paramref name="partyId"/>'s API at <paramref name="url"/>, pinned to the same CA.</summary>
     public HttpClient PartyClient(int partyId, Uri url) =>
@@ -94,6 +98,10 @@ public sealed class PlatformApi : IDisposable
 
     public Task<ModelDownloads> ModelGrantsAsync(string jobId, CancellationToken cancellationToken = default) =>
         SendAsync<ModelDownloads>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(jobId)}/model-grants", null, cancellationToken);
+
+    /// <summary>A page of the platform's copies of signed audit checkpoints (administrators only), oldest first.</summary>
+    public Task<AuditCheckpointPage> ListAuditCheckpointsAsync(long after, int limit, CancellationToken cancellationToken = default) =>
+        SendAsync<AuditCheckpointPage>(HttpMethod.Get, $"api/audit/checkpoints?after={after}&limit={limit}", null, cancellationToken);
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {

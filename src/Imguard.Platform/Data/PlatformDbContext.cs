@@ -43,6 +43,8 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
 
     public DbSet<JobLogEntryEntity> JobLogEntries => Set<JobLogEntryEntity>();
 
+    public DbSet<AuditCheckpointCopyEntity> AuditCheckpointCopies => Set<AuditCheckpointCopyEntity>();
+
     /// <summary>
     /// Marks a versioned row as updated even when no column changed, so that saving checks (and bumps) its version:
     /// a service that decides from a row's state claims the row this way, and a concurrent decision loses.
@@ -174,6 +176,17 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             entry.Property(e => e.Message).HasMaxLength(MaxLogMessageLength);
             entry.HasIndex(e => new { e.JobId, e.Id });
             entry.HasOne<JobEntity>().WithMany().HasForeignKey(e => e.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<AuditCheckpointCopyEntity>(copy =>
+        {
+            copy.ToTable("audit_checkpoint_copies");
+            copy.HasKey(c => c.Sequence);
+            copy.Property(c => c.Sequence).ValueGeneratedNever();
+            copy.Property(c => c.ChainHash).HasMaxLength(DigestLength);
+            copy.Property(c => c.KeyId).HasMaxLength(DigestLength);
+            copy.Property(c => c.Signature).HasMaxLength(2 * DigestLength);
+            copy.Property(c => c.PreviousDigest).HasMaxLength(DigestLength);
         });
 
         ApplySnakeCaseNames(modelBuilder.Model);

@@ -60,6 +60,9 @@ public sealed class PlatformOptions
     /// </summary>
     public string? WebRoot { get; set; }
 
+    /// <summary>How often the platform copies new signed audit checkpoints from the audit server.</summary>
+    public TimeSpan AuditCheckpointCopyInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The dealer's limits (live sessions); tests may also fix its randomness through it.</summary>
     public Dealer.DealerSessionsOptions? Dealer { get; set; }
 
@@ -92,6 +95,7 @@ public sealed class PlatformOptions
 
         Check(JobEventPollInterval, nameof(JobEventPollInterval), TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(1));
         Check(JobEventHeartbeatInterval, nameof(JobEventHeartbeatInterval), TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(10));
+        Check(AuditCheckpointCopyInterval, nameof(AuditCheckpointCopyInterval), TimeSpan.FromMilliseconds(50), TimeSpan.FromHours(1));
     }
 
     internal static void Check(TimeSpan value, string name, TimeSpan min, TimeSpan max)

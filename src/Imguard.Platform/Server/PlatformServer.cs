@@ -3,6 +3,7 @@ using Imguard.Contracts.Audit;
 using Imguard.Contracts.Files;
 using Imguard.Platform.Accounts;
 using Imguard.Platform.Api;
+using Imguard.Platform.AuditCopies;
 using Imguard.Platform.Data;
 using Imguard.Platform.Datasets;
 using Imguard.Platform.Dealer;
@@ -155,6 +156,9 @@ public static class PlatformServer
         services.AddSingleton<ServiceLinks>();
         services.AddSingleton<JobNotifier>();
         services.AddSingleton(new PublicPrivacyReport());
+        services.AddSingleton(provider => new AuditCheckpointCopies(database, provider.GetRequiredService<ServiceLinks>().Audit,
+            service.Directory.AuditVerificationKeyPath, time, provider.GetRequiredService<ILogger<AuditCheckpointCopies>>()));
+        services.AddHostedService<AuditCheckpointCollector>();
         services.AddSingleton<DatasetDeletionWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<DatasetDeletionWorker>());
         // The dealer (correlated randomness for the parties) and the runner that starts, cancels and ends jobs there.

@@ -6,7 +6,8 @@ namespace Imguard.ServiceDefaults.Deployment;
 /// One role's share of a deployment, for the host that runs it: a data directory holding the settings
 /// (<c>imguard.json</c>), the CA certificate (never the CA key), that role's own certificate and private key, the
 /// public files the role needs (the parties: the platform's certificate, which verifies upload and model grants; the
-/// audit server: its checkpoint-signing key pair) and what the role already stores (e.g. the platform's database with
+/// platform: the audit server's public key, which verifies the checkpoints it keeps copies of; the audit server: its
+/// checkpoint-signing key pair) and what the role already stores (e.g. the platform's database with
 /// its first administrator, made by <c>imguard init</c>). No other role's private key is ever in it, so no host holds
 /// a key it does not use. The role runs from it as <c>imguard ROLE --data-dir BUNDLE</c>.
 /// </summary>
@@ -65,6 +66,11 @@ public static class RoleBundle
         {
             case ServiceRole.Party0 or ServiceRole.Party1:
                 Copy(source.CertificatePath(ServiceRole.Platform), target.CertificatePath(ServiceRole.Platform));
+                break;
+            case ServiceRole.Platform when File.Exists(source.AuditVerificationKeyPath):
+                // Public: the platform checks the audit server's checkpoints with it before keeping copies (without
+                // it the platform runs, keeping none, and says so at start).
+                Copy(source.AuditVerificationKeyPath, target.AuditVerificationKeyPath, privateFile: false);
                 break;
             case ServiceRole.Audit:
                 Copy(source.AuditSigningKeyPath, target.AuditSigningKeyPath);

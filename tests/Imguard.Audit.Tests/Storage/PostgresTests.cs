@@ -91,4 +91,32 @@ public sealed class PostgresTests : IAsyncLifetime
         report = await AuditVerifier.VerifyAsync(database, key.PublicKey);
         Assert.Contains(report.Breaks, b => b.Sequence == 36 && b.Kind == AuditBreakKind.TruncatedTail);
     }
+
+    [PostgresFact]
+    public async Task Deleted_checkpoints_and_trusted_anchors_are_reported_on_PostgreSQL()
+    {
+        var database = Database();
+        await database.MigrateAsync();
+        using var key = AuditSigningKey.Generate();
+        using var log = new AuditLog(database, key, new AuditLogOptions { CheckpointInterval = 10 });
+        for (int i = 0; i < 25; i++)
+        {
+            await log.AppendAsync(SampleEvents.Event(i));
+        }
+
+        Assert.Equal(25, (await log.CheckpointAsync())!.Sequence);
+        var anchor = new AuditAnchor(25, (await log.GetAsync(25))!.RecordHash);
+        var options = new AuditVerificationOptions { Policy = new AuditCheckpointPolicy(10, TimeSpan.FromMinutes(1)), Anchors = [anchor] };
+        Assert.True((await AuditVerifier.VerifyAsync(database, key.PublicKey, options)).IsValid);
+
+        await ExecuteAsync(_connectionString!, "DELETE FROM audit_checkpoints WHERE sequence = 10");
+        var report = await AuditVerifier.VerifyAsync(database, key.PublicKey, options);
+        Assert.Equal(new AuditBreak(10, AuditBreakKind.MissingCheckpoint, report.FirstBreak!.Description), report.FirstBreak);
+
+        // Cut back to a checkpoint with every checkpoint after it: consistent in itself, shown by the anchor.
+        await ExecuteAsync(_connectionString!, "DELETE FROM audit_records WHERE sequence > 20; DELETE FROM audit_checkpoints WHERE sequence > 20");
+        report = await AuditVerifier.VerifyAsync(database, key.PublicKey, options);
+        Assert.Contains(report.Breaks, b => b.Sequence == 21 && b.Kind == AuditBreakKind.TruncatedTail);
+        Assert.Contains(report.Breaks, b => b.Sequence == 10 && b.Kind == AuditBreakKind.MissingCheckpoint);
+    }
 }

@@ -1,6 +1,7 @@
 using Imguard.Audit.Ledger;
 using Imguard.Audit.Signing;
 using Imguard.Audit.Verification;
+using Imguard.Contracts.Audit;
 
 namespace Imguard.Audit.Tests.Verification;
 
@@ -8,6 +9,9 @@ namespace Imguard.Audit.Tests.Verification;
 public sealed class AuditVerifierTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    // Verified as if just after the records were written: their age is not what these tests are about.
+    private static readonly AuditVerificationOptions AtTheTime = new() { Now = Start.AddSeconds(30) };
 
     /// <summary>A valid chain of n records, signed checkpoints every <paramref name="interval"/> records.</summary>
     private static (List<AuditRecord> Records, List<AuditCheckpoint> Checkpoints) Chain(int n, int interval, AuditSigningKey key)
@@ -30,7 +34,7 @@ public sealed class AuditVerifierTests
                 checkpoints.Add(new AuditCheckpoint
                 {
                     Sequence = s, ChainHash = hash, Timestamp = AuditTime.FromMicroseconds(ts), KeyId = key.KeyId,
-                    Signature = key.Sign(ChainHashing.CheckpointMessage(s, hash, ts, key.KeyId)),
+                    Signature = key.Sign(AuditCheckpointEncoding.SignedBytes(s, hash, ts, key.KeyId)),
                 });
             }
 
@@ -44,7 +48,7 @@ public sealed class AuditVerifierTests
     public void An_empty_log_is_valid()
     {
         using var key = AuditSigningKey.Generate();
-        var report = AuditVerifier.Verify([], [], key.PublicKey);
+        var report = AuditVerifier.Verify([], [], key.PublicKey, AtTheTime);
         Assert.True(report.IsValid);
         Assert.Equal(0, report.RecordCount);
         Assert.Equal(0, report.LastSequence);
@@ -56,7 +60,7 @@ public sealed class AuditVerifierTests
     {
         using var key = AuditSigningKey.Generate();
         var (records, checkpoints) = Chain(12, 5, key);
-        var report = AuditVerifier.Verify(records, checkpoints, key.PublicKey);
+        var report = AuditVerifier.Verify(records, checkpoints, key.PublicKey, AtTheTime);
         Assert.True(report.IsValid, report.ToString());
         Assert.Equal(10, report.LastCheckpointSequence);
         Assert.Equal(2, report.UncheckpointedRecords);
@@ -68,7 +72,7 @@ public sealed class AuditVerifierTests
         using var key = AuditSigningKey.Generate();
         var (records, checkpoints) = Chain(8, 100, key);
         (records[3], records[4]) = (records[4], records[3]); // 1 2 3 5 4 6 7 8
-        var report = AuditVerifier.Verify(records, checkpoints, key.PublicKey);
+        var report = AuditVerifier.Verify(records, checkpoints, key.PublicKey, AtTheTime);
         Assert.Equal(AuditBreakKind.Reordered, report.FirstBreak!.Kind);
         Assert.Equal(4, report.FirstBreak.Sequence);
         Assert.DoesNotContain(report.Breaks, b => b.Kind == AuditBreakKind.RecordsMissing);
@@ -79,7 +83,7 @@ public sealed class AuditVerifierTests
     {
         using var key = AuditSigningKey.Generate();
         var (records, _) = Chain(3, 100, key);
-        var report = AuditVerifier.Verify(records.Skip(1), [], key.PublicKey);
+        var report = AuditVerifier.Verify(records.Skip(1), [], key.PublicKey, AtTheTime);
         Assert.Equal(AuditBreakKind.RecordsMissing, report.FirstBreak!.Kind);
         Assert.Equal(1, report.FirstBreak.Sequence);
         Assert.Equal(1, report.TotalBreaks);
@@ -99,7 +103,7 @@ public sealed class AuditVerifierTests
             PropertiesJson = r.PropertiesJson, PreviousHash = previous,
             RecordHash = ChainHashing.RecordHash(1, AuditTime.ToMicroseconds(r.Timestamp), r.EventType, r.Actor, r.Subjects, r.PropertiesJson, previous),
         };
-        var report = AuditVerifier.Verify(records, [], key.PublicKey);
+        var report = AuditVerifier.Verify(records, [], key.PublicKey, AtTheTime);
         Assert.Equal(new AuditBreak(1, AuditBreakKind.ChainBroken, report.FirstBreak!.Description), report.FirstBreak);
     }
 
@@ -113,7 +117,7 @@ public sealed class AuditVerifierTests
             Sequence = r.Sequence, Timestamp = r.Timestamp, EventType = r.EventType, Actor = "user:mallory",
             Subjects = r.Subjects, PropertiesJson = r.PropertiesJson, PreviousHash = r.PreviousHash, RecordHash = r.RecordHash,
         });
-        var report = AuditVerifier.Verify(altered, [], key.PublicKey);
+        var report = AuditVerifier.Verify(altered, [], key.PublicKey, AtTheTime);
         Assert.Equal(AuditVerifier.MaxReportedBreaks, report.Breaks.Count);
         Assert.Equal(250, report.TotalBreaks);
         Assert.All(report.Breaks, b => Assert.Equal(AuditBreakKind.RecordAltered, b.Kind));

@@ -204,13 +204,17 @@ public sealed class TamperingTests : IAsyncLifetime
 
         // Re-signing the checkpoints with the attacker's own key does not help: they no longer verify.
         using var mallory = AuditSigningKey.Generate();
-        foreach (long s in new long[] { 10, 20 })
+        foreach (AuditCheckpoint c in await _log.GetCheckpointsAsync())
         {
-            byte[] chainHash = ChainHashing.RecordHash((await _log.GetAsync(s))!);
-            long ts = (long)(await _db.ScalarAsync($"SELECT timestamp_us FROM audit_checkpoints WHERE sequence = {s}"))!;
-            byte[] signature = mallory.Sign(ChainHashing.CheckpointMessage(s, chainHash, ts, _key.KeyId));
+            byte[] chainHash = ChainHashing.RecordHash((await _log.GetAsync(c.Sequence))!);
+            var forged = new AuditCheckpoint
+            {
+                Sequence = c.Sequence, ChainHash = chainHash, Timestamp = c.Timestamp, KeyId = _key.KeyId, Signature = [],
+                PreviousSequence = c.PreviousSequence, PreviousDigest = c.PreviousDigest, Policy = c.Policy,
+            };
+            byte[] signature = mallory.Sign(ChainHashing.CheckpointMessage(forged));
             await _db.ExecuteAsync("UPDATE audit_checkpoints SET chain_hash = $c, signature = $g WHERE sequence = $s",
-                ("$c", chainHash), ("$g", signature), ("$s", s));
+                ("$c", chainHash), ("$g", signature), ("$s", c.Sequence));
         }
 
         report = await VerifyAsync();

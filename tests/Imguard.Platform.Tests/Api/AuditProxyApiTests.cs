@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Imguard.Contracts.Audit;
+using Imguard.Platform.Api;
 
 namespace Imguard.Platform.Tests.Api;
 
@@ -24,6 +25,32 @@ public abstract class AuditProxyApiTests(PlatformApiFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, (await user.GetAsync("/api/audit/records")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await user.GetAsync("/api/audit/verify")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Anonymous().GetAsync("/api/audit/records")).StatusCode);
+    }
+
+    [ProviderFact]
+    public async Task Administrators_get_the_platforms_copies_of_signed_checkpoints_and_verify_checks_the_log_against_them()
+    {
+        using ApiClient user = await fixture.CliAsync(PlatformApiFixture.Unique("judy"));
+        using ApiClient admin = await fixture.AdminAsync();
+        await fixture.AuditRecordsAsync(); // delivered
+        JsonElement signed = await fixture.SignAuditCheckpointAsync();
+        long sequence = signed.GetProperty("sequence").GetInt64();
+
+        // Asking for the copies copies what is new first; each copy is the checkpoint exactly as the audit server signed it.
+        JsonElement page = await admin.GetAsync<JsonElement>("/api/audit/checkpoints?limit=1000");
+        JsonElement copy = Assert.Single(page.GetProperty("checkpoints").EnumerateArray(), c => c.GetProperty("sequence").GetInt64() == sequence);
+        foreach (string field in new[] { "chainHash", "signature", "keyId", "previousDigest" })
+        {
+            Assert.Equal(signed.GetProperty(field).GetString(), copy.GetProperty(field).GetString());
+        }
+
+        JsonElement verify = await admin.GetAsync<JsonElement>("/api/audit/verify");
+        Assert.True(verify.GetProperty("valid").GetBoolean(), verify.ToString());
+        Assert.InRange(verify.GetProperty("anchors").GetInt32(), 1, AuditProxyApi.VerifyAnchors);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/audit/checkpoints?limit=0")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.GetAsync("/api/audit/checkpoints")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Anonymous().GetAsync("/api/audit/checkpoints")).StatusCode);
     }
 
     [ProviderFact]

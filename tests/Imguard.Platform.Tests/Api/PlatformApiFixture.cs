@@ -202,6 +202,16 @@ public abstract class PlatformApiFixture(PlatformDatabaseProvider provider, Acti
         return records;
     }
 
+    /// <summary>Has the audit server sign a checkpoint at its last record now (as its timer does every minute); returns it.</summary>
+    public async Task<JsonElement> SignAuditCheckpointAsync()
+    {
+        using ServiceIdentity identity = Deployment.Identity(ServiceRole.Platform);
+        using var audit = new HttpClient(MutualTls.CreateServiceHandler(identity, ServiceRole.Audit)) { BaseAddress = Deployment.Settings.Audit.Url };
+        HttpResponseMessage response = await audit.PostAsync("api/audit/checkpoints", null);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
 }
 
 public sealed class SqlitePlatformApiFixture() : PlatformApiFixture(PlatformDatabaseProvider.Sqlite);

@@ -51,10 +51,12 @@ public sealed class RoleBundleTests : IDisposable
         string state = _deployment.Directory.RoleDirectory(ServiceRole.Platform);
         Directory.CreateDirectory(Path.Combine(state, "keys"));
         File.WriteAllText(Path.Combine(state, "keys", "key-1.xml"), "<key/>");
+        File.WriteAllText(_deployment.Directory.AuditVerificationKeyPath, "-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n");
         string bundle = Path.Combine(_bundles, "platform");
         IReadOnlyList<string> files = RoleBundle.Export(_deployment.Directory, ServiceRole.Platform, bundle);
 
         Assert.Contains("platform/keys/key-1.xml", files.Select(f => f.Replace('\\', '/')));
+        Assert.Contains("pki/audit-signing.pub", files.Select(f => f.Replace('\\', '/'))); // checks the audit checkpoints it copies
         Assert.DoesNotContain(files, f => f.EndsWith("ca.key", StringComparison.Ordinal));
         Assert.Equal(["platform.key"], Directory.GetFiles(Path.Combine(bundle, "pki"), "*.key").Select(Path.GetFileName));
         using ServiceIdentity identity = ServiceIdentity.Load(new DataDirectory(bundle), ServiceRole.Platform);

@@ -38,6 +38,22 @@ namespace Imguard.Audit.Storage.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("key_id");
 
+                    b.Property<int?>("PolicyInterval")
+                        .HasColumnType("integer")
+                        .HasColumnName("policy_interval");
+
+                    b.Property<long?>("PolicyPeriodMicroseconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("policy_period_us");
+
+                    b.Property<byte[]>("PreviousDigest")
+                        .HasColumnType("bytea")
+                        .HasColumnName("previous_digest");
+
+                    b.Property<long?>("PreviousSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("previous_sequence");
+
                     b.Property<byte[]>("Signature")
                         .IsRequired()
                         .HasColumnType("bytea")

@@ -33,6 +33,22 @@ namespace Imguard.Audit.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("key_id");
 
+                    b.Property<int?>("PolicyInterval")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("policy_interval");
+
+                    b.Property<long?>("PolicyPeriodMicroseconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("policy_period_us");
+
+                    b.Property<byte[]>("PreviousDigest")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("previous_digest");
+
+                    b.Property<long?>("PreviousSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("previous_sequence");
+
                     b.Property<byte[]>("Signature")
                         .IsRequired()
                         .HasColumnType("BLOB")

@@ -83,6 +83,61 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                     b.ToTable("api_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Imguard.Platform.Data.AuditCheckpointCopyEntity", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("ChainHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("chain_hash");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_id");
+
+                    b.Property<int?>("PolicyInterval")
+                        .HasColumnType("integer")
+                        .HasColumnName("policy_interval");
+
+                    b.Property<long?>("PolicyPeriodMicroseconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("policy_period_microseconds");
+
+                    b.Property<string>("PreviousDigest")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("previous_digest");
+
+                    b.Property<long?>("PreviousSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("previous_sequence");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("signature");
+
+                    b.Property<DateTimeOffset>("SignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("signed_at");
+
+                    b.HasKey("Sequence")
+                        .HasName("pk_audit_checkpoint_copies");
+
+                    b.ToTable("audit_checkpoint_copies", (string)null);
+                });
+
             modelBuilder.Entity("Imguard.Platform.Data.DatasetEntity", b =>
                 {
                     b.Property<string>("Id")

@@ -78,6 +78,61 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                     b.ToTable("api_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Imguard.Platform.Data.AuditCheckpointCopyEntity", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("ChainHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("chain_hash");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_id");
+
+                    b.Property<int?>("PolicyInterval")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("policy_interval");
+
+                    b.Property<long?>("PolicyPeriodMicroseconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("policy_period_microseconds");
+
+                    b.Property<string>("PreviousDigest")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_digest");
+
+                    b.Property<long?>("PreviousSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("previous_sequence");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("signature");
+
+                    b.Property<long>("SignedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("signed_at");
+
+                    b.HasKey("Sequence")
+                        .HasName("pk_audit_checkpoint_copies");
+
+                    b.ToTable("audit_checkpoint_copies", (string)null);
+                });
+
             modelBuilder.Entity("Imguard.Platform.Data.DatasetEntity", b =>
                 {
                     b.Property<string>("Id")

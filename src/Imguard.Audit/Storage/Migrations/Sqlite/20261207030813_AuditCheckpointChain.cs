@@ -1,0 +1,58 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Imguard.Audit.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class AuditCheckpointChain : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "policy_interval",
+                table: "audit_checkpoints",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "policy_period_us",
+                table: "audit_checkpoints",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<byte[]>(
+                name: "previous_digest",
+                table: "audit_checkpoints",
+                type: "BLOB",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "previous_sequence",
+                table: "audit_checkpoints",
+                type: "INTEGER",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "policy_interval",
+                table: "audit_checkpoints");
+
+            migrationBuilder.DropColumn(
+                name: "policy_period_us",
+                table: "audit_checkpoints");
+
+            migrationBuilder.DropColumn(
+                name: "previous_digest",
+                table: "audit_checkpoints");
+
+            migrationBuilder.DropColumn(
+                name: "previous_sequence",
+                table: "audit_checkpoints");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Imguard.Platform.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class AuditCheckpointCopies : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "audit_checkpoint_copies",
+                columns: table => new
+                {
+                    sequence = table.Column<long>(type: "bigint", nullable: false),
+                    signed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    chain_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    key_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    signature = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    previous_sequence = table.Column<long>(type: "bigint", nullable: true),
+                    previous_digest = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    policy_interval = table.Column<int>(type: "integer", nullable: true),
+                    policy_period_microseconds = table.Column<long>(type: "bigint", nullable: true),
+                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_audit_checkpoint_copies", x => x.sequence);
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "audit_checkpoint_copies");
+        }
+    }
+}
