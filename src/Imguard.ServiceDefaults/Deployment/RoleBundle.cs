@@ -70,7 +70,7 @@ public static class RoleBundle
             case ServiceRole.Platform when File.Exists(source.AuditVerificationKeyPath):
                 // Public: the platform checks the audit server's checkpoints with it before keeping copies (without
                 // it the platform runs, keeping none, and says so at start).
-                Copy(source.AuditVerificationKeyPath, target.AuditVerificationKeyPath, privateFile: false);
+                Copy(source.AuditVerificationKeyPath, target.AuditVerificationKeyPath);
                 break;
             case ServiceRole.Audit:
                 Copy(source.AuditSigningKeyPath, target.AuditSigningKeyPath);
