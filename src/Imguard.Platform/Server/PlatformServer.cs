@@ -11,6 +11,7 @@ using Imguard.Platform.Projects;
 using Imguard.Platform.Security;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Hosting;
+using Imguard.ServiceDefaults.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
@@ -145,6 +146,7 @@ public static class PlatformServer
         services.AddSingleton(new DatasetRegistry(database, time));
         services.AddSingleton(new JobService(database, time));
         services.AddSingleton<PlatformAudit>();
+        services.AddSingleton<IServiceRoleRefusalListener, ServiceRoleRefusalAudit>();
         services.AddSingleton<GrantIssuer>();
         services.AddSingleton<ServiceLinks>();
         services.AddSingleton<JobNotifier>();
