@@ -274,14 +274,16 @@ public sealed class UploadSessionTests
     }
 
     [Fact]
-    public async Task An_unreadable_state_file_is_reported_not_guessed()
+    public async Task An_unreadable_state_file_is_removed_at_restart_not_guessed()
     {
         using var dir = new TempDirectory();
         var (file, _) = await FileAsync();
         var session = Begin(new ShareStore(dir.Path), file);
-        await File.WriteAllTextAsync(Path.Combine(dir.Path, "uploads", session.UploadId, "upload.json"), "{ \"version\": ");
+        string directory = Path.Combine(dir.Path, "uploads", session.UploadId);
+        await File.WriteAllTextAsync(Path.Combine(directory, "upload.json"), "{ \"version\": ");
         var e = Assert.Throws<ShareStoreException>(() => UploadSession.Open(new ShareStore(dir.Path), session.UploadId));
-        Assert.Equal(ShareStoreErrorKind.SessionCorrupt, e.Kind);
+        Assert.Equal(ShareStoreErrorKind.NotFound, e.Kind);
+        Assert.False(Directory.Exists(directory));
     }
 
     [Theory]
