@@ -32,8 +32,8 @@ internal static class PartyError
     public static ShareStoreException ChunkTooLarge(long bytes, long limit) =>
         new(ShareStoreErrorKind.ChunkTooLarge, $"A chunk of {bytes} bytes exceeds the chunk limit of {limit} bytes.");
 
-    public static ShareStoreException BeyondDeclared(string uploadId, long end, long declared) =>
-        new(ShareStoreErrorKind.TooLarge, $"Upload '{uploadId}': a chunk ending at byte {end} goes past the declared length of {declared} bytes.");
+    public static ShareStoreException BeyondDeclared(string uploadId, long offset, long length, long declared) =>
+        new(ShareStoreErrorKind.TooLarge, $"Upload '{uploadId}': a chunk of {length} bytes at offset {offset} goes past the declared length of {declared} bytes.");
 
     public static ShareStoreException OffsetConflict(string uploadId, long offset, long length, long committed) =>
         new(ShareStoreErrorKind.OffsetConflict, $"Upload '{uploadId}': a chunk at offset {offset} of {length} bytes does not continue the committed length {committed}; resume at offset {committed}.");

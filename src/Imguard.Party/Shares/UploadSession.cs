@@ -179,11 +179,13 @@ public sealed class UploadSession
             EnsureActive();
             EnsureOpenDataset();
             var state = _state;
-            long end = offset + chunk.Length;
-            if (end > state.DeclaredBytes)
+            // Compared without computing offset + length first: an offset near long.MaxValue would overflow to a
+            // negative end that passes every later check (found by the chunk property test).
+            if (offset > state.DeclaredBytes - chunk.Length)
             {
-                throw PartyError.BeyondDeclared(UploadId, end, state.DeclaredBytes);
+                throw PartyError.BeyondDeclared(UploadId, offset, chunk.Length, state.DeclaredBytes);
             }
+            long end = offset + chunk.Length;
             if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(chunk.Span), sha256.Span))
             {
                 throw PartyError.ChunkHashMismatch(UploadId, offset, chunk.Length);

@@ -309,6 +309,8 @@ public sealed class UploadSessionTests
         Assert.Equal(ShareStoreErrorKind.InvalidRequest, (await Assert.ThrowsAsync<ShareStoreException>(() => session.AppendChunkAsync(0, Array.Empty<byte>(), Sha([])))).Kind);
         Assert.Equal(ShareStoreErrorKind.InvalidRequest, (await Assert.ThrowsAsync<ShareStoreException>(() => session.AppendChunkAsync(0, file.AsMemory(0, 10), new byte[31]))).Kind);
         Assert.Equal(ShareStoreErrorKind.InvalidRequest, (await Assert.ThrowsAsync<ShareStoreException>(() => session.AppendChunkAsync(-1, file.AsMemory(0, 10), Sha(file.AsSpan(0, 10))))).Kind);
+        // An offset whose end overflows a long is past the declared length, not a negative end that passes the checks.
+        Assert.Equal(ShareStoreErrorKind.TooLarge, (await Assert.ThrowsAsync<ShareStoreException>(() => session.AppendChunkAsync(long.MaxValue - 5, file.AsMemory(0, 10), Sha(file.AsSpan(0, 10))))).Kind);
         Assert.Equal(ShareStoreErrorKind.InvalidRequest, Assert.Throws<ShareStoreException>(() => UploadSession.Begin(store, file.Length, "ds-a", 2, 1 << 20)).Kind);
     }
 
