@@ -70,7 +70,7 @@ public sealed class GrantParsingPropertyTests
                 };
             }));
 
-    /// <summary>Signed claims with fields set to odd values or removed, or signed random bytes.</summary>
+    /// <summary>Signed claims with fields set to odd values or removed, or with odd times, or signed random bytes.</summary>
     private static Gen<string> SignedOddClaims =>
         Gen.OneOf(
             Gen.Select(Gen.Int[0, Fields.Length - 1].Array[1, 4], Gen.Int[0, Values.Length].Array[4], (fields, values) =>
@@ -89,7 +89,18 @@ public sealed class GrantParsingPropertyTests
                 }
                 return "Bearer " + Sign(claims);
             }),
+            Gen.Select(Times, Times, (issued, expires) =>
+            {
+                JsonObject claims = ValidClaims();
+                claims["issuedAt"] = issued.ToString("O");
+                claims["expiresAt"] = expires.ToString("O");
+                return "Bearer " + Sign(claims);
+            }),
             Gen.Byte.Array[0, 400].Select(bytes => "Bearer " + SignBytes(bytes)));
+
+    /// <summary>Any time, the extremes included (a claim at DateTimeOffset.MinValue once made the check throw).</summary>
+    private static Gen<DateTimeOffset> Times =>
+        Gen.OneOf(Gen.DateTimeOffset, Gen.Const(DateTimeOffset.MinValue), Gen.Const(DateTimeOffset.MaxValue), Gen.Const(DateTimeOffset.UtcNow));
 
     [Fact]
     public void Any_authorization_header_is_refused_cleanly_or_is_the_valid_grant()
