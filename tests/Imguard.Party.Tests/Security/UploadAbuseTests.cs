@@ -119,6 +119,26 @@ public sealed class UploadAbuseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rejection_in_the_reply_to_this_party_s_half_report_stops_its_other_uploads_of_the_dataset()
+    {
+        var (file, _) = await FileAsync("ds-twice", party: Party);
+        _platform!.Registrations["ds-twice"] = View("ds-twice", "Registered");
+        _platform.ReportReplies["ds-twice"] = View("ds-twice", "Rejected"); // the half did not match the registration
+        string grant = Grant("ds-twice");
+        using HttpClient http = Client();
+        UploadStatusReply other = await ReadAsync<UploadStatusReply>(await BeginAsync(http, grant, "ds-twice", file.Length));
+        Assert.Equal(HttpStatusCode.OK, (await PutChunkAsync(http, grant, other.UploadId, 0, file.AsMemory(0, 500))).StatusCode);
+        string upload = Path.Combine(SharesDirectory, "uploads", other.UploadId);
+
+        // Another owner (the quota holds one half per user and project) uploads the same dataset to the end.
+        await UploadAsync(http, file, "ds-twice", user: "bob", project: "prj-2");
+
+        // Only the reply said Rejected (the platform's GET still says Registered): the other upload stopped anyway.
+        Assert.False(Directory.Exists(upload));
+        Assert.Equal(HttpStatusCode.Gone, (await PutChunkAsync(http, grant, other.UploadId, 500, file.AsMemory(500, 500))).StatusCode);
+    }
+
+    [Fact]
     public async Task A_dataset_the_platform_has_rejected_cannot_begin_an_upload()
     {
         _platform!.Registrations["ds-gone"] = View("ds-gone", "Rejected");
@@ -204,21 +224,21 @@ public sealed class UploadAbuseTests : IAsyncLifetime
         return new HttpClient(MutualTls.CreateClientHandler(authority, ServiceRoles.Party(Party))) { BaseAddress = PartyUrl };
     }
 
-    private string Grant(string resource, GrantPurpose purpose = GrantPurpose.UploadDataset)
+    private string Grant(string resource, GrantPurpose purpose = GrantPurpose.UploadDataset, string user = "alice", string project = "prj-1")
     {
         using ServiceIdentity identity = _deployment.Identity(ServiceRole.Platform);
         using ECDsa key = identity.Certificate.GetECDsaPrivateKey()!;
         DateTimeOffset now = DateTimeOffset.UtcNow;
         return GrantToken.Sign(new Grant
         {
-            Purpose = purpose, Party = Party, Project = "prj-1", Resource = resource, User = "alice", MaxBytes = 1 << 20,
+            Purpose = purpose, Party = Party, Project = project, Resource = resource, User = user, MaxBytes = 1 << 20,
             IssuedAt = now, ExpiresAt = now.AddMinutes(10), Nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
         }, key);
     }
 
-    private async Task UploadAsync(HttpClient http, byte[] file, string datasetId)
+    private async Task UploadAsync(HttpClient http, byte[] file, string datasetId, string user = "alice", string project = "prj-1")
     {
-        string grant = Grant(datasetId);
+        string grant = Grant(datasetId, user: user, project: project);
         UploadStatusReply begun = await ReadAsync<UploadStatusReply>(await BeginAsync(http, grant, datasetId, file.Length));
         Assert.Equal(HttpStatusCode.OK, (await PutChunkAsync(http, grant, begun.UploadId, 0, file)).StatusCode);
         (await SendAsync(http, HttpMethod.Post, $"api/uploads/{begun.UploadId}/complete", grant)).EnsureSuccessStatusCode();
