@@ -32,8 +32,8 @@ internal static class PartyError
     public static ShareStoreException ChunkTooLarge(long bytes, long limit) =>
         new(ShareStoreErrorKind.ChunkTooLarge, $"A chunk of {bytes} bytes exceeds the chunk limit of {limit} bytes.");
 
-    public static ShareStoreException BeyondDeclared(string uploadId, long end, long declared) =>
-        new(ShareStoreErrorKind.TooLarge, $"Upload '{uploadId}': a chunk ending at byte {end} goes past the declared length of {declared} bytes.");
+    public static ShareStoreException BeyondDeclared(string uploadId, long offset, long length, long declared) =>
+        new(ShareStoreErrorKind.TooLarge, $"Upload '{uploadId}': a chunk of {length} bytes at offset {offset} goes past the declared length of {declared} bytes.");
 
     public static ShareStoreException OffsetConflict(string uploadId, long offset, long length, long committed) =>
         new(ShareStoreErrorKind.OffsetConflict, $"Upload '{uploadId}': a chunk at offset {offset} of {length} bytes does not continue the committed length {committed}; resume at offset {committed}.");
@@ -55,6 +55,18 @@ internal static class PartyError
 
     public static ShareStoreException SessionCorrupt(string uploadId, string reason, Exception? inner = null) =>
         new(ShareStoreErrorKind.SessionCorrupt, $"Upload '{uploadId}' cannot be resumed: {reason}.", inner);
+
+    public static ShareStoreException QuotaExceeded(string scope, string name, long used, long declared, long quota) =>
+        new(ShareStoreErrorKind.QuotaExceeded,
+            $"The {scope} storage quota at this party is {quota} bytes; {scope} '{name}' has {used} bytes stored or being uploaded, and this upload declares {declared} more. Delete datasets of this {scope} first, or ask the operator for a larger quota.");
+
+    public static ShareStoreException DatasetClosed(string datasetId, DatasetClosure closure) =>
+        new(ShareStoreErrorKind.DatasetClosed, closure == DatasetClosure.Deleted
+            ? $"Dataset '{datasetId}' has been deleted; this party takes no upload of it."
+            : $"Dataset '{datasetId}' has been rejected by the platform; this party takes no upload of it.");
+
+    public static ShareStoreException UploadExpired(string uploadId, TimeSpan expiry) =>
+        new(ShareStoreErrorKind.Expired, $"Upload '{uploadId}' received no chunk for {expiry} and was removed; start the upload again.");
 
     public static ArgumentException InvalidOption(string name, string requirement) =>
         new($"Invalid share store option {name}: {requirement}.", name);

@@ -41,32 +41,32 @@ public static class GrantToken
     /// key, version, party, purpose, issue and expiry time. Returns the grant, or null with a reason that names what
     /// failed (never echoing the token).
     /// </summary>
-    public static Grant? Verify(string? token, ECDsa platformPublicKey, int party, GrantPurpose purpose, DateTimeOffset now, out string reason)
+    public static Grant? Verify(string? token, ECDsa platformPublicKey, int party, GrantPurpose purpose, DateTimeOffset now, out string reason) =>
+        Verify(token, platformPublicKey, party, purpose, now, out _, out reason);
+
+    /// <summary>As <see cref="Verify(string?, ECDsa, int, GrantPurpose, DateTimeOffset, out string)"/>, also saying which check failed.</summary>
+    public static Grant? Verify(string? token, ECDsa platformPublicKey, int party, GrantPurpose purpose, DateTimeOffset now, out GrantFailure failure, out string reason)
     {
         ArgumentNullException.ThrowIfNull(platformPublicKey);
         if (string.IsNullOrEmpty(token) || token.Length > MaxLength || !token.StartsWith(Prefix, StringComparison.Ordinal))
         {
-            reason = "not an IMGuard grant token";
-            return null;
+            return Fail(GrantFailure.Malformed, "not an IMGuard grant token", out failure, out reason);
         }
         int dot = token.IndexOf('.', Prefix.Length);
         if (dot < 0 || token.IndexOf('.', dot + 1) >= 0)
         {
-            reason = "malformed grant token";
-            return null;
+            return Fail(GrantFailure.Malformed, "malformed grant token", out failure, out reason);
         }
         string claims = token[Prefix.Length..dot];
         byte[]? signature = FromBase64Url(token[(dot + 1)..]);
         byte[]? payload = FromBase64Url(claims);
         if (signature is null || payload is null)
         {
-            reason = "malformed grant token";
-            return null;
+            return Fail(GrantFailure.Malformed, "malformed grant token", out failure, out reason);
         }
         if (!platformPublicKey.VerifyData(Encoding.ASCII.GetBytes(Prefix + claims), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
         {
-            reason = "the grant's signature is not the platform's";
-            return null;
+            return Fail(GrantFailure.BadSignature, "the grant's signature is not the platform's", out failure, out reason);
         }
         Grant? grant;
         try
@@ -79,31 +79,27 @@ public static class GrantToken
         }
         if (grant is null || grant.Version != 1 || !IsComplete(grant))
         {
-            reason = "unsupported grant claims";
-            return null;
+            return Fail(GrantFailure.UnsupportedClaims, "unsupported grant claims", out failure, out reason);
         }
         if (grant.Party != party)
         {
-            reason = $"the grant is for party {grant.Party}, not party {party}";
-            return null;
+            return Fail(GrantFailure.WrongParty, $"the grant is for party {grant.Party}, not party {party}", out failure, out reason);
         }
         if (grant.Purpose != purpose)
         {
-            reason = $"the grant is for {grant.Purpose}, not {purpose}";
-            return null;
+            return Fail(GrantFailure.WrongPurpose, $"the grant is for {grant.Purpose}, not {purpose}", out failure, out reason);
         }
         // Compared against now ± skew, never by shifting the claimed times: a time at either end of the calendar
         // would overflow DateTimeOffset's range and throw instead of refusing.
         if (grant.IssuedAt > now + ClockSkew)
         {
-            reason = "the grant is issued in the future";
-            return null;
+            return Fail(GrantFailure.OutsideLifetime, "the grant is issued in the future", out failure, out reason);
         }
         if (grant.ExpiresAt <= now - ClockSkew)
         {
-            reason = "the grant has expired";
-            return null;
+            return Fail(GrantFailure.OutsideLifetime, "the grant has expired", out failure, out reason);
         }
+        failure = GrantFailure.None;
         reason = "";
         return grant;
     }
@@ -116,6 +112,13 @@ public static class GrantToken
         Enum.IsDefined(grant.Purpose) && !string.IsNullOrEmpty(grant.Project) && !string.IsNullOrEmpty(grant.Resource)
         && !string.IsNullOrEmpty(grant.User) && !string.IsNullOrEmpty(grant.Nonce) && grant.MaxBytes >= 0
         && grant.IssuedAt <= grant.ExpiresAt;
+
+    private static Grant? Fail(GrantFailure kind, string why, out GrantFailure failure, out string reason)
+    {
+        failure = kind;
+        reason = why;
+        return null;
+    }
 
     private static string Base64Url(ReadOnlySpan<byte> bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -18,19 +18,22 @@ public static class InternalDatasetsApi
     {
         ArgumentNullException.ThrowIfNull(routes);
         RouteGroupBuilder api = routes.MapGroup("/internal/datasets").RequireServiceRole(ServiceRole.Platform);
-        api.MapDelete("/{datasetId}", Delete);
+        api.MapDelete("/{datasetId}", DeleteAsync);
         api.MapGet("/", List);
         return routes;
     }
 
-    /// <summary>Deletes this party's half; idempotent (a half that is not here counts as deleted).</summary>
-    private static Results<Ok<DeletionReply>, ProblemHttpResult> Delete(string datasetId, ShareStore store, GrantAuthorization grants, AuditClient audit)
+    /// <summary>
+    /// Deletes this party's half, stops and removes any upload of it in progress, and closes the dataset so no grant
+    /// can upload it again; idempotent (a half that is not here counts as deleted).
+    /// </summary>
+    private static async Task<Results<Ok<DeletionReply>, ProblemHttpResult>> DeleteAsync(string datasetId, ShareStore store, GrantAuthorization grants, AuditClient audit, CancellationToken cancellationToken)
     {
         if (!ShareFileFormat.IsValidDatasetId(datasetId))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad dataset id");
         }
-        bool existed = store.Delete(datasetId);
+        bool existed = await store.DeleteAsync(datasetId, cancellationToken);
         audit.Emit(AuditEventTypes.DatasetDeleted, $"party:{grants.PartyId}", [$"dataset:{datasetId}"],
             new Dictionary<string, object> { ["party"] = grants.PartyId, ["existed"] = existed });
         return TypedResults.Ok(new DeletionReply(datasetId, existed));

@@ -19,7 +19,8 @@ namespace Imguard.Party.Api;
 /// GET /api/models/{jobId}/share        → application/octet-stream: the ModelCheckpoint file
 /// GET /api/models/{jobId}/evaluation   → application/octet-stream: the EvaluationSharesFile
 /// </code>
-/// 403 without a valid grant for the job, 404 while the job has not succeeded (or had no test set).
+/// 401 without a valid grant (none, malformed, not the platform's, expired), 403 with a grant for another party,
+/// purpose or job (both with an RFC 6750 challenge), 404 while the job has not succeeded (or had no test set).
 /// Every download is audited as <c>model.downloaded</c> (user, job, project, kind, bytes, SHA-256 of the file).
 /// </summary>
 public static class ModelsApi
@@ -42,12 +43,13 @@ public static class ModelsApi
         {
             return Problem(StatusCodes.Status400BadRequest, "Bad job id", "A job id is 1 to 128 characters of [A-Za-z0-9._-].");
         }
-        Grant? grant = grants.Check(context, GrantPurpose.DownloadModel, jobId, out string reason);
+        Grant? grant = grants.Check(context, GrantPurpose.DownloadModel, jobId, out GrantDenial denial);
         if (grant is null)
         {
             audit.Emit(AuditEventTypes.PermissionDenied, "anonymous", [$"job:{jobId}"],
                 new Dictionary<string, object> { ["party"] = grants.PartyId, ["operation"] = "download_" + kind });
-            return Problem(StatusCodes.Status403Forbidden, "Download not allowed", reason);
+            denial.Apply(context.Response);
+            return Problem(denial.StatusCode, denial.StatusCode == StatusCodes.Status401Unauthorized ? "Grant required" : "Download not allowed", denial.Reason);
         }
         JobFolder folder = runner.Folder(jobId);
         if (runner.Status(jobId) is not { State: JobLocalState.Succeeded })

@@ -11,9 +11,10 @@ namespace Imguard.Party.PlatformLink;
 /// Makes sure the platform hears about every half this party stores, even when the platform is down at the moment
 /// an upload completes: completed uploads are reported at once, and at start-up every stored half whose dataset the
 /// platform still lists as registered is reported again (reports are idempotent). Failed reports are retried with
-/// back-off. Halves of datasets the platform has deleted are removed here too.
+/// back-off. Halves of datasets the platform has deleted are removed here too, and a dataset the platform's reply
+/// calls Rejected is closed to uploads (<see cref="DatasetStatusCheck.ObserveAsync"/>).
 /// </summary>
-public sealed class HalfReporter(ShareStore store, PlatformClient platform, ILogger<HalfReporter> logger) : BackgroundService
+public sealed class HalfReporter(ShareStore store, PlatformClient platform, DatasetStatusCheck datasets, ILogger<HalfReporter> logger) : BackgroundService
 {
     private readonly Channel<string> _pending = Channel.CreateUnbounded<string>();
 
@@ -95,6 +96,7 @@ public sealed class HalfReporter(ShareStore store, PlatformClient platform, ILog
             return true;
         }
         PartyDatasetView? registration = await platform.GetDatasetAsync(datasetId, cancellationToken);
+        await datasets.ObserveAsync(datasetId, registration?.Status, cancellationToken);
         switch (registration?.Status)
         {
             case null:
@@ -102,7 +104,7 @@ public sealed class HalfReporter(ShareStore store, PlatformClient platform, ILog
                 logger.LogWarning("The platform does not know dataset {Dataset}, whose half is stored here; keeping it.", datasetId);
                 return true;
             case "Deleted":
-                store.Delete(datasetId);
+                await store.DeleteAsync(datasetId, cancellationToken);
                 logger.LogInformation("Removed the half of dataset {Dataset}: the platform has deleted it.", datasetId);
                 return true;
             case "Registered":
@@ -117,6 +119,11 @@ public sealed class HalfReporter(ShareStore store, PlatformClient platform, ILog
         StoredShare stored = await store.VerifyAsync(datasetId, cancellationToken);
         ShareFileHeader header = stored.Header;
         var report = new HalfReport(header.Channels, header.Height, header.Width, header.Classes, header.ExampleCount, stored.Digest.ToString());
-        return await platform.ReportHalfAsync(datasetId, report, cancellationToken);
+        (bool taken, string? status) = await platform.ReportHalfAsync(datasetId, report, cancellationToken);
+        if (taken)
+        {
+            await datasets.ObserveAsync(datasetId, status, cancellationToken);
+        }
+        return taken;
     }
 }

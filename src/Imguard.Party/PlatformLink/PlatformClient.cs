@@ -10,11 +10,25 @@ namespace Imguard.Party.PlatformLink;
 /// </summary>
 public sealed class PlatformClient(HttpClient http)
 {
-    /// <summary>Reports a half; true when the platform took the report (whatever it concluded from it).</summary>
-    public async Task<bool> ReportHalfAsync(string datasetId, HalfReport report, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reports a half. Taken: the platform took the report (whatever it concluded from it); Status: the dataset's
+    /// status after it (e.g. "Rejected"), when the platform's reply says.
+    /// </summary>
+    public async Task<(bool Taken, string? Status)> ReportHalfAsync(string datasetId, HalfReport report, CancellationToken cancellationToken)
     {
         using HttpResponseMessage response = await http.PostAsJsonAsync($"internal/datasets/{Uri.EscapeDataString(datasetId)}/halves", report, cancellationToken);
-        return response.IsSuccessStatusCode;
+        if (!response.IsSuccessStatusCode)
+        {
+            return (false, null);
+        }
+        try
+        {
+            return (true, (await response.Content.ReadFromJsonAsync<PartyDatasetView>(cancellationToken))?.Status);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return (true, null); // taken; the reply just did not say more
+        }
     }
 
     /// <summary>The dataset's registration, or null when the platform does not know it.</summary>

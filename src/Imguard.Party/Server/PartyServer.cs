@@ -28,7 +28,13 @@ public static class PartyServer
         ArgumentNullException.ThrowIfNull(service);
         int partyId = ServiceRoles.PartyId(service.Role) ?? throw new ArgumentException("A party server runs as party-0 or party-1.", nameof(service));
         PartySettings settings = service.Settings.Parties[partyId];
-        var store = new ShareStore(Path.Combine(service.RoleDirectory, "shares"), new ShareStoreOptions { MaxUploadBytes = settings.MaxUploadBytes });
+        var store = new ShareStore(Path.Combine(service.RoleDirectory, "shares"), new ShareStoreOptions
+        {
+            MaxUploadBytes = settings.MaxUploadBytes,
+            UserQuotaBytes = settings.UserQuotaBytes,
+            ProjectQuotaBytes = settings.ProjectQuotaBytes,
+            IncompleteUploadExpiry = settings.IncompleteUploadExpiry,
+        });
         // Grants are checked with the platform's public key, read from its certificate (checked against our CA).
         using X509Certificate2 platformCertificate = DeploymentPki.LoadRoleCertificate(service.Directory, ServiceRole.Platform);
         ECDsa platformKey = platformCertificate.GetECDsaPublicKey()
@@ -45,6 +51,9 @@ public static class PartyServer
             BaseAddress = service.Settings.Platform.Url,
             Timeout = TimeSpan.FromSeconds(30),
         }));
+        builder.Services.AddSingleton(provider => new DatasetStatusCheck(provider.GetRequiredService<PlatformClient>(), store,
+            settings.DatasetCheckInterval, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DatasetStatusCheck>>()));
+        builder.Services.AddHostedService<UploadSweeper>();
         builder.Services.AddSingleton<HalfReporter>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<HalfReporter>());
         // Jobs: reports and dealer randomness over their own client (a dealer item can take a while to generate).

@@ -1,7 +1,7 @@
 namespace Imguard.Party.Shares;
 
 /// <summary>
-/// Why the share store refused a request, so the HTTP layer can pick a status (400, 404, 409, 413, 422) without
+/// Why the share store refused a request, so the HTTP layer can pick a status (400, 404, 409, 410, 413, 422) without
 /// parsing a message.
 /// </summary>
 public enum ShareStoreErrorKind
@@ -41,4 +41,13 @@ public enum ShareStoreErrorKind
 
     /// <summary>An upload's persisted state is unreadable or inconsistent with its data file.</summary>
     SessionCorrupt = 12,
+
+    /// <summary>Storing the upload would take its user or project past the party's storage quota.</summary>
+    QuotaExceeded = 13,
+
+    /// <summary>The dataset was deleted or rejected: no upload of it is taken any more.</summary>
+    DatasetClosed = 14,
+
+    /// <summary>The upload received no chunk for longer than the expiry and was removed; start it again.</summary>
+    Expired = 15,
 }

@@ -18,7 +18,8 @@ namespace Imguard.Party.Shares;
 /// One instance per upload per store (<see cref="Open"/> returns the live instance), and its operations run one at a
 /// time. Failure handling: a refused chunk changes nothing; a completion that finds the file invalid or not matching
 /// the declaration discards the upload (the bytes can never become valid); a completion refused because the dataset
-/// already exists keeps it.
+/// already exists keeps it. An upload is stopped (its bytes removed, every later call refused with the reason) when
+/// it expires idle or its dataset is closed; the store forgets a stopped upload after the expiry time.
 /// </remarks>
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable",
     Justification = "The gate never allocates a wait handle (only WaitAsync/Release), so there is nothing to dispose; sessions are owned by the store's registry, not by callers.")]
@@ -28,7 +29,9 @@ public sealed class UploadSession
     private readonly string _directory;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private UploadState _state;
-    private bool _finished;
+    private volatile bool _finished;
+    private Func<ShareStoreException>? _stopped;
+    private DateTimeOffset? _stoppedAt;
 
     private UploadSession(ShareStore store, string directory, UploadState state)
     {
@@ -49,6 +52,18 @@ public sealed class UploadSession
     /// <summary>Where the upload stands (the next chunk goes at <see cref="UploadStatus.CommittedBytes"/>).</summary>
     public UploadStatus Status => new(_state.UploadId, _state.DatasetId, _state.PartyId, _state.DeclaredBytes, _state.CommittedBytes, _state.MaxBytes);
 
+    /// <summary>Whom the upload counts against (null for one that names no owner, e.g. from a test or an old state file).</summary>
+    public UploadOwner? Owner => _state is { User: { } user, Project: { } project } ? new UploadOwner(user, project) : null;
+
+    /// <summary>When the upload was stopped (expired, or its dataset closed); null otherwise.</summary>
+    public DateTimeOffset? StoppedAt => _finished ? _stoppedAt : null; // _finished is written last (volatile)
+
+    /// <summary>Whether the upload is over: completed, aborted or stopped.</summary>
+    internal bool IsFinished => _finished;
+
+    /// <summary>When the upload last made progress (its begin or its last new chunk): what expiry is measured from.</summary>
+    internal DateTimeOffset LastActivityUtc => _state.LastActivityUtc;
+
     private string StatePath => Path.Combine(_directory, ShareStore.StateFileName);
 
     private string PartialPath => Path.Combine(_directory, ShareStore.PartialFileName);
@@ -56,9 +71,11 @@ public sealed class UploadSession
     /// <summary>
     /// Starts an upload of a file of <paramref name="declaredBytes"/> bytes for <paramref name="datasetId"/>, party
     /// <paramref name="partyId"/>, allowed at most <paramref name="maxBytes"/> (e.g. from the platform's upload
-    /// token; the store's own limit applies too). The state is on disk before this returns.
+    /// token; the store's own limit applies too). With an <paramref name="owner"/> the upload counts against that
+    /// user's and project's storage quotas from now on. The state is on disk before this returns.
     /// </summary>
-    public static UploadSession Begin(ShareStore store, long declaredBytes, string datasetId, int partyId, long maxBytes)
+    /// <exception cref="ShareStoreException">Refused: bad arguments, too large, over a quota, the dataset stored or closed.</exception>
+    public static UploadSession Begin(ShareStore store, long declaredBytes, string datasetId, int partyId, long maxBytes, UploadOwner? owner = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ShareStore.CheckDatasetId(datasetId);
@@ -76,43 +93,60 @@ public sealed class UploadSession
         {
             throw PartyError.InvalidRequest($"A share file is at least {ShareFileFormat.MinFileLength} bytes; {declaredBytes} were declared.");
         }
-        if (store.Contains(datasetId))
+        if (owner is not null && (!IsValidOwnerName(owner.User) || !IsValidOwnerName(owner.Project)))
         {
-            throw PartyError.DatasetExists(datasetId);
+            throw PartyError.InvalidRequest("The upload's user and project names are 1 to 256 characters.");
         }
+        // Admission under the store's lock: a closed dataset, a stored one and the quotas are checked against every
+        // upload registered so far, and this one is registered before the next begin is checked.
+        lock (store.AdmissionLock)
+        {
+            if (store.Closure(datasetId) is { } closure)
+            {
+                throw PartyError.DatasetClosed(datasetId, closure);
+            }
+            if (store.Contains(datasetId))
+            {
+                throw PartyError.DatasetExists(datasetId);
+            }
+            if (owner is not null)
+            {
+                store.CheckQuota(owner, declaredBytes);
+            }
 
-        string uploadId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        string directory = store.UploadDirectory(uploadId);
-        OwnerOnly.CreateDirectory(directory);
-        var state = new UploadState(UploadState.CurrentVersion, uploadId, datasetId, partyId, declaredBytes, limit, 0, DateTimeOffset.UtcNow);
-        var session = new UploadSession(store, directory, state);
-        using (FileStream partial = OwnerOnly.Create(session.PartialPath))
-        {
-            partial.Flush(flushToDisk: true);
+            string uploadId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            string directory = store.UploadDirectory(uploadId);
+            OwnerOnly.CreateDirectory(directory);
+            DateTimeOffset now = store.Time.GetUtcNow();
+            var state = new UploadState(UploadState.CurrentVersion, uploadId, datasetId, partyId, declaredBytes, limit, 0, now, owner?.User, owner?.Project, now);
+            var session = new UploadSession(store, directory, state);
+            using (FileStream partial = OwnerOnly.Create(session.PartialPath))
+            {
+                partial.Flush(flushToDisk: true);
+            }
+            // The state file last: an upload directory without one is a crash inside Begin and is removed on restart.
+            session.Persist(state);
+            DurableFile.FlushDirectory(store.UploadsDirectory);
+            store.Sessions[uploadId] = session;
+            return session;
         }
-        // The state file last: an upload directory without one is a crash inside Begin and is removed on restart.
-        session.Persist(state);
-        DurableFile.FlushDirectory(store.UploadsDirectory);
-        store.Sessions[uploadId] = session;
-        return session;
     }
 
     /// <summary>
-    /// The upload <paramref name="uploadId"/>: the live instance, or (after a restart) the one on disk, resumed at
-    /// its committed length; bytes written after the last acknowledgement are discarded.
+    /// The upload <paramref name="uploadId"/> of this store (every upload on disk was loaded when the store opened,
+    /// resumed at its committed length).
     /// </summary>
+    /// <exception cref="ShareStoreException">No such upload (or it finished), or it was stopped: the reason.</exception>
     public static UploadSession Open(ShareStore store, string uploadId)
     {
         ArgumentNullException.ThrowIfNull(store);
-        string directory = store.UploadDirectory(uploadId);
-        if (store.Sessions.TryGetValue(uploadId, out var live))
+        _ = store.UploadDirectory(uploadId); // checks the id's pattern
+        if (!store.Sessions.TryGetValue(uploadId, out var session))
         {
-            return live;
+            throw PartyError.UploadNotFound(uploadId);
         }
-        lock (store.SessionLoadLock)
-        {
-            return store.Sessions.TryGetValue(uploadId, out live) ? live : store.Sessions[uploadId] = Load(store, directory, uploadId);
-        }
+        session.EnsureActive();
+        return session;
     }
 
     /// <summary>
@@ -144,12 +178,15 @@ public sealed class UploadSession
         try
         {
             EnsureActive();
+            EnsureOpenDataset();
             var state = _state;
-            long end = offset + chunk.Length;
-            if (end > state.DeclaredBytes)
+            // Compared without computing offset + length first: an offset near long.MaxValue would overflow to a
+            // negative end that passes every later check (found by the chunk property test).
+            if (offset > state.DeclaredBytes - chunk.Length)
             {
-                throw PartyError.BeyondDeclared(UploadId, end, state.DeclaredBytes);
+                throw PartyError.BeyondDeclared(UploadId, offset, chunk.Length, state.DeclaredBytes);
             }
+            long end = offset + chunk.Length;
             if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(chunk.Span), sha256.Span))
             {
                 throw PartyError.ChunkHashMismatch(UploadId, offset, chunk.Length);
@@ -182,7 +219,7 @@ public sealed class UploadSession
                 await partial.FlushAsync(cancellationToken).ConfigureAwait(false);
                 partial.Flush(flushToDisk: true);
             }
-            var next = state with { CommittedBytes = end };
+            var next = state with { Version = UploadState.CurrentVersion, CommittedBytes = end, LastChunkUtc = _store.Time.GetUtcNow() };
             Persist(next);
             _state = next;
             return Status;
@@ -205,6 +242,7 @@ public sealed class UploadSession
         try
         {
             EnsureActive();
+            EnsureOpenDataset();
             var state = _state;
             if (state.CommittedBytes != state.DeclaredBytes)
             {
@@ -219,7 +257,7 @@ public sealed class UploadSession
             try
             {
                 stored = await _store.CommitAsync(PartialPath, state.DatasetId, state.PartyId, state.DeclaredBytes,
-                    $"Upload '{UploadId}'", cancellationToken).ConfigureAwait(false);
+                    $"Upload '{UploadId}'", Owner, cancellationToken).ConfigureAwait(false);
             }
             catch (ShareStoreException e) when (e.Kind is ShareStoreErrorKind.InvalidShareFile or ShareStoreErrorKind.DeclarationMismatch)
             {
@@ -254,7 +292,63 @@ public sealed class UploadSession
         }
     }
 
-    private static UploadSession Load(ShareStore store, string directory, string uploadId)
+    /// <summary>
+    /// Stops the upload for good: its files are removed, and every later call (and <see cref="Open"/>) is refused
+    /// with <paramref name="reason"/>'s exception. Waits for a chunk being written to finish. False if it had already finished.
+    /// </summary>
+    internal async Task<bool> StopAsync(Func<ShareStoreException> reason, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return StopCore(reason, _store.Time.GetUtcNow());
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>As <see cref="StopAsync"/>, for a store being opened: no request can hold the upload yet, so no lock is needed.</summary>
+    internal void StopNow(Func<ShareStoreException> reason, DateTimeOffset now) => StopCore(reason, now);
+
+    /// <summary>Stops the upload if no chunk arrived for <paramref name="expiry"/> (checked under its lock); true if it did.</summary>
+    internal async Task<bool> ExpireIfIdleAsync(DateTimeOffset now, TimeSpan expiry, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return now - _state.LastActivityUtc >= expiry && StopCore(() => PartyError.UploadExpired(UploadId, expiry), now);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private bool StopCore(Func<ShareStoreException> reason, DateTimeOffset now)
+    {
+        if (_finished)
+        {
+            return false;
+        }
+        _stopped = reason;
+        _stoppedAt = now;
+        _finished = true;
+        // Kept in the store's table (forgotten by the sweep later), so the client hears why instead of "not found".
+        DeleteFiles();
+        return true;
+    }
+
+    /// <summary>Whether a user or project name from a grant is usable as an owner (and fits the state file's bounds).</summary>
+    private static bool IsValidOwnerName(string? name) => name is { Length: > 0 and <= UploadState.MaxOwnerLength };
+
+    /// <summary>
+    /// Reads an upload's state from <paramref name="directory"/> and trims its data file to the committed length.
+    /// Anything that cannot be trusted (not JSON, unknown version, values that contradict each other or the data
+    /// file) is <see cref="ShareStoreErrorKind.SessionCorrupt"/>, never guessed.
+    /// </summary>
+    internal static UploadSession Load(ShareStore store, string directory, string uploadId)
     {
         string statePath = Path.Combine(directory, ShareStore.StateFileName);
         if (!File.Exists(statePath))
@@ -270,9 +364,12 @@ public sealed class UploadSession
         {
             throw PartyError.SessionCorrupt(uploadId, "its state file is not valid JSON", e);
         }
-        if (state is null || state.Version != UploadState.CurrentVersion || state.UploadId != uploadId
+        if (state is null || state.Version is < UploadState.OldestVersion or > UploadState.CurrentVersion || state.UploadId != uploadId
             || !ShareFileFormat.IsValidDatasetId(state.DatasetId) || state.PartyId is not (0 or 1)
-            || state.CommittedBytes < 0 || state.CommittedBytes > state.DeclaredBytes || state.DeclaredBytes > state.MaxBytes)
+            || state.CommittedBytes < 0 || state.CommittedBytes > state.DeclaredBytes || state.DeclaredBytes > state.MaxBytes
+            || state.DeclaredBytes < ShareFileFormat.MinFileLength || state.MaxBytes > store.Options.MaxUploadBytes
+            || (state.User is null) != (state.Project is null)
+            || (state.User is not null && (!IsValidOwnerName(state.User) || !IsValidOwnerName(state.Project))))
         {
             throw PartyError.SessionCorrupt(uploadId, "its state file is inconsistent");
         }
@@ -290,7 +387,16 @@ public sealed class UploadSession
     {
         if (_finished)
         {
-            throw PartyError.UploadNotFound(UploadId);
+            throw _stopped?.Invoke() ?? PartyError.UploadNotFound(UploadId);
+        }
+    }
+
+    /// <summary>Refuses to go on once the dataset is closed (even before <see cref="ShareStore.CloseAsync"/> reaches this upload).</summary>
+    private void EnsureOpenDataset()
+    {
+        if (_store.Closure(DatasetId) is { } closure)
+        {
+            throw PartyError.DatasetClosed(DatasetId, closure);
         }
     }
 
@@ -369,6 +475,11 @@ public sealed class UploadSession
     {
         _finished = true;
         _store.Sessions.TryRemove(new KeyValuePair<string, UploadSession>(UploadId, this));
+        DeleteFiles();
+    }
+
+    private void DeleteFiles()
+    {
         if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);

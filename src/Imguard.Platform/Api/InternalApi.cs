@@ -18,8 +18,8 @@ namespace Imguard.Platform.Api;
 
 /// <summary>
 /// Endpoints for the compute parties only: the caller must present a party certificate from the deployment CA
-/// (checked in the TLS handshake and by <see cref="ServiceRoleFilter"/>; anyone else gets 403 and an
-/// <c>access.denied</c> event), and the party id is the certificate's, never a field of the request. A party reports
+/// (checked in the TLS handshake and by <see cref="ServiceRoleFilter"/> before the body is read; anyone else gets
+/// 403 and an <c>access.denied</c> event, from <see cref="Security.ServiceRoleRefusalAudit"/>), and the party id is the certificate's, never a field of the request. A party reports
 /// the half it received (which makes a dataset Ready or Rejected), reads what it checks an upload against, and
 /// reports a job's state, progress and log lines.
 /// </summary>
@@ -28,8 +28,8 @@ public static class InternalApi
     public static IEndpointRouteBuilder MapInternalApi(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
+        // Refusals of the role check are audited by ServiceRoleRefusalAudit: the check runs before the endpoint.
         RouteGroupBuilder parties = routes.MapGroup("/internal").WithTags("Internal (parties)").ExcludeFromDescription()
-            .AddEndpointFilter(AuditRefusalAsync)
             .RequireServiceRole(ServiceRole.Party0, ServiceRole.Party1);
         parties.MapGet("/datasets/{id}", GetDatasetAsync);
         parties.MapPost("/datasets/{id}/halves", ReportHalfAsync);
@@ -38,18 +38,6 @@ public static class InternalApi
         parties.MapPost("/jobs/{id}/progress", ProgressAsync);
         parties.MapPost("/jobs/{id}/log", LogAsync);
         return routes;
-    }
-
-    // Outermost filter: a refusal by the role filter is audited like every other 403.
-    private static async ValueTask<object?> AuditRefusalAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        object? result = await next(context);
-        if (result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status403Forbidden })
-        {
-            context.HttpContext.RequestServices.GetRequiredService<PlatformAudit>().Denied(context.HttpContext, null, "service certificate");
-        }
-
-        return result;
     }
 
     private static int PartyId(HttpContext http) => ServiceRoles.PartyId(http.CallerRole())!.Value;

@@ -13,6 +13,7 @@ using Imguard.Platform.Projects;
 using Imguard.Platform.Security;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Hosting;
+using Imguard.ServiceDefaults.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
@@ -152,6 +153,7 @@ public static class PlatformServer
         services.AddSingleton(new DatasetRegistry(database, time, options.Quotas));
         services.AddSingleton(new JobService(database, time));
         services.AddSingleton<PlatformAudit>();
+        services.AddSingleton<IServiceRoleRefusalListener, ServiceRoleRefusalAudit>();
         services.AddSingleton<GrantIssuer>();
         services.AddSingleton<ServiceLinks>();
         services.AddSingleton<JobNotifier>();

@@ -129,7 +129,7 @@ public sealed class PartyCorsTests : IAsyncLifetime
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not-a-grant");
         using HttpResponseMessage response = await http.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(PlatformOrigin, Header(response, "Access-Control-Allow-Origin"));
     }
 

@@ -29,6 +29,9 @@ internal sealed class StubPlatform : IAsyncDisposable
 
     public ConcurrentDictionary<string, PartyDatasetView> Registrations { get; } = new();
 
+    /// <summary>What the platform answers a half report with (the dataset after it); no body when absent.</summary>
+    public ConcurrentDictionary<string, PartyDatasetView> ReportReplies { get; } = new();
+
     public static async Task<StubPlatform> StartAsync(TestDeployment deployment)
     {
         var service = new ServiceContext(ServiceRole.Platform, deployment.Directory, deployment.Settings, deployment.Identity(ServiceRole.Platform));
@@ -38,7 +41,7 @@ internal sealed class StubPlatform : IAsyncDisposable
         app.MapPost("/internal/datasets/{id}/halves", (string id, HalfReport report, HttpContext context) =>
         {
             stub!.Reports.Enqueue((id, ServiceRoles.Name(context.CallerRole()), report));
-            return Results.Ok();
+            return stub.ReportReplies.TryGetValue(id, out PartyDatasetView? after) ? Results.Ok(after) : Results.Ok();
         }).RequireServiceRole(ServiceRole.Party0, ServiceRole.Party1);
         app.MapGet("/internal/datasets/{id}", (string id) =>
             stub!.Registrations.TryGetValue(id, out PartyDatasetView? view) ? Results.Ok(view) : Results.NotFound())

@@ -208,15 +208,27 @@ public sealed class UploadsApiTests : IAsyncLifetime
         Assert.Contains("422", error.Message, StringComparison.Ordinal);
     }
 
-    public static TheoryData<string> BadGrants => new() { "none", "other-party", "other-dataset", "expired", "signed-by-a-party", "wrong-purpose", "foreign-ca" };
+    /// <summary>Each bad grant, the status it gets (RFC 6750: 401 for a missing or invalid token, 403 for one out of scope) and its challenge's error.</summary>
+    public static TheoryData<string, HttpStatusCode, string?> BadGrants => new()
+    {
+        { "none", HttpStatusCode.Unauthorized, null },
+        { "garbage", HttpStatusCode.Unauthorized, "invalid_token" },
+        { "other-party", HttpStatusCode.Forbidden, "insufficient_scope" },
+        { "other-dataset", HttpStatusCode.Forbidden, "insufficient_scope" },
+        { "expired", HttpStatusCode.Unauthorized, "invalid_token" },
+        { "signed-by-a-party", HttpStatusCode.Unauthorized, "invalid_token" },
+        { "wrong-purpose", HttpStatusCode.Forbidden, "insufficient_scope" },
+        { "foreign-ca", HttpStatusCode.Unauthorized, "invalid_token" },
+    };
 
     [Theory]
     [MemberData(nameof(BadGrants))]
-    public async Task Uploads_without_a_valid_grant_for_this_party_and_dataset_are_refused(string kind)
+    public async Task Uploads_without_a_valid_grant_for_this_party_and_dataset_are_refused_with_a_bearer_challenge(string kind, HttpStatusCode expected, string? error)
     {
         string? grant = kind switch
         {
             "none" => null,
+            "garbage" => "igg1.not-a-grant",
             "other-party" => Grant("ds-x", party: 1),
             "other-dataset" => Grant("ds-y"),
             "expired" => Grant("ds-x", lifetime: TimeSpan.FromMinutes(-10)),
@@ -231,7 +243,18 @@ public sealed class UploadsApiTests : IAsyncLifetime
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", grant);
         }
         HttpResponseMessage response = await http.SendAsync(request);
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(expected, response.StatusCode);
+        AuthenticationHeaderValue challenge = Assert.Single(response.Headers.WwwAuthenticate);
+        Assert.Equal("Bearer", challenge.Scheme);
+        Assert.Contains("realm=\"imguard-party\"", challenge.Parameter, StringComparison.Ordinal);
+        if (error is null)
+        {
+            Assert.DoesNotContain("error=", challenge.Parameter, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains($"error=\"{error}\"", challenge.Parameter, StringComparison.Ordinal);
+        }
         Assert.Empty(Directory.EnumerateDirectories(Path.Combine(PartyDirectory, "shares", "uploads")));
     }
 

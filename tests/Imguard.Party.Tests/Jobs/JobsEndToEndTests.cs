@@ -306,7 +306,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
             using HttpResponseMessage response = await http.SendAsync(request);
             return response.StatusCode;
         }
-        Assert.Equal(HttpStatusCode.Forbidden, await Get($"api/models/{job.JobId}/share", null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Get($"api/models/{job.JobId}/share", null));
         Assert.Equal(HttpStatusCode.Forbidden, await Get($"api/models/{job.JobId}/share", Grant("job-other", 0)));
         Assert.Equal(HttpStatusCode.Forbidden, await Get($"api/models/{job.JobId}/share", Grant(job.JobId, 1)));
         Assert.Equal(HttpStatusCode.Forbidden, await Get($"api/models/{job.JobId}/share", Grant(job.JobId, 0, GrantPurpose.UploadDataset)));

@@ -27,8 +27,8 @@ public sealed class ShareStoreTests
         Assert.Equal((0, 12, 3), (half.Dataset.PartyId, half.Dataset.Count, half.Dataset.Classes));
         Assert.Equal(digest, half.Digest);
 
-        Assert.True(store.Delete("ds-b"));
-        Assert.False(store.Delete("ds-b"));
+        Assert.True(await store.DeleteAsync("ds-b"));
+        Assert.False(await store.DeleteAsync("ds-b"));
         Assert.Empty(store.ListDatasets());
         Assert.Equal(ShareStoreErrorKind.NotFound, Assert.Throws<ShareStoreException>(() => store.OpenRead("ds-b")).Kind);
     }
@@ -113,11 +113,11 @@ public sealed class ShareStoreTests
         void Refused(Action action) => Assert.Equal(ShareStoreErrorKind.InvalidId, Assert.Throws<ShareStoreException>(action).Kind);
         Refused(() => store.Contains(id));
         Refused(() => store.OpenRead(id));
-        Refused(() => store.Delete(id));
+        Assert.Equal(ShareStoreErrorKind.InvalidId, (await Assert.ThrowsAsync<ShareStoreException>(() => store.DeleteAsync(id))).Kind);
         Refused(() => UploadSession.Begin(store, file.Length, id, 1, 1 << 20));
         Assert.Equal(ShareStoreErrorKind.InvalidId, (await Assert.ThrowsAsync<ShareStoreException>(() => store.ImportAsync(new MemoryStream(file), id, 1))).Kind);
         Assert.Equal(ShareStoreErrorKind.InvalidId, (await Assert.ThrowsAsync<ShareStoreException>(() => store.LoadAsync(id))).Kind);
-        Assert.Equal(["datasets", "uploads"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order());
+        Assert.Equal(["closed", "datasets", "owners", "uploads"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order());
     }
 
     [Fact]

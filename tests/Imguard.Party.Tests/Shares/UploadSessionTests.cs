@@ -274,14 +274,16 @@ public sealed class UploadSessionTests
     }
 
     [Fact]
-    public async Task An_unreadable_state_file_is_reported_not_guessed()
+    public async Task An_unreadable_state_file_is_removed_at_restart_not_guessed()
     {
         using var dir = new TempDirectory();
         var (file, _) = await FileAsync();
         var session = Begin(new ShareStore(dir.Path), file);
-        await File.WriteAllTextAsync(Path.Combine(dir.Path, "uploads", session.UploadId, "upload.json"), "{ \"version\": ");
+        string directory = Path.Combine(dir.Path, "uploads", session.UploadId);
+        await File.WriteAllTextAsync(Path.Combine(directory, "upload.json"), "{ \"version\": ");
         var e = Assert.Throws<ShareStoreException>(() => UploadSession.Open(new ShareStore(dir.Path), session.UploadId));
-        Assert.Equal(ShareStoreErrorKind.SessionCorrupt, e.Kind);
+        Assert.Equal(ShareStoreErrorKind.NotFound, e.Kind);
+        Assert.False(Directory.Exists(directory));
     }
 
     [Theory]
@@ -307,6 +309,8 @@ public sealed class UploadSessionTests
         Assert.Equal(ShareStoreErrorKind.InvalidRequest, (await Assert.ThrowsAsync<ShareStoreException>(() => session.AppendChunkAsync(0, Array.Empty<byte>(), Sha([])))).Kind);
         Assert.Equal(ShareStoreErrorKind.InvalidRequest, (await Assert.ThrowsAsync<ShareStoreException>(() => session.AppendChunkAsync(0, file.AsMemory(0, 10), new byte[31]))).Kind);
         Assert.Equal(ShareStoreErrorKind.InvalidRequest, (await Assert.ThrowsAsync<ShareStoreException>(() => session.AppendChunkAsync(-1, file.AsMemory(0, 10), Sha(file.AsSpan(0, 10))))).Kind);
+        // An offset whose end overflows a long is past the declared length, not a negative end that passes the checks.
+        Assert.Equal(ShareStoreErrorKind.TooLarge, (await Assert.ThrowsAsync<ShareStoreException>(() => session.AppendChunkAsync(long.MaxValue - 5, file.AsMemory(0, 10), Sha(file.AsSpan(0, 10))))).Kind);
         Assert.Equal(ShareStoreErrorKind.InvalidRequest, Assert.Throws<ShareStoreException>(() => UploadSession.Begin(store, file.Length, "ds-a", 2, 1 << 20)).Kind);
     }
 

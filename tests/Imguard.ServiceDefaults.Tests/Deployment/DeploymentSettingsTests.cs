@@ -56,6 +56,45 @@ public class DeploymentSettingsTests
     }
 
     [Fact]
+    public void Party_upload_limits_default_in_line_with_the_platform_and_are_saved_and_read_back()
+    {
+        PartySettings defaults = DeploymentSettings.Loopback().Parties[0];
+        Assert.Equal((4L << 30, 8L << 30, 16L << 30), (defaults.MaxUploadBytes, defaults.UserQuotaBytes, defaults.ProjectQuotaBytes));
+        Assert.Equal((TimeSpan.FromHours(24), TimeSpan.FromSeconds(15)), (defaults.IncompleteUploadExpiry, defaults.DatasetCheckInterval));
+        string path = Path.Combine(Path.GetTempPath(), $"imguard-settings-{Guid.NewGuid():N}.json");
+        try
+        {
+            DeploymentSettings.Loopback(31000).WithParty(1, p => p with { UserQuotaBytes = 5L << 30, IncompleteUploadExpiry = TimeSpan.FromHours(2) }).Save(path);
+            Assert.Contains("\"incompleteUploadExpiry\": \"02:00:00\"", File.ReadAllText(path), StringComparison.Ordinal);
+            PartySettings loaded = DeploymentSettings.Load(path).Parties[1];
+            Assert.Equal((5L << 30, TimeSpan.FromHours(2)), (loaded.UserQuotaBytes, loaded.IncompleteUploadExpiry));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    public static TheoryData<string, Func<PartySettings, PartySettings>> BadUploadLimits => new()
+    {
+        { "parties[0].userQuotaBytes", p => p with { UserQuotaBytes = p.MaxUploadBytes - 1 } },
+        { "parties[0].projectQuotaBytes", p => p with { ProjectQuotaBytes = p.MaxUploadBytes - 1 } },
+        { "parties[0].incompleteUploadExpiry", p => p with { IncompleteUploadExpiry = TimeSpan.Zero } },
+        { "parties[0].incompleteUploadExpiry", p => p with { IncompleteUploadExpiry = TimeSpan.FromDays(400) } },
+        { "parties[0].datasetCheckInterval", p => p with { DatasetCheckInterval = TimeSpan.FromSeconds(-1) } },
+        { "parties[0].datasetCheckInterval", p => p with { DatasetCheckInterval = TimeSpan.FromHours(2) } },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadUploadLimits))]
+    public void Party_upload_limits_that_cannot_work_are_refused_at_start_with_the_setting_named(string setting, Func<PartySettings, PartySettings> change)
+    {
+        DeploymentSettings settings = DeploymentSettings.Loopback().WithParty(0, change);
+        var error = Assert.Throws<InvalidOperationException>(settings.Validate);
+        Assert.Contains(setting, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PostgreSQL_without_a_connection_string_is_refused()
     {
         DeploymentSettings settings = DeploymentSettings.Loopback() with { PlatformDatabase = new DatabaseSettings { Provider = "postgresql" } };

@@ -21,7 +21,7 @@ class FakeParty {
     expect(new Headers(init?.headers).get('Authorization')).toMatch(/^Bearer g/);
     const forced = this.script.shift();
     if (forced === 'network') throw new TypeError('Failed to fetch');
-    if (forced !== undefined) return problem(forced, forced === 403 ? 'The grant has expired.' : 'busy');
+    if (forced !== undefined) return problem(forced, forced === 401 ? 'The grant has expired.' : 'busy');
     if (method === 'POST' && url.pathname === '/api/uploads/') {
       const body = JSON.parse(String(init?.body)) as { datasetId: string; totalBytes: number };
       this.declared = body.totalBytes;
@@ -108,14 +108,14 @@ describe('share uploader', () => {
     await expect(new ShareUploader(grant, { fetch: party.fetch, sleep: noSleep, attempts: 3 }).upload(file, 'ds-1')).rejects.toThrow(/Party 1 answered 500: busy/);
   });
 
-  it('stops on 403 with the party\'s message, and goes on with a fresh grant', async () => {
+  it('stops on 401 with the party\'s message, and goes on with a fresh grant', async () => {
     const second = new FakeParty();
     const up = new ShareUploader(grant, { fetch: second.fetch, sleep: noSleep });
-    const first = up.upload(file, 'ds-1', { onProgress: s => { if (s === 4) second.script.push(403); } });
+    const first = up.upload(file, 'ds-1', { onProgress: s => { if (s === 4) second.script.push(401); } });
     const error = await first.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UploadRefusedError);
-    expect((error as UploadRefusedError).status).toBe(403);
-    expect((error as Error).message).toBe('Party 1 refused the upload (403): The grant has expired.');
+    expect((error as UploadRefusedError).status).toBe(401);
+    expect((error as Error).message).toBe('Party 1 refused the upload (401): The grant has expired.');
     expect(second.requests.filter(r => r.startsWith('PUT'))).toHaveLength(2);
     up.setGrant({ ...grant, grant: 'g2' });
     await up.upload(file, 'ds-1');

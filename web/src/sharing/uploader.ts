@@ -4,7 +4,8 @@
 // POST /api/uploads/{id}/complete verifies the whole file and reports the half to the platform; GET /api/uploads/{id}
 // says how far it got, so a paused or broken upload goes on from the party's committed length. Every call carries
 // the platform-signed grant as a bearer token. Network trouble and 5xx are retried with back-off; any other refusal
-// (403 for an expired grant, 413, 422) stops with the party's message.
+// (401 for a missing or expired grant, 403 for one of another dataset, 410 for a deleted or rejected dataset, 413 for a
+// size or storage quota, 422) stops with the party's message.
 import { toApiError } from '../api/client';
 import { toHex, webSha256, type Sha256 } from './shareFile';
 
@@ -31,7 +32,7 @@ export interface UploadCompleted {
   reportedToPlatform: boolean;
 }
 
-/** A party's refusal that retrying will not fix (the status says which: 403 grant, 413 size, 422 content, …). */
+/** A party's refusal that retrying will not fix (the status says which: 401/403 grant, 410 dataset closed, 413 size or quota, 422 content, …). */
 export class UploadRefusedError extends Error {
   readonly party: number;
   readonly status: number;

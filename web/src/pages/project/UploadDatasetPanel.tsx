@@ -215,8 +215,8 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
         try {
           await uploader.upload(file, id, run);
         } catch (e) {
-          // An expired grant: get fresh ones and go on from where the party stands.
-          if (!(e instanceof UploadRefusedError && e.status === 403)) throw e;
+          // An expired grant (401; 403 from parties before RFC 6750 challenges): get fresh ones and go on from where the party stands.
+          if (!(e instanceof UploadRefusedError && (e.status === 401 || e.status === 403))) throw e;
           await freshGrants(id);
           await uploader.upload(file, id, run);
         }
