@@ -31,18 +31,8 @@ public static class AuditServer
         await database.MigrateAsync(cancellationToken);
         AuditSigningKey signingKey = LoadSigningKey(service.Directory);
         string roleDirectory = service.Directory.RoleDirectory(ServiceRole.Audit);
-        if (!Directory.Exists(roleDirectory))
-        {
-            // Owner-only, like every state folder: it holds the last checkpoint (and with SQLite the database).
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(roleDirectory);
-            }
-            else
-            {
-                Directory.CreateDirectory(roleDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-        }
+        // Owner-only, like every state folder: it holds the last checkpoint (and with SQLite the database).
+        OwnerOnly.CreateDirectory(roleDirectory);
 
         WebApplicationBuilder builder = ServiceHost.CreateBuilder(service, ClientCertificateMode.RequireCertificate, args);
         builder.Services.AddSingleton(database);

@@ -11,6 +11,7 @@ using Imguard.Audit.Verification;
 using Imguard.Cli.Client;
 using Imguard.Client.Platform;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Files;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Hosting;
 
@@ -181,7 +182,8 @@ internal static class AuditCommand
 
             if (parse.GetValue(output) is { } path)
             {
-                await File.WriteAllTextAsync(path, text.ToString(), ct);
+                // Owner-only like everything else IMGuard writes: an anchor file is worth keeping where no one can edit it.
+                OwnerOnly.WriteAllText(path, text.ToString());
                 Console.WriteLine($"{count} checkpoints written to {path}");
             }
             else
