@@ -34,7 +34,7 @@ public sealed record CreateJobRequest(
 public sealed record JobSummary(
     string Id, Guid ProjectId, string TrainDatasetId, string? TestDatasetId, string State, DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Epoch, long Step, long TotalSteps, JsonElement? Metrics,
-    string? FailureMessage, int? LastCheckpointEpoch, bool CancelRequested, JsonElement? Training = null)
+    string? FailureMessage, int? LastCheckpointEpoch, bool CancelRequested, JsonElement? Training = null, int? ResumedFromEpoch = null)
 {
     /// <summary>T of "InstaHide in inference" (the job's <c>testEncodings</c>), 0 when its test set was evaluated clean.</summary>
     public int TestEncodings =>

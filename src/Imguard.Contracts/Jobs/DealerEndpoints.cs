@@ -14,6 +14,9 @@ public static class DealerEndpoints
 
     public static string Attempts(string jobId) => $"internal/jobs/{Uri.EscapeDataString(jobId)}/dealer/attempts";
 
+    /// <summary>The attempt's status (<see cref="DealerAttemptStatus"/>), waiting at the dealer for <paramref name="wait"/> (<see cref="DealerWait"/>).</summary>
+    public static string Attempt(string jobId, int attempt, string wait = DealerWait.None) => $"{Base(jobId, attempt)}?wait={Uri.EscapeDataString(wait)}";
+
     public static string InitialParameters(string jobId, int attempt) => $"{Base(jobId, attempt)}/initial-parameters";
 
     public static string Epoch(string jobId, int attempt, int epoch) => $"{Base(jobId, attempt)}/epochs/{epoch}";

@@ -4,6 +4,10 @@ namespace Imguard.Contracts.Jobs;
 /// Training progress, <c>POST /internal/jobs/{id}/progress</c> (JSON, camelCase), from party 0, at most twice a second
 /// and after every epoch. <see cref="Step"/> counts from the start of the job (1 after the first step) up to
 /// <see cref="TotalSteps"/>; <see cref="Loss"/> only when the job reveals it; <see cref="CheckpointEpoch"/> when a
-/// checkpoint of that many epochs has just been written.
+/// checkpoint of that many epochs has just been written. <see cref="ResumedFromEpoch"/> is set on every report of an
+/// attempt that resumed an interrupted job: the epoch count of the checkpoint it started again from (0: from newly dealt
+/// weights). Its steps may then lie behind what the platform already showed; the platform keeps the highest progress and
+/// says "resumed from epoch N" instead of going backwards.
 /// </summary>
-public sealed record JobProgressReport(int Epoch, long Step, long TotalSteps, double ImagesPerSecond, double? Loss = null, int? CheckpointEpoch = null);
+public sealed record JobProgressReport(int Epoch, long Step, long TotalSteps, double ImagesPerSecond, double? Loss = null, int? CheckpointEpoch = null,
+    int? ResumedFromEpoch = null);

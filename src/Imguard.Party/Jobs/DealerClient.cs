@@ -28,6 +28,18 @@ public sealed class DealerClient(HttpClient http)
             ?? throw new DealerRequestException(response.StatusCode, "The dealer sent an empty reply.");
     }
 
+    /// <summary>
+    /// The status of an attempt this party joined, waiting at the dealer for <paramref name="wait"/> (<see cref="DealerWait"/>;
+    /// a long poll the dealer bounds). A <see cref="DealerRequestException"/> with 410 says the attempt is no longer live.
+    /// </summary>
+    public async Task<DealerAttemptStatus> StatusAsync(string jobId, int attempt, string wait, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await http.GetAsync(DealerEndpoints.Attempt(jobId, attempt, wait), cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<DealerAttemptStatus>(cancellationToken)
+            ?? throw new DealerRequestException(response.StatusCode, "The dealer sent an empty reply.");
+    }
+
     /// <summary>GET of a binary body (synchronous).</summary>
     public byte[] GetBytes(string path, CancellationToken cancellationToken = default)
     {
@@ -118,6 +130,7 @@ public sealed class DealerClient(HttpClient http)
     private static DealerRequestException Refusal(HttpStatusCode status, string body)
     {
         string detail = $"HTTP {(int)status}";
+        int? liveAttempt = null;
         try
         {
             using var json = JsonDocument.Parse(body);
@@ -125,10 +138,15 @@ public sealed class DealerClient(HttpClient http)
             {
                 detail = d.GetString() ?? detail;
             }
+            if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("liveAttempt", out JsonElement live)
+                && live.ValueKind == JsonValueKind.Number && live.TryGetInt32(out int attempt))
+            {
+                liveAttempt = attempt;
+            }
         }
         catch (JsonException)
         {
         }
-        return new DealerRequestException(status, $"The dealer refused: {detail}");
+        return new DealerRequestException(status, $"The dealer refused: {detail}") { LiveAttempt = liveAttempt };
     }
 }

@@ -10,11 +10,16 @@ namespace Imguard.Party.Jobs;
 /// Tells the platform about a job's state, progress and log lines (<c>POST /internal/jobs/{id}/state|progress|log</c>),
 /// in order, in the background so a slow platform never stalls training. A report the platform refuses (4xx, e.g. a
 /// transition the other party already made) is dropped with a log line; network errors and 5xx are retried with
-/// back-off up to a bound, then dropped. Progress reports are coalesced: only the newest waiting one is sent.
+/// back-off for up to <see cref="RetryFor"/> (long enough to outlast a platform restart), then dropped. Progress reports
+/// are coalesced: only the newest waiting one is sent. Log lines carry this party's time of the event, not the time
+/// they reach the platform, which may be minutes later.
 /// </summary>
-public sealed class JobReporter(HttpClient http, ILogger logger)
+public sealed class JobReporter(HttpClient http, ILogger logger, TimeProvider? time = null)
 {
-    private const int MaxTries = 8;
+    /// <summary>How long one report is retried while the platform cannot be reached.</summary>
+    public static readonly TimeSpan RetryFor = TimeSpan.FromMinutes(10);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Channel<Report> _queue = Channel.CreateUnbounded<Report>(new UnboundedChannelOptions { SingleReader = true });
     private int _pending;
 
@@ -22,7 +27,7 @@ public sealed class JobReporter(HttpClient http, ILogger logger)
 
     public void Progress(string jobId, JobProgressReport report) => Enqueue(new Report(jobId, "progress", report, IsProgress: true));
 
-    public void Log(string jobId, string level, string message) => Enqueue(new Report(jobId, "log", new JobLogReport(level, message), IsProgress: false));
+    public void Log(string jobId, string level, string message) => Enqueue(new Report(jobId, "log", new JobLogReport(level, message, _time.GetUtcNow()), IsProgress: false));
 
     /// <summary>Waits until every report queued so far was delivered or dropped, or the timeout passes.</summary>
     public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -75,7 +80,8 @@ public sealed class JobReporter(HttpClient http, ILogger logger)
     private async Task SendAsync(Report report, CancellationToken stoppingToken)
     {
         TimeSpan backOff = TimeSpan.FromMilliseconds(200);
-        for (int attempt = 1; ; attempt++)
+        long started = _time.GetTimestamp();
+        while (true)
         {
             try
             {
@@ -93,18 +99,18 @@ public sealed class JobReporter(HttpClient http, ILogger logger)
             }
             catch (Exception e) when (e is HttpRequestException or IOException || (e is TaskCanceledException && !stoppingToken.IsCancellationRequested))
             {
-                if (attempt == MaxTries)
+                if (_time.GetElapsedTime(started) >= RetryFor)
                 {
                     logger.LogWarning("Platform unreachable: a {Kind} report for job {Job} was dropped ({Reason}).", report.Kind, report.JobId, e.Message);
                     return;
                 }
             }
-            if (attempt == MaxTries)
+            if (_time.GetElapsedTime(started) >= RetryFor)
             {
-                logger.LogWarning("A {Kind} report for job {Job} was dropped after {Tries} tries.", report.Kind, report.JobId, MaxTries);
+                logger.LogWarning("A {Kind} report for job {Job} was dropped after {Minutes} min of tries.", report.Kind, report.JobId, RetryFor.TotalMinutes);
                 return;
             }
-            await Task.Delay(backOff, stoppingToken);
+            await Task.Delay(backOff, _time, stoppingToken);
             backOff = TimeSpan.FromMilliseconds(Math.Min(backOff.TotalMilliseconds * 2, 5000));
         }
     }

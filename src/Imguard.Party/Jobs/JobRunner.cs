@@ -24,14 +24,18 @@ namespace Imguard.Party.Jobs;
 /// <c>running</c>, train (<see cref="SecureTraining"/>, progress to the platform), checkpoint this party's model share
 /// after every epoch, evaluate on the test half if any, store the model share, report <c>succeeded</c>.
 /// <para>
-/// Interruptions: a lost peer link or dealer (the other party restarted, the network broke) starts a new attempt
-/// (up to <see cref="JobRunnerOptions.MaxResumes"/>), resuming from the newest checkpoint both parties hold. A job
-/// found <c>running</c> when the party starts was interrupted by a stop or crash and is resumed the same way.
-/// Resume rule: a party asks the dealer for an attempt ≥ (the last attempt it joined + 1; a join that failed spends
-/// nothing); the dealer gives the first party to ask a new attempt and the second the same one
-/// (<c>DealerSessions.Join</c>), so both run the same attempt with fresh seeds; over the new peer link they pick the
-/// largest epoch count both have a checkpoint of (each keeps its newest two, and the parties are never more than one
-/// epoch apart), or start over from newly dealt weights if none.
+/// Attempts (<see cref="RunAttemptsAsync"/>): a party joins an attempt at the dealer (fresh seeds) and, if the other
+/// party is not in it yet (down, restarting), waits in that same attempt at the dealer — for up to
+/// <see cref="JobRunnerOptions.WaitLimit"/>, spending nothing — until it joins, or until the dealer replaces the attempt
+/// (then it joins the live one). Only once both have joined does it open the peer link. An attempt both joined that is
+/// interrupted (a lost peer link or dealer, the other party restarted, no link within
+/// <see cref="JobRunnerOptions.PeerTimeout"/>) starts a new attempt, at most <see cref="JobRunnerOptions.MaxResumes"/>
+/// times per run of the process, resuming from the newest checkpoint both parties hold. A job found <c>running</c> when
+/// the party starts was interrupted by a stop or crash and is resumed the same way. Resume rule: a party asks the dealer
+/// for an attempt ≥ (the last attempt it joined + 1); the dealer gives the first party to ask a new attempt and the
+/// second the same one (<c>DealerSessions.Join</c>), so both run the same attempt with fresh seeds; over the new peer
+/// link they pick the largest epoch count both have a checkpoint of (each keeps its newest two, and the parties are
+/// never more than one epoch apart), or start over from newly dealt weights if none.
 /// </para>
 /// <para>
 /// Cancellation (<see cref="Cancel"/>) stops at the next step or exchange and reports <c>cancelled</c>; any other
@@ -68,11 +72,11 @@ public sealed class JobRunner : BackgroundService
         OwnerOnly.CreateDirectory(_root);
         _store = store;
         _dealer = new DealerClient(platform);
-        _reporter = new JobReporter(platform, logger);
+        _time = time ?? TimeProvider.System;
+        _reporter = new JobReporter(platform, logger, _time);
         _peers = new PeerConnector(service.Identity, service.Settings, logger);
         _options = options;
         _logger = logger;
-        _time = time ?? TimeProvider.System;
         // The randomness and training feeds block a thread on synchronous HTTP while a protocol waits for an item; keep
         // enough pool threads that the other party's and the platform's work in this process is never starved.
         ThreadPool.GetMinThreads(out int workers, out int io);
@@ -192,6 +196,8 @@ public sealed class JobRunner : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _reporting = _reporter.RunAsync(_reporterStop.Token);
+        _logger.LogInformation("Jobs: peer timeout {Peer} s, a party or platform that is away is waited for up to {Wait}, at most {Resumes} new attempts per job and run.",
+            _options.PeerTimeout.TotalSeconds, Minutes(_options.WaitLimit), _options.MaxResumes);
         foreach (string directory in Directory.EnumerateDirectories(_root).Order(StringComparer.Ordinal))
         {
             string jobId = Path.GetFileName(directory);
@@ -271,31 +277,7 @@ public sealed class JobRunner : BackgroundService
                     throw new InvalidDataException($"The dataset half is encoded with {half.Format.FractionalBits} fractional bits; the job uses {format.FractionalBits}.");
                 }
             }
-            for (int resumes = 0; ; resumes++)
-            {
-                try
-                {
-                    await RunAttemptAsync(folder, description, spec, options, format, train, test, run, cancellation.Token);
-                    break;
-                }
-                catch (Exception e) when (IsTransient(e) && !cancellation.IsCancellationRequested && resumes < _options.MaxResumes)
-                {
-                    run.PrefetchOff |= e is DealerPrefetchException;
-                    _logger.LogWarning("Job {Job}: attempt {Attempt} interrupted ({Reason}); starting a new attempt.", jobId, run.Attempt, Describe(e));
-                    _reporter.Log(jobId, JobLogLevels.Warning, $"attempt {run.Attempt} interrupted ({Describe(e)}); resuming with a new attempt.");
-                    _reporter.State(jobId, new JobStateReport(JobStates.Preprocessing, Resume: true));
-                    // Only an attempt this party joined is spent. Counting the tries that never reached the dealer (the
-                    // platform down or restarting) let the two parties' numbers drift apart: each then opened a new
-                    // dealer session that replaced the other's, and they waited for each other in different sessions
-                    // for ever (seen in the crash-recovery test when the platform restarted).
-                    if (run.Joined)
-                    {
-                        run.Attempt++;
-                    }
-                    double delay = Math.Min(_options.ResumeDelay.TotalMilliseconds * Math.Pow(2, resumes), _options.MaxResumeDelay.TotalMilliseconds);
-                    await Task.Delay(TimeSpan.FromMilliseconds(delay), cancellation.Token);
-                }
-            }
+            await RunAttemptsAsync(folder, description, spec, options, format, train, test, run, minAttempt, resume, cancellation.Token);
             Finish(folder, run, JobLocalState.Succeeded, null);
             _reporter.State(jobId, new JobStateReport(JobStates.Succeeded));
         }
@@ -331,28 +313,221 @@ public sealed class JobRunner : BackgroundService
         }
     }
 
-    private async Task RunAttemptAsync(JobFolder folder, JobDescription description, ModelSpec spec, TrainingOptions options, FixedPointFormat format,
-        SharedDataset train, SharedDataset? test, RunningJob run, CancellationToken cancellationToken)
+    /// <summary>
+    /// The attempt protocol (docs/ARCHITECTURE.md, "Attempts and resume"): join an attempt ≥ <paramref name="minAttempt"/>
+    /// (asking again while the platform cannot be reached, which spends nothing); if the other party has not joined it,
+    /// wait for it in this attempt at the dealer (up to <see cref="JobRunnerOptions.WaitLimit"/>; if the attempt is
+    /// replaced meanwhile — the other party restarted and opened a newer one — join the live one, which spends nothing
+    /// either); once both have joined, open the peer link and run. Only an attempt both parties joined can be
+    /// interrupted, and each interruption costs one of <see cref="JobRunnerOptions.MaxResumes"/>. An attempt this party
+    /// joined is never joined again: its seeds were handed out once.
+    /// </summary>
+    private async Task RunAttemptsAsync(JobFolder folder, JobDescription description, ModelSpec spec, TrainingOptions options, FixedPointFormat format,
+        SharedDataset train, SharedDataset? test, RunningJob run, int minAttempt, bool resume, CancellationToken cancellationToken)
     {
         string jobId = description.JobId;
-        run.Joined = false;
-        DealerAttemptReply joined = await _dealer.JoinAsync(jobId, run.Attempt, cancellationToken);
-        int attempt = joined.Attempt;
-        run.Attempt = attempt;
-        run.Joined = true;
-        var jobSeed = Seed.FromBytes(joined.JobSeed);
-        var randomnessSeed = Seed.FromBytes(joined.RandomnessSeed);
-        Array.Clear(joined.JobSeed);
-        Array.Clear(joined.RandomnessSeed);
-        lock (_gate)
+        int interruptions = 0;
+        while (true)
         {
-            folder.WriteState(NewState(JobLocalState.Running, attempt));
-        }
-        if (joined.TrainingCount != train.Count)
-        {
-            throw new InvalidDataException($"The dealer plans for {joined.TrainingCount} training images; this party's half of '{description.TrainDatasetId}' has {train.Count}.");
-        }
+            DealerAttemptReply joined = await JoinAsync(jobId, minAttempt, cancellationToken);
+            int attempt = joined.Attempt;
+            minAttempt = attempt + 1;
+            run.Attempt = attempt;
+            var jobSeed = Seed.FromBytes(joined.JobSeed);
+            var randomnessSeed = Seed.FromBytes(joined.RandomnessSeed);
+            Array.Clear(joined.JobSeed);
+            Array.Clear(joined.RandomnessSeed);
+            lock (_gate)
+            {
+                folder.WriteState(NewState(JobLocalState.Running, attempt));
+            }
+            if (joined.TrainingCount != train.Count)
+            {
+                throw new InvalidDataException($"The dealer plans for {joined.TrainingCount} training images; this party's half of '{description.TrainDatasetId}' has {train.Count}.");
+            }
+            if (!joined.PeerJoined && !await WaitForPeerAsync(jobId, attempt, announce: resume || interruptions > 0, cancellationToken))
+            {
+                continue;
+            }
 
+            // Both parties are in this attempt. If the dealer replaces it while the peer link is being opened or used
+            // (the other party restarted), stop at once rather than wait for a peer that is in another attempt.
+            using var attemptStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var watcher = new AttemptWatcher();
+            Task watching = WatchAttemptAsync(jobId, attempt, watcher, attemptStop);
+            try
+            {
+                await RunAttemptAsync(folder, description, spec, options, format, train, test, run, attempt, jobSeed, randomnessSeed,
+                    resume || interruptions > 0, attemptStop.Token);
+                return;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && (watcher.Replaced is not null || IsTransient(e)))
+            {
+                string reason = watcher.Replaced ?? Describe(e);
+                interruptions++;
+                if (interruptions > _options.MaxResumes)
+                {
+                    throw new TimeoutException($"Attempt {attempt} was interrupted ({reason}); that is {interruptions} interruptions in this run of the party, "
+                        + $"and it starts at most {_options.MaxResumes} new attempts.");
+                }
+                run.PrefetchOff |= e is DealerPrefetchException;
+                _logger.LogWarning("Job {Job}: attempt {Attempt} interrupted ({Reason}); starting a new attempt ({Count} of {Max}).",
+                    jobId, attempt, reason, interruptions, _options.MaxResumes);
+                _reporter.Log(jobId, JobLogLevels.Warning, $"attempt {attempt} interrupted ({reason}); resuming with a new attempt ({interruptions} of {_options.MaxResumes}).");
+                _reporter.State(jobId, new JobStateReport(JobStates.Preprocessing, Resume: true));
+            }
+            finally
+            {
+                await attemptStop.CancelAsync();
+                await watching;
+            }
+            await Task.Delay(Backoff(interruptions - 1), _time, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Joins an attempt ≥ <paramref name="minAttempt"/> at the dealer. While the platform cannot be reached (down,
+    /// restarting, busy) it asks again with back-off, up to <see cref="JobRunnerOptions.WaitLimit"/>: a try that never
+    /// reached the dealer spends no attempt. A reply lost on its way makes the next try open a newer attempt (the dealer
+    /// never lets a party join an attempt twice), which the other party then joins.
+    /// </summary>
+    private async Task<DealerAttemptReply> JoinAsync(string jobId, int minAttempt, CancellationToken cancellationToken)
+    {
+        long started = _time.GetTimestamp();
+        for (int tries = 0; ; tries++)
+        {
+            try
+            {
+                return await _dealer.JoinAsync(jobId, minAttempt, cancellationToken);
+            }
+            catch (Exception e) when (Unreachable(e) && !cancellationToken.IsCancellationRequested)
+            {
+                if (_time.GetElapsedTime(started) >= _options.WaitLimit)
+                {
+                    throw new TimeoutException($"The platform's dealer could not be reached for {Minutes(_options.WaitLimit)} ({Describe(e)}).");
+                }
+                if (tries == 0)
+                {
+                    _logger.LogWarning("Job {Job}: the dealer cannot be reached ({Reason}); asking again.", jobId, Describe(e));
+                }
+                await Task.Delay(Backoff(tries), _time, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits in <paramref name="attempt"/> until the other party joins it at the dealer (true), or until the dealer
+    /// replaces the attempt (false: join the live one; the other party restarted, or the platform did and lost it).
+    /// Neither spends an attempt. Fails the job after <see cref="JobRunnerOptions.WaitLimit"/>. A resuming job says in
+    /// its log that it waits (<paramref name="announce"/>); at a job's first start the other party is usually a moment behind.
+    /// </summary>
+    private async Task<bool> WaitForPeerAsync(string jobId, int attempt, bool announce, CancellationToken cancellationToken)
+    {
+        long started = _time.GetTimestamp();
+        int other = 1 - _partyId;
+        _logger.LogInformation("Job {Job}: waiting in attempt {Attempt} for party {Other} to join it.", jobId, attempt, other);
+        if (announce)
+        {
+            _reporter.Log(jobId, JobLogLevels.Information, $"attempt {attempt} waits for party {other} to join it.");
+        }
+        int failures = 0;
+        while (true)
+        {
+            if (_time.GetElapsedTime(started) >= _options.WaitLimit)
+            {
+                throw new TimeoutException($"Party {other} did not join attempt {attempt} within {Minutes(_options.WaitLimit)}.");
+            }
+            try
+            {
+                DealerAttemptStatus status = await _dealer.StatusAsync(jobId, attempt, DealerWait.Peer, cancellationToken);
+                if (status.PeerJoined)
+                {
+                    TimeSpan waited = _time.GetElapsedTime(started);
+                    _logger.LogInformation("Job {Job}: party {Other} joined attempt {Attempt} after {Seconds:F0} s.", jobId, other, attempt, waited.TotalSeconds);
+                    return true;
+                }
+                failures = 0;
+            }
+            catch (DealerRequestException e) when (e.AttemptGone)
+            {
+                _logger.LogInformation("Job {Job}: attempt {Attempt} was replaced while this party waited ({Reason}); joining the live one.", jobId, attempt, e.Message);
+                return false;
+            }
+            catch (Exception e) when (Unreachable(e) && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(Backoff(failures++), _time, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// While an attempt both parties joined runs, asks the dealer (a long poll) whether it is still the live one; if the
+    /// dealer replaced it by a newer attempt (the other party restarted and is there now), records why and stops the
+    /// attempt, so this party does not wait for a peer link the other party will never open. An unreachable platform or
+    /// an ended job is not a reason to stop: the attempt's own dealer requests say whether it matters.
+    /// </summary>
+    private async Task WatchAttemptAsync(string jobId, int attempt, AttemptWatcher watcher, CancellationTokenSource attemptStop)
+    {
+        CancellationToken token = attemptStop.Token;
+        int failures = 0;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                try
+                {
+                    await _dealer.StatusAsync(jobId, attempt, DealerWait.End, token);
+                    failures = 0;
+                }
+                catch (DealerRequestException e) when (e.AttemptGone && e.LiveAttempt > attempt)
+                {
+                    watcher.Replaced = $"the other party moved to attempt {e.LiveAttempt}";
+                    await attemptStop.CancelAsync();
+                    return;
+                }
+                catch (DealerRequestException e) when (e.AttemptGone)
+                {
+                    // The job ended (the other party may have finished first) or the platform restarted: this party's
+                    // own dealer requests, if it still makes any, find out; local work (saving the model) goes on.
+                    return;
+                }
+                catch (DealerRequestException e) when (!e.Unavailable)
+                {
+                    return; // stopped out of step: the attempt's own requests get the refusal and end it
+                }
+                catch (Exception e) when (Unreachable(e) && !token.IsCancellationRequested)
+                {
+                    await Task.Delay(Backoff(failures++), _time, token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
+        {
+            // An answer this party cannot read: stop watching; the attempt goes on as it would without the watcher.
+            _logger.LogWarning("Job {Job}: stopped watching attempt {Attempt} at the dealer ({Reason}).", jobId, attempt, e.Message);
+        }
+    }
+
+    private TimeSpan Backoff(int tries) =>
+        TimeSpan.FromMilliseconds(Math.Min(_options.ResumeDelay.TotalMilliseconds * Math.Pow(2, Math.Min(tries, 30)), _options.MaxResumeDelay.TotalMilliseconds));
+
+    private static string Minutes(TimeSpan span) => span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0.#} min" : $"{span.TotalSeconds:0} s";
+
+    /// <summary>A dealer request that got no answer from the dealer itself: the platform is down, restarting or busy.</summary>
+    private static bool Unreachable(Exception e) => e switch
+    {
+        DealerRequestException d => d.Unavailable,
+        HttpRequestException or IOException or TaskCanceledException => true,
+        _ => false,
+    };
+
+    private async Task RunAttemptAsync(JobFolder folder, JobDescription description, ModelSpec spec, TrainingOptions options, FixedPointFormat format,
+        SharedDataset train, SharedDataset? test, RunningJob run, int attempt, Seed jobSeed, Seed randomnessSeed, bool resumed, CancellationToken cancellationToken)
+    {
+        string jobId = description.JobId;
         await using TlsPeerChannel channel = await _peers.ConnectAsync(_partyId, $"{jobId}/{attempt}", _options.PeerTimeout, cancellationToken);
         int resumeEpoch = await AgreeAsync(channel, description, folder, cancellationToken);
         if (description.ModelFromJobId is { } modelJob)
@@ -361,9 +536,12 @@ public sealed class JobRunner : BackgroundService
             return;
         }
         ModelCheckpoint? checkpoint = resumeEpoch > 0 ? ModelCheckpoint.Load(folder.CheckpointPath(resumeEpoch)) : null;
+        // A resumed run reports where it started again, so the platform keeps the progress it showed and says so.
+        int? resumedFrom = resumed ? resumeEpoch : null;
         _reporter.State(jobId, new JobStateReport(JobStates.Running));
         _reporter.Log(jobId, JobLogLevels.Information, resumeEpoch > 0
-            ? $"attempt {attempt} resumes after epoch {resumeEpoch}."
+            ? $"attempt {attempt} resumed from epoch {resumeEpoch}, the newest checkpoint both parties hold."
+            : resumed ? $"attempt {attempt} starts again from newly dealt initial weights (no checkpoint both parties hold)."
             : $"attempt {attempt} starts from dealt initial weights.");
 
         var items = new RemoteDealerFeed(_dealer, jobId, attempt, _options.Prefetch && !run.PrefetchOff, cancellationToken);
@@ -377,13 +555,14 @@ public sealed class JobRunner : BackgroundService
         var training = new SecureTraining(context, spec, options, feed, checkpoint);
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = (long)stepsPerEpoch * options.Epochs;
-        var progress = new ProgressPoster(this, jobId, totalSteps, items, train.Count, options.BatchSize, options.Epochs);
+        var progress = new ProgressPoster(this, jobId, totalSteps, items, train.Count, options.BatchSize, options.Epochs, resumedFrom);
         await training.TrainAsync(train, checkpointPath: null, progress, (epochs, _) =>
         {
             folder.SaveCheckpoint(training.Checkpoint());
             if (_partyId == 0)
             {
-                _reporter.Progress(jobId, new JobProgressReport(epochs - 1, (long)epochs * stepsPerEpoch, totalSteps, progress.ImagesPerSecond, progress.Loss, CheckpointEpoch: epochs));
+                _reporter.Progress(jobId, new JobProgressReport(epochs - 1, (long)epochs * stepsPerEpoch, totalSteps, progress.ImagesPerSecond, progress.Loss,
+                    CheckpointEpoch: epochs, ResumedFromEpoch: resumedFrom));
             }
             return Task.CompletedTask;
         }, cancellationToken);
@@ -496,7 +675,7 @@ public sealed class JobRunner : BackgroundService
     }
 
     /// <summary>Posts progress (party 0 only) at most every <see cref="JobRunnerOptions.ProgressInterval"/> and at each epoch's last step; synchronous, so it never lags a step.</summary>
-    private sealed class ProgressPoster(JobRunner runner, string jobId, long totalSteps, RemoteDealerFeed items, int count, int batchSize, int epochs)
+    private sealed class ProgressPoster(JobRunner runner, string jobId, long totalSteps, RemoteDealerFeed items, int count, int batchSize, int epochs, int? resumedFrom)
         : IProgress<TrainingProgress>
     {
         private long _lastTicks = long.MinValue;
@@ -529,7 +708,7 @@ public sealed class JobRunner : BackgroundService
             {
                 _lastTicks = now;
                 long step = (long)value.Epoch * value.StepsPerEpoch + value.Step;
-                runner._reporter.Progress(jobId, new JobProgressReport(value.Epoch, step, totalSteps, value.ImagesPerSecond, value.Loss));
+                runner._reporter.Progress(jobId, new JobProgressReport(value.Epoch, step, totalSteps, value.ImagesPerSecond, value.Loss, ResumedFromEpoch: resumedFrom));
             }
         }
     }
@@ -545,8 +724,11 @@ public sealed class JobRunner : BackgroundService
         public volatile bool PrefetchOff;
 
         public int Attempt;
+    }
 
-        /// <summary>Whether the dealer gave this party <see cref="Attempt"/> (false while the join itself failed).</summary>
-        public bool Joined;
+    /// <summary>Why the dealer replaced a running attempt (set by <see cref="WatchAttemptAsync"/> before it stops the attempt).</summary>
+    private sealed class AttemptWatcher
+    {
+        public volatile string? Replaced;
     }
 }

@@ -57,7 +57,7 @@ public static class PartyServer
         builder.Services.AddSingleton<HalfReporter>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<HalfReporter>());
         // Jobs: reports and dealer randomness over their own client (a dealer item can take a while to generate).
-        builder.Services.AddSingleton(jobs ?? new JobRunnerOptions());
+        builder.Services.AddSingleton(jobs ?? JobRunnerOptions.From(builder.Configuration));
         builder.Services.AddSingleton(provider => new JobRunner(service, store,
             new HttpClient(MutualTls.CreateServiceHandler(service.Identity, ServiceRole.Platform))
             {

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 
 namespace Imguard.Platform.Api;
 
@@ -18,7 +19,10 @@ namespace Imguard.Platform.Api;
 /// The dealer's endpoints, for the two parties' certificates only (the party id comes from the certificate, never
 /// from the request). Everything under <c>/internal/jobs/{jobId}/dealer</c>:
 /// <code>
-/// POST attempts                                   JSON {minAttempt} → {attempt, jobSeed, randomnessSeed, trainingCount}
+/// POST attempts                                   JSON {minAttempt} → {attempt, jobSeed, randomnessSeed, trainingCount, peerJoined}
+/// GET  attempts/{a}?wait=none|peer|end             → JSON {attempt, peerJoined}, answered when the other party has
+///                                                   joined (peer) or the attempt ends (end), at most after the
+///                                                   dealer's bound (a long poll); 410 once the attempt is not live
 /// GET  attempts/{a}/initial-parameters            → octet-stream: party 1's initial-parameter words (party 0: empty)
 /// GET  attempts/{a}/epochs/{e}                    → octet-stream: the epoch's public part (HidingEpochCodec)
 /// GET  attempts/{a}/epochs/{e}/batches/{b}        → octet-stream: party 1's hiding words for the batch (party 0: empty)
@@ -27,7 +31,8 @@ namespace Imguard.Platform.Api;
 /// POST attempts/{a}/items   octet-stream: 1..256 item headers (DealerItemRequests) → the items (DealerStream format)
 /// </code>
 /// Words are little-endian uint64. Refusals are problem details: 400 malformed, 403 not a party, 404 unknown or finished
-/// job, 409 out of step or asked twice (the attempt is over), 410 attempt replaced, 503 dealer busy.
+/// job (from a join), 409 out of step or asked twice (the attempt is over), 410 attempt replaced or not live (join
+/// again), 503 dealer busy or stopping.
 /// Requires a <see cref="DealerSessions"/> service (see <see cref="DealerServiceCollectionExtensions.AddImguardDealer"/>).
 /// </summary>
 public static class DealerApi
@@ -38,6 +43,7 @@ public static class DealerApi
         RouteGroupBuilder api = routes.MapGroup("/internal/jobs/{jobId}/dealer").RequireServiceRole(ServiceRole.Party0, ServiceRole.Party1)
             .ExcludeFromDescription(); // service-to-service only: not part of the public API document
         api.MapPost("/attempts", JoinAsync);
+        api.MapGet("/attempts/{attempt:int}", StatusAsync);
         api.MapGet("/attempts/{attempt:int}/initial-parameters", InitialParameters);
         api.MapGet("/attempts/{attempt:int}/epochs/{epoch:int}", Epoch);
         api.MapGet("/attempts/{attempt:int}/epochs/{epoch:int}/batches/{batch:int}", HidingBatch);
@@ -56,11 +62,33 @@ public static class DealerApi
         try
         {
             var (session, jobSeed, randomnessSeed) = await sessions.Join(jobId, PartyOf(context), request.MinAttempt, cancellationToken);
-            return TypedResults.Ok(new DealerAttemptReply(session.Attempt, Bytes(jobSeed), Bytes(randomnessSeed), session.Job.TrainingCount));
+            int party = PartyOf(context);
+            return TypedResults.Ok(new DealerAttemptReply(session.Attempt, Bytes(jobSeed), Bytes(randomnessSeed), session.Job.TrainingCount,
+                PeerJoined: session.HasJoined(1 - party)));
         }
         catch (DealerException e)
         {
             return Refused(e);
+        }
+    }
+
+    private static async Task<Results<Ok<DealerAttemptStatus>, ProblemHttpResult>> StatusAsync(
+        string jobId, int attempt, string? wait, HttpContext context, DealerSessions sessions, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
+    {
+        // A long poll ends when the party goes away or the platform stops (so a waiting party never holds up a shutdown).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        try
+        {
+            bool peerJoined = await sessions.WaitAsync(jobId, attempt, PartyOf(context), wait ?? DealerWait.None, stop.Token);
+            return TypedResults.Ok(new DealerAttemptStatus(attempt, peerJoined));
+        }
+        catch (DealerException e)
+        {
+            return Refused(e);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Stopping", "The platform is stopping; ask again when it is back.");
         }
     }
 
@@ -160,7 +188,7 @@ public static class DealerApi
         return bytes;
     }
 
-    private static ProblemHttpResult Refused(DealerException e) => Problem(e.Kind switch
+    private static ProblemHttpResult Refused(DealerException e) => TypedResults.Problem(statusCode: e.Kind switch
     {
         DealerErrorKind.NotFound => StatusCodes.Status404NotFound,
         DealerErrorKind.Forbidden => StatusCodes.Status403Forbidden,
@@ -168,7 +196,9 @@ public static class DealerApi
         DealerErrorKind.OutOfStep => StatusCodes.Status409Conflict,
         DealerErrorKind.Busy => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status400BadRequest,
-    }, e.Kind.ToString(), e.Message);
+    }, title: e.Kind.ToString(), detail: e.Message,
+        // A replaced attempt names the live one, so a party can tell "the other party moved on" from "the job ended".
+        extensions: e.LiveAttempt is { } live ? new Dictionary<string, object?> { ["liveAttempt"] = live } : null);
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail);

@@ -126,7 +126,7 @@ public static class InternalApi
 
         string? metricsJson = metrics.Count == 0 ? null : JsonSerializer.Serialize(metrics);
         Outcome<JobInfo> reported = await jobs.ReportProgressAsync(id,
-            new JobProgress(request.Epoch, request.Step, request.TotalSteps, metricsJson, request.CheckpointEpoch), cancellationToken);
+            new JobProgress(request.Epoch, request.Step, request.TotalSteps, metricsJson, request.CheckpointEpoch, request.ResumedFromEpoch), cancellationToken);
         if (reported.IsOk)
         {
             notifier.Notify(reported.Value.Id);
@@ -143,7 +143,7 @@ public static class InternalApi
             return ApiResults.Invalid("A log entry needs a message.");
         }
 
-        Outcome<JobLogEntry> appended = await jobs.AppendLogAsync(id, request.Level, $"party {PartyId(http)}: {request.Message}", cancellationToken);
+        Outcome<JobLogEntry> appended = await jobs.AppendLogAsync(id, request.Level, $"party {PartyId(http)}: {request.Message}", request.Time, cancellationToken);
         return ApiResults.From(appended, entry => TypedResults.Ok(JobLogEntryView.From(entry)), http);
     }
 }

@@ -248,7 +248,8 @@ public static class JobsApi
                 yield return Event(StateEvent, now, ++sequence);
             }
             else if (now.Epoch != last.Epoch || now.Step != last.Step || now.TotalSteps != last.TotalSteps
-                     || now.MetricsJson != last.MetricsJson || now.LastCheckpointEpoch != last.LastCheckpointEpoch)
+                     || now.MetricsJson != last.MetricsJson || now.LastCheckpointEpoch != last.LastCheckpointEpoch
+                     || now.ResumedFromEpoch != last.ResumedFromEpoch)
             {
                 yield return Event(ProgressEvent, now, ++sequence);
             }

@@ -47,6 +47,9 @@ internal sealed class JobEntity : IVersionedEntity
 
     public int? LastCheckpointEpoch { get; set; }
 
+    /// <summary>The checkpoint epoch the latest resumed attempt started from; null if the job never resumed.</summary>
+    public int? ResumedFromEpoch { get; set; }
+
     public bool CancelRequested { get; set; }
 
     public long Version { get; set; }

@@ -9,7 +9,11 @@ internal sealed class JobLogEntryEntity
 
     public string JobId { get; set; } = "";
 
+    /// <summary>When it happened, by the reporting party's clock if plausible (see <c>JobService.MaxLogClockSkew</c>), else <see cref="ReceivedAt"/>.</summary>
     public DateTimeOffset Time { get; set; }
+
+    /// <summary>When the platform stored it.</summary>
+    public DateTimeOffset ReceivedAt { get; set; }
 
     public JobLogLevel Level { get; set; }
 

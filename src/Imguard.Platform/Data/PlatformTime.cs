@@ -6,9 +6,9 @@ namespace Imguard.Platform.Data;
 /// </summary>
 internal static class PlatformTime
 {
-    public static DateTimeOffset Now(TimeProvider time)
-    {
-        DateTimeOffset now = time.GetUtcNow();
-        return new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMicrosecond, TimeSpan.Zero);
-    }
+    public static DateTimeOffset Now(TimeProvider time) => Truncate(time.GetUtcNow());
+
+    /// <summary>A time from elsewhere (a party's clock) as the database keeps it: UTC, whole microseconds.</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset value) =>
+        new(value.UtcTicks - value.UtcTicks % TimeSpan.TicksPerMicrosecond, TimeSpan.Zero);
 }

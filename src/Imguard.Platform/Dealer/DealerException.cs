@@ -18,4 +18,7 @@ public sealed class DealerException : Exception
     public DealerException(DealerErrorKind kind, string message) : base(message) => Kind = kind;
 
     public DealerErrorKind Kind { get; } = DealerErrorKind.Invalid;
+
+    /// <summary>With <see cref="DealerErrorKind.Gone"/>: the job's live attempt at the dealer, when it has one (problem detail extension <c>liveAttempt</c>).</summary>
+    public int? LiveAttempt { get; init; }
 }

@@ -1,3 +1,4 @@
+using Imguard.Contracts.Jobs;
 using Imguard.Learning.Hiding;
 using Imguard.Learning.Training;
 using Imguard.Mpc.Preprocessing;
@@ -38,6 +39,11 @@ public sealed class DealerSession : IDisposable
     private string? _brokenReason;
     private bool _disposed;
 
+    // Completed when each party takes its seeds, and when the attempt ends (stopped or disposed): what a party waiting
+    // at the dealer (WaitAsync) waits for.
+    private readonly TaskCompletionSource[] _joined = [new(TaskCreationOptions.RunContinuationsAsynchronously), new(TaskCreationOptions.RunContinuationsAsynchronously)];
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     internal DealerSession(DealerJob job, int attempt, TrainingDealer training, DealerSessionsOptions options, Action<DealerUsage> report)
     {
         Job = job;
@@ -73,6 +79,46 @@ public sealed class DealerSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits, for at most <paramref name="timeout"/>, until the other party has joined (<paramref name="wait"/> =
+    /// <see cref="DealerWait.Peer"/>) or until the attempt ends (<see cref="DealerWait.End"/>;
+    /// <see cref="DealerWait.None"/> does not wait); then returns whether the other party has joined, or
+    /// throws if the attempt is over (<see cref="DealerErrorKind.Gone"/> replaced or ended, <see cref="DealerErrorKind.OutOfStep"/>
+    /// stopped). Only a party that joined the attempt may ask. This is how a party whose peer is not there yet waits on
+    /// the same attempt instead of opening new ones, and learns at once when the attempt it waits in is replaced.
+    /// </summary>
+    public async Task<bool> WaitAsync(int partyId, string wait, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Task waitFor;
+        lock (_gate)
+        {
+            EnsureJoined(partyId);
+            waitFor = wait switch
+            {
+                DealerWait.None => Task.CompletedTask,
+                DealerWait.Peer => Task.WhenAny(_joined[1 - partyId].Task, _ended.Task),
+                DealerWait.End => _ended.Task,
+                _ => throw new DealerException(DealerErrorKind.Invalid, $"A status request waits for '{DealerWait.None}', '{DealerWait.Peer}' or '{DealerWait.End}'."),
+            };
+        }
+        if (!waitFor.IsCompleted && timeout > TimeSpan.Zero)
+        {
+            try
+            {
+                await waitFor.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The bound of one long poll: answer with the state now; the party asks again.
+            }
+        }
+        lock (_gate)
+        {
+            EnsureUsable();
+            return _seedsTaken[1 - partyId];
+        }
+    }
+
     /// <summary>This party's job seed and randomness seed; once per party.</summary>
     public (Seed JobSeed, Seed RandomnessSeed) TakeSeeds(int partyId)
     {
@@ -84,6 +130,7 @@ public sealed class DealerSession : IDisposable
                 throw new DealerException(DealerErrorKind.OutOfStep, $"Party {partyId} already has its seeds for attempt {Attempt} of job '{JobId}'.");
             }
             _seedsTaken[partyId] = true;
+            _joined[partyId].TrySetResult();
             return (_training.SeedFor(partyId), _dealer.SeedFor(partyId));
         }
     }
@@ -299,6 +346,7 @@ public sealed class DealerSession : IDisposable
     private DealerException Break(string reason)
     {
         _brokenReason = reason;
+        _ended.TrySetResult();
         _pending.Clear();
         _pendingWords = 0;
         return new DealerException(DealerErrorKind.OutOfStep, $"Job '{JobId}', attempt {Attempt}: {reason}.");
@@ -315,6 +363,7 @@ public sealed class DealerSession : IDisposable
                 return;
             }
             _disposed = true;
+            _ended.TrySetResult();
             foreach (var entry in _pending.Values)
             {
                 Array.Clear(entry.Message);

@@ -8,9 +8,12 @@ namespace Imguard.Platform.Dealer;
 /// <summary>
 /// The platform's dealer: one <see cref="DealerSession"/> per job (its latest attempt), created when the first party
 /// joins. Joining (<see cref="Join"/>) is how both parties agree on an attempt number: a party asks for any attempt
-/// from <c>minAttempt</c> up; if the job's live session is at least that and this party has not joined it, it joins
-/// it; otherwise a new session (attempt = max(minAttempt, live + 1), fresh seeds) replaces the live one. The second
-/// party to ask therefore joins the attempt the first one made. Sessions end when the job ends
+/// from <c>minAttempt</c> up; if the job's live session is at least that, unbroken, and this party has not joined it,
+/// it joins it; otherwise a new session (attempt = max(minAttempt, live + 1), fresh seeds) replaces the live one. The
+/// second party to ask therefore joins the attempt the first one made. A party whose peer has not joined yet waits in
+/// its attempt (<see cref="WaitAsync"/>, a long poll) instead of asking again; it learns at once when the other joins or
+/// when the attempt is replaced, and then joins the live one (the argument that this converges is in
+/// docs/ARCHITECTURE.md, "Attempts and resume"). Sessions end when the job ends
 /// (<see cref="EndJob"/>), when replaced, or when the platform stops; at most <see cref="DealerSessionsOptions.MaxLiveSessions"/>
 /// live at once. Usage (counts and sizes) goes to the audit log as <c>randomness.issued</c>.
 /// </summary>
@@ -87,7 +90,11 @@ public sealed class DealerSessions : IDisposable
         return (session, jobSeed, randomnessSeed);
     }
 
-    /// <summary>The live session of attempt <paramref name="attempt"/>; <see cref="DealerErrorKind.Gone"/> if it was replaced or ended.</summary>
+    /// <summary>
+    /// The live session of attempt <paramref name="attempt"/>; <see cref="DealerErrorKind.Gone"/> if it is not the job's
+    /// live attempt (replaced, ended, or lost with a restart of the platform): the party then joins again, and the join
+    /// says whether the job is over.
+    /// </summary>
     public DealerSession Get(string jobId, int attempt)
     {
         lock (_gate)
@@ -98,12 +105,34 @@ public sealed class DealerSessions : IDisposable
                 {
                     return live;
                 }
-                if (attempt < live.Attempt)
+                throw new DealerException(DealerErrorKind.Gone, attempt < live.Attempt
+                    ? $"Attempt {attempt} of job '{jobId}' was replaced by attempt {live.Attempt}."
+                    : $"Job '{jobId}' has no attempt {attempt} at the dealer; its live attempt is {live.Attempt}.")
                 {
-                    throw new DealerException(DealerErrorKind.Gone, $"Attempt {attempt} of job '{jobId}' was replaced by attempt {live.Attempt}.");
-                }
+                    LiveAttempt = live.Attempt,
+                };
             }
-            throw new DealerException(DealerErrorKind.NotFound, $"Job '{jobId}' has no attempt {attempt} at the dealer.");
+            throw new DealerException(DealerErrorKind.Gone, $"Job '{jobId}' has no live attempt at the dealer (it ended, or the platform restarted).");
+        }
+    }
+
+    /// <summary>
+    /// Party <paramref name="partyId"/>, which joined attempt <paramref name="attempt"/>, waits at the dealer (a long
+    /// poll of at most <see cref="DealerSessionsOptions.MaxWait"/>) for what <paramref name="wait"/> names (see
+    /// <see cref="DealerSession.WaitAsync"/>); returns whether the other party has joined the attempt.
+    /// </summary>
+    public async Task<bool> WaitAsync(string jobId, int attempt, int partyId, string wait, CancellationToken cancellationToken)
+    {
+        CheckParty(partyId);
+        DealerSession session = Get(jobId, attempt);
+        try
+        {
+            return await session.WaitAsync(partyId, wait, _options.MaxWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DealerException e) when (e.Kind == DealerErrorKind.Gone)
+        {
+            Get(jobId, attempt); // ended while waiting: say which attempt replaced it, if one did
+            throw;
         }
     }
 

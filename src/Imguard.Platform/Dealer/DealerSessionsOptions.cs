@@ -24,6 +24,13 @@ public sealed record DealerSessionsOptions
     /// <summary>A <c>randomness.issued</c> audit event every this many items (both parties together), and one at session end.</summary>
     public int AuditEveryItems { get; init; } = 1000;
 
+    /// <summary>
+    /// The longest a party's status request waits at the dealer (<see cref="DealerSessions.WaitAsync"/>) before it is
+    /// answered with the state then; the party asks again. Short enough that a proxy or the party's HTTP timeout never
+    /// cuts a wait, long enough that a party waiting for its peer makes a request only every few seconds.
+    /// </summary>
+    public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Tests only: builds the training dealer of a session (fixed initial weights, fixed hiding plans).</summary>
     public Func<DealerJob, TrainingDealer>? TrainingDealerFactory { get; init; }
 
@@ -32,7 +39,7 @@ public sealed record DealerSessionsOptions
 
     internal void Validate()
     {
-        if (MaxLiveSessions < 1 || MaxPendingItems < 1 || MaxPendingWords < 1 || MaxItemWords < 1 || AuditEveryItems < 1)
+        if (MaxLiveSessions < 1 || MaxPendingItems < 1 || MaxPendingWords < 1 || MaxItemWords < 1 || AuditEveryItems < 1 || MaxWait < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(DealerSessionsOptions), "Dealer session bounds must be positive.");
         }

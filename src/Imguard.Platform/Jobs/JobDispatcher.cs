@@ -112,7 +112,7 @@ public sealed class JobDispatcher(
                     if (action == "start" && response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Conflict)
                     {
                         string reason = await response.Content.ReadAsStringAsync(cancellationToken);
-                        await jobs.AppendLogAsync(jobId, JobLogLevel.Error, $"party {party} refused the job: {Truncate(reason)}", cancellationToken);
+                        await jobs.AppendLogAsync(jobId, JobLogLevel.Error, $"party {party} refused the job: {Truncate(reason)}", cancellationToken: cancellationToken);
                         await jobs.TransitionAsync(jobId, JobState.Failed, $"party {party} refused the job", cancellationToken: cancellationToken);
                     }
                 }

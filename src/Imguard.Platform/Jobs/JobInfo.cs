@@ -20,4 +20,5 @@ public sealed record JobInfo(
     string? FailureMessage,
     int? LastCheckpointEpoch,
     bool CancelRequested,
-    string? ModelFromJobId = null);
+    string? ModelFromJobId = null,
+    int? ResumedFromEpoch = null);

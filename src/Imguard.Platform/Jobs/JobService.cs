@@ -20,6 +20,13 @@ public sealed class JobService
     /// <summary>The most log entries one page returns.</summary>
     public const int MaxLogPage = 1000;
 
+    /// <summary>
+    /// How far a party's clock may be from the platform's for its log times to be shown: a time later than the receipt
+    /// plus this, or earlier than the job's creation minus this, is replaced by the receipt time (so a party cannot put
+    /// lines in the far future or the past). Lines may arrive late (the party keeps them while the platform is down).
+    /// </summary>
+    public static readonly TimeSpan MaxLogClockSkew = TimeSpan.FromMinutes(5);
+
     private readonly PlatformDatabase _database;
     private readonly TimeProvider _time;
 
@@ -213,7 +220,12 @@ public sealed class JobService
         }, cancellationToken);
     }
 
-    /// <summary>Records progress of a running job (the Running → Running transition).</summary>
+    /// <summary>
+    /// Records progress of a running job (the Running → Running transition). Shown progress never goes backwards: a
+    /// report behind the shown step (a resumed attempt re-running steps from an earlier checkpoint) keeps the step,
+    /// epoch and metrics shown and only records <see cref="JobProgress.ResumedFromEpoch"/>, which the job then shows
+    /// ("resumed from epoch N") until the run catches up and moves on.
+    /// </summary>
     public Task<Outcome<JobInfo>> ReportProgressAsync(string jobId, JobProgress progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(progress);
@@ -221,6 +233,7 @@ public sealed class JobService
             (progress.Epoch >= 0 && progress.Step >= 0 && progress.TotalSteps >= 0 ? null : "Epoch, step and total steps cannot be negative.")
             ?? (progress.TotalSteps == 0 || progress.Step <= progress.TotalSteps ? null : $"Step {progress.Step} is past the total of {progress.TotalSteps}.")
             ?? (progress.CheckpointEpoch is null or >= 0 ? null : "A checkpoint epoch cannot be negative.")
+            ?? (progress.ResumedFromEpoch is null or >= 0 ? null : "A resumed-from epoch cannot be negative.")
             ?? (progress.MetricsJson is null ? null : InputRules.JsonObject(progress.MetricsJson, "metrics", MaxJsonLength));
         if (invalid is not null)
         {
@@ -240,11 +253,20 @@ public sealed class JobService
                 return PlatformError.Conflict<JobInfo>($"Job {job.Id} is {job.State}; progress is reported only while it runs.");
             }
 
-            job.Epoch = progress.Epoch;
-            job.Step = progress.Step;
-            job.TotalSteps = progress.TotalSteps;
-            job.MetricsJson = progress.MetricsJson ?? job.MetricsJson;
-            job.LastCheckpointEpoch = progress.CheckpointEpoch ?? job.LastCheckpointEpoch;
+            if (progress.Step >= job.Step || progress.TotalSteps != job.TotalSteps)
+            {
+                job.Epoch = progress.Epoch;
+                job.Step = progress.Step;
+                job.TotalSteps = progress.TotalSteps;
+                job.MetricsJson = progress.MetricsJson ?? job.MetricsJson;
+            }
+
+            if (progress.CheckpointEpoch is { } written && !(job.LastCheckpointEpoch > written))
+            {
+                job.LastCheckpointEpoch = written;
+            }
+
+            job.ResumedFromEpoch = progress.ResumedFromEpoch ?? job.ResumedFromEpoch;
             job.UpdatedAt = PlatformTime.Now(_time);
             db.Touch(job);
             await db.SaveChangesAsync(cancellationToken);
@@ -285,8 +307,13 @@ public sealed class JobService
             return ToInfo(job);
         }, cancellationToken);
 
-    /// <summary>Appends a line to a job's log (the runner's call). Over-long messages are cut, not refused: a log line is never lost.</summary>
-    public async Task<Outcome<JobLogEntry>> AppendLogAsync(string jobId, JobLogLevel level, string message, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Appends a line to a job's log (the runner's call). Over-long messages are cut, not refused: a log line is never
+    /// lost. <paramref name="time"/> is when it happened by the reporting party's clock, shown if within
+    /// <see cref="MaxLogClockSkew"/> (else the receipt time, which is kept too and orders the log).
+    /// </summary>
+    public async Task<Outcome<JobLogEntry>> AppendLogAsync(string jobId, JobLogLevel level, string message, DateTimeOffset? time = null,
+        CancellationToken cancellationToken = default)
     {
         if (!Enum.IsDefined(level))
         {
@@ -299,15 +326,19 @@ public sealed class JobService
         }
 
         await using PlatformDbContext db = _database.CreateContext();
-        if (await FindAsync(db, jobId, tracked: false, cancellationToken) is null)
+        JobEntity? job = await FindAsync(db, jobId, tracked: false, cancellationToken);
+        if (job is null)
         {
             return PlatformError.JobNotFound<JobLogEntry>(jobId ?? "");
         }
 
+        DateTimeOffset received = PlatformTime.Now(_time);
+        bool plausible = time is { } t && t <= received + MaxLogClockSkew && t >= job.CreatedAt - MaxLogClockSkew;
         var entry = new JobLogEntryEntity
         {
             JobId = jobId,
-            Time = PlatformTime.Now(_time),
+            Time = plausible ? PlatformTime.Truncate(time!.Value) : received,
+            ReceivedAt = received,
             Level = level,
             Message = Truncate(message.TrimEnd(), PlatformDbContext.MaxLogMessageLength),
         };
@@ -391,7 +422,7 @@ public sealed class JobService
     private static JobInfo ToInfo(JobEntity j) => new(
         j.Id, j.ProjectId, j.TrainDatasetId, j.TestDatasetId, j.ModelSpecJson, j.TrainingOptionsJson, j.State, j.CreatedBy,
         j.CreatedAt, j.StartedAt, j.FinishedAt, j.Epoch, j.Step, j.TotalSteps, j.MetricsJson, j.FailureMessage,
-        j.LastCheckpointEpoch, j.CancelRequested, j.ModelFromJobId);
+        j.LastCheckpointEpoch, j.CancelRequested, j.ModelFromJobId, j.ResumedFromEpoch);
 
-    private static JobLogEntry ToEntry(JobLogEntryEntity e) => new(e.Id, e.JobId, e.Time, e.Level, e.Message);
+    private static JobLogEntry ToEntry(JobLogEntryEntity e) => new(e.Id, e.JobId, e.Time, e.Level, e.Message, e.ReceivedAt);
 }

@@ -105,10 +105,10 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 
     private string PartyDirectory(int p) => _deployment.Directory.RoleDirectory(ServiceRoles.Party(p));
 
-    private async Task StartPartyAsync(int p)
+    private async Task StartPartyAsync(int p, JobRunnerOptions? options = null)
     {
         var service = new ServiceContext(ServiceRoles.Party(p), _deployment.Directory, _deployment.Settings, _deployment.Identity(ServiceRoles.Party(p)));
-        WebApplication app = PartyServer.Create(service, jobs: new JobRunnerOptions { PeerTimeout = TimeSpan.FromSeconds(20) });
+        WebApplication app = PartyServer.Create(service, jobs: options ?? new JobRunnerOptions { PeerTimeout = TimeSpan.FromSeconds(20) });
         await app.StartAsync();
         _parties[p] = (service, app);
     }
@@ -351,7 +351,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         {
             output.WriteLine(log);
         }
-        Assert.Contains(logs, l => l.Contains("resumes after epoch", StringComparison.Ordinal));
+        Assert.Contains(logs, l => l.Contains("resumed from epoch", StringComparison.Ordinal));
         Assert.Contains(Platform.States, s => s.Job == job.JobId && s.Report is { State: JobStates.Preprocessing, Resume: true });
         Assert.Contains(Platform.Usage, u => u.JobId == job.JobId && u.Attempt >= 1);
 
@@ -360,6 +360,68 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         double worst = MaxDifference(await PlaintextRunAsync(job), model.Parameters);
         output.WriteLine($"max |secure − plaintext| parameter after resume {worst:E2}");
         Assert.InRange(worst, 0, 4e-3); // 32 steps instead of 8
+    }
+
+    [Fact]
+    public async Task A_party_down_for_longer_than_the_peer_timeout_comes_back_into_the_attempt_the_other_waits_in_and_the_job_succeeds()
+    {
+        // Short timeouts, so the outage below is four peer timeouts long and the old retry window (a new attempt after
+        // each peer timeout) would have been passed several times.
+        var quick = new JobRunnerOptions
+        {
+            PeerTimeout = TimeSpan.FromSeconds(2), ResumeDelay = TimeSpan.FromMilliseconds(100), MaxResumeDelay = TimeSpan.FromSeconds(1),
+        };
+        for (int p = 0; p < 2; p++)
+        {
+            await StopPartyAsync(p);
+            await StartPartyAsync(p, quick);
+        }
+        var clock = Stopwatch.StartNew();
+        JobDescription job = Job("job-outage", epochs: 4, batch: 4, withTest: false);
+        await Platform.StartJobAsync(job, _train.Count);
+        string checkpoint = Path.Combine(PartyDirectory(1), "jobs", job.JobId, "checkpoints", "epoch-1.ckpt");
+        await WaitUntilAsync(() => File.Exists(checkpoint), TimeSpan.FromSeconds(60));
+        await StopPartyAsync(1);
+
+        // Party 0 loses the link, joins a new attempt and waits in it at the dealer, spending nothing however long: after
+        // four peer timeouts no attempt after 1 was ever opened (each replaced attempt reports its final usage).
+        await Task.Delay(quick.PeerTimeout * 4 + TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(Platform.States, s => s.Job == job.JobId && s.Report.State == JobStates.Failed);
+        Assert.DoesNotContain(Platform.Usage, u => u.JobId == job.JobId && u.Attempt >= 1);
+        Assert.Contains(Platform.Logs, l => l.Job == job.JobId && l.Party == "party-0" && l.Report.Message == "attempt 1 waits for party 1 to join it.");
+
+        // Party 1 comes back: its state says it ran attempt 0, so it joins the attempt party 0 waits in, at once.
+        await StartPartyAsync(1, quick);
+        await Platform.WaitForBothAsync(job.JobId, JobStates.Succeeded, TimeSpan.FromSeconds(90));
+        output.WriteLine($"outage and finish: {clock.Elapsed.TotalSeconds:F1} s");
+        var logs = Platform.Logs.Where(l => l.Job == job.JobId).ToArray();
+        foreach (var (_, party, report) in logs)
+        {
+            output.WriteLine($"{report.Time:HH:mm:ss.fff} {party}: {report.Message}");
+        }
+
+        // Two attempts in all: the first, and the one party 0 waited in and party 1 joined. One interruption, at party 0.
+        Assert.Equal([0, 1], Platform.Usage.Where(u => u.JobId == job.JobId).Select(u => u.Attempt).Distinct().Order());
+        Assert.Single(logs, l => l.Report.Message.Contains("interrupted", StringComparison.Ordinal));
+        Assert.Contains(logs, l => l.Report.Message.Contains("attempt 1 resumed from epoch", StringComparison.Ordinal));
+        // The resumed attempt's progress says where it started again (the platform keeps the higher progress it showed).
+        var progress = Platform.Progress.Where(p => p.Job == job.JobId).Select(p => p.Report).ToArray();
+        int resumedAt = Array.FindIndex(progress, p => p.ResumedFromEpoch is not null);
+        Assert.True(resumedAt > 0, "no progress report says it resumed");
+        Assert.All(progress[resumedAt..], p => Assert.InRange(p.ResumedFromEpoch ?? -1, 1, 2));
+        Assert.All(progress[..resumedAt], p => Assert.Null(p.ResumedFromEpoch));
+        // Log lines carry the party's own time of the event.
+        Assert.All(logs, l => Assert.NotNull(l.Report.Time));
+        foreach (var lines in logs.GroupBy(l => l.Party))
+        {
+            DateTimeOffset[] times = [.. lines.Select(l => l.Report.Time!.Value)];
+            Assert.Equal(times.Order(), times);
+        }
+
+        var (share0, share1) = await DownloadAsync(job.JobId);
+        ReconstructedModel model = ModelReconstruction.Reconstruct(share0, share1);
+        Assert.Equal(4, model.EpochsCompleted);
+        Assert.InRange(MaxDifference(await PlaintextRunAsync(job), model.Parameters), 0, 4e-3);
     }
 
     [Fact]

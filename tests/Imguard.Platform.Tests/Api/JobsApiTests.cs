@@ -258,6 +258,32 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         JobLogEntryView[] after = await owner.GetAsync<JobLogEntryView[]>($"/api/jobs/{job.Id}/log?after={log[0].Id}");
         Assert.Equal(JobLogLevel.Warning, Assert.Single(after).Level);
     }
+
+    [ProviderFact]
+    public async Task A_log_line_shows_the_partys_time_of_the_event_and_a_resumed_run_never_moves_progress_back()
+    {
+        using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
+        ProjectView project = await ApiTestData.ProjectAsync(owner);
+        DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
+        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id), HttpStatusCode.Created);
+        // Whole microseconds, as the database keeps them.
+        DateTimeOffset happened = new(DateTimeOffset.UtcNow.AddMinutes(-2).UtcTicks / 10 * 10, TimeSpan.Zero);
+        await ApiTestData.MoveAsync(fixture, job.Id, "preprocessing", "running");
+        using (ApiClient party = fixture.Service(ServiceRole.Party0))
+        {
+            await party.PostAsync<JobLogEntryView>($"/internal/jobs/{job.Id}/log", new { level = "warning", message = "attempt 0 interrupted", time = happened });
+            await party.PostAsync<JobLogEntryView>($"/internal/jobs/{job.Id}/log", new { level = "information", message = "from the future", time = happened.AddDays(30) });
+            await party.PostAsync<JobView>($"/internal/jobs/{job.Id}/progress", new { epoch = 1, step = 7, totalSteps = 8, checkpointEpoch = 1 });
+            await party.PostAsync<JobView>($"/internal/jobs/{job.Id}/progress", new { epoch = 1, step = 5, totalSteps = 8, resumedFromEpoch = 1 });
+        }
+
+        JobLogEntryView[] log = await owner.GetAsync<JobLogEntryView[]>($"/api/jobs/{job.Id}/log");
+        Assert.Equal(happened, log[0].Time);
+        Assert.True(log[0].ReceivedAt > happened);
+        Assert.Equal(log[1].ReceivedAt, log[1].Time); // beyond the accepted clock skew: the receipt time
+        JobView shown = await owner.GetAsync<JobView>($"/api/jobs/{job.Id}");
+        Assert.Equal((1, 7L, (int?)1), (shown.Epoch, shown.Step, shown.ResumedFromEpoch));
+    }
 }
 
 public sealed class SqliteJobsApiTests(SqlitePlatformApiFixture fixture) : JobsApiTests(fixture), IClassFixture<SqlitePlatformApiFixture>;

@@ -149,6 +149,62 @@ public abstract class JobServiceTests(PlatformDatabaseProvider provider) : Platf
     }
 
     [ProviderFact]
+    public async Task Shown_progress_never_goes_backwards_and_a_resumed_run_says_where_it_started_again()
+    {
+        UserInfo owner = await UserAsync("owner");
+        ProjectInfo project = await ProjectAsync(owner);
+        DatasetInfo train = await ReadyDatasetAsync(owner, project.Id);
+        JobInfo job = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id)));
+        Ok(await Jobs.TransitionAsync(job.Id, JobState.Preprocessing));
+        Ok(await Jobs.TransitionAsync(job.Id, JobState.Running));
+        Ok(await Jobs.ReportProgressAsync(job.Id, new JobProgress(1, 10, 40, """{"loss":0.5}""", CheckpointEpoch: 1)));
+        Ok(await Jobs.ReportProgressAsync(job.Id, new JobProgress(1, 17, 40, """{"loss":0.4}""")));
+
+        // Party 1 went away in epoch 2; the job resumes from the checkpoint after epoch 1 and re-runs steps 11 to 17.
+        Ok(await Jobs.TransitionAsync(job.Id, JobState.Preprocessing, resume: true));
+        Ok(await Jobs.TransitionAsync(job.Id, JobState.Running));
+        job = Ok(await Jobs.ReportProgressAsync(job.Id, new JobProgress(1, 11, 40, """{"loss":0.9}""", ResumedFromEpoch: 1)));
+        Assert.Equal((1, 17L, 40L, """{"loss":0.4}""", (int?)1, (int?)1), (job.Epoch, job.Step, job.TotalSteps, job.MetricsJson, job.LastCheckpointEpoch, job.ResumedFromEpoch));
+        job = Ok(await Jobs.ReportProgressAsync(job.Id, new JobProgress(0, 3, 40, CheckpointEpoch: 0, ResumedFromEpoch: 0)));
+        Assert.Equal((17L, (int?)1, (int?)0), (job.Step, job.LastCheckpointEpoch, job.ResumedFromEpoch));
+        // Once the resumed run passes the shown step, progress moves on (and still says where the run started again).
+        job = Ok(await Jobs.ReportProgressAsync(job.Id, new JobProgress(1, 18, 40, """{"loss":0.3}""", ResumedFromEpoch: 1)));
+        Assert.Equal((1, 18L, """{"loss":0.3}""", (int?)1), (job.Epoch, job.Step, job.MetricsJson, job.ResumedFromEpoch));
+        Fails(OutcomeStatus.Invalid, await Jobs.ReportProgressAsync(job.Id, new JobProgress(1, 19, 40, ResumedFromEpoch: -1)), "negative");
+
+        JobInfo stored = Ok(await Jobs.GetAsync(owner.Id, job.Id));
+        Assert.Equal((18L, (int?)1, (int?)1), (stored.Step, stored.LastCheckpointEpoch, stored.ResumedFromEpoch));
+    }
+
+    [ProviderFact]
+    public async Task A_log_line_shows_the_partys_time_within_the_accepted_skew_and_keeps_its_receipt_time()
+    {
+        UserInfo owner = await UserAsync("owner");
+        ProjectInfo project = await ProjectAsync(owner);
+        DatasetInfo train = await ReadyDatasetAsync(owner, project.Id);
+        JobInfo job = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id)));
+        Clock.Advance(TimeSpan.FromMinutes(30));
+        DateTimeOffset now = Start + TimeSpan.FromMinutes(30);
+
+        // A line the party kept while the platform was down arrives late: it shows when it happened (to the microsecond).
+        JobLogEntry late = Ok(await Jobs.AppendLogAsync(job.Id, JobLogLevel.Warning, "attempt 0 interrupted", now - TimeSpan.FromMinutes(20) + TimeSpan.FromTicks(7)));
+        Assert.Equal((now - TimeSpan.FromMinutes(20), now), (late.Time, late.ReceivedAt));
+        // A party clock a little ahead is believed; far ahead, or before the job existed, is not: the receipt time shows.
+        JobLogEntry ahead = Ok(await Jobs.AppendLogAsync(job.Id, JobLogLevel.Information, "ahead", now + TimeSpan.FromMinutes(4)));
+        Assert.Equal(now + TimeSpan.FromMinutes(4), ahead.Time);
+        JobLogEntry future = Ok(await Jobs.AppendLogAsync(job.Id, JobLogLevel.Information, "future", now + TimeSpan.FromDays(365)));
+        JobLogEntry past = Ok(await Jobs.AppendLogAsync(job.Id, JobLogLevel.Information, "past", Start - TimeSpan.FromHours(1)));
+        JobLogEntry untimed = Ok(await Jobs.AppendLogAsync(job.Id, JobLogLevel.Information, "platform's own"));
+        Assert.All(new[] { future, past, untimed }, e => Assert.Equal((now, now), (e.Time, e.ReceivedAt)));
+
+        // Read back in the order received, with both times.
+        var log = Ok(await Jobs.GetLogAsync(owner.Id, job.Id));
+        Assert.Equal(["attempt 0 interrupted", "ahead", "future", "past", "platform's own"], log.Select(e => e.Message));
+        Assert.Equal([now - TimeSpan.FromMinutes(20), now + TimeSpan.FromMinutes(4), now, now, now], log.Select(e => e.Time));
+        Assert.All(log, e => Assert.Equal(now, e.ReceivedAt));
+    }
+
+    [ProviderFact]
     public async Task Progress_and_a_cancel_request_arriving_together_both_land()
     {
         UserInfo owner = await UserAsync("owner");

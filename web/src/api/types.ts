@@ -142,6 +142,11 @@ export interface Job {
   cancelRequested: boolean;
   /** Set for an inference job: the training job whose model it runs. */
   modelFromJobId?: string | null;
+  /**
+   * The checkpoint epoch the latest resumed attempt started again from (null if the job never resumed). The progress
+   * shown never goes backwards meanwhile: the platform keeps the highest step until the resumed run passes it.
+   */
+  resumedFromEpoch?: number | null;
 }
 
 export interface NewJob {
@@ -203,7 +208,10 @@ export interface ModelDownloadGrants {
 
 export interface JobLogEntry {
   id: number;
+  /** When it happened, by the reporting party's clock (the platform's receipt time if that clock is implausible). */
   time: string;
+  /** When the platform received it (lines may arrive late, e.g. after a platform restart). */
+  receivedAt?: string;
   level: string;
   message: string;
 }

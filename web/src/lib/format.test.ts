@@ -73,6 +73,9 @@ describe('jobs', () => {
   });
   it('describes a job', () => {
     expect(describeJob(job())).toBe('Epoch 1 of 3, step 5 of 20');
+    expect(describeJob(job({ epoch: 1, step: 9, resumedFromEpoch: 1 }))).toBe('Epoch 2 of 3, step 9 of 20, resumed from epoch 1');
+    expect(describeJob(job({ resumedFromEpoch: 0 }))).toBe('Epoch 1 of 3, step 5 of 20, resumed from epoch 0');
+    expect(describeJob(job({ resumedFromEpoch: null }))).toBe('Epoch 1 of 3, step 5 of 20');
     expect(describeJob(job({ state: 'Failed', failureMessage: 'party 1 went away' }))).toBe('Failed: party 1 went away');
     expect(describeJob(job({ state: 'Queued', cancelRequested: true }))).toBe('Queued; cancel requested');
   });

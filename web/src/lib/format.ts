@@ -79,6 +79,11 @@ export function formatNumber(value: number | null | undefined, digits = 3): stri
 }
 
 /** One line about where a job stands. */
+/** ", resumed from epoch N" for a job whose latest attempt resumed from a checkpoint (its progress never goes backwards). */
+function resumed(job: Job): string {
+  return typeof job.resumedFromEpoch === 'number' ? `, resumed from epoch ${job.resumedFromEpoch}` : '';
+}
+
 export function describeJob(job: Job): string {
   switch (job.state) {
     case 'Queued':
@@ -86,7 +91,7 @@ export function describeJob(job: Job): string {
     case 'Preprocessing':
       return 'Preparing correlated randomness';
     case 'Running':
-      return `Epoch ${job.epoch + 1 > job.training.epochs ? job.training.epochs : job.epoch + 1} of ${job.training.epochs}, step ${job.step} of ${job.totalSteps}${job.cancelRequested ? ' (cancel requested)' : ''}`;
+      return `Epoch ${job.epoch + 1 > job.training.epochs ? job.training.epochs : job.epoch + 1} of ${job.training.epochs}, step ${job.step} of ${job.totalSteps}${resumed(job)}${job.cancelRequested ? ' (cancel requested)' : ''}`;
     case 'Succeeded':
       return 'Finished: the model stays secret-shared until its owner downloads both halves';
     case 'Failed':

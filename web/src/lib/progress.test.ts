@@ -10,6 +10,13 @@ describe('progress series', () => {
     s = addPoint(s, job({ step: 10, metrics: { loss: 1.5 } }), 3000, 1000);
     expect(s).toEqual([{ t: 0, fraction: 0 }, { t: 2, fraction: 0.5, loss: 1.5 }]);
   });
+  it('never goes backwards when a resumed job re-runs steps it showed', () => {
+    let s = addPoint([], job({ step: 12 }), 1000, 1000);
+    s = addPoint(s, job({ step: 8, resumedFromEpoch: 1 }), 2000, 1000);
+    expect(s).toEqual([{ t: 0, fraction: 0.6 }]);
+    s = addPoint(s, job({ step: 13, resumedFromEpoch: 1 }), 3000, 1000);
+    expect(s.map(p => p.fraction)).toEqual([0.6, 0.65]);
+  });
   it('keeps at most max points', () => {
     let s: ReturnType<typeof addPoint> = [];
     for (let i = 0; i <= 20; i++) s = addPoint(s, job({ step: i }), i * 1000, 0, 5);

@@ -11,12 +11,17 @@ export interface ProgressPoint {
   loss?: number;
 }
 
-/** Adds the job's state at `time` (ms) to the series; keeps one point per distinct step and at most `max` points. */
+/**
+ * Adds the job's state at `time` (ms) to the series; keeps one point per distinct step and at most `max` points.
+ * Progress never goes backwards: a job resumed from an earlier checkpoint re-runs steps already shown (the platform
+ * keeps its highest step and says "resumed from epoch N"); a point behind the last one is not added.
+ */
 export function addPoint(series: ProgressPoint[], job: Job, time: number, start: number, max = 500): ProgressPoint[] {
   const point: ProgressPoint = { t: Math.max(0, (time - start) / 1000), fraction: jobFraction(job) };
   if (typeof job.metrics?.loss === 'number' && Number.isFinite(job.metrics.loss)) point.loss = job.metrics.loss;
   const last = series[series.length - 1];
   if (last && last.fraction === point.fraction && last.loss === point.loss) return series;
+  if (last && point.fraction < last.fraction) return series;
   const next = [...series, point];
   return next.length > max ? next.slice(next.length - max) : next;
 }

@@ -3,7 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { TrainingOptions } from '../api/types';
 import { job } from '../test/fixtures';
-import { TestEncodingsFact } from './JobDetailPage';
+import { LogLine, TestEncodingsFact } from './JobDetailPage';
 
 const fact = (training: Partial<TrainingOptions>) =>
   renderToStaticMarkup(createElement(TestEncodingsFact, { training: { ...job().training, ...training } }));
@@ -18,5 +18,17 @@ describe('TestEncodingsFact', () => {
     expect(fact({ testEncodings: 0, testOwnCoefficientMin: 0 })).toBe('<div><dt>Test encodings</dt><dd>off (clean test images)</dd></div>');
     expect(job().training).not.toHaveProperty('testEncodings');
     expect(fact({})).toBe('<div><dt>Test encodings</dt><dd>off (clean test images)</dd></div>');
+  });
+});
+
+describe('LogLine', () => {
+  const line = (receivedAt?: string) =>
+    renderToStaticMarkup(createElement(LogLine, { line: { id: 1, time: '2026-01-01T10:00:00Z', level: 'information', message: 'party 0: attempt 1 resumed from epoch 2', receivedAt } }));
+
+  it("shows the party's time of the event, and the platform's receipt time only when it differs", () => {
+    expect(line('2026-01-01T10:00:00Z')).not.toContain('title=');
+    expect(line()).not.toContain('title=');
+    expect(line('2026-01-01T10:05:00Z')).toMatch(/title="received [^"]+10:05[^"]*"/);
+    expect(line('2026-01-01T10:05:00Z')).toContain('attempt 1 resumed from epoch 2');
   });
 });

@@ -122,7 +122,7 @@ export function JobDetailPage() {
             <h2 id="log-title">Log</h2>
             {log.length === 0 ? <p className="muted">No log lines yet.</p> : (
               <ol className="log">
-                {log.map(l => <li key={l.id}><span className="muted">{formatDate(l.time)}</span> <strong>{l.level}</strong> {l.message}</li>)}
+                {log.map(l => <LogLine key={l.id} line={l} />)}
               </ol>
             )}
           </section>
@@ -130,6 +130,12 @@ export function JobDetailPage() {
       )}
     </>
   );
+}
+
+/** A log line at the reporting party's time of the event; the platform's receipt time in the tooltip when it differs. */
+export function LogLine({ line }: { line: JobLogEntry }) {
+  const received = line.receivedAt && line.receivedAt !== line.time ? `received ${formatDate(line.receivedAt)}` : undefined;
+  return <li><span className="muted" title={received}>{formatDate(line.time)}</span> <strong>{line.level}</strong> {line.message}</li>;
 }
 
 /** The job's "InstaHide in inference" setting, a row of the facts list (a training job's only: a model test has its own page). */

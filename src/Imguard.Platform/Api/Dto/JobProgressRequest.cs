@@ -2,6 +2,8 @@ namespace Imguard.Platform.Api;
 
 /// <summary>
 /// POST /internal/jobs/{id}/progress. <c>loss</c> only when the job reveals it; <c>checkpointEpoch</c> when a
-/// checkpoint was written. The metrics stored are <c>imagesPerSecond</c>, <c>loss</c> and <c>accuracy</c> (those given).
+/// checkpoint was written; <c>resumedFromEpoch</c> on every report of an attempt that resumed the job (the checkpoint
+/// epoch it started from). The metrics stored are <c>imagesPerSecond</c>, <c>loss</c> and <c>accuracy</c> (those given).
 /// </summary>
-public sealed record JobProgressRequest(int Epoch, long Step, long TotalSteps, double? ImagesPerSecond = null, double? Loss = null, double? Accuracy = null, int? CheckpointEpoch = null);
+public sealed record JobProgressRequest(int Epoch, long Step, long TotalSteps, double? ImagesPerSecond = null, double? Loss = null, double? Accuracy = null,
+    int? CheckpointEpoch = null, int? ResumedFromEpoch = null);

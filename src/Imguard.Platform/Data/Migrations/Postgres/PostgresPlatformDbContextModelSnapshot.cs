@@ -354,6 +354,10 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("project_id");
 
+                    b.Property<int?>("ResumedFromEpoch")
+                        .HasColumnType("integer")
+                        .HasColumnName("resumed_from_epoch");
+
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("started_at");
@@ -444,6 +448,10 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("message");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
 
                     b.Property<DateTimeOffset>("Time")
                         .HasColumnType("timestamp with time zone")

@@ -349,6 +349,10 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("project_id");
 
+                    b.Property<int?>("ResumedFromEpoch")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resumed_from_epoch");
+
                     b.Property<long?>("StartedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("started_at");
@@ -437,6 +441,10 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT")
                         .HasColumnName("message");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
 
                     b.Property<long>("Time")
                         .HasColumnType("INTEGER")
