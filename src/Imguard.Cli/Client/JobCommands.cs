@@ -159,7 +159,7 @@ internal static class JobCommands
     {
         string progress = job.TotalSteps > 0 ? $" epoch {job.Epoch}, step {job.Step}/{job.TotalSteps} ({100.0 * job.Step / job.TotalSteps:0}%)" : "";
         // Shown progress never goes backwards; a resumed attempt re-running earlier steps says where it started again.
-        string resumed = job.ResumedFromEpoch is { } from && !FinalStates.Contains(job.State) ? $", resumed from epoch {from}" : "";
+        string resumed = job.ResumedFromEpoch is { } from && !JobFollower.IsFinal(job.State) ? $", resumed from epoch {from}" : "";
         string failure = job.FailureMessage is null ? "" : $": {job.FailureMessage}";
         return $"{job.Id} {job.State}{progress}{resumed}{failure}";
     }
