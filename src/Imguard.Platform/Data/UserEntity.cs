@@ -21,12 +21,6 @@ internal sealed class UserEntity : IVersionedEntity
 
     public GlobalRole Role { get; set; }
 
-    // The account lockout's columns, unused since failures back off per user name and address in memory
-    // (Security/LoginBackoff); kept until a migration drops them, so this change needs no schema migration.
-    public int FailedLoginCount { get; set; }
-
-    public DateTimeOffset? LockoutEnd { get; set; }
-
     public bool IsDisabled { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -28,8 +28,9 @@ public sealed class MigrationTests
         Assert.All(sqliteContext.Database.GetMigrations(), m => Assert.DoesNotContain(m, postgresContext.Database.GetMigrations()));
         string sqliteScript = sqliteContext.Database.GenerateCreateScript();
         string postgresScript = postgresContext.Database.GenerateCreateScript();
-        Assert.Contains("\"lockout_end\" INTEGER NULL", sqliteScript, StringComparison.Ordinal); // UTC microseconds
-        Assert.Contains("lockout_end timestamp with time zone", postgresScript, StringComparison.Ordinal);
+        Assert.Contains("\"last_login_at\" INTEGER NULL", sqliteScript, StringComparison.Ordinal); // UTC microseconds
+        Assert.Contains("last_login_at timestamp with time zone", postgresScript, StringComparison.Ordinal);
+        Assert.DoesNotContain("lockout_end", sqliteScript, StringComparison.Ordinal);     // dropped with the account lockout
         Assert.Contains("ix_users_normalized_user_name", postgresScript, StringComparison.Ordinal);
     }
 
