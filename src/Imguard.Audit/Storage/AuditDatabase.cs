@@ -1,5 +1,4 @@
-using Imguard.Contracts.Files;
-using Microsoft.Data.Sqlite;
+using Imguard.ServiceDefaults.Deployment;
 using Microsoft.EntityFrameworkCore;
 
 namespace Imguard.Audit.Storage;
@@ -21,7 +20,7 @@ public sealed class AuditDatabase
         switch (Provider)
         {
             case AuditDatabaseProvider.Sqlite:
-                CreateSqliteFileOwnerOnly(connectionString);
+                SqliteDatabaseFile.CreateOwnerOnly(connectionString);
                 var sqlite = new DbContextOptionsBuilder<SqliteAuditDbContext>().UseSqlite(connectionString).Options;
                 _createContext = () => new SqliteAuditDbContext(sqlite);
                 break;
@@ -30,22 +29,6 @@ public sealed class AuditDatabase
                 _createContext = () => new PostgresAuditDbContext(postgres);
                 break;
         }
-    }
-
-    /// <summary>
-    /// Makes the SQLite file 0600 before SQLite first opens it: SQLite would create it 0644 (less the umask), readable
-    /// by every local user, and gives its -journal, -wal and -shm files the database file's mode.
-    /// </summary>
-    private static void CreateSqliteFileOwnerOnly(string connectionString)
-    {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        string file = builder.DataSource;
-        if (builder.Mode != SqliteOpenMode.ReadWriteCreate || file.Length == 0 || file == ":memory:"
-            || file.StartsWith("file:", StringComparison.OrdinalIgnoreCase) || !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(file))))
-        {
-            return; // in memory, opened without creating, a URI, or a folder SQLite will report missing
-        }
-        OwnerOnly.CreateEmptyIfMissing(file);
     }
 
     /// <summary>The provider in use.</summary>

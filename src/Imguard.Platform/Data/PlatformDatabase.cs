@@ -1,4 +1,4 @@
-using Imguard.Contracts.Files;
+using Imguard.ServiceDefaults.Deployment;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -26,7 +26,7 @@ public sealed class PlatformDatabase
         switch (Provider)
         {
             case PlatformDatabaseProvider.Sqlite:
-                CreateSqliteFileOwnerOnly(connectionString);
+                SqliteDatabaseFile.CreateOwnerOnly(connectionString);
                 var sqlite = new DbContextOptionsBuilder<SqlitePlatformDbContext>().UseSqlite(connectionString).Options;
                 _createContext = () => new SqlitePlatformDbContext(sqlite);
                 break;
@@ -35,22 +35,6 @@ public sealed class PlatformDatabase
                 _createContext = () => new PostgresPlatformDbContext(postgres);
                 break;
         }
-    }
-
-    /// <summary>
-    /// Makes the SQLite file 0600 before SQLite first opens it: SQLite would create it 0644 (less the umask), readable
-    /// by every local user, and gives its -journal, -wal and -shm files the database file's mode.
-    /// </summary>
-    private static void CreateSqliteFileOwnerOnly(string connectionString)
-    {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        string file = builder.DataSource;
-        if (builder.Mode != SqliteOpenMode.ReadWriteCreate || file.Length == 0 || file == ":memory:"
-            || file.StartsWith("file:", StringComparison.OrdinalIgnoreCase) || !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(file))))
-        {
-            return; // in memory, opened without creating, a URI, or a folder SQLite will report missing
-        }
-        OwnerOnly.CreateEmptyIfMissing(file);
     }
 
     /// <summary>The provider in use.</summary>
