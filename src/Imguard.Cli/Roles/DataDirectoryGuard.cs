@@ -17,7 +17,7 @@ namespace Imguard.Cli.Roles;
 internal static class DataDirectoryGuard
 {
     /// <summary>The exit code of a refused start.</summary>
-    public const int RefusedExitCode = 1;
+    public const int RefusedExitCode = CommandErrors.InputError;
 
     public static Option<bool> RepairOption() => new("--repair-permissions")
     {

@@ -62,13 +62,13 @@ public sealed class FilePermissionAttackTests(FilePermissionAttackTests.Deployme
         Assert.Equal([half], await ReadableByNobodyAsync([half])); // the attack works on that layout (so the test above can fail)
 
         (int up, string upOutput) = await ImguardProcess.RunAsync(Bound, "up", "--data-dir", data);
-        Assert.Equal(1, up);
+        Assert.Equal(2, up);   // CommandErrors.InputError
         string refusal = Assert.Single(upOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Matches(new Regex($"open to other users of this host: [0-9]+ paths give group or others access \\(the folder itself, "), refusal);
         Assert.Contains($"imguard up --repair-permissions --data-dir {data}", refusal, StringComparison.Ordinal);
         Assert.DoesNotContain("ready", upOutput, StringComparison.Ordinal);
         (int party, string partyOutput) = await ImguardProcess.RunAsync(Bound, "party", "--id", "0", "--data-dir", data);
-        Assert.Equal(1, party);
+        Assert.Equal(2, party);
         Assert.Contains("imguard party --id 0 --repair-permissions", partyOutput, StringComparison.Ordinal);
         Assert.Equal([half], await ReadableByNobodyAsync([half])); // a refusal changes nothing
 

@@ -54,7 +54,7 @@ public sealed class RoleUsersTests
 
             // Root is not party 0's user: refused, and nothing of root's is left in the folder.
             (int refused, string refusal) = await ImguardProcess.RunAsync(Bound, "party", "--id", "0", "--data-dir", Bundle(ServiceRole.Party0));
-            Assert.Equal(1, refused);
+            Assert.Equal(2, refused);   // CommandErrors.InputError
             Assert.Contains($"belongs to uid {Users[ServiceRole.Party0]}, but this runs as root (uid 0)", refusal, StringComparison.Ordinal);
             Assert.Contains("runuser -u OWNER -- imguard", refusal, StringComparison.Ordinal);
             Assert.Equal("", (await RunAsync("find", Bundle(ServiceRole.Party0), "!", "-uid", $"{Users[ServiceRole.Party0]}")).Output);
