@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Imguard.Testing;
 
 namespace Imguard.SystemTests;
 
@@ -57,7 +58,7 @@ internal sealed class ImguardProcess : IAsyncDisposable
                 start.ArgumentList.Add(argument);
             }
         }
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "imguard.dll"));
+        start.ArgumentList.Add(Path.Combine(uid is null ? AppContext.BaseDirectory : BuildForOtherUsers.Value, "imguard.dll"));
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -68,6 +69,45 @@ internal sealed class ImguardProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
         return new ImguardProcess(Process.Start(start)!);
+    }
+
+    /// <summary>
+    /// The test's build output as another user can run it: the output folder itself when every folder above it lets
+    /// others in, else a copy in a fresh world-readable folder under the system's temporary folder (a checkout under
+    /// /root or in a 0700 mktemp folder, as ../shared/tools/fresh-clone-test.sh makes, is closed to other users). The
+    /// build holds no secret; <see cref="RemoveBuildCopy"/> removes the copy.
+    /// </summary>
+    private static readonly Lazy<string> BuildForOtherUsers = new(() =>
+    {
+        string build = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        if (OperatingSystem.IsWindows() || OtherUsersFactAttribute.ClosedToOthers(build) is null)
+        {
+            return build;
+        }
+        const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode Enterable = Readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        string copy = Path.Combine(Path.GetTempPath(), "imguard-build-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(copy, Enterable);
+        foreach (string folder in Directory.EnumerateDirectories(build, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(copy, Path.GetRelativePath(build, folder)), Enterable);
+        }
+        foreach (string file in Directory.EnumerateFiles(build, "*", SearchOption.AllDirectories))
+        {
+            string to = Path.Combine(copy, Path.GetRelativePath(build, file));
+            File.Copy(file, to);
+            File.SetUnixFileMode(to, Readable);
+        }
+        return copy;
+    });
+
+    /// <summary>Removes the copy of the build that <see cref="StartAsUser"/> made for other users, if it made one.</summary>
+    public static void RemoveBuildCopy()
+    {
+        if (BuildForOtherUsers.IsValueCreated && BuildForOtherUsers.Value != AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar))
+        {
+            Directory.Delete(BuildForOtherUsers.Value, recursive: true);
+        }
     }
 
     /// <summary>Runs <c>imguard</c> to completion (bounded) and returns its exit code and output.</summary>

@@ -24,8 +24,8 @@ public sealed class OtherUsersFactAttribute : FactAttribute
     }
 
     /// <summary>
-    /// The test runs <c>imguard</c> itself as another user: also skipped when that user could not (the test's output
-    /// folder or the .NET installation is not readable by others, e.g. a checkout under <c>/root</c>).
+    /// The test runs <c>imguard</c> itself as another user: also skipped when that user could not (the .NET
+    /// installation is not readable by others).
     /// </summary>
     public bool RunsImguard
     {
@@ -42,27 +42,33 @@ public sealed class OtherUsersFactAttribute : FactAttribute
 
     private bool _runsImguard;
 
-    /// <summary>The first folder or file another user would need for `dotnet imguard.dll` and may not use, or null.</summary>
+    /// <summary>
+    /// The .NET installation another user would need for `dotnet imguard.dll` when it is closed to them, or null. (The
+    /// build output is copied somewhere they can read when its own folder is not: see ImguardProcess.)
+    /// </summary>
     private static string? Unreadable()
     {
         if (OperatingSystem.IsWindows())
         {
             return null;
         }
-        string dll = Path.Combine(AppContext.BaseDirectory, "imguard.dll");
         string dotnet = Environment.ProcessPath is { } process && Path.GetFileNameWithoutExtension(process) == "dotnet" ? process : "/usr/share/dotnet/dotnet";
-        foreach (string file in (string[])[dll, dotnet])
+        return ClosedToOthers(dotnet);
+    }
+
+    /// <summary>The first of <paramref name="path"/> and the folders above it that other users cannot read or enter, or null.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static string? ClosedToOthers(string path)
+    {
+        if (!Path.Exists(path) || (File.GetUnixFileMode(path) & UnixFileMode.OtherRead) == 0)
         {
-            if (!File.Exists(file) || (File.GetUnixFileMode(file) & UnixFileMode.OtherRead) == 0)
+            return path;
+        }
+        for (string? folder = Directory.Exists(path) ? path : Path.GetDirectoryName(path); folder is not null; folder = Path.GetDirectoryName(folder))
+        {
+            if ((File.GetUnixFileMode(folder) & UnixFileMode.OtherExecute) == 0)
             {
-                return file;
-            }
-            for (string? folder = Path.GetDirectoryName(file); folder is not null; folder = Path.GetDirectoryName(folder))
-            {
-                if ((File.GetUnixFileMode(folder) & UnixFileMode.OtherExecute) == 0)
-                {
-                    return folder;
-                }
+                return folder;
             }
         }
         return null;

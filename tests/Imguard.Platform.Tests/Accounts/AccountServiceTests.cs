@@ -82,8 +82,10 @@ public abstract class AccountServiceTests(PlatformDatabaseProvider provider) : P
             wrong.Add(clock.Elapsed.TotalMilliseconds);
         }
 
+        // Without the decoy an unknown name answers in well under a millisecond against ~100 ms for a wrong password
+        // (a ratio near 0.01); the wide range only allows for a machine busy with other test assemblies.
         double ratio = unknown.Order().ElementAt(3) / wrong.Order().ElementAt(3);
-        Assert.InRange(ratio, 0.5, 2.0);
+        Assert.InRange(ratio, 0.25, 4.0);
     }
 
     [ProviderFact]

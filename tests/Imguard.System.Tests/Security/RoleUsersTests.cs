@@ -122,6 +122,7 @@ public sealed class RoleUsersTests
                 await role.DisposeAsync();
             }
             Directory.Delete(root, recursive: true);
+            ImguardProcess.RemoveBuildCopy();
         }
     }
 
