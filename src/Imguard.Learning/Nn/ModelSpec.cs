@@ -126,7 +126,7 @@ public sealed record ModelSpec(
 }
 
 /// <summary>
-/// One layer of a <see cref="ModelSpec"/>: type (linear, conv2d, relu, avgpool2d, maxpool2d, flatten) and its settings
+/// One layer of a <see cref="ModelSpec"/>: type (linear, conv2d, relu, abs, avgpool2d, maxpool2d, flatten) and its settings
 /// (pooling: "kernel", "stride" defaulting to the kernel).
 /// </summary>
 public sealed record LayerSpec(
@@ -146,6 +146,7 @@ public sealed record LayerSpec(
                 // The input passed the activation bound, so its product fits an int.
                 return [(int)input.Aggregate(1L, (a, b) => a * b)];
             case "relu":
+            case "abs":
                 return input;
             case "linear":
                 if (input.Length != 1) throw LearningError.InvalidData($"{where} needs a flat input; add a flatten layer before it.");
@@ -174,9 +175,9 @@ public sealed record LayerSpec(
                 return [input[0], (input[1] - Kernel) / stride + 1, (input[2] - Kernel) / stride + 1];
             }
             case null:
-                throw LearningError.InvalidData($"{where} has no \"type\"; use linear, conv2d, relu, avgpool2d, maxpool2d or flatten.");
+                throw LearningError.InvalidData($"{where} has no \"type\"; use linear, conv2d, relu, abs, avgpool2d, maxpool2d or flatten.");
             default:
-                throw LearningError.InvalidData($"{where}: unknown layer type; use linear, conv2d, relu, avgpool2d, maxpool2d or flatten.");
+                throw LearningError.InvalidData($"{where}: unknown layer type; use linear, conv2d, relu, abs, avgpool2d, maxpool2d or flatten.");
         }
     }
 
