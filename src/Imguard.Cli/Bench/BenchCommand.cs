@@ -10,6 +10,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "Measure IMGuard's figures; every figure is printed with its unit and, where it has one, the ratio to its baseline measured in the same run.");
         bench.Subcommands.Add(CreateMpc());
         bench.Subcommands.Add(CreateTrain());
+        bench.Subcommands.Add(CreateAccuracy());
         bench.Subcommands.Add(CreateParty());
         return bench;
     }
@@ -42,6 +43,43 @@ internal static class BenchCommand
         command.SetAction((parse, ct) => TrainBenchmark.RunAsync(parse.GetValue(json), Positive(parse.GetValue(iterations)),
             Math.Max(parse.GetValue(epochs), parse.GetValue(epoch) ? 1 : 0), parse.GetValue(bits), ct, parse.GetValue(instaHide)));
         return command;
+    }
+
+    private static Command CreateAccuracy()
+    {
+        var json = new Option<bool>("--json") { Description = "One JSON object per line: {\"name\",\"value\",\"unit\",\"ratio_to\",\"ratio\"}." };
+        var models = new Option<string>("--models") { Description = "Presets to train, comma-separated.", DefaultValueFactory = _ => "mlp,cnn" };
+        var hiding = new Option<string>("--hiding")
+        {
+            Description = "Hiding variants, comma-separated: off, mixupK, instahideK (K images per encoding; 4 when left out), each optionally with +abs (|x| as the model's first layer).",
+            DefaultValueFactory = _ => "off,mixup4,instahide2,instahide4",
+        };
+        var after = new Option<string>("--evaluate-after") { Description = "Epochs after which to evaluate, comma-separated; the run trains up to the largest.", DefaultValueFactory = _ => "1,2,5,20" };
+        var encodings = new Option<string>("--test-encodings") { Description = "Test-time encodings T to evaluate with, comma-separated (0: clean test images; T > 0 only with hiding on).", DefaultValueFactory = _ => "0,16" };
+        var ownMin = new Option<double>("--test-own-min") { Description = "Least own coefficient of a test-time encoding (0: as in training)." };
+        var trainLimit = new Option<int>("--train-limit") { Description = "Train on the first N training images (0: all 60,000), standardised with their own statistics." };
+        var testLimit = new Option<int>("--test-limit") { Description = "Evaluate on the first N test images (0: all 10,000)." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the initial weights, the hiding plans and the test encodings.", DefaultValueFactory = _ => 1 };
+        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: constant (the product's default), cosine or step:EVERY:GAMMA.", DefaultValueFactory = _ => "constant" };
+        var command = new Command("accuracy", "Clean test accuracy of the mlp and cnn presets on Fashion-MNIST by hiding mode and epochs, trained with the plaintext engine (the same layer code as on shares) and the product's defaults.")
+        {
+            json, models, hiding, after, encodings, ownMin, trainLimit, testLimit, seed, schedule,
+        };
+        command.SetAction((parse, ct) => AccuracyBenchmark.RunAsync(parse.GetValue(json), new AccuracyBenchmark.Settings(
+            List(parse.GetValue(models)!).Select(m => ModelSpecName(m)).ToArray(),
+            List(parse.GetValue(hiding)!).Select(AccuracyBenchmark.Variant.Parse).ToArray(),
+            List(parse.GetValue(after)!).Select(s => Positive(int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))).ToArray(),
+            List(parse.GetValue(encodings)!).Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+            parse.GetValue(trainLimit), parse.GetValue(testLimit), parse.GetValue(seed), parse.GetValue(schedule)!, parse.GetValue(ownMin)), ct));
+        return command;
+    }
+
+    private static string[] List(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static string ModelSpecName(string name)
+    {
+        _ = Learning.Nn.ModelSpec.Preset(name);   // refuses an unknown preset before any training
+        return name.ToLowerInvariant();
     }
 
     // The party processes the mpc benchmark starts; not meant to be run by hand.
