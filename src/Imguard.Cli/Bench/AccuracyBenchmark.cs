@@ -70,7 +70,9 @@ internal static class AccuracyBenchmark
             // "off" first, so that the other variants' ratios can refer to it.
             foreach (var variant in settings.Variants.OrderBy(v => v.Mode == HidingMode.Off ? 0 : 1))
             {
-                string prefix = $"plain.accuracy.{model}.{variant.Name}.{size}";
+                // A schedule other than the product's constant rate is named, so the table (AccuracyTable) leaves it out.
+                string schedule = settings.Schedule == "constant" ? "" : $".{settings.Schedule.Replace(':', '_').Replace('.', 'p')}";
+                string prefix = $"plain.accuracy.{model}.{variant.Name}{schedule}.{size}";
                 await foreach (var (epoch, t, accuracy, seconds) in TrainAsync(model, variant, settings, train, test, ct))
                 {
                     if (t < 0)
