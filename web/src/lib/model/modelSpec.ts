@@ -2,6 +2,7 @@
 // shape [C, H, W], the number of classes and the layers in order; shape inference layer by layer with the same rules
 // and the parameter shapes (weight then bias of each linear/conv2d layer) in the order the model share files and the
 // ONNX exporter use. Property names are read case-insensitively, as System.Text.Json does there.
+import type { HidingMode } from '../../api/types';
 
 export interface LayerSpec {
   type: string;
@@ -102,6 +103,7 @@ function outputShape(layer: LayerSpec, input: number[], index: number): number[]
     case 'flatten':
       return [input.reduce((a, b) => a * b, 1)];
     case 'relu':
+    case 'abs':
       return input;
     case 'linear':
       if (input.length !== 1) throw new ModelDataError(`${where} needs a flat input; add a flatten layer before it.`);
@@ -128,7 +130,7 @@ function outputShape(layer: LayerSpec, input: number[], index: number): number[]
       return [c, Math.trunc((h0 - kernel) / s) + 1, Math.trunc((w0 - kernel) / s) + 1];
     }
     default:
-      throw new ModelDataError(`${where}: unknown layer type; use linear, conv2d, relu, avgpool2d, maxpool2d or flatten.`);
+      throw new ModelDataError(`${where}: unknown layer type; use linear, conv2d, relu, abs, avgpool2d, maxpool2d or flatten.`);
   }
 }
 
@@ -200,12 +202,16 @@ export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** The presets (ModelSpec.Mlp / ModelSpec.Cnn) as the platform fits them to a project: its input shape and classes. */
-export function presetSpec(name: 'mlp' | 'cnn', input: [number, number, number], classes: number): ModelSpec {
+/**
+ * The presets (ModelSpec.Mlp / ModelSpec.Cnn) as the platform fits them to a project (its input shape and classes) for
+ * a hiding mode: under InstaHide |x| comes first, as ModelSpec.PresetFor does (the sign mask is removable by |x| anyway,
+ * and the network learns far better from |x̃|).
+ */
+export function presetSpec(name: 'mlp' | 'cnn', input: [number, number, number], classes: number, hiding: HidingMode = 'off'): ModelSpec {
   const l = (type: string, out = 0, kernel = 0): LayerSpec => ({ type, out, kernel, stride: 0, padding: 0 });
   const layers = name === 'mlp'
     ? [l('flatten'), l('linear', 128), l('relu'), l('linear', 128), l('relu'), l('linear', classes)]
     : [l('conv2d', 16, 5), l('relu'), l('avgpool2d', 0, 2), l('conv2d', 16, 5), l('relu'), l('avgpool2d', 0, 2),
       l('flatten'), l('linear', 100), l('relu'), l('linear', classes)];
-  return { input: [...input], classes, layers };
+  return { input: [...input], classes, layers: hiding === 'instahide' ? [l('abs'), ...layers] : layers };
 }
