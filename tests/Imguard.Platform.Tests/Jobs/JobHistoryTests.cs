@@ -3,6 +3,7 @@ using Imguard.Platform.Data;
 using Imguard.Platform.Datasets;
 using Imguard.Platform.Jobs;
 using Imguard.Platform.Projects;
+using Microsoft.EntityFrameworkCore;
 
 namespace Imguard.Platform.Tests.Jobs;
 
@@ -150,6 +151,38 @@ public abstract class JobHistoryTests(PlatformDatabaseProvider provider) : Platf
         Assert.Equal(3, history.Stride);
         Assert.Equal([3L, 6, 9, 10], history.Points.Select(p => p.Step));
         Assert.Throws<ArgumentOutOfRangeException>(() => new JobService(Database, Clock, maxProgressPoints: JobService.MaxProgressPoints + 1));
+    }
+
+    [ProviderFact]
+    public async Task Deleting_a_job_deletes_its_points_and_epoch_rows_and_leaves_other_jobs_history()
+    {
+        var (owner, project, job) = await RunningJobAsync();
+        JobInfo other = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, job.TrainDatasetId)));
+        Ok(await Jobs.TransitionAsync(other.Id, JobState.Preprocessing));
+        Ok(await Jobs.TransitionAsync(other.Id, JobState.Running));
+        foreach (JobInfo each in new[] { job, other })
+        {
+            Ok(await Jobs.ReportProgressAsync(each.Id, new JobProgress(0, 5, 10, Metrics(2.3, 8), EpochSeconds: 1)));
+            Ok(await Jobs.ReportProgressAsync(each.Id, new JobProgress(1, 10, 10, Metrics(2.1, 8), CheckpointEpoch: 2, EpochSeconds: 1)));
+        }
+
+        // A plain SQL DELETE of the job row (no entities loaded): the database's own cascade removes the history, so
+        // no way of deleting a job can leave its series behind.
+        await using (PlatformDbContext db = Database.CreateContext())
+        {
+            Assert.Equal(1, await db.Jobs.Where(j => j.Id == job.Id).ExecuteDeleteAsync());
+        }
+
+        await using (PlatformDbContext db = Database.CreateContext())
+        {
+            Assert.Equal(0, await db.JobProgressPoints.CountAsync(p => p.JobId == job.Id));
+            Assert.Equal(0, await db.JobEpochs.CountAsync(e => e.JobId == job.Id));
+            Assert.Equal(2, await db.JobProgressPoints.CountAsync(p => p.JobId == other.Id));
+            Assert.Equal(2, await db.JobEpochs.CountAsync(e => e.JobId == other.Id));
+        }
+
+        Fails(OutcomeStatus.NotFound, await Jobs.GetProgressAsync(owner.Id, job.Id));
+        Assert.Equal(2, Ok(await Jobs.GetProgressAsync(owner.Id, other.Id)).Points.Count);
     }
 
     [ProviderFact]
