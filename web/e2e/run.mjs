@@ -372,6 +372,28 @@ async function main() {
     const jobId = page.url().split('/jobs/')[1]?.split(/[?#]/)[0] ?? '';
     await page.locator('.badge').filter({ hasText: /^Succeeded$/ }).first().waitFor({ timeout: JOB_TIMEOUT_MS });
     check(true, `job ${jobId} succeeded`);
+    // The job's history stays: the chart and the epoch rows come from the platform's store, so the page reopened after
+    // the job finished draws what it drew live — the whole progress line and all 5 epochs, each with its checkpoint.
+    const epochRows = page.getByRole('table', { name: 'Metrics per epoch' }).locator('tbody tr');
+    const drawn = async () => ({
+      progress: await page.locator('polyline.chart-progress').getAttribute('points'),
+      epochs: await epochRows.allInnerTexts(),
+    });
+    let live;
+    await until(async () => {
+      const before = await drawn();
+      await page.waitForTimeout(500);
+      live = await drawn();
+      return live.epochs.length === 5 && live.epochs.every(r => r.includes('saved')) && JSON.stringify(before) === JSON.stringify(live);
+    }, 'the live page shows 5 epoch rows, each with its checkpoint');
+    await page.reload();
+    await page.locator('.badge').filter({ hasText: /^Succeeded$/ }).first().waitFor();
+    await until(async () => (await epochRows.count()) === 5, 'the reopened job shows its 5 epoch rows');
+    const reopened = await drawn();
+    const drawnPoints = reopened.progress?.split(' ').length ?? 0;
+    check(JSON.stringify(reopened) === JSON.stringify(live) && drawnPoints >= 5,
+      `the reopened job draws the chart (${drawnPoints} points) and the 5 epoch rows it drew live`);
+    check(await page.getByText('Took', { exact: true }).isVisible(), 'a finished job says how long it took');
     await screenshot('job-succeeded');
 
     // The model: both shares fetched from the parties, reconstructed here, saved as ONNX.

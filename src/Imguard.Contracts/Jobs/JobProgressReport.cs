@@ -7,7 +7,8 @@ namespace Imguard.Contracts.Jobs;
 /// checkpoint of that many epochs has just been written. <see cref="ResumedFromEpoch"/> is set on every report of an
 /// attempt that resumed an interrupted job: the epoch count of the checkpoint it started again from (0: from newly dealt
 /// weights). Its steps may then lie behind what the platform already showed; the platform keeps the highest progress and
-/// says "resumed from epoch N" instead of going backwards.
+/// says "resumed from epoch N" instead of going backwards. <see cref="EpochSeconds"/>: the time this party has spent in
+/// the current epoch so far (the platform shows it as the epoch's duration).
 /// </summary>
 public sealed record JobProgressReport(int Epoch, long Step, long TotalSteps, double ImagesPerSecond, double? Loss = null, int? CheckpointEpoch = null,
-    int? ResumedFromEpoch = null);
+    int? ResumedFromEpoch = null, double? EpochSeconds = null);

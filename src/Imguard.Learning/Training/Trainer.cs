@@ -57,7 +57,9 @@ public sealed class Trainer<T> where T : class
             double? loss = _options.RevealLoss && LossOf is not null
                 ? await LossOf(probabilities, labels, cancellationToken).ConfigureAwait(false)
                 : null;
-            progress?.Report(new TrainingProgress(epoch, _options.Epochs, b + 1, batches, images / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), Optimizer.LearningRate, loss));
+            TimeSpan elapsed = clock.Elapsed;
+            progress?.Report(new TrainingProgress(epoch, _options.Epochs, b + 1, batches, images / Math.Max(elapsed.TotalSeconds, 1e-9), Optimizer.LearningRate, loss,
+                elapsed));
         }
         return batches;
     }

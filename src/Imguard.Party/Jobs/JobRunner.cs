@@ -562,7 +562,7 @@ public sealed class JobRunner : BackgroundService
             if (_partyId == 0)
             {
                 _reporter.Progress(jobId, new JobProgressReport(epochs - 1, (long)epochs * stepsPerEpoch, totalSteps, progress.ImagesPerSecond, progress.Loss,
-                    CheckpointEpoch: epochs, ResumedFromEpoch: resumedFrom));
+                    CheckpointEpoch: epochs, ResumedFromEpoch: resumedFrom, EpochSeconds: progress.EpochSeconds));
             }
             return Task.CompletedTask;
         }, cancellationToken);
@@ -687,6 +687,8 @@ public sealed class JobRunner : BackgroundService
 
         public double? Loss { get; private set; }
 
+        public double EpochSeconds { get; private set; }
+
         public void Report(TrainingProgress value)
         {
             // Tell the dealer feed which step just ended and which comes next (its batch rows), so it can prefetch.
@@ -698,6 +700,7 @@ public sealed class JobRunner : BackgroundService
             items.StepCompleted(done, next);
             ImagesPerSecond = value.ImagesPerSecond;
             Loss = value.Loss;
+            EpochSeconds = value.EpochElapsed.TotalSeconds;
             if (runner._partyId != 0)
             {
                 return;
@@ -708,7 +711,8 @@ public sealed class JobRunner : BackgroundService
             {
                 _lastTicks = now;
                 long step = (long)value.Epoch * value.StepsPerEpoch + value.Step;
-                runner._reporter.Progress(jobId, new JobProgressReport(value.Epoch, step, totalSteps, value.ImagesPerSecond, value.Loss, ResumedFromEpoch: resumedFrom));
+                runner._reporter.Progress(jobId, new JobProgressReport(value.Epoch, step, totalSteps, value.ImagesPerSecond, value.Loss, ResumedFromEpoch: resumedFrom,
+                    EpochSeconds: EpochSeconds));
             }
         }
     }

@@ -47,6 +47,13 @@ public static class JobsApi
         jobs.MapPost("/{id}/cancel", CancelAsync);
         jobs.MapPost("/{id}/inference", CreateInferenceAsync);
         jobs.MapGet("/{id}/log", LogAsync);
+        jobs.MapGet("/{id}/progress", ProgressAsync)
+            .WithSummary("A job's stored progress: its points and per-epoch rows, for running and finished jobs alike.")
+            .WithDescription("View right. `after`: the id of the last point the client holds (0: from the start); `limit`: 1 to 10,000 points "
+                + "(default 10,000: a job keeps at most that many, so one page holds every point after any id). Points come oldest first. A job "
+                + "keeps one point per slot of `stride` steps, the latest; a point replaces every point the client holds in its slot or later "
+                + "(`slot = max(1, ceil(step / stride))`), so the steps a resumed attempt ran again replace the interrupted run's. `epochs` is "
+                + "every epoch row (1-based). `now` is the platform's clock. The SSE stream (`/events`) says when to ask again.");
         jobs.MapGet("/{id}/events", EventsAsync);
         jobs.MapPost("/{id}/model-grants", ModelGrantsAsync).RequireRateLimiting(PlatformRateLimiting.Grants).ProducesProblem(StatusCodes.Status429TooManyRequests);
         return routes;
@@ -240,6 +247,15 @@ public static class JobsApi
         string id, HttpContext http, JobService jobs, CancellationToken cancellationToken, long after = 0, int limit = 200) =>
         ApiResults.From(await jobs.GetLogAsync(http.User.RequireUserId(), id, after, limit, cancellationToken),
             entries => TypedResults.Ok<IReadOnlyList<JobLogEntryView>>([.. entries.Select(JobLogEntryView.From)]), http, Subject(id));
+
+    /// <summary>
+    /// The job's stored progress after point <paramref name="after"/>: a page reloaded after the job finished draws
+    /// the same history it drew live (see <see cref="JobProgressView"/>).
+    /// </summary>
+    private static async Task<Results<Ok<JobProgressView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ProgressAsync(
+        string id, HttpContext http, JobService jobs, CancellationToken cancellationToken, long after = 0, int limit = JobService.MaxProgressPoints) =>
+        ApiResults.From(await jobs.GetProgressAsync(http.User.RequireUserId(), id, after, limit, cancellationToken),
+            history => TypedResults.Ok(JobProgressView.From(id, history)), http, Subject(id));
 
     /// <summary>
     /// <c>text/event-stream</c>: first a <c>state</c> event with the job as it is, then a <c>state</c> event at each

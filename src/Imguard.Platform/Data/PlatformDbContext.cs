@@ -43,6 +43,10 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
 
     public DbSet<JobLogEntryEntity> JobLogEntries => Set<JobLogEntryEntity>();
 
+    public DbSet<JobProgressPointEntity> JobProgressPoints => Set<JobProgressPointEntity>();
+
+    public DbSet<JobEpochEntity> JobEpochs => Set<JobEpochEntity>();
+
     public DbSet<AuditCheckpointCopyEntity> AuditCheckpointCopies => Set<AuditCheckpointCopyEntity>();
 
     /// <summary>
@@ -176,6 +180,28 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             entry.Property(e => e.Message).HasMaxLength(MaxLogMessageLength);
             entry.HasIndex(e => new { e.JobId, e.Id });
             entry.HasOne<JobEntity>().WithMany().HasForeignKey(e => e.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        // Not unique on (job, slot): a report deletes the points it replaces and adds its own in one save, and the
+        // job row it touches serialises concurrent reports, so a slot holds one point without the provider ordering
+        // a delete before an insert.
+        modelBuilder.Entity<JobProgressPointEntity>(point =>
+        {
+            point.ToTable("job_progress_points");
+            point.HasKey(p => p.Id);
+            point.Property(p => p.Id).ValueGeneratedOnAdd();
+            point.Property(p => p.JobId).HasMaxLength(MaxIdLength);
+            point.HasIndex(p => new { p.JobId, p.Slot });
+            point.HasIndex(p => new { p.JobId, p.Id });
+            point.HasOne<JobEntity>().WithMany().HasForeignKey(p => p.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<JobEpochEntity>(epoch =>
+        {
+            epoch.ToTable("job_epochs");
+            epoch.HasKey(e => new { e.JobId, e.Epoch });
+            epoch.Property(e => e.JobId).HasMaxLength(MaxIdLength);
+            epoch.HasOne<JobEntity>().WithMany().HasForeignKey(e => e.JobId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<AuditCheckpointCopyEntity>(copy =>

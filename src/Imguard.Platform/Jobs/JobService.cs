@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Imguard.Platform.Data;
 using Imguard.Platform.Datasets;
 using Imguard.Platform.Projects;
@@ -27,16 +28,34 @@ public sealed class JobService
     /// </summary>
     public static readonly TimeSpan MaxLogClockSkew = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The most progress points a job keeps (<see cref="ProgressSlots"/>). A job's steps are cut into this many slots
+    /// and a slot keeps its latest report, so every report is kept up to this many steps (20 epochs of 469 steps, Fashion-MNIST at batch 128, keep all 9,380) and a longer job is thinned
+    /// evenly over its whole length rather than cut: its history stays drawable from start to end at a fixed cost
+    /// (about 100 bytes a point). Parties report at most twice a second, so most jobs keep every report.
+    /// </summary>
+    public const int MaxProgressPoints = 10_000;
+
+    /// <summary>The most epoch rows a job keeps (the most epochs a job may have).</summary>
+    public const int MaxEpochRows = 1000;
+
+    private static readonly string[] MetricNames = ["loss", "imagesPerSecond", "accuracy"];
+
     private readonly PlatformDatabase _database;
     private readonly TimeProvider _time;
+    private readonly int _maxProgressPoints;
 
     /// <param name="database">The migrated platform database.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
-    public JobService(PlatformDatabase database, TimeProvider? timeProvider = null)
+    /// <param name="maxProgressPoints">The most progress points a job keeps, 1 to <see cref="MaxProgressPoints"/>.</param>
+    public JobService(PlatformDatabase database, TimeProvider? timeProvider = null, int maxProgressPoints = MaxProgressPoints)
     {
         ArgumentNullException.ThrowIfNull(database);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxProgressPoints, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxProgressPoints, MaxProgressPoints);
         _database = database;
         _time = timeProvider ?? TimeProvider.System;
+        _maxProgressPoints = maxProgressPoints;
     }
 
     /// <summary>
@@ -225,6 +244,12 @@ public sealed class JobService
     /// report behind the shown step (a resumed attempt re-running steps from an earlier checkpoint) keeps the step,
     /// epoch and metrics shown and only records <see cref="JobProgress.ResumedFromEpoch"/>, which the job then shows
     /// ("resumed from epoch N") until the run catches up and moves on.
+    /// <para>
+    /// The job's history keeps every report as a point (one per step slot, see <see cref="MaxProgressPoints"/>) and
+    /// its latest report per epoch as that epoch's row. The history is the run that made the final model: a report
+    /// replaces every point at or after its step and every epoch row after its epoch, so the steps a resumed attempt
+    /// runs again replace those of the interrupted one instead of being drawn twice.
+    /// </para>
     /// </summary>
     public Task<Outcome<JobInfo>> ReportProgressAsync(string jobId, JobProgress progress, CancellationToken cancellationToken = default)
     {
@@ -234,6 +259,7 @@ public sealed class JobService
             ?? (progress.TotalSteps == 0 || progress.Step <= progress.TotalSteps ? null : $"Step {progress.Step} is past the total of {progress.TotalSteps}.")
             ?? (progress.CheckpointEpoch is null or >= 0 ? null : "A checkpoint epoch cannot be negative.")
             ?? (progress.ResumedFromEpoch is null or >= 0 ? null : "A resumed-from epoch cannot be negative.")
+            ?? (progress.EpochSeconds is null or (>= 0 and < double.PositiveInfinity) ? null : "An epoch's seconds must be a finite number, 0 or more.")
             ?? (progress.MetricsJson is null ? null : InputRules.JsonObject(progress.MetricsJson, "metrics", MaxJsonLength));
         if (invalid is not null)
         {
@@ -268,10 +294,115 @@ public sealed class JobService
 
             job.ResumedFromEpoch = progress.ResumedFromEpoch ?? job.ResumedFromEpoch;
             job.UpdatedAt = PlatformTime.Now(_time);
+            if (progress.TotalSteps > 0)
+            {
+                await RecordHistoryAsync(db, job.Id, progress, job.UpdatedAt, cancellationToken);
+            }
+
+            // The touch also serialises reports: of two at once, the second re-runs, so a slot never holds two points.
             db.Touch(job);
             await db.SaveChangesAsync(cancellationToken);
             return ToInfo(job);
         }, cancellationToken);
+    }
+
+    // The report as a point and as its epoch's row, replacing what comes after it (see ReportProgressAsync).
+    private async Task RecordHistoryAsync(PlatformDbContext db, string jobId, JobProgress progress, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (loss, imagesPerSecond, accuracy) = Metrics(progress.MetricsJson);
+        long slot = ProgressSlots.Slot(progress.Step, ProgressSlots.Stride(progress.TotalSteps, _maxProgressPoints));
+        db.JobProgressPoints.RemoveRange(await db.JobProgressPoints.Where(p => p.JobId == jobId && p.Slot >= slot).ToListAsync(cancellationToken));
+        db.JobProgressPoints.Add(new JobProgressPointEntity
+        {
+            JobId = jobId,
+            Slot = slot,
+            Step = progress.Step,
+            Epoch = progress.Epoch,
+            Loss = loss,
+            ImagesPerSecond = imagesPerSecond,
+            Time = now,
+        });
+
+        if (progress.Epoch >= MaxEpochRows)
+        {
+            return;
+        }
+
+        int epoch = progress.Epoch + 1;
+        List<JobEpochEntity> later = await db.JobEpochs.Where(e => e.JobId == jobId && e.Epoch >= epoch).ToListAsync(cancellationToken);
+        db.JobEpochs.RemoveRange(later.Where(e => e.Epoch > epoch));
+        JobEpochEntity? row = later.FirstOrDefault(e => e.Epoch == epoch);
+        // A step behind the row's: the epoch runs again (a resumed attempt), so nothing of the interrupted run stays.
+        bool again = row is not null && progress.Step < row.Step;
+        if (row is null)
+        {
+            row = new JobEpochEntity { JobId = jobId, Epoch = epoch };
+            db.JobEpochs.Add(row);
+        }
+
+        row.Step = progress.Step;
+        row.Loss = loss ?? (again ? null : row.Loss);
+        row.ImagesPerSecond = imagesPerSecond ?? (again ? null : row.ImagesPerSecond);
+        row.Accuracy = accuracy ?? (again ? null : row.Accuracy);
+        row.DurationSeconds = progress.EpochSeconds ?? (again ? null : row.DurationSeconds);
+        row.Checkpoint = !again && row.Checkpoint;
+        row.Time = now;
+        if (progress.CheckpointEpoch is { } written && written >= 1)
+        {
+            JobEpochEntity? saved = written == epoch ? row : await db.JobEpochs.FindAsync([jobId, written], cancellationToken);
+            saved?.Checkpoint = true;
+        }
+    }
+
+    // The disclosed metrics of a report, each a finite number or absent (the JSON was checked to be an object).
+    private static (double? Loss, double? ImagesPerSecond, double? Accuracy) Metrics(string? json)
+    {
+        if (json is null)
+        {
+            return (null, null, null);
+        }
+
+        using var document = JsonDocument.Parse(json);
+        double?[] values = new double?[MetricNames.Length];
+        for (int i = 0; i < MetricNames.Length; i++)
+        {
+            if (document.RootElement.TryGetProperty(MetricNames[i], out JsonElement value) && value.ValueKind == JsonValueKind.Number
+                && value.TryGetDouble(out double number) && double.IsFinite(number))
+            {
+                values[i] = number;
+            }
+        }
+
+        return (values[0], values[1], values[2]);
+    }
+
+    /// <summary>
+    /// A job's stored progress for a member (View right): its points after <paramref name="afterId"/> (0 for all), at
+    /// most <paramref name="limit"/>, oldest first, and all its epoch rows. The points a job holds never exceed
+    /// <see cref="MaxProgressPoints"/> (slots are 1 to that many, and a report removes every point in its slot or later,
+    /// so the points left have distinct slots), so one page of that size holds every point after any id.
+    /// </summary>
+    public async Task<Outcome<JobProgressHistory>> GetProgressAsync(Guid userId, string jobId, long afterId = 0, int limit = MaxProgressPoints,
+        CancellationToken cancellationToken = default)
+    {
+        if (limit is < 1 or > MaxProgressPoints)
+        {
+            return PlatformError.Invalid<JobProgressHistory>($"A progress page holds 1 to {MaxProgressPoints} points; {limit} asked for.");
+        }
+
+        await using PlatformDbContext db = _database.CreateContext();
+        var (job, failure) = await FindForUserAsync(db, userId, jobId, ProjectPermission.View, tracked: false, cancellationToken);
+        if (failure is not null)
+        {
+            return failure.Cast<JobProgressHistory>();
+        }
+
+        List<JobProgressPointEntity> points = await db.JobProgressPoints.AsNoTracking()
+            .Where(p => p.JobId == job!.Id && p.Id > afterId).OrderBy(p => p.Id).Take(limit).ToListAsync(cancellationToken);
+        List<JobEpochEntity> epochs = await db.JobEpochs.AsNoTracking().Where(e => e.JobId == job!.Id).OrderBy(e => e.Epoch).ToListAsync(cancellationToken);
+        return new JobProgressHistory(ProgressSlots.Stride(job!.TotalSteps, _maxProgressPoints), PlatformTime.Now(_time),
+            [.. points.Select(p => new JobProgressPoint(p.Id, p.Step, p.Epoch, p.Loss, p.ImagesPerSecond, p.Time))],
+            [.. epochs.Select(e => new JobEpochSummary(e.Epoch, e.Step, e.Loss, e.Accuracy, e.ImagesPerSecond, e.DurationSeconds, e.Checkpoint, e.Time))]);
     }
 
     /// <summary>

@@ -58,10 +58,11 @@ public abstract class AuditProxyApiTests(PlatformApiFixture fixture)
     {
         using ApiClient anonymous = fixture.Anonymous();
         string document = await (await anonymous.GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync();
-        foreach (string path in new[] { "/api/auth/login", "/api/projects/{projectId}/datasets", "/api/jobs/{id}/events", "/api/audit/records", "/api/projects/{projectId}/jobs/estimate" })
+        foreach (string path in new[] { "/api/auth/login", "/api/projects/{projectId}/datasets", "/api/jobs/{id}/events", "/api/jobs/{id}/progress", "/api/audit/records", "/api/projects/{projectId}/jobs/estimate" })
         {
             Assert.Contains($"\"{path}\"", document, StringComparison.Ordinal);
         }
+        Assert.Contains("stored progress: its points and per-epoch rows", document, StringComparison.Ordinal);
         Assert.DoesNotContain("/internal/", document, StringComparison.Ordinal);
     }
 }

@@ -359,6 +359,64 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         JobView shown = await owner.GetAsync<JobView>($"/api/jobs/{job.Id}");
         Assert.Equal((1, 7L, (int?)1), (shown.Epoch, shown.Step, shown.ResumedFromEpoch));
     }
+
+    [ProviderFact]
+    public async Task A_finished_jobs_progress_and_epoch_rows_are_served_to_its_members_as_the_party_reported_them()
+    {
+        using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
+        string viewerName = PlatformApiFixture.Unique("viewer");
+        using ApiClient viewer = await fixture.CliAsync(viewerName);
+        using ApiClient stranger = await fixture.CliAsync(PlatformApiFixture.Unique("stranger"));
+        ProjectView project = await ApiTestData.ProjectAsync(owner);
+        await owner.PostAsync<MemberView>($"/api/projects/{project.Id}/members", new { userName = viewerName, role = "viewer" }, HttpStatusCode.Created);
+        DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
+        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id), HttpStatusCode.Created);
+        await ApiTestData.MoveAsync(fixture, job.Id, "preprocessing", "running");
+        using (ApiClient party = fixture.Service(ServiceRole.Party0))
+        {
+            // 64 images at batch 16: 4 steps an epoch, 2 epochs; the loss falls from 2.31 to 2.09.
+            double[] losses = [2.31, 2.27, 2.24, 2.2, 2.17, 2.14, 2.11, 2.09];
+            for (int step = 1; step <= 8; step++)
+            {
+                int epoch = (step - 1) / 4;
+                await party.PostAsync<JobView>($"/internal/jobs/{job.Id}/progress",
+                    new { epoch, step, totalSteps = 8, imagesPerSecond = 40.0 + step, loss = losses[step - 1], epochSeconds = 0.4 * (step - 4 * epoch) });
+                if (step % 4 == 0)
+                {
+                    await party.PostAsync<JobView>($"/internal/jobs/{job.Id}/progress",
+                        new { epoch, step, totalSteps = 8, imagesPerSecond = 40.0 + step, loss = losses[step - 1], checkpointEpoch = epoch + 1, epochSeconds = 1.6 });
+                }
+            }
+
+            Assert.Equal(HttpStatusCode.BadRequest,
+                (await party.PostAsync($"/internal/jobs/{job.Id}/progress", new { epoch = 1, step = 8, totalSteps = 8, epochSeconds = -1.0 })).StatusCode);
+        }
+
+        await ApiTestData.MoveAsync(fixture, job.Id, "succeeded");
+
+        // The job is over and no stream is open: the page that reopens it reads its whole history.
+        foreach (ApiClient member in new[] { owner, viewer })
+        {
+            JobProgressView history = await member.GetAsync<JobProgressView>($"/api/jobs/{job.Id}/progress");
+            Assert.Equal((job.Id, 1L), (history.JobId, history.Stride));
+            Assert.Equal([1L, 2, 3, 4, 5, 6, 7, 8], history.Points.Select(p => p.Step));
+            Assert.Equal([2.31, 2.27, 2.24, 2.2, 2.17, 2.14, 2.11, 2.09], history.Points.Select(p => p.Loss ?? 0));
+            Assert.True(history.Points.Zip(history.Points.Skip(1)).All(pair => pair.First.Id < pair.Second.Id && pair.First.Time <= pair.Second.Time));
+            Assert.Equal([(1, 4L, (double?)2.2, (double?)44.0, (double?)1.6, true), (2, 8, 2.09, 48.0, 1.6, true)],
+                history.Epochs.Select(e => (e.Epoch, e.Step, e.Loss, e.ImagesPerSecond, e.DurationSeconds, e.Checkpoint)));
+            Assert.InRange(history.Now, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+        }
+
+        JobProgressView page = await owner.GetAsync<JobProgressView>($"/api/jobs/{job.Id}/progress?after=0&limit=3");
+        Assert.Equal([1L, 2, 3], page.Points.Select(p => p.Step));
+        JobProgressView rest = await owner.GetAsync<JobProgressView>($"/api/jobs/{job.Id}/progress?after={page.Points[^1].Id}");
+        Assert.Equal([4L, 5, 6, 7, 8], rest.Points.Select(p => p.Step));
+        Assert.Equal(HttpStatusCode.BadRequest, (await owner.GetAsync($"/api/jobs/{job.Id}/progress?limit=0")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await owner.GetAsync($"/api/jobs/{job.Id}/progress?limit=10001")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/jobs/{job.Id}/progress")).StatusCode);
+        using ApiClient anonymous = fixture.Anonymous();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/jobs/{job.Id}/progress")).StatusCode);
+    }
 }
 
 public sealed class SqliteJobsApiTests(SqlitePlatformApiFixture fixture) : JobsApiTests(fixture), IClassFixture<SqlitePlatformApiFixture>;

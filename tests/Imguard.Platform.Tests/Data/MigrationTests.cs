@@ -7,7 +7,7 @@ namespace Imguard.Platform.Tests.Data;
 public sealed class MigrationTests
 {
     internal static readonly string[] Tables =
-        ["users", "api_tokens", "projects", "project_members", "datasets", "dataset_half_reports", "jobs", "job_log_entries", "__EFMigrationsHistory"];
+        ["users", "api_tokens", "projects", "project_members", "datasets", "dataset_half_reports", "jobs", "job_log_entries", "job_progress_points", "job_epochs", "__EFMigrationsHistory"];
 
     [Fact]
     public void Each_provider_has_its_own_migrations_and_they_match_the_model()

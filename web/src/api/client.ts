@@ -3,7 +3,7 @@
 // request; fetched from GET /api/auth/csrf when the cookie is missing, and once more when the platform refuses a
 // stale one).
 import type {
-  ActivityPage, ApiToken, AuditPage, CreatedApiToken, GeneratedPassword, AuditQuery, AuditVerification, Dataset, DatasetUpload, ExpectedAccuracy, Job, JobEstimate, JobLogEntry, Member, ModelDownloadGrants,
+  ActivityPage, ApiToken, AuditPage, CreatedApiToken, GeneratedPassword, AuditQuery, AuditVerification, Dataset, DatasetUpload, ExpectedAccuracy, Job, JobEstimate, JobLogEntry, JobProgressHistory, Member, ModelDownloadGrants,
   NewJob, NewProject, PartyGrant, PrivacyReport, Project, ProjectRole, RegisterDataset, SystemHealth, User, GlobalRole,
 } from './types';
 
@@ -256,6 +256,10 @@ export class ApiClient {
   startInference(modelJobId: string, datasetId: string): Promise<Job> { return this.post(`/api/jobs/${enc(modelJobId)}/inference`, { datasetId }); }
   jobLog(id: string, after = 0, limit = 200): Promise<JobLogEntry[]> {
     return this.get(withQuery(`/api/jobs/${enc(id)}/log`, { after, limit }));
+  }
+  /** A job's stored progress points after point `after` (0: all of them) and all its epoch rows. */
+  jobProgress(id: string, after = 0): Promise<JobProgressHistory> {
+    return this.get(withQuery(`/api/jobs/${enc(id)}/progress`, { after }));
   }
   jobEventsUrl(id: string): string { return `${this.baseUrl}/api/jobs/${enc(id)}/events`; }
   /** What a job would cost (measured on one secure step at the platform) before it is started. */

@@ -227,6 +227,49 @@ export interface ModelDownloadGrants {
   downloads: PartyGrant[];
 }
 
+/** One stored progress report of a job (`GET /api/jobs/{id}/progress`). */
+export interface JobProgressPoint {
+  /** Orders points by receipt (and so by step); page with `?after=id`. */
+  id: number;
+  /** Steps done since the job began. */
+  step: number;
+  /** 0-based. */
+  epoch: number;
+  /** Only for a job that reveals its loss. */
+  loss?: number | null;
+  imagesPerSecond?: number | null;
+  /** When the platform received the report. */
+  time: string;
+}
+
+/** One epoch of a job (1-based) as its latest report left it. */
+export interface JobEpochRow {
+  epoch: number;
+  /** The latest step reported within the epoch, counted from the job's start. */
+  step: number;
+  loss?: number | null;
+  accuracy?: number | null;
+  imagesPerSecond?: number | null;
+  /** The party's time in the epoch up to `step`. */
+  durationSeconds?: number | null;
+  /** A checkpoint of this many epochs was written. */
+  checkpoint: boolean;
+  time: string;
+}
+
+/**
+ * A job's stored progress: the points after the asked-for id, oldest first, and every epoch row. A job keeps one
+ * point per slot of `stride` steps; a point replaces every point a client holds in its slot or later.
+ */
+export interface JobProgressHistory {
+  jobId: string;
+  stride: number;
+  /** The platform's clock when it answered. */
+  now: string;
+  points: JobProgressPoint[];
+  epochs: JobEpochRow[];
+}
+
 export interface JobLogEntry {
   id: number;
   /** When it happened, by the reporting party's clock (the platform's receipt time if that clock is implausible). */

@@ -1,7 +1,8 @@
-// Per-epoch metrics from the job updates this page sees: for each epoch the latest disclosed loss, accuracy (when the
-// platform reports one) and throughput. The parties report progress at least at each epoch's last step, so an epoch's
-// row ends with the value at its end.
-import type { Job } from '../api/types';
+// Per-epoch rows as the platform stored them (GET /api/jobs/{id}/progress): for each epoch that ran, the latest report
+// within it — at its end, once it ended: the disclosed loss, the accuracy when a party reports one, throughput, the
+// party's time in the epoch and whether its checkpoint was written. A resumed attempt's re-run epochs replace the
+// interrupted run's rows at the platform.
+import type { Job, JobEpochRow } from '../api/types';
 
 export interface EpochMetrics {
   /** 1-based, as shown. */
@@ -12,29 +13,31 @@ export interface EpochMetrics {
   loss?: number;
   accuracy?: number;
   imagesPerSecond?: number;
+  durationSeconds?: number;
+  checkpoint: boolean;
 }
 
-function finite(v: number | undefined): number | undefined {
+function finite(v: number | null | undefined): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
-/**
- * Adds the job's current metrics to the per-epoch rows (one row per epoch, updated in place by a copy). Rows never go
- * backwards: an update behind the newest row (a resumed job re-running an earlier epoch) leaves the rows as they are.
- */
-export function addEpochMetrics(rows: EpochMetrics[], job: Job): EpochMetrics[] {
-  if (job.totalSteps <= 0 || job.training.epochs <= 0 || job.step <= 0) return rows;
-  const stepsPerEpoch = Math.max(1, Math.round(job.totalSteps / job.training.epochs));
-  const epoch = job.epoch + 1;
-  const stepsDone = Math.min(stepsPerEpoch, Math.max(0, job.step - job.epoch * stepsPerEpoch));
-  const newest = rows[rows.length - 1];
-  if (newest && (epoch < newest.epoch || (epoch === newest.epoch && stepsDone < newest.stepsDone))) return rows;
-  const row: EpochMetrics = { epoch, stepsDone, stepsPerEpoch };
-  const loss = finite(job.metrics?.loss), accuracy = finite(job.metrics?.accuracy), ips = finite(job.metrics?.imagesPerSecond);
-  if (loss !== undefined) row.loss = loss;
-  if (accuracy !== undefined) row.accuracy = accuracy;
-  if (ips !== undefined) row.imagesPerSecond = ips;
-  const next = rows.filter(r => r.epoch !== epoch);
-  next.push(row);
-  return next.sort((a, b) => a.epoch - b.epoch);
+/** The stored epoch rows with each epoch's steps done, in epoch order. */
+export function epochMetrics(rows: readonly JobEpochRow[], job: Pick<Job, 'totalSteps' | 'training'>): EpochMetrics[] {
+  const stepsPerEpoch = job.totalSteps > 0 && job.training.epochs > 0 ? Math.max(1, Math.round(job.totalSteps / job.training.epochs)) : 0;
+  return [...rows]
+    .sort((a, b) => a.epoch - b.epoch)
+    .map(r => {
+      const row: EpochMetrics = {
+        epoch: r.epoch,
+        stepsDone: Math.min(stepsPerEpoch, Math.max(0, r.step - (r.epoch - 1) * stepsPerEpoch)),
+        stepsPerEpoch,
+        checkpoint: r.checkpoint,
+      };
+      const loss = finite(r.loss), accuracy = finite(r.accuracy), ips = finite(r.imagesPerSecond), duration = finite(r.durationSeconds);
+      if (loss !== undefined) row.loss = loss;
+      if (accuracy !== undefined) row.accuracy = accuracy;
+      if (ips !== undefined) row.imagesPerSecond = ips;
+      if (duration !== undefined) row.durationSeconds = duration;
+      return row;
+    });
 }

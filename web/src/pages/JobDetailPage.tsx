@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../api/client';
 import type { Job, JobLogEntry, ProjectRole, TrainingOptions } from '../api/types';
@@ -7,9 +7,9 @@ import { ProgressChart } from '../components/ProgressChart';
 import { StatusBadge } from '../components/StatusBadge';
 import { describeJob, describeTestEncodings, formatDate, formatNumber, formatPercent, isFinal, jobFraction } from '../lib/format';
 import { watchJob } from '../lib/jobEvents';
-import { addEpochMetrics, type EpochMetrics } from '../lib/epochs';
+import { epochMetrics } from '../lib/epochs';
 import { GrantCache } from '../lib/model/handOff';
-import { addPoint, type ProgressPoint } from '../lib/progress';
+import { chartPoints, elapsedSeconds, EMPTY_HISTORY, formatElapsed, ProgressHistoryLoader, type ProgressHistory } from '../lib/progress';
 import { EpochTable } from './job/EpochTable';
 import { EvaluationPanel } from './job/EvaluationPanel';
 import { ModelPanel } from './job/ModelPanel';
@@ -18,29 +18,34 @@ import { ModelTestingPanel } from './job/ModelTestingPanel';
 export function JobDetailPage() {
   const { id = '' } = useParams();
   const [job, setJob] = useState<Job | null>(null);
-  const [points, setPoints] = useState<ProgressPoint[]>([]);
-  const [epochs, setEpochs] = useState<EpochMetrics[]>([]);
+  const [history, setHistory] = useState<ProgressHistory>(EMPTY_HISTORY);
   const [role, setRole] = useState<ProjectRole | null | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [log, setLog] = useState<JobLogEntry[]>([]);
   const [live, setLive] = useState(false);
-  const start = useRef<number>(Date.now());
+  const now = useNow(live);
 
+  // The chart and the epoch rows come from the platform's store: loaded at once, and topped up from the store at every
+  // event of the job's stream (which only says that the job moved), so a reopened job draws what it drew live.
   useEffect(() => {
-    start.current = Date.now();
-    setPoints([]);
-    setEpochs([]);
+    setHistory(EMPTY_HISTORY);
     setLive(true);
+    const loader = new ProgressHistoryLoader(after => api.jobProgress(id, after), setHistory);
+    const refresh = () => { loader.refresh().catch(setError); };
+    refresh();
     const stop = watchJob(id, (next) => {
       setJob(next);
       setError(null);
-      setPoints(series => addPoint(series, next, Date.now(), start.current));
-      setEpochs(rows => addEpochMetrics(rows, next));
+      refresh();
       if (isFinal(next.state)) setLive(false);
     }, setError);
-    return () => { stop(); };
+    return () => { stop(); loader.stop(); };
   }, [id]);
+
+  const points = useMemo(() => (job ? chartPoints(history.points, job) : []), [history.points, job]);
+  const epochs = useMemo(() => (job ? epochMetrics(history.epochs, job) : []), [history.epochs, job]);
+  const elapsed = job ? elapsedSeconds(job, now, history.clockOffset) : null;
 
   const state = job?.state;
   useEffect(() => {
@@ -81,8 +86,8 @@ export function JobDetailPage() {
           <p>
             <progress max={1} value={jobFraction(job)} aria-label="Training progress" /> {formatPercent(jobFraction(job))}
           </p>
-          <ProgressChart points={points} />
-          <EpochTable rows={epochs} revealLoss={job.training.revealLoss} />
+          {isTraining && <ProgressChart points={points} until={job.finishedAt ? 0 : elapsed ?? 0} />}
+          {isTraining && <EpochTable rows={epochs} revealLoss={job.training.revealLoss} />}
           <dl className="facts">
             {/* A model test (inference job) has no epochs, loss or hiding of its own: the training job's page shows those. */}
             {isTraining && (
@@ -99,6 +104,7 @@ export function JobDetailPage() {
             )}
             <div><dt>Started</dt><dd>{formatDate(job.startedAt)}</dd></div>
             <div><dt>Finished</dt><dd>{formatDate(job.finishedAt)}</dd></div>
+            <div><dt>{job.finishedAt ? 'Took' : 'Elapsed'}</dt><dd>{formatElapsed(elapsed)}</dd></div>
           </dl>
           {!isFinal(job.state) && !job.cancelRequested && (
             <button type="button" className="danger" onClick={() => void cancel()}>Cancel job</button>
@@ -141,4 +147,16 @@ export function LogLine({ line }: { line: JobLogEntry }) {
 /** The job's "InstaHide in inference" setting, a row of the facts list (a training job's only: a model test has its own page). */
 export function TestEncodingsFact({ training }: { training: TrainingOptions }) {
   return <div><dt>Test encodings</dt><dd>{describeTestEncodings(training)}</dd></div>;
+}
+
+/** The browser's clock, re-read every second while `ticking` (a running job's elapsed time moves on its own). */
+function useNow(ticking: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!ticking) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [ticking]);
+  return now;
 }

@@ -422,6 +422,51 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                     b.ToTable("jobs", (string)null);
                 });
 
+            modelBuilder.Entity("Imguard.Platform.Data.JobEpochEntity", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("integer")
+                        .HasColumnName("epoch");
+
+                    b.Property<double?>("Accuracy")
+                        .HasColumnType("double precision")
+                        .HasColumnName("accuracy");
+
+                    b.Property<bool>("Checkpoint")
+                        .HasColumnType("boolean")
+                        .HasColumnName("checkpoint");
+
+                    b.Property<double?>("DurationSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("duration_seconds");
+
+                    b.Property<double?>("ImagesPerSecond")
+                        .HasColumnType("double precision")
+                        .HasColumnName("images_per_second");
+
+                    b.Property<double?>("Loss")
+                        .HasColumnType("double precision")
+                        .HasColumnName("loss");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("bigint")
+                        .HasColumnName("step");
+
+                    b.Property<DateTimeOffset>("Time")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("time");
+
+                    b.HasKey("JobId", "Epoch")
+                        .HasName("pk_job_epochs");
+
+                    b.ToTable("job_epochs", (string)null);
+                });
+
             modelBuilder.Entity("Imguard.Platform.Data.JobLogEntryEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -464,6 +509,57 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasDatabaseName("ix_job_log_entries_job_id_id");
 
                     b.ToTable("job_log_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Imguard.Platform.Data.JobProgressPointEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("integer")
+                        .HasColumnName("epoch");
+
+                    b.Property<double?>("ImagesPerSecond")
+                        .HasColumnType("double precision")
+                        .HasColumnName("images_per_second");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("job_id");
+
+                    b.Property<double?>("Loss")
+                        .HasColumnType("double precision")
+                        .HasColumnName("loss");
+
+                    b.Property<long>("Slot")
+                        .HasColumnType("bigint")
+                        .HasColumnName("slot");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("bigint")
+                        .HasColumnName("step");
+
+                    b.Property<DateTimeOffset>("Time")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("time");
+
+                    b.HasKey("Id")
+                        .HasName("pk_job_progress_points");
+
+                    b.HasIndex("JobId", "Id")
+                        .HasDatabaseName("ix_job_progress_points_job_id_id");
+
+                    b.HasIndex("JobId", "Slot")
+                        .HasDatabaseName("ix_job_progress_points_job_id_slot");
+
+                    b.ToTable("job_progress_points", (string)null);
                 });
 
             modelBuilder.Entity("Imguard.Platform.Data.ProjectEntity", b =>
@@ -689,6 +785,16 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasConstraintName("fk_jobs_train_dataset_id");
                 });
 
+            modelBuilder.Entity("Imguard.Platform.Data.JobEpochEntity", b =>
+                {
+                    b.HasOne("Imguard.Platform.Data.JobEntity", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_epochs_job_id");
+                });
+
             modelBuilder.Entity("Imguard.Platform.Data.JobLogEntryEntity", b =>
                 {
                     b.HasOne("Imguard.Platform.Data.JobEntity", null)
@@ -697,6 +803,16 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_job_log_entries_job_id");
+                });
+
+            modelBuilder.Entity("Imguard.Platform.Data.JobProgressPointEntity", b =>
+                {
+                    b.HasOne("Imguard.Platform.Data.JobEntity", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_progress_points_job_id");
                 });
 
             modelBuilder.Entity("Imguard.Platform.Data.ProjectEntity", b =>

@@ -417,6 +417,51 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                     b.ToTable("jobs", (string)null);
                 });
 
+            modelBuilder.Entity("Imguard.Platform.Data.JobEpochEntity", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("epoch");
+
+                    b.Property<double?>("Accuracy")
+                        .HasColumnType("REAL")
+                        .HasColumnName("accuracy");
+
+                    b.Property<bool>("Checkpoint")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("checkpoint");
+
+                    b.Property<double?>("DurationSeconds")
+                        .HasColumnType("REAL")
+                        .HasColumnName("duration_seconds");
+
+                    b.Property<double?>("ImagesPerSecond")
+                        .HasColumnType("REAL")
+                        .HasColumnName("images_per_second");
+
+                    b.Property<double?>("Loss")
+                        .HasColumnType("REAL")
+                        .HasColumnName("loss");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("step");
+
+                    b.Property<long>("Time")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("time");
+
+                    b.HasKey("JobId", "Epoch")
+                        .HasName("pk_job_epochs");
+
+                    b.ToTable("job_epochs", (string)null);
+                });
+
             modelBuilder.Entity("Imguard.Platform.Data.JobLogEntryEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -457,6 +502,55 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_job_log_entries_job_id_id");
 
                     b.ToTable("job_log_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Imguard.Platform.Data.JobProgressPointEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("epoch");
+
+                    b.Property<double?>("ImagesPerSecond")
+                        .HasColumnType("REAL")
+                        .HasColumnName("images_per_second");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_id");
+
+                    b.Property<double?>("Loss")
+                        .HasColumnType("REAL")
+                        .HasColumnName("loss");
+
+                    b.Property<long>("Slot")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("slot");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("step");
+
+                    b.Property<long>("Time")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("time");
+
+                    b.HasKey("Id")
+                        .HasName("pk_job_progress_points");
+
+                    b.HasIndex("JobId", "Id")
+                        .HasDatabaseName("ix_job_progress_points_job_id_id");
+
+                    b.HasIndex("JobId", "Slot")
+                        .HasDatabaseName("ix_job_progress_points_job_id_slot");
+
+                    b.ToTable("job_progress_points", (string)null);
                 });
 
             modelBuilder.Entity("Imguard.Platform.Data.ProjectEntity", b =>
@@ -682,6 +776,16 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .HasConstraintName("fk_jobs_train_dataset_id");
                 });
 
+            modelBuilder.Entity("Imguard.Platform.Data.JobEpochEntity", b =>
+                {
+                    b.HasOne("Imguard.Platform.Data.JobEntity", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_epochs_job_id");
+                });
+
             modelBuilder.Entity("Imguard.Platform.Data.JobLogEntryEntity", b =>
                 {
                     b.HasOne("Imguard.Platform.Data.JobEntity", null)
@@ -690,6 +794,16 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_job_log_entries_job_id");
+                });
+
+            modelBuilder.Entity("Imguard.Platform.Data.JobProgressPointEntity", b =>
+                {
+                    b.HasOne("Imguard.Platform.Data.JobEntity", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_progress_points_job_id");
                 });
 
             modelBuilder.Entity("Imguard.Platform.Data.ProjectEntity", b =>
