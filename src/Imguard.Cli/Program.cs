@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Imguard.Cli;
 
+// Before anything touches the console: a background job of a script inherits SIGINT ignored, and .NET keeps an ignored
+// signal ignored once it has set up its handlers (InterruptSignal).
+InterruptSignal.Restore();
 ParseResult parse = ImguardCommand.Create().Parse(args);
 try
 {

@@ -11,12 +11,26 @@ namespace Imguard.SystemTests;
 /// </summary>
 internal sealed class ImguardProcess : IAsyncDisposable
 {
+    /// <summary>
+    /// Runs its arguments as a background job of a non-interactive bash, as a script's <c>imguard up &amp;</c> does: bash
+    /// starts it with SIGINT and SIGQUIT ignored. Prints the job's process id first; bash exits with the job's exit code.
+    /// </summary>
+    private const string BackgroundJobScript =
+        "\"$@\" &\n" +
+        "echo \"imguard background job $!\"\n" +
+        "wait $!\n" +
+        "exit $?\n";
+
+    private const string BackgroundJobLine = "imguard background job ";
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly bool _backgroundJob;
 
-    private ImguardProcess(Process process)
+    private ImguardProcess(Process process, bool backgroundJob = false)
     {
         _process = process;
+        _backgroundJob = backgroundJob;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue("stderr: " + e.Data); };
         process.BeginOutputReadLine();
@@ -110,6 +124,34 @@ internal sealed class ImguardProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts <c>imguard</c> as a background job of <c>bash -c</c> (SIGINT ignored, as a script's <c>imguard up &amp;</c>);
+    /// <see cref="Interrupt"/> then signals the job, and the exit code is the job's.
+    /// </summary>
+    public static ImguardProcess StartAsBackgroundJob(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("bash")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in (string[])["-c", BackgroundJobScript, "bash", "dotnet", Path.Combine(AppContext.BaseDirectory, "imguard.dll"), .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        return new ImguardProcess(Process.Start(start)!, backgroundJob: true);
+    }
+
+    /// <summary>The signals the running background job ignores now (Linux: SigIgn of /proc/PID/status).</summary>
+    public ulong BackgroundJobIgnoredSignals =>
+        Convert.ToUInt64(File.ReadLines($"/proc/{BackgroundJobId}/status").First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))["SigIgn:".Length..].Trim(), 16);
+
+    private int BackgroundJobId =>
+        int.Parse(_lines.First(l => l.StartsWith(BackgroundJobLine, StringComparison.Ordinal))[BackgroundJobLine.Length..], System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Runs <c>imguard</c> to completion (bounded) and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] arguments)
     {
@@ -150,12 +192,13 @@ internal sealed class ImguardProcess : IAsyncDisposable
         throw new TimeoutException($"imguard did not print '{fragment}' within {timeout.TotalSeconds:0} s:\n{Output}");
     }
 
-    /// <summary>Ctrl-C: SIGINT on Unix.</summary>
+    /// <summary>Ctrl-C: SIGINT on Unix (to the background job, not its shell, when started as one).</summary>
     public void Interrupt()
     {
         if (!OperatingSystem.IsWindows())
         {
-            _ = kill(_process.Id, 2);
+            int target = _backgroundJob ? BackgroundJobId : _process.Id;
+            _ = kill(target, 2);
         }
         else
         {

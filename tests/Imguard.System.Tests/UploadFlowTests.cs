@@ -42,6 +42,15 @@ public class UploadFlowTests
             await up.WaitForLineAsync("IMGuard is up", Bound);
             string password = up.Output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("admin password: ", StringComparison.Ordinal))["admin password: ".Length..];
 
+            // Expected problems are one plain line and a non-zero exit (issue 15, item 5): a wrong password, no terminal
+            // to ask for one, a folder that is not there.
+            (int wrong, string wrongOutput) = await ImguardProcess.RunWithInputAsync(Bound, "not-the-password\n",
+                "login", "--profile", profile, "--data-dir", data, "--user", "admin", "--password-stdin");
+            PlainFailure(CommandExit.Service, "imguard: Wrong user name or password", wrong, wrongOutput);
+            (int noTerminal, string noTerminalOutput) = await ImguardProcess.RunWithInputAsync(Bound, "",
+                "login", "--profile", profile, "--data-dir", data, "--user", "admin");
+            PlainFailure(CommandExit.Input, "imguard: No terminal to ask for the password; use --password-stdin.", noTerminal, noTerminalOutput);
+
             (int login, string loginOutput) = await ImguardProcess.RunWithInputAsync(Bound, password + "\n",
                 "login", "--profile", profile, "--data-dir", data, "--user", "admin", "--password-stdin");
             Assert.True(login == 0, loginOutput);
@@ -50,6 +59,10 @@ public class UploadFlowTests
             (int created, string project) = await ImguardProcess.RunAsync(Bound, "project", "create", "--profile", profile, "--name", "flow");
             Assert.True(created == 0, project);
             string projectId = project.Split('\n').Last(l => Guid.TryParse(l.Trim(), out _)).Trim();
+
+            (int missing, string missingOutput) = await ImguardProcess.RunAsync(Bound, "dataset", "upload", "--profile", profile, "--project", projectId,
+                "--name", "nothing", "--images", Path.Combine(root, "no-such-folder"), "--work", work);
+            PlainFailure(CommandExit.Input, "imguard: Folder '", missing, missingOutput);
 
             // Training set, then the test set standardised with the training set's statistics.
             (int uploaded, string upload) = await ImguardProcess.RunAsync(Bound, "dataset", "upload", "--profile", profile, "--project", projectId,
@@ -131,6 +144,8 @@ public class UploadFlowTests
             up.Interrupt();
             Assert.Equal(0, await up.WaitForExitAsync(Bound));
             Assert.True(verified == 0, verify);
+            (int unreachable, string unreachableOutput) = await ImguardProcess.RunAsync(Bound, "project", "list", "--profile", profile);
+            PlainFailure(CommandExit.Service, "imguard: cannot connect: Connection refused", unreachable, unreachableOutput);
 
             // No secret in any service's log output: not the API token, not a grant, not the admin password after init.
             string token = JsonDocument.Parse(File.ReadAllText(profile)).RootElement.GetProperty("token").GetString()!;
@@ -165,6 +180,21 @@ public class UploadFlowTests
             SqliteConnection.ClearAllPools();
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    /// <summary>The exit codes of CommandErrors (internal to the CLI).</summary>
+    private enum CommandExit
+    {
+        Input = 2,
+        Service = 3,
+    }
+
+    // One line on standard error, no stack trace, the exit code of its kind.
+    private static void PlainFailure(CommandExit expected, string start, int code, string output)
+    {
+        Assert.True(code == (int)expected, $"exit {code}\n{output}");
+        string line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("stderr: " + start, line, StringComparison.Ordinal);
     }
 
     private static string Id(string output, string prefix)

@@ -1,11 +1,13 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { AuthProvider, useAuth } from './auth/AuthContext';
+import { Footer } from './components/Footer';
 import { AccountPage } from './pages/AccountPage';
 import { AuditPage } from './pages/AuditPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { JobDetailPage } from './pages/JobDetailPage';
 import { LoginPage } from './pages/LoginPage';
+import { PrivacyPage } from './pages/PrivacyPage';
 import { PrivacyReportPage } from './pages/PrivacyReportPage';
 import { ProjectDetailPage } from './pages/ProjectDetailPage';
 import { ProjectsPage } from './pages/ProjectsPage';
@@ -46,6 +48,7 @@ function Shell() {
             <Route path="/projects" element={<RequireUser><ProjectsPage /></RequireUser>} />
             <Route path="/projects/:id" element={<RequireUser><ProjectDetailPage /></RequireUser>} />
             <Route path="/jobs/:id" element={<RequireUser><JobDetailPage /></RequireUser>} />
+            <Route path="/privacy" element={<PrivacyPage />} />
             <Route path="/privacy-report" element={<RequireUser><PrivacyReportPage /></RequireUser>} />
             <Route path="/account" element={<RequireUser><AccountPage /></RequireUser>} />
             <Route path="/users" element={<RequireUser admin><UsersPage /></RequireUser>} />
@@ -54,9 +57,7 @@ function Shell() {
           </Routes>
         )}
       </main>
-      <footer className="footer">
-        Images are secret-shared on your device; no server sees a pixel. <Link to="/login">Privacy notice</Link>
-      </footer>
+      <Footer />
     </>
   );
 }

@@ -60,11 +60,12 @@ public sealed class AuditVerificationReport
     public override string ToString()
     {
         var text = new StringBuilder();
-        text.Append(IsValid ? "audit log intact: " : "audit log DAMAGED: ");
-        text.Append($"{RecordCount} records, {CheckpointCount} checkpoints, ");
+        // The verdict, once: `imguard audit verify` prints this line as it is.
+        text.Append(IsValid ? "audit log intact: " : "AUDIT LOG TAMPERED: ");
+        text.Append($"{Count(RecordCount, "record")}, {Count(CheckpointCount, "checkpoint")}, ");
         text.Append(LastCheckpointSequence is { } last
-            ? $"last valid checkpoint at record {last} ({UncheckpointedRecords} records after it are covered by the hash chain only)"
-            : $"no valid checkpoint (all {RecordCount} records are covered by the hash chain only)");
+            ? $"last valid checkpoint at record {last} ({Count(UncheckpointedRecords, "record")} after it {(UncheckpointedRecords == 1 ? "is" : "are")} covered by the hash chain only)"
+            : $"no valid checkpoint ({(RecordCount == 1 ? "the 1 record is" : $"all {RecordCount} records are")} covered by the hash chain only)");
         text.Append(AnchorCount switch
         {
             0 => "; no trusted checkpoint copy given",
@@ -83,4 +84,6 @@ public sealed class AuditVerificationReport
 
         return text.ToString();
     }
+
+    private static string Count(long count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 }

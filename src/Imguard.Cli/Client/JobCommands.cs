@@ -35,7 +35,7 @@ internal static class JobCommands
         };
         var testEncodings = new Option<int>("--test-encodings")
         {
-            Description = "Evaluate by \"InstaHide in inference\": T encodings of each test image, softmax summed (needs --test and a hiding mode; costs T evaluations).",
+            Description = "Evaluate by \"InstaHide in inference\": T encodings of each test image, softmax summed (needs --test-dataset and a hiding mode; costs T evaluations).",
         };
         var testOwnMin = new Option<double>("--test-own-min")
         {
@@ -79,14 +79,6 @@ internal static class JobCommands
         var job = new Command("job", "Follow, read the log of, or cancel a job.");
         Option<string?> profile = ProfileOptions.Create();
         var id = new Argument<string>("job");
-        var testEncodings = new Option<int>("--test-encodings")
-        {
-            Description = "Evaluate by \"InstaHide in inference\": T encodings of each test image, softmax summed (needs --test and a hiding mode; costs T evaluations).",
-        };
-        var testOwnMin = new Option<double>("--test-own-min")
-        {
-            Description = "Least coefficient of a test image in its own encodings (0: as in training). Higher is more accurate and hides the test image less.",
-        };
         var follow = new Option<bool>("--follow") { Description = "Keep showing progress until the job ends." };
         var status = new Command("status", "Show a job's state and progress.") { profile, id, follow };
         status.SetAction(async (parse, ct) =>

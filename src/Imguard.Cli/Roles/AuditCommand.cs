@@ -135,7 +135,6 @@ internal static class AuditCommand
                     Console.WriteLine($"(the audit server's last checkpoint, record {local.Sequence}, kept outside its database, is one of the trusted checkpoints)");
                 }
 
-                Console.WriteLine(report.IsValid ? "audit log intact" : "AUDIT LOG TAMPERED");
                 Console.WriteLine(report.ToString());
             }
             return report.IsValid ? 0 : TamperedExitCode;

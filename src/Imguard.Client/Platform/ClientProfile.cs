@@ -23,7 +23,9 @@ public sealed record ClientProfile
     public static string DefaultPath =>
         Environment.GetEnvironmentVariable("IMGUARD_PROFILE") is { Length: > 0 } path
             ? path
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "imguard", "profile.json");
+            // DoNotVerify: without it .NET answers "" while ~/.config does not exist yet (a fresh account), and the
+            // profile, token and all, landed in the working directory as imguard/profile.json.
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify), "imguard", "profile.json");
 
     public void Save(string path)
     {

@@ -46,8 +46,10 @@ public sealed class PlatformApi : IDisposable
     public HttpClient PartyClient(int partyId, Uri url) =>
         new(MutualTls.CreateClientHandler(_authority, ServiceRoles.Party(partyId))) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
 
+    /// <summary>Logs in with a user name and password: a 401 here means they were wrong, not that a token expired.</summary>
     public Task<CreatedToken> CreateTokenAsync(CreateTokenRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync<CreatedToken>(HttpMethod.Post, "api/auth/tokens", request, cancellationToken);
+        SendAsync<CreatedToken>(HttpMethod.Post, "api/auth/tokens", request, cancellationToken,
+            unauthorized: "Wrong user name or password (or the account is disabled).");
 
     /// <summary>The user this client's token belongs to.</summary>
     public Task<CurrentUser> MeAsync(CancellationToken cancellationToken = default) =>
@@ -103,7 +105,7 @@ public sealed class PlatformApi : IDisposable
     public Task<AuditCheckpointPage> ListAuditCheckpointsAsync(long after, int limit, CancellationToken cancellationToken = default) =>
         SendAsync<AuditCheckpointPage>(HttpMethod.Get, $"api/audit/checkpoints?after={after}&limit={limit}", null, cancellationToken);
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? unauthorized = null)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
@@ -115,7 +117,7 @@ public sealed class PlatformApi : IDisposable
         {
             string detail = await ProblemDetail.ReadAsync(response, cancellationToken);
             throw new PlatformApiException(response.StatusCode, response.StatusCode == HttpStatusCode.Unauthorized
-                ? "The platform did not accept the credentials (expired or revoked token?). Run `imguard login` again."
+                ? unauthorized ?? "The platform did not accept the credentials (expired or revoked token?). Run `imguard login` again."
                 : $"The platform refused ({(int)response.StatusCode}): {detail}");
         }
         try

@@ -95,16 +95,16 @@ public static class InternalApi
         string id, JobStateRequest request, HttpContext http, JobService jobs, JobNotifier notifier, PlatformAudit audit, CancellationToken cancellationToken)
     {
         int party = PartyId(http);
-        Outcome<JobInfo> moved = await jobs.TransitionAsync(id, request.State, request.Message, request.Resume, cancellationToken);
-        if (moved.IsOk)
+        Outcome<JobStateChange> moved = await jobs.ReportStateAsync(id, request.State, request.Message, request.Resume, cancellationToken);
+        if (moved is { IsOk: true, Value.Changed: true })
         {
-            JobInfo job = moved.Value;
+            JobInfo job = moved.Value.Job;
             audit.Emit(AuditEventTypes.JobStateChanged, PlatformAudit.Party(party), [JobsApi.Subject(job.Id), ProjectsApi.Subject(job.ProjectId)],
                 new Dictionary<string, object> { ["state"] = JobsApi.StateName(job.State), ["resume"] = request.Resume });
             notifier.Notify(job.Id);
         }
 
-        return ApiResults.From(moved, job => TypedResults.Ok(JobView.From(job)), http);
+        return ApiResults.From(moved, change => TypedResults.Ok(JobView.From(change.Job)), http);
     }
 
     private static async Task<Results<Ok<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ProgressAsync(

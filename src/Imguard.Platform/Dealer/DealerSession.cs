@@ -35,7 +35,6 @@ public sealed class DealerSession : IDisposable
     private HidingEpoch? _epoch;
     private (int Epoch, int Batch) _lastHidingBatch = (-1, -1);
     private readonly (int Encoding, int Batch)[] _lastTestBatch = [(-1, -1), (-1, -1)];
-    private long _itemsAtLastReport;
     private string? _brokenReason;
     private bool _disposed;
 
@@ -159,6 +158,8 @@ public sealed class DealerSession : IDisposable
     /// <summary>The public part of epoch <paramref name="epoch"/>: drawn when the first party asks, the same for the second.</summary>
     public HidingEpoch BeginEpoch(int partyId, int epoch)
     {
+        DealerUsage? usage = null;
+        HidingEpoch begun;
         lock (_gate)
         {
             EnsureJoined(partyId);
@@ -172,10 +173,22 @@ public sealed class DealerSession : IDisposable
             }
             if (_epoch is null || epoch > _epoch.Epoch)
             {
+                // One usage report per epoch of the attempt (and one when it ends): what was issued until the next
+                // epoch began. Per item count (every 1000) it was one event every few steps, which drowned every
+                // activity list and said nothing a person could place.
+                if (_epoch is not null)
+                {
+                    usage = UsageLocked(final: false, endedEpoch: _epoch.Epoch);
+                }
                 _epoch = _training.BeginEpoch(epoch);
             }
-            return _epoch;
+            begun = _epoch;
         }
+        if (usage is not null)
+        {
+            _report(usage);
+        }
+        return begun;
     }
 
     /// <summary>Party 1's hiding message of batch <paramref name="batch"/> of the current epoch, each once and in order; party 0 gets nothing.</summary>
@@ -245,7 +258,6 @@ public sealed class DealerSession : IDisposable
     {
         ArgumentNullException.ThrowIfNull(items);
         var result = new List<ulong[]>(items.Count);
-        DealerUsage? usage = null;
         lock (_gate)
         {
             EnsureJoined(partyId);
@@ -253,16 +265,6 @@ public sealed class DealerSession : IDisposable
             {
                 result.Add(TakeItem(partyId, index, request));
             }
-            long total = _items[0] + _items[1];
-            if (total - _itemsAtLastReport >= _options.AuditEveryItems)
-            {
-                _itemsAtLastReport = total;
-                usage = UsageLocked(final: false);
-            }
-        }
-        if (usage is not null)
-        {
-            _report(usage);
         }
         return result;
     }
@@ -319,8 +321,8 @@ public sealed class DealerSession : IDisposable
         }
     }
 
-    private DealerUsage UsageLocked(bool final) =>
-        new(JobId, Attempt, _items[0], _words[0], _items[1], _words[1], _dealtWords, final);
+    private DealerUsage UsageLocked(bool final, int? endedEpoch = null) =>
+        new(JobId, Attempt, _items[0], _words[0], _items[1], _words[1], _dealtWords, final) { Epoch = endedEpoch + 1 };
 
     private void EnsureJoined(int partyId)
     {

@@ -167,7 +167,7 @@ public sealed class DealerSessions : IDisposable
     private void Report(DealerUsage usage)
     {
         _options.UsageReported?.Invoke(usage);
-        _audit?.Emit(AuditEventTypes.RandomnessIssued, "platform", [$"job:{usage.JobId}"], new Dictionary<string, object>
+        var facts = new Dictionary<string, object>
         {
             ["attempt"] = usage.Attempt,
             ["party0Items"] = usage.Party0Items,
@@ -176,7 +176,12 @@ public sealed class DealerSessions : IDisposable
             ["party1Words"] = usage.Party1Words,
             ["party1DealtWords"] = usage.Party1DealtWords,
             ["final"] = usage.Final,
-        });
+        };
+        if (usage.Epoch is { } epoch)
+        {
+            facts["epoch"] = epoch;
+        }
+        _audit?.Emit(AuditEventTypes.RandomnessIssued, "platform", [$"job:{usage.JobId}"], facts);
     }
 
     private static void CheckParty(int partyId)

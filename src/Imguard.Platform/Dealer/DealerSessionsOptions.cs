@@ -21,9 +21,6 @@ public sealed record DealerSessionsOptions
     /// </summary>
     public long MaxItemWords { get; init; } = 128L << 20;
 
-    /// <summary>A <c>randomness.issued</c> audit event every this many items (both parties together), and one at session end.</summary>
-    public int AuditEveryItems { get; init; } = 1000;
-
     /// <summary>
     /// The longest a party's status request waits at the dealer (<see cref="DealerSessions.WaitAsync"/>) before it is
     /// answered with the state then; the party asks again. Short enough that a proxy or the party's HTTP timeout never
@@ -39,7 +36,7 @@ public sealed record DealerSessionsOptions
 
     internal void Validate()
     {
-        if (MaxLiveSessions < 1 || MaxPendingItems < 1 || MaxPendingWords < 1 || MaxItemWords < 1 || AuditEveryItems < 1 || MaxWait < TimeSpan.Zero)
+        if (MaxLiveSessions < 1 || MaxPendingItems < 1 || MaxPendingWords < 1 || MaxItemWords < 1 || MaxWait < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(DealerSessionsOptions), "Dealer session bounds must be positive.");
         }

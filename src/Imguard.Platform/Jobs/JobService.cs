@@ -193,13 +193,21 @@ public sealed class JobService
     /// <summary>
     /// Moves a job to <paramref name="to"/> (the runner's call). Refused transitions are a Conflict saying why.
     /// Failing needs a message (what went wrong, without data); <paramref name="resume"/> allows Running →
-    /// Preprocessing for a resume from a checkpoint.
+    /// Preprocessing for a resume from a checkpoint. A job already in <paramref name="to"/> stays as it is (the other
+    /// party reported that state first; a second failure message does not replace the first).
     /// </summary>
-    public Task<Outcome<JobInfo>> TransitionAsync(string jobId, JobState to, string? failureMessage = null, bool resume = false, CancellationToken cancellationToken = default)
+    public async Task<Outcome<JobInfo>> TransitionAsync(string jobId, JobState to, string? failureMessage = null, bool resume = false, CancellationToken cancellationToken = default)
+    {
+        Outcome<JobStateChange> change = await ReportStateAsync(jobId, to, failureMessage, resume, cancellationToken);
+        return change.IsOk ? change.Value.Job : change.Cast<JobInfo>();
+    }
+
+    /// <summary><see cref="TransitionAsync"/>, saying whether the job moved (a party's report of a state the job is in already does not).</summary>
+    public Task<Outcome<JobStateChange>> ReportStateAsync(string jobId, JobState to, string? failureMessage = null, bool resume = false, CancellationToken cancellationToken = default)
     {
         if (to == JobState.Failed && string.IsNullOrWhiteSpace(failureMessage))
         {
-            return Task.FromResult(PlatformError.Invalid<JobInfo>("A failed job needs a message saying what went wrong."));
+            return Task.FromResult(PlatformError.Invalid<JobStateChange>("A failed job needs a message saying what went wrong."));
         }
 
         return _database.RunAsync(async db =>
@@ -207,12 +215,19 @@ public sealed class JobService
             JobEntity? job = await FindAsync(db, jobId, tracked: true, cancellationToken);
             if (job is null)
             {
-                return PlatformError.JobNotFound<JobInfo>(jobId ?? "");
+                return PlatformError.JobNotFound<JobStateChange>(jobId ?? "");
+            }
+
+            // Both parties report each state; the second finds the job there already (before this answered 409 and
+            // the party logged a refused report at every job start and end).
+            if (job.State == to)
+            {
+                return new JobStateChange(ToInfo(job), Changed: false);
             }
 
             if (JobStateMachine.Refusal(job.State, to, resume) is { } refusal)
             {
-                return PlatformError.Conflict<JobInfo>($"Job {job.Id} cannot go from {job.State} to {to}: {refusal}");
+                return PlatformError.Conflict<JobStateChange>($"Job {job.Id} cannot go from {job.State} to {to}: {refusal}");
             }
 
             DateTimeOffset now = PlatformTime.Now(_time);
@@ -235,7 +250,7 @@ public sealed class JobService
             job.UpdatedAt = now;
             db.Touch(job);
             await db.SaveChangesAsync(cancellationToken);
-            return ToInfo(job);
+            return new JobStateChange(ToInfo(job), Changed: true);
         }, cancellationToken);
     }
 

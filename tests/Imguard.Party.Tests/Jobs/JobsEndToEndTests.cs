@@ -66,7 +66,6 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         }
         _platform = await StandInPlatform.StartAsync(_deployment, new DealerSessionsOptions
         {
-            AuditEveryItems = 100,
             // Test hook: the dealer deals these initial weights and these hiding plans, so a plaintext run can follow.
             TrainingDealerFactory = job => new TrainingDealer(JobTraining.Spec(job.Description), JobTraining.Options(job.Description),
                 job.TrainingCount, JobTraining.Format(job.Description), _initial, epoch => Plan(JobTraining.Options(job.Description).Hiding, epoch),

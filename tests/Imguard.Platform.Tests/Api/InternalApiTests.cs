@@ -44,6 +44,34 @@ public abstract class InternalApiTests(PlatformApiFixture fixture)
     }
 
     [ProviderFact]
+    public async Task Both_parties_report_each_state_and_the_second_report_is_answered_200_without_a_change()
+    {
+        using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
+        ProjectView project = await ApiTestData.ProjectAsync(owner);
+        DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
+        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id), HttpStatusCode.Created);
+        using ApiClient party0 = fixture.Service(ServiceRole.Party0);
+        using ApiClient party1 = fixture.Service(ServiceRole.Party1);
+
+        // As the runners do: each party reports each state; whoever is second finds the job there already. That was a
+        // 409 (and a "refused report" line in the party's log) at every job start and end.
+        foreach (string state in new[] { "preprocessing", "running", "succeeded" })
+        {
+            JobView moved = await party0.PostAsync<JobView>($"/internal/jobs/{job.Id}/state", new { state });
+            JobView again = await party1.PostAsync<JobView>($"/internal/jobs/{job.Id}/state", new { state });
+            Assert.Equal(state, again.State.ToString(), ignoreCase: true);
+            Assert.Equal((moved.StartedAt, moved.FinishedAt), (again.StartedAt, again.FinishedAt));
+        }
+        // A different state than the job's is still refused: a final job stays final.
+        Assert.Equal(HttpStatusCode.Conflict, (await party1.PostAsync($"/internal/jobs/{job.Id}/state", new { state = "running" })).StatusCode);
+
+        // One job.state_changed per state, not one per report.
+        IReadOnlyList<JsonElement> records = await fixture.AuditRecordsAsync();
+        Assert.Equal(3, records.Count(r => r.GetProperty("eventType").GetString() == AuditEventTypes.JobStateChanged
+            && r.GetProperty("subjects")[0].GetString() == "job:" + job.Id));
+    }
+
+    [ProviderFact]
     public async Task The_party_id_is_taken_from_the_certificate()
     {
         using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));

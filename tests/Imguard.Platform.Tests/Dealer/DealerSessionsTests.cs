@@ -30,7 +30,7 @@ public sealed class DealerSessionsTests
             Task.FromResult(Jobs.TryGetValue(jobId, out var job) ? job : null);
     }
 
-    private static (DealerSessions Sessions, Catalog Catalog, List<DealerUsage> Usage) Create(int maxLive = 16, int auditEvery = 1000)
+    private static (DealerSessions Sessions, Catalog Catalog, List<DealerUsage> Usage) Create(int maxLive = 16)
     {
         var catalog = new Catalog();
         catalog.Jobs["job-1"] = new DealerJob(Job(), 10);
@@ -38,7 +38,6 @@ public sealed class DealerSessionsTests
         var sessions = new DealerSessions(catalog, options: new DealerSessionsOptions
         {
             MaxLiveSessions = maxLive,
-            AuditEveryItems = auditEvery,
             UsageReported = u =>
             {
                 lock (usage)
@@ -238,18 +237,33 @@ public sealed class DealerSessionsTests
     }
 
     [Fact]
-    public async Task Usage_is_reported_every_n_items_with_counts_only()
+    public async Task Usage_is_reported_once_per_epoch_and_when_the_attempt_ends_with_counts_only()
     {
-        var (sessions, _, usage) = Create(auditEvery: 4);
+        var (sessions, _, usage) = Create();
         var (session, _, _) = await sessions.Join("job-1", 0, 0, default);
         await sessions.Join("job-1", 1, 0, default);
-        for (int i = 0; i < 4; i++)
+        long next = 0;
+        void Step(int items)
         {
-            session.TakeItems(0, [(i, RandomnessRequest.Truncation(3, 16))]);
-            session.TakeItems(1, [(i, RandomnessRequest.Truncation(3, 16))]);
+            for (int i = 0; i < items; i++, next++)
+            {
+                session.TakeItems(0, [(next, RandomnessRequest.Truncation(3, 16))]);
+                session.TakeItems(1, [(next, RandomnessRequest.Truncation(3, 16))]);
+            }
         }
-        Assert.Equal(2, usage.Count(u => !u.Final));
-        Assert.Equal(new DealerUsage("job-1", 0, 4, 0, 4, 4 * 6, 0, false), usage.Last());
+
+        session.BeginEpoch(0, 0);
+        session.BeginEpoch(1, 0);
+        Step(5);
+        Assert.Empty(usage); // items alone report nothing (they were reported every N items, drowning the activity lists)
+        session.BeginEpoch(1, 1); // the first party to begin epoch 2 closes epoch 1's tally; the other's request adds none
+        Step(2);
+        session.BeginEpoch(0, 1);
+        Assert.Equal(new DealerUsage("job-1", 0, 5, 0, 5, 5 * 6, 0, false) { Epoch = 1 }, Assert.Single(usage));
+        sessions.EndJob("job-1");
+        Assert.Equal(2, usage.Count);
+        Assert.Equal(new DealerUsage("job-1", 0, 7, 0, 7, 7 * 6, 0, true), usage[1]);
+        Assert.Null(usage[1].Epoch);
     }
 
     private static ulong[] Sum(ulong[] x, ulong[] y)

@@ -246,6 +246,8 @@ export class ApiClient {
   }
   /** Fresh upload grants for a dataset still waiting for its halves. */
   uploadGrants(id: string): Promise<DatasetUpload> { return this.post(`/api/datasets/${enc(id)}/upload-grants`); }
+  /** Asks both parties to delete their halves (202: the platform goes on asking until both confirm). Owners only. */
+  deleteDataset(id: string): Promise<Dataset> { return this.delete(`/api/datasets/${enc(id)}`); }
 
   // Jobs
   jobs(projectId: string): Promise<Job[]> { return this.get(`/api/projects/${enc(projectId)}/jobs`); }

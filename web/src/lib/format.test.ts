@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
 import { job } from '../test/fixtures';
-import { describeJob, describeTestEncodings, errorMessage, formatDate, formatNumber, formatPercent, formatProperties, formatShape, formatWait, isFinal, jobFraction, shortHash } from './format';
+import { describeJob, describeTestEncodings, errorMessage, formatDate, formatNumber, formatPercent, formatProperties, formatShape, formatWait, isFinal, jobFraction, plural, shortHash } from './format';
 
 
 describe('errorMessage', () => {
@@ -91,3 +91,13 @@ describe('describeTestEncodings', () => {
     expect(describeTestEncodings({})).toBe('off (clean test images)');
   });
 });
+
+describe('plural', () => {
+  it('says "1 image" and "2 images", with es after s, x, ch and sh, and irregular plurals given', () => {
+    expect([plural(1, 'image'), plural(2, 'image'), plural(0, 'image')]).toEqual(['1 image', '2 images', '0 images']);
+    expect([plural(1, 'class'), plural(10, 'class'), plural(3, 'match'), plural(1, 'box')]).toEqual(['1 class', '10 classes', '3 matches', '1 box']);
+    expect([plural(1, 'sub-folder'), plural(1, 'copy', 'copies'), plural(2, 'copy', 'copies')]).toEqual(['1 sub-folder', '1 copy', '2 copies']);
+    expect(plural(12000, 'record')).toBe('12,000 records');
+  });
+});
+

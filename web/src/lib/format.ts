@@ -48,6 +48,11 @@ export function formatDate(iso: string | null | undefined): string {
   return Number.isNaN(time) ? iso : `${dateFormat.format(time)} UTC`;
 }
 
+/** "1 image", "2 images", "0 classes": a count and its noun in the right number (`many` for irregular plurals). */
+export function plural(count: number, one: string, many = `${one}${/(s|x|ch|sh)$/.test(one) ? 'es' : 's'}`): string {
+  return `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
+}
+
 /** "1×28×28" */
 export function formatShape(channels: number, height: number, width: number): string {
   return `${channels}×${height}×${width}`;

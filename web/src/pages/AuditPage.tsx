@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { AuditQuery, AuditRecord, AuditVerification } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { formatDate, formatProperties, shortHash } from '../lib/format';
+import { formatDate, formatProperties, plural, shortHash } from '../lib/format';
 
 const PAGE_SIZE = 25;
 
@@ -123,14 +123,14 @@ export function AuditPage() {
   );
 }
 
-function VerificationResult({ report }: { report: AuditVerification }) {
+export function VerificationResult({ report }: { report: AuditVerification }) {
   return (
     <div className={`card verification ${report.valid ? 'ok' : 'bad'}`} role="status">
       <h2>{report.valid ? 'Chain intact' : 'Chain broken'}</h2>
       <p>
-        {report.recordCount} records up to #{report.lastSequence}; {report.checkpointCount} signed checkpoints
+        {plural(report.recordCount, 'record')} up to #{report.lastSequence}; {plural(report.checkpointCount, 'signed checkpoint')}
         {report.lastCheckpointSequence !== null ? ` (last at #${report.lastCheckpointSequence})` : ''}.
-        {report.uncheckpointedRecords > 0 && ` ${report.uncheckpointedRecords} records after the last checkpoint are covered by the hash chain only.`}
+        {report.uncheckpointedRecords > 0 && ` ${plural(report.uncheckpointedRecords, 'record')} after the last checkpoint ${report.uncheckpointedRecords === 1 ? 'is' : 'are'} covered by the hash chain only.`}
       </p>
       {report.breaks.length > 0 && (
         <ul>

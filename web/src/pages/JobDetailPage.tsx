@@ -11,6 +11,7 @@ import { epochMetrics } from '../lib/epochs';
 import { GrantCache } from '../lib/model/handOff';
 import { chartPoints, elapsedSeconds, EMPTY_HISTORY, formatElapsed, ProgressHistoryLoader, type ProgressHistory } from '../lib/progress';
 import { EpochTable } from './job/EpochTable';
+import { JobBreadcrumb } from './job/JobBreadcrumb';
 import { EvaluationPanel } from './job/EvaluationPanel';
 import { ModelPanel } from './job/ModelPanel';
 import { ModelTestingPanel } from './job/ModelTestingPanel';
@@ -20,6 +21,7 @@ export function JobDetailPage() {
   const [job, setJob] = useState<Job | null>(null);
   const [history, setHistory] = useState<ProgressHistory>(EMPTY_HISTORY);
   const [role, setRole] = useState<ProjectRole | null | undefined>(undefined);
+  const [projectName, setProjectName] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [log, setLog] = useState<JobLogEntry[]>([]);
@@ -55,7 +57,7 @@ export function JobDetailPage() {
   // The caller's role decides whether the model and evaluation sections show (the platform grants downloads to owners only).
   const projectId = job?.projectId;
   useEffect(() => {
-    if (projectId) api.project(projectId).then(p => setRole(p.role), () => setRole(null));
+    if (projectId) api.project(projectId).then(p => { setRole(p.role); setProjectName(p.name); }, () => setRole(null));
   }, [projectId]);
   const grants = useMemo(() => new GrantCache(api, id), [id]);
   const isTraining = job ? !job.modelFromJobId : false;
@@ -71,10 +73,7 @@ export function JobDetailPage() {
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/projects">Projects</Link>
-        {job && <> / <Link to={`/projects/${job.projectId}?tab=jobs`}>Project</Link></>} / <span aria-current="page">{id}</span>
-      </nav>
+      <JobBreadcrumb jobId={id} projectId={job?.projectId} projectName={projectName} />
       <h1>Job <code>{id}</code></h1>
       <ErrorMessage error={error} />
       {job && (

@@ -9,7 +9,8 @@ import { shareDataset, type RawDataset } from './shareDataset';
 
 export type SharingSource =
   | { kind: 'images'; entries: ImageEntry[]; classNames: string[] }
-  | { kind: 'idx'; images: Blob; labels: Blob; imagesName: string; labelsName: string };
+  /** `limit`: share only the first N images (the CLI's --limit); omitted or 0 for all. */
+  | { kind: 'idx'; images: Blob; labels: Blob; imagesName: string; labelsName: string; limit?: number };
 
 export interface SharingRequest {
   source: SharingSource;
@@ -42,7 +43,25 @@ export type SharingPhase = 'reading' | 'decoding' | 'sharing';
 export type SharingMessage =
   | { type: 'progress'; phase: SharingPhase; done: number; total: number }
   | { type: 'done'; result: SharingResult }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string; failures?: ImageFailure[] };
+
+/** Failures named in the message itself; the page lists them all. */
+const NAMED_FAILURES = 3;
+
+/** No picked image could be decoded: each file and why, so the owner can fix them (the page lists them all). */
+export class NothingDecodedError extends Error {
+  readonly failures: ImageFailure[];
+
+  constructor(failures: ImageFailure[]) {
+    const named = failures.slice(0, NAMED_FAILURES).map(f => `${f.path}: ${f.reason.replace(/\.$/, '')}`).join('; ');
+    const more = failures.length > NAMED_FAILURES ? `; and ${failures.length - NAMED_FAILURES} more` : '';
+    super(failures.length === 1
+      ? `The image could not be used (${named}).`
+      : `None of the ${failures.length} images could be used (${named}${more}).`);
+    this.name = 'NothingDecodedError';
+    this.failures = failures;
+  }
+}
 
 /** Images decoded at once. */
 const DECODE_PARALLELISM = 8;
@@ -60,7 +79,7 @@ export async function prepareShares(request: SharingRequest, report: (message: S
     ({ raw, failures } = await decodeAll(request.source.entries, request, (done, total) => report({ type: 'progress', phase: 'decoding', done, total })));
     classNames = request.source.classNames;
   }
-  if (raw.count === 0) throw new Error('None of the images could be used; nothing to share.');
+  if (raw.count === 0) throw failures.length > 0 ? new NothingDecodedError(failures) : new Error('There are no images to share.');
   const shared = await shareDataset(raw, {
     datasetId: request.datasetId,
     fractionalBits: request.fractionalBits,
@@ -91,12 +110,15 @@ async function readIdx(source: Extract<SharingSource, { kind: 'idx' }>, shape: S
   if (shape.channels !== 1 || images.height !== shape.height || images.width !== shape.width) {
     throw new Error(`The IDX images are 1×${images.height}×${images.width}; the project expects ${shape.channels}×${shape.height}×${shape.width}.`);
   }
-  const bad = labels.findIndex(l => l >= shape.classes);
-  if (bad >= 0) throw new Error(`Label ${labels[bad]} of image ${bad} is outside the project's ${shape.classes} classes (0..${shape.classes - 1}).`);
+  // The first `limit` images, as the CLI's --limit takes them (DatasetSource: a slice from the start).
+  const count = source.limit && source.limit > 0 ? Math.min(source.limit, images.count) : images.count;
+  const kept = labels.subarray(0, count);
+  const bad = kept.findIndex(l => l >= shape.classes);
+  if (bad >= 0) throw new Error(`Label ${kept[bad]} of image ${bad} is outside the project's ${shape.classes} classes (0..${shape.classes - 1}).`);
   return {
-    pixels: Float32Array.from(images.pixels),
-    labels,
-    count: images.count,
+    pixels: Float32Array.from(images.pixels.subarray(0, count * images.height * images.width)),
+    labels: kept,
+    count,
     channels: 1, height: images.height, width: images.width, classes: shape.classes,
   };
 }

@@ -1,5 +1,5 @@
 // The page's side of sharing: runs prepareShares in the Web Worker when the browser has workers, else on the page.
-import { prepareShares, type SharingMessage, type SharingRequest, type SharingResult } from './prepare';
+import { NothingDecodedError, prepareShares, type SharingMessage, type SharingRequest, type SharingResult } from './prepare';
 
 export interface SharingJob {
   result: Promise<SharingResult>;
@@ -22,7 +22,7 @@ export function runSharing(request: SharingRequest, onProgress: (message: Extrac
       else {
         worker.terminate();
         if (m.type === 'done') resolve(m.result);
-        else fail(new Error(m.message));
+        else fail(m.failures?.length ? new NothingDecodedError(m.failures) : new Error(m.message));
       }
     };
     worker.onerror = event => {

@@ -91,6 +91,22 @@ describe('share uploader', () => {
     expect(Array.from(party.received)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
+  it('names a new upload session when it begins, and a new uploader given that id goes on with it (a page reloaded)', async () => {
+    const party = new FakeParty();
+    const begun: string[] = [];
+    const pause = new AbortController();
+    await expect(new ShareUploader(grant, { fetch: party.fetch, sleep: noSleep })
+      .upload(file, 'ds-1', { signal: pause.signal, onBegun: id => begun.push(id), onProgress: s => { if (s === 4) pause.abort(); } })).rejects.toThrow();
+    expect(begun).toEqual(['up-1']);
+    party.requests = [];
+    const later = new ShareUploader(grant, { fetch: party.fetch, sleep: noSleep });
+    later.uploadId = begun[0];
+    await later.upload(file, 'ds-1', { onBegun: id => begun.push(id) });
+    expect(begun).toEqual(['up-1']); // no second session
+    expect(party.requests[0]).toBe('GET /api/uploads/up-1');
+    expect(Array.from(party.received)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
   it('retries 5xx and network errors with back-off, and re-reads the status when a chunk\'s answer was lost', async () => {
     const party = new FakeParty();
     const delays: number[] = [];

@@ -58,6 +58,8 @@ export interface UploaderOptions {
 export interface UploadRun {
   signal?: AbortSignal;
   onProgress?: (sent: number, total: number) => void;
+  /** The party's upload id, when it begins a new upload session (to keep, so a later page can resume that session). */
+  onBegun?: (uploadId: string) => void;
 }
 
 const abortableSleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
@@ -103,7 +105,7 @@ export class ShareUploader {
   /** Uploads `file` as this party's half of `datasetId`, resuming at the party's committed length when begun before. */
   async upload(file: Blob, datasetId: string, run: UploadRun = {}): Promise<UploadCompleted> {
     const total = file.size;
-    let status = await this.resumeOrBegin(datasetId, total, run.signal);
+    let status = await this.resumeOrBegin(datasetId, total, run.signal, run.onBegun);
     run.onProgress?.(status.committedBytes, total);
     while (status.committedBytes < total) {
       run.signal?.throwIfAborted();
@@ -130,7 +132,7 @@ export class ShareUploader {
     return completed;
   }
 
-  private async resumeOrBegin(datasetId: string, total: number, signal?: AbortSignal): Promise<UploadStatus> {
+  private async resumeOrBegin(datasetId: string, total: number, signal?: AbortSignal, onBegun?: (uploadId: string) => void): Promise<UploadStatus> {
     if (this.uploadId) {
       const id = this.uploadId;
       const resumed = await this.withRetry(signal, async () => {
@@ -146,6 +148,7 @@ export class ShareUploader {
         'Content-Type': 'application/json',
       })));
     this.uploadId = begun.uploadId;
+    onBegun?.(begun.uploadId);
     return begun;
   }
 

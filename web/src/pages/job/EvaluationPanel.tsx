@@ -3,7 +3,7 @@ import { api } from '../../api/client';
 import type { Job } from '../../api/types';
 import { ConfusionMatrix } from '../../components/ConfusionMatrix';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { formatPercent } from '../../lib/format';
+import { formatPercent, plural } from '../../lib/format';
 import { confusionMatrix, parseLabelsFile } from '../../lib/model/evaluation';
 import { downloadEvaluation, type EvaluationHandOff, type GrantCache } from '../../lib/model/handOff';
 import { loadOwnerDataset } from '../../lib/ownerVault';
@@ -86,7 +86,7 @@ export function EvaluationPanel({ job, grants }: { job: Job; grants: GrantCache 
             <span className="accuracy" aria-label={`Test accuracy ${formatPercent(evaluation.result.accuracy)}`}>
               {formatPercent(evaluation.result.accuracy)}
             </span>{' '}
-            test accuracy: {evaluation.result.correct} of {evaluation.result.count} test images classified correctly.
+            test accuracy: {evaluation.result.correct} of {plural(evaluation.result.count, 'test image')} classified correctly.
           </p>
           {matrix && <ConfusionMatrix matrix={matrix} classNames={record?.classNames} />}
           <ErrorMessage error={matrixError} />

@@ -3,6 +3,7 @@ import { useNavigate } from 'react-router';
 import { api } from '../../api/client';
 import type { Dataset, Job } from '../../api/types';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { plural } from '../../lib/format';
 
 /**
  * The model-testing service for a succeeded training job: secure inference of its model on another Ready dataset of
@@ -47,7 +48,7 @@ export function ModelTestingPanel({ job }: { job: Job }) {
           <label htmlFor="testing-dataset">Dataset to test on</label>
           <select id="testing-dataset" value={chosen} onChange={e => setChosen(e.target.value)} required disabled={busy}>
             <option value="">choose…</option>
-            {options.map(d => <option key={d.id} value={d.id}>{d.name} ({d.purpose.toLowerCase()}, {d.count} images)</option>)}
+            {options.map(d => <option key={d.id} value={d.id}>{d.name} ({d.purpose.toLowerCase()}, {plural(d.count, 'image')})</option>)}
           </select>
         </div>
         <button type="submit" className="primary" disabled={busy || !chosen}>Run model test</button>

@@ -71,12 +71,19 @@ describe('StartJobForm', () => {
     project, datasets: [dataset('ds-train', 'Train'), dataset('ds-test', 'Test')], onStarted: () => {},
   }));
 
-  it('starts with no test set chosen, so T is disabled at 0 and the floor is not offered', () => {
-    expect(html).toMatch(/<select id="job-test"[^>]*>.*<option value="" selected="">none<\/option>/s);
-    const t = input(html, 'job-test-encodings');
+  it('starts with the project\'s newest Ready test set chosen, and with none when there is none', () => {
+    expect(html).toMatch(/<select id="job-test"[^>]*>.*<option value="ds-test" selected="">/s);
+    const newer = { ...dataset('ds-test-2', 'Test'), createdAt: '2026-01-02T00:00:00Z' };
+    const two = renderToStaticMarkup(createElement(StartJobForm, {
+      project, datasets: [dataset('ds-train', 'Train'), dataset('ds-test', 'Test'), newer], onStarted: () => {},
+    }));
+    expect(two).toMatch(/<select id="job-test"[^>]*>.*<option value="ds-test-2" selected="">/s);
+    const none = renderToStaticMarkup(createElement(StartJobForm, { project, datasets: [dataset('ds-train', 'Train')], onStarted: () => {} }));
+    expect(none).toMatch(/<select id="job-test"[^>]*>.*<option value="" selected="">none<\/option>/s);
+    const t = input(none, 'job-test-encodings');
     expect(t).toContain('disabled');
     expect(t).toContain('value="0"');
-    expect(input(html, 'job-test-own-min')).toBeUndefined();
+    expect(input(none, 'job-test-own-min')).toBeUndefined();
   });
 
   it('starts from the job defaults (Mixup k = 2, 5 epochs, batch 128) and shows the expected accuracy next to the cost estimate', () => {

@@ -7,6 +7,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { formatDuration, formatBytes, summarizeEstimate } from '../../lib/estimate';
 import { describeJob, formatDate, formatPercent, isFinal, jobFraction } from '../../lib/format';
 import { JOB_DEFAULTS } from '../../lib/jobDefaults';
+import { jobProblems, jobRequestError, newestTestSet } from '../../lib/jobValidation';
 import { buildJobRequest, type JobFormValues, MAX_TEST_ENCODINGS, MAX_TEST_OWN_COEFFICIENT, testEncodingsAllowed } from '../../lib/jobRequest';
 import { parseModelSpec, presetSpec } from '../../lib/model/modelSpec';
 import { NumberField } from '../ProjectsPage';
@@ -93,7 +94,8 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
   const [model, setModel] = useState<ModelChoice>(JOB_DEFAULTS.model);
   const [specText, setSpecText] = useState(() => JSON.stringify(presetSpec(JOB_DEFAULTS.model, input, project.classes, JOB_DEFAULTS.hiding), null, 2));
   const [trainId, setTrainId] = useState('');
-  const [testId, setTestId] = useState('');
+  // null until the owner picks: then the newest Ready test set (none picked is '').
+  const [testId, setTestId] = useState<string | null>(null);
   const [epochs, setEpochs] = useState(JOB_DEFAULTS.epochs);
   const [batchSize, setBatchSize] = useState(JOB_DEFAULTS.batchSize);
   const [learningRate, setLearningRate] = useState(JOB_DEFAULTS.learningRate);
@@ -105,12 +107,14 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
   const [revealLoss, setRevealLoss] = useState(false);
   const [testEncodings, setTestEncodings] = useState(0);
   const [testOwnMin, setTestOwnMin] = useState(0);
-  const [error, setError] = useState<unknown>(null);
+  // A refusal is shown for the values it refused only: it goes when they change.
+  const [error, setError] = useState<{ key: string; error: unknown } | null>(null);
   const [busy, setBusy] = useState(false);
   const [estimate, setEstimate] = useState<{ key: string; value: JobEstimate } | null>(null);
   const [estimating, setEstimating] = useState(false);
-  const [estimateError, setEstimateError] = useState<unknown>(null);
+  const [estimateError, setEstimateError] = useState<{ key: string; error: unknown } | null>(null);
   const chosenTrain = trainId || train[0]?.id || '';
+  const chosenTest = testId ?? newestTestSet(datasets);
 
   let specError: string | null = null;
   let spec: Record<string, unknown> | null = null;
@@ -129,14 +133,15 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
 
   const values: JobFormValues = {
     model: model === 'custom' ? (spec ?? {}) : model,
-    trainDatasetId: chosenTrain, testDatasetId: testId, epochs, batchSize, learningRate, momentum, weightDecay,
+    trainDatasetId: chosenTrain, testDatasetId: chosenTest, epochs, batchSize, learningRate, momentum, weightDecay,
     hiding, k, revealLoss, comparisonBits, testEncodings, testOwnCoefficientMin: testOwnMin,
   };
   const request: NewJob = buildJobRequest(values);
   // What one click on InstaHide would ask (the same k, kept while another mode is chosen): its expected accuracy is shown too.
   const instaHideRequest = hiding === 'instahide' ? undefined : buildJobRequest({ ...values, hiding: 'instahide' });
   const key = JSON.stringify(request);
-  const canSend = !!chosenTrain && !specError && !busy;
+  const problems = jobProblems(request);
+  const canSend = !!chosenTrain && !specError && problems.length === 0 && !busy;
   const current = estimate?.key === key ? estimate.value : null;
 
   function chooseModel(next: ModelChoice) {
@@ -152,7 +157,7 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
     try {
       setEstimate({ key, value: await api.estimateJob(project.id, request) });
     } catch (e) {
-      setEstimateError(e);
+      setEstimateError({ key, error: jobRequestError(e) });
     } finally {
       setEstimating(false);
     }
@@ -166,7 +171,7 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
       await api.startJob(project.id, request);
       onStarted();
     } catch (e) {
-      setError(e);
+      setError({ key, error: jobRequestError(e) });
     } finally {
       setBusy(false);
     }
@@ -193,7 +198,7 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
       </div>
       <div className="field">
         <label htmlFor="job-test">Test data <span className="muted">(optional)</span></label>
-        <select id="job-test" value={testId} onChange={e => setTestId(e.target.value)}>
+        <select id="job-test" value={chosenTest} onChange={e => setTestId(e.target.value)}>
           <option value="">none</option>
           {test.map(d => <option key={d.id} value={d.id}>{d.name} ({d.count})</option>)}
         </select>
@@ -231,7 +236,7 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
           ))}
         </ul>
         <p className="hint" id="hiding-help">{HIDING_HELP}</p>
-        <TestEncodingFields allowed={testEncodingsAllowed(hiding, testId)} encodings={testEncodings} onEncodings={setTestEncodings}
+        <TestEncodingFields allowed={testEncodingsAllowed(hiding, chosenTest)} encodings={testEncodings} onEncodings={setTestEncodings}
           ownMin={testOwnMin} onOwnMin={setTestOwnMin} />
       </fieldset>
       <details className="wide">
@@ -263,11 +268,12 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
           {estimating ? 'Estimating…' : 'Estimate cost'}
         </button>{' '}
         <span className="hint">Runs one secure training step of this model at the platform to measure time and traffic.</span>
-        <ErrorMessage error={estimateError} />
+        <ErrorMessage error={estimateError?.key === key ? estimateError.error : null} />
         {estimate && !current && <p className="muted">The settings changed since the last estimate; estimate again.</p>}
         {current && <EstimateView estimate={current} />}
       </section>
-      <ErrorMessage error={error} />
+      {problems.length > 0 && <ul className="error wide" role="alert" aria-label="Settings to fix">{problems.map(p => <li key={p}>{p}</li>)}</ul>}
+      <ErrorMessage error={error?.key === key ? error.error : null} />
       <div className="wide"><button type="submit" className="primary" disabled={!canSend}>{busy ? 'Starting…' : 'Start job'}</button></div>
     </form>
   );

@@ -3,12 +3,13 @@ import { api } from '../../api/client';
 import type { Dataset, DatasetPurpose, Project, UploadGrantView } from '../../api/types';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { StatusBadge } from '../../components/StatusBadge';
-import { formatPercent } from '../../lib/format';
+import { formatPercent, plural } from '../../lib/format';
 import {
   checkStandardization, listOwnerDatasets, saveOwnerDataset, standardizationJson, type StandardizationStats,
 } from '../../lib/ownerVault';
 import { groupFolder, isImageName, type ImageFailure } from '../../sharing/images';
-import type { SharingPhase, SharingRequest, SharingResult, SharingSource } from '../../sharing/prepare';
+import { pendingUploads, type PendingUpload } from '../../sharing/pendingUploads';
+import { NothingDecodedError, type SharingPhase, type SharingRequest, type SharingResult, type SharingSource } from '../../sharing/prepare';
 import { DEFAULT_FRACTIONAL_BITS } from '../../sharing/ring';
 import { runSharing, type SharingJob } from '../../sharing/runSharing';
 import { newDatasetId } from '../../sharing/shareFile';
@@ -22,6 +23,10 @@ const PHASE_WORDS: Record<SharingPhase, string> = { reading: 'Reading the IDX fi
 const GRANT_MARGIN_MS = 60_000;
 
 interface PartyProgress { sent: number; total: number; done: boolean }
+interface Halves { half0: Blob; half1: Blob }
+
+/** A request from the dataset list to go on with an interrupted upload (`nonce` makes each click a new request). */
+export interface ResumeRequest { pending: PendingUpload; nonce: number }
 
 function megabytes(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
@@ -41,7 +46,14 @@ function download(name: string, text: string) {
  * files), share them here (a Web Worker decodes, standardises, encodes and splits; no pixel leaves this page), register
  * the dataset (digests only), send each half straight to its party, and wait until both parties report it.
  */
-export function UploadDatasetPanel({ project, onChanged }: { project: Project; onChanged: () => void }) {
+export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
+  project: Project;
+  onChanged: () => void;
+  /** An interrupted upload to resume (from the dataset list). */
+  resume?: ResumeRequest | null;
+  /** The dataset this panel is sending now, or null: the list shows it as uploading rather than offering a resume. */
+  onActive?: (datasetId: string | null) => void;
+}) {
   const [name, setName] = useState('');
   const [purpose, setPurpose] = useState<DatasetPurpose>('Train');
   const [kind, setKind] = useState<SourceKind>('folder');
@@ -50,6 +62,7 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
   const [looseClass, setLooseClass] = useState(0);
   const [idxImages, setIdxImages] = useState<File | null>(null);
   const [idxLabels, setIdxLabels] = useState<File | null>(null);
+  const [idxLimit, setIdxLimit] = useState(0);
   const [statsChoice, setStatsChoice] = useState('');
   const [importedStats, setImportedStats] = useState<StandardizationStats | null>(null);
   const [importError, setImportError] = useState<unknown>(null);
@@ -65,12 +78,19 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
   const [unreachable, setUnreachable] = useState<PartyUnreachableError[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [settled, setSettled] = useState<Dataset | null>(null);
+  // Why this browser could not keep the halves for a resume after the page closes (storage refused), if it could not.
+  const [keepProblem, setKeepProblem] = useState<string | null>(null);
 
   const jobRef = useRef<SharingJob | null>(null);
   const grantsRef = useRef<UploadGrantView[]>([]);
   const uploadersRef = useRef<ShareUploader[]>([]);
   const abortRef = useRef<AbortController | null>(null);
+  // Whether each party (by party id) holds its half.
   const storedRef = useRef<boolean[]>([]);
+  const halvesRef = useRef<Halves | null>(null);
+  // What this browser keeps of the upload so it can be resumed after the page is gone (pendingUploads).
+  const pendingRef = useRef<PendingUpload | null>(null);
+  const panelRef = useRef<HTMLElement>(null);
   const mounted = useRef(true);
   useEffect(() => () => {
     mounted.current = false;
@@ -83,6 +103,11 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
   const trainStats: StandardizationStats | undefined = statsChoice === 'import' ? importedStats ?? undefined
     : trainRecords.find(r => r.datasetId === statsChoice)?.standardization;
   const busy = step !== 'idle' && step !== 'settled' && step !== 'failed' && step !== 'blocked' && step !== 'paused';
+  // This panel holds the dataset's upload (sending, paused, or waiting for a retry): the list points here instead of
+  // offering a second resume.
+  const holding = step === 'registering' || step === 'probing' || step === 'uploading' || step === 'waiting'
+    || step === 'paused' || step === 'blocked' || (step === 'failed' && parties.length > 0);
+  useEffect(() => { onActive?.(holding && datasetId ? datasetId : null); }, [holding, datasetId, onActive]);
   // A registered dataset whose halves are not all sent yet: finish it (Resume / Try again) before sharing another.
   const unfinished = step === 'paused' || step === 'blocked';
 
@@ -92,7 +117,7 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
       if (folderFiles.length === 0) return 'Choose a folder.';
       if (folder.entries.length === 0) return 'The folder has no images in class sub-folders (folder/class/image.png).';
       if (folder.classNames.length !== project.classes) {
-        return `The folder has ${folder.classNames.length} class sub-folders (${folder.classNames.join(', ')}); the project has ${project.classes} classes.`;
+        return `The folder has ${plural(folder.classNames.length, 'class sub-folder')} (${folder.classNames.join(', ')}); the project has ${plural(project.classes, 'class')}.`;
       }
     }
     if (kind === 'files' && looseFiles.length === 0) return 'Choose image files.';
@@ -106,7 +131,12 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
   const problem = sourceProblem();
 
   function source(): SharingSource {
-    if (kind === 'idx') return { kind: 'idx', images: idxImages!, labels: idxLabels!, imagesName: idxImages!.name, labelsName: idxLabels!.name };
+    if (kind === 'idx') {
+      return {
+        kind: 'idx', images: idxImages!, labels: idxLabels!, imagesName: idxImages!.name, labelsName: idxLabels!.name,
+        limit: Number.isFinite(idxLimit) && idxLimit > 0 ? Math.floor(idxLimit) : undefined,
+      };
+    }
     if (kind === 'folder') return { kind: 'images', entries: folder.entries, classNames: folder.classNames };
     return {
       kind: 'images',
@@ -134,6 +164,7 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
     setSettled(null);
     setUnreachable([]);
     setResult(null);
+    setKeepProblem(null);
     const id = newDatasetId();
     setDatasetId(id);
     setStep('sharing');
@@ -147,7 +178,12 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
       jobRef.current = job;
       shared = await job.result;
     } catch (e) {
-      if (mounted.current) { setError(e); setStep('idle'); }
+      if (mounted.current) {
+        // Nothing decoded: the list below names every file and why, as for files skipped among good ones.
+        if (e instanceof NothingDecodedError) setFailures(e.failures);
+        setError(e);
+        setStep('idle');
+      }
       return;
     } finally {
       jobRef.current = null;
@@ -170,16 +206,80 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
       });
       grantsRef.current = registered.uploads;
       uploadersRef.current = registered.uploads.map(g => new ShareUploader(g));
-      storedRef.current = registered.uploads.map(() => false);
+      storedRef.current = [false, false];
+      halvesRef.current = { half0: shared.half0, half1: shared.half1 };
       setParties(registered.uploads.map(g => ({ sent: 0, total: (g.party === 0 ? shared.half0 : shared.half1).size, done: false })));
+      // Kept before any byte is sent, so the dataset list can resume it if this page goes away mid-upload.
+      await keep({
+        datasetId: id, projectId: project.id, name: name.trim(), purpose, count: shared.count, half0: shared.half0, half1: shared.half1,
+        uploadIds: [null, null], stored: [false, false], createdAt: new Date().toISOString(),
+      });
       onChanged();
     } catch (e) {
       setError(e);
       setStep('failed');
       return;
     }
-    await send(id, shared);
+    await send(id);
   }
+
+  /** Saves (or updates) what a later page needs to resume; an upload goes on without it, saying so once. */
+  async function keep(next: PendingUpload | null) {
+    pendingRef.current = next;
+    if (!next) return;
+    try {
+      await pendingUploads.put(next);
+    } catch (e) {
+      if (mounted.current) setKeepProblem(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  async function forget(id: string) {
+    pendingRef.current = null;
+    await pendingUploads.delete(id).catch(() => undefined);
+  }
+
+  /** Goes on with an upload interrupted on another page (or before a reload): the halves and upload ids this browser kept. */
+  async function resumePending(pending: PendingUpload) {
+    setError(null);
+    setFailures([]);
+    setSettled(null);
+    setUnreachable([]);
+    setResult(null);
+    setKeepProblem(null);
+    setDatasetId(pending.datasetId);
+    setResultPurpose(pending.purpose);
+    setStep('registering');
+    panelRef.current?.scrollIntoView({ block: 'start' });
+    halvesRef.current = { half0: pending.half0, half1: pending.half1 };
+    storedRef.current = [...pending.stored];
+    pendingRef.current = pending;
+    try {
+      const renewed = await api.uploadGrants(pending.datasetId);
+      grantsRef.current = renewed.uploads;
+      uploadersRef.current = renewed.uploads.map(g => {
+        const uploader = new ShareUploader(g);
+        uploader.uploadId = pending.uploadIds[g.party] ?? undefined;
+        return uploader;
+      });
+      setParties(renewed.uploads.map(g => {
+        const total = (g.party === 0 ? pending.half0 : pending.half1).size;
+        return { sent: pending.stored[g.party] ? total : 0, total, done: !!pending.stored[g.party] };
+      }));
+    } catch (e) {
+      if (!mounted.current) return;
+      setError(e);
+      setStep('failed');
+      return;
+    }
+    await send(pending.datasetId);
+  }
+
+  const resumeNonce = resume?.nonce;
+  useEffect(() => {
+    if (resume && !busy) void resumePending(resume.pending);
+    // Only a new request from the list starts a resume.
+  }, [resumeNonce]);
 
   async function freshGrants(id: string): Promise<void> {
     const renewed = await api.uploadGrants(id);
@@ -187,7 +287,9 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
     for (const g of renewed.uploads) uploadersRef.current.find(u => u.party === g.party)?.setGrant(g);
   }
 
-  async function send(id: string, shared: SharingResult) {
+  async function send(id: string) {
+    const halves = halvesRef.current;
+    if (!halves) return;
     setError(null);
     const controller = new AbortController();
     abortRef.current = controller;
@@ -204,12 +306,17 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
 
       setStep('uploading');
       await Promise.all(uploadersRef.current.map(async (uploader, i) => {
-        if (storedRef.current[i]) return;
-        const file = uploader.party === 0 ? shared.half0 : shared.half1;
+        const party = uploader.party;
+        if (storedRef.current[party]) return;
+        const file = party === 0 ? halves.half0 : halves.half1;
         const run = {
           signal: controller.signal,
           onProgress: (sent: number, total: number) => {
             if (mounted.current) setParties(ps => ps.map((p, j) => (j === i ? { ...p, sent, total } : p)));
+          },
+          onBegun: (uploadId: string) => {
+            const pending = pendingRef.current;
+            if (pending) void keep({ ...pending, uploadIds: pending.uploadIds.map((u, p) => (p === party ? uploadId : u)) });
           },
         };
         try {
@@ -220,9 +327,13 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
           await freshGrants(id);
           await uploader.upload(file, id, run);
         }
-        storedRef.current[i] = true;
+        storedRef.current[party] = true;
+        const pending = pendingRef.current;
+        if (pending) await keep({ ...pending, stored: pending.stored.map((s, p) => s || p === party) });
         if (mounted.current) setParties(ps => ps.map((p, j) => (j === i ? { ...p, done: true, sent: p.total } : p)));
       }));
+      // Both parties hold their halves: nothing is left to resume, and this browser need not keep them.
+      await forget(id);
     } catch (e) {
       if (!mounted.current) return;
       if (controller.signal.aborted) { setStep('paused'); return; }
@@ -261,8 +372,8 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
     }
   }
 
-  function resume() {
-    if (result && datasetId) void send(datasetId, result);
+  function resumeHere() {
+    if (halvesRef.current && datasetId) void send(datasetId);
   }
 
   const sharingFraction = sharing && sharing.total > 0 ? sharing.done / sharing.total : 0;
@@ -276,7 +387,7 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
     : '';
 
   return (
-    <section className="card" aria-labelledby="upload-title">
+    <section className="card" aria-labelledby="upload-title" ref={panelRef}>
       <h3 id="upload-title">Upload a dataset</h3>
       <p className="hint">
         Your images are secret-shared in this browser: they are decoded (metadata dropped), resized to
@@ -313,7 +424,7 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
                 onChange={e => setFolderFiles(Array.from(e.target.files ?? []))} />
               <p className="hint">
                 {folderFiles.length > 0
-                  ? `${folder.entries.length} images in ${folder.classNames.length} classes (${folder.classNames.join(', ')}).`
+                  ? `${plural(folder.entries.length, 'image')} in ${plural(folder.classNames.length, 'class')} (${folder.classNames.join(', ')}).`
                   : 'PNG, JPEG or BMP files in one sub-folder per class; classes are the sub-folder names in alphabetical order.'}
               </p>
             </div>
@@ -343,6 +454,7 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
                 <label htmlFor="upload-idx-labels">Labels (.idx or .gz)</label>
                 <input id="upload-idx-labels" type="file" onChange={e => setIdxLabels(e.target.files?.[0] ?? null)} />
               </div>
+              <IdxLimitField value={idxLimit} onChange={setIdxLimit} />
             </div>
           )}
         </fieldset>
@@ -375,7 +487,7 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
           {step === 'sharing' && <button type="button" onClick={() => jobRef.current?.cancel()}>Cancel</button>}
           {step === 'uploading' && <button type="button" onClick={() => abortRef.current?.abort()}>Pause</button>}
           {(step === 'paused' || step === 'blocked' || (step === 'failed' && parties.length > 0)) && (
-            <button type="button" className="primary" onClick={resume}>{step === 'paused' ? 'Resume' : 'Try again'}</button>
+            <button type="button" className="primary" onClick={resumeHere}>{step === 'paused' ? 'Resume' : 'Try again'}</button>
           )}
         </div>
       </form>
@@ -418,8 +530,11 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
         </div>
       )}
       <ErrorMessage error={error} />
+      {keepProblem && (step === 'uploading' || step === 'paused' || step === 'failed' || step === 'blocked') && (
+        <p className="notice">This browser could not keep the halves for later ({keepProblem}): if this page closes before the upload ends, delete the dataset and share again.</p>
+      )}
       {settled?.status === 'Rejected' && <p className="error">Rejected: {settled.rejectionReason}</p>}
-      {settled && <p><StatusBadge value={settled.status} /> <code>{settled.id}</code> · {settled.count} images</p>}
+      {settled && <p><StatusBadge value={settled.status} /> <code>{settled.id}</code> · {plural(settled.count, 'image')}</p>}
       {result && datasetId && (
         <p className="small">
           Standardisation statistics of <code>{datasetId}</code> are kept in this browser{resultPurpose === 'Test' ? ', with the true labels for your evaluation' : ''}.{' '}
@@ -437,3 +552,17 @@ export function UploadDatasetPanel({ project, onChanged }: { project: Project; o
     </section>
   );
 }
+
+/** "Use only the first N images" for IDX files (the CLI's --limit); empty or 0 takes them all. */
+export function IdxLimitField({ value, onChange }: { value: number; onChange: (v: number) => void }) {
+  return (
+    <div className="field">
+      <label htmlFor="upload-idx-limit">Use only the first <span className="muted">(optional)</span></label>
+      <input id="upload-idx-limit" type="number" inputMode="numeric" min={0} step={1} placeholder="all images"
+        value={value > 0 ? value : ''} onChange={e => onChange(Number.isFinite(e.target.valueAsNumber) ? e.target.valueAsNumber : 0)}
+        aria-describedby="upload-idx-limit-help" />
+      <p className="hint" id="upload-idx-limit-help">Images, counted from the start of the file, as the CLI's <code>--limit</code>; empty shares them all.</p>
+    </div>
+  );
+}
+
