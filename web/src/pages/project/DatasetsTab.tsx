@@ -4,6 +4,7 @@ import type { Dataset, Project } from '../../api/types';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDate, shortHash } from '../../lib/format';
+import { DatasetStatisticsButton } from './DatasetStatisticsButton';
 import { UploadDatasetPanel } from './UploadDatasetPanel';
 
 /** The project's datasets: the registry's view (status, halves received, digests) and, for contributors, the upload panel. */
@@ -26,7 +27,7 @@ export function DatasetsTab({ project }: { project: Project }) {
             <tbody>
               {datasets.map(d => (
                 <tr key={d.id}>
-                  <td>{d.name}<div className="muted small"><code>{d.id}</code></div></td>
+                  <td>{d.name}<div className="muted small"><code>{d.id}</code></div><DatasetStatisticsButton datasetId={d.id} name={d.name} /></td>
                   <td>{d.purpose}</td>
                   <td>{d.count}</td>
                   <td><StatusBadge value={d.status} />{d.rejectionReason && <div className="error small">{d.rejectionReason}</div>}</td>
