@@ -346,6 +346,7 @@ async function main() {
     await page.getByRole('tab', { name: 'Datasets' }).click();
     for (const id of [trainId, testId]) await page.getByRole('row').filter({ hasText: id }).filter({ hasText: 'Ready' }).waitFor();
     check(true, 'both datasets listed Ready');
+    check(await page.getByRole('button', { name: 'Download statistics of shapes-train' }).isVisible(), 'the training set\'s statistics can be downloaded again from the dataset list');
     await screenshot('project-datasets');
 
     // Jobs: estimate, start, and watch a small job succeed.
@@ -382,6 +383,8 @@ async function main() {
     await onnx.saveAs(onnxPath);
     const onnxBytes = readFileSync(onnxPath);
     check(onnxBytes.length > 1000 && onnxBytes[0] === 0x08 && onnxBytes.includes(Buffer.from('imguard')), `an ONNX model was saved (${onnxBytes.length} bytes)`);
+    // The training set was shared in this browser: its statistics and class names (the folder names) are built in.
+    check(onnxBytes.includes(Buffer.from('pixels 0-255')) && onnxBytes.includes(Buffer.from('input.mean')), 'the ONNX takes raw pixels: it starts with the training set\'s standardisation');
     // The test evaluation: accuracy and the confusion matrix from the labels this browser kept.
     await page.getByRole('button', { name: 'Show test evaluation' }).click();
     const accuracy = page.getByLabel(/^Test accuracy/);
