@@ -10,6 +10,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "Measure IMGuard's figures; every figure is printed with its unit and, where it has one, the ratio to its baseline measured in the same run.");
         bench.Subcommands.Add(CreateMpc());
         bench.Subcommands.Add(CreateTrain());
+        bench.Subcommands.Add(CreateAccuracy());
         bench.Subcommands.Add(CreateParty());
         return bench;
     }
@@ -35,13 +36,67 @@ internal static class BenchCommand
         var epochs = new Option<int>("--epochs") { Description = "Secure epochs of Fashion-MNIST (mlp) to train and evaluate against plaintext training with the same weights and batch order (about 35 s each).", DefaultValueFactory = _ => 0 };
         var instaHide = new Option<int>("--instahide-epochs") { Description = "Train the plaintext mlp with InstaHide (k = 4) for N epochs on Fashion-MNIST and report clean and T = 16 test-encoding accuracy (about 7 s per epoch).", DefaultValueFactory = _ => 0 };
         var bits = new Option<int>("--comparison-bits") { Description = "Bit width of the ReLU comparisons (32 is exact for |activation| < 32768 at f = 16).", DefaultValueFactory = _ => 32 };
+        var epochsHiding = new Option<string>("--epochs-hiding")
+        {
+            Description = "Hiding of the --epochs run, secure and plaintext on the same plans: off, mixupK or instahideK, optionally with +abs (|x| first).",
+            DefaultValueFactory = _ => "off",
+        };
+        var trainLimit = new Option<int>("--train-limit") { Description = "The --epochs run trains on the first N training images (0: all 60,000)." };
+        var epochsOnly = new Option<bool>("--epochs-only") { Description = "Run only the --epochs (and --instahide-epochs) figures, not the step and inference timings." };
         var command = new Command("train", "Secure training steps and inference of the mlp and cnn presets over mutual TLS 1.3 on 127.0.0.1, against the plaintext engine; InstaHide encoding on shares.")
         {
-            json, iterations, epoch, epochs, instaHide, bits,
+            json, iterations, epoch, epochs, instaHide, bits, epochsHiding, trainLimit, epochsOnly,
         };
         command.SetAction((parse, ct) => TrainBenchmark.RunAsync(parse.GetValue(json), Positive(parse.GetValue(iterations)),
-            Math.Max(parse.GetValue(epochs), parse.GetValue(epoch) ? 1 : 0), parse.GetValue(bits), ct, parse.GetValue(instaHide)));
+            Math.Max(parse.GetValue(epochs), parse.GetValue(epoch) ? 1 : 0), parse.GetValue(bits), ct, parse.GetValue(instaHide),
+            parse.GetValue(epochsHiding)!, parse.GetValue(trainLimit), parse.GetValue(epochsOnly)));
         return command;
+    }
+
+    private static Command CreateAccuracy()
+    {
+        var json = new Option<bool>("--json") { Description = "One JSON object per line: {\"name\",\"value\",\"unit\",\"ratio_to\",\"ratio\"}." };
+        var models = new Option<string>("--models") { Description = "Presets to train, comma-separated.", DefaultValueFactory = _ => "mlp,cnn" };
+        var hiding = new Option<string>("--hiding")
+        {
+            Description = "Hiding variants, comma-separated: off, mixupK, instahideK (K images per encoding; 4 when left out), each optionally with +abs (|x| as the model's first layer).",
+            DefaultValueFactory = _ => "off,mixup4,instahide2,instahide4",
+        };
+        var after = new Option<string>("--evaluate-after") { Description = "Epochs after which to evaluate, comma-separated; the run trains up to the largest.", DefaultValueFactory = _ => "1,2,5,20" };
+        var encodings = new Option<string>("--test-encodings") { Description = "Test-time encodings T to evaluate with, comma-separated (0: clean test images; T > 0 only with hiding on).", DefaultValueFactory = _ => "0,16" };
+        var ownMin = new Option<double>("--test-own-min") { Description = "Least own coefficient of a test-time encoding (0: as in training)." };
+        var trainLimit = new Option<int>("--train-limit") { Description = "Train on the first N training images (0: all 60,000), standardised with their own statistics." };
+        var testLimit = new Option<int>("--test-limit") { Description = "Evaluate on the first N test images (0: all 10,000)." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the initial weights, the hiding plans and the test encodings.", DefaultValueFactory = _ => 1 };
+        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: constant (the product's default), cosine or step:EVERY:GAMMA.", DefaultValueFactory = _ => "constant" };
+        var table = new Option<string?>("--table") { Description = "Print the markdown tables of a file of these figures (docs/accuracy.jsonl) instead of measuring." };
+        var command = new Command("accuracy", "Clean test accuracy of the mlp and cnn presets on Fashion-MNIST by hiding mode and epochs, trained with the plaintext engine (the same layer code as on shares) and the product's defaults.")
+        {
+            json, models, hiding, after, encodings, ownMin, trainLimit, testLimit, seed, schedule, table,
+        };
+        command.SetAction((parse, ct) => parse.GetValue(table) is { } figures
+            ? Task.FromResult(PrintTable(figures))
+            : AccuracyBenchmark.RunAsync(parse.GetValue(json), new AccuracyBenchmark.Settings(
+            List(parse.GetValue(models)!).Select(m => ModelSpecName(m)).ToArray(),
+            List(parse.GetValue(hiding)!).Select(AccuracyBenchmark.Variant.Parse).ToArray(),
+            List(parse.GetValue(after)!).Select(s => Positive(int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))).ToArray(),
+            List(parse.GetValue(encodings)!).Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+            parse.GetValue(trainLimit), parse.GetValue(testLimit), parse.GetValue(seed), parse.GetValue(schedule)!, parse.GetValue(ownMin)), ct));
+        return command;
+    }
+
+    private static int PrintTable(string path)
+    {
+        Console.Write(Learning.Training.AccuracyTable.Parse(File.ReadAllText(path)).ToMarkdown());
+        return 0;
+    }
+
+    private static string[] List(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static string ModelSpecName(string name)
+    {
+        _ = Learning.Nn.ModelSpec.Preset(name);   // refuses an unknown preset before any training
+        return name.ToLowerInvariant();
     }
 
     // The party processes the mpc benchmark starts; not meant to be run by hand.

@@ -29,7 +29,8 @@ internal static class TrainBenchmark
     private const int Warmup = 1;
     private static readonly FixedPointFormat Format = FixedPointFormat.Default;
 
-    public static async Task<int> RunAsync(bool json, int iterations, int epochs, int comparisonBits, CancellationToken ct, int instaHideEpochs = 0)
+    public static async Task<int> RunAsync(bool json, int iterations, int epochs, int comparisonBits, CancellationToken ct, int instaHideEpochs = 0,
+        string epochsHiding = "off", int trainLimit = 0, bool epochsOnly = false)
     {
         void Print(BenchResult r) => Console.WriteLine(json ? r.ToJson() : r.ToString());
         await using var link = await TlsLink.CreateAsync(ct);
@@ -40,7 +41,7 @@ internal static class TrainBenchmark
                 Print(r);
             }
         }
-        foreach (var (name, spec, batch) in new[] { ("mlp", ModelSpec.Mlp, 128), ("cnn", ModelSpec.Cnn, 64) })
+        foreach (var (name, spec, batch) in epochsOnly ? [] : new[] { ("mlp", ModelSpec.Mlp, 128), ("cnn", ModelSpec.Cnn, 64) })
         {
             foreach (var r in await StepAsync(link, name, spec, batch, iterations, comparisonBits, ct))
             {
@@ -60,13 +61,13 @@ internal static class TrainBenchmark
                 Print(r);
             }
         }
-        foreach (var r in await InstaHideThroughputAsync(link, ct))
+        foreach (var r in epochsOnly ? [] : await InstaHideThroughputAsync(link, ct))
         {
             Print(r);
         }
         if (epochs > 0)
         {
-            foreach (var r in await FashionMnistEpochsAsync(link, comparisonBits, epochs, ct))
+            foreach (var r in await FashionMnistEpochsAsync(link, comparisonBits, epochs, AccuracyBenchmark.Variant.Parse(epochsHiding), trainLimit, ct))
             {
                 Print(r);
             }
@@ -293,27 +294,31 @@ internal static class TrainBenchmark
     /// defaults and the accuracy anchor's vanilla run; CrypTen's reference run used plain SGD lr 0.1, which reaches
     /// about 83 % after one epoch against 84.3–84.8 % for these settings over four seeds) and secure test accuracy, against plaintext training with the same initial weights and the
     /// same batch order every epoch (one fixed seed draws each epoch's order for both), so the accuracy difference is
-    /// the secure arithmetic's alone.
+    /// the secure arithmetic's alone. With a hiding variant (--epochs-hiding, e.g. mixup2 or instahide4+abs) both
+    /// train on the same hiding plans (order, partners, coefficients, masks: the plaintext encoder applies the plan the
+    /// dealer deals as shares), and with --train-limit on the first N training images (standardised with their own
+    /// statistics, as the owner's client does).
     /// </summary>
-    private static async Task<List<BenchResult>> FashionMnistEpochsAsync(TlsLink link, int bits, int epochs, CancellationToken ct)
+    private static async Task<List<BenchResult>> FashionMnistEpochsAsync(TlsLink link, int bits, int epochs, AccuracyBenchmark.Variant variant, int trainLimit, CancellationToken ct)
     {
-        var (train, test) = StandardizedFashionMnist();
-        var options = new TrainingOptions { Epochs = epochs, BatchSize = 128, LearningRate = 0.05, Momentum = 0.9, Hiding = InstaHideOptions.Off };
+        var (train, test) = StandardizedFashionMnist(trainLimit);
+        var spec = AccuracyBenchmark.Spec("mlp", variant.Abs);
+        var options = new TrainingOptions { Epochs = epochs, BatchSize = 128, LearningRate = 0.05, Momentum = 0.9, Hiding = variant.Options };
         var (d0, d1) = SharedDataset.Share(train, Format);
         var (t0, t1) = SharedDataset.Share(test, Format);
-        var initial = InitialParameters(ModelSpec.Mlp);
+        var initial = InitialParameters(spec);
         // Mode off draws no mask, so the scalar count does not change the order the seed gives (the plaintext encoder
-        // checks it against the images, the dealer's public epoch part does not use it).
+        // checks it against the images, the dealer's public epoch part does not use it); with hiding both use D.
         EpochHidingPlan Order(int epoch, int scalarsPerImage)
         {
             using var prg = new AesCtrPrg(new Seed(7, (ulong)epoch));
-            return EpochHidingPlan.Draw(InstaHideOptions.Off, train.Count, scalarsPerImage, prg);
+            return EpochHidingPlan.Draw(options.Hiding, train.Count, options.Hiding.Mode == HidingMode.Off ? scalarsPerImage : train.ImageSize, prg);
         }
-        string label = epochs == 1 ? "epoch" : $"epochs{epochs}";
+        string label = (epochs == 1 ? "epoch" : $"epochs{epochs}") + (variant.Mode == HidingMode.Off && !variant.Abs && trainLimit == 0 ? "" : $".{variant.Name}.n{train.Count}");
         var results = new List<BenchResult>();
 
         var plainClock = Stopwatch.StartNew();
-        var plainModel = ModelBuilder.Build(ModelSpec.Mlp, initial.Select(p => p.Clone()).ToArray());
+        var plainModel = ModelBuilder.Build(spec, initial.Select(p => p.Clone()).ToArray());
         var plainTrainer = new Trainer<PlainTensor>(PlainEngine.Instance, plainModel, options);
         var plainSource = new PlainBatchSource(train, options.Hiding, options.BatchSize, e => Order(e, train.ImageSize));
         double plainAccuracy = 0, plainSeconds = 0;
@@ -330,14 +335,14 @@ internal static class TrainBenchmark
         }
         var plainEpoch = new BenchResult("plain.epoch.fashion_mnist.mlp", plainSeconds, "s");
 
-        using var dealer = new TrainingDealer(ModelSpec.Mlp, options, train.Count, Format, initial, e => Order(e, 1));
+        using var dealer = new TrainingDealer(spec, options, train.Count, Format, initial, e => Order(e, 1));
         var feeds = new InProcessTrainingDealer(dealer);
         var randomness = new InProcessDealer(Dealer.CreateRandom());
         var clock = Stopwatch.StartNew();
         var (r0, r1) = await TlsLink.RunAsync(async p =>
         {
             var ctx = new PartyContext(p, link.Channel(p), randomness.SourceFor(p), Format, bits) { MaxDegreeOfParallelism = 1 };
-            var session = new SecureTraining(ctx, ModelSpec.Mlp, options, feeds.FeedFor(p));
+            var session = new SecureTraining(ctx, spec, options, feeds.FeedFor(p));
             await session.TrainAsync(p == 0 ? d0 : d1, cancellationToken: ct);
             double trainingSeconds = clock.Elapsed.TotalSeconds;
             var evaluation = await session.EvaluateAsync(p == 0 ? t0 : t1, 500, ct);
@@ -430,14 +435,18 @@ internal static class TrainBenchmark
         ];
     }
 
-    /// <summary>Fashion-MNIST's training and test sets, standardised with the training set's statistics.</summary>
-    private static (LabeledImages Train, LabeledImages Test) StandardizedFashionMnist()
+    /// <summary>Fashion-MNIST's training set (its first <paramref name="trainLimit"/> images; 0: all) and test set, standardised with the training set's statistics.</summary>
+    private static (LabeledImages Train, LabeledImages Test) StandardizedFashionMnist(int trainLimit = 0)
     {
         if (!FashionMnist.IsInstalled())
         {
             throw new InvalidOperationException($"Fashion-MNIST is not installed: apt-get install {FashionMnist.DebianPackage}.");
         }
         var trainRaw = FashionMnist.LoadTrain();
+        if (trainLimit > 0 && trainLimit < trainRaw.Count)
+        {
+            trainRaw = trainRaw.Slice(0, trainLimit);
+        }
         var standardization = Standardization.Fit(trainRaw);
         return (standardization.Apply(trainRaw), standardization.Apply(FashionMnist.LoadTest()));
     }

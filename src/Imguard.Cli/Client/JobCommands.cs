@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Imguard.Client.Jobs;
 using Imguard.Client.Platform;
+using Imguard.Contracts.Jobs;
 
 namespace Imguard.Cli.Client;
 
@@ -14,14 +15,18 @@ internal static class JobCommands
         var project = new Option<Guid>("--project") { Required = true };
         var dataset = new Option<string>("--dataset") { Description = "The (ready) training dataset id.", Required = true };
         var test = new Option<string?>("--test-dataset") { Description = "A ready test dataset: evaluated securely after training; only you learn the accuracy." };
-        var model = new Option<string>("--model") { Description = "A preset (mlp, cnn) or a JSON model spec file.", DefaultValueFactory = _ => "mlp" };
-        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 1 };
-        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 128 };
-        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 0.05 };
-        var momentum = new Option<double>("--momentum") { DefaultValueFactory = _ => 0.9 };
+        var model = new Option<string>("--model") { Description = "A preset (mlp, cnn; with |x| first under InstaHide) or a JSON model spec file.", DefaultValueFactory = _ => JobDefaults.Model };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => JobDefaults.Epochs };
+        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => JobDefaults.BatchSize };
+        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => JobDefaults.LearningRate };
+        var momentum = new Option<double>("--momentum") { DefaultValueFactory = _ => JobDefaults.Momentum };
         var decay = new Option<double>("--weight-decay");
-        var hiding = new Option<string>("--hiding") { Description = "off, mixup or instahide.", DefaultValueFactory = _ => "instahide" };
-        var k = new Option<int>("--k") { Description = "Images mixed per encoded image.", DefaultValueFactory = _ => 4 };
+        var hiding = new Option<string>("--hiding")
+        {
+            Description = "off, mixup or instahide (hides the images better and costs more accuracy: the estimate says how much).",
+            DefaultValueFactory = _ => JobDefaults.Hiding,
+        };
+        var k = new Option<int>("--k") { Description = "Images mixed per encoded image.", DefaultValueFactory = _ => JobDefaults.K };
         var revealLoss = new Option<bool>("--reveal-loss") { Description = "Open each step's mean loss to both parties (leaks the loss curve; off by default)." };
         var bits = new Option<int>("--comparison-bits")
         {
@@ -38,7 +43,7 @@ internal static class JobCommands
         };
         var follow = new Option<bool>("--follow") { Description = "Wait and show progress until the job ends." };
         var estimateOnly = new Option<bool>("--estimate-only") { Description = "Print what the job would cost and do not start it." };
-        var command = new Command("train", "Start a secure training job on a shared dataset (prints its estimated cost first).")
+        var command = new Command("train", "Start a secure training job on a shared dataset (prints its estimated cost and expected accuracy first).")
         {
             profile, project, dataset, test, model, epochs, batch, lr, momentum, decay, hiding, k, revealLoss, bits, testEncodings, testOwnMin, follow, estimateOnly,
         };
@@ -54,11 +59,10 @@ internal static class JobCommands
                 parse.GetValue(hiding)!, parse.GetValue(k), parse.GetValue(revealLoss), parse.GetValue(bits),
                 parse.GetValue(testEncodings), parse.GetValue(testOwnMin));
             JobEstimate estimate = await api.EstimateJobAsync(parse.GetValue(project), request, ct);
-            Console.WriteLine($"estimate: {estimate.Steps} steps ({estimate.Epochs} × {estimate.StepsPerEpoch}); per step {estimate.PeerRoundsPerStep} rounds and " +
-                $"{estimate.PeerBytesPerStepPerParty / 1e6:0.0} MB each way between the parties; dealer sends {estimate.TotalBytesToParty0 / 1e6:0.0} MB to party 0 and " +
-                $"{estimate.TotalBytesToParty1 / 1e6:0.0} MB to party 1; about {TimeSpan.FromSeconds(estimate.EstimatedSeconds):hh\\:mm\\:ss} of computation " +
-                $"({estimate.SecondsPerStepMeasured * 1000:0} ms per step measured on the platform, network not included)" +
-                (estimate.TestEncodingWordsToParty1 > 0 ? $"; the test-time encodings add {estimate.TestEncodingWordsToParty1 * 8 / 1e6:0.0} MB to party 1 (in its total)" : ""));
+            foreach (string line in JobEstimateText.Lines(estimate))
+            {
+                Console.WriteLine(line);
+            }
             if (parse.GetValue(estimateOnly))
             {
                 return 0;

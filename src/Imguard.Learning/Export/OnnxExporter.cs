@@ -13,7 +13,7 @@ namespace Imguard.Learning.Export;
 /// <para>
 /// Graph: input <c>input</c> float [N, C, H, W] with a symbolic batch dimension "N", output <c>logits</c> float
 /// [N, classes]. Layers map one node each: linear → Gemm (weight stored in×out, so transB = 0: y = x·W + b),
-/// conv2d → Conv (weight OC×C×KH×KW, strides, symmetric pads), relu → Relu, avgpool2d → AveragePool and
+/// conv2d → Conv (weight OC×C×KH×KW, strides, symmetric pads), relu → Relu, abs → Abs, avgpool2d → AveragePool and
 /// maxpool2d → MaxPool (kernel_shape, strides; a stride of 0 in the spec means the kernel size), flatten →
 /// Flatten (axis 1). Parameters become float32 initializers (raw_data, little-endian), rounded from double.
 /// </para>
@@ -47,7 +47,7 @@ public static class OnnxExporter
 
     private const long MaxInlineBytes = int.MaxValue - (1L << 24); // room for the graph's nodes and headers
 
-    private const string SupportedLayers = "linear, conv2d, relu, avgpool2d, maxpool2d and flatten";
+    private const string SupportedLayers = "linear, conv2d, relu, abs, avgpool2d, maxpool2d and flatten";
 
     /// <summary>Validates <paramref name="parameters"/> against <paramref name="spec"/> and writes the ONNX model to <paramref name="output"/>.</summary>
     public static void Write(ModelSpec spec, IReadOnlyList<PlainTensor> parameters, Stream output, string? producerVersion = null, OnnxExportOptions? options = null)
@@ -140,7 +140,7 @@ public static class OnnxExporter
                     names.Add($"layer{i}.weight");
                     names.Add($"layer{i}.bias");
                     break;
-                case "relu" or "avgpool2d" or "maxpool2d" or "flatten":
+                case "relu" or "abs" or "avgpool2d" or "maxpool2d" or "flatten":
                     break;
                 default:
                     throw LearningError.UnsupportedExportLayer("ONNX", i, spec.Layers[i].Type, SupportedLayers);
@@ -181,6 +181,9 @@ public static class OnnxExporter
                 }
                 case "relu":
                     node = Node(name, "Relu", [current], result);
+                    break;
+                case "abs":
+                    node = Node(name, "Abs", [current], result);
                     break;
                 case "avgpool2d" or "maxpool2d":
                 {

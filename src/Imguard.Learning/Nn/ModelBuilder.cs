@@ -63,6 +63,9 @@ public static class ModelBuilder
                 case "relu":
                     layers.Add(new Relu<T>());
                     break;
+                case "abs":
+                    layers.Add(new Abs<T>());
+                    break;
                 case "avgpool2d":
                     layers.Add(new AvgPool2d<T>(layer.Kernel, layer.Stride == 0 ? null : layer.Stride));
                     break;

@@ -15,14 +15,33 @@ namespace Imguard.Platform.Api;
 /// </summary>
 internal static class JobSpecs
 {
+    /// <summary>What a job gets for a field its request leaves out (<see cref="Contracts.Jobs.JobDefaults"/>).</summary>
+    public const string DefaultHiding = Contracts.Jobs.JobDefaults.Hiding;
+
+    public const int DefaultK = Contracts.Jobs.JobDefaults.K;
+
+    public const int DefaultEpochs = Contracts.Jobs.JobDefaults.Epochs;
+
     public const int MaxEpochs = 1000;
     public const int MaxBatchSize = 65_536;
     public const int MaxK = 64;
 
     private static readonly JsonSerializerOptions Compact = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The model spec JSON, or why the request's model is refused.</summary>
-    public static string? Model(JsonElement model, ProjectInfo project, out string json)
+    /// <summary>The request's hiding mode (the default when absent), or null for an unknown one.</summary>
+    public static HidingMode? Hiding(string? hiding) => (hiding ?? DefaultHiding).ToLowerInvariant() switch
+    {
+        "off" => HidingMode.Off,
+        "mixup" => HidingMode.Mixup,
+        "instahide" => HidingMode.InstaHide,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The model spec JSON, or why the request's model is refused. A preset is the one for the job's hiding mode
+    /// (<see cref="ModelSpec.PresetFor"/>: |x| first under InstaHide) fitted to the project.
+    /// </summary>
+    public static string? Model(JsonElement model, ProjectInfo project, string? hiding, out string json)
     {
         json = "";
         int[] input = [project.InputShape.Channels, project.InputShape.Height, project.InputShape.Width];
@@ -31,8 +50,8 @@ internal static class JobSpecs
         {
             switch (model.ValueKind)
             {
-                case JsonValueKind.String:
-                    ModelSpec preset = ModelSpec.Preset(model.GetString()!);
+                case JsonValueKind.String or JsonValueKind.Undefined or JsonValueKind.Null:
+                    ModelSpec preset = ModelSpec.PresetFor(model.ValueKind == JsonValueKind.String ? model.GetString()! : Contracts.Jobs.JobDefaults.Model, Hiding(hiding) ?? HidingMode.Off);
                     LayerSpec last = preset.Layers[^1];
                     spec = preset with { Input = input, Classes = project.Classes, Layers = [.. preset.Layers.Take(preset.Layers.Count - 1), last with { Out = project.Classes }] };
                     spec.InferShapes();
@@ -72,14 +91,7 @@ internal static class JobSpecs
             return invalid;
         }
 
-        HidingMode? mode = (request.Hiding ?? "instahide").ToLowerInvariant() switch
-        {
-            "off" => HidingMode.Off,
-            "mixup" => HidingMode.Mixup,
-            "instahide" => HidingMode.InstaHide,
-            _ => null,
-        };
-        if (mode is not { } hidingMode)
+        if (Hiding(request.Hiding) is not { } hidingMode)
         {
             return "hiding must be off, mixup or instahide.";
         }
@@ -134,7 +146,7 @@ internal static class JobSpecs
             LearningRate = request.LearningRate,
             Momentum = request.Momentum,
             WeightDecay = request.WeightDecay,
-            Hiding = (request.Hiding ?? "instahide").ToLowerInvariant(),
+            Hiding = (request.Hiding ?? DefaultHiding).ToLowerInvariant(),
             K = hiding.K,
             UpperBound = hiding.UpperBound,
             RevealLoss = request.RevealLoss,

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Imguard.Contracts.Audit;
 using Imguard.Contracts.Jobs;
+using Imguard.Learning.Training;
 using Imguard.Platform.Datasets;
 using Imguard.Platform.Dealer;
 using Imguard.Platform.Jobs;
@@ -39,6 +40,7 @@ public static class JobsApi
         inProject.MapGet("/", ListAsync);
         inProject.MapPost("/", CreateAsync);
         inProject.MapPost("/estimate", EstimateAsync).RequireRateLimiting(PlatformRateLimiting.Grants).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        inProject.MapPost("/expected-accuracy", ExpectedAccuracyAsync);
 
         RouteGroupBuilder jobs = routes.MapGroup("/api/jobs").WithTags("Jobs").RequireAuthorization(PlatformAuthentication.UserPolicy);
         jobs.MapGet("/{id}", GetAsync);
@@ -73,7 +75,7 @@ public static class JobsApi
                 role is { } r ? $"A project {r} may not start jobs." : "Administrators see other projects' metadata only; they may not start jobs.");
         }
 
-        if (JobSpecs.Model(request.Model, project.Value, out string model) is { } badModel)
+        if (JobSpecs.Model(request.Model, project.Value, request.Hiding, out string model) is { } badModel)
         {
             return ApiResults.Invalid(badModel);
         }
@@ -99,7 +101,7 @@ public static class JobsApi
             {
                 ["epochs"] = request.Epochs,
                 ["batchSize"] = request.BatchSize,
-                ["hiding"] = (request.Hiding ?? "instahide").ToLowerInvariant(),
+                ["hiding"] = (request.Hiding ?? JobSpecs.DefaultHiding).ToLowerInvariant(),
                 ["k"] = request.K,
                 ["revealLoss"] = request.RevealLoss,
                 ["testEncodings"] = request.TestEncodings,
@@ -115,29 +117,65 @@ public static class JobsApi
 
     /// <summary>
     /// What a job would cost before it is started: dealer bytes to each party, peer rounds and bytes per step, and a
-    /// measured step time (two secure steps of the model on random shares of one batch, here). Members may ask.
+    /// measured step time (two secure steps of the model on random shares of one batch, here); and the test accuracy
+    /// its settings can be expected to give (<see cref="AccuracyTable"/>). Members may ask.
     /// </summary>
     private static async Task<Results<Ok<DealerCostEstimate>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> EstimateAsync(
         Guid projectId, CreateJobRequest request, HttpContext http, ProjectService projects, DatasetRegistry datasets, CancellationToken cancellationToken)
+    {
+        var planned = await PlanAsync<Ok<DealerCostEstimate>>(projectId, request, http, projects, datasets, cancellationToken);
+        if (planned.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+        var (description, trainCount, testCount) = planned.Plan!.Value;
+        DealerCostEstimate estimate = await DealerCostEstimate.EstimateAsync(description, trainCount, testCount, cancellationToken);
+        return TypedResults.Ok(estimate with { ExpectedAccuracy = Expected(description, trainCount) });
+    }
+
+    /// <summary>
+    /// Only the test accuracy a job's settings can be expected to give (a look-up in the measured table, no secure
+    /// step): what the web form shows live as its settings change. The estimate carries the same.
+    /// </summary>
+    private static async Task<Results<Ok<ExpectedAccuracy>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ExpectedAccuracyAsync(
+        Guid projectId, CreateJobRequest request, HttpContext http, ProjectService projects, DatasetRegistry datasets, CancellationToken cancellationToken)
+    {
+        var planned = await PlanAsync<Ok<ExpectedAccuracy>>(projectId, request, http, projects, datasets, cancellationToken);
+        if (planned.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+        var (description, trainCount, _) = planned.Plan!.Value;
+        return TypedResults.Ok(Expected(description, trainCount));
+    }
+
+    private static ExpectedAccuracy Expected(JobDescription description, int trainCount) =>
+        AccuracyTable.Measured.Expect(JobTraining.Spec(description), JobTraining.Options(description), trainCount);
+
+    /// <summary>The job a request describes, checked as a creation checks it, with its datasets' sizes; or the refusal.</summary>
+    private static async Task<(Results<TOk, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>? Refusal,
+        (JobDescription Description, int TrainCount, int TestCount)? Plan)> PlanAsync<TOk>(
+        Guid projectId, CreateJobRequest request, HttpContext http, ProjectService projects, DatasetRegistry datasets, CancellationToken cancellationToken)
+        where TOk : IResult
     {
         Guid userId = http.User.RequireUserId();
         Outcome<ProjectInfo> project = await projects.GetAsync(userId, projectId, cancellationToken);
         if (!project.IsOk)
         {
-            return ApiResults.Failure<ProjectInfo, Ok<DealerCostEstimate>>(project, http, ProjectsApi.Subject(projectId));
+            return (ApiResults.Failure<ProjectInfo, TOk>(project, http, ProjectsApi.Subject(projectId)), null);
         }
-        if (JobSpecs.Model(request.Model, project.Value, out string model) is { } badModel)
+        if (JobSpecs.Model(request.Model, project.Value, request.Hiding, out string model) is { } badModel)
         {
-            return ApiResults.Invalid(badModel);
+            return (ApiResults.Invalid(badModel), null);
         }
         if (JobSpecs.Training(request, out string training) is { } badTraining)
         {
-            return ApiResults.Invalid(badTraining);
+            return (ApiResults.Invalid(badTraining), null);
         }
         Outcome<DatasetInfo> train = await datasets.GetAsync(userId, request.TrainDatasetId ?? "", cancellationToken);
         if (!train.IsOk || train.Value.ProjectId != projectId)
         {
-            return ApiResults.Invalid("The train dataset is not a dataset of this project.");
+            return (ApiResults.Invalid("The train dataset is not a dataset of this project."), null);
         }
         var description = new JobDescription
         {
@@ -155,11 +193,11 @@ public static class JobsApi
             Outcome<DatasetInfo> test = await datasets.GetAsync(userId, request.TestDatasetId, cancellationToken);
             if (!test.IsOk || test.Value.ProjectId != projectId)
             {
-                return ApiResults.Invalid("The test dataset is not a dataset of this project.");
+                return (ApiResults.Invalid("The test dataset is not a dataset of this project."), null);
             }
             testCount = test.Value.Count;
         }
-        return TypedResults.Ok(await DealerCostEstimate.EstimateAsync(description, train.Value.Count, testCount, cancellationToken));
+        return (null, (description, train.Value.Count, testCount));
     }
 
     private static async Task<Results<Created<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> CreateInferenceAsync(

@@ -46,6 +46,12 @@ public sealed record DealerCostEstimate(
     long HidingWordsPerStepToParty1, long PeerRoundsPerStep, long PeerBytesPerStepPerParty, long InitialParameterWords,
     long EpochPublicBytes, long TestEncodingWordsToParty1, long TotalBytesToParty0, long TotalBytesToParty1, double SecondsPerStepMeasured)
 {
+    /// <summary>
+    /// The test accuracy the measured table (docs/accuracy.md) expects of the job's settings, beside training without
+    /// hiding, with the sentences the web form and <c>imguard train</c> show; set by the estimate endpoint.
+    /// </summary>
+    public ExpectedAccuracy? ExpectedAccuracy { get; init; }
+
     /// <summary>Steps × the measured step time: the job's training time if the network adds nothing.</summary>
     public double EstimatedSeconds => Steps * SecondsPerStepMeasured;
 

@@ -22,6 +22,21 @@ public sealed class ModelSpecTests
         Assert.Equal([[784, 128], [128], [128, 128], [128], [128, 10], [10]], ModelBuilder.ParameterShapes(ModelSpec.Mlp));
     }
 
+    [Theory]
+    [InlineData("mlp")]
+    [InlineData("cnn")]
+    public void Under_instahide_a_preset_starts_with_abs_and_otherwise_is_the_preset(string name)
+    {
+        var preset = ModelSpec.Preset(name);
+        var hidden = ModelSpec.PresetFor(name, Learning.Hiding.HidingMode.InstaHide);
+        Assert.Equal("abs", hidden.Layers[0].Type);
+        Assert.Equal(preset.Layers, hidden.Layers.Skip(1));
+        Assert.Equal(hidden.InferShapes()[^1], preset.InferShapes()[^1]);
+        Assert.Equal(preset, ModelSpec.PresetFor(name, Learning.Hiding.HidingMode.Mixup));
+        Assert.Equal(preset, ModelSpec.PresetFor(name, Learning.Hiding.HidingMode.Off));
+        Assert.IsType<Learning.Nn.Activation.Abs<PlainTensor>>(ModelBuilder.Build(hidden, ModelBuilder.ParameterShapes(hidden).Select(s => new PlainTensor(s)).ToArray()).Layers[0]);
+    }
+
     [Fact]
     public void A_spec_round_trips_through_json()
     {

@@ -17,8 +17,14 @@ internal static class ApiTestData
     public static object Registration(int count, string purpose = "train") =>
         new { name = "batch", purpose, count, fractionalBits = 16, digest0 = Digest("half 0"), digest1 = Digest("half 1") };
 
-    public static object HalfReport(int count, int party) =>
-        new { channels = 1, height = 8, width = 8, classes = 3, count, digest = Digest("half " + party) };
+    /// <summary>A Fashion-MNIST-shaped project (1×28×28, 10 classes): the data the accuracy table was measured on.</summary>
+    public static readonly object FashionProject = new { name = "fashion", channels = 1, height = 28, width = 28, classes = 10 };
+
+    public static object HalfReport(int count, int party, (int Channels, int Height, int Width, int Classes)? shape = null)
+    {
+        var (channels, height, width, classes) = shape ?? (1, 8, 8, 3);
+        return new { channels, height, width, classes, count, digest = Digest("half " + party) };
+    }
 
     public static object Job(string trainDatasetId, object? model = null) =>
         new { model = model ?? "mlp", trainDatasetId, epochs = 2, batchSize = 16, learningRate = 0.05, hiding = "instahide", k = 2 };
@@ -27,13 +33,14 @@ internal static class ApiTestData
     public static Task<ProjectView> ProjectAsync(ApiClient owner) => owner.PostAsync<ProjectView>("/api/projects", NewProject, HttpStatusCode.Created);
 
     /// <summary>Registers a dataset and has both parties report matching halves.</summary>
-    public static async Task<DatasetView> ReadyDatasetAsync(PlatformApiFixture fixture, ApiClient owner, Guid projectId, int count = 64, string purpose = "train")
+    public static async Task<DatasetView> ReadyDatasetAsync(PlatformApiFixture fixture, ApiClient owner, Guid projectId, int count = 64, string purpose = "train",
+        (int Channels, int Height, int Width, int Classes)? shape = null)
     {
         DatasetUploadView registered = await owner.PostAsync<DatasetUploadView>($"/api/projects/{projectId}/datasets", Registration(count, purpose), HttpStatusCode.Created);
         for (int party = 0; party < 2; party++)
         {
             using ApiClient client = fixture.Service(ServiceRoles.Party(party));
-            await client.PostAsync<PartyDatasetView>($"/internal/datasets/{registered.Dataset.Id}/halves", HalfReport(count, party));
+            await client.PostAsync<PartyDatasetView>($"/internal/datasets/{registered.Dataset.Id}/halves", HalfReport(count, party, shape));
         }
 
         DatasetView ready = await owner.GetAsync<DatasetView>($"/api/datasets/{registered.Dataset.Id}");

@@ -28,7 +28,12 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         Assert.Equal(3, job.Model.GetProperty("layers").EnumerateArray().Last().GetProperty("out").GetInt32());
         Assert.Equal("instahide", job.Training.GetProperty("hiding").GetString());
         Assert.Equal(2, job.Training.GetProperty("k").GetInt32());
-        Assert.Single(await owner.GetAsync<JobView[]>($"/api/projects/{project.Id}/jobs"));
+        // Under InstaHide a preset starts with |x|; without the mask it does not.
+        Assert.Equal("abs", job.Model.GetProperty("layers")[0].GetProperty("type").GetString());
+        JobView mixup = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", new { model = "mlp", trainDatasetId = train.Id, hiding = "mixup", k = 2 }, HttpStatusCode.Created);
+        Assert.Equal("flatten", mixup.Model.GetProperty("layers")[0].GetProperty("type").GetString());
+        await owner.PostAsync<JobView>($"/api/jobs/{mixup.Id}/cancel", null);
+        Assert.Equal(2, (await owner.GetAsync<JobView[]>($"/api/projects/{project.Id}/jobs")).Length);
 
         Assert.Equal(HttpStatusCode.BadRequest, (await owner.PostAsync($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id, "resnet"))).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await owner.PostAsync($"/api/projects/{project.Id}/jobs",
@@ -88,6 +93,76 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         Assert.True(estimate.GetProperty("secondsPerStepMeasured").GetDouble() > 0);
         Assert.Empty(await owner.GetAsync<JobView[]>($"/api/projects/{project.Id}/jobs")); // nothing was started
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsync($"/api/projects/{project.Id}/jobs/estimate", ApiTestData.Job(train.Id))).StatusCode);
+    }
+
+    [ProviderFact]
+    public async Task A_field_left_out_gets_the_default_that_the_table_expects_to_come_close_to_no_hiding()
+    {
+        using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
+        ProjectView project = await owner.PostAsync<ProjectView>("/api/projects", ApiTestData.FashionProject, HttpStatusCode.Created);
+        DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id, count: 4096, shape: (1, 28, 28, 10));
+        var request = new { model = "mlp", trainDatasetId = train.Id };
+
+        JsonElement estimate = await owner.PostAsync<JsonElement>($"/api/projects/{project.Id}/jobs/estimate", request, HttpStatusCode.OK);
+        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", request, HttpStatusCode.Created);
+
+        Assert.Equal(JobSpecs.DefaultHiding, job.Training.GetProperty("hiding").GetString());
+        Assert.Equal(JobSpecs.DefaultK, job.Training.GetProperty("k").GetInt32());
+        Assert.Equal(JobSpecs.DefaultEpochs, job.Training.GetProperty("epochs").GetInt32());
+        Assert.Equal(JobSpecs.DefaultEpochs, estimate.GetProperty("epochs").GetInt32());
+        JsonElement expected = estimate.GetProperty("expectedAccuracy");
+        Assert.True(expected.GetProperty("measured").GetBoolean());
+        Assert.False(expected.GetProperty("poor").GetBoolean());
+        Assert.InRange(expected.GetProperty("withoutHidingPercent").GetDouble() - expected.GetProperty("percent").GetDouble(), -100, 5);
+        Assert.Equal(4096, expected.GetProperty("measuredTrainingImages").GetInt32());
+    }
+
+    [ProviderFact]
+    public async Task The_estimate_says_what_accuracy_to_expect_warns_when_it_is_poor_and_has_none_for_other_data()
+    {
+        using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
+        ProjectView fashion = await owner.PostAsync<ProjectView>("/api/projects", ApiTestData.FashionProject, HttpStatusCode.Created);
+        DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, fashion.Id, count: 60000, shape: (1, 28, 28, 10));
+        string estimate = $"/api/projects/{fashion.Id}/jobs/estimate";
+
+        // Off: the figure is the no-hiding figure itself.
+        JsonElement off = (await owner.PostAsync<JsonElement>(estimate, new { model = "mlp", trainDatasetId = train.Id, hiding = "off", epochs = 2 }, HttpStatusCode.OK))
+            .GetProperty("expectedAccuracy");
+        Assert.True(off.GetProperty("measured").GetBoolean());
+        Assert.Equal(off.GetProperty("percent").GetDouble(), off.GetProperty("withoutHidingPercent").GetDouble());
+        Assert.InRange(off.GetProperty("percent").GetDouble(), 80, 95);
+        Assert.Equal(JsonValueKind.Null, off.GetProperty("warning").ValueKind);
+        Assert.Contains("Fashion-MNIST", off.GetProperty("basis").GetString(), StringComparison.Ordinal);
+
+        // InstaHide k = 4 on the plain mlp (a custom spec without |x|) for one epoch: poor, and it says so.
+        var plainMlp = new
+        {
+            input = new[] { 1, 28, 28 }, classes = 10,
+            layers = new object[] { new { type = "flatten" }, new { type = "linear", @out = 128 }, new { type = "relu" }, new { type = "linear", @out = 128 }, new { type = "relu" }, new { type = "linear", @out = 10 } },
+        };
+        JsonElement poor = (await owner.PostAsync<JsonElement>(estimate, new { model = plainMlp, trainDatasetId = train.Id, hiding = "instahide", k = 4, epochs = 1 }, HttpStatusCode.OK))
+            .GetProperty("expectedAccuracy");
+        Assert.True(poor.GetProperty("poor").GetBoolean());
+        Assert.True(poor.GetProperty("percent").GetDouble() < poor.GetProperty("withoutHidingPercent").GetDouble() - 5);
+        Assert.StartsWith("Poor:", poor.GetProperty("warning").GetString(), StringComparison.Ordinal);
+
+        // Another kind of data: no figure, and the reason.
+        ProjectView other = await ApiTestData.ProjectAsync(owner);
+        DatasetView small = await ApiTestData.ReadyDatasetAsync(fixture, owner, other.Id);
+        JsonElement none = (await owner.PostAsync<JsonElement>($"/api/projects/{other.Id}/jobs/estimate", ApiTestData.Job(small.Id), HttpStatusCode.OK))
+            .GetProperty("expectedAccuracy");
+        Assert.False(none.GetProperty("measured").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, none.GetProperty("percent").ValueKind);
+        Assert.Contains("No measurement for this kind of data", none.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Fashion-MNIST", none.GetProperty("basis").GetString(), StringComparison.Ordinal);
+
+        // The form's live look-up answers the same as the estimate, refuses what a job creation refuses, and only members.
+        JsonElement live = await owner.PostAsync<JsonElement>($"/api/projects/{fashion.Id}/jobs/expected-accuracy",
+            new { model = plainMlp, trainDatasetId = train.Id, hiding = "instahide", k = 4, epochs = 1 }, HttpStatusCode.OK);
+        Assert.Equal(poor.GetRawText(), live.GetRawText());
+        Assert.Equal(HttpStatusCode.BadRequest, (await owner.PostAsync($"/api/projects/{fashion.Id}/jobs/expected-accuracy", new { model = "mlp", trainDatasetId = train.Id, hiding = "sometimes" })).StatusCode);
+        using ApiClient stranger = await fixture.CliAsync(PlatformApiFixture.Unique("stranger"));
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsync($"/api/projects/{fashion.Id}/jobs/expected-accuracy", new { model = "mlp", trainDatasetId = train.Id })).StatusCode);
     }
 
     [ProviderFact]

@@ -5,7 +5,8 @@ namespace Imguard.Platform.Api;
 /// <summary>
 /// POST /api/projects/{id}/jobs. <c>model</c>: a preset name (<c>"mlp"</c>, <c>"cnn"</c>, fitted to the project's
 /// input shape and classes) or a model spec object (<c>{"input":[c,h,w],"classes":n,"layers":[…]}</c>);
-/// <c>hiding</c>: <c>off</c>, <c>mixup</c> or <c>instahide</c> with <c>k</c> images per encoding;
+/// <c>hiding</c>: <c>off</c>, <c>mixup</c> or <c>instahide</c> with <c>k</c> images per encoding (a preset starts with
+/// |x| under InstaHide); a field left out gets <see cref="JobSpecs"/>' default;
 /// <c>testEncodings</c>: T &gt; 0 evaluates the test set by "InstaHide in inference" (T encodings of each test image,
 /// softmax summed; needs a test set and a hiding mode), with the image's own coefficient at least
 /// <c>testOwnCoefficientMin</c>.
@@ -14,13 +15,13 @@ public sealed record CreateJobRequest(
     JsonElement Model,
     string? TrainDatasetId,
     string? TestDatasetId = null,
-    int Epochs = 1,
-    int BatchSize = 128,
-    double LearningRate = 0.05,
-    double Momentum = 0.9,
+    int Epochs = JobSpecs.DefaultEpochs,
+    int BatchSize = Contracts.Jobs.JobDefaults.BatchSize,
+    double LearningRate = Contracts.Jobs.JobDefaults.LearningRate,
+    double Momentum = Contracts.Jobs.JobDefaults.Momentum,
     double WeightDecay = 0,
-    string? Hiding = "instahide",
-    int K = 4,
+    string? Hiding = JobSpecs.DefaultHiding,
+    int K = JobSpecs.DefaultK,
     bool RevealLoss = false,
     int ComparisonBits = 32,
     int TestEncodings = 0,

@@ -102,6 +102,7 @@ function outputShape(layer: LayerSpec, input: number[], index: number): number[]
     case 'flatten':
       return [input.reduce((a, b) => a * b, 1)];
     case 'relu':
+    case 'abs':
       return input;
     case 'linear':
       if (input.length !== 1) throw new ModelDataError(`${where} needs a flat input; add a flatten layer before it.`);
@@ -128,7 +129,7 @@ function outputShape(layer: LayerSpec, input: number[], index: number): number[]
       return [c, Math.trunc((h0 - kernel) / s) + 1, Math.trunc((w0 - kernel) / s) + 1];
     }
     default:
-      throw new ModelDataError(`${where}: unknown layer type; use linear, conv2d, relu, avgpool2d, maxpool2d or flatten.`);
+      throw new ModelDataError(`${where}: unknown layer type; use linear, conv2d, relu, abs, avgpool2d, maxpool2d or flatten.`);
   }
 }
 

@@ -1,7 +1,7 @@
 // The ONNX exporter, ported byte for byte from src/Imguard.Learning/Export/OnnxExporter.cs and ProtobufWriter.cs:
 // the same spec and parameters give the same file (tests/vectors/model-v1 holds the C# bytes; vector.test.ts checks).
 // IR version 8, default-domain opset 13; input "input" float [N, C, H, W] with a symbolic batch "N", output "logits"
-// float [N, classes]; one node per layer (linear → Gemm with transB = 0, conv2d → Conv, relu → Relu, avgpool2d →
+// float [N, classes]; one node per layer (linear → Gemm with transB = 0, conv2d → Conv, relu → Relu, abs → Abs, avgpool2d →
 // AveragePool, maxpool2d → MaxPool, flatten → Flatten axis 1); parameters as float32 raw_data initializers, rounded
 // from double to nearest-even (as C#'s (float) cast and DataView.setFloat32 both do). With the training set's
 // standardisation the graph starts with Sub "input.mean" and Div "input.std" (float [1, C, 1, 1], 255·mean and 255·std)
@@ -32,7 +32,7 @@ export interface OnnxExportOptions {
   classNames?: readonly string[];
 }
 
-const SUPPORTED_LAYERS = 'linear, conv2d, relu, avgpool2d, maxpool2d and flatten';
+const SUPPORTED_LAYERS = 'linear, conv2d, relu, abs, avgpool2d, maxpool2d and flatten';
 const WIRE_VARINT = 0;
 const WIRE_LENGTH_DELIMITED = 2;
 const utf8 = new TextEncoder();
@@ -153,6 +153,7 @@ export function initializerNames(spec: ModelSpec): string[] {
         names.push(`layer${i}.weight`, `layer${i}.bias`);
         break;
       case 'relu':
+      case 'abs':
       case 'avgpool2d':
       case 'maxpool2d':
       case 'flatten':
@@ -222,6 +223,9 @@ function writeCore(spec: ModelSpec, parameters: readonly PlainTensor[], names: s
       }
       case 'relu':
         node = makeNode(name, 'Relu', [current], result);
+        break;
+      case 'abs':
+        node = makeNode(name, 'Abs', [current], result);
         break;
       case 'avgpool2d':
       case 'maxpool2d': {

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Imguard.Cli.Client;
+using Imguard.Client.Platform;
+using Imguard.Learning.Hiding;
+using Imguard.Learning.Nn;
+using Imguard.Learning.Training;
+using Imguard.Platform.Dealer;
+
+namespace Imguard.Cli.Tests.Client;
+
+/// <summary>
+/// <c>imguard train</c> prints the expected accuracy the platform serves beside its cost, and a plain warning when it
+/// is poor; the platform's estimate, as it is sent, reads into the client's record with every field.
+/// </summary>
+public sealed class JobEstimateTextTests
+{
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The platform's estimate of <paramref name="options"/> on 60,000 Fashion-MNIST images, through JSON as the CLI receives it.</summary>
+    private static JobEstimate Received(ModelSpec spec, TrainingOptions options)
+    {
+        var estimate = new DealerCostEstimate(options.Epochs, 469, 469L * options.Epochs, 40, 0, 1_000_000, 2000, 120, 3_000_000, 100_000, 10_000, 0,
+            5_000_000, 9_000_000, 0.25)
+        {
+            ExpectedAccuracy = AccuracyTable.Measured.Expect(spec, options, 60000),
+        };
+        return JsonSerializer.Deserialize<JobEstimate>(JsonSerializer.Serialize(estimate, Web), Web)!;
+    }
+
+    [Fact]
+    public void A_poor_setting_is_printed_with_its_figure_the_no_hiding_figure_and_a_warning()
+    {
+        var received = Received(ModelSpec.Mlp, new TrainingOptions { Epochs = 1, Hiding = new InstaHideOptions(HidingMode.InstaHide, 4) });
+        var lines = JobEstimateText.Lines(received).ToList();
+
+        Assert.Equal(3, lines.Count);
+        Assert.StartsWith("estimate: 469 steps (1 × 469)", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("expected accuracy: Expected test accuracy about ", lines[1], StringComparison.Ordinal);
+        Assert.Contains("(without hiding: ", lines[1], StringComparison.Ordinal);
+        Assert.Contains("Fashion-MNIST", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("warning: Poor: ", lines[2], StringComparison.Ordinal);
+        Assert.True(received.ExpectedAccuracy!.Poor);
+        // Only the README's size is measured for InstaHide without |x|: the nearest, and the basis says so.
+        Assert.Equal(4096, received.ExpectedAccuracy.MeasuredTrainingImages);
+        Assert.Contains("This job has 60,000 training images; 4,096 is the nearest measured size.", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_good_setting_has_no_warning_and_an_older_platform_only_the_cost()
+    {
+        var received = Received(ModelSpec.Mlp, new TrainingOptions { Epochs = 2, Hiding = InstaHideOptions.Off });
+        var lines = JobEstimateText.Lines(received).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.DoesNotContain(lines, l => l.StartsWith("warning:", StringComparison.Ordinal));
+
+        Assert.Single(JobEstimateText.Lines(received with { ExpectedAccuracy = null }));
+    }
+}

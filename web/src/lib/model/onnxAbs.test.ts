@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { parseModelSpec, presetSpec } from './modelSpec';
+import { exportOnnx } from './onnx';
+
+// The tiny model of tests/Imguard.Learning.Tests/Export/OnnxAbsExportTests.cs, written by both exporters: the same
+// SHA-256 there and here holds the browser's Abs node to the C# bytes.
+const TINY_ABS_MODEL_SHA256 = '315c0c3dcf844ede7a28d079da31c47aeb85e12805f179651fd92277d699d853';
+
+describe('the abs layer', () => {
+  it('passes the shape through, has no parameters and exports as one Abs node', () => {
+    const spec = parseModelSpec({ input: [1, 2, 2], classes: 2, layers: [{ type: 'abs' }, { type: 'flatten' }, { type: 'linear', out: 2 }] });
+    const bytes = exportOnnx(spec, [
+      { shape: [4, 2], data: Float64Array.from([0.5, -0.25, 1.5, 2, -3, 0.125, 0.75, -1]) },
+      { shape: [2], data: Float64Array.from([0.0625, -1]) },
+    ]);
+    const text = new TextDecoder('latin1').decode(bytes);
+    expect(text).toContain('layer0.abs');
+    expect(text).toContain('"\u0003Abs');   // NodeProto.op_type: field 4, length 3
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(TINY_ABS_MODEL_SHA256);
+  });
+
+  it('may start a preset', () => {
+    const mlp = presetSpec('mlp', [1, 28, 28], 10);
+    expect(() => parseModelSpec({ ...mlp, layers: [{ type: 'abs' }, ...mlp.layers] })).not.toThrow();
+  });
+
+  it('names abs among the layer types of an unknown one', () => {
+    expect(() => parseModelSpec({ input: [1, 2, 2], classes: 2, layers: [{ type: 'dropout' }] })).toThrow(/relu, abs, avgpool2d/);
+  });
+});
