@@ -111,12 +111,23 @@ else
       echo "== web: end-to-end test in headless Chromium (screenshots in web/test-results/)"
       browser_start=$SECONDS
       if (cd web && timeout 600 node e2e/run.mjs); then
-        browser_passed=1
+        browser_passed=$((browser_passed + 1))
       else
-        browser_failed=1
+        browser_failed=$((browser_failed + 1))
         web_rc=1
       fi
       echo "web: browser test took $((SECONDS - browser_start)) s"
+      # The newcomer's first hour, timed: register, project, 5,000 + 1,000 Fashion-MNIST images, train with the form's
+      # defaults, download the model; its accuracy against docs/accuracy.jsonl (prints "first hour: ... s total").
+      echo "== web: the newcomer's first hour in headless Chromium (web/e2e/newcomer.mjs)"
+      browser_start=$SECONDS
+      if (cd web && timeout 900 node e2e/newcomer.mjs); then
+        browser_passed=$((browser_passed + 1))
+      else
+        browser_failed=$((browser_failed + 1))
+        web_rc=1
+      fi
+      echo "web: newcomer test took $((SECONDS - browser_start)) s"
     else
       echo "test.sh: the web UI did not build." >&2
       web_rc=1

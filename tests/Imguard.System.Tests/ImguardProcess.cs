@@ -49,6 +49,10 @@ internal sealed class ImguardProcess : IAsyncDisposable
     public static ImguardProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
         Start(null, environment, arguments);
 
+    /// <summary>Starts <c>imguard</c> in <paramref name="workingDirectory"/> with these environment variables (an owner's shell).</summary>
+    public static ImguardProcess StartIn(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Start(null, environment, arguments, workingDirectory);
+
     /// <summary>
     /// Starts <c>imguard</c> as the local user <paramref name="uid"/> (its group the same number, no other groups), by
     /// <c>setpriv</c>, which then runs <c>dotnet</c> in its place: the test needs to run as root.
@@ -56,10 +60,11 @@ internal sealed class ImguardProcess : IAsyncDisposable
     public static ImguardProcess StartAsUser(uint uid, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
         Start(uid, environment, arguments);
 
-    private static ImguardProcess Start(uint? uid, IReadOnlyDictionary<string, string> environment, string[] arguments)
+    private static ImguardProcess Start(uint? uid, IReadOnlyDictionary<string, string> environment, string[] arguments, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(uid is null ? "dotnet" : "setpriv")
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -159,6 +164,18 @@ internal sealed class ImguardProcess : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout);
         await process._process.WaitForExitAsync(cts.Token);
         process._process.WaitForExit(); // drains the asynchronous output readers
+        return (process._process.ExitCode, process.Output);
+    }
+
+    /// <summary>Runs <c>imguard</c> to completion (bounded) in <paramref name="workingDirectory"/> with these environment variables.</summary>
+    public static async Task<(int ExitCode, string Output)> RunInAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout,
+        params string[] arguments)
+    {
+        await using ImguardProcess process = StartIn(workingDirectory, environment, arguments);
+        process._process.StandardInput.Close();
+        using var cts = new CancellationTokenSource(timeout);
+        await process._process.WaitForExitAsync(cts.Token);
+        process._process.WaitForExit();
         return (process._process.ExitCode, process.Output);
     }
 

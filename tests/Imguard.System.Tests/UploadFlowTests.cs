@@ -19,7 +19,10 @@ namespace Imguard.SystemTests;
 /// parties' reports match), <c>train --follow</c> (the platform's runner starts the job at both parties, the dealer
 /// serves their randomness), <c>model download --onnx</c> (both shares recombined here; the secure test accuracy
 /// reconstructed here), <c>infer</c> (secure inference of local images against the model that stays shared),
-/// <c>audit verify</c>; then every file any server wrote is scanned for the owner's pixels.
+/// <c>audit verify</c>; then every file any server wrote is scanned for the owner's pixels. The owner's commands are
+/// the README's, run in a working directory (a checkout) under umask 022 with <c>XDG_DATA_HOME</c> set: nothing but
+/// the ONNX the owner asked for lands in the working directory, and the owner folder holds the statistics only, 0600
+/// in 0700 folders — no dataset half, model share, evaluation share or prediction share.
 /// </summary>
 public class UploadFlowTests
 {
@@ -31,11 +34,15 @@ public class UploadFlowTests
         string root = Path.Combine(Path.GetTempPath(), "imguard-flow-" + Guid.NewGuid().ToString("N"));
         string data = Path.Combine(root, "deployment");
         string profile = Path.Combine(root, "profile.json");
-        string work = Path.Combine(root, "work");
+        string checkout = Path.Combine(root, "checkout");
+        string owner = Path.Combine(root, "xdg-data", "imguard");
+        // The owner's shell: a working directory of their own; the owner folder by the XDG rule, not the override.
+        var shell = new Dictionary<string, string> { ["XDG_DATA_HOME"] = Path.Combine(root, "xdg-data"), ["IMGUARD_OWNER_DIR"] = "", ["HOME"] = Path.Combine(root, "home") };
         int basePort = TestDeployment.FreeBasePort();
+        FileModes.UseUsualUmask();
         try
         {
-            Directory.CreateDirectory(root);
+            Directory.CreateDirectory(checkout);
             (string images, string labels) = IdxSquares.Write(Path.Combine(root, "train"), count: 120, offset: 0);
             (string testImages, string testLabels) = IdxSquares.Write(Path.Combine(root, "test"), count: 40, offset: 3);
             await using ImguardProcess up = ImguardProcess.Start("up", "--data-dir", data, "--base-port", basePort.ToString());
@@ -56,7 +63,8 @@ public class UploadFlowTests
             Assert.True(login == 0, loginOutput);
             Assert.DoesNotContain(password, loginOutput, StringComparison.Ordinal);
 
-            (int created, string project) = await ImguardProcess.RunAsync(Bound, "project", "create", "--profile", profile, "--name", "flow");
+            Task<(int, string)> Owner(TimeSpan bound, params string[] arguments) => ImguardProcess.RunInAsync(checkout, shell, bound, arguments);
+            (int created, string project) = await Owner(Bound, "project", "create", "--profile", profile, "--name", "flow");
             Assert.True(created == 0, project);
             string projectId = project.Split('\n').Last(l => Guid.TryParse(l.Trim(), out _)).Trim();
 
@@ -65,18 +73,23 @@ public class UploadFlowTests
             PlainFailure(CommandExit.Input, "imguard: Folder '", missing, missingOutput);
 
             // Training set, then the test set standardised with the training set's statistics.
-            (int uploaded, string upload) = await ImguardProcess.RunAsync(Bound, "dataset", "upload", "--profile", profile, "--project", projectId,
-                "--name", "squares", "--idx", images, labels, "--work", work);
+            (int uploaded, string upload) = await Owner(Bound, "dataset", "upload", "--profile", profile, "--project", projectId,
+                "--name", "squares", "--idx", images, labels);
             Assert.True(uploaded == 0, upload);
             Assert.Contains("Ready: 120 images", upload, StringComparison.Ordinal);
             string trainId = Id(upload, "dataset ds-");
-            string standardization = Path.Combine(work, trainId, trainId + ".standardization.json");
-            (int uploadedTest, string uploadTest) = await ImguardProcess.RunAsync(Bound, "dataset", "upload", "--profile", profile, "--project", projectId,
-                "--name", "squares-test", "--purpose", "test", "--idx", testImages, testLabels, "--work", work, "--standardization", standardization);
+            string standardization = Path.Combine(owner, "datasets", trainId, trainId + ".standardization.json");
+            Assert.Contains($"standardisation kept at {standardization}", upload, StringComparison.Ordinal);
+            // The test set finds the training set's statistics by its id.
+            (int uploadedTest, string uploadTest) = await Owner(Bound, "dataset", "upload", "--profile", profile, "--project", projectId,
+                "--name", "squares-test", "--purpose", "test", "--idx", testImages, testLabels, "--train-dataset", trainId);
             Assert.True(uploadedTest == 0, uploadTest);
             string testId = Id(uploadTest, "dataset ds-");
+            (int printed, string statistics) = await Owner(Bound, "dataset", "statistics", "--dataset", trainId);
+            Assert.True(printed == 0, statistics);
+            Assert.Equal(OwnerSharing.LoadStandardization(standardization).Mean, JsonDocument.Parse(statistics).RootElement.GetProperty("mean").EnumerateArray().Select(m => m.GetDouble()));
 
-            (int trained, string train) = await ImguardProcess.RunAsync(TimeSpan.FromMinutes(5), "train", "--profile", profile, "--project", projectId,
+            (int trained, string train) = await Owner(TimeSpan.FromMinutes(5), "train", "--profile", profile, "--project", projectId,
                 "--dataset", trainId, "--test-dataset", testId, "--model", "mlp", "--epochs", "4", "--batch-size", "20", "--lr", "0.05",
                 "--hiding", "off", "--follow");
             Assert.True(trained == 0, train + "\n" + up.Output);
@@ -85,11 +98,18 @@ public class UploadFlowTests
             Assert.Contains("estimate: 24 steps (4 × 6)", train, StringComparison.Ordinal);
             string jobId = Id(train, "job-");
 
-            string models = Path.Combine(root, "models");
-            (int downloaded, string download) = await ImguardProcess.RunAsync(Bound, "model", "download", "--profile", profile, "--job", jobId,
-                "--out", models, "--onnx", Path.Combine(models, "model.onnx"));
+            // The README's download: the ONNX where the owner asked for it and nothing else anywhere; its input is pixels.
+            (int downloaded, string download) = await Owner(Bound, "model", "download", "--profile", profile, "--job", jobId, "--onnx", "model.onnx");
             Assert.True(downloaded == 0, download);
-            Assert.True(new FileInfo(Path.Combine(models, "model.onnx")).Length > 1000);
+            Assert.True(new FileInfo(Path.Combine(checkout, "model.onnx")).Length > 1000);
+            Assert.Contains("its input is raw pixel values 0-255 (standardised by its first nodes); classes: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9", download, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(Path.Combine(owner, "models")), "the download kept something in the owner folder it was not asked for");
+            // The shares only when asked for, where asked (with the ONNX beside them, as nothing else was named).
+            string models = Path.Combine(root, "models");
+            (int kept, string keep) = await Owner(Bound, "model", "download", "--profile", profile, "--job", jobId, "--keep-shares", "--out", models);
+            Assert.True(kept == 0, keep);
+            Assert.Equal([$"{jobId}.onnx", $"{jobId}.party0.evaluation", $"{jobId}.party0.model", $"{jobId}.party1.evaluation", $"{jobId}.party1.model"],
+                Directory.GetFiles(models).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
             // The secure evaluation (reconstructed only here) agrees with the recombined model run in the clear.
             int secureCorrect = int.Parse(Regex.Match(download, @"secure test accuracy: [0-9.]+% \((\d+)/40\)").Groups[1].Value, CultureInfo.InvariantCulture);
@@ -102,8 +122,8 @@ public class UploadFlowTests
 
             // Secure inference of the owner's local images against the model that stays shared.
             string predictions = Path.Combine(root, "predictions.csv");
-            (int inferred, string infer) = await ImguardProcess.RunAsync(TimeSpan.FromMinutes(3), "infer", "--profile", profile, "--model-job", jobId,
-                "--idx", testImages, testLabels, "--standardization", standardization, "--work", work, "--out", predictions);
+            (int inferred, string infer) = await Owner(TimeSpan.FromMinutes(3), "infer", "--profile", profile, "--model-job", jobId,
+                "--idx", testImages, testLabels, "--out", predictions);
             Assert.True(inferred == 0, infer + "\n" + up.Output);
             int inferCorrect = int.Parse(Regex.Match(infer, @"accuracy against your labels [0-9.]+% \((\d+)/40\)").Groups[1].Value, CultureInfo.InvariantCulture);
             Assert.InRange(inferCorrect, plainCorrect - 1, plainCorrect + 1);
@@ -111,17 +131,24 @@ public class UploadFlowTests
 
             // "InstaHide in inference": a mixup job evaluated on 2 encodings of each test image (partners from the
             // training set, coefficients dealt by the platform); the owner's reconstructed accuracy is well above chance.
-            (int hidden, string hiddenTrain) = await ImguardProcess.RunAsync(TimeSpan.FromMinutes(5), "train", "--profile", profile, "--project", projectId,
+            (int hidden, string hiddenTrain) = await Owner(TimeSpan.FromMinutes(5), "train", "--profile", profile, "--project", projectId,
                 "--dataset", trainId, "--test-dataset", testId, "--model", "mlp", "--epochs", "4", "--batch-size", "20", "--lr", "0.05",
                 "--hiding", "mixup", "--k", "2", "--test-encodings", "2", "--test-own-min", "0.5", "--follow");
             Assert.True(hidden == 0, hiddenTrain + "\n" + up.Output);
             string hiddenJob = Id(hiddenTrain, "job-");
-            (int hiddenDownloaded, string hiddenDownload) = await ImguardProcess.RunAsync(Bound, "model", "download", "--profile", profile, "--job", hiddenJob,
+            (int hiddenDownloaded, string hiddenDownload) = await Owner(Bound, "model", "download", "--profile", profile, "--job", hiddenJob,
                 "--out", Path.Combine(root, "models-hidden"));
             Assert.True(hiddenDownloaded == 0, hiddenDownload);
             int encodedCorrect = int.Parse(Regex.Match(hiddenDownload, @"secure test accuracy: [0-9.]+% \((\d+)/40\)").Groups[1].Value, CultureInfo.InvariantCulture);
             Assert.True(encodedCorrect >= 12, $"test-time encodings classified only {encodedCorrect}/40 test squares");
             Assert.Contains("summed over 2 InstaHide encodings", hiddenDownload, StringComparison.Ordinal);
+
+            // The README flow left the owner's working directory with the file asked for and nothing else, and the owner
+            // folder with the two sets' statistics (the inference images' shares and statistics are gone), all owner-only.
+            Assert.Equal(["model.onnx"], Directory.GetFileSystemEntries(checkout).Select(Path.GetFileName));
+            Assert.Equal(new[] { $"datasets/{testId}/{testId}.standardization.json", $"datasets/{trainId}/{trainId}.standardization.json" }.Order(StringComparer.Ordinal),
+                Directory.GetFiles(owner, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(owner, f)).Order(StringComparer.Ordinal));
+            FileModes.AssertTreeOwnerOnly(Path.Combine(root, "xdg-data"));
 
             // Deleting the training set removes both parties' halves (the platform asks each party until it confirms).
             (int deleted, string delete) = await ImguardProcess.RunAsync(Bound, "dataset", "delete", "--profile", profile, trainId);

@@ -16,137 +16,17 @@
 //
 // Environment: IMGUARD_DLL (default ../src/Imguard.Cli/bin/Release/net10.0/imguard.dll), CHROMIUM
 // (default /usr/bin/chromium), IMGUARD_E2E_KEEP=1 keeps the data directory.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { writeFixtures } from './fixtures.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const web = path.resolve(here, '..');
-const repo = path.resolve(web, '..');
-const dll = process.env.IMGUARD_DLL ?? path.join(repo, 'src/Imguard.Cli/bin/Release/net10.0/imguard.dll');
-const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const dist = path.join(web, 'dist');
-const results = path.join(web, 'test-results');
-const START_TIMEOUT_MS = 180_000;
-const STEP_TIMEOUT_MS = 20_000;
-const STOP_TIMEOUT_MS = 30_000;
-const JOB_TIMEOUT_MS = 180_000;
+import {
+  check, checkCount, freeBasePort, JOB_TIMEOUT_MS, launchBrowser, openPage, repo, requireBuild, results, runCli,
+  startImguard, STEP_TIMEOUT_MS, until,
+} from './harness.mjs';
 
 const started = Date.now();
-let checks = 0;
-function check(condition, message) {
-  if (!condition) throw new Error(`check failed: ${message}`);
-  checks++;
-}
-
-/** Polls `condition` (async) every 200 ms until it holds or the step timeout passes. */
-async function until(condition, message, timeoutMs = STEP_TIMEOUT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) {
-      checks++;
-      return;
-    }
-    await new Promise(r => setTimeout(r, 200));
-  }
-  throw new Error(`timed out: ${message}`);
-}
-
-function fail(message) {
-  console.error(`e2e: ${message}`);
-  process.exit(1);
-}
-
-/** Runs `dotnet imguard.dll ARGS` with `input` on standard input; resolves with its exit code and output. */
-function runCli(args, input = '', timeoutMs = 60_000) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('dotnet', [dll, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', d => { output += d; });
-    child.stderr.on('data', d => { output += d; });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`imguard ${args[0]} ran past ${timeoutMs / 1000} s:\n${output}`)); }, timeoutMs);
-    child.on('error', error => { clearTimeout(timer); reject(error); });
-    child.on('exit', code => { clearTimeout(timer); resolve({ code, output }); });
-    child.stdin.end(input);
-  });
-}
-
-if (!existsSync(dll)) fail(`${dll} not found; build the solution first (dotnet build Imguard.slnx -c Release).`);
-if (!existsSync(browserPath)) fail(`${browserPath} not found; install the Debian package chromium (./test.sh does).`);
-if (!existsSync(path.join(dist, 'index.html'))) fail('web/dist/index.html not found; run `npm run build` first.');
-
-/** Whether a TCP port on 127.0.0.1 can be bound now. */
-function portFree(port) {
-  return new Promise(resolve => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
-/** A base port P with P..P+4 free (imguard up uses five consecutive ports). */
-async function freeBasePort() {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 30000);
-    let ok = true;
-    for (let i = 0; i < 5 && ok; i++) ok = await portFree(base + i);
-    if (ok) return base;
-  }
-  throw new Error('no five free consecutive ports found on 127.0.0.1');
-}
-
-/** `imguard up` as a child process, its output collected line by line. */
-function startImguard(dataDir, basePort) {
-  const child = spawn('dotnet', [dll, 'up', '--data-dir', dataDir, '--base-port', String(basePort)], {
-    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', Platform__WebRoot: dist },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const lines = [];
-  let exited = null;
-  const collect = prefix => {
-    let partial = '';
-    return chunk => {
-      partial += chunk.toString('utf8');
-      const parts = partial.split('\n');
-      partial = parts.pop() ?? '';
-      for (const line of parts) lines.push(prefix + line);
-    };
-  };
-  child.stdout.on('data', collect(''));
-  child.stderr.on('data', collect('stderr: '));
-  const exit = new Promise(resolve => child.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); }));
-  return {
-    child, lines, exit,
-    get exited() { return exited; },
-    async waitFor(pattern, timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        for (const line of lines) {
-          const match = line.match(pattern);
-          if (match) return match;
-        }
-        if (exited) throw new Error(`imguard up exited (${JSON.stringify(exited)}) before printing ${pattern}:\n${lines.join('\n')}`);
-        await new Promise(r => setTimeout(r, 200));
-      }
-      throw new Error(`imguard up did not print ${pattern} within ${timeoutMs / 1000} s:\n${lines.join('\n')}`);
-    },
-    async stop() {
-      if (exited) return;
-      child.kill('SIGINT');
-      const timer = new Promise(r => setTimeout(() => r('timeout'), STOP_TIMEOUT_MS));
-      if ((await Promise.race([exit, timer])) === 'timeout') {
-        console.error(`e2e: imguard up did not stop within ${STOP_TIMEOUT_MS / 1000} s of SIGINT; killing it.`);
-        child.kill('SIGKILL');
-        await Promise.race([exit, new Promise(r => setTimeout(r, 5000))]);
-      }
-    },
-  };
-}
+requireBuild();
 
 async function main() {
   // Only this run's screenshots: a reviewer must not mistake an old picture for this run's.
@@ -158,47 +38,16 @@ async function main() {
   const up = startImguard(path.join(root, 'deployment'), basePort);
   let browser;
   let currentPage;
-  const problems = [];
+  let problems = [];
   try {
-    const [, url] = await up.waitFor(/IMGuard is up: (https:\/\/127\.0\.0\.1:\d+)\/?/, START_TIMEOUT_MS);
-    const [, adminPassword] = await up.waitFor(/admin password: (\S+)/, 1000);
-    const origin = new URL(url).origin;
+    const { origin, adminPassword } = await up.ready();
     console.log(`e2e: system up at ${origin} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-    browser = await chromium.launch({
-      executablePath: browserPath,
-      headless: true,
-      args: [
-        // The deployment's own CA signs the platform's certificate; users import <data-dir>/pki/ca.crt instead.
-        '--ignore-certificate-errors',
-        // Nothing but 127.0.0.1: every other host name fails to resolve.
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-        '--no-sandbox',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true, viewport: { width: 1280, height: 860 } });
-    context.setDefaultTimeout(STEP_TIMEOUT_MS);
-    const page = await context.newPage();
+    browser = await launchBrowser();
+    const opened = await openPage(browser);
+    const { page, sent } = opened;
+    problems = opened.problems;
     currentPage = page;
-    // Failed responses are checked below by URL; other console errors (e.g. a CSP violation) are problems.
-    page.on('console', message => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
-    });
-    page.on('response', response => {
-      if (response.status() >= 400) problems.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
-    });
-    page.on('pageerror', error => problems.push(`page error: ${error.message}`));
-    // Every request body the page sends, by destination: no pixel (and no share) may reach the platform.
-    const sent = [];
-    page.on('request', request => {
-      const target = new URL(request.url());
-      if (!['127.0.0.1', ''].includes(target.hostname) && target.protocol !== 'data:') problems.push(`request to ${request.url()}`);
-      if (target.protocol === 'https:') sent.push({ origin: target.origin, method: request.method(), path: target.pathname, bytes: request.postDataBuffer()?.length ?? 0 });
-    });
     // Expected refusals: "who am I" before signing in, the deliberate wrong password, the unknown member.
     const expectedFailure = text => ['401 GET /api/auth/me', '401 POST /api/auth/login'].includes(text)
       || /^404 POST \/api\/projects\/[0-9a-f-]+\/members$/.test(text);
@@ -346,6 +195,7 @@ async function main() {
     await page.getByRole('tab', { name: 'Datasets' }).click();
     for (const id of [trainId, testId]) await page.getByRole('row').filter({ hasText: id }).filter({ hasText: 'Ready' }).waitFor();
     check(true, 'both datasets listed Ready');
+    check(await page.getByRole('button', { name: 'Download statistics of shapes-train' }).isVisible(), 'the training set\'s statistics can be downloaded again from the dataset list');
     await screenshot('project-datasets');
 
     // Jobs: estimate, start, and watch a small job succeed.
@@ -404,6 +254,8 @@ async function main() {
     await onnx.saveAs(onnxPath);
     const onnxBytes = readFileSync(onnxPath);
     check(onnxBytes.length > 1000 && onnxBytes[0] === 0x08 && onnxBytes.includes(Buffer.from('imguard')), `an ONNX model was saved (${onnxBytes.length} bytes)`);
+    // The training set was shared in this browser: its statistics and class names (the folder names) are built in.
+    check(onnxBytes.includes(Buffer.from('pixels 0-255')) && onnxBytes.includes(Buffer.from('input.mean')), 'the ONNX takes raw pixels: it starts with the training set\'s standardisation');
     // The test evaluation: accuracy and the confusion matrix from the labels this browser kept.
     await page.getByRole('button', { name: 'Show test evaluation' }).click();
     const accuracy = page.getByLabel(/^Test accuracy/);
@@ -572,7 +424,7 @@ async function main() {
 
     const unexpected = problems.filter(p => !expectedFailure(p));
     check(unexpected.length === 0, `no console errors, CSP violations or foreign requests:\n  ${unexpected.join('\n  ')}`);
-    console.log(`e2e: ${checks} checks passed, ${shot} screenshots in ${path.relative(repo, results)}/, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`e2e: ${checkCount()} checks passed, ${shot} screenshots in ${path.relative(repo, results)}/, ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     if (currentPage) await currentPage.screenshot({ path: path.join(results, 'failure.png'), fullPage: true }).catch(() => undefined);
     if (problems.length) console.error(`e2e: browser problems so far:\n  ${problems.join('\n  ')}`);
@@ -586,6 +438,6 @@ async function main() {
 }
 
 main().catch(error => {
-  console.error(`e2e: FAILED after ${checks} checks: ${error instanceof Error ? error.stack ?? error.message : error}`);
+  console.error(`e2e: FAILED after ${checkCount()} checks: ${error instanceof Error ? error.stack ?? error.message : error}`);
   process.exit(1);
 });

@@ -1,12 +1,17 @@
 using System.CommandLine;
 using Imguard.Client.Datasets;
 using Imguard.Client.Platform;
+using Imguard.Client.Storage;
 using Imguard.Learning.Data;
 using Imguard.Learning.Storage;
 
 namespace Imguard.Cli.Client;
 
-/// <summary><c>imguard dataset share</c>: the owner's offline plugin (two share files, nothing sent anywhere).</summary>
+/// <summary>
+/// <c>imguard dataset share|upload|status|statistics|delete</c>: the owner's side of a dataset. What is written on this
+/// machine (both halves until they are uploaded, the standardisation and class names for good) goes to the owner
+/// folder (<see cref="OwnerFolder"/>), never the working directory, unless <c>--out</c>/<c>--work</c> says where.
+/// </summary>
 internal static class DatasetCommand
 {
     public static Command Create()
@@ -15,6 +20,7 @@ internal static class DatasetCommand
         dataset.Subcommands.Add(CreateShare());
         dataset.Subcommands.Add(CreateUpload());
         dataset.Subcommands.Add(CreateStatus());
+        dataset.Subcommands.Add(CreateStatistics());
         dataset.Subcommands.Add(CreateDelete());
         return dataset;
     }
@@ -22,24 +28,30 @@ internal static class DatasetCommand
     private static Command CreateShare()
     {
         var source = new DatasetSourceOptions();
+        var training = new TrainingStatisticsOptions();
         var shape = new Option<string>("--shape") { Description = "The model's input shape C,H,W (images are resized to it).", DefaultValueFactory = _ => "1,28,28" };
         var id = new Option<string?>("--id") { Description = "The dataset id bound into both files (default: a fresh random id)." };
-        var output = new Option<string>("--out") { Description = "Folder for the two share files.", DefaultValueFactory = _ => "." };
-        var standardization = new Option<string?>("--standardization") { Description = "For a test set: the training set's <id>.standardization.json (default: fit on these images)." };
+        var output = new Option<string?>("--out") { Description = "Folder for the two share files and the standardisation (default: the owner folder's datasets/<id>)." };
         var seed = new Option<bool>("--seed-party0") { Description = "Write party 0's half as a 16-byte seed (halves upload and storage; party 0 expands it)." };
-        var command = new Command("share", "Split a dataset into two secret-shared files, one per party, on this machine.") { shape, id, output, standardization, seed };
+        var command = new Command("share", "Split a dataset into two secret-shared files, one per party, on this machine (a test set takes its training set's standardisation).")
+        {
+            shape, id, output, seed,
+        };
         source.AddTo(command);
+        training.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             (int c, int h, int w) = ParseShape(parse.GetValue(shape)!);
+            var owner = OwnerFolder.FromEnvironment();
+            DatasetStatistics? stats = training.Read(parse, owner);
             LabeledImages raw = source.Read(parse).Load(c, h, w, Console.Error);
             string datasetId = parse.GetValue(id) ?? OwnerSharing.NewDatasetId();
-            Standardization? stats = parse.GetValue(standardization) is { } path ? OwnerSharing.LoadStandardization(path) : null;
-            (OwnerHalfFiles files, _) = await OwnerSharing.ShareAsync(raw, datasetId, parse.GetValue(output)!, stats, parse.GetValue(seed), cancellationToken: ct);
+            string folder = parse.GetValue(output) ?? owner.DatasetFolder(datasetId);
+            (OwnerHalfFiles files, _) = await OwnerSharing.ShareAsync(raw, datasetId, folder, stats?.Standardization, parse.GetValue(seed), cancellationToken: ct);
             Console.WriteLine($"dataset {datasetId}: {raw.Count} images {c}×{h}×{w}, {raw.ClassCount} classes");
             Console.WriteLine($"  party 0  {files.Party0Path}  digest {files.Party0Digest}");
             Console.WriteLine($"  party 1  {files.Party1Path}  digest {files.Party1Digest}");
-            Console.WriteLine($"  standardisation  {OwnerSharing.StandardizationPath(parse.GetValue(output)!, datasetId)} (keep it: test sets and inference use it)");
+            Console.WriteLine($"  standardisation  {OwnerSharing.StandardizationPath(folder, datasetId)} (keep it: test sets and inference use it)");
             return 0;
         });
         return command;
@@ -49,35 +61,73 @@ internal static class DatasetCommand
     {
         Option<string?> profile = ProfileOptions.Create();
         var source = new DatasetSourceOptions();
+        var training = new TrainingStatisticsOptions();
         var project = new Option<Guid>("--project") { Description = "The project id.", Required = true };
         var name = new Option<string>("--name") { Description = "A display name for the dataset.", Required = true };
-        var purpose = new Option<string>("--purpose") { Description = "train or test.", DefaultValueFactory = _ => "train" };
-        var standardization = new Option<string?>("--standardization") { Description = "For a test set: the training set's <id>.standardization.json." };
+        var purpose = new Option<string>("--purpose") { Description = "train or test (a test set needs --train-dataset or --standardization).", DefaultValueFactory = _ => "train" };
         var seed = new Option<bool>("--seed-party0") { Description = "Send party 0 a 16-byte seed instead of a tensor." };
-        var work = new Option<string>("--work") { Description = "Where the share files are written before upload.", DefaultValueFactory = _ => "imguard-shares" };
+        var work = new Option<string?>("--work")
+        {
+            Description = "Where the share files are written before upload and the standardisation is kept, in <work>/<id>/ " +
+                $"(default: the owner folder's datasets: ${OwnerFolder.EnvironmentVariable}, $XDG_DATA_HOME/imguard or ~/.local/share/imguard).",
+        };
         var command = new Command("upload", "Share a dataset on this machine and upload each half straight to its party; waits until both parties report matching halves.")
         {
-            profile, project, name, purpose, standardization, seed, work,
+            profile, project, name, purpose, seed, work,
         };
         source.AddTo(command);
+        training.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            using PlatformApi api = ProfileOptions.Connect(parse, profile);
-            ProjectSummary target = await api.GetProjectAsync(parse.GetValue(project), ct);
-            LabeledImages raw = source.Read(parse).Load(target.Channels, target.Height, target.Width, Console.Error);
-            Standardization? stats = parse.GetValue(standardization) is { } path ? OwnerSharing.LoadStandardization(path) : null;
             string purposeName = parse.GetValue(purpose) switch
             {
                 "train" => "Train",
                 "test" => "Test",
                 var other => throw new ArgumentException($"--purpose is train or test, not '{other}'."),
             };
+            var owner = OwnerFolder.FromEnvironment();
+            DatasetStatistics? stats = training.Read(parse, owner);
+            if (purposeName == "Test" && stats is null)
+            {
+                throw new ArgumentException("A test set is standardised with its training set's statistics: add --train-dataset <train id> (or --standardization FILE).");
+            }
+            using PlatformApi api = ProfileOptions.Connect(parse, profile);
+            ProjectSummary target = await api.GetProjectAsync(parse.GetValue(project), ct);
+            LabeledImages raw = source.Read(parse).Load(target.Channels, target.Height, target.Width, Console.Error);
             var bar = new UploadProgressBar();
-            DatasetUpload.Result result = await new DatasetUpload(api).RunAsync(target.Id, parse.GetValue(name)!, purposeName, raw, stats,
-                parse.GetValue(work)!, parse.GetValue(seed), bar, TimeSpan.FromMinutes(2), ct);
+            DatasetUpload.Result result = await new DatasetUpload(api).RunAsync(target.Id, parse.GetValue(name)!, purposeName, raw, stats?.Standardization,
+                parse.GetValue(work) ?? owner.DatasetsFolder, parse.GetValue(seed), bar, TimeSpan.FromMinutes(2), ct);
             bar.Finish();
             Console.WriteLine($"dataset {result.Dataset.Id} {result.Dataset.Status}: {result.Dataset.Count} images");
-            Console.WriteLine($"standardisation kept at {result.StandardizationPath} (test sets and inference need it)");
+            Console.WriteLine($"standardisation kept at {result.StandardizationPath} (a test set and inference find it by this dataset's id)");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateStatistics()
+    {
+        var id = new Option<string>("--dataset") { Description = "The dataset id.", Required = true };
+        var output = new Option<string?>("--out") { Description = "Write the file here (0600) instead of printing it." };
+        var command = new Command("statistics",
+            "Print a dataset's standardisation and class names as kept in the owner folder (the .standardization.json form the web UI downloads too).")
+        {
+            id, output,
+        };
+        command.SetAction(parse =>
+        {
+            var owner = OwnerFolder.FromEnvironment();
+            string datasetId = parse.GetValue(id)!;
+            DatasetStatistics stats = owner.TryLoadStatistics(datasetId) ?? throw new FileNotFoundException(owner.MissingStatistics(datasetId));
+            if (parse.GetValue(output) is { } path)
+            {
+                stats.Save(path);
+                Console.WriteLine($"standardisation of {datasetId} written to {path}");
+            }
+            else
+            {
+                Console.WriteLine(stats.ToJson());
+            }
             return 0;
         });
         return command;

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Security.Cryptography;
 using Imguard.Client.Datasets;
 using Imguard.Client.Jobs;
 using Imguard.Client.Models;
 using Imguard.Client.Platform;
+using Imguard.Client.Storage;
 using Imguard.Contracts.Files;
 using Imguard.Learning.Data;
 using Imguard.Learning.Training;
@@ -23,8 +25,14 @@ internal static class InferCommand
         Option<string?> profile = ProfileOptions.Create();
         var source = new DatasetSourceOptions();
         var job = new Option<string>("--model-job") { Description = "The succeeded training job whose model to apply.", Required = true };
-        var standardization = new Option<string>("--standardization") { Description = "The training set's <id>.standardization.json (written when it was uploaded).", Required = true };
-        var work = new Option<string>("--work") { Description = "Where share files and downloaded prediction shares are kept.", DefaultValueFactory = _ => "imguard-shares" };
+        var standardization = new Option<string?>("--standardization")
+        {
+            Description = "The training set's .standardization.json (default: the one the owner folder keeps for the model's training set).",
+        };
+        var work = new Option<string?>("--work")
+        {
+            Description = "Where the images' share files are written until both are uploaded (default: the owner folder's datasets).",
+        };
         var output = new Option<string?>("--out") { Description = "Write the predictions as CSV (index,predicted,label)." };
         var command = new Command("infer", "Classify local images with a shared model by secure inference; only this machine learns the predictions.")
         {
@@ -37,11 +45,14 @@ internal static class InferCommand
             string modelJob = parse.GetValue(job)!;
             JobSummary trained = await api.GetJobAsync(modelJob, ct);
             ProjectSummary project = await api.GetProjectAsync(trained.ProjectId, ct);
+            var owner = OwnerFolder.FromEnvironment();
+            Standardization stats = owner.LoadStatistics(trained.TrainDatasetId, parse.GetValue(standardization)).Standardization;
             LabeledImages raw = source.Read(parse).Load(project.Channels, project.Height, project.Width, Console.Error);
-            Standardization stats = OwnerSharing.LoadStandardization(parse.GetValue(standardization)!);
-            string folder = parse.GetValue(work)!;
             DatasetUpload.Result uploaded = await new DatasetUpload(api).RunAsync(project.Id, $"inference with {modelJob}", "Test", raw, stats,
-                folder, seedCompressParty0: true, progress: null, TimeSpan.FromMinutes(2), ct);
+                parse.GetValue(work) ?? owner.DatasetsFolder, seedCompressParty0: true, progress: null, TimeSpan.FromMinutes(2), ct);
+            // The images' shares are deleted once uploaded; the copy of the training set's statistics beside them is not needed.
+            File.Delete(uploaded.StandardizationPath);
+            DeleteIfEmpty(Path.GetDirectoryName(uploaded.StandardizationPath)!);
             JobSummary inference = await api.CreateInferenceAsync(modelJob, uploaded.Dataset.Id, ct);
             Console.WriteLine($"{inference.Id}: applying the model of {modelJob} to {raw.Count} images by secure inference...");
             JobSummary done = await new JobFollower(api, Console.Out) { PollInterval = TimeSpan.FromMilliseconds(500) }.FollowAsync(inference.Id, _ => { }, ct);
@@ -51,14 +62,24 @@ internal static class InferCommand
                 return CommandErrors.Failed;
             }
             ModelDownloads grants = await api.ModelGrantsAsync(inference.Id, ct);
-            var paths = new string[2];
-            await Task.WhenAll(grants.Downloads.Select(async grant =>
+            var predictions = new byte[2][];
+            EvaluationResult result;
+            try
             {
-                using HttpClient party = api.PartyClient(grant.Party, grant.Url);
-                paths[grant.Party] = Path.Combine(folder, $"{inference.Id}.party{grant.Party}.predictions");
-                await new ModelDownloader(party).DownloadEvaluationAsync(inference.Id, grant.Grant, paths[grant.Party], ct);
-            }));
-            EvaluationResult result = ModelReconstruction.ReconstructEvaluation(paths[0], paths[1]);
+                // Both parties' prediction shares, in memory only: together they are the owner's predictions.
+                await Task.WhenAll(grants.Downloads.Select(async grant =>
+                {
+                    using HttpClient party = api.PartyClient(grant.Party, grant.Url);
+                    predictions[grant.Party] = await new ModelDownloader(party).FetchEvaluationAsync(inference.Id, grant.Grant, ct)
+                        ?? throw new InvalidOperationException($"Party {grant.Party} has no predictions for {inference.Id}.");
+                }));
+                result = ModelReconstruction.ReconstructEvaluation(predictions[0], predictions[1]);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(predictions[0]);
+                CryptographicOperations.ZeroMemory(predictions[1]);
+            }
             Console.WriteLine($"predictions recombined here: accuracy against your labels {100.0 * result.Correct / result.Count:0.00}% ({result.Correct}/{result.Count})");
             for (int i = 0; i < Math.Min(10, result.Count); i++)
             {
@@ -74,5 +95,13 @@ internal static class InferCommand
             return 0;
         });
         return command;
+    }
+
+    private static void DeleteIfEmpty(string folder)
+    {
+        if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            Directory.Delete(folder);
+        }
     }
 }

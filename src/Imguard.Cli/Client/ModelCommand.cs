@@ -1,7 +1,9 @@
 using System.CommandLine;
-using System.Net;
+using System.Security.Cryptography;
+using Imguard.Client.Datasets;
 using Imguard.Client.Models;
 using Imguard.Client.Platform;
+using Imguard.Client.Storage;
 using Imguard.Contracts.Files;
 using Imguard.Learning.Training;
 
@@ -9,8 +11,12 @@ namespace Imguard.Cli.Client;
 
 /// <summary>
 /// <c>imguard model download</c>: fetches this job's model share from each party (each under its own grant from
-/// the platform, which issues them to the project owner only), recombines the model on this machine, reconstructs
-/// the secure test accuracy if the job had a test set, and optionally exports ONNX.
+/// the platform, which issues them to the project owner only) into memory, recombines the model on this machine,
+/// reconstructs the secure test accuracy if the job had a test set, and keeps only what the owner asks for: the ONNX
+/// (by default, in the owner folder), the parameters as JSON, and the shares themselves only with
+/// <c>--keep-shares</c>. The downloaded shares are wiped from memory after use and never written otherwise. The ONNX
+/// starts with the training set's standardisation (input: raw pixels 0–255) and names the classes when the owner
+/// folder holds the training set's statistics (or <c>--standardization</c> names them).
 /// </summary>
 internal static class ModelCommand
 {
@@ -19,52 +25,106 @@ internal static class ModelCommand
         var model = new Command("model", "Download and recombine a trained model.");
         Option<string?> profile = ProfileOptions.Create();
         var job = new Option<string>("--job") { Required = true };
-        var output = new Option<string>("--out") { Description = "Folder for the two share files.", DefaultValueFactory = _ => "." };
-        var onnx = new Option<string?>("--onnx") { Description = "Also write the recombined model as ONNX to this file." };
-        var download = new Command("download", "Fetch both model shares, recombine them here, report the secure test accuracy, optionally export ONNX.") { profile, job, output, onnx };
+        var onnx = new Option<string?>("--onnx") { Description = "Write the recombined model as ONNX to this file (input: raw pixels 0-255 when the training set's statistics are known)." };
+        var parameters = new Option<string?>("--parameters") { Description = "Write the recombined parameters as JSON to this file." };
+        var keepShares = new Option<bool>("--keep-shares") { Description = "Also keep both model shares and evaluation shares (in --out). Without it they never touch the disk." };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Folder for the ONNX when neither --onnx nor --parameters names a file, and for the shares with --keep-shares " +
+                $"(default: the owner folder's models/<job>; the owner folder is ${OwnerFolder.EnvironmentVariable}, $XDG_DATA_HOME/imguard or ~/.local/share/imguard).",
+        };
+        var standardization = new Option<string?>("--standardization")
+        {
+            Description = "The training set's .standardization.json, built into the ONNX (default: the one the owner folder keeps for the job's training set).",
+        };
+        var download = new Command("download", "Fetch both model shares, recombine them here, report the secure test accuracy, keep the ONNX or the parameters.")
+        {
+            profile, job, onnx, parameters, keepShares, output, standardization,
+        };
         download.SetAction(async (parse, ct) =>
         {
             using PlatformApi api = ProfileOptions.Connect(parse, profile);
             string jobId = parse.GetValue(job)!;
-            string folder = parse.GetValue(output)!;
-            OwnerOnly.CreateDirectory(folder);
+            var owner = OwnerFolder.FromEnvironment();
+            JobSummary summary = await api.GetJobAsync(jobId, ct);
+            // Read before anything is fetched: a wrong path fails without a download.
+            DatasetStatistics? stats = parse.GetValue(standardization) is { } statsPath
+                ? DatasetStatistics.Load(statsPath)
+                : owner.TryLoadStatistics(summary.TrainDatasetId);
             ModelDownloads grants = await api.ModelGrantsAsync(jobId, ct);
-            var shares = new string[2];
-            var evaluations = new string?[2];
-            await Task.WhenAll(grants.Downloads.Select(async grant =>
+            var shares = new byte[2][];
+            var evaluations = new byte[]?[2];
+            try
             {
-                using HttpClient party = api.PartyClient(grant.Party, grant.Url);
-                var downloader = new ModelDownloader(party);
-                shares[grant.Party] = Path.Combine(folder, $"{jobId}.party{grant.Party}.model");
-                await downloader.DownloadShareAsync(jobId, grant.Grant, shares[grant.Party], ct);
-                string evaluation = Path.Combine(folder, $"{jobId}.party{grant.Party}.evaluation");
-                try
+                await Task.WhenAll(grants.Downloads.Select(async grant =>
                 {
-                    await downloader.DownloadEvaluationAsync(jobId, grant.Grant, evaluation, ct);
-                    evaluations[grant.Party] = evaluation;
-                }
-                catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.NotFound)
+                    using HttpClient party = api.PartyClient(grant.Party, grant.Url);
+                    var downloader = new ModelDownloader(party);
+                    shares[grant.Party] = await downloader.FetchShareAsync(jobId, grant.Grant, ct);
+                    evaluations[grant.Party] = await downloader.FetchEvaluationAsync(jobId, grant.Grant, ct); // null: the job had no test set
+                }));
+                ReconstructedModel reconstructed = ModelReconstruction.Reconstruct(shares[0], shares[1]);
+                Console.WriteLine($"model of {jobId} recombined here: {reconstructed.Parameters.Count} parameter tensors, {reconstructed.EpochsCompleted} epochs");
+                if (evaluations[0] is { } e0 && evaluations[1] is { } e1)
                 {
-                    // The job had no test set.
+                    EvaluationResult result = ModelReconstruction.ReconstructEvaluation(e0, e1);
+                    int encodings = summary.TestEncodings;
+                    string how = encodings > 0 ? $", each test image classified by the softmax summed over {encodings} InstaHide encodings of it" : "";
+                    Console.WriteLine($"secure test accuracy: {100.0 * result.Correct / result.Count:0.00}% ({result.Correct}/{result.Count}){how}; only this machine knows it");
                 }
-            }));
-            ReconstructedModel reconstructed = ModelReconstruction.Reconstruct(shares[0], shares[1]);
-            Console.WriteLine($"model of {jobId} recombined: {reconstructed.Parameters.Count} parameter tensors, {reconstructed.EpochsCompleted} epochs");
-            if (evaluations[0] is { } e0 && evaluations[1] is { } e1)
-            {
-                EvaluationResult result = ModelReconstruction.ReconstructEvaluation(e0, e1);
-                int encodings = (await api.GetJobAsync(jobId, ct)).TestEncodings;
-                string how = encodings > 0 ? $", each test image classified by the softmax summed over {encodings} InstaHide encodings of it" : "";
-                Console.WriteLine($"secure test accuracy: {100.0 * result.Correct / result.Count:0.00}% ({result.Correct}/{result.Count}){how}; only this machine knows it");
+
+                string folder = parse.GetValue(output) ?? owner.ModelFolder(jobId);
+                string? parametersPath = parse.GetValue(parameters);
+                string? onnxPath = parse.GetValue(onnx) ?? (parametersPath is null ? Path.Combine(folder, jobId + ".onnx") : null);
+                if (onnxPath is not null)
+                {
+                    ModelReconstruction.ExportOnnx(reconstructed, CreateParent(onnxPath), stats);
+                    Console.WriteLine($"ONNX written to {onnxPath}");
+                    Console.WriteLine(stats is null
+                        ? $"  its input is standardised values, as in training: {owner.MissingStatistics(summary.TrainDatasetId)}"
+                        : $"  its input is raw pixel values 0-255 (standardised by its first nodes); classes: {string.Join(", ", stats.ClassNames ?? [.. Enumerable.Range(0, reconstructed.Spec.Classes).Select(i => $"{i}")])}");
+                }
+                if (parametersPath is not null)
+                {
+                    ModelReconstruction.WriteParametersJson(reconstructed, CreateParent(parametersPath), stats);
+                    Console.WriteLine($"parameters written to {parametersPath}");
+                }
+                if (parse.GetValue(keepShares))
+                {
+                    OwnerFolder.Create(folder);
+                    for (int p = 0; p < 2; p++)
+                    {
+                        OwnerOnly.WriteAllBytes(Path.Combine(folder, $"{jobId}.party{p}.model"), shares[p]);
+                        if (evaluations[p] is { } evaluation)
+                        {
+                            OwnerOnly.WriteAllBytes(Path.Combine(folder, $"{jobId}.party{p}.evaluation"), evaluation);
+                        }
+                    }
+                    Console.WriteLine($"both model shares{(evaluations[0] is null ? "" : " and evaluation shares")} kept in {folder} (together they are the model: keep them out of any repository)");
+                }
             }
-            if (parse.GetValue(onnx) is { } onnxPath)
+            finally
             {
-                ModelReconstruction.ExportOnnx(reconstructed, onnxPath);
-                Console.WriteLine($"ONNX written to {onnxPath}");
+                // Both halves of the model were in this process: wipe them rather than leave them to the collector.
+                foreach (byte[]? bytes in (byte[]?[])[shares[0], shares[1], evaluations[0], evaluations[1]])
+                {
+                    CryptographicOperations.ZeroMemory(bytes);
+                }
             }
             return 0;
         });
         model.Subcommands.Add(download);
         return model;
+    }
+
+    /// <summary>Makes the folder a file goes into (0700) when it is missing; returns the file's path.</summary>
+    private static string CreateParent(string path)
+    {
+        string? parent = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (parent is not null && !Directory.Exists(parent))
+        {
+            OwnerOnly.CreateDirectory(parent);
+        }
+        return path;
     }
 }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using Imguard.Contracts.Files;
 using Imguard.Learning.Data;
 using Imguard.Learning.Storage;
@@ -9,7 +8,8 @@ namespace Imguard.Client.Datasets;
 
 /// <summary>
 /// The owner's side of sharing a dataset, on the owner's machine: standardise with the training set's statistics
-/// (fitted here for a training set and saved beside the shares, read back for a test set or inference), encode in
+/// (fitted here for a training set and saved beside the shares with the class names, read back for a test set or
+/// inference), encode in
 /// fixed point, split into two additive shares and write one share file per party. Nothing here talks to a server.
 /// </summary>
 public static class OwnerSharing
@@ -33,27 +33,16 @@ public static class OwnerSharing
         Standardization stats = standardization ?? Standardization.Fit(raw);
         LabeledImages standardized = stats.Apply(raw);
         OwnerHalfFiles files = await DatasetHalfFile.WriteOwnerHalvesAsync(standardized, format ?? FixedPointFormat.Default, datasetId, directory, seedCompressParty0, cancellationToken: cancellationToken);
-        SaveStandardization(StandardizationPath(directory, datasetId), stats);
+        SaveStandardization(StandardizationPath(directory, datasetId), stats, raw.ClassNames);
         return (files, stats);
     }
 
-    public static void SaveStandardization(string path, Standardization stats)
+    public static void SaveStandardization(string path, Standardization stats, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(stats);
-        // The statistics of the owner's images: theirs alone, like the shares beside them (0600).
-        OwnerOnly.WriteAllText(path, JsonSerializer.Serialize(new StandardizationFile(stats.Mean, stats.Std), JsonSerializerOptions.Web));
+        new DatasetStatistics(stats, classNames).Save(path);
     }
 
-    public static Standardization LoadStandardization(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"No standardisation file at '{path}'; share the training set first (its statistics are saved beside its shares).", path);
-        }
-        StandardizationFile file = JsonSerializer.Deserialize<StandardizationFile>(File.ReadAllText(path), JsonSerializerOptions.Web)
-            ?? throw new InvalidDataException($"'{path}' is empty.");
-        return new Standardization(file.Mean, file.Std);
-    }
-
-    private sealed record StandardizationFile(double[] Mean, double[] Std);
+    /// <summary>The standardisation in a <c>.standardization.json</c>; throws <see cref="FileNotFoundException"/> naming the path when there is none.</summary>
+    public static Standardization LoadStandardization(string path) => DatasetStatistics.Load(path).Standardization;
 }

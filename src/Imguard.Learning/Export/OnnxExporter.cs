@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Imguard.Contracts.Files;
+using Imguard.Learning.Data;
 using Imguard.Learning.Nn;
 
 namespace Imguard.Learning.Export;
@@ -16,6 +17,15 @@ namespace Imguard.Learning.Export;
 /// maxpool2d → MaxPool (kernel_shape, strides; a stride of 0 in the spec means the kernel size), flatten →
 /// Flatten (axis 1). Parameters become float32 initializers (raw_data, little-endian), rounded from double.
 /// </para>
+/// <para>
+/// With the training set's <see cref="Standardization"/> (<see cref="OnnxExportOptions"/>) the graph starts with it,
+/// so the model takes raw pixel values 0–255 (what ImageFolderReader and the IDX readers decode: BT.601 luma for one
+/// channel, resized; the browser's decoder the same): Sub <c>input.mean</c> then Div <c>input.std</c>, both float
+/// [1, C, 1, 1] holding 255·mean and 255·std, i.e. (x − 255·m) / (255·s) = (x/255 − m) / s, Standardization.Apply's
+/// formula. Without it the input is standardised, as in training. The model's doc_string says which, and its
+/// metadata_props hold <c>input</c> ("pixels 0-255" or "standardized") and <c>classes</c> (a JSON array of the class
+/// names; the indices when none are given). web/src/lib/model/onnx.ts writes the same bytes.
+/// </para>
 /// </summary>
 public static class OnnxExporter
 {
@@ -26,34 +36,43 @@ public static class OnnxExporter
     public const string OutputName = "logits";
     public const string BatchDimension = "N";
 
+    /// <summary>metadata_props keys: how the input is scaled, and the class names (a JSON array of strings).</summary>
+    public const string InputMetadataKey = "input", ClassesMetadataKey = "classes";
+
+    /// <summary>The <see cref="InputMetadataKey"/> values.</summary>
+    public const string PixelInput = "pixels 0-255", StandardizedInput = "standardized";
+
+    /// <summary>The standardisation's initializers (float [1, C, 1, 1], in pixel units) and its nodes' outputs.</summary>
+    public const string MeanName = "input.mean", StdName = "input.std";
+
     private const long MaxInlineBytes = int.MaxValue - (1L << 24); // room for the graph's nodes and headers
 
     private const string SupportedLayers = "linear, conv2d, relu, abs, avgpool2d, maxpool2d and flatten";
 
     /// <summary>Validates <paramref name="parameters"/> against <paramref name="spec"/> and writes the ONNX model to <paramref name="output"/>.</summary>
-    public static void Write(ModelSpec spec, IReadOnlyList<PlainTensor> parameters, Stream output, string? producerVersion = null)
+    public static void Write(ModelSpec spec, IReadOnlyList<PlainTensor> parameters, Stream output, string? producerVersion = null, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (!output.CanWrite)
         {
             throw LearningError.InvalidArgument("The ONNX output stream is not writable.");
         }
-        var names = Validate(spec, parameters);
-        WriteCore(spec, parameters, names, output, producerVersion);
+        var names = Validate(spec, parameters, options);
+        WriteCore(spec, parameters, names, output, producerVersion, options);
     }
 
     /// <summary>As <see cref="Write"/>, into a new (or overwritten) file, 0600; nothing is created when validation fails.</summary>
-    public static void WriteFile(ModelSpec spec, IReadOnlyList<PlainTensor> parameters, string path, string? producerVersion = null)
+    public static void WriteFile(ModelSpec spec, IReadOnlyList<PlainTensor> parameters, string path, string? producerVersion = null, OnnxExportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var names = Validate(spec, parameters);
+        var names = Validate(spec, parameters, options);
         // The recombined model is the owner's (trained on their data): 0600, for them to share if they choose.
         using FileStream file = OwnerOnly.Create(path, FileMode.Create);
-        WriteCore(spec, parameters, names, file, producerVersion);
+        WriteCore(spec, parameters, names, file, producerVersion, options);
     }
 
     /// <summary>Checks every layer has a mapping and every parameter its shape; returns the initializer names.</summary>
-    private static string[] Validate(ModelSpec spec, IReadOnlyList<PlainTensor> parameters)
+    private static string[] Validate(ModelSpec spec, IReadOnlyList<PlainTensor> parameters, OnnxExportOptions? options)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -82,7 +101,31 @@ public static class OnnxExporter
             throw LearningError.InvalidArgument(
                 $"The parameters take {bytes} bytes as float32; a protobuf message holds under 2 GiB and this exporter writes no external data.");
         }
+        ValidateOptions(spec, options);
         return names;
+    }
+
+    /// <summary>The standardisation has one channel per input channel; the class names one non-empty name per class.</summary>
+    private static void ValidateOptions(ModelSpec spec, OnnxExportOptions? options)
+    {
+        if (options?.Standardization is { } stats && stats.Channels != spec.Input[0])
+        {
+            throw LearningError.ShapeMismatch("ONNX export of the standardisation (channels)", [spec.Input[0]], [stats.Channels]);
+        }
+        if (options?.ClassNames is { } classes)
+        {
+            if (classes.Count != spec.Classes)
+            {
+                throw LearningError.InvalidArgument($"The model has {spec.Classes} classes; {classes.Count} class names were given.");
+            }
+            for (int i = 0; i < classes.Count; i++)
+            {
+                if (string.IsNullOrEmpty(classes[i]))
+                {
+                    throw LearningError.InvalidArgument($"Class name {i} is empty.");
+                }
+            }
+        }
     }
 
     /// <summary>The initializer name of each parameter ("layer{i}.weight", "layer{i}.bias"); throws on a layer type without a mapping.</summary>
@@ -107,11 +150,13 @@ public static class OnnxExporter
     }
 
     /// <summary>Writes without validation: <paramref name="parameters"/> must match the spec (tests use it for layer types shape inference does not know yet).</summary>
-    internal static void WriteCore(ModelSpec spec, IReadOnlyList<PlainTensor> parameters, string[] names, Stream output, string? producerVersion)
+    internal static void WriteCore(ModelSpec spec, IReadOnlyList<PlainTensor> parameters, string[] names, Stream output, string? producerVersion,
+        OnnxExportOptions? options = null)
     {
         var graph = new ProtobufWriter(4096 + parameters.Sum(p => 4 * p.Length + 64));
         graph.WriteString(GraphField.Name, "imguard");
-        string current = InputName;
+        Standardization? standardization = options?.Standardization;
+        string current = standardization is null ? InputName : WriteStandardizationNodes(graph);
         int next = 0;
         for (int i = 0; i < spec.Layers.Count; i++)
         {
@@ -154,6 +199,10 @@ public static class OnnxExporter
             graph.WriteMessage(GraphField.Node, node);
             current = result;
         }
+        if (standardization is not null)
+        {
+            WriteStandardizationInitializers(graph, standardization);
+        }
         for (int i = 0; i < parameters.Count; i++)
         {
             graph.WriteMessage(GraphField.Initializer, Initializer(names[i], parameters[i]));
@@ -172,11 +221,85 @@ public static class OnnxExporter
         {
             model.WriteString(ModelField.ProducerVersion, producerVersion);
         }
+        model.WriteString(ModelField.DocString, DocString(standardization is not null));
         model.WriteMessage(ModelField.OpsetImport, opset);
+        WriteMetadata(model, spec, options);
         model.WriteLengthDelimitedHeader(ModelField.Graph, graph.Length); // the graph's bytes follow straight from its own buffer
         model.CopyTo(output);
         graph.CopyTo(output);
         output.Flush();
+    }
+
+    /// <summary>Sub <see cref="MeanName"/> then Div <see cref="StdName"/> (broadcast over N, H, W); returns the standardised input's name.</summary>
+    private static string WriteStandardizationNodes(ProtobufWriter graph)
+    {
+        const string centred = "input.centred", standardized = "input.standardized";
+        graph.WriteMessage(GraphField.Node, Node("input.subtract_mean", "Sub", [InputName, MeanName], centred));
+        graph.WriteMessage(GraphField.Node, Node("input.divide_by_std", "Div", [centred, StdName], standardized));
+        return standardized;
+    }
+
+    /// <summary>255·mean and 255·std per channel as float [1, C, 1, 1]: the statistics are of x/255, the input is x.</summary>
+    private static void WriteStandardizationInitializers(ProtobufWriter graph, Standardization standardization)
+    {
+        int c = standardization.Channels;
+        var mean = new PlainTensor(1, c, 1, 1);
+        var std = new PlainTensor(1, c, 1, 1);
+        for (int i = 0; i < c; i++)
+        {
+            mean.Data[i] = 255 * standardization.Mean[i];
+            std.Data[i] = 255 * standardization.Std[i];
+        }
+        graph.WriteMessage(GraphField.Initializer, Initializer(MeanName, mean));
+        graph.WriteMessage(GraphField.Initializer, Initializer(StdName, std));
+    }
+
+    /// <summary>The model's doc_string: what the input is (pixels or standardised values) and where the class names are.</summary>
+    internal static string DocString(bool pixelInput) =>
+        "Trained with IMGuard on secret-shared data. Input \"input\": float32 [N, C, H, W], " + (pixelInput
+            ? "raw pixel values 0-255 (one channel: BT.601 luma 0.299 R + 0.587 G + 0.114 B; three: R, G, B), resized to H x W; " +
+              "the first two nodes standardise each channel with the training set's mean and standard deviation. "
+            : "standardised as the training set was, (pixel / 255 - mean) / std per channel with the training set's statistics, " +
+              "which this file does not include. ") +
+        "Output \"logits\": float32 [N, classes]; the largest is the predicted class, named by metadata \"classes\" (a JSON array).";
+
+    /// <summary>metadata_props: <see cref="InputMetadataKey"/>, then <see cref="ClassesMetadataKey"/>.</summary>
+    private static void WriteMetadata(ProtobufWriter model, ModelSpec spec, OnnxExportOptions? options)
+    {
+        IReadOnlyList<string> classes = options?.ClassNames
+            ?? [.. Enumerable.Range(0, spec.Classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        foreach (var (key, value) in (ReadOnlySpan<(string, string)>)
+            [(InputMetadataKey, options?.Standardization is null ? StandardizedInput : PixelInput), (ClassesMetadataKey, JsonStrings(classes))])
+        {
+            var entry = new ProtobufWriter();
+            entry.WriteString(StringStringEntryField.Key, key);
+            entry.WriteString(StringStringEntryField.Value, value);
+            model.WriteMessage(ModelField.MetadataProps, entry);
+        }
+    }
+
+    /// <summary>
+    /// A JSON array of strings, escaped by the smallest rule that is valid JSON (\" \\ and \u00xx for U+0000–U+001F,
+    /// everything else as it is), so onnx.ts writes the same bytes without depending on either language's serializer.
+    /// </summary>
+    internal static string JsonStrings(IReadOnlyList<string> values)
+    {
+        var json = new System.Text.StringBuilder("[");
+        for (int i = 0; i < values.Count; i++)
+        {
+            json.Append(i == 0 ? "\"" : ",\"");
+            foreach (char ch in values[i])
+            {
+                _ = ch switch
+                {
+                    '"' or '\\' => json.Append('\\').Append(ch),
+                    < ' ' => json.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)ch:x4}"),
+                    _ => json.Append(ch),
+                };
+            }
+            json.Append('"');
+        }
+        return json.Append(']').ToString();
     }
 
     private static ProtobufWriter Node(string name, string opType, string[] inputs, string output, params ProtobufWriter[] attributes)
@@ -262,7 +385,12 @@ public static class OnnxExporter
 
     private static class ModelField
     {
-        public const int IrVersion = 1, ProducerName = 2, ProducerVersion = 3, Graph = 7, OpsetImport = 8;
+        public const int IrVersion = 1, ProducerName = 2, ProducerVersion = 3, DocString = 6, Graph = 7, OpsetImport = 8, MetadataProps = 14;
+    }
+
+    private static class StringStringEntryField
+    {
+        public const int Key = 1, Value = 2;
     }
 
     private static class GraphField

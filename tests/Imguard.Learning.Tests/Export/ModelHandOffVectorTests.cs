@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Imguard.Learning.Data;
 using Imguard.Learning.Export;
 using Imguard.Learning.Nn;
 using Imguard.Learning.Training;
@@ -11,8 +12,9 @@ namespace Imguard.Learning.Tests.Export;
 
 /// <summary>
 /// The cross-language vector in <c>tests/vectors/model-v1/</c>: two model share files of a small model that uses every
-/// exportable layer type, the ONNX bytes this exporter writes for the reconstructed model, an evaluation share pair and
-/// what it reconstructs to. The web UI's Vitest suite (web/src/lib/model/vector.test.ts) reads the same files and must
+/// exportable layer type, the ONNX bytes this exporter writes for the reconstructed model (with the training set's
+/// standardisation and class names, <c>model.onnx</c>, and without them, <c>model.no-statistics.onnx</c>), an
+/// evaluation share pair and what it reconstructs to. The web UI's Vitest suite (web/src/lib/model/vector.test.ts) reads the same files and must
 /// produce the same ONNX bytes and accuracy in TypeScript. Here, every file is checked against what this build writes
 /// from fixed seeds, so a format change cannot leave a stale vector behind. To regenerate after a deliberate format
 /// change: <c>IMGUARD_WRITE_VECTORS=1 dotnet test tests/Imguard.Learning.Tests --filter ModelHandOffVectorTests</c>.
@@ -22,6 +24,7 @@ public sealed class ModelHandOffVectorTests
     private const string Party0Model = "model.party0.share";
     private const string Party1Model = "model.party1.share";
     private const string Onnx = "model.onnx";
+    private const string OnnxWithoutStatistics = "model.no-statistics.onnx";
     private const string Party0Evaluation = "evaluation.party0.share";
     private const string Party1Evaluation = "evaluation.party1.share";
     private const string Expected = "expected.json";
@@ -35,6 +38,14 @@ public sealed class ModelHandOffVectorTests
           {"type": "maxpool2d", "kernel": 2}, {"type": "avgpool2d", "kernel": 1, "stride": 1},
           {"type": "flatten"}, {"type": "linear", "out": 4}, {"type": "relu"}, {"type": "linear", "out": 3}]}
         """);
+
+    /// <summary>Two channels; values that float32 does not hold exactly, so both languages' rounding is compared.</summary>
+    private static readonly Standardization Statistics = new([0.2860402, 0.51], [0.3530239, 0.1234567]);
+
+    /// <summary>Names that exercise the JSON escaping both exporters share: '/', a quote, a backslash, a tab, non-ASCII and a supplementary character.</summary>
+    private static readonly string[] ClassNames = ["T-shirt/top", "naïve \"quoted\" back\\slash", "tab\tand 😀"];
+
+    private static readonly OnnxExportOptions Options = new() { Standardization = Statistics, ClassNames = ClassNames };
 
     private static readonly int[] TrueLabels = [0, 1, 2, 2, 1, 0, 0, 2, 1, 1, 2, 0];
     private static readonly int[] Predicted = [0, 1, 1, 2, 1, 2, 0, 2, 0, 1, 2, 0];
@@ -68,14 +79,17 @@ public sealed class ModelHandOffVectorTests
         var party1 = ModelCheckpoint.Load(Path.Combine(folder, Party1Model));
         Assert.Equal(Spec.ToJson(), party0.Spec.ToJson());
         var parameters = ModelCheckpoint.Reconstruct(party0, party1);
-        var plain = PlainParameters();
-        for (int i = 0; i < plain.Count; i++)
+        var expectedParameters = PlainParameters();
+        for (int i = 0; i < expectedParameters.Count; i++)
         {
-            Assert.Equal(plain[i].Data, parameters[i].Data); // every value is a multiple of 2^-16: exact
+            Assert.Equal(expectedParameters[i].Data, parameters[i].Data); // every value is a multiple of 2^-16: exact
         }
         using var onnx = new MemoryStream();
-        OnnxExporter.Write(party0.Spec, parameters, onnx);
+        OnnxExporter.Write(party0.Spec, parameters, onnx, options: Options);
         Assert.Equal(File.ReadAllBytes(Path.Combine(folder, Onnx)), onnx.ToArray());
+        using var plain = new MemoryStream();
+        OnnxExporter.Write(party0.Spec, parameters, plain);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(folder, OnnxWithoutStatistics)), plain.ToArray());
 
         var e0 = EvaluationSharesFile.Load(Path.Combine(folder, Party0Evaluation));
         var e1 = EvaluationSharesFile.Load(Path.Combine(folder, Party1Evaluation));
@@ -142,7 +156,9 @@ public sealed class ModelHandOffVectorTests
         var party1 = new ModelCheckpoint(1, Format, 3, Spec, values1, velocities1);
 
         using var onnx = new MemoryStream();
-        OnnxExporter.Write(Spec, ModelCheckpoint.Reconstruct(party0, party1), onnx);
+        OnnxExporter.Write(Spec, ModelCheckpoint.Reconstruct(party0, party1), onnx, options: Options);
+        using var onnxWithoutStatistics = new MemoryStream();
+        OnnxExporter.Write(Spec, ModelCheckpoint.Reconstruct(party0, party1), onnxWithoutStatistics);
 
         int n = Predicted.Length, c = Spec.Classes;
         var oneHot = new ulong[n * c];
@@ -174,6 +190,8 @@ public sealed class ModelHandOffVectorTests
             confusion,
             fractionalBits = Format.FractionalBits,
             epochsCompleted = 3,
+            standardization = new { mean = Statistics.Mean, std = Statistics.Std },
+            classNames = ClassNames,
         }) + "\n";
 
         return
@@ -181,6 +199,7 @@ public sealed class ModelHandOffVectorTests
             (Party0Model, Bytes(party0.WriteTo)),
             (Party1Model, Bytes(party1.WriteTo)),
             (Onnx, onnx.ToArray()),
+            (OnnxWithoutStatistics, onnxWithoutStatistics.ToArray()),
             (Party0Evaluation, EvaluationBytes(evaluation0)),
             (Party1Evaluation, EvaluationBytes(evaluation1)),
             (Expected, System.Text.Encoding.UTF8.GetBytes(expected)),

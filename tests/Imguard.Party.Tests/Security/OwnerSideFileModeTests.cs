@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Imguard.Client.Datasets;
 using Imguard.Client.Models;
 using Imguard.Client.Platform;
+using Imguard.Client.Storage;
 using Imguard.Client.Uploads;
 using Imguard.Contracts.Uploads;
 using Imguard.Learning.Data;
@@ -12,9 +14,9 @@ using Imguard.Testing;
 namespace Imguard.Party.Tests.Security;
 
 /// <summary>
-/// The owner's machine holds both halves of a dataset before upload, the standardisation, both model shares after a
-/// download and the API token: under the usual umask 022 each file <c>imguard</c> writes there is 0600 and each folder
-/// it makes 0700. (Imguard.Client has no test project of its own; these sit where it is already referenced, with the
+/// The owner's machine holds both halves of a dataset before upload, the standardisation, the recombined model (and
+/// both model shares when the owner keeps them) and the API token: under the usual umask 022 each file <c>imguard</c>
+/// writes there is 0600 and each folder it makes 0700, the owner folder's included. (Imguard.Client has no test project of its own; these sit where it is already referenced, with the
 /// party it talks to.)
 /// </summary>
 public sealed class OwnerSideFileModeTests : IDisposable
@@ -26,15 +28,58 @@ public sealed class OwnerSideFileModeTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public async Task Dataset_share_writes_both_halves_and_the_standardisation_owner_only_in_folders_it_makes_0700()
+    public async Task Dataset_share_writes_both_halves_and_the_statistics_owner_only_in_the_owner_folder_it_makes_0700_from_the_top()
     {
         var images = new LabeledImages([.. Enumerable.Range(0, 6 * 4).Select(i => (float)(i % 7))], [0, 1, 2, 0, 1, 2], 1, 2, 2, ["a", "b", "c"]);
-        string work = Path.Combine(_dir.Path, "imguard-shares", "ds-owner");
+        // $XDG_DATA_HOME that does not exist yet: every folder down to datasets/<id> is made here, each 0700.
+        var owner = new OwnerFolder(OwnerFolder.Resolve(name => name == "XDG_DATA_HOME" ? Path.Combine(_dir.Path, "xdg") : null, "/nonexistent"));
+        string work = owner.DatasetFolder("ds-owner");
         (OwnerHalfFiles files, _) = await OwnerSharing.ShareAsync(images, "ds-owner", work, null, seedCompressParty0: false);
-        FileModes.AssertTreeOwnerOnly(Path.Combine(_dir.Path, "imguard-shares"));
+        FileModes.AssertTreeOwnerOnly(Path.Combine(_dir.Path, "xdg"));
         Assert.Equal(3, Directory.GetFiles(work).Length);
         FileModes.AssertOwnerOnly(files.Party0Path);
-        FileModes.AssertOwnerOnly(OwnerSharing.StandardizationPath(work, "ds-owner"));
+        FileModes.AssertOwnerOnly(owner.StatisticsPath("ds-owner"));
+        Assert.Equal(["a", "b", "c"], owner.TryLoadStatistics("ds-owner")!.ClassNames);
+    }
+
+    [Fact]
+    public void The_model_the_owner_asks_for_is_owner_only_and_built_with_the_statistics_kept_for_its_training_set()
+    {
+        // The cross-language vector's shares, as ModelDownloader.FetchShareAsync leaves them: in memory.
+        string vectors = VectorFolder();
+        ReconstructedModel model = ModelReconstruction.Reconstruct(File.ReadAllBytes(Path.Combine(vectors, "model.party0.share")),
+            File.ReadAllBytes(Path.Combine(vectors, "model.party1.share")));
+        using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(vectors, "expected.json")));
+        DatasetStatistics stats = DatasetStatistics.Parse(expected.RootElement.GetProperty("standardization").GetRawText()
+            .Insert(1, $"\"classNames\":{expected.RootElement.GetProperty("classNames").GetRawText()},"), "the vector");
+        string models = Path.Combine(_dir.Path, "owner", "models", "job-1");
+        OwnerFolder.Create(models);
+
+        string onnx = Path.Combine(models, "job-1.onnx");
+        ModelReconstruction.ExportOnnx(model, onnx, stats);
+        string parameters = Path.Combine(models, "job-1.parameters.json");
+        ModelReconstruction.WriteParametersJson(model, parameters, stats);
+
+        Assert.Equal(File.ReadAllBytes(Path.Combine(vectors, "model.onnx")), File.ReadAllBytes(onnx)); // what the browser writes too
+        using var json = JsonDocument.Parse(File.ReadAllText(parameters));
+        Assert.Equal(stats.ClassNames, json.RootElement.GetProperty("classNames").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("layer0.weight", json.RootElement.GetProperty("parameters")[0].GetProperty("name").GetString());
+        FileModes.AssertTreeOwnerOnly(Path.Combine(_dir.Path, "owner"));
+    }
+
+    [Fact]
+    public async Task A_share_fetched_for_a_reconstruction_stays_in_memory_and_a_job_without_a_test_set_has_no_evaluation()
+    {
+        using var party = new HttpClient(new Answering(request => request.RequestUri!.AbsolutePath.EndsWith("/share", StringComparison.Ordinal)
+            ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(new byte[100]) }
+            : new HttpResponseMessage(HttpStatusCode.NotFound)))
+        {
+            BaseAddress = new Uri("https://party.invalid/"),
+        };
+        var downloader = new ModelDownloader(party);
+        Assert.Equal(100, (await downloader.FetchShareAsync("job-1", "grant")).Length);
+        Assert.Null(await downloader.FetchEvaluationAsync("job-1", "grant"));
+        Assert.Empty(Directory.GetFileSystemEntries(_dir.Path));
     }
 
     [Fact]
@@ -79,6 +124,18 @@ public sealed class OwnerSideFileModeTests : IDisposable
         FileModes.AssertOwnerOnly(path);
         FileModes.AssertOwnerOnly(Path.GetDirectoryName(path)!);
         FileModes.AssertOwnerOnly(Path.Combine(_dir.Path, "config"));
+    }
+
+    private static string VectorFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Imguard.slnx")))
+            {
+                return Path.Combine(dir.FullName, "tests", "vectors", "model-v1");
+            }
+        }
+        throw new InvalidOperationException("The repository root (Imguard.slnx) was not found above the test's folder.");
     }
 
     /// <summary>A party that answers every request with what <paramref name="answer"/> makes (an in-memory fake).</summary>

@@ -186,7 +186,7 @@ public sealed class FilePermissionAttackTests(FilePermissionAttackTests.Deployme
             string job = await Succeed(await ImguardProcess.RunAsync(TimeSpan.FromMinutes(4), "train", "--profile", profile, "--project", projectId,
                 "--dataset", trainId, "--test-dataset", testId, "--model", "mlp", "--epochs", "1", "--batch-size", "10", "--hiding", "off", "--follow"), up);
             string jobId = Regex.Match(job, "job-[0-9a-f]+").Value;
-            await Succeed(await ImguardProcess.RunAsync(Bound, "model", "download", "--profile", profile, "--job", jobId, "--out", Path.Combine(Owner, "models")), up);
+            await Succeed(await ImguardProcess.RunAsync(Bound, "model", "download", "--profile", profile, "--job", jobId, "--keep-shares", "--out", Path.Combine(Owner, "models")), up);
 
             up.Interrupt();
             Assert.Equal(0, await up.WaitForExitAsync(Bound));

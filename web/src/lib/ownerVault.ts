@@ -2,8 +2,8 @@
 // statistics fitted on the training set (needed again to share a test set or images for inference, exactly as the
 // CLI keeps `<id>.standardization.json` beside its shares) and, for test sets, the true labels (so the owner alone can
 // draw the confusion matrix from the two parties' evaluation shares). Kept in localStorage under one key per dataset;
-// the platform and the parties never see any of it. Exported and imported as JSON so a record can move to another
-// machine or to the CLI.
+// the platform and the parties never see any of it. The class names are kept for every dataset (the exported ONNX
+// names its classes with them). Exported and imported as JSON so a record can move to another machine or to the CLI.
 
 /** Per-channel mean and population standard deviation of x/255 (Imguard.Learning.Data.Standardization). */
 export interface StandardizationStats {
@@ -88,7 +88,17 @@ export function removeOwnerDataset(datasetId: string, kv?: KeyValueStore): void 
   store(kv).removeItem(PREFIX + datasetId);
 }
 
-/** The CLI's `<id>.standardization.json` form ({"mean":[…],"std":[…]}), for download. */
-export function standardizationJson(stats: StandardizationStats): string {
-  return JSON.stringify({ mean: stats.mean, std: stats.std });
+/**
+ * The CLI's `<id>.standardization.json` form ({"mean":[…],"std":[…]}, and "classNames" when known), for download: what
+ * `imguard dataset statistics` prints and `--standardization` reads.
+ */
+export function standardizationJson(stats: StandardizationStats, classNames?: readonly string[]): string {
+  return JSON.stringify(classNames ? { mean: stats.mean, std: stats.std, classNames } : { mean: stats.mean, std: stats.std });
+}
+
+/** The statistics file this browser holds for a dataset (the dataset page's "Download statistics"); undefined if none. */
+export function statisticsFile(datasetId: string, kv?: KeyValueStore): { name: string; text: string } | undefined {
+  const record = loadOwnerDataset(datasetId, kv);
+  if (!record) return undefined;
+  return { name: `${datasetId}.standardization.json`, text: standardizationJson(record.standardization, record.classNames) };
 }

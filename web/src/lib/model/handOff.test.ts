@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ApiClient, ApiError } from '../../api/client';
 import type { ModelDownloadGrants } from '../../api/types';
-import { downloadEvaluation, downloadModel, GrantCache, PartyDownloadError } from './handOff';
+import { saveOwnerDataset, type KeyValueStore } from '../ownerVault';
+import { downloadEvaluation, downloadModel, GrantCache, PartyDownloadError, vaultExportOptions } from './handOff';
 import { exportOnnx } from './onnx';
 
 const folder = fileURLToPath(new URL('../../../../tests/vectors/model-v1/', import.meta.url));
@@ -48,7 +49,7 @@ describe('model hand-off', () => {
     const { api, requests, grantCalls } = fakeSystem();
     const cache = new GrantCache(api, 'job-1');
     const { model, bytes } = await downloadModel(api, cache, 'job-1');
-    expect(Buffer.from(exportOnnx(model.spec, model.parameters)).equals(Buffer.from(read('model.onnx')))).toBe(true);
+    expect(Buffer.from(exportOnnx(model.spec, model.parameters)).equals(Buffer.from(read('model.no-statistics.onnx')))).toBe(true);
     expect(bytes).toEqual([read('model.party0.share').length, read('model.party1.share').length]);
     const party = requests.filter(r => r.url.includes('/api/models/'));
     expect(party.map(r => r.url).sort()).toEqual(['https://p0.example:7401/api/models/job-1/share', 'https://p1.example:7402/api/models/job-1/share']);
@@ -90,4 +91,32 @@ describe('model hand-off', () => {
     });
     await expect(downloadModel(api, new GrantCache(api, 'job-1'), 'job-1')).rejects.toBeInstanceOf(ApiError);
   });
+
+  it('puts the training set\'s statistics and class names from the owner vault into the ONNX, as C# does, and none it lacks', async () => {
+    const { api } = fakeSystem();
+    const { model } = await downloadModel(api, new GrantCache(api, 'job-1'), 'job-1');
+    const expected = JSON.parse(readFileSync(folder + 'expected.json', 'utf8')) as { standardization: { mean: number[]; std: number[] }; classNames: string[] };
+    const kv = memoryStore();
+    expect(vaultExportOptions(model.spec, 'ds-train', kv)).toBeUndefined();
+    saveOwnerDataset({
+      datasetId: 'ds-train', projectId: 'p', name: 'train', purpose: 'train', standardization: expected.standardization,
+      classNames: expected.classNames, createdAt: '2025-01-01T00:00:00Z',
+    }, kv);
+    const options = vaultExportOptions(model.spec, 'ds-train', kv);
+    expect(Buffer.from(exportOnnx(model.spec, model.parameters, undefined, options)).equals(Buffer.from(read('model.onnx')))).toBe(true);
+    // A record from before training sets kept their class names: the statistics still go in, the names are indices.
+    saveOwnerDataset({ datasetId: 'ds-old', projectId: 'p', name: 'old', purpose: 'train', standardization: expected.standardization, createdAt: '2025-01-01T00:00:00Z' }, kv);
+    expect(vaultExportOptions(model.spec, 'ds-old', kv)).toEqual({ standardization: expected.standardization });
+  });
 });
+
+function memoryStore(): KeyValueStore {
+  const map = new Map<string, string>();
+  return {
+    getItem: k => map.get(k) ?? null,
+    setItem: (k, v) => { map.set(k, v); },
+    removeItem: k => { map.delete(k); },
+    get length() { return map.size; },
+    key: i => [...map.keys()][i] ?? null,
+  };
+}

@@ -2,8 +2,10 @@
 // model share and evaluation share fetched straight from that party with its grant, and both halves combined here.
 // What is reconstructed stays in this page's memory; the only way out is the owner saving a file to their own disk.
 import type { ModelDownloadGrants, PartyGrant } from '../../api/types';
+import { loadOwnerDataset, type KeyValueStore } from '../ownerVault';
 import { parseEvaluationShare, reconstructEvaluation, type EvaluationResult } from './evaluation';
-import { ModelDataError } from './modelSpec';
+import { ModelDataError, type ModelSpec } from './modelSpec';
+import type { OnnxExportOptions } from './onnx';
 import { parseModelShare, reconstructModel, type ReconstructedModel } from './modelShare';
 
 /** What the hand-off needs from the API client (ApiClient implements it). */
@@ -71,4 +73,19 @@ export async function downloadEvaluation(api: HandOffApi, grants: GrantCache, jo
   const [b0, b1] = await fetchBoth(api, await grants.get(), jobId, 'evaluation');
   const [e0, e1] = await Promise.all([parseEvaluationShare(b0, 'party 0'), parseEvaluationShare(b1, 'party 1')]);
   return { result: reconstructEvaluation(e0, e1), classes: e0.classes };
+}
+
+/**
+ * The training set's standardisation and class names from this browser's owner vault, for the ONNX (its input then is
+ * raw pixels 0–255 and its metadata names the classes); undefined when this browser does not hold them (the training
+ * set was shared elsewhere), and then the ONNX takes standardised input as in training. Class names are used only when
+ * there is one per class (older records kept them for test sets only).
+ */
+export function vaultExportOptions(spec: ModelSpec, trainDatasetId: string, kv?: KeyValueStore): OnnxExportOptions | undefined {
+  const record = loadOwnerDataset(trainDatasetId, kv);
+  if (!record || record.standardization.mean.length !== spec.input[0]) return undefined;
+  return {
+    standardization: record.standardization,
+    ...(record.classNames?.length === spec.classes ? { classNames: record.classNames } : {}),
+  };
 }

@@ -3,7 +3,11 @@
 // IR version 8, default-domain opset 13; input "input" float [N, C, H, W] with a symbolic batch "N", output "logits"
 // float [N, classes]; one node per layer (linear → Gemm with transB = 0, conv2d → Conv, relu → Relu, abs → Abs, avgpool2d →
 // AveragePool, maxpool2d → MaxPool, flatten → Flatten axis 1); parameters as float32 raw_data initializers, rounded
-// from double to nearest-even (as C#'s (float) cast and DataView.setFloat32 both do).
+// from double to nearest-even (as C#'s (float) cast and DataView.setFloat32 both do). With the training set's
+// standardisation the graph starts with Sub "input.mean" and Div "input.std" (float [1, C, 1, 1], 255·mean and 255·std)
+// and takes raw pixel values 0–255; the model's doc_string says which input it takes, and metadata_props hold "input"
+// ("pixels 0-255" or "standardized") and "classes" (a JSON array of the class names, the indices when none are given).
+import type { StandardizationStats } from '../ownerVault';
 import { ModelDataError, parameterShapes, type ModelSpec } from './modelSpec';
 import type { PlainTensor } from './modelShare';
 
@@ -13,6 +17,20 @@ export const PRODUCER_NAME = 'imguard';
 export const INPUT_NAME = 'input';
 export const OUTPUT_NAME = 'logits';
 export const BATCH_DIMENSION = 'N';
+export const INPUT_METADATA_KEY = 'input';
+export const CLASSES_METADATA_KEY = 'classes';
+export const PIXEL_INPUT = 'pixels 0-255';
+export const STANDARDIZED_INPUT = 'standardized';
+const MEAN_NAME = 'input.mean';
+const STD_NAME = 'input.std';
+
+/** What the owner knows beyond the weights (OnnxExportOptions in C#): the training set's statistics and class names. */
+export interface OnnxExportOptions {
+  /** The graph then starts with the standardisation and takes raw pixels 0–255. */
+  standardization?: StandardizationStats;
+  /** One per class, indexed by label; the indices when absent. */
+  classNames?: readonly string[];
+}
 
 const SUPPORTED_LAYERS = 'linear, conv2d, relu, abs, avgpool2d, maxpool2d and flatten';
 const WIRE_VARINT = 0;
@@ -112,7 +130,8 @@ export class ProtobufWriter {
 }
 
 // Field numbers from onnx/onnx.proto (proto2).
-const ModelField = { IrVersion: 1, ProducerName: 2, ProducerVersion: 3, Graph: 7, OpsetImport: 8 } as const;
+const ModelField = { IrVersion: 1, ProducerName: 2, ProducerVersion: 3, DocString: 6, Graph: 7, OpsetImport: 8, MetadataProps: 14 } as const;
+const StringStringEntryField = { Key: 1, Value: 2 } as const;
 const GraphField = { Node: 1, Name: 2, Initializer: 5, Input: 11, Output: 12 } as const;
 const NodeField = { Input: 1, Output: 2, Name: 3, OpType: 4, Attribute: 5 } as const;
 const AttributeField = { Name: 1, I: 3, Ints: 8, Type: 20, TypeInt: 2, TypeInts: 7 } as const;
@@ -147,7 +166,7 @@ export function initializerNames(spec: ModelSpec): string[] {
 }
 
 /** Validates `parameters` against `spec` and returns the ONNX model's bytes. */
-export function exportOnnx(spec: ModelSpec, parameters: readonly PlainTensor[], producerVersion?: string): Uint8Array {
+export function exportOnnx(spec: ModelSpec, parameters: readonly PlainTensor[], producerVersion?: string, options?: OnnxExportOptions): Uint8Array {
   const names = initializerNames(spec);
   const shapes = parameterShapes(spec);
   if (parameters.length !== shapes.length) {
@@ -163,13 +182,27 @@ export function exportOnnx(spec: ModelSpec, parameters: readonly PlainTensor[], 
   if (bytes > 2147483647 - (1 << 24)) {
     throw new ModelDataError(`The parameters take ${bytes} bytes as float32; a protobuf message holds under 2 GiB and this exporter writes no external data.`);
   }
-  return writeCore(spec, parameters, names, producerVersion);
+  validateOptions(spec, options);
+  return writeCore(spec, parameters, names, producerVersion, options);
 }
 
-function writeCore(spec: ModelSpec, parameters: readonly PlainTensor[], names: string[], producerVersion?: string): Uint8Array {
+function validateOptions(spec: ModelSpec, options?: OnnxExportOptions): void {
+  const stats = options?.standardization;
+  if (stats && stats.mean.length !== spec.input[0]) {
+    throw new ModelDataError(`ONNX export of the standardisation (channels): expected shape [${spec.input[0]}], got [${stats.mean.length}].`);
+  }
+  const classes = options?.classNames;
+  if (classes) {
+    if (classes.length !== spec.classes) throw new ModelDataError(`The model has ${spec.classes} classes; ${classes.length} class names were given.`);
+    classes.forEach((name, i) => { if (name.length === 0) throw new ModelDataError(`Class name ${i} is empty.`); });
+  }
+}
+
+function writeCore(spec: ModelSpec, parameters: readonly PlainTensor[], names: string[], producerVersion?: string, options?: OnnxExportOptions): Uint8Array {
   const graph = new ProtobufWriter(4096 + parameters.reduce((sum, p) => sum + 4 * p.data.length + 64, 0));
   graph.writeString(GraphField.Name, 'imguard');
-  let current = INPUT_NAME;
+  const standardization = options?.standardization;
+  let current = standardization ? writeStandardizationNodes(graph) : INPUT_NAME;
   let next = 0;
   spec.layers.forEach((layer, i) => {
     const type = layer.type.toLowerCase();
@@ -208,6 +241,7 @@ function writeCore(spec: ModelSpec, parameters: readonly PlainTensor[], names: s
     graph.writeMessage(GraphField.Node, node);
     current = result;
   });
+  if (standardization) writeStandardizationInitializers(graph, standardization);
   parameters.forEach((p, i) => graph.writeMessage(GraphField.Initializer, initializer(names[i]!, p)));
   graph.writeMessage(GraphField.Input, valueInfo(INPUT_NAME, spec.input));
   graph.writeMessage(GraphField.Output, valueInfo(OUTPUT_NAME, [spec.classes]));
@@ -220,13 +254,70 @@ function writeCore(spec: ModelSpec, parameters: readonly PlainTensor[], names: s
   model.writeInt64(ModelField.IrVersion, IR_VERSION);
   model.writeString(ModelField.ProducerName, PRODUCER_NAME);
   if (producerVersion !== undefined) model.writeString(ModelField.ProducerVersion, producerVersion);
+  model.writeString(ModelField.DocString, docString(standardization !== undefined));
   model.writeMessage(ModelField.OpsetImport, opset);
+  writeMetadata(model, spec, options);
   model.writeLengthDelimitedHeader(ModelField.Graph, graph.size);
 
   const out = new Uint8Array(model.size + graph.size);
   out.set(model.written, 0);
   out.set(graph.written, model.size);
   return out;
+}
+
+/** Sub "input.mean" then Div "input.std" (broadcast over N, H, W); returns the standardised input's name. */
+function writeStandardizationNodes(graph: ProtobufWriter): string {
+  const centred = 'input.centred', standardized = 'input.standardized';
+  graph.writeMessage(GraphField.Node, makeNode('input.subtract_mean', 'Sub', [INPUT_NAME, MEAN_NAME], centred));
+  graph.writeMessage(GraphField.Node, makeNode('input.divide_by_std', 'Div', [centred, STD_NAME], standardized));
+  return standardized;
+}
+
+/** 255·mean and 255·std per channel as float [1, C, 1, 1]: the statistics are of x/255, the input is x. */
+function writeStandardizationInitializers(graph: ProtobufWriter, stats: StandardizationStats): void {
+  const c = stats.mean.length;
+  graph.writeMessage(GraphField.Initializer, initializer(MEAN_NAME, { shape: [1, c, 1, 1], data: Float64Array.from(stats.mean, m => 255 * m) }));
+  graph.writeMessage(GraphField.Initializer, initializer(STD_NAME, { shape: [1, c, 1, 1], data: Float64Array.from(stats.std, s => 255 * s) }));
+}
+
+/** The model's doc_string: what the input is (pixels or standardised values) and where the class names are. */
+export function docString(pixelInput: boolean): string {
+  return 'Trained with IMGuard on secret-shared data. Input "input": float32 [N, C, H, W], ' + (pixelInput
+    ? 'raw pixel values 0-255 (one channel: BT.601 luma 0.299 R + 0.587 G + 0.114 B; three: R, G, B), resized to H x W; '
+      + 'the first two nodes standardise each channel with the training set\'s mean and standard deviation. '
+    : 'standardised as the training set was, (pixel / 255 - mean) / std per channel with the training set\'s statistics, '
+      + 'which this file does not include. ')
+    + 'Output "logits": float32 [N, classes]; the largest is the predicted class, named by metadata "classes" (a JSON array).';
+}
+
+/** metadata_props: "input", then "classes". */
+function writeMetadata(model: ProtobufWriter, spec: ModelSpec, options?: OnnxExportOptions): void {
+  const classes = options?.classNames ?? Array.from({ length: spec.classes }, (_, i) => String(i));
+  const entries: [string, string][] = [
+    [INPUT_METADATA_KEY, options?.standardization ? PIXEL_INPUT : STANDARDIZED_INPUT],
+    [CLASSES_METADATA_KEY, jsonStrings(classes)],
+  ];
+  for (const [key, value] of entries) {
+    const entry = new ProtobufWriter();
+    entry.writeString(StringStringEntryField.Key, key);
+    entry.writeString(StringStringEntryField.Value, value);
+    model.writeMessage(ModelField.MetadataProps, entry);
+  }
+}
+
+/**
+ * A JSON array of strings escaped by the smallest valid rule (\" \\ and \u00xx for U+0000–U+001F, the rest as it is),
+ * as OnnxExporter.JsonStrings does, so the bytes do not depend on either language's serializer.
+ */
+export function jsonStrings(values: readonly string[]): string {
+  return '[' + values.map(value => {
+    let out = '"';
+    for (const ch of value) {
+      const code = ch.charCodeAt(0);
+      out += ch === '"' || ch === '\\' ? '\\' + ch : code < 0x20 ? '\\u' + code.toString(16).padStart(4, '0') : ch;
+    }
+    return out + '"';
+  }).join(',') + ']';
 }
 
 function makeNode(name: string, opType: string, inputs: string[], output: string, ...attributes: ProtobufWriter[]): ProtobufWriter {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Job } from '../../api/types';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { downloadModel, type GrantCache, type ModelHandOff } from '../../lib/model/handOff';
+import { downloadModel, vaultExportOptions, type GrantCache, type ModelHandOff } from '../../lib/model/handOff';
 import { parametersJson } from '../../lib/model/modelShare';
 import { sizeOf } from '../../lib/model/modelSpec';
 import { exportOnnx, initializerNames } from '../../lib/model/onnx';
@@ -11,7 +11,8 @@ import { saveFile } from '../../lib/saveFile';
 /**
  * A succeeded job's model for its owner: both parties' shares fetched straight from the parties with platform grants,
  * checked and combined in this browser, then saved to the owner's disk as ONNX (byte-identical to `imguard model
- * download --onnx`) or as parameters JSON. The reconstructed weights go nowhere else.
+ * download --onnx`) or as parameters JSON. The reconstructed weights go nowhere else. When this browser's owner vault
+ * holds the training set's standardisation, the ONNX starts with it (input: raw pixels 0–255) and names the classes.
  */
 export function ModelPanel({ job, grants }: { job: Job; grants: GrantCache }) {
   const [handOff, setHandOff] = useState<ModelHandOff | null>(null);
@@ -33,7 +34,7 @@ export function ModelPanel({ job, grants }: { job: Job; grants: GrantCache }) {
   function saveOnnx() {
     if (!handOff) return;
     try {
-      saveFile(exportOnnx(handOff.model.spec, handOff.model.parameters), `${job.id}.onnx`, 'application/octet-stream');
+      saveFile(exportOnnx(handOff.model.spec, handOff.model.parameters, undefined, exportOptions), `${job.id}.onnx`, 'application/octet-stream');
     } catch (e) {
       setError(e);
     }
@@ -45,6 +46,7 @@ export function ModelPanel({ job, grants }: { job: Job; grants: GrantCache }) {
   }
 
   const model = handOff?.model;
+  const exportOptions = model ? vaultExportOptions(model.spec, job.trainDatasetId) : undefined;
   const names = model ? initializerNames(model.spec) : [];
   const total = model ? model.parameters.reduce((sum, p) => sum + p.data.length, 0) : 0;
   return (
@@ -75,6 +77,19 @@ export function ModelPanel({ job, grants }: { job: Job; grants: GrantCache }) {
             {' '}(shares of {handOff.bytes[0].toLocaleString('en')} and {handOff.bytes[1].toLocaleString('en')} bytes, checksums verified).
           </p>
         )}
+        {model && !busy && (exportOptions ? (
+          <p className="small">
+            The ONNX takes raw pixel values 0–255: it starts with the training set's standardisation, kept in this
+            browser{exportOptions.classNames ? ', and its metadata names the classes' : ''}.
+          </p>
+        ) : (
+          <p className="small">
+            This browser does not hold the training set's statistics (it was shared elsewhere), so the ONNX takes
+            standardised input, (pixel/255 − mean)/std per channel, as in training. To build them in, save the model from
+            the browser that shared <code>{job.trainDatasetId}</code>, or run <code>imguard model download --job {job.id} --onnx
+            model.onnx --standardization FILE</code> with the statistics downloaded from its dataset list.
+          </p>
+        ))}
       </div>
       <ErrorMessage error={error} />
       {model && (

@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDate, shortHash } from '../../lib/format';
 import { pendingUploads, settledPending, unfinishedAction, type PendingUpload } from '../../sharing/pendingUploads';
+import { DatasetStatisticsButton } from './DatasetStatisticsButton';
 import { UploadDatasetPanel, type ResumeRequest } from './UploadDatasetPanel';
 
 /** The project's datasets: the registry's view (status, halves received, digests) and, for contributors, the upload panel. */
@@ -62,7 +63,7 @@ export function DatasetsTab({ project }: { project: Project }) {
                 const unfinished = unfinishedAction(d, pending.get(d.id), { canUpload, canDelete }, active);
                 return (
                   <tr key={d.id}>
-                    <td>{d.name}<div className="muted small"><code>{d.id}</code></div></td>
+                    <td>{d.name}<div className="muted small"><code>{d.id}</code></div><DatasetStatisticsButton datasetId={d.id} name={d.name} /></td>
                     <td>{d.purpose}</td>
                     <td>{d.count}</td>
                     <td>

@@ -200,8 +200,8 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
       });
       saveOwnerDataset({
         datasetId: id, projectId: project.id, name: name.trim(), purpose: purpose === 'Test' ? 'test' : 'train',
-        standardization: shared.standardization,
-        ...(purpose === 'Test' ? { labels: shared.labels, classNames: shared.classNames } : {}),
+        standardization: shared.standardization, classNames: shared.classNames,
+        ...(purpose === 'Test' ? { labels: shared.labels } : {}),
         createdAt: new Date().toISOString(),
       });
       grantsRef.current = registered.uploads;
@@ -538,7 +538,7 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
       {result && datasetId && (
         <p className="small">
           Standardisation statistics of <code>{datasetId}</code> are kept in this browser{resultPurpose === 'Test' ? ', with the true labels for your evaluation' : ''}.{' '}
-          <button type="button" onClick={() => download(`${datasetId}.standardization.json`, standardizationJson(result.standardization))}>
+          <button type="button" onClick={() => download(`${datasetId}.standardization.json`, standardizationJson(result.standardization, result.classNames))}>
             Download statistics
           </button>
         </p>
