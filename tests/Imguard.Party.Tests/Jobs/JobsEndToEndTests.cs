@@ -205,6 +205,8 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal((8L, 8L), (progress[^1].Report.Step, progress[^1].Report.TotalSteps));
         Assert.Equal([1, 2], progress.Where(p => p.Report.CheckpointEpoch is not null).Select(p => p.Report.CheckpointEpoch!.Value));
         Assert.All(progress, p => Assert.Null(p.Report.Loss));
+        // Each report carries the party's time in the epoch so far: the platform shows it as the epoch row's duration.
+        Assert.All(progress, p => Assert.True(p.Report.EpochSeconds > 0, "a progress report without the epoch's time"));
 
         // The owner downloads both shares and gets the model a plaintext run with the same weights and plans gives.
         var (share0, share1) = await DownloadAsync(job.JobId);
