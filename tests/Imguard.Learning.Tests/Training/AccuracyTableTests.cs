@@ -74,6 +74,7 @@ public sealed class AccuracyTableTests
     [InlineData("mlp", "instahide_k4")]
     [InlineData("cnn", "off")]
     [InlineData("cnn", "mixup_k2")]
+    [InlineData("cnn", "mixup_k4")]
     [InlineData("cnn", "instahide_k4_abs")]
     public void The_readme_sized_grid_is_measured(string model, string variant)
     {
