@@ -102,6 +102,12 @@ async function main() {
     check(true, 'all four services healthy on the dashboard');
     await page.locator('.stat-value').filter({ hasText: /^\d+$/ }).first().waitFor();
     await screenshot('dashboard');
+    // The footer's privacy link opens the notice for a signed-in user too (it went to sign-in, which sent them home).
+    await page.locator('footer').getByRole('link', { name: 'Privacy notice' }).click();
+    await heading('Privacy notice').waitFor();
+    check(await page.getByRole('heading', { name: 'What the servers see' }).isVisible(), 'privacy notice from the footer');
+    await page.goBack();
+    await heading('Dashboard').waitFor();
     // Responsive: on a phone-sized screen the page reflows instead of scrolling sideways.
     await page.setViewportSize({ width: 390, height: 844 });
     await until(async () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no sideways scrolling at 390 px');
@@ -293,6 +299,16 @@ async function main() {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
     await heading('Users').waitFor();
     await page.getByRole('row').filter({ hasText: bob }).waitFor();
+    // Each role select shows its longest option whole (it was cut off at 1280 px).
+    check(await page.locator('.table select').evaluateAll(selects => selects.length > 0 && selects.every(select => {
+      const probe = document.createElement('span');
+      probe.style.cssText = `font: ${getComputedStyle(select).font}; position: absolute; white-space: pre;`;
+      document.body.append(probe);
+      const widest = Math.max(...[...select.options].map(o => { probe.textContent = o.text; return probe.getBoundingClientRect().width; }));
+      probe.remove();
+      const style = getComputedStyle(select);
+      return select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) >= widest;
+    })), 'role selects not clipped');
     await screenshot('users');
 
     // Audit log: this project's events (delivered asynchronously: re-filter until they are there), then verify.
@@ -312,6 +328,12 @@ async function main() {
         return types.length > 0 && types.every(t => t === type);
       }, `audit events of type ${type} for the project`);
     }
+    // At 1280 px every event name and id is on one line (they were broken mid-word).
+    await page.getByLabel('Event type').fill('');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await until(() => page.locator('.audit-table tbody code').evaluateAll(codes =>
+      codes.length > 16 && codes.every(code => code.getClientRects().length === 1)), 'audit ids and event names unbroken at 1280 px');
+    check(await page.locator('.table-scroll:has(.audit-table)').evaluate(box => box.scrollWidth <= box.clientWidth + 1), 'the audit table fits 1280 px without scrolling sideways');
     await page.getByLabel('Event type').fill('');
     await page.getByRole('button', { name: 'Filter' }).click();
     check(await page.getByRole('cell', { name: 'user:admin' }).first().isVisible(), 'actor shown');
@@ -421,6 +443,10 @@ async function main() {
     check(largest < 4096, `no large body was sent to the platform (largest ${largest} bytes)`);
     console.log(`e2e: ${chunks.length} share chunks (${chunks.reduce((a, r) => a + r.bytes, 0)} bytes) to the parties; ` +
       `${toPlatform.length} requests to the platform, largest body ${largest} bytes`);
+
+    // No noise in the services' output at job start and end: a party's state report refused (409) or an antiforgery warning.
+    const noise = up.lines.filter(line => /antiforgery|refused a state report/i.test(line));
+    check(noise.length === 0, `no refused state reports or antiforgery warnings in the services' output:\n  ${noise.join('\n  ')}`);
 
     const unexpected = problems.filter(p => !expectedFailure(p));
     check(unexpected.length === 0, `no console errors, CSP violations or foreign requests:\n  ${unexpected.join('\n  ')}`);

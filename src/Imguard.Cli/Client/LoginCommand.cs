@@ -98,7 +98,16 @@ internal static class LoginCommand
         var password = new System.Text.StringBuilder();
         while (true)
         {
-            ConsoleKeyInfo key = Console.ReadKey(intercept: true);
+            ConsoleKeyInfo key;
+            try
+            {
+                key = Console.ReadKey(intercept: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // The runtime's own refusal (no console to read keys from) would read as a bug in IMGuard.
+                throw new InvalidOperationException("No terminal to ask for the password; use --password-stdin.");
+            }
             if (key.Key == ConsoleKey.Enter)
             {
                 Console.WriteLine();

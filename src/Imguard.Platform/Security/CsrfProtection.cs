@@ -46,6 +46,11 @@ public static class CsrfProtection
     public static string IssueToken(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
+        // Antiforgery makes a response that carries tokens uncacheable itself, and warns when it overrides cache headers
+        // that were there before: SecurityHeaders' "no-store" on every /api response made a warning in the platform's
+        // log at each sign-in and token fetch. Set what antiforgery would (no less strict than "no-store").
+        http.Response.Headers.CacheControl = "no-cache, no-store";
+        http.Response.Headers.Pragma = "no-cache";
         AntiforgeryTokenSet tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
         string token = tokens.RequestToken!;
         http.Response.Cookies.Append(TokenCookieName, token, new CookieOptions

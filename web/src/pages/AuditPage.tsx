@@ -102,11 +102,11 @@ export function AuditPage() {
               {records.map(r => (
                 <tr key={r.sequence}>
                   <td>{r.sequence}</td>
-                  <td className="nowrap">{formatDate(r.timestamp)}</td>
+                  <td className="time">{formatDate(r.timestamp)}</td>
                   <td><code>{r.eventType}</code></td>
                   <td>{r.actor}</td>
                   <td className="small">{r.subjects.map(s => <div key={s}><code>{s}</code></div>)}</td>
-                  <td className="small">{formatProperties(r.properties)}</td>
+                  <td className="small facts">{formatProperties(r.properties)}</td>
                   <td className="small"><code title={r.recordHash}>{shortHash(r.recordHash, 6)}</code></td>
                 </tr>
               ))}
