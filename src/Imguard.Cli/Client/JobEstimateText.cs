@@ -22,7 +22,7 @@ internal static class JobEstimateText
         {
             yield break;   // a platform without the accuracy table
         }
-        yield return $"expected accuracy: {expected.Summary} {expected.Basis}";
+        yield return $"accuracy: {expected.Summary} {expected.Basis}";
         if (expected.Warning is { } warning)
         {
             yield return $"warning: {warning}";

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Imguard.Cli.Client;
 using Imguard.Client.Platform;
+using Imguard.Contracts.Jobs;
 using Imguard.Learning.Hiding;
 using Imguard.Learning.Nn;
 using Imguard.Learning.Training;
@@ -17,12 +18,12 @@ public sealed class JobEstimateTextTests
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     /// <summary>The platform's estimate of <paramref name="options"/> on 60,000 Fashion-MNIST images, through JSON as the CLI receives it.</summary>
-    private static JobEstimate Received(ModelSpec spec, TrainingOptions options)
+    private static JobEstimate Received(ModelSpec spec, TrainingOptions options, int trainingImages = 60000)
     {
         var estimate = new DealerCostEstimate(options.Epochs, 469, 469L * options.Epochs, 40, 0, 1_000_000, 2000, 120, 3_000_000, 100_000, 10_000, 0,
             5_000_000, 9_000_000, 0.25)
         {
-            ExpectedAccuracy = AccuracyTable.Measured.Expect(spec, options, 60000),
+            ExpectedAccuracy = AccuracyTable.Measured.Expect(spec, options, trainingImages),
         };
         return JsonSerializer.Deserialize<JobEstimate>(JsonSerializer.Serialize(estimate, Web), Web)!;
     }
@@ -35,7 +36,7 @@ public sealed class JobEstimateTextTests
 
         Assert.Equal(3, lines.Count);
         Assert.StartsWith("estimate: 469 steps (1 × 469)", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith("expected accuracy: Expected test accuracy about ", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("accuracy: Expected test accuracy about ", lines[1], StringComparison.Ordinal);
         Assert.Contains("(without hiding: ", lines[1], StringComparison.Ordinal);
         Assert.Contains("Fashion-MNIST", lines[1], StringComparison.Ordinal);
         Assert.StartsWith("warning: Poor: ", lines[2], StringComparison.Ordinal);
@@ -46,11 +47,19 @@ public sealed class JobEstimateTextTests
     }
 
     [Fact]
-    public void A_good_setting_has_no_warning_and_an_older_platform_only_the_cost()
+    public void The_defaults_on_the_readmes_data_have_no_warning_and_an_older_platform_only_the_cost()
     {
-        var received = Received(ModelSpec.Mlp, new TrainingOptions { Epochs = 2, Hiding = InstaHideOptions.Off });
+        var options = new TrainingOptions
+        {
+            Epochs = JobDefaults.Epochs, BatchSize = JobDefaults.BatchSize, LearningRate = JobDefaults.LearningRate, Momentum = JobDefaults.Momentum,
+            Hiding = new InstaHideOptions(HidingMode.Mixup, JobDefaults.K),
+        };
+        Assert.Equal(HidingModes.Mixup, JobDefaults.Hiding);
+        var received = Received(ModelSpec.PresetFor(JobDefaults.Model, HidingMode.Mixup), options, 4096);
         var lines = JobEstimateText.Lines(received).ToList();
         Assert.Equal(2, lines.Count);
+        Assert.Matches(@"^accuracy: Expected test accuracy about \d+ % \(without hiding: \d+ %\)\. Measured on Fashion-MNIST: mlp, Mixup k = 2, 4,096 training images, 5 epochs, clean test images", lines[1]);
+        Assert.DoesNotContain("differ", lines[1], StringComparison.Ordinal);
         Assert.DoesNotContain(lines, l => l.StartsWith("warning:", StringComparison.Ordinal));
 
         Assert.Single(JobEstimateText.Lines(received with { ExpectedAccuracy = null }));

@@ -3,7 +3,7 @@
 // request; fetched from GET /api/auth/csrf when the cookie is missing, and once more when the platform refuses a
 // stale one).
 import type {
-  ActivityPage, ApiToken, AuditPage, CreatedApiToken, GeneratedPassword, AuditQuery, AuditVerification, Dataset, DatasetUpload, Job, JobEstimate, JobLogEntry, Member, ModelDownloadGrants,
+  ActivityPage, ApiToken, AuditPage, CreatedApiToken, GeneratedPassword, AuditQuery, AuditVerification, Dataset, DatasetUpload, ExpectedAccuracy, Job, JobEstimate, JobLogEntry, Member, ModelDownloadGrants,
   NewJob, NewProject, PartyGrant, PrivacyReport, Project, ProjectRole, RegisterDataset, SystemHealth, User, GlobalRole,
 } from './types';
 
@@ -260,6 +260,8 @@ export class ApiClient {
   jobEventsUrl(id: string): string { return `${this.baseUrl}/api/jobs/${enc(id)}/events`; }
   /** What a job would cost (measured on one secure step at the platform) before it is started. */
   estimateJob(projectId: string, job: NewJob): Promise<JobEstimate> { return this.post(`/api/projects/${enc(projectId)}/jobs/estimate`, job); }
+  /** Only the expected test accuracy of a job's settings (a table look-up at the platform, no secure step). */
+  expectedAccuracy(projectId: string, job: NewJob): Promise<ExpectedAccuracy> { return this.post(`/api/projects/${enc(projectId)}/jobs/expected-accuracy`, job); }
   /** Grants to download a succeeded job's model and evaluation shares from each party (owners only; audited). */
   modelGrants(id: string): Promise<ModelDownloadGrants> { return this.post(`/api/jobs/${enc(id)}/model-grants`); }
 

@@ -190,6 +190,27 @@ export interface JobEstimate {
   totalBytesToParty1: number;
   secondsPerStepMeasured: number;
   estimatedSeconds: number;
+  /** The measured table's expected test accuracy of these settings (a platform without it sends none). */
+  expectedAccuracy?: ExpectedAccuracy | null;
+}
+
+/**
+ * The test accuracy a job's settings can be expected to give, from the platform's measured table (docs/accuracy.md),
+ * beside training without hiding, with the sentences to show: the CLI prints the same.
+ */
+export interface ExpectedAccuracy {
+  /** Whether the table has a figure for these settings (Fashion-MNIST-shaped data, a preset, a measured hiding setting). */
+  measured: boolean;
+  percent: number | null;
+  withoutHidingPercent: number | null;
+  /** More than 5 points below training without hiding, or under 50 %. */
+  poor: boolean;
+  summary: string;
+  warning: string | null;
+  basis: string;
+  measuredEpochs?: number | null;
+  measuredTrainingImages?: number | null;
+  measuredTestEncodings?: number | null;
 }
 
 /** A grant for one party: send `grant` as `Authorization: Bearer …` to the party's API at `url` before `expiresAt`. */

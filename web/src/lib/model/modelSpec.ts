@@ -2,6 +2,7 @@
 // shape [C, H, W], the number of classes and the layers in order; shape inference layer by layer with the same rules
 // and the parameter shapes (weight then bias of each linear/conv2d layer) in the order the model share files and the
 // ONNX exporter use. Property names are read case-insensitively, as System.Text.Json does there.
+import type { HidingMode } from '../../api/types';
 
 export interface LayerSpec {
   type: string;
@@ -201,12 +202,16 @@ export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** The presets (ModelSpec.Mlp / ModelSpec.Cnn) as the platform fits them to a project: its input shape and classes. */
-export function presetSpec(name: 'mlp' | 'cnn', input: [number, number, number], classes: number): ModelSpec {
+/**
+ * The presets (ModelSpec.Mlp / ModelSpec.Cnn) as the platform fits them to a project (its input shape and classes) for
+ * a hiding mode: under InstaHide |x| comes first, as ModelSpec.PresetFor does (the sign mask is removable by |x| anyway,
+ * and the network learns far better from |x̃|).
+ */
+export function presetSpec(name: 'mlp' | 'cnn', input: [number, number, number], classes: number, hiding: HidingMode = 'off'): ModelSpec {
   const l = (type: string, out = 0, kernel = 0): LayerSpec => ({ type, out, kernel, stride: 0, padding: 0 });
   const layers = name === 'mlp'
     ? [l('flatten'), l('linear', 128), l('relu'), l('linear', 128), l('relu'), l('linear', classes)]
     : [l('conv2d', 16, 5), l('relu'), l('avgpool2d', 0, 2), l('conv2d', 16, 5), l('relu'), l('avgpool2d', 0, 2),
       l('flatten'), l('linear', 100), l('relu'), l('linear', classes)];
-  return { input: [...input], classes, layers };
+  return { input: [...input], classes, layers: hiding === 'instahide' ? [l('abs'), ...layers] : layers };
 }

@@ -20,9 +20,15 @@ describe('the abs layer', () => {
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(TINY_ABS_MODEL_SHA256);
   });
 
-  it('may start a preset', () => {
-    const mlp = presetSpec('mlp', [1, 28, 28], 10);
-    expect(() => parseModelSpec({ ...mlp, layers: [{ type: 'abs' }, ...mlp.layers] })).not.toThrow();
+  it('starts a preset under InstaHide only, as ModelSpec.PresetFor', () => {
+    for (const name of ['mlp', 'cnn'] as const) {
+      const plain = presetSpec(name, [1, 28, 28], 10, 'mixup');
+      const hidden = presetSpec(name, [1, 28, 28], 10, 'instahide');
+      expect(hidden.layers[0]!.type).toBe('abs');
+      expect(hidden.layers.slice(1)).toEqual(plain.layers);
+      expect(presetSpec(name, [1, 28, 28], 10)).toEqual(plain);
+      expect(() => parseModelSpec(hidden)).not.toThrow();
+    }
   });
 
   it('names abs among the layer types of an unknown one', () => {

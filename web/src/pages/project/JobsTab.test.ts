@@ -1,8 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { Dataset, Project } from '../../api/types';
 import { StartJobForm, TestEncodingFields } from './JobsTab';
+
+/** The measured accuracy table's figures by name (docs/accuracy.jsonl). */
+const measured = new Map(readFileSync(fileURLToPath(new URL('../../../../docs/accuracy.jsonl', import.meta.url)), 'utf8')
+  .split('\n').filter(line => line.trim()).map(line => JSON.parse(line) as { name: string; value: number }).map(f => [f.name, f.value]));
 
 /** The opening tag of the input with this id, or undefined. */
 function input(html: string, id: string): string | undefined {
@@ -71,6 +77,27 @@ describe('StartJobForm', () => {
     expect(t).toContain('disabled');
     expect(t).toContain('value="0"');
     expect(input(html, 'job-test-own-min')).toBeUndefined();
+  });
+
+  it('starts from the job defaults (Mixup k = 2, 5 epochs, batch 128) and shows the expected accuracy next to the cost estimate', () => {
+    expect(html).toMatch(/<input type="radio"[^>]*name="hiding" checked="" value="mixup"/);
+    expect(input(html, 'job-k')).toContain('value="2"');
+    expect(input(html, 'job-epochs')).toContain('value="5"');
+    expect(input(html, 'job-batch')).toContain('value="128"');
+    expect(html.indexOf('id="expected-accuracy-title"')).toBeGreaterThan(-1);
+    expect(html.indexOf('id="expected-accuracy-title"')).toBeLessThan(html.indexOf('id="estimate-title"'));
+    expect(html).not.toContain('a little more accuracy than Mixup');
+  });
+
+  it('says what the measured table says about InstaHide, with its figures (docs/accuracy.jsonl)', () => {
+    const help = html.match(/id="hiding-instahide-help">InstaHide: ([^<]*)</)?.[1] ?? '';
+    expect(help).toMatch(/presets therefore start with \|x\|/);
+    expect(help).toMatch(/costs far more accuracy than Mixup/);
+    // The help's figures are the table's: mlp, 4,096 training images, 5 epochs, clean test images.
+    const figure = (variant: string) => Math.round(measured.get(`plain.accuracy.mlp.${variant}.n4096.epoch5.t0`)!);
+    expect(help).toContain(`about ${figure('instahide_k4_abs')} % (k = 4) or ${figure('instahide_k2_abs')} % (k = 2) after 5 epochs`);
+    expect(help).toContain(`against ${figure('mixup_k2')} % with Mixup k = 2 and ${figure('off')} % without hiding`);
+    expect(html).toMatch(/id="hiding-help">[^<]*Larger k hides better[^<]*The default, Mixup with k = 2/);
   });
 
   it('keeps the labels the end-to-end test finds the form by unambiguous', () => {
