@@ -59,7 +59,11 @@ internal static class JobCommands
                 parse.GetValue(hiding)!, parse.GetValue(k), parse.GetValue(revealLoss), parse.GetValue(bits),
                 parse.GetValue(testEncodings), parse.GetValue(testOwnMin));
             JobEstimate estimate = await api.EstimateJobAsync(parse.GetValue(project), request, ct);
-            foreach (string line in JobEstimateText.Lines(estimate))
+            // InstaHide stays one option away with its expected accuracy in sight (the web form shows the same).
+            bool instaHide = string.Equals(request.Hiding, HidingModes.InstaHide, StringComparison.OrdinalIgnoreCase);
+            JobExpectedAccuracy? alternative = instaHide || estimate.ExpectedAccuracy is null ? null
+                : await InstaHideAlternativeAsync(api, parse.GetValue(project), request, ct);
+            foreach (string line in JobEstimateText.Lines(estimate, alternative, request.K))
             {
                 Console.WriteLine(line);
             }
@@ -72,6 +76,19 @@ internal static class JobCommands
             return parse.GetValue(follow) ? await FollowAsync(api, job.Id, ct) : 0;
         });
         return command;
+    }
+
+    /// <summary>The expected accuracy of <paramref name="request"/> with InstaHide; null when the platform will not say (the job starts all the same).</summary>
+    private static async Task<JobExpectedAccuracy?> InstaHideAlternativeAsync(PlatformApi api, Guid project, CreateJobRequest request, CancellationToken ct)
+    {
+        try
+        {
+            return await api.ExpectedAccuracyAsync(project, request with { Hiding = HidingModes.InstaHide }, ct);
+        }
+        catch (PlatformApiException)
+        {
+            return null;
+        }
     }
 
     public static Command CreateJob()

@@ -9,7 +9,10 @@ namespace Imguard.Cli.Client;
 /// </summary>
 internal static class JobEstimateText
 {
-    public static IEnumerable<string> Lines(JobEstimate estimate)
+    /// <param name="estimate">The platform's estimate of the job as asked.</param>
+    /// <param name="instaHide">The expectation of the same job with InstaHide (k = <paramref name="instaHideK"/>), when it was asked otherwise: one option away, its accuracy in sight.</param>
+    /// <param name="instaHideK">The k of that alternative.</param>
+    public static IEnumerable<string> Lines(JobEstimate estimate, JobExpectedAccuracy? instaHide = null, int instaHideK = 0)
     {
         ArgumentNullException.ThrowIfNull(estimate);
         yield return
@@ -26,6 +29,10 @@ internal static class JobEstimateText
         if (expected.Warning is { } warning)
         {
             yield return $"warning: {warning}";
+        }
+        if (instaHide is { Measured: true, Percent: { } percent })
+        {
+            yield return $"with --hiding instahide --k {instaHideK}: about {Math.Round(percent, MidpointRounding.AwayFromZero):0} %" + (instaHide.Poor ? " (poor)." : ".");
         }
     }
 }

@@ -63,5 +63,15 @@ public sealed class JobEstimateTextTests
         Assert.DoesNotContain(lines, l => l.StartsWith("warning:", StringComparison.Ordinal));
 
         Assert.Single(JobEstimateText.Lines(received with { ExpectedAccuracy = null }));
+
+        // InstaHide, one option away, with the same k: its figure in sight (about 54 %, poor, for the mlp with |x| first).
+        var instaHide = AccuracyTable.Measured.Expect(ModelSpec.PresetFor(JobDefaults.Model, HidingMode.InstaHide),
+            options with { Hiding = new InstaHideOptions(HidingMode.InstaHide, JobDefaults.K) }, 4096);
+        var alternative = JsonSerializer.Deserialize<JobExpectedAccuracy>(JsonSerializer.Serialize(instaHide, Web), Web)!;
+        var withAlternative = JobEstimateText.Lines(received, alternative, JobDefaults.K).ToList();
+        Assert.Equal(3, withAlternative.Count);
+        Assert.Equal($"with --hiding instahide --k 2: about {Math.Round(instaHide.Percent!.Value, MidpointRounding.AwayFromZero)} %" + (instaHide.Poor ? " (poor)." : "."), withAlternative[2]);
+        Assert.True(alternative.Poor);
+        Assert.Equal(2, JobEstimateText.Lines(received, alternative with { Measured = false, Percent = null }, 2).Count());
     }
 }

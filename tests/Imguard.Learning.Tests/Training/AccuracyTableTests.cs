@@ -72,6 +72,10 @@ public sealed class AccuracyTableTests
     [InlineData("mlp", "instahide_k2_abs")]
     [InlineData("mlp", "instahide_k4_abs")]
     [InlineData("mlp", "instahide_k4")]
+    [InlineData("cnn", "off")]
+    [InlineData("cnn", "mixup_k2")]
+    [InlineData("cnn", "mixup_k4")]
+    [InlineData("cnn", "instahide_k4_abs")]
     public void The_readme_sized_grid_is_measured(string model, string variant)
     {
         var cells = AccuracyTable.Measured.Figures.Where(f => f.Model == model && f.Hiding == variant && f.TrainingImages == 4096)
