@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
-  check, checkCount, freeBasePort, launchBrowser, openPage, repo, requireBuild, results, startImguard,
+  check, checkCount, freeBasePort, launchBrowser, openPage, repo, requireBuild, results, startImguard, until,
 } from './harness.mjs';
 
 const TRAIN_IMAGES = 5000;
@@ -177,8 +177,11 @@ async function main() {
     await page.getByRole('tab', { name: 'Jobs' }).click();
     const chooseDataset = async (label, name) => {
       const select = page.getByLabel(label);
-      const option = (await select.locator('option').allInnerTexts()).find(t => t.includes(name));
-      check(option !== undefined, `${name} is offered as ${label}`);
+      let option;
+      await until(async () => {
+        option = (await select.locator('option').allInnerTexts()).find(t => t.includes(name));
+        return option !== undefined;
+      }, `${name} is offered as ${label}`);
       await select.selectOption({ label: option });
     };
     await chooseDataset('Training data', 'fashion-train');
