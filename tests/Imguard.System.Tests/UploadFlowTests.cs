@@ -68,8 +68,8 @@ public class UploadFlowTests
             Assert.True(created == 0, project);
             string projectId = project.Split('\n').Last(l => Guid.TryParse(l.Trim(), out _)).Trim();
 
-            (int missing, string missingOutput) = await ImguardProcess.RunAsync(Bound, "dataset", "upload", "--profile", profile, "--project", projectId,
-                "--name", "nothing", "--images", Path.Combine(root, "no-such-folder"), "--work", work);
+            (int missing, string missingOutput) = await Owner(Bound, "dataset", "upload", "--profile", profile, "--project", projectId,
+                "--name", "nothing", "--images", Path.Combine(root, "no-such-folder"));
             PlainFailure(CommandExit.Input, "imguard: Folder '", missing, missingOutput);
 
             // Training set, then the test set standardised with the training set's statistics.
