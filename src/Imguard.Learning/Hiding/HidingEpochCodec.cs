@@ -36,11 +36,12 @@ public static class HidingEpochCodec
     }
 
     /// <summary>
-    /// Decodes and checks the epoch's public part: the expected epoch and count, and the plan's structure
+    /// Decodes and checks the epoch's public part: the expected epoch, count, hiding mode and K (the job's own: a dealer
+    /// must not be able to change how a party hides its rows), and the plan's structure
     /// (<see cref="EpochHidingPlan"/>): the order is a permutation of 0..N−1, partner slot 0 of row i is i and every
     /// other slot column is a permutation. A message that broke this would make training skip or repeat rows silently.
     /// </summary>
-    public static HidingEpoch Decode(ReadOnlySpan<byte> bytes, int expectedEpoch, int expectedCount)
+    public static HidingEpoch Decode(ReadOnlySpan<byte> bytes, int expectedEpoch, int expectedCount, HidingMode expectedMode, int expectedK)
     {
         if (bytes.Length < HeaderBytes || BinaryPrimitives.ReadUInt64LittleEndian(bytes) != Magic)
         {
@@ -50,10 +51,11 @@ public static class HidingEpochCodec
         var mode = (HidingMode)BinaryPrimitives.ReadInt32LittleEndian(bytes[12..]);
         int k = BinaryPrimitives.ReadInt32LittleEndian(bytes[16..]);
         int n = BinaryPrimitives.ReadInt32LittleEndian(bytes[20..]);
-        if (epoch != expectedEpoch || n != expectedCount || k is < 1 or > 64 || !Enum.IsDefined(mode)
+        if (epoch != expectedEpoch || n != expectedCount || k != expectedK || mode != expectedMode || k is < 1 or > 64
             || bytes.Length != HeaderBytes + 4L * n * (k + 1))
         {
-            throw LearningError.InvalidData($"The dealer's epoch message is for epoch {epoch} with {n} rows and K = {k}; expected epoch {expectedEpoch} with {expectedCount} rows.");
+            throw LearningError.InvalidData(
+                $"The dealer's epoch message is for epoch {epoch} with {n} rows, mode {(int)mode} and K = {k}; expected epoch {expectedEpoch} with {expectedCount} rows, mode {(int)expectedMode} and K = {expectedK}.");
         }
         var order = new int[n];
         var partners = new int[n * k];

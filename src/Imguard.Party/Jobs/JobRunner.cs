@@ -551,6 +551,7 @@ public sealed class JobRunner : BackgroundService
         {
             TestCount = test?.Count ?? 0,
             K = options.Hiding.SlotCount,
+            Mode = options.Hiding.Mode,
         };
         var training = new SecureTraining(context, spec, options, feed, checkpoint);
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;

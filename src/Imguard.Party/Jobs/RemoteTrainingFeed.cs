@@ -21,7 +21,7 @@ public sealed class RemoteTrainingFeed(DealerClient dealer, string jobId, int at
         partyId == 1 ? dealer.GetWords(DealerEndpoints.InitialParameters(jobId, attempt), cancellationToken) : [];
 
     public HidingEpoch BeginEpoch(int epoch) =>
-        HidingEpochCodec.Decode(dealer.GetBytes(DealerEndpoints.Epoch(jobId, attempt, epoch), cancellationToken), epoch, trainingCount);
+        HidingEpochCodec.Decode(dealer.GetBytes(DealerEndpoints.Epoch(jobId, attempt, epoch), cancellationToken), epoch, trainingCount, Mode, K);
 
     public ulong[] HidingBatch(int epoch, int batch) =>
         partyId == 1 ? dealer.GetWords(DealerEndpoints.HidingBatch(jobId, attempt, epoch, batch), cancellationToken) : [];
@@ -34,6 +34,9 @@ public sealed class RemoteTrainingFeed(DealerClient dealer, string jobId, int at
     /// <summary>Images in the test set of the job (needed to check a test-encoding batch's table rows).</summary>
     public int TestCount { get; init; }
 
-    /// <summary>Images mixed per test encoding (the job's K).</summary>
+    /// <summary>Images mixed per encoding (the job's slot count: K, or 1 without hiding).</summary>
     public int K { get; init; } = 1;
+
+    /// <summary>The job's hiding mode: an epoch message for another mode is refused.</summary>
+    public HidingMode Mode { get; init; } = HidingMode.Off;
 }

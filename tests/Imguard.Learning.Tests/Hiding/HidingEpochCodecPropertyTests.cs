@@ -44,11 +44,11 @@ public sealed class HidingEpochCodecPropertyTests
         return p;
     }
 
-    private static HidingEpoch? DecodeEpoch(byte[] bytes, int epoch, int count)
+    private static HidingEpoch? DecodeEpoch(byte[] bytes, int epoch, int count, HidingMode mode, int k)
     {
         try
         {
-            return HidingEpochCodec.Decode(bytes, epoch, count);
+            return HidingEpochCodec.Decode(bytes, epoch, count, mode, k);
         }
         catch (InvalidDataException)
         {
@@ -61,7 +61,7 @@ public sealed class HidingEpochCodecPropertyTests
     {
         Epoch.Sample(epoch =>
         {
-            var again = DecodeEpoch(HidingEpochCodec.Encode(epoch), epoch.Epoch, epoch.Count);
+            var again = DecodeEpoch(HidingEpochCodec.Encode(epoch), epoch.Epoch, epoch.Count, epoch.Mode, epoch.K);
             Assert.NotNull(again);
             Assert.Equal((epoch.Epoch, epoch.Mode, epoch.K), (again.Epoch, again.Mode, again.K));
             Assert.Equal(epoch.Order, again.Order);
@@ -75,7 +75,19 @@ public sealed class HidingEpochCodecPropertyTests
     public void A_plan_that_skips_or_repeats_rows_is_refused(int[] order, int[] partners, string message)
     {
         var bytes = HidingEpochCodec.Encode(new HidingEpoch(0, HidingMode.Off, 1, order, partners));
-        var error = Assert.Throws<InvalidDataException>(() => HidingEpochCodec.Decode(bytes, 0, 3));
+        var error = Assert.Throws<InvalidDataException>(() => HidingEpochCodec.Decode(bytes, 0, 3, HidingMode.Off, 1));
+        Assert.Contains(message, error.Message);
+    }
+
+    [Theory]
+    [InlineData(HidingMode.InstaHide, 2, "mode 2")]   // the dealer switches a Mixup job to InstaHide
+    [InlineData(HidingMode.Off, 2, "mode 0")]         // …or says there is no hiding at all
+    [InlineData(HidingMode.Mixup, 3, "K = 3")]        // …or mixes fewer rows than the job asked for
+    public void An_epoch_for_another_mode_or_K_than_the_jobs_is_refused(HidingMode expectedMode, int expectedK, string message)
+    {
+        var bytes = HidingEpochCodec.Encode(new HidingEpoch(0, HidingMode.Mixup, 2, [0, 1, 2], [0, 1, 1, 2, 2, 0]));
+        Assert.NotNull(HidingEpochCodec.Decode(bytes, 0, 3, HidingMode.Mixup, 2));
+        var error = Assert.Throws<InvalidDataException>(() => HidingEpochCodec.Decode(bytes, 0, 3, expectedMode, expectedK));
         Assert.Contains(message, error.Message);
     }
 
@@ -84,7 +96,7 @@ public sealed class HidingEpochCodecPropertyTests
     {
         // K = 2: slot 1 names row 0 twice and row 2 never.
         var bytes = HidingEpochCodec.Encode(new HidingEpoch(0, HidingMode.Mixup, 2, [0, 1, 2], [0, 0, 1, 0, 2, 1]));
-        var error = Assert.Throws<InvalidDataException>(() => HidingEpochCodec.Decode(bytes, 0, 3));
+        var error = Assert.Throws<InvalidDataException>(() => HidingEpochCodec.Decode(bytes, 0, 3, HidingMode.Mixup, 2));
         Assert.Contains("partner slot 1", error.Message);
     }
 
@@ -103,7 +115,7 @@ public sealed class HidingEpochCodecPropertyTests
                 _ => Changed(bytes, at, xor),
             };
             // The header is fully checked, and a changed index breaks a permutation or slot 0's identity: nothing passes.
-            var decoded = DecodeEpoch(damaged, epoch.Epoch, epoch.Count);
+            var decoded = DecodeEpoch(damaged, epoch.Epoch, epoch.Count, epoch.Mode, epoch.K);
             Assert.True(decoded is null, $"accepted a damaged message (how {how}, byte {at})");
         }, iter: 2000);
     }
@@ -126,7 +138,7 @@ public sealed class HidingEpochCodecPropertyTests
             byte[] bytes = [.. HidingEpochCodec.Encode(epoch), .. new byte[4 * extra]];
             BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8 + 4 * field), value);
             long before = GC.GetAllocatedBytesForCurrentThread();
-            var decoded = DecodeEpoch(bytes, epoch.Epoch, epoch.Count);
+            var decoded = DecodeEpoch(bytes, epoch.Epoch, epoch.Count, epoch.Mode, epoch.K);
             Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 4L * bytes.Length + 16 * 1024);
             if (decoded is not null)
             {

@@ -238,7 +238,7 @@ public sealed class PartyUploadAttackTests(PartyUploadAttackTests.Deployment dep
             await File.WriteAllTextAsync(settingsPath, settings.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
 
             _up = ImguardProcess.Start("up", "--data-dir", Data);
-            await _up.WaitForLineAsync("IMGuard is up", Bound);
+            await _up.WaitForLineAsync("IMGuard is up", 2 * Bound); // four processes starting on a busy 2-core machine took over 60 s
             string profile = Path.Combine(_root, "profile.json");
             (int login, string loginOutput) = await ImguardProcess.RunWithInputAsync(Bound, password + "\n",
                 "login", "--profile", profile, "--data-dir", Data, "--user", "admin", "--password-stdin");
