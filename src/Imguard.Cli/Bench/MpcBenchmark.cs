@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Imguard.Contracts.Files;
 using Imguard.Mpc.Preprocessing;
 using Imguard.Mpc.Ring;
-using Imguard.Mpc.Transport;
+using Imguard.ServiceDefaults.Pki;
 
 namespace Imguard.Cli.Bench;
 
