@@ -1,6 +1,7 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using Imguard.Mpc.Transport;
+using Imguard.ServiceDefaults.Pki;
 
 namespace Imguard.Benchmarks;
 

@@ -26,4 +26,7 @@ internal static class ServiceError
 
     public static InvalidOperationException BadCertificate(string what, string path, string reason) =>
         new($"The {what} at '{path}' is not usable: {reason}");
+
+    public static ArgumentException InvalidOption(string option, string message) =>
+        new($"Invalid {option}: {message}", option);
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
-using Imguard.Mpc.Transport;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Pki;
 using Imguard.ServiceDefaults.Tls;

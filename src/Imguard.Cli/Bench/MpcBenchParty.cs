@@ -5,6 +5,7 @@ using Imguard.Mpc.Preprocessing;
 using Imguard.Mpc.Protocols;
 using Imguard.Mpc.Randomness;
 using Imguard.Mpc.Transport;
+using Imguard.ServiceDefaults.Pki;
 
 namespace Imguard.Cli.Bench;
 

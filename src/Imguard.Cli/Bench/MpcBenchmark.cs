@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Imguard.Contracts.Files;
 using Imguard.Mpc.Preprocessing;
 using Imguard.Mpc.Ring;
-using Imguard.Mpc.Transport;
+using Imguard.ServiceDefaults.Pki;
 
 namespace Imguard.Cli.Bench;
 
@@ -117,10 +117,9 @@ internal static class MpcBenchmark
 
     private static async Task<List<BenchResult>[]> RunPartiesAsync(string folder, int iterations, int threads, CancellationToken ct)
     {
-        string self = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find the imguard executable to start the parties.");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromMinutes(10));
-        using var party0 = Start(self, 0, folder, 0, iterations, threads);
+        using var party0 = Start(0, folder, 0, iterations, threads);
         try
         {
             var results0 = new List<BenchResult>();
@@ -138,7 +137,7 @@ internal static class MpcBenchmark
             {
                 throw new InvalidOperationException($"Party 0 did not start: {await party0.StandardError.ReadToEndAsync(timeout.Token)}");
             }
-            using var party1 = Start(self, 1, folder, port, iterations, threads);
+            using var party1 = Start(1, folder, port, iterations, threads);
             var read0 = ReadResultsAsync(party0, results0, timeout.Token);
             var results1 = new List<BenchResult>();
             var read1 = ReadResultsAsync(party1, results1, timeout.Token);
@@ -154,18 +153,13 @@ internal static class MpcBenchmark
         }
     }
 
-    private static Process Start(string self, int party, string folder, int port, int iterations, int threads)
+    private static Process Start(int party, string folder, int port, int iterations, int threads)
     {
-        var info = new ProcessStartInfo(self)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "bench", "party", "--id", $"{party}", "--folder", folder, "--port", $"{port}", "--iterations", $"{iterations}", "--threads", $"{threads}" })
-        {
-            info.ArgumentList.Add(arg);
-        }
+        // This imguard again, started as this one was (apphost or `dotnet imguard.dll`).
+        ProcessStartInfo info = SelfCommand.StartInfo(
+            ["bench", "party", "--id", $"{party}", "--folder", folder, "--port", $"{port}", "--iterations", $"{iterations}", "--threads", $"{threads}"]);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
         return Process.Start(info) ?? throw new InvalidOperationException($"Could not start party {party}.");
     }
 

@@ -11,6 +11,7 @@ using Imguard.Mpc.Randomness;
 using Imguard.Mpc.Ring;
 using Imguard.Mpc.Sharing;
 using Imguard.Mpc.Transport;
+using Imguard.ServiceDefaults.Pki;
 
 namespace Imguard.Cli.Bench;
 

@@ -119,28 +119,15 @@ internal static class UpCommand
 
         public static RoleProcess Start(ServiceRole role, string[] arguments)
         {
-            var start = new ProcessStartInfo
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            // Run the same executable (or `dotnet imguard.dll` when launched that way).
-            string self = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find the imguard executable.");
-            if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            {
-                start.ArgumentList.Add(typeof(UpCommand).Assembly.Location);
-            }
-            start.FileName = self;
+            // This imguard again, started as this one was (apphost or `dotnet imguard.dll`).
+            ProcessStartInfo start = SelfCommand.StartInfo(arguments);
+            start.RedirectStandardInput = true;
+            start.RedirectStandardOutput = true;
+            start.RedirectStandardError = true;
             // Per-host overrides name one role's address or database: every child of `up` takes its own from imguard.json.
             foreach (string variable in RoleOverrides.Variables)
             {
                 start.Environment.Remove(variable);
-            }
-            foreach (string argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
             }
             Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {ServiceRoles.Name(role)}.");
             string prefix = $"[{ServiceRoles.Name(role)}] ";

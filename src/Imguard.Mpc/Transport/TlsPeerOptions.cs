@@ -4,7 +4,8 @@ namespace Imguard.Mpc.Transport;
 
 /// <summary>
 /// How a party authenticates itself and its peer on the TLS link. Both parties present a certificate issued by the
-/// deployment's CA (<see cref="CertificateAuthority"/>); each trusts only <see cref="TrustedAuthority"/> and only a peer
+/// deployment's CA (<c>Imguard.ServiceDefaults.Pki.CertificateAuthority</c>, which this engine does not reference: it
+/// takes certificates, not a PKI); each trusts only <see cref="TrustedAuthority"/> and only a peer
 /// certificate naming <see cref="ExpectedPeerName"/>. Checked by <see cref="Validate"/> when a channel or listener starts.
 /// </summary>
 public sealed record TlsPeerOptions

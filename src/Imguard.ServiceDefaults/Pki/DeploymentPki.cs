@@ -1,6 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using Imguard.Contracts.Files;
-using Imguard.Mpc.Transport;
 using Imguard.ServiceDefaults.Deployment;
 
 namespace Imguard.ServiceDefaults.Pki;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Imguard.Mpc.Transport;
 using Imguard.ServiceDefaults.Deployment;
 
 namespace Imguard.ServiceDefaults.Pki;

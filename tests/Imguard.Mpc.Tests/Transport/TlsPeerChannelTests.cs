@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Imguard.Mpc.Transport;
+using Imguard.ServiceDefaults.Pki;
 
 namespace Imguard.Mpc.Tests.Transport;
 
@@ -278,5 +279,47 @@ public sealed class TlsPeerChannelTests
         Assert.Throws<ArgumentException>(() => (Pki.Options0() with { MaxFrameBytes = -1 }).Validate());
         Assert.Throws<ArgumentException>(() => (Pki.Options0() with { HandshakeTimeout = TimeSpan.Zero }).Validate());
         Assert.Throws<ArgumentException>(() => TlsPeerListener.Start(Pki.Options0() with { LocalPartyId = -1 }, new IPEndPoint(IPAddress.Loopback, 0)));
+    }
+
+    [Fact]
+    public async Task Certificates_from_the_deployment_CA_loaded_from_PEM_work_for_the_peer_link()
+    {
+        string caCertPem, caKeyPem;
+        using (var original = CertificateAuthority.Create("Round trip CA"))
+        {
+            (caCertPem, caKeyPem) = original.ExportPem();
+        }
+        Assert.StartsWith("-----BEGIN CERTIFICATE-----", caCertPem, StringComparison.Ordinal);
+        Assert.StartsWith("-----BEGIN PRIVATE KEY-----", caKeyPem, StringComparison.Ordinal);
+
+        using var ca = CertificateAuthority.LoadPem(caCertPem, caKeyPem);
+        var (p0Cert, p0Key) = CertificateAuthority.ExportCertificatePem(ca.IssueCertificate("party-0"));
+        var (p1Cert, p1Key) = CertificateAuthority.ExportCertificatePem(ca.IssueCertificate("party-1"));
+        using X509Certificate2 trusted = CertificateAuthority.LoadCertificatePem(caCertPem);
+        Assert.False(trusted.HasPrivateKey);
+
+        var options0 = new TlsPeerOptions
+        {
+            LocalPartyId = 0,
+            Certificate = CertificateAuthority.LoadCertificatePem(p0Cert, p0Key),
+            TrustedAuthority = trusted,
+            ExpectedPeerName = "party-1",
+            SessionId = "pem",
+        };
+        var options1 = options0 with
+        {
+            LocalPartyId = 1,
+            Certificate = CertificateAuthority.LoadCertificatePem(p1Cert, p1Key),
+            ExpectedPeerName = "party-0",
+        };
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var (a, b) = await TestPki.ConnectPairAsync(options0, options1, cts.Token);
+        await using (a)
+        await using (b)
+        {
+            var got = new ulong[1];
+            await Task.WhenAll(a.SendAsync(new ulong[] { 3 }, cts.Token).AsTask(), b.ReceiveAsync(got, cts.Token).AsTask());
+            Assert.Equal(3UL, got[0]);
+        }
     }
 }

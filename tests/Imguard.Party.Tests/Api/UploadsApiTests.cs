@@ -9,7 +9,6 @@ using Imguard.Contracts.Uploads;
 using Imguard.Learning.Data;
 using Imguard.Learning.Storage;
 using Imguard.Mpc.Encoding;
-using Imguard.Mpc.Transport;
 using Imguard.Party.Server;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Hosting;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Imguard.Mpc.Transport;
+namespace Imguard.ServiceDefaults.Pki;
 
 /// <summary>
 /// A small private certificate authority for one IMGuard deployment: it issues the certificates the parties (and services)
@@ -23,7 +23,10 @@ public sealed class CertificateAuthority : IDisposable
         Certificate = X509CertificateLoader.LoadCertificate(signer.RawData);
     }
 
-    /// <summary>The CA certificate without its private key: what <see cref="TlsPeerOptions.TrustedAuthority"/> is set to.</summary>
+    /// <summary>
+    /// The CA certificate without its private key: the one root that services, clients and the parties' peer link
+    /// (<c>TlsPeerOptions.TrustedAuthority</c> in Imguard.Mpc) trust.
+    /// </summary>
     public X509Certificate2 Certificate { get; }
 
     /// <summary>Creates a new self-signed CA (ECDSA P-256, basic constraints CA with path length 0, key usage certificate signing).</summary>
@@ -33,7 +36,7 @@ public sealed class CertificateAuthority : IDisposable
         TimeSpan lifetime = validity ?? DefaultCaValidity;
         if (lifetime <= TimeSpan.Zero)
         {
-            throw MpcError.InvalidOption(nameof(validity), "the validity must be positive.");
+            throw ServiceError.InvalidOption(nameof(validity), "the validity must be positive.");
         }
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -69,7 +72,7 @@ public sealed class CertificateAuthority : IDisposable
         TimeSpan lifetime = validity ?? DefaultLeafValidity;
         if (lifetime <= TimeSpan.Zero)
         {
-            throw MpcError.InvalidOption(nameof(validity), "the validity must be positive.");
+            throw ServiceError.InvalidOption(nameof(validity), "the validity must be positive.");
         }
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -127,7 +130,7 @@ public sealed class CertificateAuthority : IDisposable
         using X509Certificate2 loaded = X509Certificate2.CreateFromPem(certificatePem, privateKeyPem);
         if (loaded.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
         {
-            throw MpcError.InvalidOption(nameof(certificatePem), "the certificate is not a certificate authority.");
+            throw ServiceError.InvalidOption(nameof(certificatePem), "the certificate is not a certificate authority.");
         }
         return new CertificateAuthority(Persistable(loaded));
     }
