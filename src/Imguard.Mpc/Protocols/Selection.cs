@@ -19,6 +19,8 @@ namespace Imguard.Mpc.Protocols;
 ///   MaxWithArgMaxAlongLastAxis: both results in L + ⌈log2 L⌉ rounds, L = ⌈log2 n⌉ (ReLU with derivative per
 ///   level, then the one-hot as products of the levels' 0/1 outcomes), per row each way n − 1 words + 2 per product
 ///   (n = 4: 11 words, n = 9: 44).
+/// This file holds the rounds; the index work of each level (pair differences, the next level, the gathers of the
+/// arg-max) is in the span kernels of Ring/RingOps.Pairs.cs, tested there against scalar references.
 /// </summary>
 public static class Selection
 {
@@ -41,39 +43,21 @@ public static class Selection
     public static async ValueTask<SharedTensor> MaxAlongLastAxisAsync(PartyContext ctx, SharedTensor x, CancellationToken cancellationToken = default)
     {
         var (rows, n) = RowsOf(ctx, x, "MaxAlongLastAxis");
-        var current = (ulong[])x.Share.Data.Clone();
+        var current = x.Share.Data;                                                          // read only: each level writes a new array
         int width = n;
         while (width > 1 && rows > 0)
         {
             int pairs = width / 2;
-            int next = pairs + (width % 2);
+            int next = width - pairs;
             var difference = new ulong[rows * pairs];
-            for (int r = 0; r < rows; r++)
-            {
-                for (int p = 0; p < pairs; p++)
-                {
-                    int left = r * width + 2 * p;
-                    difference[r * pairs + p] = unchecked(current[left] - current[left + 1]);   // a − b
-                }
-            }
+            RingOps.PairDifferences(current, width, difference);                             // a − b
             var positivePart = await Comparison.ReluAsync(ctx, ctx.Wrap(difference, [rows * pairs]), cancellationToken).ConfigureAwait(false);
-            var relu = positivePart.Share.Data;
             var merged = new ulong[rows * next];
-            for (int r = 0; r < rows; r++)
-            {
-                for (int p = 0; p < pairs; p++)
-                {
-                    merged[r * next + p] = unchecked(current[r * width + 2 * p + 1] + relu[r * pairs + p]); // b + ReLU(a − b)
-                }
-                if (next > pairs)
-                {
-                    merged[r * next + pairs] = current[r * width + width - 1];                  // odd one out goes up unchanged
-                }
-            }
+            RingOps.AdvancePairs(current, width, positivePart.Share.Data, merged);           // b + ReLU(a − b); odd one out goes up unchanged
             current = merged;
             width = next;
         }
-        return ctx.Wrap(current, KeepLastAxis(x.Shape, 1));
+        return ctx.Wrap(width == n ? (ulong[])current.Clone() : current, KeepLastAxis(x.Shape, 1));
     }
 
     /// <summary>
@@ -95,78 +79,31 @@ public static class Selection
         }
         int pairs = n * (n - 1) / 2;
         var differences = new ulong[rows * pairs];
-        for (int r = 0, k = 0; r < rows; r++)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                for (int j = i + 1; j < n; j++, k++)
-                {
-                    differences[k] = unchecked(values[r * n + i] - values[r * n + j]);        // x_i − x_j
-                }
-            }
-        }
+        RingOps.AllPairDifferences(values, n, differences);                                  // x_i − x_j, i < j
         var d = (await Comparison.DReluAsync(ctx, ctx.Wrap(differences, [rows * pairs]), cancellationToken).ConfigureAwait(false)).Share.Data;
 
         // The n − 1 factors of each candidate: d_ij for j > i (ties go to i), 1 − d_ji for j < i (strictly greater).
         int width = n - 1;
         ulong one = ctx.PartyId == 0 ? 1UL : 0UL;
         var factors = new ulong[rows * n * width];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                int at = (r * n + i) * width;
-                for (int j = 0; j < n; j++)
-                {
-                    if (j == i)
-                    {
-                        continue;
-                    }
-                    int a = Math.Min(i, j), b = Math.Max(i, j);
-                    ulong dab = d[r * pairs + PairIndex(n, a, b)];
-                    factors[at++] = j > i ? dab : unchecked(one - dab);
-                }
-            }
-        }
+        RingOps.AllPairFactors(d, n, one, factors);
         int candidates = rows * n;
         while (width > 1)
         {
-            int halves = width / 2, next = halves + (width % 2);
+            int halves = width / 2, next = width - halves;
             var left = new ulong[candidates * halves];
             var right = new ulong[candidates * halves];
-            for (int c = 0; c < candidates; c++)
-            {
-                for (int h = 0; h < halves; h++)
-                {
-                    left[c * halves + h] = factors[c * width + 2 * h];
-                    right[c * halves + h] = factors[c * width + 2 * h + 1];
-                }
-            }
+            RingOps.SplitPairs(factors, width, left, right);
             var products = (await Beaver.MultiplyRawAsync(ctx, ctx.Wrap(left, [left.Length]), ctx.Wrap(right, [right.Length]), cancellationToken).ConfigureAwait(false)).Share.Data;
             var merged = new ulong[candidates * next];
-            for (int c = 0; c < candidates; c++)
-            {
-                products.AsSpan(c * halves, halves).CopyTo(merged.AsSpan(c * next, halves));
-                if (next > halves)
-                {
-                    merged[c * next + halves] = factors[c * width + width - 1];               // odd factor goes up unchanged
-                }
-            }
+            RingOps.ReplacePairs(factors, width, products, merged);                          // odd factor goes up unchanged
             factors = merged;
             width = next;
         }
         // factors now holds w (0/1 ring integers), one per candidate: max = Σ_i w_i·x_i (integer × fixed point: no truncation).
-        var weighted = (await Beaver.MultiplyRawAsync(ctx, ctx.Wrap(factors, [candidates]), ctx.Wrap((ulong[])values.Clone(), [candidates]), cancellationToken).ConfigureAwait(false)).Share.Data;
+        var weighted = (await Beaver.MultiplyRawAsync(ctx, ctx.Wrap(factors, [candidates]), x.Reshape(candidates), cancellationToken).ConfigureAwait(false)).Share.Data;
         var max = new ulong[rows];
-        for (int r = 0; r < rows; r++)
-        {
-            ulong sum = 0;
-            for (int i = 0; i < n; i++)
-            {
-                sum = unchecked(sum + weighted[r * n + i]);
-            }
-            max[r] = sum;
-        }
+        RingOps.SumAxis(weighted, [rows, n], 1, max);
         return ctx.Wrap(max, KeepLastAxis(x.Shape, 1));
     }
 
@@ -192,9 +129,6 @@ public static class Selection
         return levels;
     }
 
-    /// <summary>Index of the pair (a, b), a &lt; b, among a row's pairs in the order (0,1), (0,2), …, (1,2), ….</summary>
-    private static int PairIndex(int n, int a, int b) => a * (2 * n - a - 1) / 2 + (b - a - 1);
-
     /// <summary>
     /// A one-hot tensor of x's shape marking each row's maximum along the last axis, as ring integers 0/1 (not
     /// fixed-point). Exactly one 1 per row; ties go to the lowest index. 2⌈log2 n⌉ rounds.
@@ -202,7 +136,7 @@ public static class Selection
     public static async ValueTask<SharedTensor> ArgMaxAlongLastAxisAsync(PartyContext ctx, SharedTensor x, CancellationToken cancellationToken = default)
     {
         var (rows, n) = RowsOf(ctx, x, "ArgMaxAlongLastAxis");
-        var values = (ulong[])x.Share.Data.Clone();
+        var values = x.Share.Data;                                                           // read only: each level writes a new array
         // One-hot of the whole row, each candidate owning the segment [start[c], start[c + 1]) of its subtree.
         var oneHot = new ulong[rows * n];
         if (ctx.PartyId == 0)
@@ -210,64 +144,34 @@ public static class Selection
             Array.Fill(oneHot, 1UL);                                                         // every leaf is its own arg-max: public 1
         }
         var start = Enumerable.Range(0, n + 1).ToArray();
+        var positions = Enumerable.Range(0, n).ToArray();
         int width = n;
         while (width > 1 && rows > 0)
         {
             int pairs = width / 2;
-            int next = pairs + (width % 2);
+            int next = width - pairs;
             int covered = start[2 * pairs];                                                  // row positions inside some pair
             var difference = new ulong[rows * pairs];
-            for (int r = 0; r < rows; r++)
-            {
-                for (int p = 0; p < pairs; p++)
-                {
-                    int left = r * width + 2 * p;
-                    difference[r * pairs + p] = unchecked(values[left] - values[left + 1]);     // a − b
-                }
-            }
+            RingOps.PairDifferences(values, width, difference);                              // a − b
             var differenceShare = ctx.Wrap(difference, [rows * pairs]);
             var leftWins = await Comparison.DReluAsync(ctx, differenceShare, cancellationToken).ConfigureAwait(false); // β = 1{a ≥ b}
-            var beta = leftWins.Share.Data;
-            var pairOf = new int[covered];
+            var pairOf = new int[covered];                                                   // the pair whose segments hold position j
+            var onLeft = new bool[covered];                                                  // in the left (lower) candidate's segment
             for (int p = 0; p < pairs; p++)
             {
                 Array.Fill(pairOf, p, start[2 * p], start[2 * p + 2] - start[2 * p]);
+                Array.Fill(onLeft, true, start[2 * p], start[2 * p + 1] - start[2 * p]);
             }
             var betaSpread = new ulong[rows * covered];
             var segment = new ulong[rows * covered];
-            for (int r = 0; r < rows; r++)
-            {
-                for (int j = 0; j < covered; j++)
-                {
-                    betaSpread[r * covered + j] = beta[r * pairs + pairOf[j]];
-                    segment[r * covered + j] = oneHot[r * n + j];
-                }
-            }
+            RingOps.GatherColumns(leftWins.Share.Data, pairs, pairOf, betaSpread);           // β of each position's pair
+            RingOps.GatherColumns(oneHot, n, positions.AsSpan(0, covered), segment);         // h of each position
             var products = await Beaver.MultiplyRawAsync(ctx,
                 [(leftWins, differenceShare), (ctx.Wrap(betaSpread, [rows * covered]), ctx.Wrap(segment, [rows * covered]))],
                 cancellationToken).ConfigureAwait(false);                                    // β·(a − b) and β·h, one round
-            var betaDifference = products[0].Share.Data;
-            var betaSegment = products[1].Share.Data;
             var merged = new ulong[rows * next];
-            for (int r = 0; r < rows; r++)
-            {
-                for (int p = 0; p < pairs; p++)
-                {
-                    merged[r * next + p] = unchecked(values[r * width + 2 * p + 1] + betaDifference[r * pairs + p]); // b + β·(a − b)
-                }
-                if (next > pairs)
-                {
-                    merged[r * next + pairs] = values[r * width + width - 1];
-                }
-                for (int j = 0; j < covered; j++)
-                {
-                    int p = pairOf[j];
-                    int i = r * n + j;
-                    oneHot[i] = j < start[2 * p + 1]
-                        ? betaSegment[r * covered + j]                                       // left segment: β·h_a
-                        : unchecked(oneHot[i] - betaSegment[r * covered + j]);               // right segment: (1 − β)·h_b
-                }
-            }
+            RingOps.AdvancePairs(values, width, products[0].Share.Data, merged);             // b + β·(a − b); odd one out goes up unchanged
+            RingOps.PartOrRemainder(oneHot, n, products[1].Share.Data, onLeft, oneHot);      // left segment: β·h_a, right: h_b − β·h_b = (1 − β)·h_b
             var nextStart = new int[next + 1];
             for (int c = 0; c <= pairs; c++)
             {
@@ -305,43 +209,25 @@ public static class Selection
         {
             return (ctx.Wrap([], KeepLastAxis(x.Shape, 1)), ctx.Wrap([], x.Shape));     // empty batch: nothing to open
         }
-        var values = (ulong[])x.Share.Data.Clone();
+        var values = x.Share.Data;                                                           // read only: each level writes a new array
         var winners = new List<ulong[]>();                                                // β of level t, [rows × pairs_t]
         int width = n;
         while (width > 1)
         {
             int pairs = width / 2;
-            int next = pairs + (width % 2);
+            int next = width - pairs;
             var difference = new ulong[rows * pairs];
-            for (int r = 0; r < rows; r++)
-            {
-                for (int p = 0; p < pairs; p++)
-                {
-                    int left = r * width + 2 * p;
-                    difference[r * pairs + p] = unchecked(values[left] - values[left + 1]);     // a − b
-                }
-            }
+            RingOps.PairDifferences(values, width, difference);                              // a − b
             var (positivePart, leftWins) = await Comparison.ReluWithDerivativeAsync(
                 ctx, ctx.Wrap(difference, [rows * pairs]), cancellationToken).ConfigureAwait(false); // ReLU(a − b), β: one round
-            var relu = positivePart.Share.Data;
             var merged = new ulong[rows * next];
-            for (int r = 0; r < rows; r++)
-            {
-                for (int p = 0; p < pairs; p++)
-                {
-                    merged[r * next + p] = unchecked(values[r * width + 2 * p + 1] + relu[r * pairs + p]); // b + ReLU(a − b)
-                }
-                if (next > pairs)
-                {
-                    merged[r * next + pairs] = values[r * width + width - 1];                  // odd one out goes up unchanged
-                }
-            }
+            RingOps.AdvancePairs(values, width, positivePart.Share.Data, merged);            // b + ReLU(a − b); odd one out goes up unchanged
             winners.Add(leftWins.Share.Data);
             values = merged;
             width = next;
         }
         var oneHot = await PathProductsAsync(ctx, winners, rows, n, cancellationToken).ConfigureAwait(false);
-        return (ctx.Wrap(values, KeepLastAxis(x.Shape, 1)), ctx.Wrap(oneHot, x.Shape));
+        return (ctx.Wrap(n == 1 ? (ulong[])values.Clone() : values, KeepLastAxis(x.Shape, 1)), ctx.Wrap(oneHot, x.Shape));
     }
 
     /// <summary>
@@ -355,50 +241,48 @@ public static class Selection
         for (int t = 0; t < winners.Count; t++)
         {
             int candidates = CandidatesAt(n, t), pairs = candidates / 2;
-            var block = new LevelBlock(t, candidates, new ulong[rows * candidates], new bool[candidates]);
-            for (int c = 0; c < candidates; c++)
-            {
-                block.IsPublicOne[c] = c >= 2 * pairs;                                       // unpaired: factor 1
-                for (int r = 0; r < rows && c < 2 * pairs; r++)
-                {
-                    ulong beta = winners[t][r * pairs + c / 2];
-                    block.Values[r * candidates + c] = c % 2 == 0 ? beta : unchecked(one - beta); // left: β, right: 1 − β
-                }
-            }
+            var block = new LevelBlock(t, candidates, rows, new ulong[candidates * rows], new bool[candidates]);
+            RingOps.PairIndicatorsByCandidate(winners[t], candidates, one, block.Values);    // left: β, right: 1 − β, unpaired: 1
+            block.IsPublicOne.AsSpan(2 * pairs).Fill(true);
             blocks.Add(block);
         }
         if (blocks.Count == 0)
         {
-            blocks.Add(new LevelBlock(0, n, new ulong[rows * n], Enumerable.Repeat(true, n).ToArray())); // n = 1: the only entry wins
+            var only = new LevelBlock(0, n, rows, new ulong[n * rows], new bool[n]);        // n = 1: the only entry wins
+            only.Values.AsSpan().Fill(one);
+            only.IsPublicOne.AsSpan().Fill(true);
+            blocks.Add(only);
         }
         while (blocks.Count > 1)
         {
             // Pair block 2i (levels from t) with block 2i + 1 (levels from u): candidate c of the first meets c ≫ (u − t).
-            var left = new List<ulong>();
-            var right = new List<ulong>();
+            // A factor that is the public 1 is not multiplied: the other factor goes up as it is.
+            var lefts = new List<ReadOnlyMemory<ulong>>();
+            var rights = new List<ReadOnlyMemory<ulong>>();
+            var targets = new List<Memory<ulong>>();
             var merged = new List<LevelBlock>();
             for (int i = 0; i + 1 < blocks.Count; i += 2)
             {
                 var (lower, upper) = (blocks[i], blocks[i + 1]);
                 int shift = upper.FirstLevel - lower.FirstLevel, candidates = lower.Candidates;
-                var block = new LevelBlock(lower.FirstLevel, candidates, new ulong[rows * candidates], new bool[candidates]);
+                var block = new LevelBlock(lower.FirstLevel, candidates, rows, new ulong[candidates * rows], new bool[candidates]);
                 for (int c = 0; c < candidates; c++)
                 {
                     int u = c >> shift;
                     block.IsPublicOne[c] = lower.IsPublicOne[c] && upper.IsPublicOne[u];
-                    for (int r = 0; r < rows; r++)
+                    if (lower.IsPublicOne[c])
                     {
-                        if (lower.IsPublicOne[c] || upper.IsPublicOne[u])
-                        {
-                            block.Values[r * candidates + c] = lower.IsPublicOne[c]
-                                ? upper.Values[r * upper.Candidates + u]                      // 1 · upper
-                                : lower.Values[r * candidates + c];                          // lower · 1
-                        }
-                        else
-                        {
-                            left.Add(lower.Values[r * candidates + c]);
-                            right.Add(upper.Values[r * upper.Candidates + u]);
-                        }
+                        upper.Of(u).CopyTo(block.Of(c));                                     // 1 · upper
+                    }
+                    else if (upper.IsPublicOne[u])
+                    {
+                        lower.Of(c).CopyTo(block.Of(c));                                     // lower · 1
+                    }
+                    else
+                    {
+                        lefts.Add(lower.Of(c));
+                        rights.Add(upper.Of(u));
+                        targets.Add(block.Of(c));
                     }
                 }
                 merged.Add(block);
@@ -407,43 +291,28 @@ public static class Selection
             {
                 merged.Add(blocks[^1]);                                                      // an odd block waits a round
             }
-            if (left.Count > 0)
+            if (targets.Count > 0)
             {
-                var product = await Beaver.MultiplyRawAsync(ctx,
-                    ctx.Wrap(left.ToArray(), [left.Count]), ctx.Wrap(right.ToArray(), [right.Count]), cancellationToken).ConfigureAwait(false);
-                var p = product.Share.Data;                                                  // 0/1 · 0/1: exact, no truncation
-                int next = 0;
-                for (int i = 0; i + 1 < blocks.Count; i += 2)
+                var left = new ulong[targets.Count * rows];
+                var right = new ulong[targets.Count * rows];
+                for (int k = 0; k < targets.Count; k++)
                 {
-                    var (lower, upper, block) = (blocks[i], blocks[i + 1], merged[i / 2]);
-                    int shift = upper.FirstLevel - lower.FirstLevel;
-                    for (int c = 0; c < block.Candidates; c++)
-                    {
-                        if (lower.IsPublicOne[c] || upper.IsPublicOne[c >> shift])
-                        {
-                            continue;
-                        }
-                        for (int r = 0; r < rows; r++)
-                        {
-                            block.Values[r * block.Candidates + c] = p[next++];
-                        }
-                    }
+                    lefts[k].Span.CopyTo(left.AsSpan(k * rows, rows));
+                    rights[k].Span.CopyTo(right.AsSpan(k * rows, rows));
+                }
+                var product = await Beaver.MultiplyRawAsync(ctx,
+                    ctx.Wrap(left, [left.Length]), ctx.Wrap(right, [right.Length]), cancellationToken).ConfigureAwait(false);
+                var p = product.Share.Data;                                                  // 0/1 · 0/1: exact, no truncation
+                for (int k = 0; k < targets.Count; k++)
+                {
+                    p.AsSpan(k * rows, rows).CopyTo(targets[k].Span);
                 }
             }
             blocks = merged;
         }
-        var final = blocks[0];
-        for (int c = 0; c < n; c++)
-        {
-            if (final.IsPublicOne[c])
-            {
-                for (int r = 0; r < rows; r++)
-                {
-                    final.Values[r * n + c] = one;
-                }
-            }
-        }
-        return final.Values;
+        var oneHot = new ulong[rows * n];
+        RingOps.Transpose(blocks[0].Values, oneHot, n, rows);                              // by candidate → by row
+        return oneHot;
     }
 
     /// <summary>Candidates left before level t of a tournament over n: ⌈n / 2^t⌉.</summary>
@@ -451,10 +320,15 @@ public static class Selection
 
     /// <summary>
     /// The product of the tournament factors of levels [FirstLevel, next block's first level) for each candidate of
-    /// level FirstLevel, [rows × Candidates]; IsPublicOne marks candidates (the same in every row) whose product is
-    /// the public 1 (unpaired at every one of these levels).
+    /// level FirstLevel, by candidate ([Candidates × Rows]: a candidate's rows are contiguous, so a product batch takes
+    /// and returns whole candidates); IsPublicOne marks candidates (the same in every row) whose product is the public
+    /// 1 (unpaired at every one of these levels), whose values are this party's share of 1.
     /// </summary>
-    private sealed record LevelBlock(int FirstLevel, int Candidates, ulong[] Values, bool[] IsPublicOne);
+    private sealed record LevelBlock(int FirstLevel, int Candidates, int Rows, ulong[] Values, bool[] IsPublicOne)
+    {
+        /// <summary>Candidate c's value in every row.</summary>
+        public Memory<ulong> Of(int c) => Values.AsMemory(c * Rows, Rows);
+    }
 
     /// <summary>Rows and row length of x along its last axis; validates party, format and a non-empty last axis.</summary>
     internal static (int Rows, int Length) RowsOf(PartyContext ctx, SharedTensor x, string what)
