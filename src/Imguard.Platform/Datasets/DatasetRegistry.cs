@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using Imguard.Contracts.Shares;
 using Imguard.Platform.Data;
-using Imguard.Platform.Jobs;
 using Imguard.Platform.Projects;
 using Microsoft.EntityFrameworkCore;
 
