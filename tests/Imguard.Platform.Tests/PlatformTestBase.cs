@@ -37,6 +37,10 @@ public abstract class PlatformTestBase(PlatformDatabaseProvider provider) : IAsy
 
     protected DatasetRegistry Datasets => new(Database, Clock, Quotas);
 
+    protected DatasetHalfReports HalfReports => new(Database, Clock);
+
+    protected DatasetDeletions Deletions => new(Database, Clock);
+
     /// <summary>The storage quotas the dataset registry enforces; a test may lower them.</summary>
     protected StorageQuotaOptions Quotas { get; } = new();
 
@@ -102,8 +106,8 @@ public abstract class PlatformTestBase(PlatformDatabaseProvider provider) : IAsy
     protected async Task<DatasetInfo> ReadyDatasetAsync(UserInfo owner, Guid projectId, DatasetPurpose purpose = DatasetPurpose.Train)
     {
         DatasetInfo dataset = Ok(await Datasets.RegisterAsync(owner.Id, Registration(projectId, purpose)));
-        Ok(await Datasets.ReportHalfAsync(dataset.Id, 0, Shape, 100, Digest("half 0")));
-        DatasetInfo ready = Ok(await Datasets.ReportHalfAsync(dataset.Id, 1, Shape, 100, Digest("half 1")));
+        Ok(await HalfReports.ReportHalfAsync(dataset.Id, 0, Shape, 100, Digest("half 0")));
+        DatasetInfo ready = Ok(await HalfReports.ReportHalfAsync(dataset.Id, 1, Shape, 100, Digest("half 1")));
         Assert.Equal(DatasetStatus.Ready, ready.Status);
         return ready;
     }

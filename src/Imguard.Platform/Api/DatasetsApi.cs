@@ -83,9 +83,9 @@ public static class DatasetsApi
         ApiResults.From(await registry.GetAsync(http.User.RequireUserId(), id, cancellationToken), dataset => TypedResults.Ok(DatasetView.From(dataset)), http, Subject(id));
 
     private static async Task<Results<Accepted<DatasetView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> DeleteAsync(
-        string id, HttpContext http, DatasetRegistry registry, DatasetDeletionWorker worker, PlatformAudit audit, CancellationToken cancellationToken)
+        string id, HttpContext http, DatasetDeletions deletions, DatasetDeletionWorker worker, PlatformAudit audit, CancellationToken cancellationToken)
     {
-        Outcome<DatasetInfo> deleting = await registry.RequestDeleteAsync(http.User.RequireUserId(), id, cancellationToken);
+        Outcome<DatasetInfo> deleting = await deletions.RequestDeleteAsync(http.User.RequireUserId(), id, cancellationToken);
         if (deleting.IsOk)
         {
             audit.Emit(AuditEventTypes.DatasetDeletionRequested, PlatformAudit.Actor(http.User), [Subject(deleting.Value.Id), ProjectsApi.Subject(deleting.Value.ProjectId)]);

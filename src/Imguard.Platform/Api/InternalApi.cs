@@ -54,7 +54,7 @@ public static class InternalApi
     }
 
     private static async Task<Results<Ok<PartyDatasetView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ReportHalfAsync(
-        string id, HalfReport request, HttpContext http, DatasetRegistry registry, PlatformAudit audit, CancellationToken cancellationToken)
+        string id, HalfReport request, HttpContext http, DatasetRegistry registry, DatasetHalfReports reports, PlatformAudit audit, CancellationToken cancellationToken)
     {
         int party = PartyId(http);
         if (request.Count is < 0 or > int.MaxValue)
@@ -63,7 +63,7 @@ public static class InternalApi
         }
 
         Outcome<DatasetInfo> before = await registry.GetForPartyAsync(id, cancellationToken);
-        Outcome<DatasetInfo> reported = await registry.ReportHalfAsync(id, party, new ImageShape(request.Channels, request.Height, request.Width),
+        Outcome<DatasetInfo> reported = await reports.ReportHalfAsync(id, party, new ImageShape(request.Channels, request.Height, request.Width),
             (int)request.Count, request.Classes, request.Digest ?? "", cancellationToken);
         if (reported.IsOk && before.IsOk && before.Value.Status != reported.Value.Status)
         {

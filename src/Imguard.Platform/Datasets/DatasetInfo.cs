@@ -24,5 +24,5 @@ public sealed record DatasetInfo(
     DateTimeOffset? ReadyAt)
 {
     /// <summary>True when jobs may use it.</summary>
-    public bool IsUsable => Status == DatasetStatus.Ready;
+    public bool IsUsable => DatasetStateMachine.IsUsable(Status);
 }

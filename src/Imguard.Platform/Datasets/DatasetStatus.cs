@@ -3,7 +3,7 @@ namespace Imguard.Platform.Datasets;
 /// <summary>
 /// Where a dataset stands. Registered → Ready once both parties' reports match the registration; → Rejected at
 /// the first mismatch (for good: a new upload is a new dataset); Registered/Ready/Rejected → Deleting → Deleted once
-/// both parties confirm they removed their half.
+/// both parties confirm they removed their half. <see cref="DatasetStateMachine"/> holds the allowed transitions.
 /// </summary>
 public enum DatasetStatus
 {

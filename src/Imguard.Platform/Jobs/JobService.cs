@@ -529,7 +529,7 @@ public sealed class JobService
             return $"The {what} {dataset.Id} is registered for {dataset.Purpose.ToString().ToLowerInvariant()}ing, not {purpose.ToString().ToLowerInvariant()}ing.";
         }
 
-        return dataset.Status == DatasetStatus.Ready
+        return DatasetStateMachine.IsUsable(dataset.Status)
             ? null
             : $"The {what} {dataset.Id} is {dataset.Status.ToString().ToLowerInvariant()}, not ready: both parties must hold matching halves first.";
     }

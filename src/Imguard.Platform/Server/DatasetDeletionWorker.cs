@@ -9,7 +9,7 @@ namespace Imguard.Platform.Server;
 /// <summary>
 /// Finishes dataset deletions: for every dataset in <see cref="DatasetStatus.Deleting"/>, asks each party that has
 /// not confirmed yet to delete its half (<c>DELETE /internal/datasets/{id}</c> on the party's API, with the
-/// platform's certificate) and records the party's confirmation in the registry; once both have confirmed the
+/// platform's certificate) and records the party's confirmation (<see cref="DatasetDeletions"/>); once both have confirmed the
 /// dataset is Deleted (<c>dataset.deleted</c>). Only a 2xx answer confirms (the party's delete is idempotent: it
 /// answers 2xx also when it holds no such half); anything else — no answer, 404 from a party that does not serve the
 /// route, 5xx — is retried with exponential back-off per dataset and party, so a party that is down gets the
@@ -17,7 +17,7 @@ namespace Imguard.Platform.Server;
 /// platform loses none; <see cref="Wake"/> starts a round at once after a deletion request.
 /// </summary>
 public sealed class DatasetDeletionWorker(
-    DatasetRegistry registry, ServiceLinks links, PlatformAudit audit, PlatformOptions options, TimeProvider time,
+    DatasetDeletions deletions, ServiceLinks links, PlatformAudit audit, PlatformOptions options, TimeProvider time,
     ILogger<DatasetDeletionWorker> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -70,7 +70,7 @@ public sealed class DatasetDeletionWorker(
     internal async Task<TimeSpan> RunRoundAsync(CancellationToken cancellationToken)
     {
         TimeSpan next = options.DeletionPollInterval;
-        IReadOnlyList<PendingDeletion> pending = await registry.ListPendingDeletionsAsync(cancellationToken: cancellationToken);
+        IReadOnlyList<PendingDeletion> pending = await deletions.ListPendingDeletionsAsync(cancellationToken: cancellationToken);
         var live = new HashSet<(string, int)>();
         foreach (PendingDeletion deletion in pending)
         {
@@ -125,7 +125,7 @@ public sealed class DatasetDeletionWorker(
             logger.LogWarning("Party {Party} answered {Status} to the deletion of dataset {Dataset}; will retry.", party, (int)status, deletion.DatasetId);
             return false;
         }
-        Outcome<DatasetInfo> confirmed = await registry.ConfirmDeletedAsync(deletion.DatasetId, party, cancellationToken);
+        Outcome<DatasetInfo> confirmed = await deletions.ConfirmDeletedAsync(deletion.DatasetId, party, cancellationToken);
         if (!confirmed.IsOk)
         {
             logger.LogWarning("Could not record party {Party}'s deletion of dataset {Dataset}: {Error}", party, deletion.DatasetId, confirmed.Error);

@@ -151,6 +151,8 @@ public static class PlatformServer
         services.AddSingleton(new ApiTokenService(database, options.Accounts, time));
         services.AddSingleton(new ProjectService(database, time));
         services.AddSingleton(new DatasetRegistry(database, time, options.Quotas));
+        services.AddSingleton(new DatasetHalfReports(database, time));
+        services.AddSingleton(new DatasetDeletions(database, time));
         services.AddSingleton(new JobService(database, time));
         services.AddSingleton<PlatformAudit>();
         services.AddSingleton<IServiceRoleRefusalListener, ServiceRoleRefusalAudit>();

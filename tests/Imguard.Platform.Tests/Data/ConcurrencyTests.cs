@@ -59,7 +59,7 @@ public abstract class ConcurrencyTests(PlatformDatabaseProvider provider) : Plat
             Outcome<DatasetInfo>[] reports = await Task.WhenAll(Enumerable.Range(0, 2).Select(party => Task.Run(async () =>
             {
                 barrier.SignalAndWait();
-                return await Datasets.ReportHalfAsync(dataset.Id, party, Shape, 100, Digest($"half {party}"));
+                return await HalfReports.ReportHalfAsync(dataset.Id, party, Shape, 100, Digest($"half {party}"));
             })));
 
             Assert.All(reports, r => Assert.True(r.IsOk, r.ToString()));
@@ -74,12 +74,12 @@ public abstract class ConcurrencyTests(PlatformDatabaseProvider provider) : Plat
     {
         UserInfo owner = await UserAsync("owner");
         DatasetInfo dataset = await ReadyDatasetAsync(owner, (await ProjectAsync(owner)).Id);
-        Ok(await Datasets.RequestDeleteAsync(owner.Id, dataset.Id));
+        Ok(await Deletions.RequestDeleteAsync(owner.Id, dataset.Id));
         using var barrier = new Barrier(2);
         await Task.WhenAll(Enumerable.Range(0, 2).Select(party => Task.Run(async () =>
         {
             barrier.SignalAndWait();
-            Ok(await Datasets.ConfirmDeletedAsync(dataset.Id, party));
+            Ok(await Deletions.ConfirmDeletedAsync(dataset.Id, party));
         })));
         Assert.Equal(DatasetStatus.Deleted, Ok(await Datasets.GetAsync(owner.Id, dataset.Id)).Status);
     }

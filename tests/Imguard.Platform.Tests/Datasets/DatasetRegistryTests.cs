@@ -29,20 +29,20 @@ public abstract class DatasetRegistryTests(PlatformDatabaseProvider provider) : 
         Assert.Equal(DatasetStatus.Registered, registered.Status);
 
         Clock.Advance(TimeSpan.FromSeconds(5));
-        DatasetInfo afterOne = Ok(await Datasets.ReportHalfAsync(registered.Id, 1, Shape, 100, Digest("half 1").ToUpperInvariant()));
+        DatasetInfo afterOne = Ok(await HalfReports.ReportHalfAsync(registered.Id, 1, Shape, 100, Digest("half 1").ToUpperInvariant()));
         Assert.Equal(DatasetStatus.Registered, afterOne.Status);
         Assert.False(afterOne.IsUsable);
         Assert.True(afterOne.Party1Reported);
         Assert.False(afterOne.Party0Reported);
 
         Clock.Advance(TimeSpan.FromSeconds(5));
-        DatasetInfo ready = Ok(await Datasets.ReportHalfAsync(registered.Id, 0, Shape, 100, Digest("half 0")));
+        DatasetInfo ready = Ok(await HalfReports.ReportHalfAsync(registered.Id, 0, Shape, 100, Digest("half 0")));
         Assert.Equal(DatasetStatus.Ready, ready.Status);
         Assert.Equal(Start + TimeSpan.FromSeconds(10), ready.ReadyAt);
         Assert.Equal(DatasetStatus.Ready, Ok(await Datasets.GetAsync(owner.Id, registered.Id)).Status);
 
         // A party retrying the same report changes nothing.
-        Assert.Equal(DatasetStatus.Ready, Ok(await Datasets.ReportHalfAsync(registered.Id, 0, Shape, 100, Digest("half 0"))).Status);
+        Assert.Equal(DatasetStatus.Ready, Ok(await HalfReports.ReportHalfAsync(registered.Id, 0, Shape, 100, Digest("half 0"))).Status);
     }
 
     public static TheoryData<int, string, string> Mismatches() => new()
@@ -63,12 +63,12 @@ public abstract class DatasetRegistryTests(PlatformDatabaseProvider provider) : 
         ProjectInfo project = await ProjectAsync(owner);
         DatasetInfo dataset = Ok(await Datasets.RegisterAsync(owner.Id, Registration(project.Id)));
         int other = 1 - party;
-        Ok(await Datasets.ReportHalfAsync(dataset.Id, other, Shape, 100, Digest($"half {other}")));
+        Ok(await HalfReports.ReportHalfAsync(dataset.Id, other, Shape, 100, Digest($"half {other}")));
 
         string digest = field == "digest" ? Digest("something else") : Digest($"half {party}");
         ImageShape shape = field == "shape" ? new ImageShape(3, 28, 28) : Shape;
         int count = field == "count" ? 99 : 100;
-        DatasetInfo rejected = Ok(await Datasets.ReportHalfAsync(dataset.Id, party, shape, count, digest));
+        DatasetInfo rejected = Ok(await HalfReports.ReportHalfAsync(dataset.Id, party, shape, count, digest));
 
         Assert.Equal(DatasetStatus.Rejected, rejected.Status);
         Assert.False(rejected.IsUsable);
@@ -79,7 +79,7 @@ public abstract class DatasetRegistryTests(PlatformDatabaseProvider provider) : 
         Assert.DoesNotContain(Digest($"half {party}"), rejected.RejectionReason, StringComparison.OrdinalIgnoreCase);
 
         // Rejected for good: even a correct report now is refused, and no job can use it.
-        Fails(OutcomeStatus.Conflict, await Datasets.ReportHalfAsync(dataset.Id, party, Shape, 100, Digest($"half {party}")), "rejected");
+        Fails(OutcomeStatus.Conflict, await HalfReports.ReportHalfAsync(dataset.Id, party, Shape, 100, Digest($"half {party}")), "rejected");
         Assert.Equal(DatasetStatus.Rejected, Ok(await Datasets.GetAsync(owner.Id, dataset.Id)).Status);
     }
 
@@ -88,7 +88,7 @@ public abstract class DatasetRegistryTests(PlatformDatabaseProvider provider) : 
     {
         UserInfo owner = await UserAsync("owner");
         DatasetInfo dataset = Ok(await Datasets.RegisterAsync(owner.Id, Registration((await ProjectAsync(owner)).Id)));
-        DatasetInfo rejected = Ok(await Datasets.ReportHalfAsync(dataset.Id, 0, Shape, 100, Digest("half 1")));
+        DatasetInfo rejected = Ok(await HalfReports.ReportHalfAsync(dataset.Id, 0, Shape, 100, Digest("half 1")));
         Assert.Equal(DatasetStatus.Rejected, rejected.Status);
         Assert.Equal("Party 0's half does not match the registration: digest differs.", rejected.RejectionReason);
     }
@@ -98,7 +98,7 @@ public abstract class DatasetRegistryTests(PlatformDatabaseProvider provider) : 
     {
         UserInfo owner = await UserAsync("owner");
         DatasetInfo ready = await ReadyDatasetAsync(owner, (await ProjectAsync(owner)).Id);
-        DatasetInfo rejected = Ok(await Datasets.ReportHalfAsync(ready.Id, 1, Shape, 100, Digest("replaced half")));
+        DatasetInfo rejected = Ok(await HalfReports.ReportHalfAsync(ready.Id, 1, Shape, 100, Digest("replaced half")));
         Assert.Equal(DatasetStatus.Rejected, rejected.Status);
         Assert.Contains("Party 1 reported a second, different half (digest differs", rejected.RejectionReason, StringComparison.Ordinal);
     }
@@ -106,11 +106,11 @@ public abstract class DatasetRegistryTests(PlatformDatabaseProvider provider) : 
     [ProviderFact]
     public async Task Reports_for_unknown_datasets_and_bad_reports_are_refused()
     {
-        Fails(OutcomeStatus.NotFound, await Datasets.ReportHalfAsync("ds-00000000000000000000", 0, Shape, 100, Digest("x")));
-        Fails(OutcomeStatus.NotFound, await Datasets.ReportHalfAsync(new string('d', 500), 0, Shape, 100, Digest("x")));
-        Fails(OutcomeStatus.Invalid, await Datasets.ReportHalfAsync("ds-00000000000000000000", 2, Shape, 100, Digest("x")), "0 and 1");
-        Fails(OutcomeStatus.Invalid, await Datasets.ReportHalfAsync("ds-00000000000000000000", 0, Shape, 100, "abc"), "SHA-256");
-        Fails(OutcomeStatus.NotFound, await Datasets.ConfirmDeletedAsync("ds-00000000000000000000", 0));
+        Fails(OutcomeStatus.NotFound, await HalfReports.ReportHalfAsync("ds-00000000000000000000", 0, Shape, 100, Digest("x")));
+        Fails(OutcomeStatus.NotFound, await HalfReports.ReportHalfAsync(new string('d', 500), 0, Shape, 100, Digest("x")));
+        Fails(OutcomeStatus.Invalid, await HalfReports.ReportHalfAsync("ds-00000000000000000000", 2, Shape, 100, Digest("x")), "0 and 1");
+        Fails(OutcomeStatus.Invalid, await HalfReports.ReportHalfAsync("ds-00000000000000000000", 0, Shape, 100, "abc"), "SHA-256");
+        Fails(OutcomeStatus.NotFound, await Deletions.ConfirmDeletedAsync("ds-00000000000000000000", 0));
     }
 
     [ProviderFact]
@@ -145,14 +145,14 @@ public abstract class DatasetRegistryTests(PlatformDatabaseProvider provider) : 
         ProjectInfo project = await ProjectWithAsync(owner, (contributor, ProjectRole.Contributor));
         DatasetInfo dataset = await ReadyDatasetAsync(owner, project.Id);
 
-        Fails(OutcomeStatus.Conflict, await Datasets.ConfirmDeletedAsync(dataset.Id, 0), "not being deleted");
-        Fails(OutcomeStatus.Forbidden, await Datasets.RequestDeleteAsync(contributor.Id, dataset.Id), "delete data");
-        Assert.Equal(DatasetStatus.Deleting, Ok(await Datasets.RequestDeleteAsync(owner.Id, dataset.Id)).Status);
-        Fails(OutcomeStatus.Conflict, await Datasets.ReportHalfAsync(dataset.Id, 0, Shape, 100, Digest("half 0")), "deleting");
+        Fails(OutcomeStatus.Conflict, await Deletions.ConfirmDeletedAsync(dataset.Id, 0), "not being deleted");
+        Fails(OutcomeStatus.Forbidden, await Deletions.RequestDeleteAsync(contributor.Id, dataset.Id), "delete data");
+        Assert.Equal(DatasetStatus.Deleting, Ok(await Deletions.RequestDeleteAsync(owner.Id, dataset.Id)).Status);
+        Fails(OutcomeStatus.Conflict, await HalfReports.ReportHalfAsync(dataset.Id, 0, Shape, 100, Digest("half 0")), "deleting");
 
-        Assert.Equal(DatasetStatus.Deleting, Ok(await Datasets.ConfirmDeletedAsync(dataset.Id, 1)).Status);
-        Assert.Equal(DatasetStatus.Deleting, Ok(await Datasets.ConfirmDeletedAsync(dataset.Id, 1)).Status);
-        Assert.Equal(DatasetStatus.Deleted, Ok(await Datasets.ConfirmDeletedAsync(dataset.Id, 0)).Status);
+        Assert.Equal(DatasetStatus.Deleting, Ok(await Deletions.ConfirmDeletedAsync(dataset.Id, 1)).Status);
+        Assert.Equal(DatasetStatus.Deleting, Ok(await Deletions.ConfirmDeletedAsync(dataset.Id, 1)).Status);
+        Assert.Equal(DatasetStatus.Deleted, Ok(await Deletions.ConfirmDeletedAsync(dataset.Id, 0)).Status);
         Assert.Empty(Ok(await Datasets.ListAsync(owner.Id, project.Id)));
         Assert.Single(Ok(await Datasets.ListAsync(owner.Id, project.Id, includeDeleted: true)));
     }
@@ -165,9 +165,9 @@ public abstract class DatasetRegistryTests(PlatformDatabaseProvider provider) : 
         DatasetInfo dataset = await ReadyDatasetAsync(owner, project.Id);
         var job = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, dataset.Id)));
 
-        Fails(OutcomeStatus.Conflict, await Datasets.RequestDeleteAsync(owner.Id, dataset.Id), job.Id);
+        Fails(OutcomeStatus.Conflict, await Deletions.RequestDeleteAsync(owner.Id, dataset.Id), job.Id);
         Ok(await Jobs.RequestCancelAsync(owner.Id, job.Id));
-        Ok(await Datasets.RequestDeleteAsync(owner.Id, dataset.Id));
+        Ok(await Deletions.RequestDeleteAsync(owner.Id, dataset.Id));
     }
 
     [ProviderFact]
@@ -195,10 +195,10 @@ public abstract class DatasetRegistryTests(PlatformDatabaseProvider provider) : 
         Ok(await Datasets.RegisterAsync(third.Id, Registration(project.Id, count: 100))); // a small one still fits
 
         // A deleted dataset no longer counts; one being deleted still does (its halves are still stored).
-        Ok(await Datasets.RequestDeleteAsync(owner.Id, first.Id));
+        Ok(await Deletions.RequestDeleteAsync(owner.Id, first.Id));
         Fails(OutcomeStatus.Conflict, await Datasets.RegisterAsync(owner.Id, Registration(project.Id, count: Count)), "per-user storage quota");
-        Ok(await Datasets.ConfirmDeletedAsync(first.Id, 0));
-        Ok(await Datasets.ConfirmDeletedAsync(first.Id, 1));
+        Ok(await Deletions.ConfirmDeletedAsync(first.Id, 0));
+        Ok(await Deletions.ConfirmDeletedAsync(first.Id, 1));
         Ok(await Datasets.RegisterAsync(owner.Id, Registration(project.Id, count: Count)));
     }
 

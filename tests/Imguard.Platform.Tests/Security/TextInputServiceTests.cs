@@ -51,7 +51,7 @@ public abstract class TextInputServiceTests(PlatformDatabaseProvider provider) :
         await ProjectAsync(alice);
         Fails(OutcomeStatus.NotFound, await Datasets.GetAsync(alice.Id, "ds-\0"));
         Fails(OutcomeStatus.NotFound, await Datasets.GetForPartyAsync("ds-\u202E01"));
-        Fails(OutcomeStatus.NotFound, await Datasets.ReportHalfAsync("ds-\0", 0, Shape, 100, Digest("half 0")));
+        Fails(OutcomeStatus.NotFound, await HalfReports.ReportHalfAsync("ds-\0", 0, Shape, 100, Digest("half 0")));
     }
 }
 
