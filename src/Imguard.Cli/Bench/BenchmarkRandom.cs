@@ -12,6 +12,7 @@ internal sealed class BenchmarkRandom : IDisposable
 {
     private readonly AesCtrPrg _prg;
 
+    // A stream number of its own, so that these numbers never coincide with another use of the same small seed.
     public BenchmarkRandom(int seed) => _prg = new AesCtrPrg(new Seed((ulong)seed, 0), stream: 0xBE4C);
 
     /// <summary>Uniform in [0, 1), 53 bits.</summary>
