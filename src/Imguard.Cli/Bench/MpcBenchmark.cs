@@ -40,7 +40,7 @@ internal static class MpcBenchmark
 
     private static IEnumerable<BenchResult> PlaintextBaselines(int threads)
     {
-        var rng = new Random(1);
+        using var rng = new BenchmarkRandom(1);
         foreach (var (m, k, n) in new[] { (128, 784, 128), (128, 128, 10) })
         {
             var a = Enumerable.Range(0, m * k).Select(_ => (ulong)rng.NextInt64()).ToArray();

@@ -257,7 +257,7 @@ internal static class TrainBenchmark
     private static async Task<List<BenchResult>> InstaHideThroughputAsync(TlsLink link, CancellationToken ct)
     {
         const int n = 2048, batch = 128;
-        var rng = new Random(3);
+        using var rng = new BenchmarkRandom(3);
         var pixels = new float[n * 784];
         for (int i = 0; i < pixels.Length; i++)
         {
@@ -481,7 +481,7 @@ internal static class TrainBenchmark
     /// <summary>A standardised-looking batch and one-hot labels, on the fixed-point grid.</summary>
     private static (PlainTensor Images, PlainTensor Labels) RandomBatch(ModelSpec spec, int batch, int seed)
     {
-        var rng = new Random(seed);
+        using var rng = new BenchmarkRandom(seed);
         var images = new PlainTensor([batch, .. spec.Input]);
         for (int i = 0; i < images.Length; i++)
         {
@@ -568,7 +568,7 @@ internal static class TrainBenchmark
             var t0 = Task.Run(() => party(0));
             var t1 = Task.Run(() => party(1));
             await Task.WhenAll(t0, t1);
-            return (t0.Result, t1.Result);
+            return (await t0, await t1);
         }
 
         public async ValueTask DisposeAsync()

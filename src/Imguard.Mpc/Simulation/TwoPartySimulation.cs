@@ -29,8 +29,8 @@ public static class TwoPartySimulation
             {
                 throw new TimeoutException("A two-party simulation did not finish in time.");
             }
-            await all.ConfigureAwait(false);
-            return (t0.Result, t1.Result);
+            // Both have finished, so awaiting each again only reads its value (or rethrows its own exception).
+            return (await t0.ConfigureAwait(false), await t1.ConfigureAwait(false));
         }
     }
 }

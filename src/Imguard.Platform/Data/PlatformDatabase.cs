@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Imguard.ServiceDefaults.Deployment;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -85,7 +86,9 @@ public sealed class PlatformDatabase
             }
             catch (DbUpdateException e) when (attempt < MaxAttempts && IsRace(e))
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)), cancellationToken);
+                // Jitter so that two writers that lost to each other do not retry in lockstep. It need not be secret,
+                // but System.Random is banned in product code (src/BannedSymbols.txt) and the CSPRNG is cheap here.
+                await Task.Delay(TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32(1, 10 * attempt)), cancellationToken);
             }
             catch (DbUpdateException e) when (IsRace(e))
             {
