@@ -170,7 +170,12 @@ public sealed class SecureTrainingTests(ITestOutputHelper output)
             TestEncodings = 3, TestOwnCoefficientMin = 0.4,
         };
         var planSeed = new Seed(41, 7);
-        using var dealer = new TrainingDealer(Spec, options, train.Count, f, InitialParameters(5), testCount: test.Count, testPlanSeed: planSeed);
+        // The epoch's hiding plan is fixed too, so the trained model (up to the fixed-point error) and with it how many
+        // test images have a clear reference prediction do not depend on the run: with a fresh plan each run, one run
+        // in a few dozen left fewer than half of them clear and failed.
+        using var dealer = new TrainingDealer(Spec, options, train.Count, f, InitialParameters(5),
+            drawPlan: epoch => Imguard.Learning.Tests.Hiding.HidingTestSupport.Draw(options.Hiding, train.Count, train.ImageSize, 300 + (ulong)epoch),
+            testCount: test.Count, testPlanSeed: planSeed);
         Assert.Equal(3, dealer.TestEncodingBatches);
         var feeds = new InProcessTrainingDealer(dealer);
         var (d0, d1) = SharedDataset.Share(train, f);
