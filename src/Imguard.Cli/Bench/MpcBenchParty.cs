@@ -45,7 +45,7 @@ internal static class MpcBenchParty
         foreach (var c in cases)
         {
             var offline = Stopwatch.StartNew();
-            source.Preprocess(c.Plan());
+            await source.PreprocessAsync(c.Plan(), ct);
             Report(new BenchResult($"offline.party{partyId}.{c.Name}", offline.Elapsed.TotalMilliseconds / (MpcBenchCase.Warmup + c.Iterations), "ms"));
             GC.Collect();
             GC.WaitForPendingFinalizers();

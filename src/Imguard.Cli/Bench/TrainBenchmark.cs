@@ -95,7 +95,7 @@ internal static class TrainBenchmark
         var results = new List<BenchResult> { plain };
         results.AddRange(await SecureAsync(link, $"train_step.{name}.b{batch}{protocol}", bits, iterations, plain, async (ctx, feed) =>
         {
-            var training = new SecureTraining(ctx, spec, options, feed);
+            var training = await SecureTraining.CreateAsync(ctx, spec, options, feed);
             var model = training.Model;
             var engine = training.Engine;
             var optimizer = new Learning.Nn.Optim.Sgd(options.LearningRate, options.Momentum);
@@ -119,7 +119,7 @@ internal static class TrainBenchmark
         var results = new List<BenchResult> { plain };
         results.AddRange(await SecureAsync(link, $"inference.{name}.b{batch}", bits, iterations, plain, async (ctx, feed) =>
         {
-            var model = new SecureTraining(ctx, spec, options, feed).Model;
+            var model = (await SecureTraining.CreateAsync(ctx, spec, options, feed)).Model;
             var engine = new SecureEngine(ctx);
             var x = Pick(ctx.PartyId, shared);
             return () => model.ForwardAsync(engine, x, ct).AsTask();
@@ -181,7 +181,7 @@ internal static class TrainBenchmark
         for (int p = 0; p < 2; p++)
         {
             sources[p] = new DealerRandomness(p, dealer.SeedFor(p), new MemoryFeed(plan, messages, p)) { OnDemand = false };
-            sources[p].Preprocess(plan);
+            await sources[p].PreprocessAsync(plan, ct);
         }
         double partiesMs = partyClock.Elapsed.TotalMilliseconds / (Warmup + iterations) / 2;
         Array.Clear(messages);
@@ -343,7 +343,7 @@ internal static class TrainBenchmark
         var (r0, r1) = await TlsLink.RunAsync(async p =>
         {
             var ctx = new PartyContext(p, link.Channel(p), randomness.SourceFor(p), Format, bits) { MaxDegreeOfParallelism = 1 };
-            var session = new SecureTraining(ctx, spec, options, feeds.FeedFor(p));
+            var session = await SecureTraining.CreateAsync(ctx, spec, options, feeds.FeedFor(p));
             await session.TrainAsync(p == 0 ? d0 : d1, cancellationToken: ct);
             double trainingSeconds = clock.Elapsed.TotalSeconds;
             var evaluation = await session.EvaluateAsync(p == 0 ? t0 : t1, 500, ct);
@@ -422,7 +422,7 @@ internal static class TrainBenchmark
             var shares = ModelBuilder.Build<SharedTensor>(ModelSpec.Mlp, weights.Select(w => Pick(p, w)).ToArray());
             return await SecureInstaHideInference.EvaluateAsync(new SecureEngine(ctx), shares, p == 0 ? t0 : t1, p == 0 ? p0 : p1,
                 p == 0 ? seed0 : seed1, scope, options.Encodings, plan.K, batchSize,
-                (t, b) => (plan.BatchTableRows(t, b, batchSize), p == 1 ? plan.BatchMessage(seed0, seed1, scope, t, b, batchSize, Format) : []), ct);
+                (t, b, _) => ValueTask.FromResult((plan.BatchTableRows(t, b, batchSize), p == 1 ? plan.BatchMessage(seed0, seed1, scope, t, b, batchSize, Format) : (ulong[])[])), ct);
         });
         double seconds = clock.Elapsed.TotalSeconds;
         var result = EvaluationResult.Reconstruct(r0, r1, test.Labels);
@@ -521,13 +521,13 @@ internal static class TrainBenchmark
     /// <summary>Dealer messages held in memory, handed out by item index (the offline phase's output).</summary>
     private sealed class MemoryFeed(RandomnessPlan plan, (ulong[], ulong[])[] messages, int party) : IDealerFeed
     {
-        public ulong[] Receive(long index, RandomnessRequest request)
+        public ValueTask<ulong[]> ReceiveAsync(long index, RandomnessRequest request, CancellationToken cancellationToken = default)
         {
             if (plan.Requests[(int)index] != request)
             {
                 throw new InvalidOperationException($"Item {index}: expected {plan.Requests[(int)index]}, asked for {request}.");
             }
-            return party == 0 ? messages[index].Item1 : messages[index].Item2;
+            return ValueTask.FromResult(party == 0 ? messages[index].Item1 : messages[index].Item2);
         }
     }
 

@@ -69,7 +69,7 @@ public static class SecureInstaHideInference
     /// </summary>
     public static async Task<EvaluationShares> EvaluateAsync(
         SecureEngine engine, Sequential<SharedTensor> model, SharedDataset test, SharedDataset partners, Seed partySeed, int scope,
-        int encodings, int k, int batchSize, Func<int, int, (int[] TableRows, ulong[] Message)> batchFeed,
+        int encodings, int k, int batchSize, Func<int, int, CancellationToken, ValueTask<(int[] TableRows, ulong[] Message)>> batchFeed,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(engine);
@@ -85,7 +85,7 @@ public static class SecureInstaHideInference
         {
             for (int b = 0; b < batches; b++)
             {
-                var (rows, message) = batchFeed(t, b);
+                var (rows, message) = await batchFeed(t, b, cancellationToken).ConfigureAwait(false);
                 int count = Math.Min(batchSize, n - b * batchSize);
                 if (rows.Length != count * k)
                 {

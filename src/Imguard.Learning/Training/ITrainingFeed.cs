@@ -9,7 +9,8 @@ namespace Imguard.Learning.Training;
 /// initial parameters as shares, and per epoch the public part of the hiding plan and the shares of the secret
 /// coefficients; and, when the job evaluates with test-time encodings, their table rows and coefficient shares.
 /// Party 0's halves all come from its seed, so its messages are empty; party 1 receives the corrections.
-/// <see cref="InProcessTrainingDealer"/> implements it for one process; a networked feed implements the same.
+/// <see cref="InProcessTrainingDealer"/> implements it for one process; a networked feed implements the same, which is
+/// why every message is awaited.
 /// </summary>
 public interface ITrainingFeed
 {
@@ -19,18 +20,18 @@ public interface ITrainingFeed
     Seed JobSeed { get; }
 
     /// <summary>Party 1: its shares of the initial parameters, concatenated in <see cref="Nn.ModelBuilder.ParameterShapes"/> order. Party 0: empty.</summary>
-    ulong[] InitialParameters();
+    ValueTask<ulong[]> InitialParametersAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The public part of epoch <paramref name="epoch"/>'s hiding plan (the same for both parties).</summary>
-    HidingEpoch BeginEpoch(int epoch);
+    ValueTask<HidingEpoch> BeginEpochAsync(int epoch, CancellationToken cancellationToken = default);
 
     /// <summary>Party 1: the coefficient shares for batch <paramref name="batch"/> of the epoch. Party 0: empty.</summary>
-    ulong[] HidingBatch(int epoch, int batch);
+    ValueTask<ulong[]> HidingBatchAsync(int epoch, int batch, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Batch <paramref name="batch"/> (of <see cref="TrainingOptions.BatchSize"/> test images) of test-time encoding
     /// <paramref name="encoding"/>, for jobs with <see cref="TrainingOptions.TestEncodings"/>: the public table rows for
     /// both parties, the coefficient shares for party 1 only (party 0's message is empty).
     /// </summary>
-    TestEncodingBatch TestEncodingBatch(int encoding, int batch);
+    ValueTask<TestEncodingBatch> TestEncodingBatchAsync(int encoding, int batch, CancellationToken cancellationToken = default);
 }

@@ -49,12 +49,15 @@ public sealed class InProcessTrainingDealer(TrainingDealer dealer)
 
         public Seed JobSeed => seed;
 
-        public ulong[] InitialParameters() => partyId == 1 ? owner._dealer.InitialParametersForParty1() : [];
+        public ValueTask<ulong[]> InitialParametersAsync(CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(partyId == 1 ? owner._dealer.InitialParametersForParty1() : []);
 
-        public HidingEpoch BeginEpoch(int epoch) => owner.BeginEpoch(epoch);
+        public ValueTask<HidingEpoch> BeginEpochAsync(int epoch, CancellationToken cancellationToken = default) => ValueTask.FromResult(owner.BeginEpoch(epoch));
 
-        public ulong[] HidingBatch(int epoch, int batch) => partyId == 1 ? owner.HidingBatch(epoch, batch) : [];
+        public ValueTask<ulong[]> HidingBatchAsync(int epoch, int batch, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(partyId == 1 ? owner.HidingBatch(epoch, batch) : []);
 
-        public TestEncodingBatch TestEncodingBatch(int encoding, int batch) => owner.TestEncodingBatch(partyId, encoding, batch);
+        public ValueTask<TestEncodingBatch> TestEncodingBatchAsync(int encoding, int batch, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(owner.TestEncodingBatch(partyId, encoding, batch));
     }
 }

@@ -12,7 +12,7 @@ public sealed class SecureBatchSource(PartyContext context, SharedDataset data, 
 
     public async ValueTask<int> BeginEpochAsync(int epoch, CancellationToken cancellationToken)
     {
-        _epoch = feed.BeginEpoch(epoch);
+        _epoch = await feed.BeginEpochAsync(epoch, cancellationToken).ConfigureAwait(false);
         await _hiding.BeginEpochAsync(_epoch, cancellationToken).ConfigureAwait(false);
         return _epoch.BatchCount(batchSize);
     }
@@ -20,6 +20,7 @@ public sealed class SecureBatchSource(PartyContext context, SharedDataset data, 
     public async ValueTask<(SharedTensor Inputs, SharedTensor SoftLabels)> BatchAsync(int batch, CancellationToken cancellationToken)
     {
         var epoch = _epoch ?? throw new InvalidOperationException("Call BeginEpochAsync before asking for a batch.");
-        return await _hiding.EncodeBatchAsync(batch, batchSize, feed.HidingBatch(epoch.Epoch, batch), cancellationToken).ConfigureAwait(false);
+        ulong[] coefficients = await feed.HidingBatchAsync(epoch.Epoch, batch, cancellationToken).ConfigureAwait(false);
+        return await _hiding.EncodeBatchAsync(batch, batchSize, coefficients, cancellationToken).ConfigureAwait(false);
     }
 }

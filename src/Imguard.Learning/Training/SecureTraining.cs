@@ -26,8 +26,17 @@ public sealed class SecureTraining
     /// <param name="spec">The model.</param>
     /// <param name="options">Hyper-parameters; both parties must use the same.</param>
     /// <param name="feed">The dealer's feed for this job run.</param>
-    /// <param name="resumeFrom">This party's last checkpoint, to continue after it; null to start from the dealt initial weights.</param>
-    public SecureTraining(PartyContext context, ModelSpec spec, TrainingOptions options, ITrainingFeed feed, ModelCheckpoint? resumeFrom = null)
+    /// <param name="resumeFrom">This party's last checkpoint, to continue after it; null to start from the dealt initial weights (awaited from <paramref name="feed"/> here).</param>
+    /// <param name="cancellationToken">Stops waiting for the initial weights.</param>
+    public static async Task<SecureTraining> CreateAsync(PartyContext context, ModelSpec spec, TrainingOptions options, ITrainingFeed feed,
+        ModelCheckpoint? resumeFrom = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        ulong[]? initial = resumeFrom is null ? await feed.InitialParametersAsync(cancellationToken).ConfigureAwait(false) : null;
+        return new SecureTraining(context, spec, options, feed, resumeFrom, initial);
+    }
+
+    private SecureTraining(PartyContext context, ModelSpec spec, TrainingOptions options, ITrainingFeed feed, ModelCheckpoint? resumeFrom, ulong[]? initial)
     {
         _context = context ?? throw new ArgumentNullException(nameof(context));
         Spec = spec ?? throw new ArgumentNullException(nameof(spec));
@@ -41,7 +50,7 @@ public sealed class SecureTraining
         Sequential<SharedTensor> model;
         if (resumeFrom is null)
         {
-            model = ModelBuilder.Build(spec, InitialShares());
+            model = ModelBuilder.Build(spec, InitialShares(initial!));
         }
         else
         {
@@ -133,17 +142,16 @@ public sealed class SecureTraining
         }
         return SecureInstaHideInference.EvaluateAsync(new SecureEngine(_context), Model, test, partners, _feed.JobSeed,
             SecureInstaHideInference.FirstScope, encoding.Encodings, encoding.Hiding.SlotCount, Options.BatchSize,
-            (t, b) =>
+            async (t, b, ct) =>
             {
-                var batch = _feed.TestEncodingBatch(t, b);
+                var batch = await _feed.TestEncodingBatchAsync(t, b, ct).ConfigureAwait(false);
                 return (batch.TableRows, batch.Message);
             }, cancellationToken);
     }
 
-    private SharedTensor[] InitialShares()
+    private SharedTensor[] InitialShares(ulong[] message)
     {
         var shapes = ModelBuilder.ParameterShapes(Spec);
-        var message = _feed.InitialParameters();
         int expected = shapes.Sum(s => s.Aggregate(1, (a, b) => a * b));
         if (_context.PartyId == 1 && message.Length != expected)
         {

@@ -5,7 +5,7 @@ namespace Imguard.Mpc.Preprocessing;
 
 /// <summary>
 /// A party's correlated randomness from the trusted dealer: item i combines what the party expands from its seed
-/// (stream i) with the dealer's message i. <see cref="Preprocess"/> is the offline phase: it builds the items of a
+/// (stream i) with the dealer's message i. <see cref="PreprocessAsync"/> is the offline phase: it builds the items of a
 /// whole plan up front, so the online phase only dequeues them. Items taken beyond the prepared ones are built on
 /// demand unless <see cref="OnDemand"/> is off, in which case running out is an error.
 /// </summary>
@@ -37,43 +37,43 @@ public sealed class DealerRandomness : ICorrelatedRandomness
     public int PreparedCount => _prepared.Count;
 
     /// <summary>Offline phase: builds every item of <paramref name="plan"/> now, in order.</summary>
-    public void Preprocess(RandomnessPlan plan)
+    public async Task PreprocessAsync(RandomnessPlan plan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
         foreach (var request in plan.Requests)
         {
-            _prepared.Enqueue(Build(request));
+            _prepared.Enqueue(await BuildAsync(request, cancellationToken).ConfigureAwait(false));
         }
     }
 
-    public ElementwiseTriple TakeElementwiseTriple(int length) =>
-        (ElementwiseTriple)Take(RandomnessRequest.ElementwiseTriple(length));
+    public async ValueTask<ElementwiseTriple> TakeElementwiseTripleAsync(int length, CancellationToken cancellationToken = default) =>
+        (ElementwiseTriple)await TakeAsync(RandomnessRequest.ElementwiseTriple(length), cancellationToken).ConfigureAwait(false);
 
-    public MatrixTriple TakeMatrixTriple(int m, int k, int n) =>
-        (MatrixTriple)Take(RandomnessRequest.MatrixTriple(m, k, n));
+    public async ValueTask<MatrixTriple> TakeMatrixTripleAsync(int m, int k, int n, CancellationToken cancellationToken = default) =>
+        (MatrixTriple)await TakeAsync(RandomnessRequest.MatrixTriple(m, k, n), cancellationToken).ConfigureAwait(false);
 
-    public MatrixTriple TakeConvolutionTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels) =>
-        (MatrixTriple)Take(RandomnessRequest.ConvolutionTriple(batch, geometry, outChannels));
+    public async ValueTask<MatrixTriple> TakeConvolutionTripleAsync(int batch, Ring.Conv2dGeometry geometry, int outChannels, CancellationToken cancellationToken = default) =>
+        (MatrixTriple)await TakeAsync(RandomnessRequest.ConvolutionTriple(batch, geometry, outChannels), cancellationToken).ConfigureAwait(false);
 
-    public MatrixTriple TakeConvolutionFilterGradientTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels) =>
-        (MatrixTriple)Take(RandomnessRequest.ConvolutionFilterGradientTriple(batch, geometry, outChannels));
+    public async ValueTask<MatrixTriple> TakeConvolutionFilterGradientTripleAsync(int batch, Ring.Conv2dGeometry geometry, int outChannels, CancellationToken cancellationToken = default) =>
+        (MatrixTriple)await TakeAsync(RandomnessRequest.ConvolutionFilterGradientTriple(batch, geometry, outChannels), cancellationToken).ConfigureAwait(false);
 
-    public TruncationMaterial TakeTruncation(int length, int fractionalBits) =>
-        (TruncationMaterial)Take(RandomnessRequest.Truncation(length, fractionalBits));
+    public async ValueTask<TruncationMaterial> TakeTruncationAsync(int length, int fractionalBits, CancellationToken cancellationToken = default) =>
+        (TruncationMaterial)await TakeAsync(RandomnessRequest.Truncation(length, fractionalBits), cancellationToken).ConfigureAwait(false);
 
-    public SignMaterial TakeSign(int length, int bits, bool withProduct) =>
-        (SignMaterial)Take(RandomnessRequest.Sign(length, bits, withProduct));
+    public async ValueTask<SignMaterial> TakeSignAsync(int length, int bits, bool withProduct, CancellationToken cancellationToken = default) =>
+        (SignMaterial)await TakeAsync(RandomnessRequest.Sign(length, bits, withProduct), cancellationToken).ConfigureAwait(false);
 
-    public MatrixTriple TakeConvolutionInputGradientTriple(int batch, Ring.Conv2dGeometry geometry, int outChannels) =>
-        (MatrixTriple)Take(RandomnessRequest.ConvolutionInputGradientTriple(batch, geometry, outChannels));
+    public async ValueTask<MatrixTriple> TakeConvolutionInputGradientTripleAsync(int batch, Ring.Conv2dGeometry geometry, int outChannels, CancellationToken cancellationToken = default) =>
+        (MatrixTriple)await TakeAsync(RandomnessRequest.ConvolutionInputGradientTriple(batch, geometry, outChannels), cancellationToken).ConfigureAwait(false);
 
-    public BitSignMaterial TakeBitSign(int length, int bits, bool withProduct) =>
-        (BitSignMaterial)Take(RandomnessRequest.BitSign(length, bits, withProduct));
+    public async ValueTask<BitSignMaterial> TakeBitSignAsync(int length, int bits, bool withProduct, CancellationToken cancellationToken = default) =>
+        (BitSignMaterial)await TakeAsync(RandomnessRequest.BitSign(length, bits, withProduct), cancellationToken).ConfigureAwait(false);
 
-    public BitSignMaterial TakeBitSignForBackward(int length, int bits) =>
-        (BitSignMaterial)Take(RandomnessRequest.BitSignForBackward(length, bits));
+    public async ValueTask<BitSignMaterial> TakeBitSignForBackwardAsync(int length, int bits, CancellationToken cancellationToken = default) =>
+        (BitSignMaterial)await TakeAsync(RandomnessRequest.BitSignForBackward(length, bits), cancellationToken).ConfigureAwait(false);
 
-    private CorrelatedMaterial Take(RandomnessRequest request)
+    private async ValueTask<CorrelatedMaterial> TakeAsync(RandomnessRequest request, CancellationToken cancellationToken)
     {
         request.Validate();
         if (_prepared.TryDequeue(out var item))
@@ -88,14 +88,19 @@ public sealed class DealerRandomness : ICorrelatedRandomness
         {
             throw MpcError.RandomnessExhausted(request.ToString());
         }
-        return Build(request);
+        return await BuildAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    private CorrelatedMaterial Build(RandomnessRequest request)
+    private async ValueTask<CorrelatedMaterial> BuildAsync(RandomnessRequest request, CancellationToken cancellationToken)
     {
         long index = _nextIndex++;
         var local = LocalShareExpansion.Expand(PartyId, _seed, index, request);
-        var message = _feed.Receive(index, request);
+        var message = await _feed.ReceiveAsync(index, request, cancellationToken).ConfigureAwait(false);
+        return Combine(request, local, message);
+    }
+
+    private CorrelatedMaterial Combine(RandomnessRequest request, LocalShareExpansion.Parts local, ulong[] message)
+    {
         bool party0 = PartyId == 0;
         switch (request.Kind)
         {

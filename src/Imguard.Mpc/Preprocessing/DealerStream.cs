@@ -60,6 +60,7 @@ public sealed class DealerStreamReader : IDealerFeed
 {
     private readonly Stream _source;
     private readonly long _maxWords;
+    private readonly byte[] _header = new byte[DealerStream.HeaderBytes];
 
     public DealerStreamReader(Stream source, long maxWordsPerItem = 1L << 30)
     {
@@ -68,10 +69,19 @@ public sealed class DealerStreamReader : IDealerFeed
         _maxWords = maxWordsPerItem;
     }
 
-    public ulong[] Receive(long index, RandomnessRequest request)
+    public async ValueTask<ulong[]> ReceiveAsync(long index, RandomnessRequest request, CancellationToken cancellationToken = default)
     {
-        Span<byte> header = stackalloc byte[DealerStream.HeaderBytes];
-        ReadExactly(header, "an item header");
+        await ReadExactlyAsync(_header, "an item header", cancellationToken).ConfigureAwait(false);
+        long words = CheckHeader(index, request);
+        var message = new ulong[words];
+        await ReadWordsAsync(message, cancellationToken).ConfigureAwait(false);
+        return message;
+    }
+
+    /// <summary>Checks the header just read against the request; returns the words the item announces.</summary>
+    private long CheckHeader(long index, RandomnessRequest request)
+    {
+        ReadOnlySpan<byte> header = _header;
         if (BinaryPrimitives.ReadUInt64LittleEndian(header) != DealerStream.Magic)
         {
             throw MpcError.DealerStreamCorrupt("an item header has the wrong magic number");
@@ -99,20 +109,38 @@ public sealed class DealerStreamReader : IDealerFeed
         {
             throw MpcError.DealerStreamCorrupt($"item {index} ({request}) announces {words} words; it needs at most {needed} and the limit is {_maxWords}");
         }
-        var message = new ulong[words];
-        ReadExactly(MemoryMarshal.AsBytes(message.AsSpan()), "an item body");
-        return message;
+        return words;
     }
 
-    private void ReadExactly(Span<byte> buffer, string what)
+    private async ValueTask ReadExactlyAsync(Memory<byte> buffer, string what, CancellationToken cancellationToken)
     {
         try
         {
-            _source.ReadExactly(buffer);
+            await _source.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         catch (EndOfStreamException e)
         {
             throw MpcError.DealerStreamEnded(what, e);
+        }
+    }
+
+    /// <summary>Reads an item's words straight into its array (their memory viewed as bytes); through a copy where that view is not possible.</summary>
+    private async ValueTask ReadWordsAsync(ulong[] words, CancellationToken cancellationToken)
+    {
+        if (words.Length == 0)
+        {
+            return;
+        }
+        if (Transport.WordBytesMemoryManager.TryCreate(words, out Memory<byte> bytes))
+        {
+            await ReadExactlyAsync(bytes, "an item body", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var bounce = new byte[words.Length * sizeof(ulong)];
+        await ReadExactlyAsync(bounce, "an item body", cancellationToken).ConfigureAwait(false);
+        for (int i = 0; i < words.Length; i++)
+        {
+            words[i] = BinaryPrimitives.ReadUInt64LittleEndian(bounce.AsSpan(i * sizeof(ulong)));
         }
     }
 }

@@ -69,6 +69,7 @@ public sealed class InProcessDealer
 
     private sealed class Feed(InProcessDealer owner, int partyId) : IDealerFeed
     {
-        public ulong[] Receive(long index, RandomnessRequest request) => owner.Receive(partyId, index, request);
+        public ValueTask<ulong[]> ReceiveAsync(long index, RandomnessRequest request, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(owner.Receive(partyId, index, request));
     }
 }

@@ -50,7 +50,7 @@ public static class Beaver
         {
             var (x, y) = pairs[p];
             int n = x.Length;
-            var t = ctx.Randomness.TakeElementwiseTriple(n);
+            var t = await ctx.Randomness.TakeElementwiseTripleAsync(n, cancellationToken).ConfigureAwait(false);
             t.Consume(ctx.PartyId);
             triples[p] = t;
             RingOps.Subtract(x.Share.Span, t.A, masked.Span.Slice(offset, n));      // e_i = x_i − a_i
@@ -97,7 +97,7 @@ public static class Beaver
             throw MpcError.InvalidShape($"MatMul needs (m×k)·(k×n); got [{string.Join(", ", x.Shape.ToArray())}]·[{string.Join(", ", y.Shape.ToArray())}].");
         }
         int m = x.Shape[0], k = x.Shape[1], n = y.Shape[1];
-        var t = ctx.Randomness.TakeMatrixTriple(m, k, n);
+        var t = await ctx.Randomness.TakeMatrixTripleAsync(m, k, n, cancellationToken).ConfigureAwait(false);
         t.Consume(ctx.PartyId);
         var z = t.C; // consumed above: safe to accumulate into
         await AccumulateProductAsync(ctx, x.Share.Data, y.Share.Data, t, m, k, n, z, cancellationToken).ConfigureAwait(false);

@@ -38,7 +38,7 @@ internal static class BinaryComparison
     public static async ValueTask<(RentedWords Opened, ulong[] Sign, ulong[]? SignTimesMask)> SignAsync(
         PartyContext ctx, SharedTensor x, bool withProduct, CancellationToken cancellationToken)
     {
-        var material = ctx.Randomness.TakeBitSign(x.Length, ctx.ComparisonBits, withProduct);
+        var material = await ctx.Randomness.TakeBitSignAsync(x.Length, ctx.ComparisonBits, withProduct, cancellationToken).ConfigureAwait(false);
         var (opened, sign, signTimesMask, _) = await SignAsync(ctx, x, material, cancellationToken).ConfigureAwait(false);
         return (opened, sign, signTimesMask);
     }
@@ -51,7 +51,7 @@ internal static class BinaryComparison
     public static async ValueTask<(RentedWords Opened, ReluDerivative Derivative, ulong[] SignTimesMask)> SignForBackwardAsync(
         PartyContext ctx, SharedTensor x, CancellationToken cancellationToken)
     {
-        var material = ctx.Randomness.TakeBitSignForBackward(x.Length, ctx.ComparisonBits);
+        var material = await ctx.Randomness.TakeBitSignForBackwardAsync(x.Length, ctx.ComparisonBits, cancellationToken).ConfigureAwait(false);
         var (opened, sign, signTimesMask, maskTimesSign) = await SignAsync(ctx, x, material, cancellationToken).ConfigureAwait(false);
         return (opened, new ReluDerivative(ctx.Wrap(sign, x.Shape), material.DerivativeMask!, maskTimesSign!), signTimesMask!);
     }

@@ -199,7 +199,7 @@ public static class Comparison
         ArgumentNullException.ThrowIfNull(ctx);
         ctx.Check(x);
         int n = x.Length, bits = ctx.ComparisonBits;
-        var material = ctx.Randomness.TakeSign(n, bits, withProduct);
+        var material = await ctx.Randomness.TakeSignAsync(n, bits, withProduct, cancellationToken).ConfigureAwait(false);
         material.Consume(ctx.PartyId);
         using var masked = RentedWords.Rent(n);
         var opened = RentedWords.Rent(n);

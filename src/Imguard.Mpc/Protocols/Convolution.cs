@@ -67,7 +67,7 @@ public static class Convolution
                 $"A convolution of {geometry} needs images N×{geometry.Channels}×{geometry.Height}×{geometry.Width} and a {patch}×OC filter matrix; got [{string.Join(", ", x.Shape.ToArray())}] and [{string.Join(", ", filters.Shape.ToArray())}].");
         }
         int outChannels = filters.Shape[1];
-        var t = ctx.Randomness.TakeConvolutionTriple(batch, geometry, outChannels);
+        var t = await ctx.Randomness.TakeConvolutionTripleAsync(batch, geometry, outChannels, cancellationToken).ConfigureAwait(false);
         return await UnfoldedProductAsync(ctx, x, filters, t, geometry, transposed: false, cancellationToken).ConfigureAwait(false);
     }
 
@@ -90,7 +90,7 @@ public static class Convolution
                 $"A filter gradient of {geometry} needs images N×{geometry.Channels}×{geometry.Height}×{geometry.Width} and (N·{geometry.OutputPixels})×OC rows; got [{string.Join(", ", x.Shape.ToArray())}] and [{string.Join(", ", outputGradient.Shape.ToArray())}].");
         }
         int outChannels = outputGradient.Shape[1];
-        var t = ctx.Randomness.TakeConvolutionFilterGradientTriple(batch, geometry, outChannels);
+        var t = await ctx.Randomness.TakeConvolutionFilterGradientTripleAsync(batch, geometry, outChannels, cancellationToken).ConfigureAwait(false);
         return await UnfoldedProductAsync(ctx, x, outputGradient, t, geometry, transposed: true, cancellationToken).ConfigureAwait(false);
     }
 
@@ -115,7 +115,7 @@ public static class Convolution
                 $"An input gradient of {geometry} needs (N·{pixels})×OC rows and an OC×{patch} filter matrix; got [{string.Join(", ", outputGradient.Shape.ToArray())}] and [{string.Join(", ", filters.Shape.ToArray())}].");
         }
         int rows = outputGradient.Shape[0], batch = rows / pixels, outChannels = filters.Shape[0];
-        var t = ctx.Randomness.TakeConvolutionInputGradientTriple(batch, geometry, outChannels);
+        var t = await ctx.Randomness.TakeConvolutionInputGradientTripleAsync(batch, geometry, outChannels, cancellationToken).ConfigureAwait(false);
         t.Consume(ctx.PartyId);
         using var product = RentedWords.RentForShare(rows * patch);                   // this party's part of G·W, unfolded
         product.Span.Clear();                                                           // the pool may hand back public words

@@ -57,7 +57,7 @@ public static class Truncation
             throw MpcError.OutOfRange(nameof(bits), "Truncation shifts by 1 to 40 bits.");
         }
         int n = x.Length;
-        var material = ctx.Randomness.TakeTruncation(n, bits);
+        var material = await ctx.Randomness.TakeTruncationAsync(n, bits, cancellationToken).ConfigureAwait(false);
         material.Consume(ctx.PartyId);
         using var masked = RentedWords.Rent(n);
         using var opened = RentedWords.Rent(n);

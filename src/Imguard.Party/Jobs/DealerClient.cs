@@ -9,9 +9,8 @@ namespace Imguard.Party.Jobs;
 
 /// <summary>
 /// The party's calls to the dealer on the platform (<see cref="DealerEndpoints"/>), over mutual TLS with the party's
-/// certificate. The randomness and training feeds are synchronous interfaces (a protocol takes an item where it needs
-/// it), so those calls are synchronous HTTP/1.1 (<see cref="HttpClient.Send(HttpRequestMessage, HttpCompletionOption, CancellationToken)"/>).
-/// A refusal becomes a <see cref="DealerRequestException"/> carrying the dealer's reason.
+/// certificate. Every call is asynchronous: a protocol that needs an item awaits it down to the socket, so no thread
+/// waits on the network. A refusal becomes a <see cref="DealerRequestException"/> carrying the dealer's reason.
 /// </summary>
 public sealed class DealerClient(HttpClient http)
 {
@@ -40,22 +39,18 @@ public sealed class DealerClient(HttpClient http)
             ?? throw new DealerRequestException(response.StatusCode, "The dealer sent an empty reply.");
     }
 
-    /// <summary>GET of a binary body (synchronous).</summary>
-    public byte[] GetBytes(string path, CancellationToken cancellationToken = default)
+    /// <summary>GET of a binary body.</summary>
+    public async Task<byte[]> GetBytesAsync(string path, CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        using HttpResponseMessage response = http.Send(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        EnsureSuccess(response, cancellationToken);
-        using Stream body = response.Content.ReadAsStream(cancellationToken);
-        using var buffer = new MemoryStream();
-        body.CopyTo(buffer);
-        return buffer.ToArray();
+        using HttpResponseMessage response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
     }
 
-    /// <summary>GET of a word array (synchronous).</summary>
-    public ulong[] GetWords(string path, CancellationToken cancellationToken = default)
+    /// <summary>GET of a word array.</summary>
+    public async Task<ulong[]> GetWordsAsync(string path, CancellationToken cancellationToken = default)
     {
-        byte[] bytes = GetBytes(path, cancellationToken);
+        byte[] bytes = await GetBytesAsync(path, cancellationToken);
         if (bytes.Length % 8 != 0)
         {
             throw new InvalidDataException($"The dealer sent {bytes.Length} bytes, not whole 8-byte words.");
@@ -66,27 +61,10 @@ public sealed class DealerClient(HttpClient http)
         return words;
     }
 
-    /// <summary>Asks for consecutive items and reads the dealer's messages, each header checked against its request (synchronous).</summary>
-    public ulong[][] TakeItems(string jobId, int attempt, IReadOnlyList<(long Index, RandomnessRequest Request)> items, CancellationToken cancellationToken = default)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, DealerEndpoints.Items(jobId, attempt))
-        {
-            Content = new ByteArrayContent(DealerItemRequests.Encode(items)),
-        };
-        request.Content.Headers.ContentType = new(DealerEndpoints.OctetStream);
-        using HttpResponseMessage response = http.Send(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        EnsureSuccess(response, cancellationToken);
-        using Stream body = response.Content.ReadAsStream(cancellationToken);
-        var reader = new DealerStreamReader(body, MaxWordsPerItem);
-        var messages = new ulong[items.Count][];
-        for (int i = 0; i < items.Count; i++)
-        {
-            messages[i] = reader.Receive(items[i].Index, items[i].Request);
-        }
-        return messages;
-    }
-
-    /// <summary>Asynchronous <see cref="TakeItems"/> (for prefetching while a step runs): reads the whole reply, then checks each item.</summary>
+    /// <summary>
+    /// Asks for consecutive items and reads the dealer's messages as they arrive (streamed, not buffered whole), each
+    /// header checked against its request.
+    /// </summary>
     public async Task<ulong[][]> TakeItemsAsync(string jobId, int attempt, IReadOnlyList<(long Index, RandomnessRequest Request)> items, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, DealerEndpoints.Items(jobId, attempt))
@@ -96,27 +74,14 @@ public sealed class DealerClient(HttpClient http)
         request.Content.Headers.ContentType = new(DealerEndpoints.OctetStream);
         using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
-        using var body = new MemoryStream();
-        await response.Content.CopyToAsync(body, cancellationToken);
-        body.Position = 0;
+        await using Stream body = await response.Content.ReadAsStreamAsync(cancellationToken);
         var reader = new DealerStreamReader(body, MaxWordsPerItem);
         var messages = new ulong[items.Count][];
         for (int i = 0; i < items.Count; i++)
         {
-            messages[i] = reader.Receive(items[i].Index, items[i].Request);
+            messages[i] = await reader.ReceiveAsync(items[i].Index, items[i].Request, cancellationToken);
         }
-        Array.Clear(body.GetBuffer());
         return messages;
-    }
-
-    private static void EnsureSuccess(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        if (response.IsSuccessStatusCode)
-        {
-            return;
-        }
-        using var reader = new StreamReader(response.Content.ReadAsStream(cancellationToken));
-        throw Refusal(response.StatusCode, reader.ReadToEnd());
     }
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -77,13 +77,6 @@ public sealed class JobRunner : BackgroundService
         _peers = new PeerConnector(service.Identity, service.Settings, logger);
         _options = options;
         _logger = logger;
-        // The randomness and training feeds block a thread on synchronous HTTP while a protocol waits for an item; keep
-        // enough pool threads that the other party's and the platform's work in this process is never starved.
-        ThreadPool.GetMinThreads(out int workers, out int io);
-        if (workers < 32)
-        {
-            ThreadPool.SetMinThreads(32, io);
-        }
     }
 
     public int PartyId => _partyId;
@@ -544,7 +537,7 @@ public sealed class JobRunner : BackgroundService
             : resumed ? $"attempt {attempt} starts again from newly dealt initial weights (no checkpoint both parties hold)."
             : $"attempt {attempt} starts from dealt initial weights.");
 
-        var items = new RemoteDealerFeed(_dealer, jobId, attempt, _options.Prefetch && !run.PrefetchOff, cancellationToken);
+        await using var items = new RemoteDealerFeed(_dealer, jobId, attempt, _options.Prefetch && !run.PrefetchOff, cancellationToken);
         var randomness = new DealerRandomness(_partyId, randomnessSeed, items);
         var context = new PartyContext(_partyId, channel, randomness, format, description.ComparisonBits) { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism };
         var feed = new RemoteTrainingFeed(_dealer, jobId, attempt, _partyId, jobSeed, train.Count, cancellationToken)
@@ -552,11 +545,13 @@ public sealed class JobRunner : BackgroundService
             TestCount = test?.Count ?? 0,
             K = options.Hiding.SlotCount,
             Mode = options.Hiding.Mode,
+            Items = items,
+            BatchSize = options.BatchSize,
         };
-        var training = new SecureTraining(context, spec, options, feed, checkpoint);
+        var training = await SecureTraining.CreateAsync(context, spec, options, feed, checkpoint, cancellationToken);
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = (long)stepsPerEpoch * options.Epochs;
-        var progress = new ProgressPoster(this, jobId, totalSteps, items, train.Count, options.BatchSize, options.Epochs, resumedFrom);
+        var progress = new ProgressPoster(this, jobId, totalSteps, resumedFrom);
         await training.TrainAsync(train, checkpointPath: null, progress, (epochs, _) =>
         {
             folder.SaveCheckpoint(training.Checkpoint());
@@ -597,11 +592,11 @@ public sealed class JobRunner : BackgroundService
         ModelCheckpoint model = ModelCheckpoint.Load(modelPath);
         _reporter.State(description.JobId, new JobStateReport(JobStates.Running));
         _reporter.Log(description.JobId, JobLogLevels.Information, $"attempt {attempt} applies the model of {modelJob} to {images.Count} images.");
-        var items = new RemoteDealerFeed(_dealer, description.JobId, attempt, prefetch: false, cancellationToken);
+        await using var items = new RemoteDealerFeed(_dealer, description.JobId, attempt, prefetch: false, cancellationToken);
         var randomness = new DealerRandomness(_partyId, randomnessSeed, items);
         var context = new PartyContext(_partyId, channel, randomness, format, description.ComparisonBits) { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism };
         var feed = new RemoteTrainingFeed(_dealer, description.JobId, attempt, _partyId, jobSeed, count, cancellationToken);
-        var inference = new SecureTraining(context, spec, JobTraining.Options(description), feed, model);
+        var inference = await SecureTraining.CreateAsync(context, spec, JobTraining.Options(description), feed, model, cancellationToken);
         EvaluationShares predictions = await inference.EvaluateAsync(images, _options.EvaluationBatchSize, cancellationToken);
         EvaluationSharesFile.Save(predictions, folder.EvaluationPath);
         _logger.LogInformation("Job {Job}: inference with the model of {Model} done; {Items} dealer items, {Rounds} peer rounds.",
@@ -676,13 +671,9 @@ public sealed class JobRunner : BackgroundService
     }
 
     /// <summary>Posts progress (party 0 only) at most every <see cref="JobRunnerOptions.ProgressInterval"/> and at each epoch's last step; synchronous, so it never lags a step.</summary>
-    private sealed class ProgressPoster(JobRunner runner, string jobId, long totalSteps, RemoteDealerFeed items, int count, int batchSize, int epochs, int? resumedFrom)
-        : IProgress<TrainingProgress>
+    private sealed class ProgressPoster(JobRunner runner, string jobId, long totalSteps, int? resumedFrom) : IProgress<TrainingProgress>
     {
         private long _lastTicks = long.MinValue;
-        private bool _first = true;
-
-        private int Rows(int step) => Math.Min(batchSize, count - step * batchSize);
 
         public double ImagesPerSecond { get; private set; }
 
@@ -692,13 +683,6 @@ public sealed class JobRunner : BackgroundService
 
         public void Report(TrainingProgress value)
         {
-            // Tell the dealer feed which step just ended and which comes next (its batch rows), so it can prefetch.
-            StepKind done = new(Rows(value.Step - 1), value.Step == 1, _first);
-            StepKind? next = value.Step < value.StepsPerEpoch ? new StepKind(Rows(value.Step), false, false)
-                : value.Epoch + 1 < epochs ? new StepKind(Rows(0), true, false)
-                : null;
-            _first = false;
-            items.StepCompleted(done, next);
             ImagesPerSecond = value.ImagesPerSecond;
             Loss = value.Loss;
             EpochSeconds = value.EpochElapsed.TotalSeconds;

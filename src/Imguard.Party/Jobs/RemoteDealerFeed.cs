@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
 using Imguard.Contracts.Jobs;
 using Imguard.Mpc.Preprocessing;
 
@@ -9,27 +11,48 @@ namespace Imguard.Party.Jobs;
 /// each message out once.
 /// <para>
 /// Prefetch: the protocols take items one by one, so fetching each when it is taken costs a round trip per item. The
-/// feed is told when a training step ends and what the next step is (<see cref="StepCompleted"/>: its batch rows,
-/// whether it begins an epoch). A step's request sequence is a function of those shapes only; once two steps of the
-/// same kind have taken exactly the same sequence, the feed fetches that sequence for the next step of that kind in
-/// the background, in growing batches, while the step runs. Steps of a kind not yet confirmed twice (the first step,
-/// a short last batch, evaluation) are fetched item by item. If a taken request ever differed from the prefetched one,
-/// the feed throws <see cref="DealerPrefetchException"/>; the attempt ends and the job runner retries without prefetch.
+/// feed is told where each training step and epoch begins (<see cref="BeginSegment"/>, by <see cref="RemoteTrainingFeed"/>)
+/// and of what kind it is (batch rows, first of the attempt or not). A segment's request sequence is a function of its
+/// kind only; once two segments of the same kind have taken exactly the same sequence, that sequence is the plan of the
+/// next segment of that kind, and a background loop fetches it in growing batches (4, 16, 64, 256 items), one request
+/// at a time (the dealer hands items out strictly in order) and at most <see cref="BatchesAhead"/> fetched batches ahead
+/// of the protocols. Segments of a kind not yet confirmed twice (the first step, a short last batch, evaluation) are
+/// fetched item by item. If a taken request ever differs from the planned one, the feed throws
+/// <see cref="DealerPrefetchException"/>; the attempt ends and the job runner retries without prefetch. A failed
+/// fetch surfaces, as itself, to the protocol that awaits the item; disposing the feed (the attempt's end) or
+/// cancelling the attempt stops the loop.
 /// </para>
 /// </summary>
-public sealed class RemoteDealerFeed(DealerClient dealer, string jobId, int attempt, bool prefetch = true, CancellationToken cancellationToken = default) : IDealerFeed
+public sealed class RemoteDealerFeed : IDealerFeed, IAsyncDisposable
 {
-    private readonly object _gate = new();
-    private readonly List<RandomnessRequest> _step = [];   // requests taken since the last step boundary
-    private readonly Dictionary<StepKind, (RandomnessRequest[] Sequence, int Confirmations)> _templates = [];
-    private readonly Dictionary<long, (RandomnessRequest Request, ulong[] Message)> _ready = [];
-    private long _prefetchFrom;
-    private long _prefetchTo;
-    private Exception? _prefetchError;
-    private long _takenCount;
+    /// <summary>Fetched batches the prefetch may hold beyond the one being consumed: bounds the memory it uses.</summary>
+    public const int BatchesAhead = 2;
+
+    private const int FirstBatch = 4;
+
+    private readonly DealerClient _dealer;
+    private readonly string _jobId;
+    private readonly int _attempt;
+    private readonly bool _prefetch;
+    private readonly CancellationTokenSource _stop;
+    private readonly List<RandomnessRequest> _segment = [];   // requests taken since the last segment began
+    private readonly Dictionary<StepKind, (RandomnessRequest[] Sequence, int Confirmations)> _plans = [];
+    private StepKind? _kind;
+    private Prefetch? _running;
+    private long _taken;
     private long _items;
     private long _words;
     private long _prefetched;
+
+    public RemoteDealerFeed(DealerClient dealer, string jobId, int attempt, bool prefetch = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dealer);
+        _dealer = dealer;
+        _jobId = jobId;
+        _attempt = attempt;
+        _prefetch = prefetch;
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    }
 
     public long ItemsReceived => Interlocked.Read(ref _items);
 
@@ -38,109 +61,147 @@ public sealed class RemoteDealerFeed(DealerClient dealer, string jobId, int atte
     /// <summary>Items that came from a background prefetch rather than a request of their own.</summary>
     public long ItemsPrefetched => Interlocked.Read(ref _prefetched);
 
-    public ulong[] Receive(long index, RandomnessRequest request)
+    /// <summary>The running prefetch loop (completed when none runs): for tests and for an orderly end.</summary>
+    internal Task Prefetching => _running?.Loop ?? Task.CompletedTask;
+
+    public async ValueTask<ulong[]> ReceiveAsync(long index, RandomnessRequest request, CancellationToken cancellationToken = default)
     {
+        if (index != _taken)
+        {
+            throw new InvalidOperationException($"Item {index} was taken after {_taken} items; the protocols take items in order.");
+        }
         ulong[] message;
-        lock (_gate)
+        if (_running is { } prefetch && index >= prefetch.First && index < prefetch.End)
         {
-            if (index >= _prefetchFrom && index < _prefetchTo)
+            (RandomnessRequest planned, message) = await prefetch.NextAsync(cancellationToken);
+            if (planned != request)
             {
-                (RandomnessRequest Request, ulong[] Message) item;
-                while (!_ready.Remove(index, out item))
-                {
-                    if (_prefetchError is not null)
-                    {
-                        throw new IOException($"Prefetching dealer items failed: {_prefetchError.Message}", _prefetchError);
-                    }
-                    Monitor.Wait(_gate);
-                }
-                if (item.Request != request)
-                {
-                    throw new DealerPrefetchException($"Item {index} was prefetched as a {item.Request}, but the protocol took a {request}.");
-                }
-                Interlocked.Increment(ref _prefetched);
-                return Taken(request, item.Message);
+                throw new DealerPrefetchException($"Item {index} was prefetched as a {planned}, but the protocol took a {request}.");
             }
+            Interlocked.Increment(ref _prefetched);
         }
-        message = dealer.TakeItems(jobId, attempt, [(index, request)], cancellationToken)[0];
-        lock (_gate)
+        else
         {
-            return Taken(request, message);
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+            message = (await _dealer.TakeItemsAsync(_jobId, _attempt, [(index, request)], both.Token))[0];
         }
-    }
-
-    /// <summary>
-    /// Called between two steps (before <paramref name="next"/> takes anything): the items taken since the last call
-    /// were <paramref name="done"/>'s. Starts prefetching <paramref name="next"/> when its sequence is confirmed.
-    /// </summary>
-    public void StepCompleted(StepKind done, StepKind? next)
-    {
-        lock (_gate)
-        {
-            RandomnessRequest[] sequence = [.. _step];
-            _step.Clear();
-            _templates[done] = _templates.TryGetValue(done, out var known) && known.Sequence.AsSpan().SequenceEqual(sequence)
-                ? (known.Sequence, known.Confirmations + 1)
-                : (sequence, 1);
-            if (!prefetch || next is not { } kind || !_templates.TryGetValue(kind, out var template) || template.Confirmations < 2
-                || template.Sequence.Length == 0 || _prefetchTo > _takenCount || _prefetchError is not null)
-            {
-                return;
-            }
-            _prefetchFrom = _takenCount;
-            _prefetchTo = _prefetchFrom + template.Sequence.Length;
-            _ = PrefetchAsync(_prefetchFrom, template.Sequence);
-        }
-    }
-
-    private async Task PrefetchAsync(long first, RandomnessRequest[] sequence)
-    {
-        await Task.Yield();
-        int at = 0, chunk = 4;
-        try
-        {
-            while (at < sequence.Length)
-            {
-                int n = Math.Min(Math.Min(chunk, DealerEndpoints.MaxItemsPerRequest), sequence.Length - at);
-                var items = new (long, RandomnessRequest)[n];
-                for (int i = 0; i < n; i++)
-                {
-                    items[i] = (first + at + i, sequence[at + i]);
-                }
-                ulong[][] messages = await dealer.TakeItemsAsync(jobId, attempt, items, cancellationToken);
-                lock (_gate)
-                {
-                    for (int i = 0; i < n; i++)
-                    {
-                        _ready[first + at + i] = (sequence[at + i], messages[i]);
-                    }
-                    Monitor.PulseAll(_gate);
-                }
-                at += n;
-                chunk *= 4;
-            }
-        }
-        catch (Exception e)
-        {
-            lock (_gate)
-            {
-                _prefetchError = e;
-                Monitor.PulseAll(_gate);
-            }
-        }
-    }
-
-    private ulong[] Taken(RandomnessRequest request, ulong[] message)
-    {
-        _step.Add(request);
-        _takenCount++;
+        _segment.Add(request);
+        _taken++;
         Interlocked.Increment(ref _items);
         Interlocked.Add(ref _words, message.Length);
         return message;
     }
+
+    /// <summary>
+    /// Called where a training step or an epoch's preparation begins (before it takes anything), with its kind; null
+    /// for a segment that is never prefetched (evaluation). The items taken since the last call were the previous
+    /// segment's: they confirm or replace the plan of its kind. Starts prefetching this segment when its plan is confirmed.
+    /// </summary>
+    public void BeginSegment(StepKind? kind)
+    {
+        if (_kind is { } done)
+        {
+            RandomnessRequest[] sequence = [.. _segment];
+            _plans[done] = _plans.TryGetValue(done, out var known) && known.Sequence.AsSpan().SequenceEqual(sequence)
+                ? (known.Sequence, known.Confirmations + 1)
+                : (sequence, 1);
+        }
+        _segment.Clear();
+        _kind = kind;
+        if (!_prefetch || kind is not { } next || !_plans.TryGetValue(next, out var plan) || plan.Confirmations < 2 || plan.Sequence.Length == 0
+            || _running is { } running && (running.End > _taken || running.Loop.IsFaulted))
+        {
+            return;
+        }
+        _running = new Prefetch(this, _taken, plan.Sequence);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_running is { } prefetch)
+        {
+            await Task.WhenAny(prefetch.Loop); // its failure, if any, went to the protocols already
+        }
+        _stop.Dispose();
+    }
+
+    /// <summary>One segment's plan being fetched: a loop writes batches into a bounded channel the protocols read.</summary>
+    private sealed class Prefetch
+    {
+        private readonly Channel<(long First, RandomnessRequest[] Requests, ulong[][] Messages)> _batches =
+            Channel.CreateBounded<(long, RandomnessRequest[], ulong[][])>(new BoundedChannelOptions(BatchesAhead) { SingleReader = true, SingleWriter = true });
+        private (long First, RandomnessRequest[] Requests, ulong[][] Messages) _current;
+        private int _at;
+
+        public Prefetch(RemoteDealerFeed feed, long first, RandomnessRequest[] plan)
+        {
+            First = first;
+            End = first + plan.Length;
+            Loop = Task.Run(() => RunAsync(feed, plan), CancellationToken.None);
+        }
+
+        public long First { get; }
+
+        public long End { get; }
+
+        public Task Loop { get; }
+
+        /// <summary>The next planned item: its request and the dealer's message.</summary>
+        public async ValueTask<(RandomnessRequest Request, ulong[] Message)> NextAsync(CancellationToken cancellationToken)
+        {
+            if (_current.Messages is null || _at == _current.Messages.Length)
+            {
+                try
+                {
+                    _current = await _batches.Reader.ReadAsync(cancellationToken);
+                }
+                catch (ChannelClosedException e) when (e.InnerException is { } failure)
+                {
+                    ExceptionDispatchInfo.Throw(failure);
+                }
+                _at = 0;
+            }
+            var message = _current.Messages[_at];
+            _current.Messages[_at] = null!;
+            return (_current.Requests[_at++], message);
+        }
+
+        private async Task RunAsync(RemoteDealerFeed feed, RandomnessRequest[] plan)
+        {
+            CancellationToken stop = feed._stop.Token;
+            try
+            {
+                int at = 0, size = FirstBatch;
+                while (at < plan.Length)
+                {
+                    int n = Math.Min(Math.Min(size, DealerEndpoints.MaxItemsPerRequest), plan.Length - at);
+                    var requests = plan.AsSpan(at, n).ToArray();
+                    var items = new (long, RandomnessRequest)[n];
+                    for (int i = 0; i < n; i++)
+                    {
+                        items[i] = (First + at + i, requests[i]);
+                    }
+                    ulong[][] messages = await feed._dealer.TakeItemsAsync(feed._jobId, feed._attempt, items, stop);
+                    await _batches.Writer.WriteAsync((First + at, requests, messages), stop);
+                    at += n;
+                    size *= 4;
+                }
+                _batches.Writer.TryComplete();
+            }
+            catch (Exception e)
+            {
+                _batches.Writer.TryComplete(e);
+                throw;
+            }
+        }
+    }
 }
 
-/// <summary>The kind of a training step, all its randomness plan depends on: batch rows, whether it begins an epoch, whether it is the attempt's first.</summary>
+/// <summary>
+/// The kind of a segment of a training attempt, all its randomness plan depends on: a step's batch rows (0 for an
+/// epoch's preparation), whether it prepares an epoch, whether it is the attempt's first of its sort.
+/// </summary>
 public readonly record struct StepKind(int Rows, bool EpochStart, bool First);
 
 /// <summary>A prefetched item was not the one the protocol took: the attempt cannot go on (the item was issued).</summary>

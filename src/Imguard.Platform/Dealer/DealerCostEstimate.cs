@@ -85,7 +85,7 @@ public sealed record DealerCostEstimate(
                 hiding[p] = new CountingFeed(feeds.FeedFor(p));
                 var source = new CountingSource(recorder.SourceFor(p));
                 var ctx = new PartyContext(p, channel, source, format, comparisonBits) { MaxDegreeOfParallelism = 1 };
-                var training = new SecureTraining(ctx, spec, twoSteps, hiding[p]);
+                var training = await SecureTraining.CreateAsync(ctx, spec, twoSteps, hiding[p], cancellationToken: cancellationToken).ConfigureAwait(false);
                 var reports = new List<(int, TransferSnapshot, long)>();
                 var progress = new Marker(() => reports.Add((source.Taken, channel.Statistics.Snapshot(), System.Diagnostics.Stopwatch.GetTimestamp())));
                 await training.TrainAsync(RandomHalf(p, spec, batch, format), progress: p == 0 ? progress : null, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -188,18 +188,19 @@ public sealed record DealerCostEstimate(
 
         public Seed JobSeed => inner.JobSeed;
 
-        public ulong[] InitialParameters() => inner.InitialParameters();
+        public ValueTask<ulong[]> InitialParametersAsync(CancellationToken cancellationToken = default) => inner.InitialParametersAsync(cancellationToken);
 
-        public HidingEpoch BeginEpoch(int epoch) => inner.BeginEpoch(epoch);
+        public ValueTask<HidingEpoch> BeginEpochAsync(int epoch, CancellationToken cancellationToken = default) => inner.BeginEpochAsync(epoch, cancellationToken);
 
-        public ulong[] HidingBatch(int epoch, int batch)
+        public async ValueTask<ulong[]> HidingBatchAsync(int epoch, int batch, CancellationToken cancellationToken = default)
         {
-            var words = inner.HidingBatch(epoch, batch);
+            var words = await inner.HidingBatchAsync(epoch, batch, cancellationToken).ConfigureAwait(false);
             _batchWords.Add(words.Length);
             return words;
         }
 
-        public TestEncodingBatch TestEncodingBatch(int encoding, int batch) => inner.TestEncodingBatch(encoding, batch);
+        public ValueTask<TestEncodingBatch> TestEncodingBatchAsync(int encoding, int batch, CancellationToken cancellationToken = default) =>
+            inner.TestEncodingBatchAsync(encoding, batch, cancellationToken);
     }
 
     /// <summary>Counts the items a party takes (item i of the plan is the i-th taken).</summary>
@@ -209,26 +210,32 @@ public sealed record DealerCostEstimate(
 
         public int PartyId => inner.PartyId;
 
-        public ElementwiseTriple TakeElementwiseTriple(int length) => Count(inner.TakeElementwiseTriple(length));
+        public async ValueTask<ElementwiseTriple> TakeElementwiseTripleAsync(int length, CancellationToken cancellationToken = default) =>
+            Count(await inner.TakeElementwiseTripleAsync(length, cancellationToken).ConfigureAwait(false));
 
-        public MatrixTriple TakeMatrixTriple(int m, int k, int n) => Count(inner.TakeMatrixTriple(m, k, n));
+        public async ValueTask<MatrixTriple> TakeMatrixTripleAsync(int m, int k, int n, CancellationToken cancellationToken = default) =>
+            Count(await inner.TakeMatrixTripleAsync(m, k, n, cancellationToken).ConfigureAwait(false));
 
-        public MatrixTriple TakeConvolutionTriple(int batch, Conv2dGeometry geometry, int outChannels) =>
-            Count(inner.TakeConvolutionTriple(batch, geometry, outChannels));
+        public async ValueTask<MatrixTriple> TakeConvolutionTripleAsync(int batch, Conv2dGeometry geometry, int outChannels, CancellationToken cancellationToken = default) =>
+            Count(await inner.TakeConvolutionTripleAsync(batch, geometry, outChannels, cancellationToken).ConfigureAwait(false));
 
-        public MatrixTriple TakeConvolutionFilterGradientTriple(int batch, Conv2dGeometry geometry, int outChannels) =>
-            Count(inner.TakeConvolutionFilterGradientTriple(batch, geometry, outChannels));
+        public async ValueTask<MatrixTriple> TakeConvolutionFilterGradientTripleAsync(int batch, Conv2dGeometry geometry, int outChannels, CancellationToken cancellationToken = default) =>
+            Count(await inner.TakeConvolutionFilterGradientTripleAsync(batch, geometry, outChannels, cancellationToken).ConfigureAwait(false));
 
-        public MatrixTriple TakeConvolutionInputGradientTriple(int batch, Conv2dGeometry geometry, int outChannels) =>
-            Count(inner.TakeConvolutionInputGradientTriple(batch, geometry, outChannels));
+        public async ValueTask<MatrixTriple> TakeConvolutionInputGradientTripleAsync(int batch, Conv2dGeometry geometry, int outChannels, CancellationToken cancellationToken = default) =>
+            Count(await inner.TakeConvolutionInputGradientTripleAsync(batch, geometry, outChannels, cancellationToken).ConfigureAwait(false));
 
-        public TruncationMaterial TakeTruncation(int length, int fractionalBits) => Count(inner.TakeTruncation(length, fractionalBits));
+        public async ValueTask<TruncationMaterial> TakeTruncationAsync(int length, int fractionalBits, CancellationToken cancellationToken = default) =>
+            Count(await inner.TakeTruncationAsync(length, fractionalBits, cancellationToken).ConfigureAwait(false));
 
-        public SignMaterial TakeSign(int length, int bits, bool withProduct) => Count(inner.TakeSign(length, bits, withProduct));
+        public async ValueTask<SignMaterial> TakeSignAsync(int length, int bits, bool withProduct, CancellationToken cancellationToken = default) =>
+            Count(await inner.TakeSignAsync(length, bits, withProduct, cancellationToken).ConfigureAwait(false));
 
-        public BitSignMaterial TakeBitSign(int length, int bits, bool withProduct) => Count(inner.TakeBitSign(length, bits, withProduct));
+        public async ValueTask<BitSignMaterial> TakeBitSignAsync(int length, int bits, bool withProduct, CancellationToken cancellationToken = default) =>
+            Count(await inner.TakeBitSignAsync(length, bits, withProduct, cancellationToken).ConfigureAwait(false));
 
-        public BitSignMaterial TakeBitSignForBackward(int length, int bits) => Count(inner.TakeBitSignForBackward(length, bits));
+        public async ValueTask<BitSignMaterial> TakeBitSignForBackwardAsync(int length, int bits, CancellationToken cancellationToken = default) =>
+            Count(await inner.TakeBitSignForBackwardAsync(length, bits, cancellationToken).ConfigureAwait(false));
 
         private T Count<T>(T item)
         {

@@ -101,7 +101,7 @@ public sealed class SecureInstaHideInferenceTests
             return await SecureInstaHideInference.EvaluateAsync(
                 new SecureEngine(ctx), model, ctx.PartyId == 0 ? t0 : t1, ctx.PartyId == 0 ? p0 : p1, ctx.PartyId == 0 ? seed0 : seed1, Scope,
                 options.Encodings, plan.K, batchSize,
-                (t, b) => (plan.BatchTableRows(t, b, batchSize), ctx.PartyId == 1 ? plan.BatchMessage(seed0, seed1, Scope, t, b, batchSize, f) : []));
+                (t, b, _) => ValueTask.FromResult((plan.BatchTableRows(t, b, batchSize), ctx.PartyId == 1 ? plan.BatchMessage(seed0, seed1, Scope, t, b, batchSize, f) : (ulong[])[])));
         }, f, timeout: TimeSpan.FromMinutes(3));
         var result = EvaluationResult.Reconstruct(r0, r1, test.Labels);
 

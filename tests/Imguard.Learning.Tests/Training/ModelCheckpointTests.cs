@@ -33,7 +33,7 @@ public sealed class ModelCheckpointTests
             var inProcess = new InProcessTrainingDealer(dealer);
             await TwoPartySimulation.RunAsync(async ctx =>
             {
-                var session = new SecureTraining(ctx, Spec, options with { Epochs = 1 }, inProcess.FeedFor(ctx.PartyId));
+                var session = await SecureTraining.CreateAsync(ctx, Spec, options with { Epochs = 1 }, inProcess.FeedFor(ctx.PartyId));
                 await session.TrainAsync(ctx.PartyId == 0 ? d0 : d1, PathOf(ctx.PartyId));
                 return 0;
             }, f, comparisonBits: 32);
@@ -46,7 +46,7 @@ public sealed class ModelCheckpointTests
             var inProcess = new InProcessTrainingDealer(dealer);
             await TwoPartySimulation.RunAsync(async ctx =>
             {
-                var session = new SecureTraining(ctx, Spec, options, inProcess.FeedFor(ctx.PartyId), ModelCheckpoint.Load(PathOf(ctx.PartyId)));
+                var session = await SecureTraining.CreateAsync(ctx, Spec, options, inProcess.FeedFor(ctx.PartyId), ModelCheckpoint.Load(PathOf(ctx.PartyId)));
                 Assert.Equal(1, session.NextEpoch);
                 await session.TrainAsync(ctx.PartyId == 0 ? d0 : d1, PathOf(ctx.PartyId));
                 return 0;

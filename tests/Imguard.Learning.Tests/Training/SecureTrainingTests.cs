@@ -110,7 +110,7 @@ public sealed class SecureTrainingTests(ITestOutputHelper output)
         var progress = new List<TrainingProgress>();
         var (e0, e1) = await TwoPartySimulation.RunAsync(async ctx =>
         {
-            var session = new SecureTraining(ctx, Spec, options, inProcess.FeedFor(ctx.PartyId));
+            var session = await SecureTraining.CreateAsync(ctx, Spec, options, inProcess.FeedFor(ctx.PartyId));
             await session.TrainAsync(ctx.PartyId == 0 ? d0 : d1, progress: ctx.PartyId == 0 ? new SyncProgress(progress) : null);
             return await session.EvaluateAsync(ctx.PartyId == 0 ? t0 : t1, 16);
         }, f, comparisonBits: 32);
@@ -141,7 +141,7 @@ public sealed class SecureTrainingTests(ITestOutputHelper output)
         await Both(async p =>
         {
             var ctx = new Mpc.Protocols.PartyContext(p, p == 0 ? c0 : c1, recorder.SourceFor(p), f, 32);
-            sessions[p] = new SecureTraining(ctx, Spec, options, feeds.FeedFor(p));
+            sessions[p] = await SecureTraining.CreateAsync(ctx, Spec, options, feeds.FeedFor(p));
             await sessions[p].TrainAsync(p == 0 ? d0 : d1);
         });
         var training = recorder.IssuedPlan().Requests.Select(r => r.Kind).ToArray();
@@ -182,7 +182,7 @@ public sealed class SecureTrainingTests(ITestOutputHelper output)
         var (t0, t1) = SharedDataset.Share(test, f);
         var (r0, r1) = await TwoPartySimulation.RunAsync(async ctx =>
         {
-            var session = new SecureTraining(ctx, Spec, options, feeds.FeedFor(ctx.PartyId));
+            var session = await SecureTraining.CreateAsync(ctx, Spec, options, feeds.FeedFor(ctx.PartyId));
             await session.TrainAsync(ctx.PartyId == 0 ? d0 : d1);
             var shares = await session.EvaluateEncodedAsync(ctx.PartyId == 0 ? t0 : t1, ctx.PartyId == 0 ? d0 : d1);
             // The dealer deals one evaluation's encodings: a second would reuse the table's masks.
@@ -261,7 +261,7 @@ public sealed class SecureTrainingTests(ITestOutputHelper output)
         var (d0, d1) = SharedDataset.Share(train, f);
         return await TwoPartySimulation.RunAsync(async ctx =>
         {
-            var session = new SecureTraining(ctx, Spec, options, inProcess.FeedFor(ctx.PartyId));
+            var session = await SecureTraining.CreateAsync(ctx, Spec, options, inProcess.FeedFor(ctx.PartyId));
             await session.TrainAsync(ctx.PartyId == 0 ? d0 : d1, progress: progressFor?.Invoke(ctx.PartyId));
             return session.Checkpoint();
         }, f, comparisonBits: 32);

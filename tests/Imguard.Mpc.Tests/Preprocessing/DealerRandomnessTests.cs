@@ -11,19 +11,19 @@ namespace Imguard.Mpc.Tests.Preprocessing;
 public sealed class DealerRandomnessTests
 {
     [Fact]
-    public void Triples_from_both_parties_are_correlated()
+    public async Task Triples_from_both_parties_are_correlated()
     {
         var (p0, p1) = InProcessDealer.CreatePair();
-        var t0 = p0.TakeMatrixTriple(3, 4, 5);
-        var t1 = p1.TakeMatrixTriple(3, 4, 5);
+        var t0 = await p0.TakeMatrixTripleAsync(3, 4, 5);
+        var t1 = await p1.TakeMatrixTripleAsync(3, 4, 5);
         var a = Sum(t0.A, t1.A);
         var b = Sum(t0.B, t1.B);
         var c = new ulong[15];
         RingOps.MatMul(a, b, c, 3, 4, 5);
         Assert.Equal(c, Sum(t0.C, t1.C));
 
-        var e0 = p0.TakeElementwiseTriple(50);
-        var e1 = p1.TakeElementwiseTriple(50);
+        var e0 = await p0.TakeElementwiseTripleAsync(50);
+        var e1 = await p1.TakeElementwiseTripleAsync(50);
         var ea = Sum(e0.A, e1.A);
         var eb = Sum(e0.B, e1.B);
         var ec = Sum(e0.C, e1.C);
@@ -34,11 +34,11 @@ public sealed class DealerRandomnessTests
     }
 
     [Fact]
-    public void Truncation_material_holds_the_high_part_and_the_wrap_correction()
+    public async Task Truncation_material_holds_the_high_part_and_the_wrap_correction()
     {
         var (p0, p1) = InProcessDealer.CreatePair();
-        var m0 = p0.TakeTruncation(1000, 16);
-        var m1 = p1.TakeTruncation(1000, 16);
+        var m0 = await p0.TakeTruncationAsync(1000, 16);
+        var m1 = await p1.TakeTruncationAsync(1000, 16);
         var r = Sum(m0.Mask, m1.Mask);
         var high = Sum(m0.MaskHigh.ToArray(), m1.MaskHigh.ToArray());
         var wrap = Sum(m0.WrapCorrection.ToArray(), m1.WrapCorrection.ToArray());
@@ -59,10 +59,10 @@ public sealed class DealerRandomnessTests
     }
 
     [Fact]
-    public void Material_cannot_be_consumed_twice_or_by_the_other_party()
+    public async Task Material_cannot_be_consumed_twice_or_by_the_other_party()
     {
         var (p0, _) = InProcessDealer.CreatePair();
-        var t = p0.TakeElementwiseTriple(4);
+        var t = await p0.TakeElementwiseTripleAsync(4);
         Assert.Throws<InvalidOperationException>(() => t.Consume(1));
         t.Consume(0);
         var e = Assert.Throws<InvalidOperationException>(() => t.Consume(0));
@@ -70,32 +70,32 @@ public sealed class DealerRandomnessTests
     }
 
     [Fact]
-    public void Exhausted_preprocessing_is_an_error_when_on_demand_is_off()
+    public async Task Exhausted_preprocessing_is_an_error_when_on_demand_is_off()
     {
         var (p0, _) = InProcessDealer.CreatePair();
         p0.OnDemand = false;
-        p0.Preprocess(new RandomnessPlan().Add(RandomnessRequest.ElementwiseTriple(8)));
+        await p0.PreprocessAsync(new RandomnessPlan().Add(RandomnessRequest.ElementwiseTriple(8)));
         Assert.Equal(1, p0.PreparedCount);
-        p0.TakeElementwiseTriple(8);
-        var e = Assert.Throws<InvalidOperationException>(() => p0.TakeElementwiseTriple(8));
+        await p0.TakeElementwiseTripleAsync(8);
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(async () => await p0.TakeElementwiseTripleAsync(8));
         Assert.Contains("No correlated randomness left", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Taking_something_else_than_the_plan_prepared_is_an_error()
+    public async Task Taking_something_else_than_the_plan_prepared_is_an_error()
     {
         var (p0, _) = InProcessDealer.CreatePair();
-        p0.Preprocess(new RandomnessPlan().Add(RandomnessRequest.MatrixTriple(2, 3, 4)));
-        var e = Assert.Throws<InvalidOperationException>(() => p0.TakeElementwiseTriple(24));
+        await p0.PreprocessAsync(new RandomnessPlan().Add(RandomnessRequest.MatrixTriple(2, 3, 4)));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(async () => await p0.TakeElementwiseTripleAsync(24));
         Assert.Contains("out of step", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Parties_asking_for_different_items_at_the_same_index_are_stopped()
+    public async Task Parties_asking_for_different_items_at_the_same_index_are_stopped()
     {
         var (p0, p1) = InProcessDealer.CreatePair();
-        p0.TakeElementwiseTriple(8);
-        Assert.Throws<InvalidOperationException>(() => p1.TakeTruncation(8, 16));
+        await p0.TakeElementwiseTripleAsync(8);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await p1.TakeTruncationAsync(8, 16));
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class DealerRandomnessTests
         async Task<SharedTensor> Party(int id, IPeerChannel channel)
         {
             var source = new DealerRandomness(id, dealer.SeedFor(id), new DealerStreamReader(streams[id])) { OnDemand = false };
-            source.Preprocess(plan);
+            await source.PreprocessAsync(plan);
             var ctx = new PartyContext(id, channel, source, FixedPointFormat.Default);
             var y = await Beaver.MatMulAsync(ctx, Tests.Protocols.TwoParties.Pick(id, sx), Tests.Protocols.TwoParties.Pick(id, sw));
             return await Comparison.ReluAsync(ctx, y);
@@ -142,14 +142,14 @@ public sealed class DealerRandomnessTests
     }
 
     [Fact]
-    public void A_truncated_dealer_stream_is_a_clear_error()
+    public async Task A_truncated_dealer_stream_is_a_clear_error()
     {
         var dealer = Dealer.CreateRandom();
         var stream = new MemoryStream();
         DealerStream.WritePlan(stream, dealer, 1, new RandomnessPlan().Add(RandomnessRequest.ElementwiseTriple(100)));
         var cut = new MemoryStream(stream.ToArray()[..200]);
         var source = new DealerRandomness(1, dealer.SeedFor(1), new DealerStreamReader(cut));
-        var e = Assert.Throws<InvalidDataException>(() => source.TakeElementwiseTriple(100));
+        var e = await Assert.ThrowsAsync<InvalidDataException>(async () => await source.TakeElementwiseTripleAsync(100));
         Assert.Contains("ended inside", e.Message, StringComparison.Ordinal);
     }
 

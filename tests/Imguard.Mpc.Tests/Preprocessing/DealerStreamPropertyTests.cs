@@ -156,29 +156,29 @@ public sealed class DealerStreamPropertyTests
     }
 
     [Fact]
-    public void A_dealer_stream_round_trips_and_drives_a_partys_randomness()
+    public async Task A_dealer_stream_round_trips_and_drives_a_partys_randomness()
     {
-        Gen.Select(Gen.Int[0, 1], SmallRequest.Array[1, 6]).Sample((party, requests) =>
+        await Gen.Select(Gen.Int[0, 1], SmallRequest.Array[1, 6]).SampleAsync(async (party, requests) =>
         {
             var (bytes, messages) = StreamFor(party, requests);
             var reader = new DealerStreamReader(new MemoryStream(bytes));
             for (int i = 0; i < requests.Length; i++)
             {
-                Assert.Equal(messages[i], reader.Receive(i, requests[i]));
+                Assert.Equal(messages[i], await reader.ReceiveAsync(i, requests[i]));
             }
             var source = new DealerRandomness(party, TheDealer.SeedFor(party), new DealerStreamReader(new MemoryStream(bytes))) { OnDemand = false };
-            source.Preprocess(new RandomnessPlan().AddRange(requests));
+            await source.PreprocessAsync(new RandomnessPlan().AddRange(requests));
             Assert.Equal(requests.Length, source.PreparedCount);
         }, iter: 200);
     }
 
     /// <summary>Reads a whole (possibly damaged) stream as the party would; true when every item was accepted.</summary>
-    private static bool ReadAll(byte[] bytes, RandomnessRequest[] requests, int party)
+    private static async Task<bool> ReadAllAsync(byte[] bytes, RandomnessRequest[] requests, int party)
     {
         var source = new DealerRandomness(party, TheDealer.SeedFor(party), new DealerStreamReader(new MemoryStream(bytes)));
         try
         {
-            source.Preprocess(new RandomnessPlan().AddRange(requests));
+            await source.PreprocessAsync(new RandomnessPlan().AddRange(requests));
             return true;
         }
         catch (InvalidDataException)
@@ -193,9 +193,9 @@ public sealed class DealerStreamPropertyTests
     }
 
     [Fact]
-    public void Every_byte_change_truncation_or_extension_of_a_dealer_stream_is_refused_or_changes_only_payload_words()
+    public async Task Every_byte_change_truncation_or_extension_of_a_dealer_stream_is_refused_or_changes_only_payload_words()
     {
-        Gen.Select(Gen.Int[0, 1], SmallRequest.Array[1, 3], Gen.Int[0, int.MaxValue], Gen.Byte[1, 255], Gen.Int[0, 2]).Sample((party, requests, position, xor, how) =>
+        await Gen.Select(Gen.Int[0, 1], SmallRequest.Array[1, 3], Gen.Int[0, int.MaxValue], Gen.Byte[1, 255], Gen.Int[0, 2]).SampleAsync(async (party, requests, position, xor, how) =>
         {
             var (bytes, _) = StreamFor(party, requests);
             if (bytes.Length == 0)
@@ -210,7 +210,7 @@ public sealed class DealerStreamPropertyTests
                 _ => ChangeAt(bytes, at, xor),
             };
             long before = GC.GetAllocatedBytesForCurrentThread();
-            bool accepted = ReadAll(damaged, requests, party);
+            bool accepted = await ReadAllAsync(damaged, requests, party);
             // Whatever a header claims, the reader holds no more than the items the party asked for need.
             long need = requests.Sum(r => Dealer.WorkWords(r)) * 8 * 8 + 64 * 1024;
             Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, need + 8L * damaged.Length);
@@ -254,15 +254,15 @@ public sealed class DealerStreamPropertyTests
     }
 
     [Fact]
-    public void A_header_that_announces_more_words_than_its_request_needs_is_refused_before_they_are_allocated()
+    public async Task A_header_that_announces_more_words_than_its_request_needs_is_refused_before_they_are_allocated()
     {
-        Gen.Select(SmallRequest, Gen.Frequency((3, Gen.Long[1, 1 << 20]), (1, Gen.Long[1, 1L << 40])), Gen.Int[0, 1]).Sample((request, extra, party) =>
+        await Gen.Select(SmallRequest, Gen.Frequency((3, Gen.Long[1, 1 << 20]), (1, Gen.Long[1, 1L << 40])), Gen.Int[0, 1]).SampleAsync(async (request, extra, party) =>
         {
             long needed = Math.Max(Dealer.MessageWords(request, 0), Dealer.MessageWords(request, 1));
             var header = Header(0, (int)request.Kind, request.M, request.K, request.N, request.Parameter, needed + extra);
             var reader = new DealerStreamReader(new MemoryStream([.. header, .. new byte[64]]));
             long before = GC.GetAllocatedBytesForCurrentThread();
-            var e = Assert.Throws<InvalidDataException>(() => reader.Receive(0, request));
+            var e = await Assert.ThrowsAsync<InvalidDataException>(async () => await reader.ReceiveAsync(0, request));
             Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 16 * 1024);
             Assert.Contains("words", e.Message, StringComparison.Ordinal);
         }, iter: 1000, threads: 1);
@@ -289,7 +289,7 @@ public sealed class DealerStreamPropertyTests
     // Regression cases the properties above found (named, fixed inputs).
 
     [Fact]
-    public void A_header_that_announces_gigabytes_for_a_small_item_is_refused_without_allocating_them()
+    public async Task A_header_that_announces_gigabytes_for_a_small_item_is_refused_without_allocating_them()
     {
         // Before the reader bounded the count by the request, a flipped byte of the word count made a party allocate
         // 64 MB for a 1×6 matrix triple, and up to the 8 GiB limit for any item.
@@ -297,12 +297,12 @@ public sealed class DealerStreamPropertyTests
         var header = Header(0, (int)request.Kind, request.M, request.K, request.N, request.Parameter, (1L << 30) - 1);
         var reader = new DealerStreamReader(new MemoryStream([.. header, .. new byte[48]]));
         long before = GC.GetAllocatedBytesForCurrentThread();
-        Assert.Throws<InvalidDataException>(() => reader.Receive(0, request));
+        await Assert.ThrowsAsync<InvalidDataException>(async () => await reader.ReceiveAsync(0, request));
         Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 16 * 1024);
     }
 
     [Fact]
-    public void A_header_naming_an_impossible_convolution_is_reported_as_out_of_step_not_thrown_from_its_description()
+    public async Task A_header_naming_an_impossible_convolution_is_reported_as_out_of_step_not_thrown_from_its_description()
     {
         // Parameter's top byte is the padding: with its sign bit set the packed geometry does not exist, and
         // describing it for the out-of-order error threw ArgumentException from RandomnessRequest.ToString().
@@ -310,17 +310,17 @@ public sealed class DealerStreamPropertyTests
         var forged = request with { Parameter = request.Parameter ^ unchecked((int)0x8000_0000) };
         Assert.Contains("impossible geometry", forged.ToString(), StringComparison.Ordinal);
         var header = Header(0, (int)forged.Kind, forged.M, forged.K, forged.N, forged.Parameter, 0);
-        var e = Assert.Throws<InvalidOperationException>(() => new DealerStreamReader(new MemoryStream(header)).Receive(0, request));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(async () => await new DealerStreamReader(new MemoryStream(header)).ReceiveAsync(0, request));
         Assert.Contains("out of step", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Reserved_header_bytes_must_be_zero_in_a_dealer_stream_and_in_a_party_batch()
+    public async Task Reserved_header_bytes_must_be_zero_in_a_dealer_stream_and_in_a_party_batch()
     {
         var request = RandomnessRequest.ElementwiseTriple(2);
         var header = Header(0, (int)request.Kind, request.M, request.K, request.N, request.Parameter, 2);
         header[38] = 1;
-        Assert.Throws<InvalidDataException>(() => new DealerStreamReader(new MemoryStream([.. header, .. new byte[16]])).Receive(0, request));
+        await Assert.ThrowsAsync<InvalidDataException>(async () => await new DealerStreamReader(new MemoryStream([.. header, .. new byte[16]])).ReceiveAsync(0, request));
         var asked = Header(0, (int)request.Kind, request.M, request.K, request.N, request.Parameter, 0);
         asked[36] = 1;
         Assert.Throws<InvalidDataException>(() => DealerItemRequests.Decode(asked, 1));

@@ -33,7 +33,7 @@ public sealed class ScratchArraysTests
     }
 
     [Fact]
-    public void Items_generated_with_reused_arrays_are_still_correlated()
+    public async Task Items_generated_with_reused_arrays_are_still_correlated()
     {
         // The same request twice in a row: the second item's expansions reuse the first's arrays.
         var dealer = Dealer.CreateRandom();
@@ -41,8 +41,8 @@ public sealed class ScratchArraysTests
         var party1 = new DealerRandomness(1, dealer.SeedFor(1), new GeneratingFeed(dealer, 1));
         for (int item = 0; item < 3; item++)
         {
-            var t0 = party0.TakeMatrixTriple(3, 5, 4);
-            var t1 = party1.TakeMatrixTriple(3, 5, 4);
+            var t0 = await party0.TakeMatrixTripleAsync(3, 5, 4);
+            var t1 = await party1.TakeMatrixTripleAsync(3, 5, 4);
             var a = t0.A.Zip(t1.A, (x, y) => unchecked(x + y)).ToArray();
             var b = t0.B.Zip(t1.B, (x, y) => unchecked(x + y)).ToArray();
             var c = t0.C.Zip(t1.C, (x, y) => unchecked(x + y)).ToArray();
@@ -55,10 +55,10 @@ public sealed class ScratchArraysTests
     /// <summary>Each party's messages generated on demand (each item twice: once per party, as a networked dealer might).</summary>
     private sealed class GeneratingFeed(Dealer dealer, int party) : IDealerFeed
     {
-        public ulong[] Receive(long index, RandomnessRequest request)
+        public ValueTask<ulong[]> ReceiveAsync(long index, RandomnessRequest request, CancellationToken cancellationToken = default)
         {
             var (m0, m1) = dealer.Generate(index, request);
-            return party == 0 ? m0 : m1;
+            return ValueTask.FromResult(party == 0 ? m0 : m1);
         }
     }
 }

@@ -33,7 +33,7 @@ public sealed class ProtocolConformanceTests
         var sw = TwoParties.Share(w, K, N);
 
         var (c0, c1) = await ConnectAsync(link);
-        var (r0, r1) = CreateSources(source);
+        var (r0, r1) = await CreateSourcesAsync(source);
         async Task<SharedTensor> Party(PartyContext ctx)
         {
             var h = await Beaver.MatMulAsync(ctx, TwoParties.Pick(ctx.PartyId, sx), TwoParties.Pick(ctx.PartyId, sw)); // 2 rounds
@@ -87,7 +87,7 @@ public sealed class ProtocolConformanceTests
         return await TestPki.ConnectPairAsync(pki.Options0(), pki.Options1(), cts.Token);
     }
 
-    private static (ICorrelatedRandomness, ICorrelatedRandomness) CreateSources(Source source)
+    private static async Task<(ICorrelatedRandomness, ICorrelatedRandomness)> CreateSourcesAsync(Source source)
     {
         if (source == Source.InProcessDealer)
         {
@@ -110,7 +110,7 @@ public sealed class ProtocolConformanceTests
             DealerStream.WritePlan(stream, dealer, p, plan);
             stream.Position = 0;
             sources[p] = new DealerRandomness(p, dealer.SeedFor(p), new DealerStreamReader(stream)) { OnDemand = false };
-            sources[p].Preprocess(plan);
+            await sources[p].PreprocessAsync(plan);
         }
         return (sources[0], sources[1]);
     }

@@ -52,7 +52,8 @@ public sealed class DealerSessionsTests
     /// <summary>A party's randomness source whose dealer messages come from the session, as over the network.</summary>
     private sealed class SessionFeed(DealerSession session, int party) : IDealerFeed
     {
-        public ulong[] Receive(long index, RandomnessRequest request) => session.TakeItems(party, [(index, request)])[0];
+        public ValueTask<ulong[]> ReceiveAsync(long index, RandomnessRequest request, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(session.TakeItems(party, [(index, request)])[0]);
     }
 
     [Fact]
@@ -99,16 +100,16 @@ public sealed class DealerSessionsTests
         for (int round = 0; round < 3; round++)
         {
             // Party 1 sometimes asks first: the item is generated once and kept for the other party.
-            var t1 = round % 2 == 0 ? p1.TakeMatrixTriple(3, 4, 5) : null;
-            var t0 = p0.TakeMatrixTriple(3, 4, 5);
-            t1 ??= p1.TakeMatrixTriple(3, 4, 5);
+            var t1 = round % 2 == 0 ? await p1.TakeMatrixTripleAsync(3, 4, 5) : null;
+            var t0 = await p0.TakeMatrixTripleAsync(3, 4, 5);
+            t1 ??= await p1.TakeMatrixTripleAsync(3, 4, 5);
             var a = Sum(t0.A, t1.A);
             var b = Sum(t0.B, t1.B);
             var c = new ulong[15];
             RingOps.MatMul(a, b, c, 3, 4, 5);
             Assert.Equal(c, Sum(t0.C, t1.C));
-            var e0 = p0.TakeElementwiseTriple(7);
-            var e1 = p1.TakeElementwiseTriple(7);
+            var e0 = await p0.TakeElementwiseTripleAsync(7);
+            var e1 = await p1.TakeElementwiseTripleAsync(7);
             var product = new ulong[7];
             RingOps.Multiply(Sum(e0.A, e1.A), Sum(e0.B, e1.B), product);
             Assert.Equal(product, Sum(e0.C, e1.C));
