@@ -5,6 +5,7 @@ using Imguard.Audit.Storage;
 using Imguard.Audit.Verification;
 using Imguard.Contracts.Files;
 using Imguard.ServiceDefaults.Deployment;
+using Imguard.ServiceDefaults.Health;
 using Imguard.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -36,6 +37,8 @@ public static class AuditServer
 
         WebApplicationBuilder builder = ServiceHost.CreateBuilder(service, ClientCertificateMode.RequireCertificate, args);
         builder.Services.AddSingleton(database);
+        // /health: the ledger's database, reachable and migrated (the data directory is every role's check).
+        builder.Services.AddHealthChecks().AddDatabaseCheck(database);
         builder.Services.AddSingleton(signingKey);
         builder.Services.AddSingleton(provider => new AuditLog(database, signingKey, new AuditLogOptions
         {

@@ -5,6 +5,7 @@ using Imguard.Party.Jobs;
 using Imguard.Party.PlatformLink;
 using Imguard.Party.Shares;
 using Imguard.ServiceDefaults.Deployment;
+using Imguard.ServiceDefaults.Health;
 using Imguard.ServiceDefaults.Hosting;
 using Imguard.ServiceDefaults.Pki;
 using Imguard.ServiceDefaults.Tls;
@@ -12,6 +13,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Imguard.Party.Server;
 
@@ -43,6 +45,9 @@ public static class PartyServer
         WebApplicationBuilder builder = ServiceHost.CreateBuilder(service, ClientCertificateMode.AllowCertificate, args);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = store.Options.MaxChunkBytes + (64 << 10));
         builder.Services.AddSingleton(store);
+        // /health: the platform unreachable is Degraded, not Unhealthy: uploads (grants are checked offline) still land
+        // and the half reports retry. The other party's peer port is not probed: it listens only while a job runs.
+        builder.Services.AddHealthChecks().AddServiceReachabilityCheck(service, ServiceRole.Platform, HealthStatus.Degraded);
         (uploadLimits ?? new UploadRateLimits()).AddTo(builder.Services);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(provider => new GrantAuthorization(platformKey, partyId, provider.GetRequiredService<TimeProvider>()));

@@ -12,6 +12,7 @@ using Imguard.Platform.Privacy;
 using Imguard.Platform.Projects;
 using Imguard.Platform.Security;
 using Imguard.ServiceDefaults.Deployment;
+using Imguard.ServiceDefaults.Health;
 using Imguard.ServiceDefaults.Hosting;
 using Imguard.ServiceDefaults.Tls;
 using Microsoft.AspNetCore.Builder;
@@ -21,6 +22,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -146,6 +148,11 @@ public static class PlatformServer
         services.AddSingleton(options);
         services.AddSingleton(time);
         services.AddSingleton(database);
+        // /health: the database (reachable, migrated) is Unhealthy when it fails; the audit server only Degraded, since
+        // the platform's events wait in its outbox until the audit server is back.
+        services.AddHealthChecks()
+            .AddDatabaseCheck(database)
+            .AddServiceReachabilityCheck(service, ServiceRole.Audit, HealthStatus.Degraded);
         services.AddSingleton(hasher);
         services.AddSingleton(new AccountService(database, hasher, time));
         services.AddSingleton(new ApiTokenService(database, options.Accounts, time));

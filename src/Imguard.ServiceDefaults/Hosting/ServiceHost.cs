@@ -1,6 +1,7 @@
 using Imguard.Contracts.Files;
 using Imguard.ServiceDefaults.Audit;
 using Imguard.ServiceDefaults.Deployment;
+using Imguard.ServiceDefaults.Health;
 using Imguard.ServiceDefaults.Pki;
 using Imguard.ServiceDefaults.Tls;
 using Microsoft.AspNetCore.Builder;
@@ -14,7 +15,8 @@ namespace Imguard.ServiceDefaults.Hosting;
 
 /// <summary>
 /// What every IMGuard service shares: Kestrel on the role's endpoint with our TLS, problem details for errors, a
-/// <c>/health</c> endpoint, request logging that never prints query strings or headers, and (except for the audit
+/// <c>/health</c> endpoint on ASP.NET Core health checks (<see cref="ServiceHealth"/>: the data directory here, each
+/// role adds its dependencies), request logging that never prints query strings or headers, and (except for the audit
 /// server itself) an <see cref="AuditClient"/> that delivers the service's events.
 /// </summary>
 public static class ServiceHost
@@ -45,6 +47,7 @@ public static class ServiceHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Services.AddProblemDetails();
+        builder.Services.AddServiceHealthChecks(service);
         builder.Services.AddSingleton(service);
         builder.Services.AddSingleton(service.Settings);
         builder.Services.AddSingleton(service.Identity);
@@ -63,15 +66,13 @@ public static class ServiceHost
         return builder;
     }
 
-    /// <summary>Adds the shared middleware and endpoints: exception → problem details, <c>GET /health</c>.</summary>
+    /// <summary>Adds the shared middleware and endpoints: exception → problem details, <c>GET /health</c> (the registered checks).</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        ServiceContext service = app.Services.GetRequiredService<ServiceContext>();
-        string role = ServiceRoles.Name(service.Role);
-        app.MapGet("/health", () => TypedResults.Ok(new HealthReply(role, "ok")));
+        app.MapServiceHealth();
         return app;
     }
 }

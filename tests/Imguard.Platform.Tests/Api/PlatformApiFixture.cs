@@ -89,6 +89,27 @@ public abstract class PlatformApiFixture(PlatformDatabaseProvider provider, Acti
         await _platform.StartAsync();
     }
 
+    /// <summary>Stops the audit server (the platform keeps running); <see cref="StartAuditAsync"/> brings it back.</summary>
+    public async Task StopAuditAsync()
+    {
+        if (_audit is not null)
+        {
+            await _audit.StopAsync();
+            await _audit.DisposeAsync();
+            _audit = null;
+        }
+    }
+
+    /// <summary>Starts the audit server again (same data directory and port) after <see cref="StopAuditAsync"/>.</summary>
+    public async Task StartAuditAsync()
+    {
+        if (_audit is null)
+        {
+            _audit = await AuditServer.CreateAsync(_auditService!);
+            await _audit.StartAsync();
+        }
+    }
+
     public async Task DisposeAsync()
     {
         foreach (WebApplication? app in new[] { _platform, _audit })

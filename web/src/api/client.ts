@@ -4,7 +4,7 @@
 // stale one).
 import type {
   ActivityPage, ApiToken, AuditPage, CreatedApiToken, GeneratedPassword, AuditQuery, AuditVerification, Dataset, DatasetUpload, ExpectedAccuracy, Job, JobEstimate, JobLogEntry, JobProgressHistory, Member, ModelDownloadGrants,
-  NewJob, NewProject, PartyGrant, PrivacyReport, Project, ProjectRole, RegisterDataset, SystemHealth, User, GlobalRole,
+  NewJob, NewProject, PartyGrant, PrivacyReport, Project, ProjectRole, RegisterDataset, SystemHealth, HealthReply, User, GlobalRole,
 } from './types';
 
 export const CSRF_COOKIE = 'XSRF-TOKEN';
@@ -204,10 +204,11 @@ export class ApiClient {
   revokeToken(id: string): Promise<ApiToken> { return this.delete(`/api/auth/tokens/${enc(id)}`); }
 
   // Health
-  async platformHealth(): Promise<{ role: string; status: string }> {
+  /** The platform's own /health; an unhealthy platform answers 503 with its checks, which is a reply, not an error. */
+  async platformHealth(): Promise<HealthReply> {
     const response = await this.fetchImpl(this.baseUrl + '/health', { headers: { Accept: 'application/json' } });
-    if (!response.ok) throw await toApiError(response);
-    return (await response.json()) as { role: string; status: string };
+    if (!response.ok && response.status !== 503) throw await toApiError(response);
+    return (await response.json()) as HealthReply;
   }
   systemHealth(): Promise<SystemHealth> { return this.get('/api/system/health'); }
 

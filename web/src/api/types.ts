@@ -322,9 +322,28 @@ export interface AuditVerification {
   breaks: AuditBreak[];
 }
 
+/** One health check of a service's /health: its name (database, data-directory, audit, platform), status, why. */
+export interface HealthCheck {
+  name: string;
+  status: 'ok' | 'degraded' | 'unhealthy';
+  description: string;
+}
+
+/** What a service's GET /health answers (200 when ok or degraded, 503 when unhealthy). */
+export interface HealthReply {
+  role: string;
+  status: 'ok' | 'degraded' | 'unhealthy';
+  checks: HealthCheck[];
+}
+
+/**
+ * One service as /api/system/health reports it: its checks' verdict, 'error' (it answered without a health reply) or
+ * 'unreachable' (no answer; no checks then).
+ */
 export interface ServiceHealth {
   role: string;
-  status: 'ok' | 'unreachable' | 'error';
+  status: 'ok' | 'degraded' | 'unhealthy' | 'error' | 'unreachable';
+  checks: HealthCheck[];
   detail?: string | null;
 }
 

@@ -1,7 +1,7 @@
 const TONES: Record<string, string> = {
   Ready: 'ok', Succeeded: 'ok', ok: 'ok', Owner: 'info', Admin: 'info',
   Registered: 'pending', Queued: 'pending', Preprocessing: 'active', Running: 'active', Deleting: 'pending',
-  Rejected: 'bad', Failed: 'bad', unreachable: 'bad', error: 'bad', Disabled: 'bad',
+  Rejected: 'bad', Failed: 'bad', unreachable: 'bad', error: 'bad', unhealthy: 'bad', degraded: 'pending', Disabled: 'bad',
   Cancelled: 'muted', Deleted: 'muted', Active: 'ok', Expired: 'muted', Revoked: 'muted',
 };
 

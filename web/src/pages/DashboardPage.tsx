@@ -52,18 +52,18 @@ export function DashboardPage() {
       }
     })();
     (async () => {
-      const services: ServiceHealth[] = [];
+      // The platform reports every service, itself first with its own checks; when that fails, at least its /health.
+      let services: ServiceHealth[];
       try {
-        const platform = await api.platformHealth();
-        services.push({ role: 'platform', status: platform.status === 'ok' ? 'ok' : 'error' });
-      } catch (e) {
-        services.push({ role: 'platform', status: 'unreachable', detail: errorMessage(e) });
-      }
-      try {
-        const system = await api.systemHealth();
-        services.push(...system.services.filter(s => s.role !== 'platform'));
+        services = (await api.systemHealth()).services;
       } catch (e) {
         if (live) setHealthError(e);
+        try {
+          const platform = await api.platformHealth();
+          services = [{ role: 'platform', status: platform.status, checks: platform.checks ?? [] }];
+        } catch (e2) {
+          services = [{ role: 'platform', status: 'unreachable', checks: [], detail: errorMessage(e2) }];
+        }
       }
       if (live) setHealth(services);
     })();
@@ -92,19 +92,7 @@ export function DashboardPage() {
         <section className="card" aria-labelledby="health-title">
           <h2 id="health-title">System health</h2>
           {!health && <p className="muted">Checking…</p>}
-          {health && (
-            <table className="table compact">
-              <thead><tr><th scope="col">Service</th><th scope="col">Status</th></tr></thead>
-              <tbody>
-                {health.map(s => (
-                  <tr key={s.role}>
-                    <td>{ROLE_NAMES[s.role] ?? s.role}</td>
-                    <td><StatusBadge value={s.status} />{s.detail && <span className="muted"> {s.detail}</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          {health && <HealthTable services={health} />}
           <ErrorMessage error={healthError} />
         </section>
         <section className="card" aria-labelledby="activity-title">
@@ -127,6 +115,38 @@ export function DashboardPage() {
         </section>
       </div>
     </>
+  );
+}
+
+/**
+ * One row per service: its status, and under a service that is not ok the checks that failed, each with the reason
+ * the service gives (e.g. "database: The database cannot be reached.").
+ */
+export function HealthTable({ services }: { services: ServiceHealth[] }) {
+  return (
+    <table className="table compact">
+      <thead><tr><th scope="col">Service</th><th scope="col">Status</th></tr></thead>
+      <tbody>
+        {services.map(s => {
+          const failing = (s.checks ?? []).filter(c => c.status !== 'ok');
+          return (
+            <tr key={s.role}>
+              <td>{ROLE_NAMES[s.role] ?? s.role}</td>
+              <td>
+                <StatusBadge value={s.status} />{s.detail && <span className="muted"> {s.detail}</span>}
+                {failing.length > 0 && (
+                  <ul className="health-checks">
+                    {failing.map(c => (
+                      <li key={c.name}><StatusBadge value={c.status} /> <strong>{c.name}</strong>: {c.description}</li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
 
