@@ -2,7 +2,7 @@ using System.Net;
 using Imguard.Contracts.Jobs;
 using Imguard.Party.Jobs;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
+using Imguard.Testing;
 
 namespace Imguard.Party.Tests.Jobs;
 
@@ -16,7 +16,7 @@ public sealed class JobReporterTests
     [Fact]
     public async Task A_report_the_platform_cannot_take_yet_is_sent_again_and_the_order_is_kept()
     {
-        var time = new FakeTimeProvider();
+        var time = new SteppedTime();
         var platform = new ScriptedPlatform((path, count) => !path.EndsWith("/state", StringComparison.Ordinal) ? HttpStatusCode.OK : count switch
         {
             1 => throw new HttpRequestException("Connection refused"),
@@ -43,7 +43,7 @@ public sealed class JobReporterTests
     [InlineData(HttpStatusCode.Conflict)]
     public async Task A_refused_report_is_dropped_at_once(HttpStatusCode refusal)
     {
-        var time = new FakeTimeProvider();
+        var time = new SteppedTime();
         var platform = new ScriptedPlatform((path, _) => path.EndsWith("/state", StringComparison.Ordinal) ? refusal : HttpStatusCode.OK);
         var reporter = new JobReporter(platform.Client, NullLogger.Instance, time);
         using var stop = new CancellationTokenSource();
@@ -61,7 +61,7 @@ public sealed class JobReporterTests
     [Fact]
     public async Task A_report_is_dropped_after_the_retry_bound_and_the_next_one_goes_out()
     {
-        var time = new FakeTimeProvider();
+        var time = new SteppedTime();
         var platform = new ScriptedPlatform((path, _) => path.EndsWith("/state", StringComparison.Ordinal) ? HttpStatusCode.BadGateway : HttpStatusCode.OK);
         var reporter = new JobReporter(platform.Client, NullLogger.Instance, time);
         using var stop = new CancellationTokenSource();
@@ -73,24 +73,14 @@ public sealed class JobReporterTests
         await AdvanceUntil(time, () => platform.Paths.Contains("internal/jobs/job-1/log"), step: TimeSpan.FromSeconds(5));
 
         Assert.InRange(time.GetUtcNow() - started, JobReporter.RetryFor, JobReporter.RetryFor + TimeSpan.FromMinutes(1));
-        Assert.True(platform.Paths.Count(p => p.EndsWith("/state", StringComparison.Ordinal)) > 10, "the state report should have been tried many times");
+        Assert.True(platform.Paths.Count(p => p.EndsWith("/state", StringComparison.Ordinal)) > 10, $"the state report should have been tried many times: {platform.Paths.Count} {time.Pending} {time.GetUtcNow() - started}");
         await stop.CancelAsync();
         await running;
     }
 
-    // Moves the fake clock in steps, letting the reporter's background loop run between them (bounded).
-    private static async Task AdvanceUntil(FakeTimeProvider time, Func<bool> done, TimeSpan? step = null)
-    {
-        for (int i = 0; i < 20_000 && !done(); i++)
-        {
-            await Task.Delay(1);
-            if (!done())
-            {
-                time.Advance(step ?? TimeSpan.FromMilliseconds(500));
-            }
-        }
-        Assert.True(done(), "the reporter did not get there");
-    }
+    // A report being retried waits on two timers (the bound on time and the back-off); the clock moves only then.
+    private static async Task AdvanceUntil(SteppedTime time, Func<bool> done, TimeSpan? step = null) =>
+        Assert.True(await time.RunUntilAsync(done, step ?? TimeSpan.FromMilliseconds(500), waiting: 2), "the reporter did not get there");
 
     /// <summary>Answers each request by a script over its path; records the paths in order.</summary>
     private sealed class ScriptedPlatform : HttpMessageHandler

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Imguard.ServiceDefaults.Resilience;
+using Imguard.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Polly;
 using Polly.Retry;
@@ -10,7 +11,7 @@ namespace Imguard.ServiceDefaults.Tests.Resilience;
 
 /// <summary>
 /// The shared retry pipelines: what is tried again and what is not, how the waits grow, the bounds, cancellation. Time
-/// is a <see cref="FakeTimeProvider"/> moved on by the test, so a ten-minute bound takes milliseconds.
+/// is a <see cref="FakeTimeProvider"/> (<see cref="SteppedTime"/>) moved on by the test, so a ten-minute bound takes milliseconds.
 /// </summary>
 public sealed class RetriesTests
 {
@@ -191,7 +192,7 @@ public sealed class RetriesTests
         {
             tries.Add(time.GetUtcNow() - started);
             return ValueTask.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
-        }).AsTask(), step: TimeSpan.FromSeconds(1)));
+        }).AsTask(), step: TimeSpan.FromSeconds(1), waiting: 2));
 
         // 10 minutes of waits of at most 5 s: well over a hundred tries, the last within the bound's last wait.
         Assert.InRange(tries.Count, 100, 10 * 60 * 5);
@@ -265,47 +266,7 @@ public sealed class RetriesTests
         return ValueTask.CompletedTask;
     };
 
-    // Moves the fake clock on until the pipeline is done (bounded: a pipeline that never ends fails the test). After a
-    // step that fired a timer (a retry's wait, the bound), it waits (in real time, bounded) for the pipeline to react —
-    // start its next wait or finish — so that the clock never runs ahead of a pipeline still busy on another thread.
-    private static async Task<T> Drive<T>(SteppedTime time, Task<T> running, TimeSpan? step = null)
-    {
-        for (int i = 0; i < 100_000 && !running.IsCompleted; i++)
-        {
-            int timers = time.Created;
-            int fired = time.Fired;
-            time.Advance(step ?? TimeSpan.FromMilliseconds(50));
-            if (time.Fired != fired)
-            {
-                for (int spin = 0; spin < 5_000 && time.Created == timers && !running.IsCompleted; spin++)
-                {
-                    await Task.Delay(1);
-                }
-            }
-        }
-        Assert.True(running.IsCompleted, "the pipeline did not finish");
-        return await running;
-    }
-
-    /// <summary>A <see cref="FakeTimeProvider"/> that counts the timers made and fired, for <see cref="Drive"/>.</summary>
-    private sealed class SteppedTime : FakeTimeProvider
-    {
-        private int _created;
-        private int _fired;
-
-        public int Created => Volatile.Read(ref _created);
-
-        public int Fired => Volatile.Read(ref _fired);
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            ITimer timer = base.CreateTimer(s =>
-            {
-                Interlocked.Increment(ref _fired);
-                callback(s);
-            }, state, dueTime, period);
-            Interlocked.Increment(ref _created);
-            return timer;
-        }
-    }
+    // A pipeline waits on one timer (its back-off), or two with a bound on time; the clock moves only then.
+    private static Task<T> Drive<T>(SteppedTime time, Task<T> running, TimeSpan? step = null, int waiting = 1) =>
+        time.RunAsync(running, step ?? TimeSpan.FromMilliseconds(50), waiting);
 }
