@@ -1,7 +1,7 @@
 using System.Net;
 using Imguard.Client.Platform;
+using Imguard.ServiceDefaults.Resilience;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace Imguard.Client.Jobs;
@@ -12,7 +12,7 @@ namespace Imguard.Client.Jobs;
 /// for up to <see cref="MaxOutage"/>; one line says the platform is unreachable and one that it is back.
 /// </summary>
 /// <remarks>
-/// The back-off is Polly's retry strategy, applied to the follow loop's reads and not as a handler on
+/// The back-off is the shared <see cref="Retries.FollowJob"/> pipeline (Polly), applied to the follow loop's reads and not as a handler on
 /// <see cref="PlatformApi"/>'s HttpClient: that client also sends requests that must not be repeated blindly (creating
 /// a job or a token, registering a dataset), and "say once that it is down, once that it is back, give up after an
 /// outage this long" belongs to the loop, not to a single request.
@@ -25,13 +25,13 @@ public sealed class JobFollower(PlatformApi platform, TextWriter output)
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The first retry's delay; each one after doubles it (with jitter) up to <see cref="MaxRetryDelay"/>.</summary>
-    public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan FirstRetryDelay { get; init; } = Retries.FollowJob.FirstDelay;
 
     /// <summary>The longest wait between two tries while the platform is unreachable.</summary>
-    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MaxRetryDelay { get; init; } = Retries.FollowJob.MaxDelay;
 
     /// <summary>How long the platform may stay unreachable before following gives up (the job itself goes on).</summary>
-    public TimeSpan MaxOutage { get; init; } = TimeSpan.FromMinutes(30);
+    public TimeSpan MaxOutage { get; init; } = Retries.FollowJob.GiveUpAfter!.Value;
 
     /// <summary>Whether a job in this state has ended.</summary>
     public static bool IsFinal(string state) => FinalStates.Contains(state);
@@ -45,33 +45,26 @@ public sealed class JobFollower(PlatformApi platform, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(changed);
         bool unreachable = false;
-        ResiliencePipeline<JobSummary> pipeline = new ResiliencePipelineBuilder<JobSummary>()
-            .AddTimeout(new TimeoutStrategyOptions { Timeout = MaxOutage })
-            .AddRetry(new RetryStrategyOptions<JobSummary>
+        RetryPolicy policy = Retries.FollowJob with { FirstDelay = FirstRetryDelay, MaxDelay = MaxRetryDelay, GiveUpAfter = MaxOutage };
+        ResiliencePipeline<JobSummary> pipeline = Retries.For<JobSummary>(policy, outcome => outcome.Exception switch
             {
-                ShouldHandle = new PredicateBuilder<JobSummary>()
-                    .Handle<HttpRequestException>(IsTransient)
-                    .Handle<PlatformApiException>(e => e.Status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout)
-                    .Handle<IOException>()
-                    // HttpClient's own timeout (the platform accepted the connection and never answered), not Ctrl-C.
-                    .Handle<TaskCanceledException>(e => e.InnerException is TimeoutException),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = FirstRetryDelay,
-                MaxDelay = MaxRetryDelay,
-                MaxRetryAttempts = int.MaxValue,
-                OnRetry = args =>
+                HttpRequestException e => IsTransient(e),
+                PlatformApiException e => e.Status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout,
+                IOException => true,
+                // HttpClient's own timeout (the platform accepted the connection and never answered), not Ctrl-C.
+                TaskCanceledException e => e.InnerException is TimeoutException,
+                _ => false,
+            },
+            args =>
+            {
+                if (!unreachable)
                 {
-                    if (!unreachable)
-                    {
-                        unreachable = true;
-                        output.WriteLine($"platform unreachable ({Reason(args.Outcome.Exception)}); still following {jobId}, retrying with back-off " +
-                            $"for up to {MaxOutage.TotalMinutes:0} minutes");
-                    }
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+                    unreachable = true;
+                    output.WriteLine($"platform unreachable ({Reason(args.Outcome.Exception)}); still following {jobId}, retrying with back-off " +
+                        $"for up to {MaxOutage.TotalMinutes:0} minutes");
+                }
+                return ValueTask.CompletedTask;
+            });
 
         while (true)
         {

@@ -1,10 +1,11 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Imguard.Contracts.Files;
 using Imguard.Contracts.Uploads;
+using Imguard.ServiceDefaults.Resilience;
+using Polly;
 
 namespace Imguard.Client.Uploads;
 
@@ -12,11 +13,13 @@ namespace Imguard.Client.Uploads;
 /// Sends one share file to one party, straight from the owner's machine: in chunks, each with its SHA-256, resumable.
 /// The upload id is remembered in <c>&lt;file&gt;.upload-&lt;party&gt;.json</c> beside the share file, so running the same
 /// upload again (after a network failure, a party restart or Ctrl-C) asks the party where it stands and goes on from
-/// there. A failed chunk is retried a few times with back-off before the upload gives up.
+/// there. A failed chunk is retried a few times with back-off and jitter (<see cref="Retries.UploadChunk"/>) before the upload
+/// gives up.
 /// </summary>
 public sealed class ShareUploader
 {
-    private const int Attempts = 5;
+    // A chunk's tries (Retries.UploadChunk): no answer, 408, 429 or 5xx are tried again; a refusal (4xx) ends the upload.
+    private static readonly ResiliencePipeline<HttpResponseMessage> ChunkRetries = Retries.Http(Retries.UploadChunk);
     private readonly HttpClient _party;
     private readonly int _partyId;
 
@@ -96,28 +99,27 @@ public sealed class ShareUploader
         return begun;
     }
 
-    private async Task<UploadStatusReply> SendWithRetryAsync(Func<HttpRequestMessage> request, CancellationToken cancellationToken)
+    private async Task<UploadStatusReply> SendWithRetryAsync(Func<HttpRequestMessage> makeRequest, CancellationToken cancellationToken)
     {
-        TimeSpan delay = TimeSpan.FromMilliseconds(200);
-        for (int attempt = 1; ; attempt++)
+        // Network trouble or a party restart: the chunk may or may not have landed; resending it is safe (the party
+        // takes the same bytes at the same offset again). A new request each try: a request message is sent once.
+        HttpResponseMessage response = await ChunkRetries.ExecuteAsync(async token =>
         {
-            try
-            {
-                return await SendAsync<UploadStatusReply>(request, cancellationToken);
-            }
-            catch (HttpRequestException e) when (attempt < Attempts && e.StatusCode is null or >= HttpStatusCode.InternalServerError)
-            {
-                // Network trouble or a party restart: the chunk may or may not have landed; resending it is safe.
-                await Task.Delay(delay, cancellationToken);
-                delay *= 2;
-            }
-        }
+            using HttpRequestMessage request = makeRequest();
+            return await _party.SendAsync(request, token);
+        }, cancellationToken);
+        return await ReadAsync<UploadStatusReply>(response, cancellationToken);
     }
 
     private async Task<T> SendAsync<T>(Func<HttpRequestMessage> makeRequest, CancellationToken cancellationToken)
     {
         using HttpRequestMessage request = makeRequest();
-        using HttpResponseMessage response = await _party.SendAsync(request, cancellationToken);
+        return await ReadAsync<T>(await _party.SendAsync(request, cancellationToken), cancellationToken);
+    }
+
+    private async Task<T> ReadAsync<T>(HttpResponseMessage answer, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = answer;
         if (!response.IsSuccessStatusCode)
         {
             string detail = await ProblemDetail.ReadAsync(response, cancellationToken);

@@ -1,25 +1,28 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Threading.Channels;
 using Imguard.Contracts.Jobs;
+using Imguard.ServiceDefaults.Resilience;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Timeout;
 
 namespace Imguard.Party.Jobs;
 
 /// <summary>
 /// Tells the platform about a job's state, progress and log lines (<c>POST /internal/jobs/{id}/state|progress|log</c>),
 /// in order, in the background so a slow platform never stalls training. A report the platform refuses (4xx, e.g. a
-/// transition the other party already made) is dropped with a log line; network errors and 5xx are retried with
-/// back-off for up to <see cref="RetryFor"/> (long enough to outlast a platform restart), then dropped. Progress reports
+/// transition the other party already made) is dropped with a log line; network errors, 408, 429 and 5xx are retried with
+/// back-off and jitter (<see cref="Retries.JobReport"/>) for up to <see cref="RetryFor"/> (long enough to outlast a platform restart), then dropped. Progress reports
 /// are coalesced: only the newest waiting one is sent. Log lines carry this party's time of the event, not the time
 /// they reach the platform, which may be minutes later.
 /// </summary>
 public sealed class JobReporter(HttpClient http, ILogger logger, TimeProvider? time = null)
 {
-    /// <summary>How long one report is retried while the platform cannot be reached.</summary>
-    public static readonly TimeSpan RetryFor = TimeSpan.FromMinutes(10);
+    /// <summary>How long one report is retried while the platform cannot be reached (<see cref="Retries.JobReport"/>).</summary>
+    public static readonly TimeSpan RetryFor = Retries.JobReport.GiveUpAfter!.Value;
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ResiliencePipeline<HttpResponseMessage> _retry = Retries.Http(Retries.JobReport, time: time);
     private readonly Channel<Report> _queue = Channel.CreateUnbounded<Report>(new UnboundedChannelOptions { SingleReader = true });
     private int _pending;
 
@@ -79,39 +82,26 @@ public sealed class JobReporter(HttpClient http, ILogger logger, TimeProvider? t
 
     private async Task SendAsync(Report report, CancellationToken stoppingToken)
     {
-        TimeSpan backOff = TimeSpan.FromMilliseconds(200);
-        long started = _time.GetTimestamp();
-        while (true)
+        try
         {
-            try
+            using HttpResponseMessage response = await _retry.ExecuteAsync(async token =>
             {
                 using var content = JsonContent.Create(report.Body, report.Body.GetType());
-                using HttpResponseMessage response = await http.PostAsync($"internal/jobs/{Uri.EscapeDataString(report.JobId)}/{report.Kind}", content, stoppingToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-                if ((int)response.StatusCode < 500 && response.StatusCode != HttpStatusCode.TooManyRequests)
-                {
-                    logger.LogInformation("The platform refused a {Kind} report for job {Job}: HTTP {Status}.", report.Kind, report.JobId, (int)response.StatusCode);
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or IOException || (e is TaskCanceledException && !stoppingToken.IsCancellationRequested))
+                return await http.PostAsync($"internal/jobs/{Uri.EscapeDataString(report.JobId)}/{report.Kind}", content, token);
+            }, stoppingToken);
+            if (!response.IsSuccessStatusCode)
             {
-                if (_time.GetElapsedTime(started) >= RetryFor)
-                {
-                    logger.LogWarning("Platform unreachable: a {Kind} report for job {Job} was dropped ({Reason}).", report.Kind, report.JobId, e.Message);
-                    return;
-                }
+                // A refusal (4xx, e.g. a transition the other party already made), or a transient failure on the last try.
+                logger.LogInformation("The platform refused a {Kind} report for job {Job}: HTTP {Status}.", report.Kind, report.JobId, (int)response.StatusCode);
             }
-            if (_time.GetElapsedTime(started) >= RetryFor)
-            {
-                logger.LogWarning("A {Kind} report for job {Job} was dropped after {Minutes} min of tries.", report.Kind, report.JobId, RetryFor.TotalMinutes);
-                return;
-            }
-            await Task.Delay(backOff, _time, stoppingToken);
-            backOff = TimeSpan.FromMilliseconds(Math.Min(backOff.TotalMilliseconds * 2, 5000));
+        }
+        catch (TimeoutRejectedException)
+        {
+            logger.LogWarning("A {Kind} report for job {Job} was dropped after {Minutes} min of tries.", report.Kind, report.JobId, RetryFor.TotalMinutes);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
+        {
+            logger.LogWarning("Platform unreachable: a {Kind} report for job {Job} was dropped ({Reason}).", report.Kind, report.JobId, e.Message);
         }
     }
 

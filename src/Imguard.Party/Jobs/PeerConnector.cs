@@ -5,7 +5,9 @@ using Imguard.Mpc;
 using Imguard.Mpc.Transport;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Pki;
+using Imguard.ServiceDefaults.Resilience;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace Imguard.Party.Jobs;
 
@@ -13,7 +15,9 @@ namespace Imguard.Party.Jobs;
 /// Opens the peer link for one attempt of a job: TLS 1.3 with both parties' certificates from the deployment CA, the
 /// peer's certificate naming the other party's role (<c>party-0</c>/<c>party-1</c>), session id <c>{jobId}/{attempt}</c>
 /// in the hello. Party 0 listens on <c>parties[0].peer</c> and party 1 dials it; both keep trying (a refused
-/// connection, a stale peer on another session) until <paramref name="timeout"/>, since the other party may not be up yet.
+/// connection, a stale peer on another session) until <paramref name="timeout"/>, since the other party may not be up yet:
+/// party 1 dials with back-off and jitter (<see cref="Retries.PeerDial"/>); party 0's accept loop is not a retry but a
+/// wait for the right peer, refusing any other that connects.
 /// </summary>
 public sealed class PeerConnector(ServiceIdentity identity, DeploymentSettings settings, ILogger logger)
 {
@@ -67,43 +71,28 @@ public sealed class PeerConnector(ServiceIdentity identity, DeploymentSettings s
         }
     }
 
-    /// <summary>Binds the peer port, retrying while a previous attempt's listener is still letting go of it.</summary>
-    private static async Task<TlsPeerListener> BindAsync(TlsPeerOptions options, IPEndPoint endpoint, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            try
-            {
-                return TlsPeerListener.Start(options, endpoint);
-            }
-            catch (SocketException) when (!cancellationToken.IsCancellationRequested)
-            {
-                await Task.Delay(200, cancellationToken);
-            }
-        }
-    }
+    /// <summary>Binds the peer port, retrying (<see cref="Retries.PeerBind"/>) while a previous attempt's listener is still letting go of it.</summary>
+    private static async Task<TlsPeerListener> BindAsync(TlsPeerOptions options, IPEndPoint endpoint, CancellationToken cancellationToken) =>
+        await Binding.ExecuteAsync(_ => ValueTask.FromResult(TlsPeerListener.Start(options, endpoint)), cancellationToken);
 
     private async Task<TlsPeerChannel> DialAsync(TlsPeerOptions options, CancellationToken cancellationToken)
     {
         (string host, int port) = new ServiceEndpoint { Url = settings.Parties[0].Api.Url, Listen = settings.Parties[0].Peer }.ListenAddress();
-        TimeSpan pause = TimeSpan.FromMilliseconds(100);
-        while (true)
+        // Until the deadline in the token (the job's peer timeout): party 0 not listening yet, or still on another session.
+        ResiliencePipeline<TlsPeerChannel> dialling = Retries.For<TlsPeerChannel>(Retries.PeerDial, outcome => outcome.Exception is { } e && IsPeerNotReady(e), args =>
         {
-            try
+            if (args.Outcome.Exception is not SocketException)
             {
-                return await TlsPeerChannel.ConnectAsync(options, host, port, cancellationToken);
+                logger.LogDebug("Peer link for session {Session} not up yet: {Reason}", options.SessionId, args.Outcome.Exception!.Message);
             }
-            catch (Exception e) when (e is SocketException or AuthenticationException or PeerProtocolException or PeerDisconnectedException or TimeoutException or IOException
-                && !cancellationToken.IsCancellationRequested)
-            {
-                // Party 0 not listening yet, or still on another session: try again shortly.
-                if (e is not SocketException)
-                {
-                    logger.LogDebug("Peer link for session {Session} not up yet: {Reason}", options.SessionId, e.Message);
-                }
-                await Task.Delay(pause, cancellationToken);
-                pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 1000));
-            }
-        }
+            return ValueTask.CompletedTask;
+        });
+        return await dialling.ExecuteAsync(async token => await TlsPeerChannel.ConnectAsync(options, host, port, token), cancellationToken);
     }
+
+    private static readonly ResiliencePipeline<TlsPeerListener> Binding =
+        Retries.For<TlsPeerListener>(Retries.PeerBind, outcome => outcome.Exception is SocketException);
+
+    private static bool IsPeerNotReady(Exception e) =>
+        e is SocketException or AuthenticationException or PeerProtocolException or PeerDisconnectedException or TimeoutException or IOException;
 }

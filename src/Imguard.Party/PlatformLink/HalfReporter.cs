@@ -2,8 +2,10 @@ using System.Threading.Channels;
 using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Shares;
 using Imguard.Party.Shares;
+using Imguard.ServiceDefaults.Resilience;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace Imguard.Party.PlatformLink;
 
@@ -11,7 +13,7 @@ namespace Imguard.Party.PlatformLink;
 /// Makes sure the platform hears about every half this party stores, even when the platform is down at the moment
 /// an upload completes: completed uploads are reported at once, and at start-up every stored half whose dataset the
 /// platform still lists as registered is reported again (reports are idempotent). Failed reports are retried with
-/// back-off. Halves of datasets the platform has deleted are removed here too, and a dataset the platform's reply
+/// back-off and jitter (<see cref="Retries.HalfReport"/>). Halves of datasets the platform has deleted are removed here too, and a dataset the platform's reply
 /// calls Rejected is closed to uploads (<see cref="DatasetStatusCheck.ObserveAsync"/>).
 /// </summary>
 public sealed class HalfReporter(ShareStore store, PlatformClient platform, DatasetStatusCheck datasets, ILogger<HalfReporter> logger) : BackgroundService
@@ -42,50 +44,55 @@ public sealed class HalfReporter(ShareStore store, PlatformClient platform, Data
         {
             _pending.Writer.TryWrite(datasetId);
         }
-        TimeSpan backOff = TimeSpan.FromSeconds(1);
+        // A round that left reports undelivered is run again with back-off (Retries.HalfReport) until every one is
+        // delivered; each round also takes the halves stored since the last, so a new one never waits behind old ones.
+        ResiliencePipeline<IReadOnlyList<string>> rounds = Retries.For<IReadOnlyList<string>>(Retries.HalfReport, outcome => outcome.Result is { Count: > 0 },
+            args =>
+            {
+                logger.LogWarning("{Count} dataset reports not delivered to the platform; retrying in {Seconds:0.#} s.", args.Outcome.Result!.Count, args.RetryDelay.TotalSeconds);
+                return ValueTask.CompletedTask;
+            });
         try
         {
             while (await _pending.Reader.WaitToReadAsync(stoppingToken))
             {
-                var batch = new List<string>();
-                while (_pending.Reader.TryRead(out string? id))
+                IReadOnlyList<string> failed = [];
+                await rounds.ExecuteAsync(async token =>
                 {
-                    batch.Add(id);
-                }
-                var failed = new List<string>();
-                foreach (string datasetId in batch.Distinct(StringComparer.Ordinal))
-                {
-                    try
+                    var batch = new List<string>(failed);
+                    while (_pending.Reader.TryRead(out string? id))
                     {
-                        if (!await ReconcileAsync(datasetId, stoppingToken))
-                        {
-                            failed.Add(datasetId);
-                        }
+                        batch.Add(id);
                     }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
-                    {
-                        failed.Add(datasetId);
-                    }
-                }
-                if (failed.Count > 0)
-                {
-                    logger.LogWarning("{Count} dataset reports not delivered to the platform; retrying in {Seconds} s.", failed.Count, backOff.TotalSeconds);
-                    await Task.Delay(backOff, stoppingToken);
-                    backOff = TimeSpan.FromSeconds(Math.Min(backOff.TotalSeconds * 2, 30));
-                    foreach (string id in failed)
-                    {
-                        _pending.Writer.TryWrite(id);
-                    }
-                }
-                else
-                {
-                    backOff = TimeSpan.FromSeconds(1);
-                }
+                    failed = await ReconcileAllAsync(batch, token);
+                    return failed;
+                }, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>One round: reconciles each dataset once and returns those whose report did not get through.</summary>
+    private async Task<IReadOnlyList<string>> ReconcileAllAsync(List<string> batch, CancellationToken cancellationToken)
+    {
+        var failed = new List<string>();
+        foreach (string datasetId in batch.Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                if (!await ReconcileAsync(datasetId, cancellationToken))
+                {
+                    failed.Add(datasetId);
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                failed.Add(datasetId);
+            }
+        }
+        return failed;
     }
 
     /// <summary>Brings one stored half in line with the platform's registration; false to retry later.</summary>

@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Health;
+using Imguard.ServiceDefaults.Resilience;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -15,8 +15,10 @@ namespace Imguard.Platform.Data;
 /// </summary>
 public sealed class PlatformDatabase : IMigratedDatabase
 {
-    // How often an operation that lost an optimistic-concurrency race is re-run on fresh data before it gives up.
-    private const int MaxAttempts = 8;
+    // Re-runs an operation that lost an optimistic-concurrency race, with jitter so that two writers that lost to each
+    // other do not meet again in lockstep. A re-run on fresh data, not a retry of a failed call, but the same shape.
+    private static readonly Polly.ResiliencePipeline ConflictReruns =
+        Retries.For(Retries.ConcurrencyConflict, e => e is DbUpdateException update && IsRace(update));
 
     private readonly Func<PlatformDbContext> _createContext;
 
@@ -88,27 +90,22 @@ public sealed class PlatformDatabase : IMigratedDatabase
     /// <summary>
     /// Runs <paramref name="operation"/> in a fresh context and, when its save loses an optimistic-concurrency race
     /// (another writer changed a versioned row it read, or inserted the same key first), runs it again on fresh data:
-    /// the operation re-decides from what is stored now. After <see cref="MaxAttempts"/> losses it answers Conflict.
+    /// the operation re-decides from what is stored now. After <see cref="Retries.ConcurrencyConflict"/>'s runs it
+    /// answers Conflict.
     /// </summary>
     internal async Task<Outcome<T>> RunAsync<T>(Func<PlatformDbContext, Task<Outcome<T>>> operation, CancellationToken cancellationToken)
     {
-        for (int attempt = 1; ; attempt++)
+        try
         {
-            await using PlatformDbContext db = CreateContext();
-            try
+            return await ConflictReruns.ExecuteAsync(async _ =>
             {
+                await using PlatformDbContext db = CreateContext();
                 return await operation(db);
-            }
-            catch (DbUpdateException e) when (attempt < MaxAttempts && IsRace(e))
-            {
-                // Jitter so that two writers that lost to each other do not retry in lockstep. It need not be secret,
-                // but System.Random is banned in product code (src/BannedSymbols.txt) and the CSPRNG is cheap here.
-                await Task.Delay(TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32(1, 10 * attempt)), cancellationToken);
-            }
-            catch (DbUpdateException e) when (IsRace(e))
-            {
-                return PlatformError.ConcurrentUpdate<T>();
-            }
+            }, cancellationToken);
+        }
+        catch (DbUpdateException e) when (IsRace(e))
+        {
+            return PlatformError.ConcurrentUpdate<T>();
         }
     }
 

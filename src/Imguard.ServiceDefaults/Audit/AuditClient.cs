@@ -1,17 +1,20 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
 using Imguard.Contracts.Audit;
+using Imguard.ServiceDefaults.Resilience;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace Imguard.ServiceDefaults.Audit;
 
 /// <summary>
 /// Sends a service's audit events to the audit server over mutual TLS, in the background so that a slow audit server
 /// never stalls a request: events queue in order (bounded), go out in batches, and a failed batch is retried with
-/// back-off until it is accepted, so a restart of the audit server loses nothing. At shutdown the queue is flushed
+/// back-off and jitter (<see cref="Retries.AuditDelivery"/>) until it is accepted, so a restart of the audit server loses nothing. At shutdown the queue is flushed
 /// for a bounded time. With an outbox file, every event is on disk before <see cref="Emit"/> returns and events not
 /// yet accepted when the process stops (or dies) are sent when it starts again; without one, events still queued at
 /// exit are lost. Each event gets a unique id when it is emitted and keeps it in the outbox, so the audit server,
@@ -31,17 +34,25 @@ public sealed class AuditClient : BackgroundService
     private long _dropped;
     private long _sent;
     private int _pending;
-    private volatile bool _abandoned;
+    private readonly CancellationTokenSource _abandon = new();
+    private readonly ResiliencePipeline<HttpResponseMessage> _delivery;
     private readonly AuditOutbox? _outbox;
     private readonly Lock _outboxGate = new();
 
-    public AuditClient(HttpClient http, ILogger<AuditClient> logger, int capacity = 100_000, TimeSpan? flushTimeout = null, string? outboxPath = null)
+    public AuditClient(HttpClient http, ILogger<AuditClient> logger, int capacity = 100_000, TimeSpan? flushTimeout = null, string? outboxPath = null,
+        TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(logger);
         _http = http;
         _logger = logger;
         _flushTimeout = flushTimeout ?? TimeSpan.FromSeconds(5);
+        _delivery = Retries.Http(Retries.AuditDelivery, args =>
+        {
+            _logger.LogWarning("Audit server not reachable ({Reason}); {Count} events held, retrying in {Delay} ms.",
+                args.Outcome.Exception?.Message ?? $"HTTP {(int)args.Outcome.Result!.StatusCode}", Volatile.Read(ref _pending), (int)args.RetryDelay.TotalMilliseconds);
+            return ValueTask.CompletedTask;
+        }, time, (outcome, _) => ShouldResend(outcome));
         _queue = Channel.CreateBounded<AuditEventMessage>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.DropWrite,
@@ -126,7 +137,7 @@ public sealed class AuditClient : BackgroundService
         if (!await FlushAsync(_flushTimeout, CancellationToken.None))
         {
             _logger.LogError("Audit server unreachable at shutdown: {Pending} events not delivered.", Volatile.Read(ref _pending));
-            _abandoned = true;
+            await _abandon.CancelAsync();
         }
         await base.StopAsync(cancellationToken);
     }
@@ -134,35 +145,36 @@ public sealed class AuditClient : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<AuditEventMessage>(AuditEventBatch.MaxEvents);
-        TimeSpan backOff = TimeSpan.FromMilliseconds(100);
         while (true)
         {
-            if (batch.Count == 0)
+            try
             {
-                try
+                if (!await _queue.Reader.WaitToReadAsync(CancellationToken.None))
                 {
-                    if (!await _queue.Reader.WaitToReadAsync(CancellationToken.None))
-                    {
-                        return; // completed and drained
-                    }
+                    return; // completed and drained
                 }
-                catch (ChannelClosedException)
-                {
-                    return;
-                }
-                while (batch.Count < AuditEventBatch.MaxEvents && _queue.Reader.TryRead(out AuditEventMessage? message))
-                {
-                    batch.Add(message);
-                }
+            }
+            catch (ChannelClosedException)
+            {
+                return;
+            }
+            while (batch.Count < AuditEventBatch.MaxEvents && _queue.Reader.TryRead(out AuditEventMessage? message))
+            {
+                batch.Add(message);
             }
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, EventsPath)
+                // Not the stopping token: a batch is sent until the audit server accepts it, also while the service
+                // stops; only the end of StopAsync's flush window (_abandon) ends the tries, and the outbox keeps the rest.
+                using HttpResponseMessage response = await _delivery.ExecuteAsync(async token =>
                 {
-                    Content = JsonContent.Create(new AuditEventBatch { Events = batch }),
-                };
-                using HttpResponseMessage response = await _http.SendAsync(request, CancellationToken.None);
-                if (response.StatusCode == System.Net.HttpStatusCode.BadRequest)
+                    using var request = new HttpRequestMessage(HttpMethod.Post, EventsPath)
+                    {
+                        Content = JsonContent.Create(new AuditEventBatch { Events = batch }),
+                    };
+                    return await _http.SendAsync(request, token);
+                }, _abandon.Token);
+                if (response.StatusCode == HttpStatusCode.BadRequest)
                 {
                     // A malformed event is a bug in the emitter; retrying cannot fix it. Say which types, not contents.
                     _logger.LogError("Audit server refused a batch of {Count} events ({Types}): {Reason}", batch.Count,
@@ -171,27 +183,31 @@ public sealed class AuditClient : BackgroundService
                 }
                 else
                 {
-                    response.EnsureSuccessStatusCode();
                     Interlocked.Add(ref _sent, batch.Count);
                 }
                 Interlocked.Add(ref _pending, -batch.Count);
                 batch.Clear();
                 ClearOutboxIfDelivered();
-                backOff = TimeSpan.FromMilliseconds(100);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+            catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
             {
-                _logger.LogWarning("Audit server not reachable ({Reason}); {Count} events held, retrying in {Delay} ms.",
-                    e.Message, Volatile.Read(ref _pending), (int)backOff.TotalMilliseconds);
-                if (_abandoned)
-                {
-                    return; // shutting down and the flush window is over: StopAsync reported what is left
-                }
-                await Task.Delay(backOff, CancellationToken.None);
-                backOff = TimeSpan.FromMilliseconds(Math.Min(backOff.TotalMilliseconds * 2, 5000));
+                return; // shutting down and the flush window is over: StopAsync reported what is left
             }
         }
     }
+
+    /// <summary>
+    /// The audit server's answer to be tried again (<see cref="Retries.AuditDelivery"/>): no answer, and every status but
+    /// success and 400. An audit event is never dropped on a refusal that a fix on the server's side can lift (a
+    /// certificate not yet trusted, a 404 from a server being upgraded, a 429): the events wait, on disk with an outbox.
+    /// Only 400, a batch the server cannot read, is final.
+    /// </summary>
+    private static bool ShouldResend(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Exception: HttpRequestException or IOException or OperationCanceledException } => true,
+        { Result: { } response } => !response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.BadRequest,
+        _ => false,
+    };
 
     private void ClearOutboxIfDelivered()
     {
@@ -213,6 +229,7 @@ public sealed class AuditClient : BackgroundService
     {
         _outbox?.Dispose();
         _http.Dispose();
+        _abandon.Dispose();
         base.Dispose();
     }
 }
