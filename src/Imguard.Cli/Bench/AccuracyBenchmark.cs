@@ -12,8 +12,8 @@ namespace Imguard.Cli.Bench;
 /// <c>imguard bench accuracy</c>: the clean test accuracy a job's settings give on Fashion-MNIST, measured with the
 /// plaintext engine (the same layer code as on shares; <c>bench train --epochs</c> measures what the secure arithmetic
 /// changes). For each model and hiding variant it trains one run of the longest epoch count, with the product's
-/// defaults (batch 128, SGD lr 0.05, momentum 0.9, no weight decay, constant rate), and evaluates after each epoch
-/// asked for, on clean test images (T = 0) and by "InstaHide in inference" (T &gt; 0, hiding on only). The training set
+/// defaults (batch 128, SGD lr 0.05, momentum 0.9, no weight decay, <c>--schedule</c>), and evaluates after each epoch
+/// asked for (under cosine, one run per epoch count), on clean test images (T = 0) and by "InstaHide in inference" (T &gt; 0, hiding on only). The training set
 /// is standardised with its own statistics and the test set with the same, as the owner's client does. Every seed
 /// (initial weights, each epoch's hiding plan, each evaluation's encodings) comes from <c>--seed</c>, so a run repeats
 /// exactly. Figures are percentages; ratio_to is the same model without hiding after the same epoch, when this run
@@ -70,10 +70,10 @@ internal static class AccuracyBenchmark
             // "off" first, so that the other variants' ratios can refer to it.
             foreach (var variant in settings.Variants.OrderBy(v => v.Mode == HidingMode.Off ? 0 : 1))
             {
-                // A schedule other than the product's constant rate is named, so the table (AccuracyTable) leaves it out.
+                // A schedule other than the constant rate is named in the figure (AccuracyTable keys on it).
                 string schedule = settings.Schedule == "constant" ? "" : $".{settings.Schedule.Replace(':', '_').Replace('.', 'p')}";
                 string prefix = $"plain.accuracy.{model}.{variant.Name}{schedule}.{size}";
-                await foreach (var (epoch, t, accuracy, seconds) in TrainAsync(model, variant, settings, train, test, ct))
+                await foreach (var (epoch, t, accuracy, seconds) in RunsAsync(model, variant, settings, train, test, ct))
                 {
                     if (t < 0)
                     {
@@ -94,6 +94,28 @@ internal static class AccuracyBenchmark
             }
         }
         return 0;
+    }
+
+    /// <summary>
+    /// The runs one variant needs: one run of the longest epoch count evaluated along the way, or, under a schedule that
+    /// anneals over the run's length (cosine), one run per epoch count, since a job of E epochs under cosine is not the
+    /// first E epochs of a longer one.
+    /// </summary>
+    private static async IAsyncEnumerable<(int Epoch, int T, double Accuracy, double Seconds)> RunsAsync(
+        string modelName, Variant variant, Settings settings, LabeledImages train, LabeledImages test,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        bool dependsOnLength = LearningRateSchedule.Parse(settings.Schedule).Kind == LearningRateSchedule.Cosine.Kind;
+        var runs = dependsOnLength
+            ? settings.EvaluateAfter.Distinct().Order().Select(e => settings with { EvaluateAfter = [e] })
+            : [settings];
+        foreach (var run in runs)
+        {
+            await foreach (var figure in TrainAsync(modelName, variant, run, train, test, ct))
+            {
+                yield return figure;
+            }
+        }
     }
 
     /// <summary>

@@ -42,14 +42,19 @@ internal static class BenchCommand
             DefaultValueFactory = _ => "off",
         };
         var trainLimit = new Option<int>("--train-limit") { Description = "The --epochs run trains on the first N training images (0: all 60,000)." };
+        var epochsSchedule = new Option<string>("--epochs-schedule")
+        {
+            Description = "Learning-rate schedule of the --epochs run, secure and plaintext alike: constant (as the earlier figures), cosine (the product's default) or step:EVERY:GAMMA.",
+            DefaultValueFactory = _ => "constant",
+        };
         var epochsOnly = new Option<bool>("--epochs-only") { Description = "Run only the --epochs (and --instahide-epochs) figures, not the step and inference timings." };
         var command = new Command("train", "Secure training steps and inference of the mlp and cnn presets over mutual TLS 1.3 on 127.0.0.1, against the plaintext engine; InstaHide encoding on shares.")
         {
-            json, iterations, epoch, epochs, instaHide, bits, epochsHiding, trainLimit, epochsOnly,
+            json, iterations, epoch, epochs, instaHide, bits, epochsHiding, epochsSchedule, trainLimit, epochsOnly,
         };
         command.SetAction((parse, ct) => TrainBenchmark.RunAsync(parse.GetValue(json), Positive(parse.GetValue(iterations)),
             Math.Max(parse.GetValue(epochs), parse.GetValue(epoch) ? 1 : 0), parse.GetValue(bits), ct, parse.GetValue(instaHide),
-            parse.GetValue(epochsHiding)!, parse.GetValue(trainLimit), parse.GetValue(epochsOnly)));
+            parse.GetValue(epochsHiding)!, parse.GetValue(trainLimit), parse.GetValue(epochsOnly), parse.GetValue(epochsSchedule)!));
         return command;
     }
 
@@ -62,13 +67,13 @@ internal static class BenchCommand
             Description = "Hiding variants, comma-separated: off, mixupK, instahideK (K images per encoding; 4 when left out), each optionally with +abs (|x| as the model's first layer).",
             DefaultValueFactory = _ => "off,mixup4,instahide2,instahide4",
         };
-        var after = new Option<string>("--evaluate-after") { Description = "Epochs after which to evaluate, comma-separated; the run trains up to the largest.", DefaultValueFactory = _ => "1,2,5,20" };
+        var after = new Option<string>("--evaluate-after") { Description = "Epochs after which to evaluate, comma-separated; the run trains up to the largest (under cosine, one run per count).", DefaultValueFactory = _ => "1,2,5,20" };
         var encodings = new Option<string>("--test-encodings") { Description = "Test-time encodings T to evaluate with, comma-separated (0: clean test images; T > 0 only with hiding on).", DefaultValueFactory = _ => "0,16" };
         var ownMin = new Option<double>("--test-own-min") { Description = "Least own coefficient of a test-time encoding (0: as in training)." };
         var trainLimit = new Option<int>("--train-limit") { Description = "Train on the first N training images (0: all 60,000), standardised with their own statistics." };
         var testLimit = new Option<int>("--test-limit") { Description = "Evaluate on the first N test images (0: all 10,000)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the initial weights, the hiding plans and the test encodings.", DefaultValueFactory = _ => 1 };
-        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: constant (the product's default), cosine or step:EVERY:GAMMA.", DefaultValueFactory = _ => "constant" };
+        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: cosine (the product's default), constant or step:EVERY:GAMMA.", DefaultValueFactory = _ => "cosine" };
         var table = new Option<string?>("--table") { Description = "Print the markdown tables of a file of these figures (docs/accuracy.jsonl) instead of measuring." };
         var command = new Command("accuracy", "Clean test accuracy of the mlp and cnn presets on Fashion-MNIST by hiding mode and epochs, trained with the plaintext engine (the same layer code as on shares) and the product's defaults.")
         {

@@ -31,7 +31,7 @@ internal static class TrainBenchmark
     private static readonly FixedPointFormat Format = FixedPointFormat.Default;
 
     public static async Task<int> RunAsync(bool json, int iterations, int epochs, int comparisonBits, CancellationToken ct, int instaHideEpochs = 0,
-        string epochsHiding = "off", int trainLimit = 0, bool epochsOnly = false)
+        string epochsHiding = "off", int trainLimit = 0, bool epochsOnly = false, string epochsSchedule = "constant")
     {
         void Print(BenchResult r) => Console.WriteLine(json ? r.ToJson() : r.ToString());
         await using var link = await TlsLink.CreateAsync(ct);
@@ -68,7 +68,8 @@ internal static class TrainBenchmark
         }
         if (epochs > 0)
         {
-            foreach (var r in await FashionMnistEpochsAsync(link, comparisonBits, epochs, AccuracyBenchmark.Variant.Parse(epochsHiding), trainLimit, ct))
+            foreach (var r in await FashionMnistEpochsAsync(link, comparisonBits, epochs, AccuracyBenchmark.Variant.Parse(epochsHiding), trainLimit,
+                LearningRateSchedule.Parse(epochsSchedule), ct))
             {
                 Print(r);
             }
@@ -298,13 +299,16 @@ internal static class TrainBenchmark
     /// the secure arithmetic's alone. With a hiding variant (--epochs-hiding, e.g. mixup2 or instahide4+abs) both
     /// train on the same hiding plans (order, partners, coefficients, masks: the plaintext encoder applies the plan the
     /// dealer deals as shares), and with --train-limit on the first N training images (standardised with their own
-    /// statistics, as the owner's client does).
+    /// statistics, as the owner's client does). --epochs-schedule sets the learning-rate schedule of both (constant
+    /// by default, as the figures before the product's cosine default were measured; a figure under another schedule
+    /// names it).
     /// </summary>
-    private static async Task<List<BenchResult>> FashionMnistEpochsAsync(TlsLink link, int bits, int epochs, AccuracyBenchmark.Variant variant, int trainLimit, CancellationToken ct)
+    private static async Task<List<BenchResult>> FashionMnistEpochsAsync(
+        TlsLink link, int bits, int epochs, AccuracyBenchmark.Variant variant, int trainLimit, LearningRateSchedule schedule, CancellationToken ct)
     {
         var (train, test) = StandardizedFashionMnist(trainLimit);
         var spec = AccuracyBenchmark.Spec("mlp", variant.Abs);
-        var options = new TrainingOptions { Epochs = epochs, BatchSize = 128, LearningRate = 0.05, Momentum = 0.9, Hiding = variant.Options };
+        var options = new TrainingOptions { Epochs = epochs, BatchSize = 128, LearningRate = 0.05, Momentum = 0.9, Schedule = schedule, Hiding = variant.Options };
         var (d0, d1) = SharedDataset.Share(train, Format);
         var (t0, t1) = SharedDataset.Share(test, Format);
         var initial = InitialParameters(spec);
@@ -315,7 +319,8 @@ internal static class TrainBenchmark
             using var prg = new AesCtrPrg(new Seed(7, (ulong)epoch));
             return EpochHidingPlan.Draw(options.Hiding, train.Count, options.Hiding.Mode == HidingMode.Off ? scalarsPerImage : train.ImageSize, prg);
         }
-        string label = (epochs == 1 ? "epoch" : $"epochs{epochs}") + (variant.Mode == HidingMode.Off && !variant.Abs && trainLimit == 0 ? "" : $".{variant.Name}.n{train.Count}");
+        string label = (epochs == 1 ? "epoch" : $"epochs{epochs}") + (variant.Mode == HidingMode.Off && !variant.Abs && trainLimit == 0 ? "" : $".{variant.Name}.n{train.Count}")
+            + (schedule == LearningRateSchedule.Constant ? "" : $".{schedule.Text.Replace(':', '_').Replace('.', 'p')}");
         var results = new List<BenchResult>();
 
         var plainClock = Stopwatch.StartNew();

@@ -21,6 +21,11 @@ internal static class JobCommands
         var lr = new Option<double>("--lr") { DefaultValueFactory = _ => JobDefaults.LearningRate };
         var momentum = new Option<double>("--momentum") { DefaultValueFactory = _ => JobDefaults.Momentum };
         var decay = new Option<double>("--weight-decay");
+        var schedule = new Option<string>("--schedule")
+        {
+            Description = "The learning rate over the run: cosine (anneals to 0 by the last epoch; steadier results), constant or step:EVERY:GAMMA.",
+            DefaultValueFactory = _ => JobDefaults.Schedule,
+        };
         var hiding = new Option<string>("--hiding")
         {
             Description = "off, mixup or instahide (hides the images better and costs more accuracy: the estimate says how much).",
@@ -45,7 +50,7 @@ internal static class JobCommands
         var estimateOnly = new Option<bool>("--estimate-only") { Description = "Print what the job would cost and do not start it." };
         var command = new Command("train", "Start a secure training job on a shared dataset (prints its estimated cost and expected accuracy first).")
         {
-            profile, project, dataset, test, model, epochs, batch, lr, momentum, decay, hiding, k, revealLoss, bits, testEncodings, testOwnMin, follow, estimateOnly,
+            profile, project, dataset, test, model, epochs, batch, lr, momentum, decay, schedule, hiding, k, revealLoss, bits, testEncodings, testOwnMin, follow, estimateOnly,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -57,7 +62,7 @@ internal static class JobCommands
             var request = new CreateJobRequest(modelJson, parse.GetValue(dataset)!, parse.GetValue(test),
                 parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(momentum), parse.GetValue(decay),
                 parse.GetValue(hiding)!, parse.GetValue(k), parse.GetValue(revealLoss), parse.GetValue(bits),
-                parse.GetValue(testEncodings), parse.GetValue(testOwnMin));
+                parse.GetValue(testEncodings), parse.GetValue(testOwnMin), parse.GetValue(schedule));
             JobEstimate estimate = await api.EstimateJobAsync(parse.GetValue(project), request, ct);
             // InstaHide stays one option away with its expected accuracy in sight (the web form shows the same).
             bool instaHide = string.Equals(request.Hiding, HidingModes.InstaHide, StringComparison.OrdinalIgnoreCase);

@@ -29,7 +29,7 @@ public sealed record DatasetRegistered(DatasetSummary Dataset, IReadOnlyList<Upl
 public sealed record CreateJobRequest(
     JsonElement Model, string TrainDatasetId, string? TestDatasetId, int Epochs, int BatchSize, double LearningRate,
     double Momentum, double WeightDecay, string Hiding, int K, bool RevealLoss, int ComparisonBits = 32, int TestEncodings = 0,
-    double TestOwnCoefficientMin = 0);
+    double TestOwnCoefficientMin = 0, string? Schedule = null);
 
 public sealed record JobSummary(
     string Id, Guid ProjectId, string TrainDatasetId, string? TestDatasetId, string State, DateTimeOffset CreatedAt,

@@ -22,4 +22,11 @@ public static class JobDefaults
     public const double LearningRate = 0.05;
 
     public const double Momentum = 0.9;
+
+    /// <summary>
+    /// Cosine annealing of the learning rate over the run: the last steps are small, so a run ends near a minimum instead
+    /// of wherever a full-size step left it (constant rate: the defaults' accuracy spread 76–81 % over seeds; cosine:
+    /// 80.3–81.4 %, docs/accuracy.md).
+    /// </summary>
+    public const string Schedule = "cosine";
 }

@@ -9,10 +9,11 @@ namespace Imguard.Learning.Training;
 /// The measured test accuracies of docs/accuracy.md, read from the one source of them, docs/accuracy.jsonl (the lines
 /// <c>imguard bench accuracy --json</c> printed), which this assembly embeds: what the platform's estimate, the web form
 /// and <c>imguard train</c> tell a person before a job starts. A figure is
-/// <c>plain.accuracy.{model}.{hiding}.n{training images}.epoch{E}.t{T}</c>: the mlp or cnn preset on Fashion-MNIST, a
-/// hiding variant (off, mixup_kK, instahide_kK, with "_abs" when the model starts with |x|), after E epochs of one run,
-/// on clean test images (T = 0) or by T test-time encodings. Other lines (timings, secure spot checks) are kept in the
-/// file for the record and ignored here.
+/// <c>plain.accuracy.{model}.{hiding}[.{schedule}].n{training images}.epoch{E}.t{T}</c>: the mlp or cnn preset on
+/// Fashion-MNIST, a hiding variant (off, mixup_kK, instahide_kK, with "_abs" when the model starts with |x|), the
+/// learning-rate schedule (none named: constant; "cosine": a run of E epochs annealed over those E), after E epochs, on
+/// clean test images (T = 0) or by T test-time encodings. Other lines (timings, secure spot checks) are kept in the file
+/// for the record and ignored here.
 /// </summary>
 public sealed class AccuracyTable
 {
@@ -22,7 +23,7 @@ public sealed class AccuracyTable
     /// <summary>A figure under this percentage is poor, whatever training without hiding reaches.</summary>
     public const double PoorBelowPercent = 50;
 
-    /// <summary>The settings every figure was measured with (<c>bench accuracy</c>: the product's defaults).</summary>
+    /// <summary>The settings every figure was measured with (<c>bench accuracy</c>: the product's defaults); the schedule is part of each figure's name.</summary>
     public const int MeasuredBatchSize = 128;
 
     public const double MeasuredLearningRate = 0.05;
@@ -48,8 +49,8 @@ public sealed class AccuracyTable
     public static AccuracyTable Measured => Embedded.Value;
 
     /// <summary>Every figure, in no particular order.</summary>
-    public IEnumerable<(string Model, string Hiding, int TrainingImages, int Epochs, int TestEncodings, double Percent)> Figures =>
-        _figures.Select(f => (f.Key.Model, f.Key.Hiding, f.Key.TrainingImages, f.Key.Epochs, f.Key.TestEncodings, f.Value));
+    public IEnumerable<(string Model, string Hiding, string Schedule, int TrainingImages, int Epochs, int TestEncodings, double Percent)> Figures =>
+        _figures.Select(f => (f.Key.Model, f.Key.Hiding, f.Key.Schedule, f.Key.TrainingImages, f.Key.Epochs, f.Key.TestEncodings, f.Value));
 
     /// <summary>Reads bench lines; a line that is not a figure of this table is skipped, a malformed one refused.</summary>
     public static AccuracyTable Parse(string jsonLines)
@@ -104,8 +105,8 @@ public sealed class AccuracyTable
         }
         var hiding = options.Hiding;
         string variant = VariantName(hiding, preset.Abs);
-        var rows = _figures.Keys.Where(k => k.Model == preset.Name && k.Hiding == variant).ToList();
-        if (rows.Count == 0)
+        var measuredRows = _figures.Keys.Where(k => k.Model == preset.Name && k.Hiding == variant).ToList();
+        if (measuredRows.Count == 0)
         {
             var measured = _figures.Keys.Where(k => k.Model == preset.Name && k.Hiding != "off").Select(k => k.Hiding).Distinct().OrderBy(VariantOrder).Select(Describe);
             return None($"No measurement for {preset.Name} with {Describe(variant)}.", $"Measured for {preset.Name}: without hiding, {string.Join(", ", measured)}.");
@@ -114,18 +115,25 @@ public sealed class AccuracyTable
         {
             return None($"No measurement for {preset.Name} with {Describe(variant)} and a coefficient bound other than {InstaHideOptions.DefaultUpperBound.ToString(CultureInfo.InvariantCulture)}.", fashion);
         }
-        int images = rows.Select(k => k.TrainingImages).Distinct()
+        // The nearest measured training-set size first (it moves a figure more than the schedule does), then the job's
+        // own schedule where that size has it, else the constant rate's figures, named in the basis as a difference.
+        int images = measuredRows.Select(k => k.TrainingImages).Distinct()
             .OrderBy(n => Math.Abs(Math.Log((double)n / Math.Max(trainingCount, 1)))).ThenByDescending(n => n).First();
+        var schedules = measuredRows.Where(k => k.TrainingImages == images).Select(k => k.Schedule).ToHashSet();
+        string schedule = schedules.Contains(options.Schedule.Kind) ? options.Schedule.Kind
+            : schedules.Contains(LearningRateSchedule.Constant.Kind) ? LearningRateSchedule.Constant.Kind
+            : schedules.Order(StringComparer.Ordinal).First();
+        var rows = measuredRows.Where(k => k.TrainingImages == images && k.Schedule == schedule).ToList();
         int t = options.TestEncodings == 0 ? 0
             : rows.Where(k => k.TestEncodings > 0).Select(k => k.TestEncodings).Distinct().OrderBy(m => Math.Abs(m - options.TestEncodings)).FirstOrDefault(-1);
-        var sameSize = rows.Where(k => k.TrainingImages == images && k.TestEncodings == t).ToList();
+        var sameSize = rows.Where(k => k.TestEncodings == t).ToList();
         if (t < 0 || sameSize.Count == 0)
         {
             return None($"No measurement for {preset.Name} with {Describe(variant)} and test-time encodings.", fashion);
         }
         int epochs = sameSize.Select(k => k.Epochs).Where(e => e <= options.Epochs).DefaultIfEmpty(sameSize.Min(k => k.Epochs)).Max();
-        double percent = _figures[new Key(preset.Name, variant, images, epochs, t)];
-        double? without = hiding.Mode == HidingMode.Off && !preset.Abs ? percent : Baseline(preset.Name, images, epochs);
+        double percent = _figures[new Key(preset.Name, variant, schedule, images, epochs, t)];
+        double? without = hiding.Mode == HidingMode.Off && !preset.Abs ? percent : Baseline(preset.Name, schedule, images, epochs);
         bool poor = percent < PoorBelowPercent || (without is { } w && percent < w - PoorMarginPoints);
 
         string figure = $"about {Whole(percent)} %";
@@ -140,20 +148,24 @@ public sealed class AccuracyTable
                 + "or a milder setting (Mixup, or a smaller k), usually do better; docs/accuracy.md lists what was measured.";
         }
         return new ExpectedAccuracy(true, percent, without, poor, summary, warning,
-            BasisOf(preset.Name, variant, images, epochs, t, options, trainingCount), epochs, images, t);
+            BasisOf(preset.Name, variant, schedule, images, epochs, t, options, trainingCount), epochs, images, t);
     }
 
     /// <summary>
-    /// The table as docs/accuracy.md shows it: per model and training-set size, one row per hiding variant and one column
-    /// per measured epoch count, each cell the clean test accuracy and, where measured, the T-encoding one.
+    /// The table as docs/accuracy.md shows it: per model, schedule and training-set size (the product's cosine schedule
+    /// first), one row per hiding variant and one column per measured epoch count, each cell the clean test accuracy
+    /// and, where measured, the T-encoding one.
     /// </summary>
     public string ToMarkdown()
     {
         var text = new System.Text.StringBuilder();
-        foreach (var group in _figures.Keys.GroupBy(k => (k.Model, k.TrainingImages)).OrderBy(g => g.Key.Model == "mlp" ? 0 : 1).ThenByDescending(g => g.Key.TrainingImages))
+        foreach (var group in _figures.Keys.GroupBy(k => (k.Model, k.Schedule, k.TrainingImages))
+            .OrderBy(g => g.Key.Model == "mlp" ? 0 : 1).ThenBy(g => g.Key.Schedule == LearningRateSchedule.Cosine.Kind ? 0 : 1).ThenBy(g => g.Key.Schedule)
+            .ThenByDescending(g => g.Key.TrainingImages))
         {
             int[] epochs = [.. group.Select(k => k.Epochs).Distinct().Order()];
-            text.Append(CultureInfo.InvariantCulture, $"#### {group.Key.Model}, {group.Key.TrainingImages:N0} training images\n\n");
+            string schedule = group.Key.Schedule == LearningRateSchedule.Constant.Kind ? "constant rate" : $"{group.Key.Schedule} schedule";
+            text.Append(CultureInfo.InvariantCulture, $"#### {group.Key.Model}, {group.Key.TrainingImages:N0} training images, {schedule}\n\n");
             text.Append("| hiding | " + string.Join(" | ", epochs.Select(e => $"{e} epoch{(e == 1 ? "" : "s")}")) + " |\n");
             text.Append("|---|" + string.Concat(epochs.Select(_ => "---:|")) + "\n");
             foreach (string variant in group.Select(k => k.Hiding).Distinct().OrderBy(VariantOrder))
@@ -184,18 +196,19 @@ public sealed class AccuracyTable
         return (mode, k, abs ? 1 : 0);
     }
 
-    private double? Baseline(string model, int images, int epochs)
+    private double? Baseline(string model, string schedule, int images, int epochs)
     {
-        var off = _figures.Keys.Where(k => k.Model == model && k.Hiding == "off" && k.TrainingImages == images && k.TestEncodings == 0 && k.Epochs <= epochs).ToList();
+        var off = _figures.Keys.Where(k => k.Model == model && k.Hiding == "off" && k.Schedule == schedule && k.TrainingImages == images && k.TestEncodings == 0 && k.Epochs <= epochs).ToList();
         return off.Count == 0 ? null : _figures[off.MaxBy(k => k.Epochs)!];
     }
 
-    private static string BasisOf(string model, string variant, int images, int epochs, int t, TrainingOptions options, int trainingCount)
+    private static string BasisOf(string model, string variant, string schedule, int images, int epochs, int t, TrainingOptions options, int trainingCount)
     {
+        string rate = schedule == LearningRateSchedule.Constant.Kind ? $"constant learning rate {MeasuredLearningRate}" : $"learning rate {MeasuredLearningRate} on a {schedule} schedule";
         var parts = new List<string>
         {
             $"Measured on Fashion-MNIST: {model}, {Describe(variant)}, {images:N0} training images, {epochs} epoch{(epochs == 1 ? "" : "s")}, "
-            + (t == 0 ? "clean test images" : $"{t} test-time encodings") + $", batch {MeasuredBatchSize}, learning rate {MeasuredLearningRate}, momentum {MeasuredMomentum}; "
+            + (t == 0 ? "clean test images" : $"{t} test-time encodings") + $", batch {MeasuredBatchSize}, {rate}, momentum {MeasuredMomentum}; "
             + "trained in plaintext with the layer code the parties run on shares (secure training came within about 1 point of it).",
         };
         if (images != trainingCount)
@@ -217,7 +230,7 @@ public sealed class AccuracyTable
         if (options.LearningRate != MeasuredLearningRate) differ.Add($"learning rate {options.LearningRate.ToString(CultureInfo.InvariantCulture)}");
         if (options.Momentum != MeasuredMomentum) differ.Add($"momentum {options.Momentum.ToString(CultureInfo.InvariantCulture)}");
         if (options.WeightDecay != 0) differ.Add($"weight decay {options.WeightDecay.ToString(CultureInfo.InvariantCulture)}");
-        if (options.Schedule.Kind != LearningRateSchedule.Constant.Kind) differ.Add($"a {options.Schedule.Kind} schedule");
+        if (options.Schedule.Kind != schedule) differ.Add(options.Schedule.Kind == LearningRateSchedule.Constant.Kind ? "constant rate" : $"{options.Schedule.Kind} schedule");
         if (differ.Count > 0)
         {
             parts.Add($"This job's {string.Join(", ", differ)} differ{(differ.Count == 1 ? "s" : "")} from the measured settings: take the figure as a rough guide.");
@@ -272,7 +285,7 @@ public sealed class AccuracyTable
 
     private static string Whole(double percent) => Math.Round(percent, MidpointRounding.AwayFromZero).ToString("0", CultureInfo.InvariantCulture);
 
-    private readonly record struct Key(string Model, string Hiding, int TrainingImages, int Epochs, int TestEncodings)
+    private readonly record struct Key(string Model, string Hiding, string Schedule, int TrainingImages, int Epochs, int TestEncodings)
     {
         private const string Prefix = "plain.accuracy.";
 
@@ -283,15 +296,27 @@ public sealed class AccuracyTable
             {
                 return false;
             }
-            var parts = name[Prefix.Length..].Split('.');
-            if (parts.Length != 5 || !parts[2].StartsWith('n') || !parts[3].StartsWith("epoch", StringComparison.Ordinal) || !parts[4].StartsWith('t')
+            var parts = name[Prefix.Length..].Split('.').ToList();
+            // A named schedule sits after the variant; the table keeps the ones a job can ask for (cosine), not step
+            // variants, whose name carries their parameters.
+            string schedule = LearningRateSchedule.Constant.Kind;
+            if (parts.Count == 6)
+            {
+                schedule = parts[2];
+                parts.RemoveAt(2);
+                if (schedule != LearningRateSchedule.Cosine.Kind)
+                {
+                    return false;
+                }
+            }
+            if (parts.Count != 5 || !parts[2].StartsWith('n') || !parts[3].StartsWith("epoch", StringComparison.Ordinal) || !parts[4].StartsWith('t')
                 || !int.TryParse(parts[2][1..], NumberStyles.None, CultureInfo.InvariantCulture, out int images)
                 || !int.TryParse(parts[3][5..], NumberStyles.None, CultureInfo.InvariantCulture, out int epochs)
                 || !int.TryParse(parts[4][1..], NumberStyles.None, CultureInfo.InvariantCulture, out int t))
             {
                 return false;
             }
-            key = new Key(parts[0], parts[1], images, epochs, t);
+            key = new Key(parts[0], parts[1], schedule, images, epochs, t);
             return true;
         }
     }

@@ -102,6 +102,11 @@ public sealed record LearningRateSchedule
 
     public double Gamma { get; }
 
+    /// <summary>The schedule as <see cref="Parse"/> reads it: constant, cosine or step:EVERY:GAMMA.</summary>
+    public string Text => Kind == "step"
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"step:{StepEpochs}:{Gamma}")
+        : Kind;
+
     /// <summary>The rate for epoch <paramref name="epoch"/> (0-based) of <paramref name="epochs"/>.</summary>
     public double RateAt(double baseRate, int epoch, int epochs) => Kind switch
     {

@@ -22,6 +22,8 @@ internal static class JobSpecs
 
     public const int DefaultEpochs = Contracts.Jobs.JobDefaults.Epochs;
 
+    public const string DefaultSchedule = Contracts.Jobs.JobDefaults.Schedule;
+
     public const int MaxEpochs = 1000;
     public const int MaxBatchSize = 65_536;
     public const int MaxK = 64;
@@ -97,9 +99,11 @@ internal static class JobSpecs
         }
 
         InstaHideOptions hiding;
+        LearningRateSchedule schedule;
         try
         {
             hiding = new InstaHideOptions(hidingMode, request.K);
+            schedule = LearningRateSchedule.Parse(string.IsNullOrWhiteSpace(request.Schedule) ? DefaultSchedule : request.Schedule);
             new TrainingOptions
             {
                 Epochs = request.Epochs,
@@ -107,6 +111,7 @@ internal static class JobSpecs
                 LearningRate = request.LearningRate,
                 Momentum = request.Momentum,
                 WeightDecay = request.WeightDecay,
+                Schedule = schedule,
                 Hiding = hiding,
                 RevealLoss = request.RevealLoss,
             }.Validate();
@@ -146,6 +151,7 @@ internal static class JobSpecs
             LearningRate = request.LearningRate,
             Momentum = request.Momentum,
             WeightDecay = request.WeightDecay,
+            Schedule = schedule.Text,
             Hiding = (request.Hiding ?? DefaultHiding).ToLowerInvariant(),
             K = hiding.K,
             UpperBound = hiding.UpperBound,

@@ -54,31 +54,42 @@ public sealed class AccuracyTableTests
         var options = new TrainingOptions
         {
             Epochs = JobDefaults.Epochs, BatchSize = JobDefaults.BatchSize, LearningRate = JobDefaults.LearningRate, Momentum = JobDefaults.Momentum, Hiding = hiding,
+            Schedule = LearningRateSchedule.Parse(JobDefaults.Schedule),
         };
         var expected = AccuracyTable.Measured.Expect(spec, options, trainingImages);
 
         Assert.True(expected.Measured, expected.Summary);
         Assert.Equal(JobDefaults.Epochs, expected.MeasuredEpochs);
+        Assert.Contains($"on a {JobDefaults.Schedule} schedule", expected.Basis, StringComparison.Ordinal);   // measured as the defaults train
+        Assert.DoesNotContain("differ", expected.Basis, StringComparison.Ordinal);
         Assert.False(expected.Poor, expected.Warning);
         Assert.InRange(expected.WithoutHidingPercent!.Value - expected.Percent!.Value, double.NegativeInfinity, AccuracyTable.PoorMarginPoints);
         Assert.Null(expected.Warning);
     }
 
-    /// <summary>The issue's grid at the README's size: epochs {1, 2, 5, 20}, clean and T = 16 (hiding on only).</summary>
+    /// <summary>
+    /// The issue's grid at the README's size: epochs {1, 2, 5, 20}, clean and T = 16 (hiding on only), under the constant
+    /// rate and under the product's cosine schedule for every variant a preset can train with.
+    /// </summary>
     [Theory]
-    [InlineData("mlp", "off")]
-    [InlineData("mlp", "mixup_k2")]
-    [InlineData("mlp", "mixup_k4")]
-    [InlineData("mlp", "instahide_k2_abs")]
-    [InlineData("mlp", "instahide_k4_abs")]
-    [InlineData("mlp", "instahide_k4")]
-    [InlineData("cnn", "off")]
-    [InlineData("cnn", "mixup_k2")]
-    [InlineData("cnn", "mixup_k4")]
-    [InlineData("cnn", "instahide_k4_abs")]
-    public void The_readme_sized_grid_is_measured(string model, string variant)
+    [InlineData("mlp", "off", "constant")]
+    [InlineData("mlp", "mixup_k2", "constant")]
+    [InlineData("mlp", "mixup_k4", "constant")]
+    [InlineData("mlp", "instahide_k2_abs", "constant")]
+    [InlineData("mlp", "instahide_k4_abs", "constant")]
+    [InlineData("mlp", "instahide_k4", "constant")]
+    [InlineData("cnn", "off", "constant")]
+    [InlineData("cnn", "mixup_k2", "constant")]
+    [InlineData("cnn", "mixup_k4", "constant")]
+    [InlineData("cnn", "instahide_k4_abs", "constant")]
+    [InlineData("mlp", "off", "cosine")]
+    [InlineData("mlp", "mixup_k2", "cosine")]
+    [InlineData("mlp", "mixup_k4", "cosine")]
+    [InlineData("mlp", "instahide_k2_abs", "cosine")]
+    [InlineData("mlp", "instahide_k4_abs", "cosine")]
+    public void The_readme_sized_grid_is_measured(string model, string variant, string schedule)
     {
-        var cells = AccuracyTable.Measured.Figures.Where(f => f.Model == model && f.Hiding == variant && f.TrainingImages == 4096)
+        var cells = AccuracyTable.Measured.Figures.Where(f => f.Model == model && f.Hiding == variant && f.Schedule == schedule && f.TrainingImages == 4096)
             .Select(f => (f.Epochs, f.TestEncodings)).ToHashSet();
         foreach (int epochs in new[] { 1, 2, 5, 20 })
         {
@@ -101,6 +112,9 @@ public sealed class AccuracyTableTests
         {"name":"plain.accuracy.mlp.off.n4096.epoch5.t0","value":80,"unit":"%","ratio_to":null,"ratio":null}
         {"name":"plain.accuracy.mlp.instahide_k4_abs.n4096.epoch5.t0","value":60,"unit":"%","ratio_to":null,"ratio":null}
         {"name":"secure.epochs5.fashion_mnist.mlp.test_accuracy","value":86,"unit":"%","ratio_to":null,"ratio":null}
+        {"name":"plain.accuracy.mlp.off.cosine.n60000.epoch5.t0","value":89,"unit":"%","ratio_to":null,"ratio":null}
+        {"name":"plain.accuracy.mlp.mixup_k2.cosine.n60000.epoch5.t0","value":88,"unit":"%","ratio_to":null,"ratio":null}
+        {"name":"plain.accuracy.mlp.mixup_k2.step_2_0p5.n60000.epoch5.t0","value":11,"unit":"%","ratio_to":null,"ratio":null}
         """;
 
     private static readonly AccuracyTable Table = AccuracyTable.Parse(Synthetic);
@@ -185,8 +199,33 @@ public sealed class AccuracyTableTests
         Assert.Equal(("mlp", true), AccuracyTable.PresetOf(ModelSpec.Parse(AbsMlp.ToJson().Replace("\"abs\"", "\"ABS\"", StringComparison.Ordinal))));
         Assert.Equal(("cnn", false), AccuracyTable.PresetOf(ModelSpec.Cnn));
         Assert.Null(AccuracyTable.PresetOf(ModelSpec.Cnn with { Layers = [.. ModelSpec.Cnn.Layers.Skip(1)] }));
-        Assert.Equal(8, Table.Figures.Count());   // neither the timing nor the secure line is a figure
+        Assert.Equal(10, Table.Figures.Count());   // neither the timing, the secure line nor the step schedule is a figure
         Assert.Throws<InvalidDataException>(() => AccuracyTable.Parse("{\"name\": 3}"));
+    }
+
+    [Fact]
+    public void A_job_gets_the_figures_of_its_own_schedule_and_else_the_constant_rate_s_named_as_differing()
+    {
+        var mixup = new InstaHideOptions(HidingMode.Mixup, 2);
+        var cosine = Table.Expect(ModelSpec.Mlp, new TrainingOptions { Epochs = 5, Hiding = mixup, Schedule = LearningRateSchedule.Cosine }, 60000);
+        Assert.Equal(88, cosine.Percent);
+        Assert.Equal(89, cosine.WithoutHidingPercent);   // the no-hiding figure of the same schedule
+        Assert.Contains("learning rate 0.05 on a cosine schedule", cosine.Basis, StringComparison.Ordinal);
+        Assert.DoesNotContain("differ", cosine.Basis, StringComparison.Ordinal);
+
+        var constant = Table.Expect(ModelSpec.Mlp, new TrainingOptions { Epochs = 5, Hiding = mixup }, 60000);
+        Assert.Equal(83, constant.Percent);
+        Assert.Equal(87, constant.WithoutHidingPercent);
+        Assert.Contains("constant learning rate 0.05", constant.Basis, StringComparison.Ordinal);
+
+        // InstaHide was measured at the constant rate only here: its figure, with the schedule named as a difference.
+        var instaHide = Table.Expect(AbsMlp, InstaHide(5) with { Schedule = LearningRateSchedule.Cosine }, 60000);
+        Assert.Equal(83, instaHide.Percent);
+        Assert.Equal(87, instaHide.WithoutHidingPercent);
+        Assert.Contains("This job's cosine schedule differs from the measured settings", instaHide.Basis, StringComparison.Ordinal);
+        var step = Table.Expect(ModelSpec.Mlp, new TrainingOptions { Epochs = 5, Hiding = mixup, Schedule = LearningRateSchedule.Step(2, 0.5) }, 60000);
+        Assert.Equal(83, step.Percent);
+        Assert.Contains("This job's step schedule differs", step.Basis, StringComparison.Ordinal);
     }
 
     private static HidingMode JobHiding(string name) => name switch

@@ -34,6 +34,7 @@ public sealed class JobTrainingPropertyTests
                 return;
             }
             Assert.Contains(schedule.Kind, new[] { "constant", "cosine", "step" });
+            Assert.Equal(schedule, LearningRateSchedule.Parse(schedule.Text));   // what a job stores reads back the same
             for (int epoch = 0; epoch < 5; epoch++)
             {
                 double rate = schedule.RateAt(0.1, epoch, 4);

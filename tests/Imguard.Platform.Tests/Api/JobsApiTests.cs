@@ -110,11 +110,32 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         Assert.Equal(JobSpecs.DefaultK, job.Training.GetProperty("k").GetInt32());
         Assert.Equal(JobSpecs.DefaultEpochs, job.Training.GetProperty("epochs").GetInt32());
         Assert.Equal(JobSpecs.DefaultEpochs, estimate.GetProperty("epochs").GetInt32());
+        Assert.Equal(JobSpecs.DefaultSchedule, job.Training.GetProperty("schedule").GetString());
         JsonElement expected = estimate.GetProperty("expectedAccuracy");
         Assert.True(expected.GetProperty("measured").GetBoolean());
         Assert.False(expected.GetProperty("poor").GetBoolean());
         Assert.InRange(expected.GetProperty("withoutHidingPercent").GetDouble() - expected.GetProperty("percent").GetDouble(), -100, 5);
         Assert.Equal(4096, expected.GetProperty("measuredTrainingImages").GetInt32());
+        Assert.Contains($"on a {JobSpecs.DefaultSchedule} schedule", expected.GetProperty("basis").GetString(), StringComparison.Ordinal);
+    }
+
+    [ProviderFact]
+    public async Task A_job_stores_the_schedule_it_asks_for_in_the_form_the_parties_read_and_an_unknown_one_is_refused()
+    {
+        using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
+        ProjectView project = await owner.PostAsync<ProjectView>("/api/projects", ApiTestData.FashionProject, HttpStatusCode.Created);
+        DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id, count: 256, shape: (1, 28, 28, 10));
+        string jobs = $"/api/projects/{project.Id}/jobs";
+
+        foreach ((string asked, string stored) in new[] { ("constant", "constant"), ("COSINE", "cosine"), ("step:2:0.5", "step:2:0.5") })
+        {
+            JobView job = await owner.PostAsync<JobView>(jobs, new { model = "mlp", trainDatasetId = train.Id, schedule = asked }, HttpStatusCode.Created);
+            Assert.Equal(stored, job.Training.GetProperty("schedule").GetString());
+            await owner.PostAsync<JobView>($"/api/jobs/{job.Id}/cancel", null);   // the project runs one job at a time
+        }
+        using var refused = await owner.PostAsync(jobs, new { model = "mlp", trainDatasetId = train.Id, schedule = "weekly" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("use constant, cosine or step:EVERY:GAMMA", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [ProviderFact]

@@ -149,6 +149,9 @@ export interface Job {
   resumedFromEpoch?: number | null;
 }
 
+/** How the learning rate moves over a run (the platform also takes step:EVERY:GAMMA). */
+export type LearningRateSchedule = 'cosine' | 'constant';
+
 export interface NewJob {
   /** A preset name (fitted to the project's input and classes) or a model spec object. */
   model: 'mlp' | 'cnn' | Record<string, unknown>;
@@ -159,6 +162,8 @@ export interface NewJob {
   learningRate: number;
   momentum?: number;
   weightDecay?: number;
+  /** cosine (the default: annealed to 0 by the last epoch), constant or step:EVERY:GAMMA. */
+  schedule?: string;
   hiding: HidingMode;
   k: number;
   revealLoss: boolean;

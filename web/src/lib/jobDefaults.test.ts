@@ -25,5 +25,6 @@ describe('job defaults', () => {
     expect(JOB_DEFAULTS.batchSize).toBe(constant('BatchSize'));
     expect(JOB_DEFAULTS.learningRate).toBe(constant('LearningRate'));
     expect(JOB_DEFAULTS.momentum).toBe(constant('Momentum'));
+    expect(JOB_DEFAULTS.schedule).toBe(constant('Schedule'));
   });
 });

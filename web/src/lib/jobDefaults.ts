@@ -2,7 +2,7 @@
 // platform applies to a field a request leaves out and `imguard train` starts from (jobDefaults.test.ts holds the two
 // files to the same values). Chosen by measurement (docs/accuracy.md): the README's first job comes within 5 points of
 // training without hiding; InstaHide is one click away, with its expected accuracy shown.
-import type { HidingMode } from '../api/types';
+import type { HidingMode, LearningRateSchedule } from '../api/types';
 
 export const JOB_DEFAULTS: {
   readonly model: 'mlp' | 'cnn';
@@ -12,6 +12,7 @@ export const JOB_DEFAULTS: {
   readonly batchSize: number;
   readonly learningRate: number;
   readonly momentum: number;
+  readonly schedule: LearningRateSchedule;
 } = {
   model: 'mlp',
   hiding: 'mixup',
@@ -20,4 +21,5 @@ export const JOB_DEFAULTS: {
   batchSize: 128,
   learningRate: 0.05,
   momentum: 0.9,
+  schedule: 'cosine',
 };

@@ -5,7 +5,7 @@ import { buildJobRequest, testEncodingsAllowed, type JobFormValues } from './job
 /** The form's values with a test set chosen, InstaHide on and T = 8 with a floor of 0.5. */
 const values = (overrides: Partial<JobFormValues> = {}): JobFormValues => ({
   model: 'mlp', trainDatasetId: 'ds-train', testDatasetId: 'ds-test', epochs: 2, batchSize: 64, learningRate: 0.05,
-  momentum: 0.9, weightDecay: 0, hiding: 'instahide', k: 4, revealLoss: false, comparisonBits: 32,
+  momentum: 0.9, weightDecay: 0, schedule: 'cosine', hiding: 'instahide', k: 4, revealLoss: false, comparisonBits: 32,
   testEncodings: 8, testOwnCoefficientMin: 0.5,
   ...overrides,
 });
@@ -40,7 +40,7 @@ describe('buildJobRequest', () => {
     for (const { body } of calls) {
       expect(body).toEqual({
         model: 'mlp', trainDatasetId: 'ds-train', testDatasetId: 'ds-test', epochs: 2, batchSize: 64, learningRate: 0.05,
-        momentum: 0.9, weightDecay: 0, hiding: 'instahide', k: 4, revealLoss: false, comparisonBits: 32,
+        momentum: 0.9, weightDecay: 0, schedule: 'cosine', hiding: 'instahide', k: 4, revealLoss: false, comparisonBits: 32,
         testEncodings: 8, testOwnCoefficientMin: 0.5,
       });
     }

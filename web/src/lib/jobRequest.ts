@@ -1,6 +1,6 @@
 // The create-job request built from the start-job form's values (unit-tested in jobRequest.test.ts). The same body goes
 // to POST /api/projects/{id}/jobs and to its cost estimate.
-import type { HidingMode, NewJob } from '../api/types';
+import type { HidingMode, LearningRateSchedule, NewJob } from '../api/types';
 
 /** The most test-time encodings a job may ask for (each is a full pass over the test set). */
 export const MAX_TEST_ENCODINGS = 64;
@@ -17,6 +17,7 @@ export interface JobFormValues {
   learningRate: number;
   momentum: number;
   weightDecay: number;
+  schedule: LearningRateSchedule;
   hiding: HidingMode;
   k: number;
   revealLoss: boolean;
@@ -37,7 +38,7 @@ export function buildJobRequest(v: JobFormValues): NewJob {
     model: v.model,
     trainDatasetId: v.trainDatasetId, testDatasetId: v.testDatasetId || undefined,
     epochs: v.epochs, batchSize: v.batchSize, learningRate: v.learningRate, momentum: v.momentum, weightDecay: v.weightDecay,
-    hiding: v.hiding, k: v.hiding === 'off' ? 1 : v.k, revealLoss: v.revealLoss, comparisonBits: v.comparisonBits,
+    schedule: v.schedule, hiding: v.hiding, k: v.hiding === 'off' ? 1 : v.k, revealLoss: v.revealLoss, comparisonBits: v.comparisonBits,
     testEncodings, testOwnCoefficientMin: testEncodings > 0 ? v.testOwnCoefficientMin : 0,
   };
 }

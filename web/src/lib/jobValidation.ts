@@ -14,6 +14,7 @@ export const JOB_FIELD_LABELS: Record<string, string> = {
   learningRate: 'Learning rate',
   momentum: 'Momentum',
   weightDecay: 'Weight decay',
+  schedule: 'Learning-rate schedule',
   k: 'k (images per encoding)',
   testEncodings: 'Test-time encodings (T)',
   testOwnCoefficientMin: 'Least own coefficient',

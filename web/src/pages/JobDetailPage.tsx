@@ -98,7 +98,7 @@ export function JobDetailPage() {
                 <div><dt>Checkpoint</dt><dd>{job.lastCheckpointEpoch ?? '—'}</dd></div>
                 <div><dt>Hiding</dt><dd>{job.training.hiding}{job.training.hiding !== 'off' ? `, k = ${job.training.k}` : ''}</dd></div>
                 <TestEncodingsFact training={job.training} />
-                <div><dt>Batch · rate</dt><dd>{job.training.batchSize} · {job.training.learningRate}</dd></div>
+                <div><dt>Batch · rate</dt><dd>{job.training.batchSize} · {job.training.learningRate}{job.training.schedule && job.training.schedule !== 'constant' ? `, ${job.training.schedule}` : ''}</dd></div>
               </>
             )}
             <div><dt>Started</dt><dd>{formatDate(job.startedAt)}</dd></div>

@@ -9,7 +9,8 @@ namespace Imguard.Platform.Api;
 /// |x| under InstaHide); a field left out gets <see cref="JobSpecs"/>' default;
 /// <c>testEncodings</c>: T &gt; 0 evaluates the test set by "InstaHide in inference" (T encodings of each test image,
 /// softmax summed; needs a test set and a hiding mode), with the image's own coefficient at least
-/// <c>testOwnCoefficientMin</c>.
+/// <c>testOwnCoefficientMin</c>; <c>schedule</c>: the learning rate over the run, <c>cosine</c> (the default),
+/// <c>constant</c> or <c>step:EVERY:GAMMA</c>.
 /// </summary>
 public sealed record CreateJobRequest(
     JsonElement Model,
@@ -25,4 +26,5 @@ public sealed record CreateJobRequest(
     bool RevealLoss = false,
     int ComparisonBits = 32,
     int TestEncodings = 0,
-    double TestOwnCoefficientMin = 0);
+    double TestOwnCoefficientMin = 0,
+    string? Schedule = Contracts.Jobs.JobDefaults.Schedule);
