@@ -37,18 +37,48 @@ internal sealed class TestDeployment : IDisposable
 
     public ServiceIdentity Identity(ServiceRole role) => ServiceIdentity.Load(Directory, role);
 
-    /// <summary>A base port with the five ports from it free on 127.0.0.1 right now.</summary>
+    /// <summary>
+    /// A base port with the five ports from it free on 127.0.0.1 right now, outside the kernel's ephemeral range: a port
+    /// inside it can be handed to some client's outgoing connection between this check and the server's bind (the
+    /// "address already in use" a busy machine showed now and then).
+    /// </summary>
     public static int FreeBasePort()
     {
+        var (low, high) = PortRange();
         for (int attempt = 0; attempt < 200; attempt++)
         {
-            int basePort = Random.Shared.Next(20_000, 60_000);
+            int basePort = Random.Shared.Next(low, high - 5);
             if (Enumerable.Range(basePort, 5).All(IsFree))
             {
                 return basePort;
             }
         }
         throw new InvalidOperationException("No five consecutive free ports found on 127.0.0.1.");
+    }
+
+    /// <summary>Where to look for listening ports: below the ephemeral range when there is room, else above it, else 20000–60000.</summary>
+    internal static (int Low, int High) PortRange()
+    {
+        const string ephemeral = "/proc/sys/net/ipv4/ip_local_port_range";
+        try
+        {
+            var bounds = File.ReadAllText(ephemeral).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
+            if (bounds is [int first, int last])
+            {
+                if (first - 10_000 >= 1_000)
+                {
+                    return (10_000, first);
+                }
+                if (65_535 - last >= 2_000)
+                {
+                    return (last + 1, 65_535);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or OverflowException)
+        {
+        }
+        return (20_000, 60_000);
     }
 
     private static bool IsFree(int port)

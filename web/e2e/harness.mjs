@@ -5,7 +5,7 @@
 // Environment: IMGUARD_DLL (default ../src/Imguard.Cli/bin/Release/net10.0/imguard.dll), CHROMIUM
 // (default /usr/bin/chromium).
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,13 +85,28 @@ function portFree(port) {
 
 /** A base port P with P..P+4 free (imguard up uses five consecutive ports). */
 export async function freeBasePort() {
+  // Outside the kernel's ephemeral range: a port inside it can be handed to some client's outgoing connection between
+  // this check and the server's bind ("address already in use" on a busy machine).
+  const [low, high] = portRange();
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 30000);
+    const base = low + Math.floor(Math.random() * (high - low - 5));
     let ok = true;
     for (let i = 0; i < 5 && ok; i++) ok = await portFree(base + i);
     if (ok) return base;
   }
   throw new Error('no five free consecutive ports found on 127.0.0.1');
+}
+
+/** Where to look for listening ports: below the ephemeral range when there is room, else above it, else 20000–50000. */
+function portRange() {
+  try {
+    const [first, last] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (first - 10000 >= 1000) return [10000, first];
+    if (65535 - last >= 2000) return [last + 1, 65535];
+  } catch {
+    // not Linux: the wide range below
+  }
+  return [20000, 50000];
 }
 
 /** `imguard up` as a child process, its output collected line by line. */
