@@ -60,6 +60,7 @@ public sealed class ResumePolicyTests
         Assert.Equal(4, ResumePolicy.ResumeEpoch([5, 4], [4, 3]));
         Assert.Equal(4, ResumePolicy.ResumeEpoch([4, 3], [5, 4]));
         Assert.Equal(1, ResumePolicy.ResumeEpoch([2, 1], [1, 0]));
+        Assert.Equal(3, ResumePolicy.ResumeEpoch([3, 2], [3, 2])); // in step: the newer of the two
         Assert.Equal(0, ResumePolicy.ResumeEpoch([1], [0, 0]));
         Assert.Equal(0, ResumePolicy.ResumeEpoch([], [3, 2]));
     }
