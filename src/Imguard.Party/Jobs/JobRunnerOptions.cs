@@ -63,6 +63,17 @@ public sealed record JobRunnerOptions
         return options;
     }
 
+    /// <summary>
+    /// The wait before the (<paramref name="tries"/> + 1)-th new attempt or try to reach the platform:
+    /// <see cref="ResumeDelay"/> doubled each time, at most <see cref="MaxResumeDelay"/>. No jitter: two parties
+    /// are not a crowd, and the dealer serialises their joins anyway.
+    /// </summary>
+    internal TimeSpan Backoff(int tries) =>
+        TimeSpan.FromMilliseconds(Math.Min(ResumeDelay.TotalMilliseconds * Math.Pow(2, Math.Min(tries, 30)), MaxResumeDelay.TotalMilliseconds));
+
+    /// <summary><see cref="WaitLimit"/> for people: "60 min", "2 s".</summary>
+    internal string WaitLimitText() => WaitLimit.TotalMinutes >= 1 ? $"{WaitLimit.TotalMinutes:0.#} min" : $"{WaitLimit.TotalSeconds:0} s";
+
     internal void Validate()
     {
         string? bad = PeerTimeout <= TimeSpan.Zero ? nameof(PeerTimeout)

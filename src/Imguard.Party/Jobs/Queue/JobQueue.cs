@@ -1,0 +1,208 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Threading.Channels;
+using Imguard.Contracts.Jobs;
+using Imguard.Learning.Training;
+using Microsoft.Extensions.Logging;
+
+namespace Imguard.Party.Jobs.Queue;
+
+/// <summary>
+/// This party's jobs waiting to run, in order, and the one running: the job folders' <c>state.json</c> as the queue
+/// changes it (queued on a start, cancelled while queued, running in an attempt, final), under one lock so that a start,
+/// a cancel and the runner never write a state over each other. Jobs run one at a time; a job left unfinished by a stop
+/// or crash is queued again at start-up (<see cref="RequeueUnfinished"/>).
+/// </summary>
+internal sealed class JobQueue(string root, JobReporter reporter, ILogger logger, TimeProvider time)
+{
+    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
+    private readonly Lock _gate = new();
+    private RunningJob? _current;
+
+    /// <summary>The job's folder here (whether or not it exists).</summary>
+    public JobFolder Folder(string jobId) => new(root, jobId);
+
+    /// <summary>Queues a job (idempotent for the same description). A failed or cancelled job restarts, from its checkpoints, when started again with a higher attempt.</summary>
+    public JobCommandResult Start(JobDescription description)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        if (description.Check() is { } problem)
+        {
+            return new(JobCommandStatus.Invalid, null, problem);
+        }
+        try
+        {
+            var spec = JobTraining.Spec(description);
+            JobTraining.Options(description);
+            JobTraining.Format(description);
+            spec.InferShapes();
+        }
+        catch (Exception e) when (e is ArgumentException or System.Text.Json.JsonException or InvalidDataException)
+        {
+            return new(JobCommandStatus.Invalid, null, e.Message);
+        }
+        JobFolder folder = Folder(description.JobId);
+        lock (_gate)
+        {
+            if (folder.Exists)
+            {
+                JobLocalState state = folder.ReadState();
+                bool same = JobDescriptionDigest.Compute(folder.ReadDescription()).AsSpan().SequenceEqual(JobDescriptionDigest.Compute(description));
+                if (!same)
+                {
+                    return new(JobCommandStatus.Conflict, Reply(description.JobId, state), "The job exists here with another description.");
+                }
+                if (!state.IsFinal || state.State == JobLocalState.Succeeded)
+                {
+                    return new(JobCommandStatus.Ok, Reply(description.JobId, state));
+                }
+                if (description.Attempt <= state.Attempt)
+                {
+                    return new(JobCommandStatus.Conflict, Reply(description.JobId, state),
+                        $"The job is {state.State} here after attempt {state.Attempt}; restart it with a higher attempt.");
+                }
+                folder.WriteDescription(description);
+            }
+            else
+            {
+                folder.Create(description, NewState(JobLocalState.Queued, description.Attempt));
+            }
+            var queued = NewState(JobLocalState.Queued, description.Attempt);
+            folder.WriteState(queued);
+            _queue.Writer.TryWrite(description.JobId);
+            logger.LogInformation("Job {Job} queued (attempt {Attempt}).", description.JobId, description.Attempt);
+            return new(JobCommandStatus.Ok, Reply(description.JobId, queued));
+        }
+    }
+
+    /// <summary>Cancels a queued or running job: a running one stops at its next step or exchange.</summary>
+    public JobCommandResult Cancel(string jobId)
+    {
+        if (!JobIds.IsValid(jobId))
+        {
+            return new(JobCommandStatus.NotFound, null, "No such job.");
+        }
+        RunningJob? running;
+        JobFolder folder = Folder(jobId);
+        lock (_gate)
+        {
+            running = _current is { } c && c.JobId == jobId ? c : null;
+            if (running is null)
+            {
+                if (!folder.Exists)
+                {
+                    return new(JobCommandStatus.NotFound, null, "No such job here.");
+                }
+                JobLocalState state = folder.ReadState();
+                if (state.IsFinal)
+                {
+                    return new(JobCommandStatus.Ok, Reply(jobId, state));
+                }
+                var cancelled = NewState(JobLocalState.Cancelled, state.Attempt);
+                folder.WriteState(cancelled);
+                reporter.State(jobId, new JobStateReport(JobStates.Cancelled));
+                return new(JobCommandStatus.Ok, Reply(jobId, cancelled));
+            }
+            running.CancelRequested = true;
+        }
+        logger.LogInformation("Job {Job}: cancellation requested.", jobId);
+        running.Cancellation.Cancel();
+        return new(JobCommandStatus.Ok, new JobStartReply(jobId, JobLocalState.Running, running.Attempt));
+    }
+
+    /// <summary>The job's state here, or null.</summary>
+    public JobStartReply? Status(string jobId)
+    {
+        if (!JobIds.IsValid(jobId))
+        {
+            return null;
+        }
+        JobFolder folder = Folder(jobId);
+        lock (_gate)
+        {
+            return folder.Exists ? Reply(jobId, folder.ReadState()) : null;
+        }
+    }
+
+    /// <summary>Queues again, in the order of their ids, the jobs that were not finished when the party stopped.</summary>
+    public void RequeueUnfinished()
+    {
+        foreach (string directory in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+        {
+            string jobId = Path.GetFileName(directory);
+            if (JobIds.IsValid(jobId) && Folder(jobId) is { Exists: true } folder && !folder.ReadState().IsFinal)
+            {
+                logger.LogInformation("Job {Job} was not finished when the party stopped; it is queued again.", jobId);
+                _queue.Writer.TryWrite(jobId);
+            }
+        }
+    }
+
+    /// <summary>The queued job ids, in order, as they come, until <paramref name="cancellationToken"/> is cancelled.</summary>
+    public IAsyncEnumerable<string> ReadAllAsync(CancellationToken cancellationToken) => _queue.Reader.ReadAllAsync(cancellationToken);
+
+    /// <summary>
+    /// Makes <paramref name="run"/> the running job and reads its description and state; false (nothing to run) when
+    /// the folder cannot be read (logged) or the job is final (cancelled while queued).
+    /// </summary>
+    public bool TryBegin(JobFolder folder, RunningJob run, [NotNullWhen(true)] out JobDescription? description, [NotNullWhen(true)] out JobLocalState? state)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(run);
+        lock (_gate)
+        {
+            try
+            {
+                description = folder.ReadDescription();
+                state = folder.ReadState();
+            }
+            catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidDataException)
+            {
+                logger.LogError("Job {Job}: its folder cannot be read ({Reason}); skipped.", run.JobId, e.Message);
+                description = null;
+                state = null;
+                return false;
+            }
+            if (state.IsFinal)
+            {
+                return false; // cancelled while queued
+            }
+            _current = run;
+            return true;
+        }
+    }
+
+    /// <summary>Records that the running job is in <paramref name="attempt"/>: a stop from here on resumes it with a later one.</summary>
+    public void MarkRunning(JobFolder folder, int attempt)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        lock (_gate)
+        {
+            folder.WriteState(NewState(JobLocalState.Running, attempt));
+        }
+    }
+
+    /// <summary>Records the running job's final <paramref name="state"/>.</summary>
+    public void Finish(JobFolder folder, RunningJob run, string state, string? message)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(run);
+        lock (_gate)
+        {
+            folder.WriteState(NewState(state, run.Attempt, message));
+        }
+        logger.LogInformation("Job {Job}: {State} (attempt {Attempt}).", run.JobId, state, run.Attempt);
+    }
+
+    /// <summary>No job runs any more (a cancel from here on finds the job's folder).</summary>
+    public void End()
+    {
+        lock (_gate)
+        {
+            _current = null;
+        }
+    }
+
+    private JobLocalState NewState(string state, int attempt, string? message = null) => new(state, attempt, message, time.GetUtcNow());
+
+    private static JobStartReply Reply(string jobId, JobLocalState state) => new(jobId, state.State, state.Attempt);
+}
