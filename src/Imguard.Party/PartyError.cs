@@ -70,7 +70,4 @@ internal static class PartyError
 
     public static ArgumentException InvalidOption(string name, string requirement) =>
         new($"Invalid share store option {name}: {requirement}.", name);
-
-    public static IOException FsyncFailed(string path, int errno) =>
-        new($"Could not flush directory '{path}' to disk (errno {errno}).");
 }

@@ -6,7 +6,7 @@ namespace Imguard.Audit.Ledger;
 
 /// <summary>
 /// The last checkpoint the log signed, kept in a small file outside the database (<see cref="AuditLogOptions.LastCheckpointPath"/>):
-/// one JSON <see cref="AuditCheckpointMessage"/>, replaced atomically (write a temporary file, flush, rename), owner
+/// one JSON <see cref="AuditCheckpointMessage"/>, replaced atomically (<see cref="AtomicFile"/>), owner
 /// read/write only. Whoever can only write the database cannot make the server forget a checkpoint it signed; the
 /// content is signed, so a damaged or foreign file is ignored (the caller checks the signature), never trusted.
 /// </summary>
@@ -34,15 +34,6 @@ internal static class LastCheckpointFile
     }
 
     /// <summary>Replaces the file with <paramref name="checkpoint"/>.</summary>
-    public static void Write(string path, AuditCheckpoint checkpoint)
-    {
-        string temporary = path + ".tmp";
-        using (FileStream stream = OwnerOnly.Create(temporary, FileMode.Create))
-        {
-            JsonSerializer.Serialize(stream, checkpoint.ToMessage(), Json);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
+    public static void Write(string path, AuditCheckpoint checkpoint) =>
+        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, checkpoint.ToMessage(), Json));
 }

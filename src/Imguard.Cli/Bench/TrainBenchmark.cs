@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using Imguard.Learning.Data;
 using Imguard.Learning.Hiding;
 using Imguard.Learning.Nn;
@@ -560,11 +559,8 @@ internal static class TrainBenchmark
                 SessionId = "bench-train",
                 MaxFrameBytes = 1 << 30,
             };
-            await using var listener = TlsPeerListener.Start(Options(0, cert0), new IPEndPoint(IPAddress.Loopback, 0));
-            var accept = listener.AcceptAsync(ct);
-            var connect = TlsPeerChannel.ConnectAsync(Options(1, cert1), "127.0.0.1", listener.LocalEndPoint.Port, ct);
-            await Task.WhenAll(accept, connect);
-            return new TlsLink([await accept, await connect]);
+            var (party0, party1) = await LoopbackPeerPair.ConnectAsync(Options(0, cert0), Options(1, cert1), ct);
+            return new TlsLink([party0, party1]);
         }
 
         /// <summary>Both parties at once, each on its own task.</summary>

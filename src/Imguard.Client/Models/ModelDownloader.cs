@@ -8,7 +8,7 @@ namespace Imguard.Client.Models;
 /// Downloads one party's share of a job's model or evaluation (<c>GET /api/models/{jobId}/share|evaluation</c>) with a
 /// platform-signed DownloadModel grant for that party: into memory (<see cref="FetchShareAsync"/>, what a
 /// reconstruction uses: both halves of a model never meet on disk unless the owner asks to keep them) or into a file
-/// (written to a temp name, then renamed).
+/// (<see cref="AtomicFile"/>: written whole or not at all).
 /// </summary>
 public sealed class ModelDownloader(HttpClient party)
 {
@@ -47,14 +47,8 @@ public sealed class ModelDownloader(HttpClient party)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using HttpResponseMessage response = await SendAsync(uri, grant, allowMissing: false, cancellationToken);
-        string temp = path + ".download";
-        // A share of the owner's model: 0600 from creation (a leftover temp file is narrowed too); the rename keeps it.
-        await using (FileStream file = OwnerOnly.Create(temp, FileMode.Create))
-        {
-            await response.Content.CopyToAsync(file, cancellationToken);
-            await file.FlushAsync(cancellationToken);
-        }
-        File.Move(temp, path, overwrite: true);
+        // A share of the owner's model: whole or not at all, 0600 from its first byte.
+        await AtomicFile.WriteAsync(path, (file, token) => response.Content.CopyToAsync(file, token), cancellationToken: cancellationToken);
         return new FileInfo(path).Length;
     }
 

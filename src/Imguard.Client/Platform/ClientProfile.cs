@@ -29,14 +29,8 @@ public sealed record ClientProfile
 
     public void Save(string path)
     {
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        OwnerOnly.CreateDirectory(directory);
-        string temp = path + ".tmp";
-        using (FileStream stream = OwnerOnly.Create(temp, FileMode.Create))
-        {
-            JsonSerializer.Serialize(stream, this, JsonSerializerOptions.Web);
-        }
-        File.Move(temp, path, overwrite: true);
+        OwnerOnly.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, this, JsonSerializerOptions.Web));
     }
 
     public static ClientProfile Load(string path)

@@ -236,33 +236,12 @@ public static class DatasetHalfFile
         return await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Temp file beside <paramref name="path"/>, flushed to disk, renamed into place without overwriting.</summary>
-    private static async Task<HalfDigest> WriteAtomicAsync(string path, Func<Stream, Task<HalfDigest>> write, CancellationToken cancellationToken)
+    /// <summary>Written whole or not at all (<see cref="AtomicFile"/>, 0600: a half is a secret share), never over an existing half.</summary>
+    private static Task<HalfDigest> WriteAtomicAsync(string path, Func<Stream, Task<HalfDigest>> write, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        OwnerOnly.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            HalfDigest digest;
-            // A half is a secret share: 0600 from creation, kept by the rename.
-            await using (FileStream file = OwnerOnly.Create(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-            {
-                digest = await write(file).ConfigureAwait(false);
-                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: false);
-            return digest;
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        OwnerOnly.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return AtomicFile.WriteAsync(path, (file, _) => write(file), overwrite: false, cancellationToken);
     }
 
     private static int RowsPerStep(int rowScalars) => Math.Max(1, StepBytes / (rowScalars * 8));

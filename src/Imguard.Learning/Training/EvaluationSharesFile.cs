@@ -48,25 +48,8 @@ public static class EvaluationSharesFile
         at += 8;
         SHA256.HashData(bytes.AsSpan(0, at), bytes.AsSpan(at));
 
-        string full = Path.GetFullPath(path);
-        OwnerOnly.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + $".{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (FileStream file = OwnerOnly.Create(temp))
-            {
-                file.Write(bytes);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        OwnerOnly.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.WriteAllBytes(path, bytes);
     }
 
     public static EvaluationShares Load(string path)

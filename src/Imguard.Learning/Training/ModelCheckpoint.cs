@@ -90,32 +90,12 @@ public sealed class ModelCheckpoint
         }).ToArray();
     }
 
-    /// <summary>
-    /// Writes atomically: a temp file beside <paramref name="path"/> (0600: a model share), flushed to disk, then
-    /// renamed over it.
-    /// </summary>
+    /// <summary>Writes atomically over <paramref name="path"/> (<see cref="AtomicFile"/>, 0600: a model share).</summary>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        OwnerOnly.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (FileStream file = OwnerOnly.Create(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                WriteTo(file);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        OwnerOnly.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.Write(path, WriteTo);
     }
 
     public static ModelCheckpoint Load(string path)

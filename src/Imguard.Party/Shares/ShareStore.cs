@@ -157,7 +157,7 @@ public sealed class ShareStore
             if (existed)
             {
                 File.Delete(path);
-                DurableFile.FlushDirectory(DatasetsDirectory);
+                AtomicFile.FlushDirectory(DatasetsDirectory);
             }
             // The owner record after the half: a crash in between leaves an orphan record, removed at the next start.
             _owners.TryRemove(datasetId, out _);
@@ -165,7 +165,7 @@ public sealed class ShareStore
             if (File.Exists(owner))
             {
                 File.Delete(owner);
-                DurableFile.FlushDirectory(OwnersDirectory);
+                AtomicFile.FlushDirectory(OwnersDirectory);
             }
             return existed;
         }
@@ -185,7 +185,7 @@ public sealed class ShareStore
         {
             if (!_closed.TryGetValue(datasetId, out DatasetClosure earlier) || (earlier != closure && closure == DatasetClosure.Deleted))
             {
-                DurableFile.WriteAllBytes(ClosedPath(datasetId), System.Text.Encoding.ASCII.GetBytes(closure.ToString()));
+                AtomicFile.WriteAllBytes(ClosedPath(datasetId), System.Text.Encoding.ASCII.GetBytes(closure.ToString()));
                 _closed[datasetId] = closure;
             }
             affected = [.. _sessions.Values.Where(s => string.Equals(s.DatasetId, datasetId, StringComparison.Ordinal))];
@@ -402,7 +402,7 @@ public sealed class ShareStore
             if (record is not null)
             {
                 // Before the rename: a crash in between leaves an orphan record (removed at start), never an uncounted half.
-                DurableFile.WriteAllBytes(OwnerPath(datasetId), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(record, UploadStateJsonContext.Default.StoredOwner));
+                AtomicFile.WriteAllBytes(OwnerPath(datasetId), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(record, UploadStateJsonContext.Default.StoredOwner));
             }
             try
             {
@@ -416,7 +416,7 @@ public sealed class ShareStore
                 }
                 throw;
             }
-            DurableFile.FlushDirectory(DatasetsDirectory);
+            AtomicFile.FlushDirectory(DatasetsDirectory);
             if (record is not null)
             {
                 _owners[datasetId] = record;
@@ -564,6 +564,6 @@ public sealed class ShareStore
                 session.StopNow(() => PartyError.UploadExpired(uploadId, Options.IncompleteUploadExpiry), now);
             }
         }
-        DurableFile.FlushDirectory(UploadsDirectory);
+        AtomicFile.FlushDirectory(UploadsDirectory);
     }
 }

@@ -126,7 +126,7 @@ public sealed class UploadSession
             }
             // The state file last: an upload directory without one is a crash inside Begin and is removed on restart.
             session.Persist(state);
-            DurableFile.FlushDirectory(store.UploadsDirectory);
+            AtomicFile.FlushDirectory(store.UploadsDirectory);
             store.Sessions[uploadId] = session;
             return session;
         }
@@ -468,7 +468,7 @@ public sealed class UploadSession
     }
 
     private void Persist(UploadState state) =>
-        DurableFile.WriteAllBytes(StatePath, JsonSerializer.SerializeToUtf8Bytes(state, UploadStateJsonContext.Default.UploadState));
+        AtomicFile.WriteAllBytes(StatePath, JsonSerializer.SerializeToUtf8Bytes(state, UploadStateJsonContext.Default.UploadState));
 
     /// <summary>Removes the upload's directory and forgets the session.</summary>
     private void Discard()
@@ -483,7 +483,7 @@ public sealed class UploadSession
         if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);
-            DurableFile.FlushDirectory(_store.UploadsDirectory);
+            AtomicFile.FlushDirectory(_store.UploadsDirectory);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Imguard.Contracts.Files;
 
 namespace Imguard.ServiceDefaults.Deployment;
 
@@ -150,6 +151,7 @@ public sealed record DeploymentSettings
     public void Save(string path)
     {
         Validate();
+        OwnerOnly.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
     }
 }

@@ -84,7 +84,7 @@ public sealed class ProtocolConformanceTests
         }
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var pki = TestPki.Shared;
-        return await TestPki.ConnectPairAsync(pki.Options0(), pki.Options1(), cts.Token);
+        return await LoopbackPeerPair.ConnectAsync(pki.Options0(), pki.Options1(), cts.Token);
     }
 
     private static async Task<(ICorrelatedRandomness, ICorrelatedRandomness)> CreateSourcesAsync(Source source)

@@ -363,7 +363,7 @@ public sealed class TlsPeerChannelContractTests : PeerChannelContractTests
         int maxFrameBytes0, int maxFrameBytes1, CancellationToken cancellationToken)
     {
         TestPki pki = TestPki.Shared;
-        var (p0, p1) = await TestPki.ConnectPairAsync(
+        var (p0, p1) = await LoopbackPeerPair.ConnectAsync(
             pki.Options0() with { MaxFrameBytes = maxFrameBytes0 },
             pki.Options1() with { MaxFrameBytes = maxFrameBytes1 },
             cancellationToken);

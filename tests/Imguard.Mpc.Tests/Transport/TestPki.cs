@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Imguard.Mpc.Transport;
 using Imguard.ServiceDefaults.Pki;
@@ -50,30 +49,4 @@ internal sealed class TestPki
         SessionId = "job-42",
         HandshakeTimeout = handshakeTimeout ?? TimeSpan.FromSeconds(5),
     };
-
-    /// <summary>Party 0 listens on an ephemeral loopback port, party 1 connects; returns both ends.</summary>
-    public static async Task<(TlsPeerChannel Party0, TlsPeerChannel Party1)> ConnectPairAsync(
-        TlsPeerOptions options0, TlsPeerOptions options1, CancellationToken cancellationToken)
-    {
-        await using var listener = TlsPeerListener.Start(options0, new IPEndPoint(IPAddress.Loopback, 0));
-        Task<TlsPeerChannel> accept = listener.AcceptAsync(cancellationToken);
-        Task<TlsPeerChannel> connect = TlsPeerChannel.ConnectAsync(options1, "127.0.0.1", listener.LocalEndPoint.Port, cancellationToken);
-        try
-        {
-            await Task.WhenAll(accept, connect);
-        }
-        catch
-        {
-            if (accept.IsCompletedSuccessfully)
-            {
-                await accept.Result.DisposeAsync();
-            }
-            if (connect.IsCompletedSuccessfully)
-            {
-                await connect.Result.DisposeAsync();
-            }
-            throw;
-        }
-        return (await accept, await connect);
-    }
 }

@@ -200,7 +200,7 @@ public sealed class TlsPeerChannelTests
     public async Task Two_parties_both_claiming_party_0_are_refused()
     {
         using var cts = new CancellationTokenSource(Timeout);
-        var ex = await Assert.ThrowsAsync<PeerProtocolException>(() => TestPki.ConnectPairAsync(
+        var ex = await Assert.ThrowsAsync<PeerProtocolException>(() => LoopbackPeerPair.ConnectAsync(
             Pki.Options0(), Pki.Options1() with { LocalPartyId = 0 }, cts.Token));
         Assert.Contains("claims party id 0", ex.Message, StringComparison.Ordinal);
     }
@@ -313,7 +313,7 @@ public sealed class TlsPeerChannelTests
             ExpectedPeerName = "party-0",
         };
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var (a, b) = await TestPki.ConnectPairAsync(options0, options1, cts.Token);
+        var (a, b) = await LoopbackPeerPair.ConnectAsync(options0, options1, cts.Token);
         await using (a)
         await using (b)
         {

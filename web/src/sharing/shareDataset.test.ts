@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeFixed, recombineInto, toBigInt } from './ring';
+import { encodeFixed, recombineInto, toBigInt } from '../lib/ring';
 import { concat, HEADER_SIZE } from './shareFile';
 import { shareDataset, type RawDataset } from './shareDataset';
 import { fitStandardization } from './standardization';

@@ -3,7 +3,7 @@
 // (SharedDataset.EncodeRows: a label's 1 is 2^f), split each row into party 0's uniformly random mask and party 1's
 // secret − mask (mod 2^64), and stream both into share files. Nothing here talks to a server.
 import type { StandardizationStats } from '../lib/ownerVault';
-import { encodeFixedInto, isLittleEndian, splitInto } from './ring';
+import { encodeFixedInto, isLittleEndian, splitInto } from '../lib/ring';
 import { cryptoRandom, type RandomSource } from './random';
 import { ShareFileWriter, webSha256, type Sha256, type WrittenHalf } from './shareFile';
 import { fitStandardization, standardizeImage } from './standardization';

@@ -109,7 +109,7 @@ export interface WrittenHalf {
 }
 
 /**
- * Streams one party's half: ring elements in row-major order as limb pairs (see ring.ts), one chunk buffered and hashed
+ * Streams one party's half: ring elements in row-major order as limb pairs (see lib/ring.ts), one chunk buffered and hashed
  * when full, then the trailer of chunk hashes. `complete` checks that exactly the declared payload was written.
  */
 export class ShareFileWriter {

@@ -7,7 +7,8 @@
 // word; the SHA-256 of everything before it.
 import { ModelDataError } from './modelSpec';
 import { hasMagic } from './modelShare';
-import { addWordsEquals, addWordsToDouble, bytesEqual, roundHalfEven, sha256 } from './ring';
+import { addWordsEquals, MAX_FRACTIONAL_BITS, recombineFixed, roundHalfEven } from '../ring';
+import { bytesEqual, sha256 } from './digest';
 
 const MAGIC = 'IMGEVAL1';
 const HEADER_BYTES = 8 + 4 * 4;
@@ -46,7 +47,7 @@ export async function parseEvaluationShare(bytes: Uint8Array, name?: string): Pr
   const count = view.getInt32(16, true);
   const classes = view.getInt32(20, true);
   const words = count * classes;
-  if ((partyId !== 0 && partyId !== 1) || fractionalBits < 1 || fractionalBits > 40 || count < 0 || classes < 1
+  if ((partyId !== 0 && partyId !== 1) || fractionalBits < 1 || fractionalBits > MAX_FRACTIONAL_BITS || count < 0 || classes < 1
     || words > MAX_PREDICTION_WORDS || bytes.length !== HEADER_BYTES + (words + 1) * 8 + HASH_BYTES) {
     throw new ModelDataError(`${what} has an invalid header (party ${partyId}, ${fractionalBits} bits, ${count}×${classes}) or length.`);
   }
@@ -79,7 +80,7 @@ export function reconstructEvaluation(party0: EvaluationShare, party1: Evaluatio
     predicted[i] = hit;
   }
   const countAt = HEADER_BYTES + 8 * n * c;
-  const correct = roundHalfEven(addWordsToDouble(party0.view, countAt, party1.view, countAt) * 2 ** -party0.fractionalBits);
+  const correct = roundHalfEven(recombineFixed(party0.view, countAt, party1.view, countAt, party0.fractionalBits));
   if (!(correct >= 0 && correct <= n)) {
     throw new ModelDataError('The correct count is outside [0, N]: the two halves do not belong together.');
   }

@@ -6,7 +6,6 @@ import { cellLevel, confusionMatrix, parseEvaluationShare, parseLabelsFile, perC
 import { ModelDataError, parameterShapes, parseModelSpec, presetSpec } from './modelSpec';
 import { parseModelShare, reconstructModel } from './modelShare';
 import { exportOnnx, ProtobufWriter } from './onnx';
-import { addWordsToDouble, roundHalfEven } from './ring';
 
 const folder = fileURLToPath(new URL('../../../../tests/vectors/model-v1/', import.meta.url));
 const read = (name: string) => new Uint8Array(readFileSync(folder + name));
@@ -65,25 +64,6 @@ describe('model share files', () => {
     expect(at).toBeGreaterThan(0);
     const edited = rehashed(bytes, b => { b[at + 7] = '5'.charCodeAt(0); });
     await expect(parseModelShare(edited)).rejects.toThrow(/shape \[8, 4\]; the spec says \[8, 5\]/);
-  });
-});
-
-describe('ring and fixed point', () => {
-  it('adds two words mod 2^64 and rounds to the nearest double like (double)(long)', () => {
-    const a = new DataView(new ArrayBuffer(8));
-    const b = new DataView(new ArrayBuffer(8));
-    let state = 0x12345678n;
-    const next = () => (state = (state * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn);
-    for (let i = 0; i < 2000; i++) {
-      const x = next(), y = i % 3 === 0 ? (2n ** 64n - x + BigInt(i - 1000)) & (2n ** 64n - 1n) : next();
-      a.setBigUint64(0, x, true);
-      b.setBigUint64(0, y, true);
-      expect(addWordsToDouble(a, 0, b, 0)).toBe(Number(BigInt.asIntN(64, x + y)));
-    }
-  });
-
-  it('rounds halves to even like .NET Math.Round', () => {
-    expect([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4999, 7].map(roundHalfEven)).toEqual([0, 2, 2, -0, -2, -2, 2, 7]);
   });
 });
 

@@ -8,7 +8,8 @@
 // (int32 length, UTF-8), parameter count, per parameter: rank, dims, data words (uint64), velocity flag (0/1) and
 // velocity words; then the SHA-256 of everything before it.
 import { canonicalSpec, ModelDataError, parameterShapes, parseModelSpec, sizeOf, type ModelSpec } from './modelSpec';
-import { bytesEqual, reconstructFixedPoint, sha256 } from './ring';
+import { MAX_FRACTIONAL_BITS, reconstructFixedPoint } from '../ring';
+import { bytesEqual, sha256 } from './digest';
 
 const MAGIC = 'IMGMODEL';
 const VERSION = 1;
@@ -91,7 +92,7 @@ export async function parseModelShare(bytes: Uint8Array, name?: string): Promise
   if (version !== VERSION) throw new ModelDataError(`${what} has format version ${version}; this build reads version ${VERSION}.`);
   const partyId = reader.int();
   const fractionalBits = reader.int();
-  if (fractionalBits < 0 || fractionalBits > 40) throw new ModelDataError(`${what} has ${fractionalBits} fractional bits; fixed-point formats use 0 to 40.`);
+  if (fractionalBits < 0 || fractionalBits > MAX_FRACTIONAL_BITS) throw new ModelDataError(`${what} has ${fractionalBits} fractional bits; fixed-point formats use 0 to ${MAX_FRACTIONAL_BITS}.`);
   const epochsCompleted = reader.int();
   const specLength = reader.count(MAX_SPEC_BYTES);
   const specAt = reader.take(specLength);

@@ -10,7 +10,7 @@ import {
 import { groupFolder, isImageName, type ImageFailure } from '../../sharing/images';
 import { pendingUploads, type PendingUpload } from '../../sharing/pendingUploads';
 import { NothingDecodedError, type SharingPhase, type SharingRequest, type SharingResult, type SharingSource } from '../../sharing/prepare';
-import { DEFAULT_FRACTIONAL_BITS } from '../../sharing/ring';
+import { DEFAULT_FRACTIONAL_BITS } from '../../lib/ring';
 import { runSharing, type SharingJob } from '../../sharing/runSharing';
 import { newDatasetId } from '../../sharing/shareFile';
 import { PartyUnreachableError, probeParty, ShareUploader, UploadRefusedError } from '../../sharing/uploader';
