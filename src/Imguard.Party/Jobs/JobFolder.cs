@@ -54,18 +54,18 @@ public sealed class JobFolder
         OwnerOnly.CreateDirectory(Path);
         WriteDescription(description);
         WriteState(state);
-        DurableFile.FlushDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        AtomicFile.FlushDirectory(System.IO.Path.GetDirectoryName(Path)!);
     }
 
     public void WriteDescription(JobDescription description) =>
-        DurableFile.WriteAllBytes(DescriptionPath, JsonSerializer.SerializeToUtf8Bytes(description, Json));
+        AtomicFile.WriteAllBytes(DescriptionPath, JsonSerializer.SerializeToUtf8Bytes(description, Json));
 
     public JobDescription ReadDescription() =>
         JsonSerializer.Deserialize<JobDescription>(File.ReadAllBytes(DescriptionPath), Json)
             ?? throw new InvalidDataException($"The description of job '{JobId}' is empty.");
 
     public void WriteState(JobLocalState state) =>
-        DurableFile.WriteAllBytes(StatePath, JsonSerializer.SerializeToUtf8Bytes(state, Json));
+        AtomicFile.WriteAllBytes(StatePath, JsonSerializer.SerializeToUtf8Bytes(state, Json));
 
     public JobLocalState ReadState() =>
         JsonSerializer.Deserialize<JobLocalState>(File.ReadAllBytes(StatePath), Json)
@@ -77,7 +77,7 @@ public sealed class JobFolder
         ArgumentNullException.ThrowIfNull(checkpoint);
         OwnerOnly.CreateDirectory(CheckpointDirectory);
         checkpoint.Save(CheckpointPath(checkpoint.EpochsCompleted));
-        DurableFile.FlushDirectory(CheckpointDirectory);
+        AtomicFile.FlushDirectory(CheckpointDirectory);
         foreach (int old in CheckpointEpochs().Skip(2))
         {
             File.Delete(CheckpointPath(old));
