@@ -7,6 +7,7 @@ using Imguard.Client.Models;
 using Imguard.Client.Platform;
 using Imguard.Client.Storage;
 using Imguard.Contracts.Files;
+using Imguard.Contracts.Jobs;
 using Imguard.Learning.Data;
 using Imguard.Learning.Training;
 
@@ -56,7 +57,7 @@ internal static class InferCommand
             JobSummary inference = await api.CreateInferenceAsync(modelJob, uploaded.Dataset.Id, ct);
             Console.WriteLine($"{inference.Id}: applying the model of {modelJob} to {raw.Count} images by secure inference...");
             JobSummary done = await new JobFollower(api, Console.Out) { PollInterval = TimeSpan.FromMilliseconds(500) }.FollowAsync(inference.Id, _ => { }, ct);
-            if (done.State != "Succeeded")
+            if (done.State != JobState.Succeeded)
             {
                 Console.Error.WriteLine($"{done.Id} {done.State}: {done.FailureMessage}");
                 return CommandErrors.Failed;

@@ -155,7 +155,7 @@ internal static class JobCommands
                 last = line;
             }
         }, cancellationToken);
-        return job.State == "Succeeded" ? 0 : CommandErrors.Failed;
+        return job.State == JobState.Succeeded ? 0 : CommandErrors.Failed;
     }
 
     private static async Task<JsonElement> ReadModelSpecAsync(string path, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Net;
 using Imguard.Client.Platform;
+using Imguard.Contracts.Jobs;
 using Imguard.ServiceDefaults.Resilience;
 using Polly;
 using Polly.Timeout;
@@ -19,8 +20,6 @@ namespace Imguard.Client.Jobs;
 /// </remarks>
 public sealed class JobFollower(PlatformApi platform, TextWriter output)
 {
-    private static readonly string[] FinalStates = ["Succeeded", "Failed", "Cancelled"];
-
     /// <summary>How often the job is polled while the platform answers.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -34,7 +33,7 @@ public sealed class JobFollower(PlatformApi platform, TextWriter output)
     public TimeSpan MaxOutage { get; init; } = Retries.FollowJob.GiveUpAfter!.Value;
 
     /// <summary>Whether a job in this state has ended.</summary>
-    public static bool IsFinal(string state) => FinalStates.Contains(state);
+    public static bool IsFinal(JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
 
     /// <summary>
     /// Polls <paramref name="jobId"/> until it is Succeeded, Failed or Cancelled and returns it; <paramref name="changed"/>

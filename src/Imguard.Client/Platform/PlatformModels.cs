@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Imguard.Contracts.Jobs;
 
 namespace Imguard.Client.Platform;
 
@@ -32,7 +33,7 @@ public sealed record CreateJobRequest(
     double TestOwnCoefficientMin = 0, string? Schedule = null);
 
 public sealed record JobSummary(
-    string Id, Guid ProjectId, string TrainDatasetId, string? TestDatasetId, string State, DateTimeOffset CreatedAt,
+    string Id, Guid ProjectId, string TrainDatasetId, string? TestDatasetId, JobState State, DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Epoch, long Step, long TotalSteps, JsonElement? Metrics,
     string? FailureMessage, int? LastCheckpointEpoch, bool CancelRequested, JsonElement? Training = null, int? ResumedFromEpoch = null)
 {

@@ -6,14 +6,4 @@ namespace Imguard.Contracts.Jobs;
 /// <see cref="Resume"/> marks the move back to preprocessing when a job resumes from a checkpoint.
 /// Both parties report; the platform takes the first of two equal reports and ignores a repeated one.
 /// </summary>
-public sealed record JobStateReport(string State, string? Message = null, bool Resume = false);
-
-/// <summary>The states a party reports (<see cref="JobStateReport.State"/>).</summary>
-public static class JobStates
-{
-    public const string Preprocessing = "preprocessing";
-    public const string Running = "running";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-    public const string Cancelled = "cancelled";
-}
+public sealed record JobStateReport(JobState State, string? Message = null, bool Resume = false);

@@ -52,7 +52,7 @@ public static class ModelsApi
             return Problem(denial.StatusCode, denial.StatusCode == StatusCodes.Status401Unauthorized ? "Grant required" : "Download not allowed", denial.Reason);
         }
         JobFolder folder = runner.Folder(jobId);
-        if (runner.Status(jobId) is not { State: JobLocalState.Succeeded })
+        if (runner.Status(jobId) is not { State: JobState.Succeeded })
         {
             return Problem(StatusCodes.Status404NotFound, "No model", "The job has not succeeded at this party.");
         }

@@ -30,7 +30,7 @@ internal sealed class JobExecution(int partyId, ShareStore store, JobQueue queue
         run.Attempt = minAttempt;
         try
         {
-            reporter.State(jobId, new JobStateReport(JobStates.Preprocessing, Resume: resume));
+            reporter.State(jobId, new JobStateReport(JobState.Preprocessing, Resume: resume));
             var spec = JobTraining.Spec(description);
             var options = JobTraining.Options(description);
             var format = JobTraining.Format(description);
@@ -44,13 +44,13 @@ internal sealed class JobExecution(int partyId, ShareStore store, JobQueue queue
                 }
             }
             await attempts.RunAsync(folder, new JobInputs(description, spec, options, format, train, test), run, minAttempt, resume, cancellation.Token);
-            queue.Finish(folder, run, JobLocalState.Succeeded, null);
-            reporter.State(jobId, new JobStateReport(JobStates.Succeeded));
+            queue.Finish(folder, run, JobState.Succeeded, null);
+            reporter.State(jobId, new JobStateReport(JobState.Succeeded));
         }
         catch (Exception) when (run.CancelRequested)
         {
-            queue.Finish(folder, run, JobLocalState.Cancelled, null);
-            reporter.State(jobId, new JobStateReport(JobStates.Cancelled));
+            queue.Finish(folder, run, JobState.Cancelled, null);
+            reporter.State(jobId, new JobStateReport(JobState.Cancelled));
         }
         catch (Exception e) when (stoppingToken.IsCancellationRequested)
         {
@@ -59,16 +59,16 @@ internal sealed class JobExecution(int partyId, ShareStore store, JobQueue queue
         }
         catch (DealerRequestException e) when (e.JobIsOver)
         {
-            queue.Finish(folder, run, JobLocalState.Failed, "The platform has ended the job.");
-            reporter.State(jobId, new JobStateReport(JobStates.Failed, "The platform has ended the job."));
+            queue.Finish(folder, run, JobState.Failed, "The platform has ended the job.");
+            reporter.State(jobId, new JobStateReport(JobState.Failed, "The platform has ended the job."));
         }
         catch (Exception e)
         {
             string message = $"Party {partyId}: {FailureDescription.Of(e)}";
             logger.LogError("Job {Job} failed: {Reason}", jobId, message);
-            queue.Finish(folder, run, JobLocalState.Failed, message);
+            queue.Finish(folder, run, JobState.Failed, message);
             reporter.Log(jobId, JobLogLevels.Error, message);
-            reporter.State(jobId, new JobStateReport(JobStates.Failed, message));
+            reporter.State(jobId, new JobStateReport(JobState.Failed, message));
         }
         finally
         {

@@ -1,3 +1,5 @@
+using Imguard.Contracts.Jobs;
+
 namespace Imguard.Party.Jobs;
 
 /// <summary>
@@ -5,13 +7,7 @@ namespace Imguard.Party.Jobs;
 /// cancelled, the attempt it runs or last ran, why it failed (no values), and the epochs of its newest checkpoint.
 /// A job found <c>running</c> at start-up was interrupted and is resumed.
 /// </summary>
-public sealed record JobLocalState(string State, int Attempt, string? Message, DateTimeOffset UpdatedAt)
+public sealed record JobLocalState(JobState State, int Attempt, string? Message, DateTimeOffset UpdatedAt)
 {
-    public const string Queued = "queued";
-    public const string Running = "running";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-    public const string Cancelled = "cancelled";
-
-    public bool IsFinal => State is Succeeded or Failed or Cancelled;
+    public bool IsFinal => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Imguard.Contracts.Audit;
 using Imguard.Contracts.Datasets;
+using Imguard.Contracts.Jobs;
 using Imguard.Platform.Datasets;
 using Imguard.Platform.Jobs;
 using Imguard.Platform.Projects;
@@ -92,7 +93,7 @@ public static class InternalApi
         ApiResults.From(await jobs.GetForServiceAsync(id, cancellationToken), job => TypedResults.Ok(JobView.From(job)), http);
 
     private static async Task<Results<Ok<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> TransitionAsync(
-        string id, JobStateRequest request, HttpContext http, JobService jobs, JobNotifier notifier, PlatformAudit audit, CancellationToken cancellationToken)
+        string id, JobStateReport request, HttpContext http, JobService jobs, JobNotifier notifier, PlatformAudit audit, CancellationToken cancellationToken)
     {
         int party = PartyId(http);
         Outcome<JobStateChange> moved = await jobs.ReportStateAsync(id, request.State, request.Message, request.Resume, cancellationToken);

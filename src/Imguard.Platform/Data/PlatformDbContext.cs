@@ -1,4 +1,5 @@
 using System.Text;
+using Imguard.Contracts.Jobs;
 using Imguard.Platform.Accounts;
 using Imguard.Platform.Datasets;
 using Imguard.Platform.Jobs;

@@ -1,3 +1,5 @@
+using Imguard.Contracts.Jobs;
+
 namespace Imguard.Platform.Jobs;
 
 /// <summary>A job as the platform shows it.</summary>

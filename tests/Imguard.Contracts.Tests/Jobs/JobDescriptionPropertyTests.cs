@@ -203,10 +203,10 @@ public sealed class JobDescriptionPropertyTests
         var reports = Gen.Frequency(
             (1, Gen.Select(Gen.Int, Gen.Long, Gen.Long, Gen.Double[-1e12, 1e12], Gen.Double[-1e12, 1e12].Nullable(), Gen.Int.Nullable()).Select(
                 (epoch, step, total, speed, loss, checkpoint) => (object)new JobProgressReport(epoch, step, total, speed, loss, checkpoint))),
-            (1, Gen.Select(Gen.String, Gen.String.Null(), Gen.Bool).Select((state, message, resume) => (object)new JobStateReport(state, message, resume))),
+            (1, Gen.Select(Gen.Enum<JobState>(), Gen.String.Null(), Gen.Bool).Select((state, message, resume) => (object)new JobStateReport(state, message, resume))),
             (1, Gen.Select(Gen.String, Gen.String).Select((level, message) => (object)new JobLogReport(level, message))),
             (1, Gen.Int.Select(attempt => (object)new DealerAttemptRequest(attempt))),
-            (1, Gen.Select(Gen.String, Gen.String, Gen.Int).Select((id, state, attempt) => (object)new JobStartReply(id, state, attempt))));
+            (1, Gen.Select(Gen.String, Gen.Enum<JobState>(), Gen.Int).Select((id, state, attempt) => (object)new JobStartReply(id, state, attempt))));
         reports.Sample(report =>
         {
             var type = report.GetType();

@@ -27,7 +27,7 @@ public sealed class JobReporterTests
         using var stop = new CancellationTokenSource();
         Task running = reporter.RunAsync(stop.Token);
 
-        reporter.State("job-1", new JobStateReport("Running", null));
+        reporter.State("job-1", new JobStateReport(JobState.Running, null));
         reporter.Log("job-1", JobLogLevels.Information, "after the state");
         await AdvanceUntil(time, () => platform.Paths.Count >= 4);
 
@@ -49,7 +49,7 @@ public sealed class JobReporterTests
         using var stop = new CancellationTokenSource();
         Task running = reporter.RunAsync(stop.Token);
 
-        reporter.State("job-1", new JobStateReport("Succeeded", null));
+        reporter.State("job-1", new JobStateReport(JobState.Succeeded, null));
         reporter.Log("job-1", JobLogLevels.Information, "next");
 
         Assert.True(await reporter.FlushAsync(TimeSpan.FromSeconds(30)), "a refusal must not be retried (the clock does not move here)");
@@ -68,7 +68,7 @@ public sealed class JobReporterTests
         Task running = reporter.RunAsync(stop.Token);
         DateTimeOffset started = time.GetUtcNow();
 
-        reporter.State("job-1", new JobStateReport("Running", null));
+        reporter.State("job-1", new JobStateReport(JobState.Running, null));
         reporter.Log("job-1", JobLogLevels.Information, "next");
         await AdvanceUntil(time, () => platform.Paths.Contains("internal/jobs/job-1/log"), step: TimeSpan.FromSeconds(5));
 

@@ -191,14 +191,14 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         JobDescription job = Job("job-e2e", epochs: 2, batch: 8);
         await Platform.StartJobAsync(job, _train.Count);
-        await Platform.WaitForBothAsync(job.JobId, JobStates.Succeeded, TimeSpan.FromSeconds(60));
+        await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(60));
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         // States in order at each party; progress from party 0 up to the last step; checkpoints after each epoch.
         foreach (string party in new[] { "party-0", "party-1" })
         {
             var states = Platform.States.Where(s => s.Job == job.JobId && s.Party == party).Select(s => s.Report.State).ToArray();
-            Assert.Equal([JobStates.Preprocessing, JobStates.Running, JobStates.Succeeded], states);
+            Assert.Equal([JobState.Preprocessing, JobState.Running, JobState.Succeeded], states);
         }
         var progress = Platform.Progress.Where(p => p.Job == job.JobId).ToArray();
         Assert.All(progress, p => Assert.Equal("party-0", p.Party));
@@ -248,7 +248,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         JobDescription mixup = Job("job-tta", epochs: 12, batch: 8, HidingModes.Mixup);
         JobDescription job = mixup with { Training = mixup.Training with { LearningRate = 0.2, TestEncodings = 3, TestOwnCoefficientMin = 0.5 } };
         await Platform.StartJobAsync(job, _train.Count, _test.Count);
-        await Platform.WaitForBothAsync(job.JobId, JobStates.Succeeded, TimeSpan.FromSeconds(90));
+        await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(90));
 
         var (share0, share1) = await DownloadAsync(job.JobId);
         ReconstructedModel reconstructed = ModelReconstruction.Reconstruct(share0, share1);
@@ -295,7 +295,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     {
         JobDescription job = Job("job-grants", epochs: 1, batch: 16, hiding: HidingModes.Off, withTest: false);
         await Platform.StartJobAsync(job, _train.Count);
-        await Platform.WaitForBothAsync(job.JobId, JobStates.Succeeded, TimeSpan.FromSeconds(60));
+        await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(60));
         using HttpClient http = Owner(0);
         async Task<HttpStatusCode> Get(string path, string? grant)
         {
@@ -341,9 +341,9 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         string checkpoint = Path.Combine(PartyDirectory(1), "jobs", job.JobId, "checkpoints", "epoch-1.ckpt");
         await WaitUntilAsync(() => File.Exists(checkpoint), TimeSpan.FromSeconds(60));
         await StopPartyAsync(1);
-        Assert.DoesNotContain(Platform.States, s => s.Job == job.JobId && s.Report.State == JobStates.Succeeded);
+        Assert.DoesNotContain(Platform.States, s => s.Job == job.JobId && s.Report.State == JobState.Succeeded);
         await StartPartyAsync(1);
-        await Platform.WaitForBothAsync(job.JobId, JobStates.Succeeded, TimeSpan.FromSeconds(90));
+        await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(90));
         output.WriteLine($"stop, restart and finish: {clock.Elapsed.TotalSeconds:F1} s");
 
         // Both parties ran a later attempt with fresh seeds and resumed after a common checkpoint.
@@ -353,7 +353,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
             output.WriteLine(log);
         }
         Assert.Contains(logs, l => l.Contains("resumed from epoch", StringComparison.Ordinal));
-        Assert.Contains(Platform.States, s => s.Job == job.JobId && s.Report is { State: JobStates.Preprocessing, Resume: true });
+        Assert.Contains(Platform.States, s => s.Job == job.JobId && s.Report is { State: JobState.Preprocessing, Resume: true });
         Assert.Contains(Platform.Usage, u => u.JobId == job.JobId && u.Attempt >= 1);
 
         var (share0, share1) = await DownloadAsync(job.JobId);
@@ -387,13 +387,13 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         // Party 0 loses the link, joins a new attempt and waits in it at the dealer, spending nothing however long: after
         // four peer timeouts no attempt after 1 was ever opened (each replaced attempt reports its final usage).
         await Task.Delay(quick.PeerTimeout * 4 + TimeSpan.FromSeconds(1));
-        Assert.DoesNotContain(Platform.States, s => s.Job == job.JobId && s.Report.State == JobStates.Failed);
+        Assert.DoesNotContain(Platform.States, s => s.Job == job.JobId && s.Report.State == JobState.Failed);
         Assert.DoesNotContain(Platform.Usage, u => u.JobId == job.JobId && u.Attempt >= 1);
         Assert.Contains(Platform.Logs, l => l.Job == job.JobId && l.Party == "party-0" && l.Report.Message == "attempt 1 waits for party 1 to join it.");
 
         // Party 1 comes back: its state says it ran attempt 0, so it joins the attempt party 0 waits in, at once.
         await StartPartyAsync(1, quick);
-        await Platform.WaitForBothAsync(job.JobId, JobStates.Succeeded, TimeSpan.FromSeconds(90));
+        await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(90));
         output.WriteLine($"outage and finish: {clock.Elapsed.TotalSeconds:F1} s");
         var logs = Platform.Logs.Where(l => l.Job == job.JobId).ToArray();
         foreach (var (_, party, report) in logs)
@@ -430,11 +430,11 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     {
         JobDescription job = Job("job-cancel", epochs: 50, batch: 4, withTest: false);
         await Platform.StartJobAsync(job, _train.Count);
-        await Platform.WaitForBothAsync(job.JobId, JobStates.Running, TimeSpan.FromSeconds(30));
+        await Platform.WaitForBothAsync(job.JobId, JobState.Running, TimeSpan.FromSeconds(30));
         await WaitUntilAsync(() => Platform.Progress.Any(p => p.Job == job.JobId), TimeSpan.FromSeconds(30));
         await Platform.CancelJobAsync(job.JobId);
-        await Platform.WaitForBothAsync(job.JobId, JobStates.Cancelled, TimeSpan.FromSeconds(30));
-        Assert.DoesNotContain(Platform.States, s => s.Job == job.JobId && s.Report.State is JobStates.Succeeded or JobStates.Failed);
+        await Platform.WaitForBothAsync(job.JobId, JobState.Cancelled, TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain(Platform.States, s => s.Job == job.JobId && s.Report.State is JobState.Succeeded or JobState.Failed);
         using HttpClient http = Owner(0);
         using var request = new HttpRequestMessage(HttpMethod.Get, $"api/models/{job.JobId}/share");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Grant(job.JobId, 0));

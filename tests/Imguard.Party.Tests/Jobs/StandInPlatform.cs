@@ -76,7 +76,7 @@ internal sealed class StandInPlatform : IAsyncDisposable
         {
             var report = Deserialize<JobStateReport>(body);
             self!.States.Enqueue((job, party, report));
-            if (report.State is JobStates.Succeeded or JobStates.Failed or JobStates.Cancelled)
+            if (report.State is JobState.Succeeded or JobState.Failed or JobState.Cancelled)
             {
                 self.Dealer.EndJob(job); // as the platform does when a job reaches a final state
             }
@@ -138,13 +138,13 @@ internal sealed class StandInPlatform : IAsyncDisposable
     public HttpClient Party(int partyId) => _parties[partyId];
 
     /// <summary>Waits until both parties have reported <paramref name="state"/> (or one reported failed: then fails with its message).</summary>
-    public async Task WaitForBothAsync(string jobId, string state, TimeSpan timeout)
+    public async Task WaitForBothAsync(string jobId, JobState state, TimeSpan timeout)
     {
         DateTime deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             var reports = States.Where(s => s.Job == jobId).ToArray();
-            if (state != JobStates.Failed && reports.FirstOrDefault(s => s.Report.State == JobStates.Failed) is { Job: not null } failed)
+            if (state != JobState.Failed && reports.FirstOrDefault(s => s.Report.State == JobState.Failed) is { Job: not null } failed)
             {
                 Assert.Fail($"{failed.Party} reported failed: {failed.Report.Message}");
             }

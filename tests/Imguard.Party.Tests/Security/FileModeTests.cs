@@ -60,8 +60,8 @@ public sealed class FileModeTests
         var folder = new JobFolder(jobs, "job-modes");
         folder.Create(
             new JobDescription { JobId = "job-modes", ProjectId = "prj-1", TrainDatasetId = "ds-a", ModelSpecJson = "{}" },
-            new JobLocalState(JobLocalState.Queued, 0, null, DateTimeOffset.UnixEpoch));
-        folder.WriteState(new JobLocalState(JobLocalState.Running, 1, null, DateTimeOffset.UnixEpoch));
+            new JobLocalState(JobState.Queued, 0, null, DateTimeOffset.UnixEpoch));
+        folder.WriteState(new JobLocalState(JobState.Running, 1, null, DateTimeOffset.UnixEpoch));
         var spec = new ModelSpec([1, 2, 2], 2, [new("flatten"), new("linear", Out: 2)]);
         folder.SaveCheckpoint(new ModelCheckpoint(0, FixedPointFormat.Default, 1, spec,
             [new RingTensor(4, 2), new RingTensor(2)], [null, null]));

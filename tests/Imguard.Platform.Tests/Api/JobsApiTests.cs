@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Imguard.Contracts.Audit;
 using Imguard.Contracts.Grants;
+using Imguard.Contracts.Jobs;
 using Imguard.Platform.Api;
 using Imguard.Platform.Jobs;
 using Imguard.ServiceDefaults.Deployment;

@@ -72,7 +72,7 @@ internal sealed class AttemptLoop(AttemptRendezvous rendezvous, JobAttempt attem
                 logger.LogWarning("Job {Job}: attempt {Attempt} interrupted ({Reason}); starting a new attempt ({Count} of {Max}).",
                     jobId, attempt, reason, interruptions, options.MaxResumes);
                 reporter.Log(jobId, JobLogLevels.Warning, $"attempt {attempt} interrupted ({reason}); resuming with a new attempt ({interruptions} of {options.MaxResumes}).");
-                reporter.State(jobId, new JobStateReport(JobStates.Preprocessing, Resume: true));
+                reporter.State(jobId, new JobStateReport(JobState.Preprocessing, Resume: true));
             }
             finally
             {

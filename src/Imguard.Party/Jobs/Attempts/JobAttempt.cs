@@ -44,7 +44,7 @@ internal sealed class JobAttempt(int partyId, string jobsRoot, PeerConnector pee
         ModelCheckpoint? checkpoint = resumeEpoch > 0 ? ModelCheckpoint.Load(folder.CheckpointPath(resumeEpoch)) : null;
         // A resumed run reports where it started again, so the platform keeps the progress it showed and says so.
         int? resumedFrom = resumed ? resumeEpoch : null;
-        reporter.State(jobId, new JobStateReport(JobStates.Running));
+        reporter.State(jobId, new JobStateReport(JobState.Running));
         reporter.Log(jobId, JobLogLevels.Information, resumeEpoch > 0
             ? $"attempt {attempt.Attempt} resumed from epoch {resumeEpoch}, the newest checkpoint both parties hold."
             : resumed ? $"attempt {attempt.Attempt} starts again from newly dealt initial weights (no checkpoint both parties hold)."
@@ -94,7 +94,7 @@ internal sealed class JobAttempt(int partyId, string jobsRoot, PeerConnector pee
             throw new InvalidDataException($"This party holds no trained model of job {modelJob}.");
         }
         ModelCheckpoint model = ModelCheckpoint.Load(modelPath);
-        reporter.State(job.JobId, new JobStateReport(JobStates.Running));
+        reporter.State(job.JobId, new JobStateReport(JobState.Running));
         reporter.Log(job.JobId, JobLogLevels.Information, $"attempt {attempt.Attempt} applies the model of {modelJob} to {images.Count} images.");
         await using PartySession session = await sessions.OpenAsync(job, attempt, channel, model, PartySessionPurpose.Inference, prefetchOff: true, cancellationToken);
         EvaluationShares predictions = await session.Training.EvaluateAsync(images, options.EvaluationBatchSize, cancellationToken);

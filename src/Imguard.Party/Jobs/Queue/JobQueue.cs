@@ -51,7 +51,7 @@ internal sealed class JobQueue(string root, JobReporter reporter, ILogger logger
                 {
                     return new(JobCommandStatus.Conflict, Reply(description.JobId, state), "The job exists here with another description.");
                 }
-                if (!state.IsFinal || state.State == JobLocalState.Succeeded)
+                if (!state.IsFinal || state.State == JobState.Succeeded)
                 {
                     return new(JobCommandStatus.Ok, Reply(description.JobId, state));
                 }
@@ -64,9 +64,9 @@ internal sealed class JobQueue(string root, JobReporter reporter, ILogger logger
             }
             else
             {
-                folder.Create(description, NewState(JobLocalState.Queued, description.Attempt));
+                folder.Create(description, NewState(JobState.Queued, description.Attempt));
             }
-            var queued = NewState(JobLocalState.Queued, description.Attempt);
+            var queued = NewState(JobState.Queued, description.Attempt);
             folder.WriteState(queued);
             _queue.Writer.TryWrite(description.JobId);
             logger.LogInformation("Job {Job} queued (attempt {Attempt}).", description.JobId, description.Attempt);
@@ -97,16 +97,16 @@ internal sealed class JobQueue(string root, JobReporter reporter, ILogger logger
                 {
                     return new(JobCommandStatus.Ok, Reply(jobId, state));
                 }
-                var cancelled = NewState(JobLocalState.Cancelled, state.Attempt);
+                var cancelled = NewState(JobState.Cancelled, state.Attempt);
                 folder.WriteState(cancelled);
-                reporter.State(jobId, new JobStateReport(JobStates.Cancelled));
+                reporter.State(jobId, new JobStateReport(JobState.Cancelled));
                 return new(JobCommandStatus.Ok, Reply(jobId, cancelled));
             }
             running.CancelRequested = true;
         }
         logger.LogInformation("Job {Job}: cancellation requested.", jobId);
         running.Cancellation.Cancel();
-        return new(JobCommandStatus.Ok, new JobStartReply(jobId, JobLocalState.Running, running.Attempt));
+        return new(JobCommandStatus.Ok, new JobStartReply(jobId, JobState.Running, running.Attempt));
     }
 
     /// <summary>The job's state here, or null.</summary>
@@ -177,12 +177,12 @@ internal sealed class JobQueue(string root, JobReporter reporter, ILogger logger
         ArgumentNullException.ThrowIfNull(folder);
         lock (_gate)
         {
-            folder.WriteState(NewState(JobLocalState.Running, attempt));
+            folder.WriteState(NewState(JobState.Running, attempt));
         }
     }
 
     /// <summary>Records the running job's final <paramref name="state"/>.</summary>
-    public void Finish(JobFolder folder, RunningJob run, string state, string? message)
+    public void Finish(JobFolder folder, RunningJob run, JobState state, string? message)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(run);
@@ -202,7 +202,7 @@ internal sealed class JobQueue(string root, JobReporter reporter, ILogger logger
         }
     }
 
-    private JobLocalState NewState(string state, int attempt, string? message = null) => new(state, attempt, message, time.GetUtcNow());
+    private JobLocalState NewState(JobState state, int attempt, string? message = null) => new(state, attempt, message, time.GetUtcNow());
 
     private static JobStartReply Reply(string jobId, JobLocalState state) => new(jobId, state.State, state.Attempt);
 }

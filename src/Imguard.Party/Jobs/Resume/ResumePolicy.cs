@@ -1,3 +1,4 @@
+using Imguard.Contracts.Jobs;
 using Imguard.Mpc;
 
 namespace Imguard.Party.Jobs.Resume;
@@ -19,7 +20,7 @@ internal static class ResumePolicy
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(checkpointEpochs);
-        return state.State == JobLocalState.Running || checkpointEpochs.Count > 0;
+        return state.State == JobState.Running || checkpointEpochs.Count > 0;
     }
 
     /// <summary>
@@ -29,7 +30,7 @@ internal static class ResumePolicy
     public static int FirstAttempt(JobLocalState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return state.State == JobLocalState.Running ? state.Attempt + 1 : state.Attempt;
+        return state.State == JobState.Running ? state.Attempt + 1 : state.Attempt;
     }
 
     /// <summary>

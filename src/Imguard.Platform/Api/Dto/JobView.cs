@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Imguard.Contracts.Jobs;
 using Imguard.Platform.Jobs;
 
 namespace Imguard.Platform.Api;

@@ -60,7 +60,7 @@ public sealed class JobQueueTests : IDisposable
             Assert.Equal(JobCommandStatus.Ok, queue.Start(Job(id)).Status);
         }
         JobCommandResult again = queue.Start(Job("job-a"));
-        Assert.Equal((JobCommandStatus.Ok, JobLocalState.Queued), (again.Status, again.Reply!.State));
+        Assert.Equal((JobCommandStatus.Ok, JobState.Queued), (again.Status, again.Reply!.State));
         Assert.Equal(["job-b", "job-a", "job-c"], await TakeAsync(queue, 3));
         Assert.Equal(JobCommandStatus.Conflict, queue.Start(Job("job-a", epochs: 2)).Status);
         Assert.Equal(JobCommandStatus.Invalid, queue.Start(Job("job-d") with { ModelSpecJson = "{" }).Status);
@@ -72,14 +72,14 @@ public sealed class JobQueueTests : IDisposable
         JobQueue queue = NewQueue();
         queue.Start(Job("job-x"));
         JobCommandResult cancelled = queue.Cancel("job-x");
-        Assert.Equal(JobLocalState.Cancelled, cancelled.Reply!.State);
+        Assert.Equal(JobState.Cancelled, cancelled.Reply!.State);
 
         string id = Assert.Single(await TakeAsync(queue, 1));
         using var cancellation = new CancellationTokenSource();
         Assert.False(queue.TryBegin(queue.Folder(id), new RunningJob(id, cancellation), out _, out _));
 
         Assert.Equal(JobCommandStatus.Conflict, queue.Start(Job("job-x")).Status);
-        Assert.Equal(JobLocalState.Queued, queue.Start(Job("job-x", attempt: 1)).Reply!.State);
+        Assert.Equal(JobState.Queued, queue.Start(Job("job-x", attempt: 1)).Reply!.State);
         Assert.Equal(JobCommandStatus.NotFound, queue.Cancel("job-none").Status);
         Assert.Equal(JobCommandStatus.NotFound, queue.Cancel("../escape").Status);
     }
@@ -96,17 +96,17 @@ public sealed class JobQueueTests : IDisposable
         Assert.Equal(("job-r", 2), (description.JobId, state.Attempt));
         queue.MarkRunning(queue.Folder(id), 3);
         run.Attempt = 3;
-        Assert.Equal((JobLocalState.Running, 3), (queue.Status(id)!.State, queue.Status(id)!.Attempt));
+        Assert.Equal((JobState.Running, 3), (queue.Status(id)!.State, queue.Status(id)!.Attempt));
 
         JobCommandResult cancel = queue.Cancel(id);
-        Assert.Equal((JobCommandStatus.Ok, JobLocalState.Running, 3), (cancel.Status, cancel.Reply!.State, cancel.Reply.Attempt));
+        Assert.Equal((JobCommandStatus.Ok, JobState.Running, 3), (cancel.Status, cancel.Reply!.State, cancel.Reply.Attempt));
         Assert.True(run.CancelRequested);
         Assert.True(cancellation.IsCancellationRequested);
 
-        queue.Finish(queue.Folder(id), run, JobLocalState.Cancelled, null);
+        queue.Finish(queue.Folder(id), run, JobState.Cancelled, null);
         queue.End();
-        Assert.Equal(JobLocalState.Cancelled, queue.Status(id)!.State);
-        Assert.Equal(JobLocalState.Cancelled, queue.Cancel(id).Reply!.State); // no longer running: the folder answers
+        Assert.Equal(JobState.Cancelled, queue.Status(id)!.State);
+        Assert.Equal(JobState.Cancelled, queue.Cancel(id).Reply!.State); // no longer running: the folder answers
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using CsCheck;
+using Imguard.Contracts.Jobs;
 using Imguard.Mpc;
 using Imguard.Party.Jobs;
 using Imguard.Party.Jobs.Resume;
@@ -13,10 +14,10 @@ namespace Imguard.Party.Tests.Jobs.Resume;
 /// </summary>
 public sealed class ResumePolicyTests
 {
-    private static readonly string[] States =
-        [JobLocalState.Queued, JobLocalState.Running, JobLocalState.Succeeded, JobLocalState.Failed, JobLocalState.Cancelled];
+    private static readonly JobState[] States =
+        [JobState.Queued, JobState.Running, JobState.Succeeded, JobState.Failed, JobState.Cancelled];
 
-    private static JobLocalState State(string state, int attempt) => new(state, attempt, null, DateTimeOffset.UnixEpoch);
+    private static JobLocalState State(JobState state, int attempt) => new(state, attempt, null, DateTimeOffset.UnixEpoch);
 
     [Fact]
     public void A_job_found_running_asks_for_the_next_attempt_any_other_for_the_attempt_it_names()
@@ -24,7 +25,7 @@ public sealed class ResumePolicyTests
         Gen.Select(Gen.Int[0, States.Length - 1], Gen.Int[0, 1000]).Sample((s, attempt) =>
         {
             int first = ResumePolicy.FirstAttempt(State(States[s], attempt));
-            Assert.Equal(States[s] == JobLocalState.Running ? attempt + 1 : attempt, first);
+            Assert.Equal(States[s] == JobState.Running ? attempt + 1 : attempt, first);
         });
     }
 
@@ -32,7 +33,7 @@ public sealed class ResumePolicyTests
     public void A_job_resumes_when_it_was_running_or_holds_a_checkpoint()
     {
         Gen.Select(Gen.Int[0, States.Length - 1], Gen.Int[1, 50].List[0, 2]).Sample((s, epochs) =>
-            Assert.Equal(States[s] == JobLocalState.Running || epochs.Count > 0, ResumePolicy.Resumes(State(States[s], 0), epochs)));
+            Assert.Equal(States[s] == JobState.Running || epochs.Count > 0, ResumePolicy.Resumes(State(States[s], 0), epochs)));
     }
 
     // What a party sends: its two newest checkpoints' epoch counts, newest first, 0 where it has fewer.
