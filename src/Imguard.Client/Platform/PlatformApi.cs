@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Jobs;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Tls;
 

@@ -27,11 +27,6 @@ public sealed record UploadGrant(int Party, Uri Url, string Grant, DateTimeOffse
 
 public sealed record DatasetRegistered(DatasetSummary Dataset, IReadOnlyList<UploadGrant> Uploads);
 
-public sealed record CreateJobRequest(
-    JsonElement Model, string TrainDatasetId, string? TestDatasetId, int Epochs, int BatchSize, double LearningRate,
-    double Momentum, double WeightDecay, string Hiding, int K, bool RevealLoss, int ComparisonBits = 32, int TestEncodings = 0,
-    double TestOwnCoefficientMin = 0, string? Schedule = null);
-
 public sealed record JobSummary(
     string Id, Guid ProjectId, string TrainDatasetId, string? TestDatasetId, JobState State, DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Epoch, long Step, long TotalSteps, JsonElement? Metrics,

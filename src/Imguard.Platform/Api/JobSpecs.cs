@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Imguard.Contracts.Jobs;
 using Imguard.Learning.Hiding;
 using Imguard.Learning.Nn;
 using Imguard.Learning.Training;
