@@ -7,7 +7,7 @@ namespace Imguard.Platform.Api;
 
 /// <summary>
 /// An endpoint filter for every user-facing endpoint: a request whose path values, query values or request body
-/// strings (the <c>…Request</c> records' string properties and every string and property name inside a JSON value
+/// strings (the string properties of our <c>…Request</c> records, the API's and Contracts', and every string and property name inside a JSON value
 /// such as a model spec) hold a character <see cref="InputRules.FirstRefused"/> refuses even in multi-line text is
 /// answered 400 naming the field, before a handler, a service or the database sees it. So no field, present or
 /// added later, can carry a NUL into a PostgreSQL query (a 500) or a bidi override into a list; the services still
@@ -29,7 +29,9 @@ internal static class TextInputFilter
         for (int i = 0; i < parameters.Length; i++)
         {
             Type type = Nullable.GetUnderlyingType(parameters[i].ParameterType) ?? parameters[i].ParameterType;
-            if (type.Namespace == typeof(LoginRequest).Namespace && type.Name.EndsWith("Request", StringComparison.Ordinal))
+            // Any request record of ours, wherever it is declared (the API's own Dto/ or Contracts, which the owner's
+            // client shares): a record that moved must not lose its check.
+            if (IsOurRequestRecord(type))
             {
                 (string, PropertyInfo)[] properties = [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                     .Where(p => (p.PropertyType == typeof(string) || p.PropertyType == typeof(JsonElement)) && !p.Name.EndsWith("Password", StringComparison.Ordinal))
@@ -52,6 +54,11 @@ internal static class TextInputFilter
             return refusal is null ? next(invocation) : ValueTask.FromResult<object?>(ApiResults.Invalid(refusal));
         };
     }
+
+    private static bool IsOurRequestRecord(Type type) =>
+        type.Name.EndsWith("Request", StringComparison.Ordinal)
+        && (type.Namespace?.StartsWith("Imguard.", StringComparison.Ordinal) ?? false)
+        && (type.Assembly == typeof(LoginRequest).Assembly || type.Assembly == typeof(Contracts.Jobs.CreateJobRequest).Assembly);
 
     private static string? CheckRequest(HttpRequest request)
     {
