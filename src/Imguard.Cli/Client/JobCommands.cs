@@ -66,7 +66,7 @@ internal static class JobCommands
             JobEstimate estimate = await api.EstimateJobAsync(parse.GetValue(project), request, ct);
             // InstaHide stays one option away with its expected accuracy in sight (the web form shows the same).
             bool instaHide = string.Equals(request.Hiding, HidingModes.InstaHide, StringComparison.OrdinalIgnoreCase);
-            JobExpectedAccuracy? alternative = instaHide || estimate.ExpectedAccuracy is null ? null
+            ExpectedAccuracy? alternative = instaHide || estimate.ExpectedAccuracy is null ? null
                 : await InstaHideAlternativeAsync(api, parse.GetValue(project), request, ct);
             foreach (string line in JobEstimateText.Lines(estimate, alternative, request.K))
             {
@@ -84,7 +84,7 @@ internal static class JobCommands
     }
 
     /// <summary>The expected accuracy of <paramref name="request"/> with InstaHide; null when the platform will not say (the job starts all the same).</summary>
-    private static async Task<JobExpectedAccuracy?> InstaHideAlternativeAsync(PlatformApi api, Guid project, CreateJobRequest request, CancellationToken ct)
+    private static async Task<ExpectedAccuracy?> InstaHideAlternativeAsync(PlatformApi api, Guid project, CreateJobRequest request, CancellationToken ct)
     {
         try
         {

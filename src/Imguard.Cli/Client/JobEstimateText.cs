@@ -1,4 +1,5 @@
 using Imguard.Client.Platform;
+using Imguard.Contracts.Jobs;
 
 namespace Imguard.Cli.Client;
 
@@ -12,7 +13,7 @@ internal static class JobEstimateText
     /// <param name="estimate">The platform's estimate of the job as asked.</param>
     /// <param name="instaHide">The expectation of the same job with InstaHide (k = <paramref name="instaHideK"/>), when it was asked otherwise: one option away, its accuracy in sight.</param>
     /// <param name="instaHideK">The k of that alternative.</param>
-    public static IEnumerable<string> Lines(JobEstimate estimate, JobExpectedAccuracy? instaHide = null, int instaHideK = 0)
+    public static IEnumerable<string> Lines(JobEstimate estimate, ExpectedAccuracy? instaHide = null, int instaHideK = 0)
     {
         ArgumentNullException.ThrowIfNull(estimate);
         yield return

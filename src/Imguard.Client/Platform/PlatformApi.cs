@@ -87,8 +87,8 @@ public sealed class PlatformApi : IDisposable
         SendAsync<JobEstimate>(HttpMethod.Post, $"api/projects/{projectId}/jobs/estimate", request, cancellationToken);
 
     /// <summary>Only the test accuracy the platform's measured table expects of a job's settings (a look-up, no secure step).</summary>
-    public Task<JobExpectedAccuracy> ExpectedAccuracyAsync(Guid projectId, CreateJobRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync<JobExpectedAccuracy>(HttpMethod.Post, $"api/projects/{projectId}/jobs/expected-accuracy", request, cancellationToken);
+    public Task<ExpectedAccuracy> ExpectedAccuracyAsync(Guid projectId, CreateJobRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<ExpectedAccuracy>(HttpMethod.Post, $"api/projects/{projectId}/jobs/expected-accuracy", request, cancellationToken);
 
     public Task<JobSummary> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
         SendAsync<JobSummary>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(jobId)}", null, cancellationToken);

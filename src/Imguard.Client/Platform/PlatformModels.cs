@@ -44,9 +44,4 @@ public sealed record ModelDownloads(string JobId, IReadOnlyList<UploadGrant> Dow
 public sealed record JobEstimate(
     int Epochs, int StepsPerEpoch, long Steps, long PeerRoundsPerStep, long PeerBytesPerStepPerParty, long TotalBytesToParty0,
     long TotalBytesToParty1, double SecondsPerStepMeasured, double EstimatedSeconds, long TestEncodingWordsToParty1 = 0,
-    JobExpectedAccuracy? ExpectedAccuracy = null);
-
-/// <summary>The platform's expected test accuracy of a job's settings (its measured table), and what to tell the user.</summary>
-public sealed record JobExpectedAccuracy(
-    bool Measured, double? Percent, double? WithoutHidingPercent, bool Poor, string Summary, string? Warning, string Basis,
-    int? MeasuredEpochs = null, int? MeasuredTrainingImages = null, int? MeasuredTestEncodings = null);
+    ExpectedAccuracy? ExpectedAccuracy = null);

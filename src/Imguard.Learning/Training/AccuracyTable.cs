@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Imguard.Contracts.Jobs;
 using Imguard.Learning.Hiding;
 using Imguard.Learning.Nn;
 

@@ -67,7 +67,7 @@ public sealed class JobEstimateTextTests
         // InstaHide, one option away, with the same k: its figure in sight (about 54 %, poor, for the mlp with |x| first).
         var instaHide = AccuracyTable.Measured.Expect(ModelSpec.PresetFor(JobDefaults.Model, HidingMode.InstaHide),
             options with { Hiding = new InstaHideOptions(HidingMode.InstaHide, JobDefaults.K) }, 4096);
-        var alternative = JsonSerializer.Deserialize<JobExpectedAccuracy>(JsonSerializer.Serialize(instaHide, Web), Web)!;
+        var alternative = JsonSerializer.Deserialize<ExpectedAccuracy>(JsonSerializer.Serialize(instaHide, Web), Web)!;
         var withAlternative = JobEstimateText.Lines(received, alternative, JobDefaults.K).ToList();
         Assert.Equal(3, withAlternative.Count);
         Assert.Equal($"with --hiding instahide --k 2: about {Math.Round(instaHide.Percent!.Value, MidpointRounding.AwayFromZero)} %" + (instaHide.Poor ? " (poor)." : "."), withAlternative[2]);

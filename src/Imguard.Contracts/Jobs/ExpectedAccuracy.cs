@@ -1,16 +1,17 @@
-namespace Imguard.Learning.Training;
+namespace Imguard.Contracts.Jobs;
 
 /// <summary>
-/// The test accuracy a job's settings can be expected to give, from the measured table (<see cref="AccuracyTable"/>),
-/// beside the same model's accuracy without hiding, and the sentences a person reads before starting the job: the
-/// platform serves them with its cost estimate, so the web form and <c>imguard train</c> say the same.
+/// The test accuracy a job's settings can be expected to give, from the measured table (Imguard.Learning's
+/// AccuracyTable, docs/accuracy.md), beside the same model's accuracy without hiding, and the sentences a person reads
+/// before starting the job: the platform serves them with its cost estimate, so the web form and <c>imguard train</c>
+/// say the same. One record for both ends: the table makes it, the platform serves it, the owner's client reads it.
 /// </summary>
 /// <param name="Measured">Whether the table has a figure for these settings (Fashion-MNIST-shaped data, a preset, a measured hiding setting).</param>
 /// <param name="Percent">Expected test accuracy in percent (clean test images, or the job's test-time encodings), or null.</param>
 /// <param name="WithoutHidingPercent">The same model, training-set size and epochs without hiding, or null.</param>
 /// <param name="Poor">
-/// Whether the figure is poor: more than <see cref="AccuracyTable.PoorMarginPoints"/> points below training without
-/// hiding, or under <see cref="AccuracyTable.PoorBelowPercent"/> %.
+/// Whether the figure is poor: more than AccuracyTable.PoorMarginPoints (5) points below training without hiding, or
+/// under AccuracyTable.PoorBelowPercent (50) %.
 /// </param>
 /// <param name="Summary">One line: the figure and the no-hiding figure, or why there is none.</param>
 /// <param name="Warning">When <see cref="Poor"/>: what that means and what to change, in plain words; otherwise null.</param>
