@@ -47,7 +47,7 @@ public sealed class AuditHealthTests : IAsyncLifetime
         Assert.Equal("ok", reply.GetProperty("status").GetString());
         Assert.Equal(
             [("data-directory", "ok"), ("database", "ok")],
-            reply.GetProperty("checks").EnumerateArray().Select(c => (c.GetProperty("name").GetString(), c.GetProperty("status").GetString())));
+            HealthReply.Checks(reply));
     }
 
     [Fact]
@@ -95,9 +95,8 @@ public sealed class AuditHealthTests : IAsyncLifetime
         using ServiceIdentity platform = _deployment.Identity(ServiceRole.Platform);
         using var http = new HttpClient(MutualTls.CreateServiceHandler(platform, ServiceRole.Audit)) { BaseAddress = _deployment.Settings.Audit.Url };
         using HttpResponseMessage response = await http.GetAsync("health");
-        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+        return await HealthReply.ReadAsync(response);
     }
 
-    private static JsonElement Check(JsonElement reply, string name) =>
-        reply.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+    private static JsonElement Check(JsonElement reply, string name) => HealthReply.Check(reply, name);
 }

@@ -48,7 +48,7 @@ public sealed class PartyHealthTests : IAsyncLifetime
         Assert.Equal("ok", reply.GetProperty("status").GetString());
         Assert.Equal(
             [("data-directory", "ok"), ("platform", "ok")],
-            reply.GetProperty("checks").EnumerateArray().Select(c => (c.GetProperty("name").GetString(), c.GetProperty("status").GetString())));
+            HealthReply.Checks(reply));
     }
 
     [Fact]
@@ -94,9 +94,8 @@ public sealed class PartyHealthTests : IAsyncLifetime
         X509Certificate2 authority = DeploymentPki.LoadAuthorityCertificate(_deployment.Directory);
         using var http = new HttpClient(MutualTls.CreateClientHandler(authority, ServiceRoles.Party(Party))) { BaseAddress = _deployment.Settings.Parties[Party].Api.Url };
         using HttpResponseMessage response = await http.GetAsync("health");
-        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+        return await HealthReply.ReadAsync(response);
     }
 
-    private static JsonElement Check(JsonElement reply, string name) =>
-        reply.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+    private static JsonElement Check(JsonElement reply, string name) => HealthReply.Check(reply, name);
 }

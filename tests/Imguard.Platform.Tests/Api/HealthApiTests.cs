@@ -6,6 +6,7 @@ using Imguard.ServiceDefaults.Deployment;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Imguard.Testing;
 
 namespace Imguard.Platform.Tests.Api;
 
@@ -27,7 +28,7 @@ public abstract class HealthApiTests(PlatformApiFixture fixture)
         Assert.Equal("ok", reply.GetProperty("status").GetString());
         Assert.Equal(
             [("data-directory", "ok"), ("database", "ok"), ("audit", "ok")],
-            reply.GetProperty("checks").EnumerateArray().Select(c => (c.GetProperty("name").GetString(), c.GetProperty("status").GetString())));
+            HealthReply.Checks(reply));
 
         using ApiClient user = await fixture.BrowserAsync(PlatformApiFixture.Unique("health"));
         JsonElement platform = (await user.GetAsync<JsonElement>("/api/system/health")).GetProperty("services")[0];
@@ -135,11 +136,10 @@ public abstract class HealthApiTests(PlatformApiFixture fixture)
     {
         using ApiClient anonymous = fixture.Anonymous();
         using HttpResponseMessage response = await anonymous.GetAsync("/health");
-        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+        return await HealthReply.ReadAsync(response);
     }
 
-    protected static JsonElement Check(JsonElement reply, string name) =>
-        reply.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+    protected static JsonElement Check(JsonElement reply, string name) => HealthReply.Check(reply, name);
 }
 
 public sealed class SqliteHealthApiTests(SqlitePlatformApiFixture fixture) : HealthApiTests(fixture), IClassFixture<SqlitePlatformApiFixture>;
