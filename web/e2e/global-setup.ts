@@ -3,8 +3,8 @@
 // workers read the origin and the admin password it printed from their environment (see deployment.ts).
 //
 // The returned function is the global teardown: Playwright runs it after the last spec, after a failure and on
-// Ctrl-C. A runner that is killed outright still ends `imguard up` from its exit handler (its roles stop when up's
-// pipe closes). IMGUARD_E2E_KEEP=1 keeps the data directory.
+// Ctrl-C. A runner sent SIGTERM, or one that exits without its teardown, still kills `imguard up` (its roles stop when
+// up's pipe closes). IMGUARD_E2E_KEEP=1 keeps the data directory.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,12 +16,16 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'imguard-e2e-'));
   const logPath = path.join(root, 'imguard-up.log');
   const up = startImguard(path.join(root, 'deployment'), await freeBasePort(), logPath);
+  // The runner handles SIGINT (teardown below); SIGTERM or an exit without teardown must not leave the system running.
   const killOnExit = () => { up.child.kill('SIGKILL'); };
+  const killOnTerm = () => { up.child.kill('SIGKILL'); process.exit(143); };
   process.on('exit', killOnExit);
+  process.once('SIGTERM', killOnTerm);
 
   const teardown = async () => {
     await up.stop();
     process.off('exit', killOnExit);
+    process.off('SIGTERM', killOnTerm);
     if (process.env.IMGUARD_E2E_KEEP === '1') console.log(`e2e: kept ${root}`);
     else rmSync(root, { recursive: true, force: true });
   };
