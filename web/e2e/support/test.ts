@@ -50,9 +50,35 @@ export class BrowserWatch {
   }
 }
 
-// A worker runs one test at a time: the contexts' listeners report to the running test's watch. Worker fixtures set
-// up on a test's behalf report to that test's.
+// A worker runs one test at a time: the contexts' listeners report to the running test's watch, or to the watch of the
+// worker fixture being set up (worker fixtures are set up before the test's own).
 let current = new BrowserWatch();
+
+/** Fails on what `watched` saw that it did not allow, and on a large body sent to the platform at `origin`. */
+function expectClean(watched: BrowserWatch, origin: string, what: string): void {
+  expect(watched.unexpected(), `${what}: no console errors, CSP violations, failed responses or foreign requests`).toEqual([]);
+  const largest = watched.sent.filter(r => r.origin === origin).reduce((max, r) => Math.max(max, r.bytes), 0);
+  expect(largest, `${what}: no body of ${PLATFORM_BODY_LIMIT} bytes or more went to the platform`).toBeLessThan(PLATFORM_BODY_LIMIT);
+}
+
+/** Runs a worker fixture's browser steps under a watch of their own, then checks it. */
+async function watchedSetup<T>(origin: string, what: string, steps: () => Promise<T>): Promise<T> {
+  const previous = current;
+  const own = new BrowserWatch();
+  current = own;
+  let result: T;
+  try {
+    result = await steps();
+  } catch (error) {
+    // The steps' own error says what failed; the browser's problems often say why.
+    if (own.problems.length > 0) console.error(`${what}: browser problems so far:\n  ${own.problems.join('\n  ')}`);
+    throw error;
+  } finally {
+    current = previous;
+  }
+  expectClean(own, origin, what);
+  return result;
+}
 
 function watch(context: BrowserContext): void {
   // Failed responses are checked by URL; other console errors (e.g. a CSP violation) are problems.
@@ -133,10 +159,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     current = watched;
     await use(watched);
     current = new BrowserWatch();
-    expect(watched.unexpected(), 'no console errors, CSP violations, failed responses or foreign requests').toEqual([]);
-    const toPlatform = watched.sent.filter(r => r.origin === deployment.origin);
-    const largest = toPlatform.reduce((max, r) => Math.max(max, r.bytes), 0);
-    expect(largest, `no body of ${PLATFORM_BODY_LIMIT} bytes or more went to the platform`).toBeLessThan(PLATFORM_BODY_LIMIT);
+    expectClean(watched, deployment.origin, 'the test');
   }, { auto: true }],
 
   context: async ({ context }, use) => {
@@ -147,9 +170,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   adminContext: [async ({ browser, deployment }, use) => {
     const context = await browser.newContext(contextOptions);
     watch(context);
-    const page = await context.newPage();
-    await signIn(page, deployment.origin, 'admin', deployment.adminPassword);
-    await page.close();
+    await watchedSetup(deployment.origin, 'signing in as admin', async () => {
+      const page = await context.newPage();
+      await signIn(page, deployment.origin, 'admin', deployment.adminPassword);
+      await page.close();
+    });
     await use(context);
     await context.close();
   }, { scope: 'worker' }],
@@ -182,50 +207,56 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const added = await callApi<{ userId: string }>(adminContext.request, origin, 'POST', `/api/projects/${project.id}/members`,
       { userName: member.userName, role: 'Contributor' });
     await callApi(adminContext.request, origin, 'PUT', `/api/projects/${project.id}/members/${added.userId}`, { role: 'Viewer' });
-    const page = await adminContext.newPage();
-    await page.goto(`${origin}/projects/${project.id}?tab=datasets`);
-    await expect(page.getByText('No datasets yet.')).toBeVisible();
-    const train = await uploadDataset(page, 'shapes-train', 'Train', async () => {
-      await page.getByLabel('IDX files (MNIST format)').check();
-      await page.getByLabel('Images (.idx or .gz)').setInputFiles(testImages.images);
-      await page.getByLabel('Labels (.idx or .gz)').setInputFiles(testImages.labels);
+    const [train, test] = await watchedSetup(origin, 'uploading the shapes datasets', async () => {
+      const page = await adminContext.newPage();
+      await page.goto(`${origin}/projects/${project.id}?tab=datasets`);
+      await expect(page.getByText('No datasets yet.')).toBeVisible();
+      const train = await uploadDataset(page, 'shapes-train', 'Train', async () => {
+        await page.getByLabel('IDX files (MNIST format)').check();
+        await page.getByLabel('Images (.idx or .gz)').setInputFiles(testImages.images);
+        await page.getByLabel('Labels (.idx or .gz)').setInputFiles(testImages.labels);
+      });
+      const test = await uploadDataset(page, 'shapes-test', 'Test', async () => {
+        await page.getByLabel('A folder, one sub-folder per class').check();
+        await page.getByLabel('Folder', { exact: true }).setInputFiles(testImages.folder);
+        const training = page.getByLabel('Training set');
+        await training.selectOption({ label: await optionContaining(training, train.id) });
+      });
+      await page.close();
+      return [train, test] as const;
     });
-    const test = await uploadDataset(page, 'shapes-test', 'Test', async () => {
-      await page.getByLabel('A folder, one sub-folder per class').check();
-      await page.getByLabel('Folder', { exact: true }).setInputFiles(testImages.folder);
-      const training = page.getByLabel('Training set');
-      await training.selectOption({ label: await optionContaining(training, train.id) });
-    });
-    await page.close();
     await use({ ...project, trainId: train.id, testId: test.id });
   }, { scope: 'worker', timeout: 180_000 }],
 
   trainedJob: [async ({ adminContext, deployment, shapes }, use) => {
-    const page = await adminContext.newPage();
-    await page.goto(`${deployment.origin}/projects/${shapes.id}?tab=jobs`);
-    await expect(heading(page, shapes.name)).toBeVisible();
-    const testData = page.getByLabel('Test data');
-    await testData.selectOption({ label: await optionContaining(testData, 'shapes-test') });
-    await page.getByLabel('Epochs').fill('5');
-    await page.getByLabel('Batch size').fill('10');
-    await page.getByLabel('Learning rate').fill('0.1');
-    await page.getByLabel('Off', { exact: true }).check();
-    await page.getByRole('button', { name: 'Start job' }).click();
-    const jobLink = page.getByRole('link', { name: /^job-[0-9a-f]+$/ }).first();
-    await jobLink.click();
-    await page.waitForURL(/\/jobs\//);
-    const jobId = page.url().split('/jobs/')[1]?.split(/[?#]/)[0] ?? '';
-    await expect(succeeded(page)).toBeVisible({ timeout: JOB_TIMEOUT_MS });
-    // The live page settles once the last epoch's row and checkpoint are in; what it drew then is what a reopened
-    // page must draw (jobs.spec.ts).
-    let live = await drawnJob(page);
-    await expect.poll(async () => {
-      const before = live;
-      await page.waitForTimeout(500);
-      live = await drawnJob(page);
-      return live.epochs.length === 5 && live.epochs.every(r => r.includes('saved')) && JSON.stringify(before) === JSON.stringify(live);
-    }, { message: 'the live job page settles with 5 epoch rows, each with its checkpoint', timeout: 20_000 }).toBe(true);
-    await page.close();
+    const { jobId, live } = await watchedSetup(deployment.origin, 'training the shapes job', async () => {
+      const page = await adminContext.newPage();
+      await page.goto(`${deployment.origin}/projects/${shapes.id}?tab=jobs`);
+      await expect(heading(page, shapes.name)).toBeVisible();
+      const testData = page.getByLabel('Test data');
+      await testData.selectOption({ label: await optionContaining(testData, 'shapes-test') });
+      await page.getByLabel('Epochs').fill('5');
+      await page.getByLabel('Batch size').fill('10');
+      await page.getByLabel('Learning rate').fill('0.1');
+      await page.getByLabel('Off', { exact: true }).check();
+      await page.getByRole('button', { name: 'Start job' }).click();
+      const jobLink = page.getByRole('link', { name: /^job-[0-9a-f]+$/ }).first();
+      await jobLink.click();
+      await page.waitForURL(/\/jobs\//);
+      const jobId = page.url().split('/jobs/')[1]?.split(/[?#]/)[0] ?? '';
+      await expect(succeeded(page)).toBeVisible({ timeout: JOB_TIMEOUT_MS });
+      // The live page settles once the last epoch's row and checkpoint are in; what it drew then is what a reopened
+      // page must draw (jobs.spec.ts).
+      let live = await drawnJob(page);
+      await expect.poll(async () => {
+        const before = live;
+        await page.waitForTimeout(500);
+        live = await drawnJob(page);
+        return live.epochs.length === 5 && live.epochs.every(r => r.includes('saved')) && JSON.stringify(before) === JSON.stringify(live);
+      }, { message: 'the live job page settles with 5 epoch rows, each with its checkpoint', timeout: 20_000 }).toBe(true);
+      await page.close();
+      return { jobId, live };
+    });
     await use({ jobId, live });
   }, { scope: 'worker', timeout: JOB_TIMEOUT_MS + 120_000 }],
 });
