@@ -16,7 +16,7 @@ need_apt=()
 [ -d /usr/share/datasets/fashion-mnist ] || need_apt+=(dataset-fashion-mnist)
 # PostgreSQL server binaries: the database tests run against a real, throw-away server on 127.0.0.1.
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need_apt+=(postgresql)
-# Chromium for the web UI's end-to-end test (driven by playwright-core from npm; no browser download).
+# Chromium for the web UI's browser tests (driven by @playwright/test from npm; no browser download).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "== installing Debian packages: ${need_apt[*]}"
@@ -85,13 +85,14 @@ failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
 skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
 dotnet_summary="$passed passed, $failed failed, $skipped skipped"
 
-# The web UI (web/): install from the lock file, type-check and build, unit tests (Vitest), then the end-to-end test
+# The web UI (web/): install from the lock file, type-check and build, unit tests (Vitest), then the browser tests
 # in headless Chromium against the real system (imguard up on free 127.0.0.1 ports, the build above).
 web_rc=0
 vitest_passed=0
 vitest_failed=0
 browser_passed=0
 browser_failed=0
+browser_skipped=0
 web_start=$SECONDS
 if ! command -v npm >/dev/null 2>&1; then
   echo "test.sh: Node.js/npm was not found on PATH; the web UI's tests cannot run." >&2
@@ -108,26 +109,30 @@ else
       vitest_passed=$({ grep -E '^ *Tests ' "$log" || true; } | { grep -Eo '[0-9]+ passed' || true; } | awk '{s += $1} END {print s + 0}')
       vitest_failed=$({ grep -E '^ *Tests ' "$log" || true; } | { grep -Eo '[0-9]+ failed' || true; } | awk '{s += $1} END {print s + 0}')
       if [ "$vitest_rc" -ne 0 ] || [ "$vitest_passed" -eq 0 ]; then web_rc=1; [ "$vitest_failed" -gt 0 ] || vitest_failed=1; fi
-      echo "== web: end-to-end test in headless Chromium (screenshots in web/test-results/)"
+      # The browser tests (Playwright, web/e2e/*.spec.ts): its global setup starts `imguard up` from the build above on
+      # free 127.0.0.1 ports; the specs drive headless Chromium through every area of the UI, then the newcomer's first
+      # hour (5,000 + 1,000 Fashion-MNIST images, trained with the form's defaults, its accuracy against
+      # docs/accuracy.jsonl; it prints "first hour: ... s total"). A failed test leaves its trace and a screenshot in
+      # web/test-results/. SIGINT first, so that Playwright's teardown stops `imguard up`.
+      echo "== web: browser tests in headless Chromium (Playwright; traces and screenshots of failures in web/test-results/)"
       browser_start=$SECONDS
-      if (cd web && timeout 600 node e2e/run.mjs); then
-        browser_passed=$((browser_passed + 1))
-      else
-        browser_failed=$((browser_failed + 1))
+      browser_results=web/test-results/results.json
+      rm -f "$browser_results"
+      set +e
+      (cd web && timeout -s INT -k 60 1500 npx playwright test)
+      browser_rc=$?
+      set -e
+      # Counted from the JSON reporter: expected = passed, unexpected + flaky = failed, skipped (Fashion-MNIST missing).
+      read -r browser_passed browser_failed browser_skipped < <(node -e '
+        try {
+          const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).stats;
+          console.log(`${s.expected} ${s.unexpected + s.flaky} ${s.skipped}`);
+        } catch { console.log("0 0 0"); }' "$browser_results")
+      if [ "$browser_rc" -ne 0 ] || [ "$browser_passed" -eq 0 ]; then
         web_rc=1
+        [ "$browser_failed" -gt 0 ] || browser_failed=1
       fi
-      echo "web: browser test took $((SECONDS - browser_start)) s"
-      # The newcomer's first hour, timed: register, project, 5,000 + 1,000 Fashion-MNIST images, train with the form's
-      # defaults, download the model; its accuracy against docs/accuracy.jsonl (prints "first hour: ... s total").
-      echo "== web: the newcomer's first hour in headless Chromium (web/e2e/newcomer.mjs)"
-      browser_start=$SECONDS
-      if (cd web && timeout 900 node e2e/newcomer.mjs); then
-        browser_passed=$((browser_passed + 1))
-      else
-        browser_failed=$((browser_failed + 1))
-        web_rc=1
-      fi
-      echo "web: newcomer test took $((SECONDS - browser_start)) s"
+      echo "web: browser tests took $((SECONDS - browser_start)) s"
     else
       echo "test.sh: the web UI did not build." >&2
       web_rc=1
@@ -139,10 +144,11 @@ else
 fi
 echo "web: $((SECONDS - web_start)) s in all (npm ci, build, Vitest, browser)"
 
-# One plain summary line over every test: the .NET assemblies, Vitest and the browser test.
+# One plain summary line over every test: the .NET assemblies, Vitest and the browser tests.
 total_passed=$((passed + vitest_passed + browser_passed))
 total_failed=$((failed + vitest_failed + browser_failed))
-echo "tests: $total_passed passed, $total_failed failed, $skipped skipped (.NET: $dotnet_summary; Vitest: $vitest_passed passed, $vitest_failed failed; browser: $browser_passed passed, $browser_failed failed)"
+total_skipped=$((skipped + browser_skipped))
+echo "tests: $total_passed passed, $total_failed failed, $total_skipped skipped (.NET: $dotnet_summary; Vitest: $vitest_passed passed, $vitest_failed failed; browser: $browser_passed passed, $browser_failed failed, $browser_skipped skipped)"
 if [ "$rc" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ] || [ "$web_rc" -ne 0 ]; then
   exit 1
 fi

@@ -108,7 +108,8 @@ describe('StartJobForm', () => {
   });
 
   it('keeps the labels the end-to-end test finds the form by unambiguous', () => {
-    // e2e/run.mjs uses getByLabel('Test data'), 'Epochs', 'Batch size', 'Learning rate' (substring, case-insensitive).
+    // The browser tests (e2e/jobs.spec.ts, e2e/support/test.ts) use getByLabel('Test data'), 'Epochs', 'Batch size',
+    // 'Learning rate' (substring, case-insensitive).
     const labels = [...html.matchAll(/<label[^>]*>(.*?)<\/label>/gs)].map(m => m[1]!.replace(/<[^>]+>/g, '').toLowerCase());
     for (const name of ['test data', 'epochs', 'batch size', 'learning rate']) {
       expect(labels.filter(l => l.includes(name)), name).toHaveLength(1);

@@ -1,0 +1,59 @@
+// Datasets: secret-shared in this browser and each half sent straight to its party. A training set from IDX files
+// (paused mid-upload and resumed), a test set from a folder of PNGs (one sub-folder per class, sizes and colour types
+// vary, one broken file) standardised with the training set's statistics kept in this browser.
+import { expect, test } from './support/test';
+import { heading, optionContaining, uploadDataset } from './support/ui';
+
+const CHUNKS = /\/api\/uploads\/[^/]+\/chunks\//;
+
+test('a training and a test set are shared in the browser and go to the parties only', async ({ adminPage: page, deployment, project, testImages, browserWatch }) => {
+  const { origin } = deployment;
+  await page.goto(`${origin}/projects/${project.id}`);
+  await expect(heading(page, project.name)).toBeVisible();
+  await page.getByRole('tab', { name: 'Datasets' }).click();
+  await expect(page.getByText('No datasets yet.')).toBeVisible();
+
+  const train = await test.step('a training set from IDX files, paused and resumed', () => uploadDataset(page, 'shapes-train', 'Train', async () => {
+    await page.getByLabel('IDX files (MNIST format)').check();
+    await page.getByLabel('Images (.idx or .gz)').setInputFiles(testImages.images);
+    await page.getByLabel('Labels (.idx or .gz)').setInputFiles(testImages.labels);
+    // Hold the parties' chunk uploads so the upload can be paused mid-way, then resumed.
+    await page.route(CHUNKS, async route => {
+      await new Promise(r => setTimeout(r, 3000));
+      await route.continue().catch(() => undefined);
+    });
+  }, {
+    afterStart: async () => {
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await expect(page.getByRole('button', { name: 'Resume' }), 'the upload pauses').toBeVisible();
+      await page.unroute(CHUNKS);
+      await page.getByRole('button', { name: 'Resume' }).click();
+    },
+  }));
+
+  const testSet = await test.step('a test set from a PNG folder with one broken image', async () => {
+    const uploaded = await uploadDataset(page, 'shapes-test', 'Test', async () => {
+      await page.getByLabel('A folder, one sub-folder per class').check();
+      await page.getByLabel('Folder', { exact: true }).setInputFiles(testImages.folder);
+      // The training set's statistics are offered for the test set.
+      const training = page.getByLabel('Training set');
+      await training.selectOption({ label: await optionContaining(training, train.id) });
+    });
+    await expect(page.getByText('1 image was skipped')).toBeVisible();
+    await expect(page.getByText('broken.png')).toBeVisible();
+    return uploaded;
+  });
+
+  await test.step('both are listed Ready; the training set\'s statistics can be downloaded again', async () => {
+    await page.getByRole('tab', { name: 'Members' }).click();
+    await page.getByRole('tab', { name: 'Datasets' }).click();
+    for (const id of [train.id, testSet.id]) await expect(page.getByRole('row').filter({ hasText: id }).filter({ hasText: 'Ready' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Download statistics of shapes-train' })).toBeVisible();
+  });
+
+  // The shares went straight to the parties; the platform got metadata only (its body size is checked for every test).
+  const chunks = browserWatch.sent.filter(r => CHUNKS.test(r.path));
+  expect(chunks.length, 'share chunks sent').toBeGreaterThanOrEqual(4);
+  expect(chunks.filter(r => r.origin === origin), 'no share chunk went to the platform').toEqual([]);
+  expect(new Set(chunks.map(r => r.origin)).size, 'both parties received chunks').toBe(2);
+});
