@@ -12,7 +12,7 @@ internal static class ContractsError
         new(ShareFileErrorKind.NotAShareFile, $"{what} is not an IMGuard share file (bad magic).");
 
     public static ShareFileException UnsupportedVersion(string what, int version) =>
-        new(ShareFileErrorKind.UnsupportedVersion, $"{what} has format version {version}; this build reads version {ShareFileFormat.Version}.");
+        new(ShareFileErrorKind.UnsupportedVersion, $"{what} has format version {version}; this build reads versions {ShareFileFormat.Version1} to {ShareFileFormat.NewestVersion}.");
 
     public static ShareFileException HeaderCorrupt(string what) =>
         new(ShareFileErrorKind.HeaderCorrupt, $"{what} has a corrupt header (header SHA-256 mismatch).");
@@ -31,8 +31,8 @@ internal static class ContractsError
     public static ShareFileException ChunkCorrupt(string what, long chunk, long chunkCount) =>
         new(ShareFileErrorKind.ChunkCorrupt, $"{what} is corrupt: payload chunk {chunk} of {chunkCount} does not match its SHA-256 in the trailer.");
 
-    public static ShareFileException TooShort(string what, long length) =>
-        new(ShareFileErrorKind.LengthMismatch, $"{what} is {length} bytes long, shorter than a share file header ({ShareFileFormat.HeaderSize} bytes).");
+    public static ShareFileException TooShort(string what, long length, int headerSize) =>
+        new(ShareFileErrorKind.LengthMismatch, $"{what} is {length} bytes long, shorter than its share file header ({headerSize} bytes).");
 
     public static ArgumentException InvalidHeaderField(string reason) => new(reason);
 

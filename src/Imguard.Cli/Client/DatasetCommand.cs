@@ -1,7 +1,9 @@
 using System.CommandLine;
+using Imguard.Client.Consent;
 using Imguard.Client.Datasets;
 using Imguard.Client.Platform;
 using Imguard.Client.Storage;
+using Imguard.Contracts.Consent;
 using Imguard.Learning.Data;
 using Imguard.Learning.Storage;
 
@@ -33,9 +35,10 @@ internal static class DatasetCommand
         var id = new Option<string?>("--id") { Description = "The dataset id bound into both files (default: a fresh random id)." };
         var output = new Option<string?>("--out") { Description = "Folder for the two share files and the standardisation (default: the owner folder's datasets/<id>)." };
         var seed = new Option<bool>("--seed-party0") { Description = "Write party 0's half as a 16-byte seed (halves upload and storage; party 0 expands it)." };
+        Option<string?> profile = ProfileOptions.Create();
         var command = new Command("share", "Split a dataset into two secret-shared files, one per party, on this machine (a test set takes its training set's standardisation).")
         {
-            shape, id, output, seed,
+            shape, id, output, seed, profile,
         };
         source.AddTo(command);
         training.AddTo(command);
@@ -47,8 +50,11 @@ internal static class DatasetCommand
             LabeledImages raw = source.Read(parse).Load(c, h, w, Console.Error);
             string datasetId = parse.GetValue(id) ?? OwnerSharing.NewDatasetId();
             string folder = parse.GetValue(output) ?? owner.DatasetFolder(datasetId);
-            (OwnerHalfFiles files, _) = await OwnerSharing.ShareAsync(raw, datasetId, folder, stats?.Standardization, parse.GetValue(seed), cancellationToken: ct);
+            using OwnerSigningKey key = ProfileOptions.SigningKey(parse, profile);
+            (OwnerHalfFiles files, _) = await OwnerSharing.ShareAsync(raw, datasetId, folder, stats?.Standardization, parse.GetValue(seed),
+                ownerKey: key.PublicKey, cancellationToken: ct);
             Console.WriteLine($"dataset {datasetId}: {raw.Count} images {c}×{h}×{w}, {raw.ClassCount} classes");
+            Console.WriteLine($"  owner key  {OwnerKeys.ShortFingerprint(key.PublicKey)}  ({key.Path}; the parties accept this dataset only in jobs this key approves)");
             Console.WriteLine($"  party 0  {files.Party0Path}  digest {files.Party0Digest}");
             Console.WriteLine($"  party 1  {files.Party1Path}  digest {files.Party1Digest}");
             Console.WriteLine($"  standardisation  {OwnerSharing.StandardizationPath(folder, datasetId)} (keep it: test sets and inference use it)");
@@ -94,11 +100,12 @@ internal static class DatasetCommand
             using PlatformApi api = ProfileOptions.Connect(parse, profile);
             ProjectSummary target = await api.GetProjectAsync(parse.GetValue(project), ct);
             LabeledImages raw = source.Read(parse).Load(target.Channels, target.Height, target.Width, Console.Error);
+            using OwnerSigningKey key = ProfileOptions.SigningKey(parse, profile);
             var bar = new UploadProgressBar();
             DatasetUpload.Result result = await new DatasetUpload(api).RunAsync(target.Id, parse.GetValue(name)!, purposeName, raw, stats?.Standardization,
-                parse.GetValue(work) ?? owner.DatasetsFolder, parse.GetValue(seed), bar, TimeSpan.FromMinutes(2), ct);
+                parse.GetValue(work) ?? owner.DatasetsFolder, parse.GetValue(seed), bar, TimeSpan.FromMinutes(2), key.PublicKey, ct);
             bar.Finish();
-            Console.WriteLine($"dataset {result.Dataset.Id} {result.Dataset.Status}: {result.Dataset.Count} images");
+            Console.WriteLine($"dataset {result.Dataset.Id} {result.Dataset.Status}: {result.Dataset.Count} images, owner key {OwnerKeys.ShortFingerprint(key.PublicKey)}");
             Console.WriteLine($"standardisation kept at {result.StandardizationPath} (a test set and inference find it by this dataset's id)");
             return 0;
         });

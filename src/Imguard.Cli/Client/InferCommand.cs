@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
+using Imguard.Client.Consent;
 using Imguard.Client.Datasets;
 using Imguard.Client.Jobs;
 using Imguard.Client.Models;
@@ -49,8 +50,9 @@ internal static class InferCommand
             var owner = OwnerFolder.FromEnvironment();
             Standardization stats = owner.LoadStatistics(trained.TrainDatasetId, parse.GetValue(standardization)).Standardization;
             LabeledImages raw = source.Read(parse).Load(project.Channels, project.Height, project.Width, Console.Error);
+            using OwnerSigningKey key = ProfileOptions.SigningKey(parse, profile);
             DatasetUpload.Result uploaded = await new DatasetUpload(api).RunAsync(project.Id, $"inference with {modelJob}", "Test", raw, stats,
-                parse.GetValue(work) ?? owner.DatasetsFolder, seedCompressParty0: true, progress: null, TimeSpan.FromMinutes(2), ct);
+                parse.GetValue(work) ?? owner.DatasetsFolder, seedCompressParty0: true, progress: null, TimeSpan.FromMinutes(2), key.PublicKey, ct);
             // The images' shares are deleted once uploaded; the copy of the training set's statistics beside them is not needed.
             File.Delete(uploaded.StandardizationPath);
             DeleteIfEmpty(Path.GetDirectoryName(uploaded.StandardizationPath)!);

@@ -18,7 +18,7 @@ public sealed class DatasetUpload(PlatformApi platform)
 
     public async Task<Result> RunAsync(Guid projectId, string name, string purpose, LabeledImages raw, Standardization? standardization,
         string workDirectory, bool seedCompressParty0, IProgress<(int Party, long Sent, long Total)>? progress, TimeSpan readyTimeout,
-        CancellationToken cancellationToken = default)
+        ReadOnlyMemory<byte> ownerKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(raw);
         ProjectSummary project = await platform.GetProjectAsync(projectId, cancellationToken);
@@ -29,7 +29,8 @@ public sealed class DatasetUpload(PlatformApi platform)
         }
         string datasetId = OwnerSharing.NewDatasetId();
         string folder = Path.Combine(workDirectory, datasetId);
-        (OwnerHalfFiles files, _) = await OwnerSharing.ShareAsync(raw, datasetId, folder, standardization, seedCompressParty0, cancellationToken: cancellationToken);
+        (OwnerHalfFiles files, _) = await OwnerSharing.ShareAsync(raw, datasetId, folder, standardization, seedCompressParty0,
+            ownerKey: ownerKey, cancellationToken: cancellationToken);
         DatasetRegistered registered = await platform.RegisterDatasetAsync(projectId, new RegisterDatasetRequest(
             name, purpose, raw.Count, Mpc.Encoding.FixedPointFormat.Default.FractionalBits, files.Party0Digest.ToHex(), files.Party1Digest.ToHex(), datasetId), cancellationToken);
 

@@ -23,16 +23,18 @@ public static class OwnerSharing
     /// <summary>
     /// Writes the two share files of <paramref name="raw"/> into <paramref name="directory"/>. With
     /// <paramref name="standardization"/> null the statistics are fitted on <paramref name="raw"/> (a training set)
-    /// and saved; pass the training set's statistics for a test set.
+    /// and saved; pass the training set's statistics for a test set. <paramref name="ownerKey"/>, the owner's public
+    /// signing key, goes into both files' headers (share file version 2).
     /// </summary>
     public static async Task<(OwnerHalfFiles Files, Standardization Standardization)> ShareAsync(
         LabeledImages raw, string datasetId, string directory, Standardization? standardization, bool seedCompressParty0,
-        FixedPointFormat? format = null, CancellationToken cancellationToken = default)
+        FixedPointFormat? format = null, ReadOnlyMemory<byte> ownerKey = default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(raw);
         Standardization stats = standardization ?? Standardization.Fit(raw);
         LabeledImages standardized = stats.Apply(raw);
-        OwnerHalfFiles files = await DatasetHalfFile.WriteOwnerHalvesAsync(standardized, format ?? FixedPointFormat.Default, datasetId, directory, seedCompressParty0, cancellationToken: cancellationToken);
+        OwnerHalfFiles files = await DatasetHalfFile.WriteOwnerHalvesAsync(standardized, format ?? FixedPointFormat.Default, datasetId, directory, seedCompressParty0,
+            ownerKey: ownerKey, cancellationToken: cancellationToken);
         SaveStandardization(StandardizationPath(directory, datasetId), stats, raw.ClassNames);
         return (files, stats);
     }

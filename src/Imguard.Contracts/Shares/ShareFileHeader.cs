@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Imguard.Contracts.Consent;
 
 namespace Imguard.Contracts.Shares;
 
@@ -9,7 +10,9 @@ namespace Imguard.Contracts.Shares;
 /// stores and trains on the file; the platform sees only the header fields and the <see cref="HalfDigest"/>.
 /// </summary>
 /// <remarks>
-/// <para>File layout, version 1. All integers are little-endian and unsigned.</para>
+/// <para>File layout, versions 1 and 2. All integers are little-endian and unsigned. Version 2 (written whenever the
+/// owner's key is given) inserts the owner's public key before the header hash, inside the canonical header, so the
+/// half digest the owner registers pins the key and each party binds the half to it at upload, without the platform.</para>
 /// <code>
 /// offset size  field
 ///      0    8  magic "IMGSHARE"
@@ -28,13 +31,18 @@ namespace Imguard.Contracts.Shares;
 ///     96    8  example count N (1..2^31-1)
 ///    104    4  chunk size in bytes (8..64 MiB, a multiple of 8)
 ///    108    4  reserved = 0
-///    112   32  header SHA-256 = SHA-256(bytes 0..111)
-///    144    P  payload: Tensor: N rows of D + C ring elements (8 bytes each), row = [image share, D = c·h·w
+///    112   32  version 1: header SHA-256 = SHA-256(bytes 0..111); the payload starts at H = 144
+///    112    2  version 2: owner key length K (1..128)
+///    114    6  version 2: reserved = 0
+///    120  128  version 2: owner key: K bytes of SubjectPublicKeyInfo DER (ECDSA P-256), then zeros
+///    248   32  version 2: header SHA-256 = SHA-256(bytes 0..247); the payload starts at H = 280
+///      H    P  payload: Tensor: N rows of D + C ring elements (8 bytes each), row = [image share, D = c·h·w
 ///              scalars | one-hot label share, C scalars], so P = N·(D + C)·8; Seed: the 16-byte seed, P = 16
-///  144+P  32·K trailer: SHA-256 of each payload chunk in order; K = ⌈P / chunk size⌉, the last chunk may be short
+///    H+P  32·K trailer: SHA-256 of each payload chunk in order; K = ⌈P / chunk size⌉, the last chunk may be short
 /// </code>
-/// <para>The file is exactly 144 + P + 32·K bytes; anything shorter or longer is refused. Bytes 0..111 are the
-/// <em>canonical header</em>: reserved bytes and id padding must be zero, so one header has one encoding.</para>
+/// <para>The file is exactly H + P + 32·K bytes; anything shorter or longer is refused. The bytes before the header
+/// hash are the <em>canonical header</em>: reserved bytes, id and key padding must be zero, so one header has one
+/// encoding.</para>
 /// <para><see cref="HalfDigest"/> = SHA-256(canonical header ‖ chunk hash 0 ‖ … ‖ chunk hash K-1): it pins every byte
 /// of the file, and the platform compares it with the digest the owner registered without seeing a share.</para>
 /// </remarks>
@@ -56,14 +64,19 @@ public sealed record ShareFileHeader
     internal const int CountOffset = 96;
     internal const int ChunkSizeOffset = 104;
     internal const int Reserved2Offset = 108;
-    internal const int HashOffset = ShareFileFormat.CanonicalHeaderSize;
+    internal const int OwnerKeyLengthOffset = 112;
+    internal const int Reserved3Offset = 114;
+    internal const int Reserved3Size = 6;
+    internal const int OwnerKeyOffset = 120;
 
     /// <summary>Describes one party's half; every field is checked against the format (not against limits).</summary>
     public ShareFileHeader(string datasetId, int partyId, SharePayloadKind payloadKind, int fractionalBits,
-        int channels, int height, int width, int classes, long exampleCount, int chunkSize = ShareFileFormat.DefaultChunkSize)
+        int channels, int height, int width, int classes, long exampleCount, int chunkSize = ShareFileFormat.DefaultChunkSize,
+        ReadOnlyMemory<byte> ownerKey = default)
     {
         string? problem = Check(datasetId, partyId, payloadKind, ShareFileFormat.RingBits, fractionalBits, chunkSize)
-            ?? CheckShape(channels, height, width, classes, exampleCount);
+            ?? CheckShape(channels, height, width, classes, exampleCount)
+            ?? (ownerKey.IsEmpty ? null : CheckOwnerKey(ownerKey.Span));
         if (problem is not null)
         {
             throw ContractsError.InvalidHeaderField($"Invalid share file header: {problem}.");
@@ -78,7 +91,23 @@ public sealed record ShareFileHeader
         Classes = classes;
         ExampleCount = exampleCount;
         ChunkSize = chunkSize;
+        OwnerKey = ownerKey.IsEmpty ? null : ownerKey.ToArray();
     }
+
+    /// <summary>2 when the header carries the owner's key, else 1.</summary>
+    public int Version => OwnerKey is null ? ShareFileFormat.Version1 : ShareFileFormat.Version2;
+
+    /// <summary>
+    /// The owner's public key (SubjectPublicKeyInfo DER, ECDSA P-256; <see cref="OwnerKeys"/>), or null in a version 1
+    /// file. A party uses a half only in jobs this key approved. Callers must not change the array.
+    /// </summary>
+    public byte[]? OwnerKey { get; }
+
+    /// <summary>Bytes before the header hash (the canonical header, what the header hash and the half digest cover).</summary>
+    public int CanonicalHeaderSize => ShareFileFormat.CanonicalHeaderSizeOf(Version);
+
+    /// <summary>Where the payload starts: the canonical header and its hash.</summary>
+    public int HeaderSize => ShareFileFormat.HeaderSizeOf(Version);
 
     /// <summary>The dataset this half belongs to (both halves carry the same id).</summary>
     public string DatasetId { get; }
@@ -129,25 +158,26 @@ public sealed record ShareFileHeader
     public long ChunkCount => ShareFileFormat.ChunkCount(PayloadBytes, ChunkSize);
 
     /// <summary>Where the trailer starts.</summary>
-    public long TrailerOffset => ShareFileFormat.HeaderSize + PayloadBytes;
+    public long TrailerOffset => HeaderSize + PayloadBytes;
 
     /// <summary>The exact length of a valid file with this header.</summary>
-    public long FileLength => ShareFileFormat.FileLength(PayloadBytes, ChunkSize);
+    public long FileLength => ShareFileFormat.FileLength(HeaderSize, PayloadBytes, ChunkSize);
 
-    /// <summary>The 144 header bytes: the canonical header followed by its SHA-256.</summary>
+    /// <summary>The header bytes (144 in version 1, 280 in version 2): the canonical header followed by its SHA-256.</summary>
     public byte[] ToBytes()
     {
-        var bytes = new byte[ShareFileFormat.HeaderSize];
-        WriteCanonical(bytes.AsSpan(0, ShareFileFormat.CanonicalHeaderSize));
-        SHA256.HashData(bytes.AsSpan(0, ShareFileFormat.CanonicalHeaderSize), bytes.AsSpan(HashOffset));
+        var bytes = new byte[HeaderSize];
+        WriteCanonical(bytes.AsSpan(0, CanonicalHeaderSize));
+        SHA256.HashData(bytes.AsSpan(0, CanonicalHeaderSize), bytes.AsSpan(CanonicalHeaderSize));
         return bytes;
     }
 
     /// <summary>
-    /// Parses and checks the first <see cref="ShareFileFormat.HeaderSize"/> bytes of a share file: magic, version,
-    /// header hash, every field, then the size <paramref name="limits"/> (before the caller allocates anything).
+    /// Parses and checks the header at the start of <paramref name="bytes"/> (144 or 280 bytes by its version; more may
+    /// follow): magic, version, header hash, every field, then the size <paramref name="limits"/> (before the caller
+    /// allocates anything).
     /// </summary>
-    /// <exception cref="ShareFileException">The bytes are not a valid version 1 header within the limits.</exception>
+    /// <exception cref="ShareFileException">The bytes are not a valid version 1 or 2 header within the limits.</exception>
     public static ShareFileHeader Parse(ReadOnlySpan<byte> bytes, ShareFileLimits? limits = null, string? name = null) =>
         ParseCore(bytes, limits, name is null ? "The share file" : $"Share file '{name}'");
 
@@ -159,21 +189,27 @@ public sealed record ShareFileHeader
         {
             throw ContractsError.NotAShareFile(what);
         }
-        if (bytes.Length < ShareFileFormat.HeaderSize)
+        if (bytes.Length < ShareFileFormat.HeaderSizeV1)
         {
-            throw ContractsError.TooShort(what, bytes.Length);
+            throw ContractsError.TooShort(what, bytes.Length, ShareFileFormat.HeaderSizeV1);
         }
         int version = BinaryPrimitives.ReadUInt16LittleEndian(bytes[VersionOffset..]);
-        if (version != ShareFileFormat.Version)
+        if (version is not (ShareFileFormat.Version1 or ShareFileFormat.Version2))
         {
             throw ContractsError.UnsupportedVersion(what, version);
         }
+        int canonicalSize = ShareFileFormat.CanonicalHeaderSizeOf(version);
+        if (bytes.Length < canonicalSize + ShareFileFormat.HashSize)
+        {
+            throw ContractsError.TooShort(what, bytes.Length, canonicalSize + ShareFileFormat.HashSize);
+        }
         Span<byte> hash = stackalloc byte[ShareFileFormat.HashSize];
-        SHA256.HashData(bytes[..ShareFileFormat.CanonicalHeaderSize], hash);
-        if (!CryptographicOperations.FixedTimeEquals(hash, bytes.Slice(HashOffset, ShareFileFormat.HashSize)))
+        SHA256.HashData(bytes[..canonicalSize], hash);
+        if (!CryptographicOperations.FixedTimeEquals(hash, bytes.Slice(canonicalSize, ShareFileFormat.HashSize)))
         {
             throw ContractsError.HeaderCorrupt(what);
         }
+        byte[]? ownerKey = version == ShareFileFormat.Version2 ? ParseOwnerKey(bytes, what) : null;
 
         int party = bytes[PartyOffset];
         var kind = (SharePayloadKind)bytes[KindOffset];
@@ -226,16 +262,41 @@ public sealed record ShareFileHeader
         {
             throw ContractsError.InvalidHeader(what, problem);
         }
-        return new ShareFileHeader(datasetId, party, kind, fractionalBits, (int)channels, (int)height, (int)width, (int)classes, (long)count, (int)chunkSize);
+        return new ShareFileHeader(datasetId, party, kind, fractionalBits, (int)channels, (int)height, (int)width, (int)classes, (long)count, (int)chunkSize, ownerKey);
     }
 
-    /// <summary>Writes the canonical header (bytes 0..111) into <paramref name="destination"/>.</summary>
+    /// <summary>Version 2's key area: a length in range, zero reserved bytes and padding, and a P-256 public key.</summary>
+    private static byte[] ParseOwnerKey(ReadOnlySpan<byte> bytes, string what)
+    {
+        int length = BinaryPrimitives.ReadUInt16LittleEndian(bytes[OwnerKeyLengthOffset..]);
+        if (length is < 1 or > ShareFileFormat.MaxOwnerKeyLength)
+        {
+            throw ContractsError.InvalidHeader(what, $"owner key length {length} outside [1, {ShareFileFormat.MaxOwnerKeyLength}]");
+        }
+        ReadOnlySpan<byte> area = bytes.Slice(OwnerKeyOffset, ShareFileFormat.MaxOwnerKeyLength);
+        if (bytes.Slice(Reserved3Offset, Reserved3Size).ContainsAnyExcept((byte)0) || area[length..].ContainsAnyExcept((byte)0))
+        {
+            throw ContractsError.InvalidHeader(what, "reserved bytes or owner key padding are not zero");
+        }
+        if (CheckOwnerKey(area[..length]) is { } problem)
+        {
+            throw ContractsError.InvalidHeader(what, problem);
+        }
+        return area[..length].ToArray();
+    }
+
+    private static string? CheckOwnerKey(ReadOnlySpan<byte> key) =>
+        key.Length > ShareFileFormat.MaxOwnerKeyLength
+            ? $"an owner key of {key.Length} bytes exceeds {ShareFileFormat.MaxOwnerKeyLength}"
+            : OwnerKeys.Check(key) is { } problem ? $"the owner key is invalid: {problem}" : null;
+
+    /// <summary>Writes the canonical header (<see cref="CanonicalHeaderSize"/> bytes) into <paramref name="destination"/>.</summary>
     internal void WriteCanonical(Span<byte> destination)
     {
-        var d = destination[..ShareFileFormat.CanonicalHeaderSize];
+        var d = destination[..CanonicalHeaderSize];
         d.Clear();
         ShareFileFormat.Magic.CopyTo(d);
-        BinaryPrimitives.WriteUInt16LittleEndian(d[VersionOffset..], ShareFileFormat.Version);
+        BinaryPrimitives.WriteUInt16LittleEndian(d[VersionOffset..], (ushort)Version);
         d[PartyOffset] = (byte)PartyId;
         d[KindOffset] = (byte)PayloadKind;
         d[RingBitsOffset] = ShareFileFormat.RingBits;
@@ -248,6 +309,11 @@ public sealed record ShareFileHeader
         BinaryPrimitives.WriteUInt32LittleEndian(d[ClassesOffset..], (uint)Classes);
         BinaryPrimitives.WriteUInt64LittleEndian(d[CountOffset..], (ulong)ExampleCount);
         BinaryPrimitives.WriteUInt32LittleEndian(d[ChunkSizeOffset..], (uint)ChunkSize);
+        if (OwnerKey is { } key)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(d[OwnerKeyLengthOffset..], (ushort)key.Length);
+            key.CopyTo(d[OwnerKeyOffset..]);
+        }
     }
 
     private static string? Check(string? datasetId, int partyId, SharePayloadKind kind, int ringBits, int fractionalBits, long chunkSize)

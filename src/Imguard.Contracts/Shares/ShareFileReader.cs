@@ -60,12 +60,12 @@ public sealed class ShareFileReader : IDisposable, IAsyncDisposable
         try
         {
             string what = Describe(name);
+            long origin = input.Position;
             var header = await ReadHeaderCoreAsync(input, limits, what, cancellationToken).ConfigureAwait(false);
-            long origin = input.Position - ShareFileFormat.HeaderSize;
             var trailer = new byte[header.ChunkCount * ShareFileFormat.HashSize];
             input.Position = origin + header.TrailerOffset;
             await ReadExactlyAsync(input, trailer, header.FileLength, what, cancellationToken).ConfigureAwait(false);
-            input.Position = origin + ShareFileFormat.HeaderSize;
+            input.Position = origin + header.HeaderSize;
             return new ShareFileReader(input, leaveOpen, what, header, trailer);
         }
         catch when (!leaveOpen)
@@ -233,7 +233,8 @@ public sealed class ShareFileReader : IDisposable, IAsyncDisposable
             throw ContractsError.StreamNotSeekable(nameof(input));
         }
         long available = input.Length - input.Position;
-        var bytes = new byte[(int)Math.Min(available, ShareFileFormat.HeaderSize)];
+        // Enough for the largest header; a shorter file (a version 1 seed half is 192 bytes) is read whole.
+        var bytes = new byte[(int)Math.Min(available, ShareFileFormat.MaxHeaderSize)];
         await input.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
         var header = ShareFileHeader.ParseCore(bytes, limits, what);
         if (available != header.FileLength)
@@ -279,9 +280,9 @@ public sealed class ShareFileReader : IDisposable, IAsyncDisposable
         _chunkPosition = 0;
         if (_nextChunk == Header.ChunkCount)
         {
-            Span<byte> canonical = stackalloc byte[ShareFileFormat.CanonicalHeaderSize];
+            Span<byte> canonical = stackalloc byte[ShareFileFormat.CanonicalHeaderSizeV2];
             Header.WriteCanonical(canonical);
-            _digest = HalfDigest.Compute(canonical, _trailer);
+            _digest = HalfDigest.Compute(canonical[..Header.CanonicalHeaderSize], _trailer);
         }
     }
 

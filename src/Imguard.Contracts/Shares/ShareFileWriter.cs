@@ -129,9 +129,9 @@ public sealed class ShareFileWriter : IDisposable, IAsyncDisposable
         await _output.WriteAsync(hashes, cancellationToken).ConfigureAwait(false);
         await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
         _completed = true;
-        Span<byte> canonical = stackalloc byte[ShareFileFormat.CanonicalHeaderSize];
+        Span<byte> canonical = stackalloc byte[ShareFileFormat.CanonicalHeaderSizeV2];
         Header.WriteCanonical(canonical);
-        return HalfDigest.Compute(canonical, hashes.Span);
+        return HalfDigest.Compute(canonical[..Header.CanonicalHeaderSize], hashes.Span);
     }
 
     /// <inheritdoc/>

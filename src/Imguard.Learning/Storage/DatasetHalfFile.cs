@@ -82,10 +82,13 @@ public static class DatasetHalfFile
     /// writes <c>&lt;id&gt;.party0.share</c> and <c>&lt;id&gt;.party1.share</c> into <paramref name="directory"/>. With
     /// <paramref name="seedCompressParty0"/>, party 0's half is a 16-byte seed (<see cref="SecretSharer.SplitWithSeed"/>)
     /// and party 1's is the secret minus the seed's expansion. Refuses to overwrite existing files (their digests may
-    /// already be registered). The plaintext encoding is wiped before returning.
+    /// already be registered). The plaintext encoding is wiped before returning. With <paramref name="ownerKey"/> (the
+    /// owner's public key, SubjectPublicKeyInfo DER) both files are version 2 and carry it, so each party binds its half
+    /// to the owner's key; without it, version 1.
     /// </summary>
     public static async Task<OwnerHalfFiles> WriteOwnerHalvesAsync(LabeledImages standardized, FixedPointFormat format, string datasetId,
-        string directory, bool seedCompressParty0, int chunkSize = ShareFileFormat.DefaultChunkSize, CancellationToken cancellationToken = default)
+        string directory, bool seedCompressParty0, int chunkSize = ShareFileFormat.DefaultChunkSize, ReadOnlyMemory<byte> ownerKey = default,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(standardized);
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -108,7 +111,7 @@ public static class DatasetHalfFile
             {
                 var (seed, share1) = SecretSharer.SplitWithSeed(rows);
                 var header0 = new ShareFileHeader(datasetId, 0, SharePayloadKind.Seed, format.FractionalBits, shape[0], shape[1], shape[2],
-                    classes, standardized.Count, chunkSize);
+                    classes, standardized.Count, chunkSize, ownerKey);
                 var digest0 = await WriteAtomicAsync(path0, s => WriteSeedAsync(header0, seed, s, cancellationToken), cancellationToken).ConfigureAwait(false);
                 var digest1 = await SecondHalfAsync(path0, () => WriteAtomicAsync(path1, s => WriteRowsAsync(HeaderOf(1), share1, s, cancellationToken), cancellationToken)).ConfigureAwait(false);
                 return new OwnerHalfFiles(datasetId, path0, digest0, path1, digest1);
@@ -127,7 +130,7 @@ public static class DatasetHalfFile
         }
 
         ShareFileHeader HeaderOf(int party) => new(datasetId, party, SharePayloadKind.Tensor, format.FractionalBits,
-            shape[0], shape[1], shape[2], classes, standardized.Count, chunkSize);
+            shape[0], shape[1], shape[2], classes, standardized.Count, chunkSize, ownerKey);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -204,7 +205,9 @@ public sealed class UploadSession
             {
                 throw PartyError.OffsetConflict(UploadId, offset, chunk.Length, state.CommittedBytes);
             }
-            if (offset < ShareFileFormat.HeaderSize && end >= ShareFileFormat.HeaderSize)
+            // A version 1 header ends at byte 144, a version 2 one at 280: check when a chunk completes either.
+            if ((offset < ShareFileFormat.HeaderSizeV1 && end >= ShareFileFormat.HeaderSizeV1)
+                || (offset < ShareFileFormat.HeaderSizeV2 && end >= ShareFileFormat.HeaderSizeV2))
             {
                 await CheckHeaderEarlyAsync(chunk, cancellationToken).ConfigureAwait(false);
             }
@@ -429,20 +432,26 @@ public sealed class UploadSession
     }
 
     /// <summary>
-    /// Once the header is complete (this chunk crosses byte 144), parses it and checks it against the declaration, so
-    /// a wrong dataset id, party or length is refused at the first chunk rather than after gigabytes.
+    /// Once the header is complete (this chunk crosses byte 144, or 280 for a version 2 header), parses it and checks
+    /// it against the declaration, so a wrong dataset id, party, length or owner key is refused at the first chunk
+    /// rather than after gigabytes. A version 2 header still short of byte 280 waits for the chunk that completes it.
     /// </summary>
     private async Task CheckHeaderEarlyAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
     {
         var state = _state;
-        var header = new byte[ShareFileFormat.HeaderSize];
-        int stored = (int)state.CommittedBytes;
+        int stored = (int)Math.Min(state.CommittedBytes, ShareFileFormat.MaxHeaderSize);
+        var header = new byte[(int)Math.Min(state.CommittedBytes + chunk.Length, ShareFileFormat.MaxHeaderSize)];
         if (stored > 0)
         {
             await using var partial = new FileStream(PartialPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.Asynchronous);
             await partial.ReadExactlyAsync(header.AsMemory(0, stored), cancellationToken).ConfigureAwait(false);
         }
-        chunk.Span[..(ShareFileFormat.HeaderSize - stored)].CopyTo(header.AsSpan(stored));
+        chunk.Span[..(header.Length - stored)].CopyTo(header.AsSpan(stored));
+        int version = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(8));
+        if (version == ShareFileFormat.Version2 && header.Length < ShareFileFormat.HeaderSizeV2)
+        {
+            return;
+        }
         string what = $"Upload '{UploadId}'";
         ShareFileHeader parsed;
         try

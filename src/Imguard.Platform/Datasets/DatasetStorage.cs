@@ -6,8 +6,8 @@ namespace Imguard.Platform.Datasets;
 
 /// <summary>
 /// What a registered dataset takes at a party, computed from its metadata as the share file's length is
-/// (<see cref="ShareFileFormat.FileLength"/>): N·(D + C) ring elements of 8 bytes, the 144-byte header and a SHA-256
-/// per 1 MiB chunk. That is one half as full tensors, the most either party stores for it (party 0's half may be a
+/// (<see cref="ShareFileFormat.FileLength"/>): N·(D + C) ring elements of 8 bytes, the header (the larger, version 2's
+/// 280 bytes, so a half with an owner key fits the grant) and a SHA-256 per 1 MiB chunk. That is one half as full tensors, the most either party stores for it (party 0's half may be a
 /// 16-byte seed instead), so a quota on it bounds each party's disk.
 /// </summary>
 public static class DatasetStorage
@@ -16,7 +16,7 @@ public static class DatasetStorage
     public static long HalfBytes(ImageShape shape, int count, int classes)
     {
         long scalars = (long)Math.Max(0, count) * ((long)shape.Channels * shape.Height * shape.Width + Math.Max(0, classes));
-        return ShareFileFormat.FileLength(scalars * 8, ShareFileFormat.DefaultChunkSize);
+        return ShareFileFormat.FileLength(ShareFileFormat.MaxHeaderSize, scalars * 8, ShareFileFormat.DefaultChunkSize);
     }
 
     /// <summary>"363.5 MiB", "8 GiB": a size for people, in the binary units the quotas are set in.</summary>

@@ -10,7 +10,7 @@ public sealed class ShareFileCorruptionTests
 
     public static TheoryData<long> PayloadOffsets()
     {
-        long start = ShareFileFormat.HeaderSize, end = Header.TrailerOffset;
+        long start = ShareFileFormat.HeaderSizeV1, end = Header.TrailerOffset;
         return new TheoryData<long> { start, start + 63, start + 64, start + 700, end - 1 };
     }
 
@@ -20,7 +20,7 @@ public sealed class ShareFileCorruptionTests
     {
         var file = await ValidFile();
         file[offset] ^= 0x01;
-        long chunk = (offset - ShareFileFormat.HeaderSize) / Header.ChunkSize;
+        long chunk = (offset - ShareFileFormat.HeaderSizeV1) / Header.ChunkSize;
 
         var e = await Assert.ThrowsAsync<ShareFileException>(async () =>
         {
@@ -36,7 +36,7 @@ public sealed class ShareFileCorruptionTests
     public async Task No_row_of_a_corrupt_chunk_is_handed_out()
     {
         var file = await ValidFile();
-        file[ShareFileFormat.HeaderSize + 200] ^= 0x80; // chunk 3, inside row 1 (bytes 120..239 of the payload)
+        file[ShareFileFormat.HeaderSizeV1 + 200] ^= 0x80; // chunk 3, inside row 1 (bytes 120..239 of the payload)
         await using var reader = await ShareFileReader.OpenAsync(new MemoryStream(file));
         var buffer = new ulong[Header.RowScalars];
         Assert.Equal(1, await reader.ReadRowsAsync(buffer)); // row 0 lies in chunks 0..1, which are intact
@@ -119,11 +119,11 @@ public sealed class ShareFileCorruptionTests
     public async Task Another_version_is_refused_even_with_a_valid_header_hash()
     {
         var file = await ValidFile();
-        file[8] = 2;
+        file[8] = 3;
         ShareFiles.Rehash(file);
         var e = await Assert.ThrowsAsync<ShareFileException>(() => ShareFileReader.OpenAsync(new MemoryStream(file)));
         Assert.Equal(ShareFileErrorKind.UnsupportedVersion, e.Kind);
-        Assert.Contains("version 2", e.Message, StringComparison.Ordinal);
+        Assert.Contains("version 3", e.Message, StringComparison.Ordinal);
     }
 
     public static TheoryData<int, byte> InvalidFields() => new()

@@ -67,9 +67,9 @@ public sealed class ShareFilePropertyTests
     private static byte[] Build((byte Party, byte Kind, byte RingBits, byte Fractional) small, byte[] id, int idLength,
         (byte, uint) reserved, (uint C, uint H, uint W, uint Classes) dims, ulong count, uint chunk)
     {
-        var b = new byte[ShareFileFormat.HeaderSize];
+        var b = new byte[ShareFileFormat.HeaderSizeV1];
         ShareFileFormat.Magic.CopyTo(b);
-        BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(8), ShareFileFormat.Version);
+        BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(8), ShareFileFormat.Version1);
         b[10] = small.Party;
         b[11] = small.Kind;
         b[12] = small.RingBits;
@@ -283,7 +283,7 @@ public sealed class ShareFilePropertyTests
     {
         < 8 => ShareFileErrorKind.NotAShareFile,
         < 10 => ShareFileErrorKind.UnsupportedVersion,
-        < ShareFileFormat.HeaderSize => ShareFileErrorKind.HeaderCorrupt,
+        < ShareFileFormat.HeaderSizeV1 => ShareFileErrorKind.HeaderCorrupt,
         _ => ShareFileErrorKind.ChunkCorrupt,
     };
 
@@ -342,7 +342,7 @@ public sealed class ShareFilePropertyTests
         {
             var (fileA, digestA) = await WriteAsync(a, seedA);
             var (fileB, digestB) = await WriteAsync(b, seedB);
-            byte[] spliced = [.. fileA.AsSpan(0, ShareFileFormat.HeaderSize), .. fileB.AsSpan(ShareFileFormat.HeaderSize)];
+            byte[] spliced = [.. fileA.AsSpan(0, ShareFileFormat.HeaderSizeV1), .. fileB.AsSpan(ShareFileFormat.HeaderSizeV1)];
             var (digest, refusal) = await ReadFullyAsync(spliced);
             if (refusal is null)
             {
@@ -367,7 +367,7 @@ public sealed class ShareFilePropertyTests
             var h1 = new ShareFileHeader(h.DatasetId, 1, SharePayloadKind.Tensor, h.FractionalBits, h.Channels, h.Height, h.Width, h.Classes, h.ExampleCount, h.ChunkSize);
             var (file0, digest0) = await WriteAsync(h0, seed0);
             var (file1, digest1) = await WriteAsync(h1, seed1);
-            byte[] spliced = [.. file0.AsSpan(0, ShareFileFormat.HeaderSize), .. file1.AsSpan(ShareFileFormat.HeaderSize)];
+            byte[] spliced = [.. file0.AsSpan(0, ShareFileFormat.HeaderSizeV1), .. file1.AsSpan(ShareFileFormat.HeaderSizeV1)];
             var (digest, refusal) = await ReadFullyAsync(spliced);
             Assert.Null(refusal);
             Assert.NotEqual(digest1, digest);

@@ -50,7 +50,7 @@ public sealed class ShareFileRoundTripTests
         var seed = RandomNumberGenerator.GetBytes(ShareFileFormat.SeedSize);
         var (file, digest) = await ShareFiles.WriteSeedAsync(header, seed);
 
-        Assert.Equal(ShareFileFormat.HeaderSize + 16 + 32 * header.ChunkCount, file.Length);
+        Assert.Equal(ShareFileFormat.HeaderSizeV1 + 16 + 32 * header.ChunkCount, file.Length);
         await using var reader = await ShareFileReader.OpenAsync(new MemoryStream(file));
         Assert.Equal(SharePayloadKind.Seed, reader.Header.PayloadKind);
         var back = new byte[16];
@@ -91,12 +91,12 @@ public sealed class ShareFileRoundTripTests
         var header = ShareFiles.Header();
         var (file, digest) = await ShareFiles.WriteAsync(header, ShareFiles.Rows(header, 3));
         long trailer = header.TrailerOffset;
-        var expected = SHA256.HashData([.. file.AsSpan(0, ShareFileFormat.CanonicalHeaderSize), .. file.AsSpan((int)trailer)]);
+        var expected = SHA256.HashData([.. file.AsSpan(0, ShareFileFormat.CanonicalHeaderSizeV1), .. file.AsSpan((int)trailer)]);
         Assert.Equal(expected, digest.Bytes.ToArray());
         // Each trailer entry is the SHA-256 of its chunk.
         for (int k = 0; k < header.ChunkCount; k++)
         {
-            int start = ShareFileFormat.HeaderSize + k * header.ChunkSize;
+            int start = ShareFileFormat.HeaderSizeV1 + k * header.ChunkSize;
             int length = (int)Math.Min(header.ChunkSize, header.PayloadBytes - (long)k * header.ChunkSize);
             Assert.Equal(SHA256.HashData(file.AsSpan(start, length)), file.AsSpan((int)trailer + k * 32, 32).ToArray());
         }

@@ -63,7 +63,7 @@ internal static class ShareFiles
         return all;
     }
 
-    /// <summary>A copy of <paramref name="header"/>'s 144 bytes with <paramref name="edit"/> applied and the header hash recomputed.</summary>
+    /// <summary>A copy of <paramref name="header"/>'s bytes (144, or 280 with an owner key) with <paramref name="edit"/> applied and the header hash recomputed.</summary>
     public static byte[] EditedHeader(ShareFileHeader header, Action<byte[]> edit)
     {
         var bytes = header.ToBytes();
@@ -72,8 +72,12 @@ internal static class ShareFiles
         return bytes;
     }
 
-    public static void Rehash(byte[] file) =>
-        SHA256.HashData(file.AsSpan(0, ShareFileFormat.CanonicalHeaderSize), file.AsSpan(ShareFileFormat.CanonicalHeaderSize, ShareFileFormat.HashSize));
+    /// <summary>Recomputes the header hash over the canonical header of the version the bytes say (1 unless they say 2).</summary>
+    public static void Rehash(byte[] file)
+    {
+        int canonical = ShareFileFormat.CanonicalHeaderSizeOf(BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(8)));
+        SHA256.HashData(file.AsSpan(0, canonical), file.AsSpan(canonical, ShareFileFormat.HashSize));
+    }
 
     public static void WriteU32(byte[] bytes, int offset, uint value) => BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(offset), value);
 

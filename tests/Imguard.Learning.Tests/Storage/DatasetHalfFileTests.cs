@@ -35,7 +35,7 @@ public sealed class DatasetHalfFileTests
         Assert.All(new[] { half0.Header, half1.Header }, h => Assert.Equal("ds-synth", h.DatasetId));
         if (seedCompress)
         {
-            Assert.Equal(ShareFileFormat.HeaderSize + 16 + 32 * (chunkSize >= 16 ? 1 : 2), new FileInfo(files.Party0Path).Length);
+            Assert.Equal(ShareFileFormat.HeaderSizeV1 + 16 + 32 * (chunkSize >= 16 ? 1 : 2), new FileInfo(files.Party0Path).Length);
         }
 
         var pixels = Format.Decode(SecretSharer.Reconstruct(half0.Dataset.Images, half1.Dataset.Images).Span);
@@ -118,7 +118,7 @@ public sealed class DatasetHalfFileTests
         using var folder = new TempDirectory();
         var files = await DatasetHalfFile.WriteOwnerHalvesAsync(SyntheticImages.Make(4, 1), Format, "ds-4", folder.Path, false, 64);
         var bytes = await File.ReadAllBytesAsync(files.Party1Path);
-        bytes[ShareFileFormat.HeaderSize + 100] ^= 1;
+        bytes[ShareFileFormat.HeaderSizeV1 + 100] ^= 1;
         await File.WriteAllBytesAsync(files.Party1Path, bytes);
         var e = await Assert.ThrowsAsync<ShareFileException>(() => DatasetHalfFile.ReadAsync(files.Party1Path));
         Assert.Equal(ShareFileErrorKind.ChunkCorrupt, e.Kind);

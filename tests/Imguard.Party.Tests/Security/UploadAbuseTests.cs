@@ -152,7 +152,7 @@ public sealed class UploadAbuseTests : IAsyncLifetime
     public async Task A_corrupt_half_is_refused_with_422_and_no_server_path()
     {
         var (file, _) = await FileAsync("ds-bad", party: Party);
-        file[ShareFileFormat.HeaderSize + 10] ^= 1; // a payload byte: the header passes, a chunk hash fails at completion
+        file[ShareFileFormat.HeaderSizeV1 + 10] ^= 1; // a payload byte: the header passes, a chunk hash fails at completion
         using HttpClient http = Client();
         string grant = Grant("ds-bad");
         UploadStatusReply begun = await ReadAsync<UploadStatusReply>(await BeginAsync(http, grant, "ds-bad", file.Length));

@@ -8,9 +8,10 @@ namespace Imguard.Party.Tests.Shares;
 internal static class ShareFixtures
 {
     /// <summary>A 1×4×4 image set with 3 classes (rows of 19 scalars), 256-byte file chunks: about 1.9 KB.</summary>
-    public static async Task<(byte[] File, HalfDigest Digest)> FileAsync(string datasetId = "ds-a", int party = 1, int count = 12, int seed = 1)
+    public static async Task<(byte[] File, HalfDigest Digest)> FileAsync(string datasetId = "ds-a", int party = 1, int count = 12, int seed = 1,
+        byte[]? ownerKey = null)
     {
-        var header = new ShareFileHeader(datasetId, party, SharePayloadKind.Tensor, 16, 1, 4, 4, 3, count, chunkSize: 256);
+        var header = new ShareFileHeader(datasetId, party, SharePayloadKind.Tensor, 16, 1, 4, 4, 3, count, chunkSize: 256, ownerKey: ownerKey);
         var rng = new Random(seed);
         var rows = new ulong[header.TotalScalars];
         for (int i = 0; i < rows.Length; i++)

@@ -151,7 +151,7 @@ public sealed class ShareStoreTests
         await store.ImportAsync(new MemoryStream(file), "ds-a", 1);
         string path = Path.Combine(dir.Path, "datasets", "ds-a.share");
         var bytes = await File.ReadAllBytesAsync(path);
-        bytes[ShareFileFormat.HeaderSize + 10] ^= 1;
+        bytes[ShareFileFormat.HeaderSizeV1 + 10] ^= 1;
         await File.WriteAllBytesAsync(path, bytes);
 
         Assert.Equal(ShareStoreErrorKind.InvalidShareFile, (await Assert.ThrowsAsync<ShareStoreException>(() => store.VerifyAsync("ds-a"))).Kind);

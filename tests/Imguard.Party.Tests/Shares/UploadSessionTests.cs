@@ -150,6 +150,47 @@ public sealed class UploadSessionTests
         Assert.Empty(store.ListDatasets());
     }
 
+    [Fact]
+    public async Task A_half_with_its_owners_key_is_stored_with_the_key()
+    {
+        using var dir = new TempDirectory();
+        var store = new ShareStore(dir.Path);
+        byte[] key = OwnerKey();
+        var (file, digest) = await FileAsync(ownerKey: key);
+        var session = Begin(store, file);
+
+        // 200 bytes: past a version 1 header, short of version 2's 280; the check waits for the chunk that completes it.
+        await SendRangeAsync(session, file, 0, file.Length, chunk: 200);
+        var stored = await session.CompleteAsync();
+
+        Assert.Equal(digest, stored.Digest);
+        Assert.Equal(key, stored.Header.OwnerKey);
+        Assert.Equal(key, (await store.ReadHeaderAsync("ds-a")).OwnerKey);
+    }
+
+    [Theory]
+    [InlineData(100, 100)]
+    [InlineData(150, 100)]
+    [InlineData(200, 100)]
+    public async Task A_version_2_file_for_another_dataset_is_refused_at_the_chunk_that_completes_its_header(int first, int second)
+    {
+        using var dir = new TempDirectory();
+        var store = new ShareStore(dir.Path);
+        var (file, _) = await FileAsync("ds-other", ownerKey: OwnerKey());
+        var session = UploadSession.Begin(store, file.Length, "ds-a", 1, 1 << 20);
+
+        await SendAsync(session, file, 0, first); // short of byte 280: nothing to check yet
+        var e = await Assert.ThrowsAsync<ShareStoreException>(() => SendAsync(session, file, first, second + 100));
+        Assert.Equal(ShareStoreErrorKind.DeclarationMismatch, e.Kind);
+        Assert.Equal(first, session.Status.CommittedBytes);
+    }
+
+    private static byte[] OwnerKey()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        return key.ExportSubjectPublicKeyInfo();
+    }
+
     [Theory]
     [InlineData("ds-other", 1)]
     [InlineData("ds-a", 0)]
@@ -179,7 +220,7 @@ public sealed class UploadSessionTests
         using var dir = new TempDirectory();
         var store = new ShareStore(dir.Path);
         var (file, _) = await FileAsync();
-        file[ShareFileFormat.HeaderSize + 300] ^= 1; // sent with matching transfer hashes: only the file's chunk hash sees it
+        file[ShareFileFormat.HeaderSizeV1 + 300] ^= 1; // sent with matching transfer hashes: only the file's chunk hash sees it
         var session = Begin(store, file);
         await SendRangeAsync(session, file, 0, file.Length);
 

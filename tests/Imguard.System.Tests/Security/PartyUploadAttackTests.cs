@@ -137,7 +137,7 @@ public sealed class PartyUploadAttackTests(PartyUploadAttackTests.Deployment dep
         // A half with a corrupted payload byte: 422 at completion, naming the dataset, not the party's files.
         Dataset dataset = await deployment.RegisterAsync();
         byte[] bytes = await File.ReadAllBytesAsync(dataset.Files.Party0Path);
-        bytes[ShareFileFormat.HeaderSize + 100] ^= 1;
+        bytes[ShareFileFormat.HeaderSizeV1 + 100] ^= 1;
         string corrupt = dataset.Files.Party0Path + ".corrupt";
         await File.WriteAllBytesAsync(corrupt, bytes);
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => new ShareUploader(party0, 0).UploadAsync(corrupt, dataset.Id, dataset.Grant0));

@@ -22,6 +22,8 @@ export interface SharingRequest {
   fractionalBits: number;
   /** The training set's statistics (test sets); omitted to fit them (training sets). */
   standardization?: StandardizationStats;
+  /** The owner's public signing key (SPKI DER), put into both halves so each party binds them to it. */
+  ownerKey?: Uint8Array;
 }
 
 export interface SharingResult {
@@ -84,6 +86,7 @@ export async function prepareShares(request: SharingRequest, report: (message: S
     datasetId: request.datasetId,
     fractionalBits: request.fractionalBits,
     standardization: request.standardization,
+    ownerKey: request.ownerKey,
     random,
     onProgress: (done, total) => report({ type: 'progress', phase: 'sharing', done, total }),
   });

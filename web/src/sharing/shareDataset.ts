@@ -29,6 +29,8 @@ export interface ShareOptions {
   sha256?: Sha256;
   /** Rows encoded so far, of `count`. */
   onProgress?: (rows: number, count: number) => void;
+  /** The owner's public signing key (SPKI DER): both halves carry it (share file version 2). */
+  ownerKey?: Uint8Array;
 }
 
 export interface SharedHalves {
@@ -57,7 +59,7 @@ export async function shareDataset(raw: RawDataset, options: ShareOptions): Prom
   if (stats.mean.length !== channels) throw new Error(`The standardisation has ${stats.mean.length} channels; the images have ${channels}.`);
   const sha256 = options.sha256 ?? webSha256;
   const random = options.random ?? cryptoRandom;
-  const header = { datasetId: options.datasetId, fractionalBits: f, channels, height, width, classes, count, chunkSize: options.chunkSize };
+  const header = { datasetId: options.datasetId, fractionalBits: f, channels, height, width, classes, count, chunkSize: options.chunkSize, ownerKey: options.ownerKey };
   const writer0 = new ShareFileWriter({ ...header, partyId: 0 }, sha256);
   const writer1 = new ShareFileWriter({ ...header, partyId: 1 }, sha256);
 

@@ -1,12 +1,18 @@
-// Share file format version 1 (docs/share-file-format.md; C#: Imguard.Contracts.Shares.ShareFileHeader / ShareFileWriter
-// / HalfDigest), written in the browser. Tensor payloads only: the browser never writes a seed payload.
+// Share file format versions 1 and 2 (docs/share-file-format.md; C#: Imguard.Contracts.Shares.ShareFileHeader /
+// ShareFileWriter / HalfDigest), written in the browser. Tensor payloads only: the browser never writes a seed payload.
 //   0 magic "IMGSHARE" | 8 version u16 | 10 party | 11 kind | 12 ring bits | 13 f | 14 id length | 15 reserved
 //   16 id (64) | 80 channels | 84 height | 88 width | 92 classes | 96 count u64 | 104 chunk size | 108 reserved
-//   112 SHA-256(bytes 0..111) | 144 payload (N·(D+C) ring elements, 8 bytes LE) | trailer: SHA-256 of each chunk
-// HalfDigest = SHA-256(canonical header (112 bytes) ‖ chunk hash 0 ‖ … ‖ chunk hash K−1).
+//   version 1: 112 SHA-256(bytes 0..111) | 144 payload
+//   version 2 (with the owner's key): 112 key length u16 | 114 reserved (6) | 120 owner key (128, SPKI DER then zeros)
+//              | 248 SHA-256(bytes 0..247) | 280 payload
+//   payload: N·(D+C) ring elements, 8 bytes LE | trailer: SHA-256 of each chunk
+// HalfDigest = SHA-256(canonical header (112 or 248 bytes) ‖ chunk hash 0 ‖ … ‖ chunk hash K−1).
 
 export const MAGIC = 'IMGSHARE';
 export const VERSION = 1;
+export const VERSION_WITH_OWNER_KEY = 2;
+export const CANONICAL_HEADER_SIZE_V2 = 248;
+export const MAX_OWNER_KEY_LENGTH = 128;
 export const RING_BITS = 64;
 export const PAYLOAD_TENSOR = 1;
 export const CANONICAL_HEADER_SIZE = 112;
@@ -36,6 +42,18 @@ export interface ShareHeader {
   classes: number;
   count: number;
   chunkSize?: number;
+  /** The owner's public key (SubjectPublicKeyInfo DER); present: version 2, so each party binds the half to it. */
+  ownerKey?: Uint8Array;
+}
+
+/** The bytes before the header hash: 112 (version 1) or 248 (version 2, with an owner key). */
+export function canonicalHeaderSize(h: ShareHeader): number {
+  return h.ownerKey ? CANONICAL_HEADER_SIZE_V2 : CANONICAL_HEADER_SIZE;
+}
+
+/** Where the payload starts: the canonical header and its SHA-256 (144 or 280). */
+export function headerSize(h: ShareHeader): number {
+  return canonicalHeaderSize(h) + HASH_SIZE;
 }
 
 export function isValidDatasetId(id: string): boolean {
@@ -58,6 +76,7 @@ export function checkHeader(h: ShareHeader): void {
     : [h.channels, h.height, h.width].some(d => !Number.isInteger(d) || d < 1 || d > MAX_IMAGE_DIMENSION) ? `image shape [${h.channels}, ${h.height}, ${h.width}] has a dimension outside [1, ${MAX_IMAGE_DIMENSION}]`
     : !Number.isInteger(h.classes) || h.classes < 2 || h.classes > MAX_CLASSES ? `class count ${h.classes} outside [2, ${MAX_CLASSES}]`
     : !Number.isInteger(h.count) || h.count < 1 || h.count > MAX_EXAMPLES ? `example count ${h.count} outside [1, ${MAX_EXAMPLES}]`
+    : h.ownerKey && (h.ownerKey.length < 1 || h.ownerKey.length > MAX_OWNER_KEY_LENGTH) ? `an owner key of ${h.ownerKey.length} bytes is not 1 to ${MAX_OWNER_KEY_LENGTH}`
     : undefined;
   if (problem) throw new Error(`Invalid share file header: ${problem}.`);
 }
@@ -72,19 +91,19 @@ export function payloadBytes(h: ShareHeader): number {
   return h.count * rowScalars(h) * 8;
 }
 
-/** The exact length of the file: 144 + P + 32·⌈P / chunk size⌉. */
+/** The exact length of the file: header (144 or 280) + P + 32·⌈P / chunk size⌉. */
 export function fileLength(h: ShareHeader): number {
   const p = payloadBytes(h);
-  return HEADER_SIZE + p + HASH_SIZE * Math.ceil(p / (h.chunkSize ?? DEFAULT_CHUNK_SIZE));
+  return headerSize(h) + p + HASH_SIZE * Math.ceil(p / (h.chunkSize ?? DEFAULT_CHUNK_SIZE));
 }
 
-/** Bytes 0..111: the canonical header (reserved bytes and id padding zero). */
+/** The canonical header, bytes 0..111 or 0..247 (reserved bytes, id and key padding zero). */
 export function canonicalHeader(h: ShareHeader): Uint8Array {
   checkHeader(h);
-  const bytes = new Uint8Array(CANONICAL_HEADER_SIZE);
+  const bytes = new Uint8Array(canonicalHeaderSize(h));
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < MAGIC.length; i++) bytes[i] = MAGIC.charCodeAt(i);
-  view.setUint16(8, VERSION, true);
+  view.setUint16(8, h.ownerKey ? VERSION_WITH_OWNER_KEY : VERSION, true);
   bytes[10] = h.partyId;
   bytes[11] = PAYLOAD_TENSOR;
   bytes[12] = RING_BITS;
@@ -97,6 +116,10 @@ export function canonicalHeader(h: ShareHeader): Uint8Array {
   view.setUint32(92, h.classes, true);
   view.setBigUint64(96, BigInt(h.count), true);
   view.setUint32(104, h.chunkSize ?? DEFAULT_CHUNK_SIZE, true);
+  if (h.ownerKey) {
+    view.setUint16(112, h.ownerKey.length, true);
+    bytes.set(h.ownerKey, 120);
+  }
   return bytes;
 }
 

@@ -1,5 +1,8 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
+import { useAuth } from '../../auth/AuthContext';
+import { keyFingerprint } from '../../lib/consent/signing';
+import { ownerKeyFor } from '../../lib/consent/keystore';
 import type { Dataset, DatasetPurpose, Project, UploadGrantView } from '../../api/types';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -54,6 +57,8 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
   /** The dataset this panel is sending now, or null: the list shows it as uploading rather than offering a resume. */
   onActive?: (datasetId: string | null) => void;
 }) {
+  const { user } = useAuth();
+  const [ownerKey, setOwnerKey] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [purpose, setPurpose] = useState<DatasetPurpose>('Train');
   const [kind, setKind] = useState<SourceKind>('folder');
@@ -168,12 +173,18 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
     const id = newDatasetId();
     setDatasetId(id);
     setStep('sharing');
-    const request: SharingRequest = {
-      source: source(), channels: project.channels, height: project.height, width: project.width, classes: project.classes,
-      datasetId: id, fractionalBits: DEFAULT_FRACTIONAL_BITS, standardization: purpose === 'Test' ? trainStats : undefined,
-    };
     let shared: SharingResult;
     try {
+      // This user's signing key in this browser (made on first use): both halves carry its public half, so the parties
+      // use the dataset only in jobs this key approves.
+      if (!user) throw new Error('Sign in again to share a dataset.');
+      const key = await ownerKeyFor(user.userName);
+      if (mounted.current) setOwnerKey((await keyFingerprint(key.publicKey)).short);
+      const request: SharingRequest = {
+        source: source(), channels: project.channels, height: project.height, width: project.width, classes: project.classes,
+        datasetId: id, fractionalBits: DEFAULT_FRACTIONAL_BITS, standardization: purpose === 'Test' ? trainStats : undefined,
+        ownerKey: key.publicKey,
+      };
       const job = runSharing(request, m => { if (mounted.current) setSharing({ phase: m.phase, done: m.done, total: m.total }); });
       jobRef.current = job;
       shared = await job.result;
@@ -535,6 +546,11 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
       )}
       {settled?.status === 'Rejected' && <p className="error">Rejected: {settled.rejectionReason}</p>}
       {settled && <p><StatusBadge value={settled.status} /> <code>{settled.id}</code> · {plural(settled.count, 'image')}</p>}
+      {settled && ownerKey && (
+        <p className="small" data-testid="owner-key">
+          Bound to your signing key <code>{ownerKey}</code>, kept in this browser: the parties use this dataset only in jobs that key approves.
+        </p>
+      )}
       {result && datasetId && (
         <p className="small">
           Standardisation statistics of <code>{datasetId}</code> are kept in this browser{resultPurpose === 'Test' ? ', with the true labels for your evaluation' : ''}.{' '}
