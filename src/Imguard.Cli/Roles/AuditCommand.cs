@@ -35,10 +35,12 @@ internal static class AuditCommand
     {
         Option<string> dataDir = DataDirOption.Create();
         Option<string?> listen = RoleOptions.Listen();
+        Option<string?> metricsListen = RoleOptions.MetricsListen();
+        Option<string?> logFormat = RoleOptions.LogFormat();
         Option<string?> postgres = RoleOptions.Postgres(RoleOverrides.AuditPostgresVariable, "the audit log");
         Option<bool> repair = DataDirectoryGuard.RepairOption();
         var stdin = new Option<bool>("--stop-on-stdin-close") { Hidden = true };
-        var command = new Command("audit", "Run the audit server (append-only, hash-chained, signed event log; mutual TLS).") { dataDir, listen, postgres, repair, stdin };
+        var command = new Command("audit", "Run the audit server (append-only, hash-chained, signed event log; mutual TLS).") { dataDir, listen, metricsListen, logFormat, postgres, repair, stdin };
         command.SetAction(async (parse, ct) =>
         {
             var directory = new DataDirectory(parse.GetValue(dataDir)!);
@@ -47,7 +49,7 @@ internal static class AuditCommand
                 return DataDirectoryGuard.RefusedExitCode;
             }
             using ServiceContext service = ServiceContext.Load(parse.GetValue(dataDir)!, ServiceRole.Audit,
-                RoleOptions.Resolve(ServiceRole.Audit, parse, listen, postgres));
+                RoleOptions.Resolve(ServiceRole.Audit, parse, listen, metricsListen, logFormat, postgres));
             await using var app = await AuditServer.CreateAsync(service, [], ct);
             return await RoleRunner.RunAsync(app, "audit", parse.GetValue(stdin), ct);
         });

@@ -20,11 +20,13 @@ internal static class PartyCommand
             }
         });
         Option<string?> listen = RoleOptions.Listen();
+        Option<string?> metricsListen = RoleOptions.MetricsListen();
+        Option<string?> logFormat = RoleOptions.LogFormat();
         Option<bool> repair = DataDirectoryGuard.RepairOption();
         var stdin = new Option<bool>("--stop-on-stdin-close") { Hidden = true };
         var command = new Command("party", "Run a compute party: stores its half of each dataset and model, runs the two-party computation with the other party.")
         {
-            dataDir, id, listen, repair, stdin,
+            dataDir, id, listen, metricsListen, logFormat, repair, stdin,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -34,7 +36,7 @@ internal static class PartyCommand
             {
                 return DataDirectoryGuard.RefusedExitCode;
             }
-            using ServiceContext service = ServiceContext.Load(parse.GetValue(dataDir)!, role, RoleOptions.Resolve(role, parse, listen));
+            using ServiceContext service = ServiceContext.Load(parse.GetValue(dataDir)!, role, RoleOptions.Resolve(role, parse, listen, metricsListen, logFormat));
             await using var app = PartyServer.Create(service);
             return await RoleRunner.RunAsync(app, ServiceRoles.Name(role), parse.GetValue(stdin), ct);
         });

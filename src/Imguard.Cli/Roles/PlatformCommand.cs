@@ -12,12 +12,14 @@ internal static class PlatformCommand
     {
         Option<string> dataDir = DataDirOption.Create();
         Option<string?> listen = RoleOptions.Listen();
+        Option<string?> metricsListen = RoleOptions.MetricsListen();
+        Option<string?> logFormat = RoleOptions.LogFormat();
         Option<string?> postgres = RoleOptions.Postgres(RoleOverrides.PlatformPostgresVariable, "the platform's state");
         Option<bool> repair = DataDirectoryGuard.RepairOption();
         var stdin = new Option<bool>("--stop-on-stdin-close") { Hidden = true };
         var command = new Command("platform", "Run the platform server (users, projects, dataset metadata, jobs; HTTPS, client certificates for the parties).")
         {
-            dataDir, listen, postgres, repair, stdin,
+            dataDir, listen, metricsListen, logFormat, postgres, repair, stdin,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -27,7 +29,7 @@ internal static class PlatformCommand
                 return DataDirectoryGuard.RefusedExitCode;
             }
             using ServiceContext service = ServiceContext.Load(parse.GetValue(dataDir)!, ServiceRole.Platform,
-                RoleOptions.Resolve(ServiceRole.Platform, parse, listen, postgres));
+                RoleOptions.Resolve(ServiceRole.Platform, parse, listen, metricsListen, logFormat, postgres));
             await using var app = await PlatformServer.CreateAsync(service, [], cancellationToken: ct);
             return await RoleRunner.RunAsync(app, "platform", parse.GetValue(stdin), ct);
         });

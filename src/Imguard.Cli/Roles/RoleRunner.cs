@@ -1,6 +1,9 @@
+using Imguard.ServiceDefaults.Hosting;
+using Imguard.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Imguard.Cli.Roles;
 
@@ -26,7 +29,20 @@ internal static class RoleRunner
                 lifetime.StopApplication();
             }, CancellationToken.None);
         }
-        lifetime.ApplicationStarted.Register(() => Console.WriteLine($"{role} ready on {string.Join(", ", app.Urls)}"));
+        // With JSON logs every line of output is a JSON object, this one too.
+        bool json = app.Services.GetRequiredService<ServiceContext>().Telemetry.LogFormat == LogFormat.Json;
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            string urls = string.Join(", ", app.Urls);
+            if (json)
+            {
+                app.Logger.LogInformation("{Role} ready on {Urls}", role, urls);
+            }
+            else
+            {
+                Console.WriteLine($"{role} ready on {urls}");
+            }
+        });
         await app.RunAsync(cancellationToken);
         return 0;
     }

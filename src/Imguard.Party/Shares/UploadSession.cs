@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Imguard.Contracts.Files;
 using Imguard.Contracts.Shares;
+using Imguard.Party.Telemetry;
 
 namespace Imguard.Party.Shares;
 
@@ -225,6 +226,7 @@ public sealed class UploadSession
             var next = state with { Version = UploadState.CurrentVersion, CommittedBytes = end, LastChunkUtc = _store.Time.GetUtcNow() };
             Persist(next);
             _state = next;
+            PartyTelemetry.UploadReceived.Add(chunk.Length);
             return Status;
         }
         finally

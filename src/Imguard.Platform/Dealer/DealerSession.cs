@@ -266,6 +266,7 @@ public sealed class DealerSession : IDisposable
                 result.Add(TakeItem(partyId, index, request));
             }
         }
+        DealerMetrics.Served(result);
         return result;
     }
 
@@ -311,6 +312,18 @@ public sealed class DealerSession : IDisposable
         _items[partyId]++;
         _words[partyId] += message.Length;
         return message;
+    }
+
+    /// <summary>Items generated for one party and held for the other (the dealer's queue, for its metrics).</summary>
+    internal int PendingItems
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
     }
 
     public DealerUsage Usage()

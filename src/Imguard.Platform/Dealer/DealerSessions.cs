@@ -25,6 +25,7 @@ public sealed class DealerSessions : IDisposable
     private readonly DealerSessionsOptions _options;
     private readonly object _gate = new();
     private readonly Dictionary<string, DealerSession> _live = new(StringComparer.Ordinal);
+    private readonly DealerQueueMetrics _queueMetrics;
 
     public DealerSessions(IDealerJobCatalog catalog, AuditClient? audit = null, ILogger<DealerSessions>? logger = null, DealerSessionsOptions? options = null)
     {
@@ -34,6 +35,7 @@ public sealed class DealerSessions : IDisposable
         _logger = logger;
         _options = options ?? new DealerSessionsOptions();
         _options.Validate();
+        _queueMetrics = new DealerQueueMetrics(this);
     }
 
     /// <summary>Jobs with a live session.</summary>
@@ -45,6 +47,15 @@ public sealed class DealerSessions : IDisposable
             {
                 return _live.Count;
             }
+        }
+    }
+
+    /// <summary>The live sessions now (for the dealer's metrics).</summary>
+    internal DealerSession[] LiveSessions()
+    {
+        lock (_gate)
+        {
+            return [.. _live.Values];
         }
     }
 
@@ -194,6 +205,7 @@ public sealed class DealerSessions : IDisposable
 
     public void Dispose()
     {
+        _queueMetrics.Dispose();
         DealerSession[] sessions;
         lock (_gate)
         {

@@ -1,3 +1,5 @@
+using Imguard.ServiceDefaults.Telemetry;
+
 namespace Imguard.ServiceDefaults.Deployment;
 
 /// <summary>
@@ -21,14 +23,21 @@ public sealed record RoleOverrides
     /// <summary>The audit log's PostgreSQL connection string when <c>imguard audit --postgres</c> is not given.</summary>
     public const string AuditPostgresVariable = "IMGUARD_AUDIT_POSTGRES";
 
-    /// <summary>Every variable a role command reads, so <c>imguard up</c> can keep per-host ones from its children.</summary>
-    public static IReadOnlyList<string> Variables { get; } = [DataDirVariable, ListenVariable, PlatformPostgresVariable, AuditPostgresVariable];
+    /// <summary>
+    /// Every per-host variable a role command reads, so <c>imguard up</c> can keep them from its children (the metrics
+    /// endpoint's address too: each role needs its own port).
+    /// </summary>
+    public static IReadOnlyList<string> Variables { get; } =
+        [DataDirVariable, ListenVariable, PlatformPostgresVariable, AuditPostgresVariable, TelemetryOptions.MetricsListenVariable];
 
     /// <summary>The address to bind as <c>host:port</c>; null to keep the settings file's.</summary>
     public string? Listen { get; init; }
 
     /// <summary>The role's PostgreSQL connection string; null to keep the settings file's database.</summary>
     public string? PostgresConnectionString { get; init; }
+
+    /// <summary>This host's telemetry options for the role (metrics endpoint, log format, OTLP export).</summary>
+    public TelemetryOptions Telemetry { get; init; } = TelemetryOptions.None;
 
     /// <summary>The option if given, else the environment variable if set, else null (blank counts as not given).</summary>
     public static string? Choose(string? option, string? variable) =>
@@ -42,7 +51,10 @@ public sealed record RoleOverrides
     }
 
     /// <summary>Resolves the overrides of <paramref name="role"/> from its command's options and the environment.</summary>
-    public static RoleOverrides Resolve(ServiceRole role, string? listenOption, string? postgresOption, Func<string, string?> environment)
+    /// <param name="metricsListenOption"><c>--metrics-listen</c>, else <see cref="TelemetryOptions.MetricsListenVariable"/>.</param>
+    /// <param name="logFormatOption"><c>--log-format</c>, else <see cref="TelemetryOptions.LogFormatVariable"/>.</param>
+    public static RoleOverrides Resolve(ServiceRole role, string? listenOption, string? postgresOption, Func<string, string?> environment,
+        string? metricsListenOption = null, string? logFormatOption = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         string? postgresVariable = role switch
@@ -60,6 +72,7 @@ public sealed record RoleOverrides
         {
             Listen = listen is null ? null : NormalizeListen(listen),
             PostgresConnectionString = postgresVariable is null ? null : Choose(postgresOption, environment(postgresVariable)),
+            Telemetry = TelemetryOptions.Resolve(metricsListenOption, logFormatOption, environment),
         };
     }
 

@@ -1,5 +1,6 @@
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Pki;
+using Imguard.ServiceDefaults.Telemetry;
 
 namespace Imguard.ServiceDefaults.Hosting;
 
@@ -25,6 +26,9 @@ public sealed class ServiceContext : IDisposable
 
     public ServiceIdentity Identity { get; }
 
+    /// <summary>This host's telemetry options for the role (metrics endpoint, log format, OTLP export); none by default.</summary>
+    public TelemetryOptions Telemetry { get; init; } = TelemetryOptions.None;
+
     /// <summary>Where this role keeps its files.</summary>
     public string RoleDirectory => Directory.RoleDirectory(Role);
 
@@ -38,7 +42,10 @@ public sealed class ServiceContext : IDisposable
         {
             settings = overrides.ApplyTo(settings, role);
         }
-        return new ServiceContext(role, directory, settings, ServiceIdentity.Load(directory, role));
+        return new ServiceContext(role, directory, settings, ServiceIdentity.Load(directory, role))
+        {
+            Telemetry = overrides?.Telemetry ?? TelemetryOptions.None,
+        };
     }
 
     public void Dispose() => Identity.Dispose();

@@ -3,6 +3,7 @@ using Imguard.ServiceDefaults.Audit;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Health;
 using Imguard.ServiceDefaults.Pki;
+using Imguard.ServiceDefaults.Telemetry;
 using Imguard.ServiceDefaults.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -16,7 +17,8 @@ namespace Imguard.ServiceDefaults.Hosting;
 /// <summary>
 /// What every IMGuard service shares: Kestrel on the role's endpoint with our TLS, problem details for errors, a
 /// <c>/health</c> endpoint on ASP.NET Core health checks (<see cref="ServiceHealth"/>: the data directory here, each
-/// role adds its dependencies), request logging that never prints query strings or headers, and (except for the audit
+/// role adds its dependencies), request logging that never prints query strings or headers, telemetry
+/// (<see cref="ServiceTelemetry"/>: text or JSON logs, metrics and traces when configured), and (except for the audit
 /// server itself) an <see cref="AuditClient"/> that delivers the service's events.
 /// </summary>
 public static class ServiceHost
@@ -38,11 +40,7 @@ public static class ServiceHost
             kestrel.ListenOn(service.Settings.Endpoint(service.Role), service.Identity, clientCertificates);
         });
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss ";
-        });
+        builder.AddServiceTelemetry(service);
         // ASP.NET Core's request lines include the query string; tokens never travel there, but keep them out anyway.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
@@ -66,10 +64,11 @@ public static class ServiceHost
         return builder;
     }
 
-    /// <summary>Adds the shared middleware and endpoints: exception → problem details, <c>GET /health</c> (the registered checks).</summary>
+    /// <summary>Adds the shared middleware and endpoints: the metrics listener's <c>/metrics</c> (first, so it serves nothing else), exception → problem details, <c>GET /health</c> (the registered checks).</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseServiceMetrics(app.Services.GetRequiredService<ServiceContext>());
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapServiceHealth();

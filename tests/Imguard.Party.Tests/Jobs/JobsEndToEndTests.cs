@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Imguard.Client.Models;
@@ -22,6 +24,7 @@ using Imguard.Platform.Dealer;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Hosting;
 using Imguard.ServiceDefaults.Pki;
+using Imguard.ServiceDefaults.Telemetry;
 using Imguard.ServiceDefaults.Tls;
 using Imguard.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -64,13 +67,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         {
             _initial = ModelBuilder.InitialParameters(Spec, prg);
         }
-        _platform = await StandInPlatform.StartAsync(_deployment, new DealerSessionsOptions
-        {
-            // Test hook: the dealer deals these initial weights and these hiding plans, so a plaintext run can follow.
-            TrainingDealerFactory = job => new TrainingDealer(JobTraining.Spec(job.Description), JobTraining.Options(job.Description),
-                job.TrainingCount, JobTraining.Format(job.Description), _initial, epoch => Plan(JobTraining.Options(job.Description).Hiding, epoch),
-                job.TestCount, TestPlanSeed),
-        });
+        _platform = await StartPlatformAsync();
         OwnerHalfFiles trainFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_train, Format, Train, _work, seedCompressParty0: true);
         OwnerHalfFiles testFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_test, Format, Test, _work, seedCompressParty0: false);
         for (int p = 0; p < 2; p++)
@@ -96,6 +93,15 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         Directory.Delete(_work, recursive: true);
     }
 
+    private Task<StandInPlatform> StartPlatformAsync(TelemetryOptions? telemetry = null) =>
+        StandInPlatform.StartAsync(_deployment, new DealerSessionsOptions
+        {
+            // Test hook: the dealer deals these initial weights and these hiding plans, so a plaintext run can follow.
+            TrainingDealerFactory = job => new TrainingDealer(JobTraining.Spec(job.Description), JobTraining.Options(job.Description),
+                job.TrainingCount, JobTraining.Format(job.Description), _initial, epoch => Plan(JobTraining.Options(job.Description).Hiding, epoch),
+                job.TestCount, TestPlanSeed),
+        }, telemetry);
+
     private static EpochHidingPlan Plan(InstaHideOptions hiding, int epoch)
     {
         using var prg = new AesCtrPrg(new Seed(500 + (ulong)epoch, 3));
@@ -104,9 +110,12 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 
     private string PartyDirectory(int p) => _deployment.Directory.RoleDirectory(ServiceRoles.Party(p));
 
-    private async Task StartPartyAsync(int p, JobRunnerOptions? options = null)
+    private async Task StartPartyAsync(int p, JobRunnerOptions? options = null, TelemetryOptions? telemetry = null)
     {
-        var service = new ServiceContext(ServiceRoles.Party(p), _deployment.Directory, _deployment.Settings, _deployment.Identity(ServiceRoles.Party(p)));
+        var service = new ServiceContext(ServiceRoles.Party(p), _deployment.Directory, _deployment.Settings, _deployment.Identity(ServiceRoles.Party(p)))
+        {
+            Telemetry = telemetry ?? TelemetryOptions.None,
+        };
         WebApplication app = PartyServer.Create(service, jobs: options ?? new JobRunnerOptions { PeerTimeout = TimeSpan.FromSeconds(20) });
         await app.StartAsync();
         _parties[p] = (service, app);
@@ -239,6 +248,53 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains($"job:{job.JobId}", downloaded.Subjects);
         Assert.Equal(64, downloaded.Properties!.Value.GetProperty("sha256").GetString()!.Length);
         output.WriteLine($"whole test {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task The_metrics_endpoints_show_each_training_step_its_peer_bytes_and_rounds_and_what_the_dealer_served()
+    {
+        int partyMetrics = TestDeployment.FreeBasePort();
+        int platformMetrics = TestDeployment.FreeBasePort();
+        await StopPartyAsync(0);
+        await StartPartyAsync(0, telemetry: new TelemetryOptions { MetricsListen = $"127.0.0.1:{partyMetrics}" });
+        await Platform.DisposeAsync();
+        _platform = await StartPlatformAsync(new TelemetryOptions { MetricsListen = $"127.0.0.1:{platformMetrics}" });
+
+        JobDescription job = Job("job-metrics", epochs: 1, batch: 8, withTest: false);
+        await Platform.StartJobAsync(job, _train.Count);
+        await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(60));
+
+        using var scraper = new HttpClient();
+        string party = await scraper.GetStringAsync($"http://127.0.0.1:{partyMetrics}/metrics");
+        // 32 images in batches of 8: 4 steps. Both parties run in this process and record into the same instruments,
+        // so the party-0 endpoint may count party 1's steps too: a multiple of 4.
+        double steps = Sample(party, "imguard_training_step_duration_seconds_count");
+        Assert.True(steps >= 4 && steps % 4 == 0, $"{steps} steps recorded");
+        Assert.True(Sample(party, "imguard_training_step_duration_seconds_sum") > 0);
+        Assert.True(Sample(party, "imguard_training_step_peer_io_bytes_sum", "network_io_direction=\"transmit\"") > 0);
+        Assert.True(Sample(party, "imguard_training_step_peer_io_bytes_sum", "network_io_direction=\"receive\"") > 0);
+        Assert.True(Sample(party, "imguard_training_step_peer_rounds_sum") >= steps, "every step takes rounds with the other party");
+        Assert.DoesNotContain(job.JobId, party, StringComparison.Ordinal);
+        Assert.DoesNotContain(Train, party, StringComparison.Ordinal);
+
+        string platform = await scraper.GetStringAsync($"http://127.0.0.1:{platformMetrics}/metrics");
+        Assert.True(Sample(platform, "imguard_dealer_items_served_total") > 0);
+        Assert.True(Sample(platform, "imguard_dealer_served_bytes_total") > 0);
+        Assert.Equal(0, Sample(platform, "imguard_dealer_queue_depth")); // the job is over: nothing is held
+        Assert.Equal(0, Sample(platform, "imguard_dealer_sessions"));
+        Assert.DoesNotContain(job.JobId, platform, StringComparison.Ordinal);
+    }
+
+    /// <summary>The value of the one sample of <paramref name="metric"/> (whose labels contain <paramref name="label"/>) in Prometheus text.</summary>
+    private static double Sample(string text, string metric, string label = "")
+    {
+        Match match = Regex.Match(text, $@"^{Regex.Escape(metric)}(?:\{{([^}}]*)\}})? (\S+)", RegexOptions.Multiline);
+        while (match.Success && !match.Groups[1].Value.Contains(label, StringComparison.Ordinal))
+        {
+            match = match.NextMatch();
+        }
+        Assert.True(match.Success, $"no sample of {metric} {label} in:\n{text}");
+        return double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
     }
 
     [Fact]

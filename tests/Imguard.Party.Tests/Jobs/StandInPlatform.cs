@@ -6,6 +6,7 @@ using Imguard.Platform.Api;
 using Imguard.Platform.Dealer;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Hosting;
+using Imguard.ServiceDefaults.Telemetry;
 using Imguard.ServiceDefaults.Tls;
 using Imguard.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -56,9 +57,12 @@ internal sealed class StandInPlatform : IAsyncDisposable
 
     public ConcurrentQueue<AuditEventMessage> AuditEvents { get; } = new();
 
-    public static async Task<StandInPlatform> StartAsync(TestDeployment deployment, DealerSessionsOptions? options = null)
+    public static async Task<StandInPlatform> StartAsync(TestDeployment deployment, DealerSessionsOptions? options = null, TelemetryOptions? telemetry = null)
     {
-        var service = new ServiceContext(ServiceRole.Platform, deployment.Directory, deployment.Settings, deployment.Identity(ServiceRole.Platform));
+        var service = new ServiceContext(ServiceRole.Platform, deployment.Directory, deployment.Settings, deployment.Identity(ServiceRole.Platform))
+        {
+            Telemetry = telemetry ?? TelemetryOptions.None,
+        };
         var auditService = new ServiceContext(ServiceRole.Audit, deployment.Directory, deployment.Settings, deployment.Identity(ServiceRole.Audit));
         var catalog = new Catalog();
         StandInPlatform? self = null;

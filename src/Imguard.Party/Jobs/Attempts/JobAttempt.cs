@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Imguard.Contracts.Jobs;
 using Imguard.Learning.Training;
 using Imguard.Mpc.Transport;
 using Imguard.Party.Jobs.Agreement;
 using Imguard.Party.Jobs.Queue;
+using Imguard.Party.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Imguard.Party.Jobs.Attempts;
@@ -25,6 +27,11 @@ internal sealed class JobAttempt(int partyId, string jobsRoot, PeerConnector pee
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(attempt);
+        // The job id is drawn at random by the platform (and named by the audit log): it tells nothing about the data.
+        using Activity? span = PartyTelemetry.Source.StartActivity("imguard.job.attempt");
+        span?.SetTag("imguard.job.id", job.JobId);
+        span?.SetTag("imguard.job.attempt", attempt.Attempt);
+        span?.SetTag("imguard.party", partyId);
         await using TlsPeerChannel channel = await peers.ConnectAsync(partyId, $"{job.JobId}/{attempt.Attempt}", options.PeerTimeout, cancellationToken);
         int resumeEpoch = await PeerAgreement.AgreeAsync(channel, job.Description, folder, cancellationToken);
         if (job.Description.ModelFromJobId is { } modelJob)
@@ -55,7 +62,7 @@ internal sealed class JobAttempt(int partyId, string jobsRoot, PeerConnector pee
         int stepsPerEpoch = (train.Count + trainingOptions.BatchSize - 1) / trainingOptions.BatchSize;
         long totalSteps = (long)stepsPerEpoch * trainingOptions.Epochs;
         var progress = new TrainingProgressPoster(partyId, reporter, time, options.ProgressInterval, jobId, totalSteps, resumedFrom);
-        await training.TrainAsync(train, checkpointPath: null, progress, (epochs, _) =>
+        await training.TrainAsync(train, checkpointPath: null, new TrainingStepTelemetry(progress, channel.Statistics), (epochs, _) =>
         {
             folder.SaveCheckpoint(training.Checkpoint());
             if (partyId == 0)
