@@ -99,6 +99,14 @@ if ! command -v npm >/dev/null 2>&1; then
   web_rc=1
 else
   if [ "$web_installed" -eq 1 ]; then
+    # The UI's API types are generated from the platform's OpenAPI document (web/src/api/openapi.json, kept equal to
+    # what the platform serves by tests/Imguard.Platform.Tests/Api/OpenApiDocumentTests.cs): fail when the checked-in
+    # web/src/api/schema.d.ts is not what openapi-typescript makes of it.
+    echo "== web: generated API types are current (npm run check:api)"
+    if ! (cd web && npm run check:api); then
+      echo "test.sh: web/src/api/schema.d.ts is out of date: run \`cd web && npm run generate:api\` and commit it." >&2
+      web_rc=1
+    fi
     echo "== web: build (tsc + vite)"
     if (cd web && npm run build); then
       echo "== web: unit tests (Vitest)"

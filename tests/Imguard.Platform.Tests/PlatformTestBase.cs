@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Imguard.Contracts.Datasets;
+using Imguard.Contracts.Projects;
 using Imguard.Platform.Accounts;
 using Imguard.Platform.Data;
 using Imguard.Platform.Datasets;

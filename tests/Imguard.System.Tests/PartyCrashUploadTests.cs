@@ -6,6 +6,9 @@ using System.Text.RegularExpressions;
 using Imguard.Client.Datasets;
 using Imguard.Client.Platform;
 using Imguard.Client.Uploads;
+using Imguard.Contracts.Datasets;
+using Imguard.Contracts.Grants;
+using Imguard.Contracts.Projects;
 using Imguard.Contracts.Uploads;
 using Imguard.Learning.Data;
 using Imguard.Learning.Storage;
@@ -54,18 +57,18 @@ public class PartyCrashUploadTests
             // The owner's side, in this process: 5,000 images make party 0's full half (no seed compression) five chunks.
             using var timeout = new CancellationTokenSource(Bound);
             using PlatformApi platform = PlatformApi.FromProfile(ClientProfile.Load(profile));
-            ProjectSummary project = await platform.CreateProjectAsync(new CreateProjectRequest("upload-crash", null, 1, 28, 28, 10), timeout.Token);
+            ProjectView project = await platform.CreateProjectAsync(new CreateProjectRequest("upload-crash", null, 1, 28, 28, 10), timeout.Token);
             (string images, string labels) = IdxSquares.Write(Path.Combine(root, "idx"), count: 5000, offset: 0);
             LabeledImages raw = IdxReader.LoadDataset(images, labels, [.. Enumerable.Range(0, 10).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
             string datasetId = OwnerSharing.NewDatasetId();
             (OwnerHalfFiles files, _) = await OwnerSharing.ShareAsync(raw, datasetId, Path.Combine(root, "work"), null, seedCompressParty0: false, cancellationToken: timeout.Token);
-            DatasetRegistered registered = await platform.RegisterDatasetAsync(project.Id, new RegisterDatasetRequest(
-                "squares", "Train", raw.Count, Imguard.Mpc.Encoding.FixedPointFormat.Default.FractionalBits,
+            DatasetUploadView registered = await platform.RegisterDatasetAsync(project.Id, new RegisterDatasetRequest(
+                "squares", DatasetPurpose.Train, raw.Count, Imguard.Mpc.Encoding.FixedPointFormat.Default.FractionalBits,
                 files.Party0Digest.ToHex(), files.Party1Digest.ToHex(), datasetId), timeout.Token);
-            UploadGrant grant0 = registered.Uploads.Single(u => u.Party == 0);
-            UploadGrant grant1 = registered.Uploads.Single(u => u.Party == 1);
-            using HttpClient party0Http = platform.PartyClient(0, grant0.Url);
-            using HttpClient party1Http = platform.PartyClient(1, grant1.Url);
+            GrantView grant0 = registered.Uploads.Single(u => u.Party == 0);
+            GrantView grant1 = registered.Uploads.Single(u => u.Party == 1);
+            using HttpClient party0Http = platform.PartyClient(grant0);
+            using HttpClient party1Http = platform.PartyClient(grant1);
             await new ShareUploader(party1Http, 1).UploadAsync(files.Party1Path, datasetId, grant1.Grant, cancellationToken: timeout.Token);
 
             // Party 0's half: cancelled once two chunks are acknowledged, then party 0 is killed outright.
@@ -107,8 +110,8 @@ public class PartyCrashUploadTests
             Assert.Equal(acknowledged, resumedAt);
             Assert.Equal(files.Party0Digest.ToHex(), completed.Digest);
 
-            DatasetSummary ready = await new DatasetUpload(platform).WaitUntilSettledAsync(datasetId, Bound, timeout.Token);
-            Assert.Equal("Ready", ready.Status);
+            DatasetView ready = await new DatasetUpload(platform).WaitUntilSettledAsync(datasetId, Bound, timeout.Token);
+            Assert.Equal(DatasetStatus.Ready, ready.Status);
             // What party 0 committed is the owner's file, byte for byte.
             string stored = Path.Combine(data, "party-0", "shares", "datasets", datasetId + ".share");
             Assert.Equal(SHA256.HashData(File.ReadAllBytes(files.Party0Path)), SHA256.HashData(File.ReadAllBytes(stored)));

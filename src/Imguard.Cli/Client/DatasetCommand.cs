@@ -4,6 +4,8 @@ using Imguard.Client.Datasets;
 using Imguard.Client.Platform;
 using Imguard.Client.Storage;
 using Imguard.Contracts.Consent;
+using Imguard.Contracts.Datasets;
+using Imguard.Contracts.Projects;
 using Imguard.Learning.Data;
 using Imguard.Learning.Storage;
 
@@ -85,20 +87,20 @@ internal static class DatasetCommand
         training.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            string purposeName = parse.GetValue(purpose) switch
+            DatasetPurpose purposeName = parse.GetValue(purpose) switch
             {
-                "train" => "Train",
-                "test" => "Test",
+                "train" => DatasetPurpose.Train,
+                "test" => DatasetPurpose.Test,
                 var other => throw new ArgumentException($"--purpose is train or test, not '{other}'."),
             };
             var owner = OwnerFolder.FromEnvironment();
             DatasetStatistics? stats = training.Read(parse, owner);
-            if (purposeName == "Test" && stats is null)
+            if (purposeName == DatasetPurpose.Test && stats is null)
             {
                 throw new ArgumentException("A test set is standardised with its training set's statistics: add --train-dataset <train id> (or --standardization FILE).");
             }
             using PlatformApi api = ProfileOptions.Connect(parse, profile);
-            ProjectSummary target = await api.GetProjectAsync(parse.GetValue(project), ct);
+            ProjectView target = await api.GetProjectAsync(parse.GetValue(project), ct);
             LabeledImages raw = source.Read(parse).Load(target.Channels, target.Height, target.Width, Console.Error);
             using OwnerSigningKey key = ProfileOptions.SigningKey(parse, profile);
             var bar = new UploadProgressBar();
@@ -148,7 +150,7 @@ internal static class DatasetCommand
         command.SetAction(async (parse, ct) =>
         {
             using PlatformApi api = ProfileOptions.Connect(parse, profile);
-            DatasetSummary d = await api.GetDatasetAsync(parse.GetValue(id)!, ct);
+            DatasetView d = await api.GetDatasetAsync(parse.GetValue(id)!, ct);
             Console.WriteLine($"{d.Id} {d.Status}: {d.Name}, {d.Purpose}, {d.Count} images {d.Channels}×{d.Height}×{d.Width}, {d.Classes} classes; " +
                 $"party 0 reported {d.Party0Reported}, party 1 reported {d.Party1Reported}{(d.RejectionReason is null ? "" : "; " + d.RejectionReason)}");
             return 0;
@@ -164,7 +166,7 @@ internal static class DatasetCommand
         command.SetAction(async (parse, ct) =>
         {
             using PlatformApi api = ProfileOptions.Connect(parse, profile);
-            DatasetSummary d = await api.DeleteDatasetAsync(parse.GetValue(id)!, ct);
+            DatasetView d = await api.DeleteDatasetAsync(parse.GetValue(id)!, ct);
             Console.WriteLine($"{d.Id} {d.Status}");
             return 0;
         });

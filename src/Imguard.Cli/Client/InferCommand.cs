@@ -7,8 +7,10 @@ using Imguard.Client.Jobs;
 using Imguard.Client.Models;
 using Imguard.Client.Platform;
 using Imguard.Client.Storage;
+using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Files;
 using Imguard.Contracts.Jobs;
+using Imguard.Contracts.Projects;
 using Imguard.Learning.Data;
 using Imguard.Learning.Training;
 
@@ -45,26 +47,26 @@ internal static class InferCommand
         {
             using PlatformApi api = ProfileOptions.Connect(parse, profile);
             string modelJob = parse.GetValue(job)!;
-            JobSummary trained = await api.GetJobAsync(modelJob, ct);
-            ProjectSummary project = await api.GetProjectAsync(trained.ProjectId, ct);
+            JobView trained = await api.GetJobAsync(modelJob, ct);
+            ProjectView project = await api.GetProjectAsync(trained.ProjectId, ct);
             var owner = OwnerFolder.FromEnvironment();
             Standardization stats = owner.LoadStatistics(trained.TrainDatasetId, parse.GetValue(standardization)).Standardization;
             LabeledImages raw = source.Read(parse).Load(project.Channels, project.Height, project.Width, Console.Error);
             using OwnerSigningKey key = ProfileOptions.SigningKey(parse, profile);
-            DatasetUpload.Result uploaded = await new DatasetUpload(api).RunAsync(project.Id, $"inference with {modelJob}", "Test", raw, stats,
+            DatasetUpload.Result uploaded = await new DatasetUpload(api).RunAsync(project.Id, $"inference with {modelJob}", DatasetPurpose.Test, raw, stats,
                 parse.GetValue(work) ?? owner.DatasetsFolder, seedCompressParty0: true, progress: null, TimeSpan.FromMinutes(2), key.PublicKey, ct);
             // The images' shares are deleted once uploaded; the copy of the training set's statistics beside them is not needed.
             File.Delete(uploaded.StandardizationPath);
             DeleteIfEmpty(Path.GetDirectoryName(uploaded.StandardizationPath)!);
-            JobSummary inference = await api.CreateInferenceAsync(modelJob, uploaded.Dataset.Id, ct);
+            JobView inference = await api.CreateInferenceAsync(modelJob, uploaded.Dataset.Id, ct);
             Console.WriteLine($"{inference.Id}: applying the model of {modelJob} to {raw.Count} images by secure inference...");
-            JobSummary done = await new JobFollower(api, Console.Out) { PollInterval = TimeSpan.FromMilliseconds(500) }.FollowAsync(inference.Id, _ => { }, ct);
+            JobView done = await new JobFollower(api, Console.Out) { PollInterval = TimeSpan.FromMilliseconds(500) }.FollowAsync(inference.Id, _ => { }, ct);
             if (done.State != JobState.Succeeded)
             {
                 Console.Error.WriteLine($"{done.Id} {done.State}: {done.FailureMessage}");
                 return CommandErrors.Failed;
             }
-            ModelDownloads grants = await api.ModelGrantsAsync(inference.Id, ct);
+            ModelDownloadView grants = await api.ModelGrantsAsync(inference.Id, ct);
             var predictions = new byte[2][];
             EvaluationResult result;
             try
@@ -72,7 +74,7 @@ internal static class InferCommand
                 // Both parties' prediction shares, in memory only: together they are the owner's predictions.
                 await Task.WhenAll(grants.Downloads.Select(async grant =>
                 {
-                    using HttpClient party = api.PartyClient(grant.Party, grant.Url);
+                    using HttpClient party = api.PartyClient(grant);
                     predictions[grant.Party] = await new ModelDownloader(party).FetchEvaluationAsync(inference.Id, grant.Grant, ct)
                         ?? throw new InvalidOperationException($"Party {grant.Party} has no predictions for {inference.Id}.");
                 }));

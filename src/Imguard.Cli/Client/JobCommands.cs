@@ -76,7 +76,7 @@ internal static class JobCommands
             {
                 return 0;
             }
-            JobSummary job = await api.CreateJobAsync(parse.GetValue(project), request, ct);
+            JobView job = await api.CreateJobAsync(parse.GetValue(project), request, ct);
             Console.WriteLine(job.Id);
             return parse.GetValue(follow) ? await FollowAsync(api, job.Id, ct) : 0;
         });
@@ -121,7 +121,7 @@ internal static class JobCommands
         logs.SetAction(async (parse, ct) =>
         {
             using PlatformApi api = ProfileOptions.Connect(parse, logProfile);
-            foreach (JobLogLine line in await api.GetJobLogAsync(parse.GetValue(logId)!, 0, ct))
+            foreach (JobLogEntryView line in await api.GetJobLogAsync(parse.GetValue(logId)!, 0, ct))
             {
                 Console.WriteLine($"{line.Time:HH:mm:ss} {line.Level,-7} {line.Message}");
             }
@@ -146,7 +146,7 @@ internal static class JobCommands
     private static async Task<int> FollowAsync(PlatformApi api, string jobId, CancellationToken cancellationToken)
     {
         string last = "";
-        JobSummary job = await new JobFollower(api, Console.Out).FollowAsync(jobId, summary =>
+        JobView job = await new JobFollower(api, Console.Out).FollowAsync(jobId, summary =>
         {
             string line = Describe(summary);
             if (line != last)
@@ -171,9 +171,9 @@ internal static class JobCommands
         }
     }
 
-    private static void Print(JobSummary job) => Console.WriteLine(Describe(job));
+    private static void Print(JobView job) => Console.WriteLine(Describe(job));
 
-    private static string Describe(JobSummary job)
+    private static string Describe(JobView job)
     {
         string progress = job.TotalSteps > 0 ? $" epoch {job.Epoch}, step {job.Step}/{job.TotalSteps} ({100.0 * job.Step / job.TotalSteps:0}%)" : "";
         // Shown progress never goes backwards; a resumed attempt re-running earlier steps says where it started again.

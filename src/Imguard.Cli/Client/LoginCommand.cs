@@ -1,6 +1,7 @@
 using System.CommandLine;
-using Imguard.Client.Platform;
 using Imguard.Cli.Roles;
+using Imguard.Client.Platform;
+using Imguard.Contracts.Accounts;
 using Imguard.ServiceDefaults.Deployment;
 
 namespace Imguard.Cli.Client;
@@ -59,7 +60,7 @@ internal static class LoginCommand
             string password = parse.GetValue(passwordStdin) ? (Console.In.ReadLine() ?? "") : ReadPasswordFromTerminal();
             string name = parse.GetValue(user)!;
             using var api = new PlatformApi(url, caPem, token: null);
-            CreatedToken token = await api.CreateTokenAsync(new CreateTokenRequest(name, password, $"cli@{Environment.MachineName}", parse.GetValue(days)), ct);
+            CreatedTokenView token = await api.CreateTokenAsync(new CreateTokenRequest(name, password, $"cli@{Environment.MachineName}", parse.GetValue(days)), ct);
             new ClientProfile { Platform = url, CaCertificatePem = caPem, UserName = name, Token = token.Token, ExpiresAt = token.ExpiresAt }.Save(path);
             Console.WriteLine($"logged in as {name} at {url} (token {token.Prefix}…, expires {token.ExpiresAt:yyyy-MM-dd}); profile {path}");
             return 0;
@@ -75,13 +76,13 @@ internal static class LoginCommand
             throw new InvalidOperationException("Standard input does not hold an API token (igt_…); copy it from the web UI's Account page.");
         }
         using var api = new PlatformApi(url, caPem, token);
-        CurrentUser me = await api.MeAsync(ct);
+        UserView me = await api.MeAsync(ct);
         if (expectedUser is { Length: > 0 } && !string.Equals(expectedUser, me.UserName, StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException($"The token belongs to {me.UserName}, not {expectedUser}.");
         }
-        IReadOnlyList<TokenSummary> tokens = await api.ListTokensAsync(ct);
-        TokenSummary? mine = tokens.FirstOrDefault(t => t.RevokedAt is null && token.StartsWith(t.Prefix, StringComparison.Ordinal));
+        IReadOnlyList<TokenView> tokens = await api.ListTokensAsync(ct);
+        TokenView? mine = tokens.FirstOrDefault(t => t.RevokedAt is null && token.StartsWith(t.Prefix, StringComparison.Ordinal));
         DateTimeOffset expires = mine?.ExpiresAt ?? DateTimeOffset.MaxValue;
         new ClientProfile { Platform = url, CaCertificatePem = caPem, UserName = me.UserName, Token = token, ExpiresAt = expires }.Save(path);
         Console.WriteLine($"logged in as {me.UserName} at {url} (token {mine?.Prefix ?? token[..Math.Min(12, token.Length)]}…{(mine is null ? "" : $", expires {expires:yyyy-MM-dd}")}); profile {path}");

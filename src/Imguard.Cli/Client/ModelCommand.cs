@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using Imguard.Client.Datasets;
+using Imguard.Client.Jobs;
 using Imguard.Client.Models;
 using Imguard.Client.Platform;
 using Imguard.Client.Storage;
 using Imguard.Contracts.Files;
+using Imguard.Contracts.Jobs;
 using Imguard.Learning.Training;
 
 namespace Imguard.Cli.Client;
@@ -46,19 +48,19 @@ internal static class ModelCommand
             using PlatformApi api = ProfileOptions.Connect(parse, profile);
             string jobId = parse.GetValue(job)!;
             var owner = OwnerFolder.FromEnvironment();
-            JobSummary summary = await api.GetJobAsync(jobId, ct);
+            JobView summary = await api.GetJobAsync(jobId, ct);
             // Read before anything is fetched: a wrong path fails without a download.
             DatasetStatistics? stats = parse.GetValue(standardization) is { } statsPath
                 ? DatasetStatistics.Load(statsPath)
                 : owner.TryLoadStatistics(summary.TrainDatasetId);
-            ModelDownloads grants = await api.ModelGrantsAsync(jobId, ct);
+            ModelDownloadView grants = await api.ModelGrantsAsync(jobId, ct);
             var shares = new byte[2][];
             var evaluations = new byte[]?[2];
             try
             {
                 await Task.WhenAll(grants.Downloads.Select(async grant =>
                 {
-                    using HttpClient party = api.PartyClient(grant.Party, grant.Url);
+                    using HttpClient party = api.PartyClient(grant);
                     var downloader = new ModelDownloader(party);
                     shares[grant.Party] = await downloader.FetchShareAsync(jobId, grant.Grant, ct);
                     evaluations[grant.Party] = await downloader.FetchEvaluationAsync(jobId, grant.Grant, ct); // null: the job had no test set
@@ -68,7 +70,7 @@ internal static class ModelCommand
                 if (evaluations[0] is { } e0 && evaluations[1] is { } e1)
                 {
                     EvaluationResult result = ModelReconstruction.ReconstructEvaluation(e0, e1);
-                    int encodings = summary.TestEncodings;
+                    int encodings = summary.TestEncodings();
                     string how = encodings > 0 ? $", each test image classified by the softmax summed over {encodings} InstaHide encodings of it" : "";
                     Console.WriteLine($"secure test accuracy: {100.0 * result.Correct / result.Count:0.00}% ({result.Correct}/{result.Count}){how}; only this machine knows it");
                 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Imguard.Client.Platform;
+using Imguard.Contracts.Projects;
 
 namespace Imguard.Cli.Client;
 
@@ -26,7 +27,7 @@ internal static class ProjectCommand
         {
             (int c, int h, int w) = DatasetCommand.ParseShape(parse.GetValue(shape)!);
             using PlatformApi api = ProfileOptions.Connect(parse, profile);
-            ProjectSummary created = await api.CreateProjectAsync(new CreateProjectRequest(parse.GetValue(name)!, parse.GetValue(description), c, h, w, parse.GetValue(classes)), ct);
+            ProjectView created = await api.CreateProjectAsync(new CreateProjectRequest(parse.GetValue(name)!, parse.GetValue(description), c, h, w, parse.GetValue(classes)), ct);
             Console.WriteLine(created.Id);
             return 0;
         });
@@ -40,7 +41,7 @@ internal static class ProjectCommand
         command.SetAction(async (parse, ct) =>
         {
             using PlatformApi api = ProfileOptions.Connect(parse, profile);
-            foreach (ProjectSummary p in await api.ListProjectsAsync(ct))
+            foreach (ProjectView p in await api.ListProjectsAsync(ct))
             {
                 // Names come from other users: escaped, so control and bidi characters cannot rewrite what is shown.
                 Console.WriteLine($"{p.Id}  {TerminalText.Escape(p.Name)}  {p.Channels}×{p.Height}×{p.Width}, {p.Classes} classes  ({p.Role})");

@@ -1,5 +1,8 @@
 using Imguard.Client.Platform;
 using Imguard.Client.Uploads;
+using Imguard.Contracts.Datasets;
+using Imguard.Contracts.Grants;
+using Imguard.Contracts.Projects;
 using Imguard.Contracts.Uploads;
 using Imguard.Learning.Data;
 using Imguard.Learning.Storage;
@@ -14,14 +17,14 @@ namespace Imguard.Client.Datasets;
 /// </summary>
 public sealed class DatasetUpload(PlatformApi platform)
 {
-    public sealed record Result(DatasetSummary Dataset, string StandardizationPath);
+    public sealed record Result(DatasetView Dataset, string StandardizationPath);
 
-    public async Task<Result> RunAsync(Guid projectId, string name, string purpose, LabeledImages raw, Standardization? standardization,
+    public async Task<Result> RunAsync(Guid projectId, string name, DatasetPurpose purpose, LabeledImages raw, Standardization? standardization,
         string workDirectory, bool seedCompressParty0, IProgress<(int Party, long Sent, long Total)>? progress, TimeSpan readyTimeout,
         ReadOnlyMemory<byte> ownerKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(raw);
-        ProjectSummary project = await platform.GetProjectAsync(projectId, cancellationToken);
+        ProjectView project = await platform.GetProjectAsync(projectId, cancellationToken);
         if (raw.Channels != project.Channels || raw.Height != project.Height || raw.Width != project.Width || raw.ClassCount != project.Classes)
         {
             throw new InvalidOperationException($"The images are {raw.Channels}×{raw.Height}×{raw.Width} with {raw.ClassCount} classes; project " +
@@ -31,7 +34,7 @@ public sealed class DatasetUpload(PlatformApi platform)
         string folder = Path.Combine(workDirectory, datasetId);
         (OwnerHalfFiles files, _) = await OwnerSharing.ShareAsync(raw, datasetId, folder, standardization, seedCompressParty0,
             ownerKey: ownerKey, cancellationToken: cancellationToken);
-        DatasetRegistered registered = await platform.RegisterDatasetAsync(projectId, new RegisterDatasetRequest(
+        DatasetUploadView registered = await platform.RegisterDatasetAsync(projectId, new RegisterDatasetRequest(
             name, purpose, raw.Count, Mpc.Encoding.FixedPointFormat.Default.FractionalBits, files.Party0Digest.ToHex(), files.Party1Digest.ToHex(), datasetId), cancellationToken);
 
         Task<UploadCompletedReply>[] uploads = [.. registered.Uploads.Select(grant => UploadHalfAsync(grant, grant.Party == 0 ? files.Party0Path : files.Party1Path, datasetId, progress, cancellationToken))];
@@ -39,30 +42,30 @@ public sealed class DatasetUpload(PlatformApi platform)
         File.Delete(files.Party0Path);
         File.Delete(files.Party1Path);
 
-        DatasetSummary dataset = await WaitUntilSettledAsync(datasetId, readyTimeout, cancellationToken);
+        DatasetView dataset = await WaitUntilSettledAsync(datasetId, readyTimeout, cancellationToken);
         return new Result(dataset, OwnerSharing.StandardizationPath(folder, datasetId));
     }
 
-    private async Task<UploadCompletedReply> UploadHalfAsync(UploadGrant grant, string file, string datasetId, IProgress<(int, long, long)>? progress, CancellationToken cancellationToken)
+    private async Task<UploadCompletedReply> UploadHalfAsync(GrantView grant, string file, string datasetId, IProgress<(int, long, long)>? progress, CancellationToken cancellationToken)
     {
-        using HttpClient party = platform.PartyClient(grant.Party, grant.Url);
+        using HttpClient party = platform.PartyClient(grant);
         var uploader = new ShareUploader(party, grant.Party);
         return await uploader.UploadAsync(file, datasetId, grant.Grant,
             progress is null ? null : new Progress<(long Sent, long Total)>(p => progress.Report((grant.Party, p.Sent, p.Total))), cancellationToken);
     }
 
     /// <summary>Polls until the dataset is Ready (or Rejected, which is an error naming the reason).</summary>
-    public async Task<DatasetSummary> WaitUntilSettledAsync(string datasetId, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<DatasetView> WaitUntilSettledAsync(string datasetId, TimeSpan timeout, CancellationToken cancellationToken)
     {
         DateTime deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            DatasetSummary dataset = await platform.GetDatasetAsync(datasetId, cancellationToken);
+            DatasetView dataset = await platform.GetDatasetAsync(datasetId, cancellationToken);
             switch (dataset.Status)
             {
-                case "Ready":
+                case DatasetStatus.Ready:
                     return dataset;
-                case "Rejected":
+                case DatasetStatus.Rejected:
                     throw new InvalidOperationException($"Dataset {datasetId} was rejected: {dataset.RejectionReason}");
             }
             if (DateTime.UtcNow >= deadline)

@@ -40,12 +40,12 @@ public sealed class JobFollower(PlatformApi platform, TextWriter output)
     /// sees every poll's summary. Throws <see cref="TimeoutException"/> when the platform stays unreachable for
     /// <see cref="MaxOutage"/>, and what <see cref="PlatformApi"/> throws for any other failure.
     /// </summary>
-    public async Task<JobSummary> FollowAsync(string jobId, Action<JobSummary> changed, CancellationToken cancellationToken = default)
+    public async Task<JobView> FollowAsync(string jobId, Action<JobView> changed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changed);
         bool unreachable = false;
         RetryPolicy policy = Retries.FollowJob with { FirstDelay = FirstRetryDelay, MaxDelay = MaxRetryDelay, GiveUpAfter = MaxOutage };
-        ResiliencePipeline<JobSummary> pipeline = Retries.For<JobSummary>(policy, outcome => outcome.Exception switch
+        ResiliencePipeline<JobView> pipeline = Retries.For<JobView>(policy, outcome => outcome.Exception switch
             {
                 HttpRequestException e => IsTransient(e),
                 PlatformApiException e => e.Status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout,
@@ -67,7 +67,7 @@ public sealed class JobFollower(PlatformApi platform, TextWriter output)
 
         while (true)
         {
-            JobSummary job;
+            JobView job;
             try
             {
                 job = await pipeline.ExecuteAsync(async ct => await platform.GetJobAsync(jobId, ct), cancellationToken);

@@ -4,8 +4,12 @@ using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Imguard.Contracts.Accounts;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Datasets;
+using Imguard.Contracts.Grants;
 using Imguard.Contracts.Jobs;
+using Imguard.Contracts.Projects;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Tls;
 
@@ -47,40 +51,47 @@ public sealed class PlatformApi : IDisposable
     public HttpClient PartyClient(int partyId, Uri url) =>
         new(MutualTls.CreateClientHandler(_authority, ServiceRoles.Party(partyId))) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
 
+    /// <summary>An HTTP client for the party a grant is for, at the URL the platform gave with it.</summary>
+    public HttpClient PartyClient(GrantView grant)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        return PartyClient(grant.Party, new Uri(grant.Url, UriKind.Absolute));
+    }
+
     /// <summary>Logs in with a user name and password: a 401 here means they were wrong, not that a token expired.</summary>
-    public Task<CreatedToken> CreateTokenAsync(CreateTokenRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync<CreatedToken>(HttpMethod.Post, "api/auth/tokens", request, cancellationToken,
+    public Task<CreatedTokenView> CreateTokenAsync(CreateTokenRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<CreatedTokenView>(HttpMethod.Post, "api/auth/tokens", request, cancellationToken,
             unauthorized: "Wrong user name or password (or the account is disabled).");
 
     /// <summary>The user this client's token belongs to.</summary>
-    public Task<CurrentUser> MeAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<CurrentUser>(HttpMethod.Get, "api/auth/me", null, cancellationToken);
+    public Task<UserView> MeAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<UserView>(HttpMethod.Get, "api/auth/me", null, cancellationToken);
 
     /// <summary>The caller's API tokens (prefixes and dates, never a token).</summary>
-    public Task<IReadOnlyList<TokenSummary>> ListTokensAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<IReadOnlyList<TokenSummary>>(HttpMethod.Get, "api/auth/tokens", null, cancellationToken);
+    public Task<IReadOnlyList<TokenView>> ListTokensAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<TokenView>>(HttpMethod.Get, "api/auth/tokens", null, cancellationToken);
 
-    public Task<ProjectSummary> CreateProjectAsync(CreateProjectRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync<ProjectSummary>(HttpMethod.Post, "api/projects", request, cancellationToken);
+    public Task<ProjectView> CreateProjectAsync(CreateProjectRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<ProjectView>(HttpMethod.Post, "api/projects", request, cancellationToken);
 
-    public Task<IReadOnlyList<ProjectSummary>> ListProjectsAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<IReadOnlyList<ProjectSummary>>(HttpMethod.Get, "api/projects", null, cancellationToken);
+    public Task<IReadOnlyList<ProjectView>> ListProjectsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<ProjectView>>(HttpMethod.Get, "api/projects", null, cancellationToken);
 
-    public Task<ProjectSummary> GetProjectAsync(Guid projectId, CancellationToken cancellationToken = default) =>
-        SendAsync<ProjectSummary>(HttpMethod.Get, $"api/projects/{projectId}", null, cancellationToken);
+    public Task<ProjectView> GetProjectAsync(Guid projectId, CancellationToken cancellationToken = default) =>
+        SendAsync<ProjectView>(HttpMethod.Get, $"api/projects/{projectId}", null, cancellationToken);
 
-    public Task<DatasetRegistered> RegisterDatasetAsync(Guid projectId, RegisterDatasetRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync<DatasetRegistered>(HttpMethod.Post, $"api/projects/{projectId}/datasets", request, cancellationToken);
+    public Task<DatasetUploadView> RegisterDatasetAsync(Guid projectId, RegisterDatasetRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<DatasetUploadView>(HttpMethod.Post, $"api/projects/{projectId}/datasets", request, cancellationToken);
 
-    public Task<DatasetSummary> GetDatasetAsync(string datasetId, CancellationToken cancellationToken = default) =>
-        SendAsync<DatasetSummary>(HttpMethod.Get, $"api/datasets/{Uri.EscapeDataString(datasetId)}", null, cancellationToken);
+    public Task<DatasetView> GetDatasetAsync(string datasetId, CancellationToken cancellationToken = default) =>
+        SendAsync<DatasetView>(HttpMethod.Get, $"api/datasets/{Uri.EscapeDataString(datasetId)}", null, cancellationToken);
 
     /// <summary>Asks the platform to delete a dataset: both parties delete their halves (the platform retries until they confirm).</summary>
-    public Task<DatasetSummary> DeleteDatasetAsync(string datasetId, CancellationToken cancellationToken = default) =>
-        SendAsync<DatasetSummary>(HttpMethod.Delete, $"api/datasets/{Uri.EscapeDataString(datasetId)}", null, cancellationToken);
+    public Task<DatasetView> DeleteDatasetAsync(string datasetId, CancellationToken cancellationToken = default) =>
+        SendAsync<DatasetView>(HttpMethod.Delete, $"api/datasets/{Uri.EscapeDataString(datasetId)}", null, cancellationToken);
 
-    public Task<JobSummary> CreateJobAsync(Guid projectId, CreateJobRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync<JobSummary>(HttpMethod.Post, $"api/projects/{projectId}/jobs", request, cancellationToken);
+    public Task<JobView> CreateJobAsync(Guid projectId, CreateJobRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<JobView>(HttpMethod.Post, $"api/projects/{projectId}/jobs", request, cancellationToken);
 
     /// <summary>What a job would cost (dealer and peer bytes, rounds, a measured step time) before it is started.</summary>
     public Task<JobEstimate> EstimateJobAsync(Guid projectId, CreateJobRequest request, CancellationToken cancellationToken = default) =>
@@ -90,21 +101,21 @@ public sealed class PlatformApi : IDisposable
     public Task<ExpectedAccuracy> ExpectedAccuracyAsync(Guid projectId, CreateJobRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<ExpectedAccuracy>(HttpMethod.Post, $"api/projects/{projectId}/jobs/expected-accuracy", request, cancellationToken);
 
-    public Task<JobSummary> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
-        SendAsync<JobSummary>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(jobId)}", null, cancellationToken);
+    public Task<JobView> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendAsync<JobView>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(jobId)}", null, cancellationToken);
 
     /// <summary>Starts secure inference: the model of <paramref name="modelJobId"/> applied to a shared (test-purpose) dataset.</summary>
-    public Task<JobSummary> CreateInferenceAsync(string modelJobId, string datasetId, CancellationToken cancellationToken = default) =>
-        SendAsync<JobSummary>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(modelJobId)}/inference", new { datasetId }, cancellationToken);
+    public Task<JobView> CreateInferenceAsync(string modelJobId, string datasetId, CancellationToken cancellationToken = default) =>
+        SendAsync<JobView>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(modelJobId)}/inference", new CreateInferenceRequest(datasetId), cancellationToken);
 
-    public Task<JobSummary> CancelJobAsync(string jobId, CancellationToken cancellationToken = default) =>
-        SendAsync<JobSummary>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(jobId)}/cancel", null, cancellationToken);
+    public Task<JobView> CancelJobAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendAsync<JobView>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(jobId)}/cancel", null, cancellationToken);
 
-    public Task<IReadOnlyList<JobLogLine>> GetJobLogAsync(string jobId, long after, CancellationToken cancellationToken = default) =>
-        SendAsync<IReadOnlyList<JobLogLine>>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(jobId)}/log?after={after}", null, cancellationToken);
+    public Task<IReadOnlyList<JobLogEntryView>> GetJobLogAsync(string jobId, long after, CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<JobLogEntryView>>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(jobId)}/log?after={after}", null, cancellationToken);
 
-    public Task<ModelDownloads> ModelGrantsAsync(string jobId, CancellationToken cancellationToken = default) =>
-        SendAsync<ModelDownloads>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(jobId)}/model-grants", null, cancellationToken);
+    public Task<ModelDownloadView> ModelGrantsAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendAsync<ModelDownloadView>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(jobId)}/model-grants", null, cancellationToken);
 
     /// <summary>A page of the platform's copies of signed audit checkpoints (administrators only), oldest first.</summary>
     public Task<AuditCheckpointPage> ListAuditCheckpointsAsync(long after, int limit, CancellationToken cancellationToken = default) =>

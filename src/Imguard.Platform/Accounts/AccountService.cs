@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Imguard.Contracts.Accounts;
 using Imguard.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 

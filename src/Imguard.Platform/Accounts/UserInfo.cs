@@ -1,3 +1,5 @@
+using Imguard.Contracts.Accounts;
+
 namespace Imguard.Platform.Accounts;
 
 /// <summary>What the platform shows about a user (never the password hash).</summary>

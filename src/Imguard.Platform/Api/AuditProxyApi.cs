@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Imguard.Contracts.Accounts;
 using Imguard.Contracts.Audit;
 using Imguard.Platform.Accounts;
 using Imguard.Platform.AuditCopies;

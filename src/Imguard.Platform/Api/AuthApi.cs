@@ -1,3 +1,4 @@
+using Imguard.Contracts.Accounts;
 using Imguard.Contracts.Audit;
 using Imguard.Platform.Accounts;
 using Imguard.Platform.Security;
@@ -52,7 +53,7 @@ public static class AuthApi
             audit.Emit(AuditEventTypes.UserRegistered, PlatformAudit.User(created.Value.UserName, created.Value.Id), [$"user:{created.Value.Id:D}"]);
         }
 
-        return ApiResults.From(created, user => TypedResults.Created("/api/auth/me", UserView.From(user)), http);
+        return ApiResults.From(created, user => TypedResults.Created("/api/auth/me", ApiViews.User(user)), http);
     }
 
     private static async Task<Results<Ok<UserView>, BadRequest<ProblemDetails>, UnauthorizedHttpResult, Forbidden, TooManyRequests>> LoginAsync(
@@ -68,7 +69,7 @@ public static class AuthApi
         await http.SignInAsync(PlatformAuthentication.CookieScheme, principal, new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
         http.User = principal; // the CSRF token is bound to the user now logged in
         CsrfProtection.IssueToken(http);
-        return TypedResults.Ok(UserView.From(user));
+        return TypedResults.Ok(ApiViews.User(user));
     }
 
     private static async Task<NoContent> LogoutAsync(HttpContext http, PlatformAudit audit)
@@ -85,7 +86,7 @@ public static class AuthApi
 
     private static async Task<Results<Ok<UserView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> MeAsync(
         HttpContext http, AccountService accounts, CancellationToken cancellationToken) =>
-        ApiResults.From(await accounts.GetUserAsync(http.User.RequireUserId(), cancellationToken), user => TypedResults.Ok(UserView.From(user)), http);
+        ApiResults.From(await accounts.GetUserAsync(http.User.RequireUserId(), cancellationToken), user => TypedResults.Ok(ApiViews.User(user)), http);
 
     private static Ok<CsrfTokenView> Csrf(HttpContext http) =>
         TypedResults.Ok(new CsrfTokenView(CsrfProtection.IssueToken(http), CsrfProtection.HeaderName));
@@ -126,7 +127,7 @@ public static class AuthApi
     private static async Task<Ok<IReadOnlyList<TokenView>>> ListTokensAsync(HttpContext http, ApiTokenService tokens, CancellationToken cancellationToken)
     {
         IReadOnlyList<ApiTokenInfo> list = await tokens.ListAsync(http.User.RequireUserId(), cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<TokenView>>([.. list.Select(TokenView.From)]);
+        return TypedResults.Ok<IReadOnlyList<TokenView>>([.. list.Select(ApiViews.Token)]);
     }
 
     private static async Task<Results<Ok<TokenView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RevokeTokenAsync(
@@ -138,7 +139,7 @@ public static class AuthApi
             audit.Emit(AuditEventTypes.ApiTokenRevoked, PlatformAudit.Actor(http.User), [$"apitoken:{id:D}", $"user:{revoked.Value.UserId:D}"]);
         }
 
-        return ApiResults.From(revoked, token => TypedResults.Ok(TokenView.From(token)), http, $"apitoken:{id:D}");
+        return ApiResults.From(revoked, token => TypedResults.Ok(ApiViews.Token(token)), http, $"apitoken:{id:D}");
     }
 
     // The shared part of cookie login and token creation: back-off, password, audit. Returns the user, or the refusal

@@ -1,4 +1,6 @@
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Datasets;
+using Imguard.Contracts.Grants;
 using Imguard.Platform.Datasets;
 using Imguard.Platform.Projects;
 using Imguard.Platform.Security;
@@ -38,7 +40,7 @@ public static class DatasetsApi
     private static async Task<Results<Ok<IReadOnlyList<DatasetView>>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ListAsync(
         Guid projectId, HttpContext http, DatasetRegistry registry, CancellationToken cancellationToken, bool includeDeleted = false) =>
         ApiResults.From(await registry.ListAsync(http.User.RequireUserId(), projectId, includeDeleted, cancellationToken),
-            list => TypedResults.Ok<IReadOnlyList<DatasetView>>([.. list.Select(DatasetView.From)]), http, ProjectsApi.Subject(projectId));
+            list => TypedResults.Ok<IReadOnlyList<DatasetView>>([.. list.Select(ApiViews.Dataset)]), http, ProjectsApi.Subject(projectId));
 
     private static async Task<Results<Created<DatasetUploadView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RegisterAsync(
         Guid projectId, RegisterDatasetRequest request, HttpContext http, ProjectService projects, DatasetRegistry registry, GrantIssuer grants,
@@ -75,12 +77,12 @@ public static class DatasetsApi
             ["digest1"] = dataset.Party1Digest,
         });
         IReadOnlyList<GrantView> uploads = IssueUploads(grants, audit, actor, dataset, http.User.RequireUserName());
-        return TypedResults.Created($"/api/datasets/{dataset.Id}", new DatasetUploadView(DatasetView.From(dataset), uploads));
+        return TypedResults.Created($"/api/datasets/{dataset.Id}", new DatasetUploadView(ApiViews.Dataset(dataset), uploads));
     }
 
     private static async Task<Results<Ok<DatasetView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> GetAsync(
         string id, HttpContext http, DatasetRegistry registry, CancellationToken cancellationToken) =>
-        ApiResults.From(await registry.GetAsync(http.User.RequireUserId(), id, cancellationToken), dataset => TypedResults.Ok(DatasetView.From(dataset)), http, Subject(id));
+        ApiResults.From(await registry.GetAsync(http.User.RequireUserId(), id, cancellationToken), dataset => TypedResults.Ok(ApiViews.Dataset(dataset)), http, Subject(id));
 
     private static async Task<Results<Accepted<DatasetView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> DeleteAsync(
         string id, HttpContext http, DatasetDeletions deletions, DatasetDeletionWorker worker, PlatformAudit audit, CancellationToken cancellationToken)
@@ -92,7 +94,7 @@ public static class DatasetsApi
             worker.Wake();
         }
 
-        return ApiResults.From(deleting, dataset => TypedResults.Accepted($"/api/datasets/{dataset.Id}", DatasetView.From(dataset)), http, Subject(id));
+        return ApiResults.From(deleting, dataset => TypedResults.Accepted($"/api/datasets/{dataset.Id}", ApiViews.Dataset(dataset)), http, Subject(id));
     }
 
     private static async Task<Results<Ok<DatasetUploadView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> UploadGrantsAsync(
@@ -106,7 +108,7 @@ public static class DatasetsApi
 
         DatasetInfo dataset = found.Value;
         IReadOnlyList<GrantView> uploads = IssueUploads(grants, audit, PlatformAudit.Actor(http.User), dataset, http.User.RequireUserName());
-        return TypedResults.Ok(new DatasetUploadView(DatasetView.From(dataset), uploads));
+        return TypedResults.Ok(new DatasetUploadView(ApiViews.Dataset(dataset), uploads));
     }
 
     internal static string Subject(string datasetId) => "dataset:" + (datasetId.Length <= 64 ? datasetId : datasetId[..64]);

@@ -90,7 +90,7 @@ public static class InternalApi
 
     private static async Task<Results<Ok<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> GetJobAsync(
         string id, HttpContext http, JobService jobs, CancellationToken cancellationToken) =>
-        ApiResults.From(await jobs.GetForServiceAsync(id, cancellationToken), job => TypedResults.Ok(JobView.From(job)), http);
+        ApiResults.From(await jobs.GetForServiceAsync(id, cancellationToken), job => TypedResults.Ok(ApiViews.Job(job)), http);
 
     private static async Task<Results<Ok<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> TransitionAsync(
         string id, JobStateReport request, HttpContext http, JobService jobs, JobNotifier notifier, PlatformAudit audit, CancellationToken cancellationToken)
@@ -105,7 +105,7 @@ public static class InternalApi
             notifier.Notify(job.Id);
         }
 
-        return ApiResults.From(moved, change => TypedResults.Ok(JobView.From(change.Job)), http);
+        return ApiResults.From(moved, change => TypedResults.Ok(ApiViews.Job(change.Job)), http);
     }
 
     private static async Task<Results<Ok<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ProgressAsync(
@@ -134,7 +134,7 @@ public static class InternalApi
             notifier.Notify(reported.Value.Id);
         }
 
-        return ApiResults.From(reported, job => TypedResults.Ok(JobView.From(job)), http);
+        return ApiResults.From(reported, job => TypedResults.Ok(ApiViews.Job(job)), http);
     }
 
     private static async Task<Results<Ok<JobLogEntryView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> LogAsync(
@@ -146,6 +146,6 @@ public static class InternalApi
         }
 
         Outcome<JobLogEntry> appended = await jobs.AppendLogAsync(id, request.Level, $"party {PartyId(http)}: {request.Message}", request.Time, cancellationToken);
-        return ApiResults.From(appended, entry => TypedResults.Ok(JobLogEntryView.From(entry)), http);
+        return ApiResults.From(appended, entry => TypedResults.Ok(ApiViews.LogEntry(entry)), http);
     }
 }

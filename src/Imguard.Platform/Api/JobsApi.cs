@@ -2,7 +2,9 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Grants;
 using Imguard.Contracts.Jobs;
+using Imguard.Contracts.Projects;
 using Imguard.Learning.Training;
 using Imguard.Platform.Datasets;
 using Imguard.Platform.Dealer;
@@ -62,7 +64,7 @@ public static class JobsApi
     private static async Task<Results<Ok<IReadOnlyList<JobView>>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ListAsync(
         Guid projectId, HttpContext http, JobService jobs, CancellationToken cancellationToken) =>
         ApiResults.From(await jobs.ListAsync(http.User.RequireUserId(), projectId, cancellationToken),
-            list => TypedResults.Ok<IReadOnlyList<JobView>>([.. list.Select(JobView.From)]), http, ProjectsApi.Subject(projectId));
+            list => TypedResults.Ok<IReadOnlyList<JobView>>([.. list.Select(ApiViews.Job)]), http, ProjectsApi.Subject(projectId));
 
     private static async Task<Results<Created<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> CreateAsync(
         Guid projectId, CreateJobRequest request, HttpContext http, ProjectService projects, JobService jobs, PlatformAudit audit, CancellationToken cancellationToken)
@@ -115,12 +117,12 @@ public static class JobsApi
             });
         }
 
-        return ApiResults.From(created, job => TypedResults.Created($"/api/jobs/{job.Id}", JobView.From(job)), http, ProjectsApi.Subject(projectId));
+        return ApiResults.From(created, job => TypedResults.Created($"/api/jobs/{job.Id}", ApiViews.Job(job)), http, ProjectsApi.Subject(projectId));
     }
 
     private static async Task<Results<Ok<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> GetAsync(
         string id, HttpContext http, JobService jobs, CancellationToken cancellationToken) =>
-        ApiResults.From(await jobs.GetAsync(http.User.RequireUserId(), id, cancellationToken), job => TypedResults.Ok(JobView.From(job)), http, Subject(id));
+        ApiResults.From(await jobs.GetAsync(http.User.RequireUserId(), id, cancellationToken), job => TypedResults.Ok(ApiViews.Job(job)), http, Subject(id));
 
     /// <summary>
     /// What a job would cost before it is started: dealer bytes to each party, peer rounds and bytes per step, and a
@@ -219,7 +221,7 @@ public static class JobsApi
                 new Dictionary<string, object> { ["kind"] = "inference" });
             dispatcher.Wake();
         }
-        return ApiResults.From(created, job => TypedResults.Created($"/api/jobs/{job.Id}", JobView.From(job)), http, Subject(id));
+        return ApiResults.From(created, job => TypedResults.Created($"/api/jobs/{job.Id}", ApiViews.Job(job)), http, Subject(id));
     }
 
     private static async Task<Results<Ok<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> CancelAsync(
@@ -240,13 +242,13 @@ public static class JobsApi
             notifier.Notify(job.Id);
         }
 
-        return ApiResults.From(cancelled, job => TypedResults.Ok(JobView.From(job)), http, Subject(id));
+        return ApiResults.From(cancelled, job => TypedResults.Ok(ApiViews.Job(job)), http, Subject(id));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<JobLogEntryView>>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> LogAsync(
         string id, HttpContext http, JobService jobs, CancellationToken cancellationToken, long after = 0, int limit = 200) =>
         ApiResults.From(await jobs.GetLogAsync(http.User.RequireUserId(), id, after, limit, cancellationToken),
-            entries => TypedResults.Ok<IReadOnlyList<JobLogEntryView>>([.. entries.Select(JobLogEntryView.From)]), http, Subject(id));
+            entries => TypedResults.Ok<IReadOnlyList<JobLogEntryView>>([.. entries.Select(ApiViews.LogEntry)]), http, Subject(id));
 
     /// <summary>
     /// The job's stored progress after point <paramref name="after"/>: a page reloaded after the job finished draws
@@ -255,7 +257,7 @@ public static class JobsApi
     private static async Task<Results<Ok<JobProgressView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ProgressAsync(
         string id, HttpContext http, JobService jobs, CancellationToken cancellationToken, long after = 0, int limit = JobService.MaxProgressPoints) =>
         ApiResults.From(await jobs.GetProgressAsync(http.User.RequireUserId(), id, after, limit, cancellationToken),
-            history => TypedResults.Ok(JobProgressView.From(id, history)), http, Subject(id));
+            history => TypedResults.Ok(ApiViews.Progress(id, history)), http, Subject(id));
 
     /// <summary>
     /// <c>text/event-stream</c>: first a <c>state</c> event with the job as it is, then a <c>state</c> event at each
@@ -313,7 +315,7 @@ public static class JobsApi
     }
 
     private static SseItem<JobView> Event(string type, JobInfo job, long sequence) =>
-        new(JobView.From(job), type) { EventId = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        new(ApiViews.Job(job), type) { EventId = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
     // False when the client went away.
     private static async Task<bool> WaitAsync(Task change, TimeSpan poll, CancellationToken cancellationToken)

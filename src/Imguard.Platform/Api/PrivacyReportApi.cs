@@ -1,3 +1,4 @@
+using Imguard.Contracts.Privacy;
 using Imguard.Platform.Privacy;
 using Imguard.Platform.Security;
 using Microsoft.AspNetCore.Builder;

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Imguard.Contracts.Projects;
 using Imguard.Platform.Projects;
 using Imguard.Platform.Security;
 using Imguard.Platform.Server;

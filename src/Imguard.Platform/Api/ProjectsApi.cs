@@ -1,4 +1,5 @@
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Projects;
 using Imguard.Platform.Projects;
 using Imguard.Platform.Security;
 using Imguard.Platform.Server;
@@ -33,7 +34,7 @@ public static class ProjectsApi
     private static async Task<Ok<IReadOnlyList<ProjectView>>> ListAsync(HttpContext http, ProjectService projects, CancellationToken cancellationToken)
     {
         IReadOnlyList<ProjectInfo> list = await projects.ListAsync(http.User.RequireUserId(), cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<ProjectView>>([.. list.Select(ProjectView.From)]);
+        return TypedResults.Ok<IReadOnlyList<ProjectView>>([.. list.Select(ApiViews.Project)]);
     }
 
     private static async Task<Results<Created<ProjectView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> CreateAsync(
@@ -53,17 +54,17 @@ public static class ProjectsApi
             });
         }
 
-        return ApiResults.From(created, project => TypedResults.Created($"/api/projects/{project.Id:D}", ProjectView.From(project)), http);
+        return ApiResults.From(created, project => TypedResults.Created($"/api/projects/{project.Id:D}", ApiViews.Project(project)), http);
     }
 
     private static async Task<Results<Ok<ProjectView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> GetAsync(
         Guid id, HttpContext http, ProjectService projects, CancellationToken cancellationToken) =>
-        ApiResults.From(await projects.GetAsync(http.User.RequireUserId(), id, cancellationToken), project => TypedResults.Ok(ProjectView.From(project)), http, Subject(id));
+        ApiResults.From(await projects.GetAsync(http.User.RequireUserId(), id, cancellationToken), project => TypedResults.Ok(ApiViews.Project(project)), http, Subject(id));
 
     private static async Task<Results<Ok<IReadOnlyList<MemberView>>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ListMembersAsync(
         Guid id, HttpContext http, ProjectService projects, CancellationToken cancellationToken) =>
         ApiResults.From(await projects.ListMembersAsync(http.User.RequireUserId(), id, cancellationToken),
-            members => TypedResults.Ok<IReadOnlyList<MemberView>>([.. members.Select(MemberView.From)]), http, Subject(id));
+            members => TypedResults.Ok<IReadOnlyList<MemberView>>([.. members.Select(ApiViews.Member)]), http, Subject(id));
 
     private static async Task<Results<Created<MemberView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> AddMemberAsync(
         Guid id, AddMemberRequest request, HttpContext http, ProjectService projects, PlatformAudit audit, CancellationToken cancellationToken)
@@ -75,7 +76,7 @@ public static class ProjectsApi
                 new Dictionary<string, object> { ["role"] = RoleName(added.Value.Role) });
         }
 
-        return ApiResults.From(added, member => TypedResults.Created($"/api/projects/{id:D}/members/{member.UserId:D}", MemberView.From(member)), http, Subject(id));
+        return ApiResults.From(added, member => TypedResults.Created($"/api/projects/{id:D}/members/{member.UserId:D}", ApiViews.Member(member)), http, Subject(id));
     }
 
     private static async Task<Results<Ok<MemberView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ChangeMemberAsync(
@@ -88,7 +89,7 @@ public static class ProjectsApi
                 new Dictionary<string, object> { ["role"] = RoleName(changed.Value.Role) });
         }
 
-        return ApiResults.From(changed, member => TypedResults.Ok(MemberView.From(member)), http, Subject(id));
+        return ApiResults.From(changed, member => TypedResults.Ok(ApiViews.Member(member)), http, Subject(id));
     }
 
     private static async Task<Results<NoContent, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RemoveMemberAsync(

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using Imguard.Contracts.Accounts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -29,8 +30,8 @@ internal static class TextInputFilter
         for (int i = 0; i < parameters.Length; i++)
         {
             Type type = Nullable.GetUnderlyingType(parameters[i].ParameterType) ?? parameters[i].ParameterType;
-            // Any request record of ours, wherever it is declared (the API's own Dto/ or Contracts, which the owner's
-            // client shares): a record that moved must not lose its check.
+            // Any request record of ours, wherever it is declared (the platform, or Contracts, where the API's records
+            // live for the owner's client too): a record that moved must not lose its check.
             if (IsOurRequestRecord(type))
             {
                 (string, PropertyInfo)[] properties = [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
@@ -58,7 +59,7 @@ internal static class TextInputFilter
     private static bool IsOurRequestRecord(Type type) =>
         type.Name.EndsWith("Request", StringComparison.Ordinal)
         && (type.Namespace?.StartsWith("Imguard.", StringComparison.Ordinal) ?? false)
-        && (type.Assembly == typeof(LoginRequest).Assembly || type.Assembly == typeof(Contracts.Jobs.CreateJobRequest).Assembly);
+        && (type.Assembly == typeof(TextInputFilter).Assembly || type.Assembly == typeof(LoginRequest).Assembly);
 
     private static string? CheckRequest(HttpRequest request)
     {

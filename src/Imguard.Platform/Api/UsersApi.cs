@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Imguard.Contracts.Accounts;
 using Imguard.Contracts.Audit;
 using Imguard.Platform.Accounts;
 using Imguard.Platform.Security;
@@ -33,7 +34,7 @@ public static class UsersApi
     private static async Task<Results<Ok<IReadOnlyList<UserView>>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ListAsync(
         HttpContext http, AccountService accounts, CancellationToken cancellationToken) =>
         ApiResults.From(await accounts.ListUsersAsync(http.User.RequireUserId(), cancellationToken),
-            users => TypedResults.Ok<IReadOnlyList<UserView>>([.. users.Select(UserView.From)]), http);
+            users => TypedResults.Ok<IReadOnlyList<UserView>>([.. users.Select(ApiViews.User)]), http);
 
     private static async Task<Results<Ok<UserView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> SetRoleAsync(
         Guid id, SetRoleRequest request, HttpContext http, AccountService accounts, PlatformAudit audit, CancellationToken cancellationToken)
@@ -45,7 +46,7 @@ public static class UsersApi
                 new Dictionary<string, object> { ["role"] = changed.Value.Role.ToString().ToLowerInvariant() });
         }
 
-        return ApiResults.From(changed, user => TypedResults.Ok(UserView.From(user)), http, $"user:{id:D}");
+        return ApiResults.From(changed, user => TypedResults.Ok(ApiViews.User(user)), http, $"user:{id:D}");
     }
 
     private static async Task<Results<Ok<UserView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> SetDisabledAsync(
@@ -57,7 +58,7 @@ public static class UsersApi
             audit.Emit(request.Disabled ? AuditEventTypes.UserDisabled : AuditEventTypes.UserEnabled, PlatformAudit.Actor(http.User), [$"user:{id:D}"]);
         }
 
-        return ApiResults.From(changed, user => TypedResults.Ok(UserView.From(user)), http, $"user:{id:D}");
+        return ApiResults.From(changed, user => TypedResults.Ok(ApiViews.User(user)), http, $"user:{id:D}");
     }
 
     private static async Task<Results<Ok<GeneratedPasswordView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ResetPasswordAsync(

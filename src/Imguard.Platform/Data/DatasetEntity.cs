@@ -1,3 +1,4 @@
+using Imguard.Contracts.Datasets;
 using Imguard.Platform.Datasets;
 
 namespace Imguard.Platform.Data;

@@ -1,5 +1,8 @@
 using System.Text;
+using Imguard.Contracts.Accounts;
+using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Jobs;
+using Imguard.Contracts.Projects;
 using Imguard.Platform.Accounts;
 using Imguard.Platform.Datasets;
 using Imguard.Platform.Jobs;

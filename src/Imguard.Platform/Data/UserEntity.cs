@@ -1,3 +1,4 @@
+using Imguard.Contracts.Accounts;
 using Imguard.Platform.Accounts;
 
 namespace Imguard.Platform.Data;

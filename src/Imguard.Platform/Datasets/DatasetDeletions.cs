@@ -1,3 +1,4 @@
+using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Jobs;
 using Imguard.Platform.Data;
 using Imguard.Platform.Jobs;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Imguard.Contracts.Datasets;
 using Imguard.Platform.Data;
 using Imguard.Platform.Projects;
 

@@ -1,3 +1,5 @@
+using Imguard.Contracts.Jobs;
+
 namespace Imguard.Platform.Jobs;
 
 /// <summary>

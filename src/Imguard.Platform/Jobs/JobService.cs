@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Jobs;
 using Imguard.Platform.Data;
 using Imguard.Platform.Datasets;

@@ -1,3 +1,4 @@
+using Imguard.Contracts.Privacy;
 using Imguard.Learning.Data;
 using Imguard.Learning.Privacy;
 using Imguard.Platform.Api;

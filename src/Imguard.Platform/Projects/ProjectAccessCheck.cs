@@ -1,3 +1,4 @@
+using Imguard.Contracts.Projects;
 using Imguard.Platform.Data;
 
 namespace Imguard.Platform.Projects;

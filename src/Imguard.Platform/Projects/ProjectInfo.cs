@@ -1,3 +1,4 @@
+using Imguard.Contracts.Projects;
 using Imguard.Platform.Accounts;
 
 namespace Imguard.Platform.Projects;

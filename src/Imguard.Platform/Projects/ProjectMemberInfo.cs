@@ -1,3 +1,5 @@
+using Imguard.Contracts.Projects;
+
 namespace Imguard.Platform.Projects;
 
 /// <summary>One member of a project.</summary>

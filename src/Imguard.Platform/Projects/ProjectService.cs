@@ -1,3 +1,5 @@
+using Imguard.Contracts.Accounts;
+using Imguard.Contracts.Projects;
 using Imguard.Platform.Accounts;
 using Imguard.Platform.Data;
 using Microsoft.EntityFrameworkCore;

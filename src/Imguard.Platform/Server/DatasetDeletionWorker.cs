@@ -1,5 +1,6 @@
 using System.Net;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Datasets;
 using Imguard.Platform.Datasets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -181,7 +181,7 @@ public static class PlatformServer
 
         services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false)));
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddSchemaTransformer(OpenApiSchemaRules.Apply));
 
         // Session cookies and antiforgery tokens are protected with keys that survive a restart.
         // The framework's file repository writes each key 0600 itself (Security/FileModeTests holds it to that).

@@ -2,6 +2,8 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Imguard.Contracts.Datasets;
+using Imguard.Contracts.Jobs;
+using Imguard.Contracts.Projects;
 using Imguard.Platform.Api;
 using Imguard.ServiceDefaults.Deployment;
 
@@ -44,7 +46,7 @@ internal static class ApiTestData
         }
 
         DatasetView ready = await owner.GetAsync<DatasetView>($"/api/datasets/{registered.Dataset.Id}");
-        Assert.Equal(Imguard.Platform.Datasets.DatasetStatus.Ready, ready.Status);
+        Assert.Equal(Imguard.Contracts.Datasets.DatasetStatus.Ready, ready.Status);
         return ready;
     }
 

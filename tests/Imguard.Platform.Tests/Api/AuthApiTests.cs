@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Imguard.Contracts.Accounts;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Datasets;
+using Imguard.Contracts.Projects;
 using Imguard.Platform.Api;
 using Imguard.Platform.Security;
 

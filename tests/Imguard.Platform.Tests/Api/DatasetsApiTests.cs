@@ -5,6 +5,7 @@ using System.Text.Json;
 using Imguard.Contracts.Audit;
 using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Grants;
+using Imguard.Contracts.Projects;
 using Imguard.Platform.Api;
 using Imguard.Platform.Datasets;
 using Imguard.ServiceDefaults.Deployment;

@@ -3,6 +3,8 @@ using System.Net;
 using System.Text.Json;
 using Imguard.Contracts.Audit;
 using Imguard.Contracts.Datasets;
+using Imguard.Contracts.Jobs;
+using Imguard.Contracts.Projects;
 using Imguard.Platform.Api;
 using Imguard.Platform.Datasets;
 using Imguard.ServiceDefaults.Deployment;

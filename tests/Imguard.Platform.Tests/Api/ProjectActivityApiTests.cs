@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Datasets;
+using Imguard.Contracts.Projects;
 using Imguard.Platform.Api;
 
 namespace Imguard.Platform.Tests.Api;

@@ -1,4 +1,6 @@
 using System.Net;
+using Imguard.Contracts.Datasets;
+using Imguard.Contracts.Projects;
 using Imguard.Platform.Api;
 using Imguard.Platform.Projects;
 

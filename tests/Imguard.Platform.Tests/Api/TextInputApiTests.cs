@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Imguard.Contracts.Datasets;
+using Imguard.Contracts.Projects;
 using Imguard.Platform.Api;
 
 namespace Imguard.Platform.Tests.Api;

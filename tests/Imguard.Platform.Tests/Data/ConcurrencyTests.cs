@@ -1,3 +1,4 @@
+using Imguard.Contracts.Datasets;
 using Imguard.Platform.Accounts;
 using Imguard.Platform.Data;
 using Imguard.Platform.Datasets;

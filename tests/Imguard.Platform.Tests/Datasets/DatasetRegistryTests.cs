@@ -1,3 +1,5 @@
+using Imguard.Contracts.Datasets;
+using Imguard.Contracts.Projects;
 using Imguard.Platform.Accounts;
 using Imguard.Platform.Data;
 using Imguard.Platform.Datasets;

@@ -1,4 +1,5 @@
 using Imguard.Contracts.Jobs;
+using Imguard.Contracts.Projects;
 using Imguard.Platform.Accounts;
 using Imguard.Platform.Data;
 using Imguard.Platform.Datasets;

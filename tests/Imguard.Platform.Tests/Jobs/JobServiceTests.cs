@@ -1,4 +1,6 @@
+using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Jobs;
+using Imguard.Contracts.Projects;
 using Imguard.Platform.Accounts;
 using Imguard.Platform.Data;
 using Imguard.Platform.Datasets;

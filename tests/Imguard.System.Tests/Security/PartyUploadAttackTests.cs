@@ -9,6 +9,8 @@ using System.Text.RegularExpressions;
 using Imguard.Client.Datasets;
 using Imguard.Client.Platform;
 using Imguard.Client.Uploads;
+using Imguard.Contracts.Datasets;
+using Imguard.Contracts.Projects;
 using Imguard.Contracts.Shares;
 using Imguard.Contracts.Uploads;
 using Imguard.Learning.Data;
@@ -82,7 +84,7 @@ public sealed class PartyUploadAttackTests(PartyUploadAttackTests.Deployment dep
         using HttpClient party1 = deployment.Party(1);
         string uploadId = await BeginAsync(party0, dataset, chunks: 1);
         await new ShareUploader(party1, 1).UploadAsync(dataset.Files.Party1Path, dataset.Id, dataset.Grant1);
-        Assert.Equal("Rejected", (await deployment.Platform.GetDatasetAsync(dataset.Id)).Status);
+        Assert.Equal(DatasetStatus.Rejected, (await deployment.Platform.GetDatasetAsync(dataset.Id)).Status);
 
         var clock = Stopwatch.StartNew();
         (_, HttpResponseMessage refused) = await SendUntilRefusedAsync(party0, dataset, uploadId, from: 1);
@@ -109,7 +111,7 @@ public sealed class PartyUploadAttackTests(PartyUploadAttackTests.Deployment dep
         // Deleting the stored dataset gives the room back (once both parties have confirmed, the platform says Deleted).
         await deployment.Platform.DeleteDatasetAsync(stored.Id);
         var clock = Stopwatch.StartNew();
-        while ((await deployment.Platform.GetDatasetAsync(stored.Id)).Status != "Deleted")
+        while ((await deployment.Platform.GetDatasetAsync(stored.Id)).Status != DatasetStatus.Deleted)
         {
             Assert.True(clock.Elapsed < Bound, "the platform did not finish deleting the dataset");
             await Task.Delay(250);
@@ -253,8 +255,8 @@ public sealed class PartyUploadAttackTests(PartyUploadAttackTests.Deployment dep
             string id = OwnerSharing.NewDatasetId();
             (OwnerHalfFiles files, _) = await OwnerSharing.ShareAsync(_images!, id, Path.Combine(_root, "work", id), null, seedCompressParty0: false);
             string digest1 = wrongDigest1 ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("not party 1's half"))) : files.Party1Digest.ToHex();
-            DatasetRegistered registered = await Platform.RegisterDatasetAsync(_project, new RegisterDatasetRequest(
-                "squares", "Train", _images!.Count, Imguard.Mpc.Encoding.FixedPointFormat.Default.FractionalBits, files.Party0Digest.ToHex(), digest1, id));
+            DatasetUploadView registered = await Platform.RegisterDatasetAsync(_project, new RegisterDatasetRequest(
+                "squares", DatasetPurpose.Train, _images!.Count, Imguard.Mpc.Encoding.FixedPointFormat.Default.FractionalBits, files.Party0Digest.ToHex(), digest1, id));
             return new Dataset(id, files, await File.ReadAllBytesAsync(files.Party0Path),
                 registered.Uploads.Single(u => u.Party == 0).Grant, registered.Uploads.Single(u => u.Party == 1).Grant);
         }

@@ -91,12 +91,12 @@ describe('ApiClient CSRF double submit', () => {
 
   it('echoes the XSRF-TOKEN cookie on unsafe requests', async () => {
     const { fetch, calls } = fakeFetch([() => json(201, { id: 'p' })]);
-    await new ApiClient({ fetch, cookies: () => 'other=1; XSRF-TOKEN=t1' }).createProject({ name: 'n', channels: 1, height: 2, width: 2, classes: 2 });
+    await new ApiClient({ fetch, cookies: () => 'other=1; XSRF-TOKEN=t1' }).createProject({ name: 'n', description: null, channels: 1, height: 2, width: 2, classes: 2 });
     expect(calls).toHaveLength(1);
     expect(calls[0]!.method).toBe('POST');
     expect(calls[0]!.headers[CSRF_HEADER]).toBe('t1');
     expect(calls[0]!.headers['Content-Type']).toBe('application/json');
-    expect(JSON.parse(calls[0]!.body!)).toEqual({ name: 'n', channels: 1, height: 2, width: 2, classes: 2 });
+    expect(JSON.parse(calls[0]!.body!)).toEqual({ name: 'n', description: null, channels: 1, height: 2, width: 2, classes: 2 });
   });
 
   it('fetches a token first when the cookie is missing', async () => {

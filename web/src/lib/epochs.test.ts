@@ -4,7 +4,7 @@ import { epochMetrics } from './epochs';
 import { job } from '../test/fixtures';
 
 const row = (epoch: number, step: number, extra: Partial<JobEpochRow> = {}): JobEpochRow =>
-  ({ epoch, step, checkpoint: false, time: '2026-03-02T09:00:00Z', ...extra });
+  ({ epoch, step, loss: null, accuracy: null, imagesPerSecond: null, durationSeconds: null, checkpoint: false, time: '2026-03-02T09:00:00Z', ...extra });
 
 describe('per-epoch rows', () => {
   it('shows every stored epoch with its steps done, metrics, duration and checkpoint', () => {

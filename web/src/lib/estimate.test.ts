@@ -5,7 +5,7 @@ import { formatBytes, formatDuration, summarizeEstimate } from './estimate';
 const estimate: JobEstimate = {
   epochs: 2, stepsPerEpoch: 10, steps: 20, itemsPerStep: 40, wordsPerStepToParty0: 100, wordsPerStepToParty1: 1000,
   hidingWordsPerStepToParty1: 50, peerRoundsPerStep: 30, peerBytesPerStepPerParty: 250_000, initialParameterWords: 1000,
-  epochPublicBytes: 64, totalBytesToParty0: 30_000, totalBytesToParty1: 2_500_000, secondsPerStepMeasured: 0.5,
+  epochPublicBytes: 64, testEncodingWordsToParty1: 0, totalBytesToParty0: 30_000, totalBytesToParty1: 2_500_000, secondsPerStepMeasured: 0.5,
   estimatedSeconds: 10,
 };
 

@@ -54,7 +54,8 @@ export function jobProblems(request: NewJob): string[] {
       problems.push(`${label} must be ${integer ? 'a whole number, ' : ''}${range(min, max, minOpen, maxOpen)}.`);
     }
   }
-  if (request.hiding !== 'off' && !(Number.isInteger(request.k) && request.k >= 2 && request.k <= 16)) {
+  // A k left out gets the platform's default, which is in range.
+  if (request.hiding !== 'off' && request.k !== undefined && !(Number.isInteger(request.k) && request.k >= 2 && request.k <= 16)) {
     problems.push(`${JOB_FIELD_LABELS.k} must be a whole number, 2 to 16.`);
   }
   return problems;

@@ -22,12 +22,11 @@ describe('TestEncodingsFact', () => {
 });
 
 describe('LogLine', () => {
-  const line = (receivedAt?: string) =>
-    renderToStaticMarkup(createElement(LogLine, { line: { id: 1, time: '2026-01-01T10:00:00Z', level: 'information', message: 'party 0: attempt 1 resumed from epoch 2', receivedAt } }));
+  const line = (receivedAt: string) =>
+    renderToStaticMarkup(createElement(LogLine, { line: { id: 1, time: '2026-01-01T10:00:00Z', level: 'Information', message: 'party 0: attempt 1 resumed from epoch 2', receivedAt } }));
 
   it("shows the party's time of the event, and the platform's receipt time only when it differs", () => {
     expect(line('2026-01-01T10:00:00Z')).not.toContain('title=');
-    expect(line()).not.toContain('title=');
     expect(line('2026-01-01T10:05:00Z')).toMatch(/title="received [^"]+10:05[^"]*"/);
     expect(line('2026-01-01T10:05:00Z')).toContain('attempt 1 resumed from epoch 2');
   });

@@ -139,7 +139,7 @@ export function JobDetailPage() {
 
 /** A log line at the reporting party's time of the event; the platform's receipt time in the tooltip when it differs. */
 export function LogLine({ line }: { line: JobLogEntry }) {
-  const received = line.receivedAt && line.receivedAt !== line.time ? `received ${formatDate(line.receivedAt)}` : undefined;
+  const received = line.receivedAt !== line.time ? `received ${formatDate(line.receivedAt)}` : undefined;
   return <li><span className="muted" title={received}>{formatDate(line.time)}</span> <strong>{line.level}</strong> {line.message}</li>;
 }
 

@@ -85,7 +85,7 @@ function NewProjectForm() {
     setBusy(true);
     setError(null);
     try {
-      const project = await api.createProject({ name: name.trim(), description: description.trim() || undefined, channels, height, width, classes });
+      const project = await api.createProject({ name: name.trim(), description: description.trim() || null, channels, height, width, classes });
       navigate(`/projects/${project.id}`);
     } catch (e) {
       setError(e);

@@ -1,3 +1,4 @@
+using Imguard.Contracts.Jobs;
 using Imguard.Platform.Jobs;
 
 namespace Imguard.Platform.Api;

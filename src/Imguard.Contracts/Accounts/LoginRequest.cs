@@ -1,0 +1,4 @@
+namespace Imguard.Contracts.Accounts;
+
+/// <summary>POST /api/auth/login.</summary>
+public sealed record LoginRequest(string? UserName, string? Password);

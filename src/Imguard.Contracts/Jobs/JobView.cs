@@ -1,0 +1,13 @@
+using System.Text.Json;
+
+namespace Imguard.Contracts.Jobs;
+
+/// <summary>
+/// A job: its model spec and training options as JSON objects, state, progress and the disclosed metrics.
+/// <see cref="ResumedFromEpoch"/>: the checkpoint epoch the latest resumed attempt started from (null if it never
+/// resumed); the progress shown never goes backwards meanwhile.
+/// </summary>
+public sealed record JobView(
+    string Id, Guid ProjectId, string TrainDatasetId, string? TestDatasetId, JsonElement Model, JsonElement Training, JobState State,
+    Guid CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Epoch, long Step, long TotalSteps,
+    JsonElement? Metrics, string? FailureMessage, int? LastCheckpointEpoch, bool CancelRequested, string? ModelFromJobId, int? ResumedFromEpoch = null);

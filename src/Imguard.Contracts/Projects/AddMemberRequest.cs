@@ -1,0 +1,5 @@
+
+namespace Imguard.Contracts.Projects;
+
+/// <summary>POST /api/projects/{id}/members.</summary>
+public sealed record AddMemberRequest(string? UserName, ProjectRole Role);

@@ -1,4 +1,0 @@
-namespace Imguard.Platform.Api;
-
-/// <summary>Apply a trained job's model to a shared (test-purpose) dataset of the same project.</summary>
-public sealed record CreateInferenceRequest(string? DatasetId);

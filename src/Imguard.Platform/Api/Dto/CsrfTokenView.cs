@@ -1,4 +1,0 @@
-namespace Imguard.Platform.Api;
-
-/// <summary>GET /api/auth/csrf: the request token (also in the <c>XSRF-TOKEN</c> cookie) and the header to send it in.</summary>
-public sealed record CsrfTokenView(string Token, string HeaderName);

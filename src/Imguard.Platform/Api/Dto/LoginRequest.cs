@@ -1,4 +1,0 @@
-namespace Imguard.Platform.Api;
-
-/// <summary>POST /api/auth/login.</summary>
-public sealed record LoginRequest(string? UserName, string? Password);

@@ -1,4 +1,0 @@
-namespace Imguard.Platform.Api;
-
-/// <summary>A succeeded job's model-share grants, one per party (party 0 first).</summary>
-public sealed record ModelDownloadView(string JobId, IReadOnlyList<GrantView> Downloads);

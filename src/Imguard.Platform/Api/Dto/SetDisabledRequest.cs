@@ -1,4 +1,0 @@
-namespace Imguard.Platform.Api;
-
-/// <summary>PUT /api/users/{id}/disabled.</summary>
-public sealed record SetDisabledRequest(bool Disabled);
