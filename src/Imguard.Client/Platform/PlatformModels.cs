@@ -40,8 +40,3 @@ public sealed record JobSummary(
 public sealed record JobLogLine(long Id, DateTimeOffset Time, string Level, string Message);
 
 public sealed record ModelDownloads(string JobId, IReadOnlyList<UploadGrant> Downloads);
-
-public sealed record JobEstimate(
-    int Epochs, int StepsPerEpoch, long Steps, long PeerRoundsPerStep, long PeerBytesPerStepPerParty, long TotalBytesToParty0,
-    long TotalBytesToParty1, double SecondsPerStepMeasured, double EstimatedSeconds, long TestEncodingWordsToParty1 = 0,
-    ExpectedAccuracy? ExpectedAccuracy = null);

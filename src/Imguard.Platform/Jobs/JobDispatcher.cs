@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Imguard.Contracts.Jobs;
-using Imguard.Platform.Dealer;
+using Imguard.Dealer.Sessions;
 using Imguard.Platform.Datasets;
 using Imguard.Platform.Server;
 using Microsoft.Extensions.Hosting;

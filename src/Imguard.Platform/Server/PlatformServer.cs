@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using Imguard.Contracts.Audit;
 using Imguard.Contracts.Files;
+using Imguard.Dealer.Api;
+using Imguard.Dealer.Sessions;
 using Imguard.Platform.Accounts;
 using Imguard.Platform.Api;
 using Imguard.Platform.AuditCopies;

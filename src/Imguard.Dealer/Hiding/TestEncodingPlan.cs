@@ -1,11 +1,12 @@
 // What: the dealer's secret draw of "InstaHide in inference" — T encodings of every test image.
 // Source: spec.md §7 "Test time"; drawn in InstaHideInference.EncodeOnce's order so that the plaintext reference, given
 // the same PRG, computes exactly what the secure encoding reconstructs to.
+using Imguard.Learning.Hiding;
 using Imguard.Mpc.Encoding;
 using Imguard.Mpc.Protocols;
 using Imguard.Mpc.Randomness;
 
-namespace Imguard.Learning.Hiding;
+namespace Imguard.Dealer.Hiding;
 
 /// <summary>
 /// The dealer's key for "InstaHide in inference": for each of T encodings and each of N test images, its λ row, its
@@ -53,7 +54,7 @@ public sealed class TestEncodingPlan : IDisposable
         ArgumentNullException.ThrowIfNull(prg);
         if (options.Encodings < 1)
         {
-            throw LearningError.InvalidArgument("A test-encoding plan needs at least one encoding.");
+            throw DealerError.InvalidArgument("A test-encoding plan needs at least one encoding.");
         }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(testCount);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(partnerCount);
@@ -62,14 +63,10 @@ public sealed class TestEncodingPlan : IDisposable
         int k = plan.K, words = options.Hiding.HasMask ? InstaHideInference.MaskWords(scalars) : 0;
         for (int t = 0; t < options.Encodings; t++)
         {
-            var sampler = new PrgSampler(prg);  // one per encoding, as EncodeOnce
-            for (int i = 0; i < testCount; i++)
-            {
-                long at = (long)t * testCount + i;
-                InstaHideInference.DrawImageEncoding(sampler, options, partnerCount,
-                    plan._lambda.AsSpan((int)(at * k), k), plan._partners.AsSpan((int)(at * (k - 1)), k - 1),
-                    plan._masks.AsSpan((int)(at * words), words));
-            }
+            // One sampler per encoding, as EncodeOnce.
+            InstaHideInference.DrawEncoding(prg, options, testCount, partnerCount,
+                plan._lambda.AsSpan(t * testCount * k, testCount * k), plan._partners.AsSpan(t * testCount * (k - 1), testCount * (k - 1)),
+                plan._masks.AsSpan(t * testCount * words, testCount * words));
         }
         return plan;
     }
@@ -153,12 +150,12 @@ public sealed class TestEncodingPlan : IDisposable
     {
         if ((uint)encoding >= (uint)Options.Encodings)
         {
-            throw LearningError.InvalidArgument($"Encoding {encoding} is outside 0 … {Options.Encodings - 1}.");
+            throw DealerError.InvalidArgument($"Encoding {encoding} is outside 0 … {Options.Encodings - 1}.");
         }
         int batches = BatchesPerEncoding(batchSize);
         if ((uint)batch >= (uint)batches)
         {
-            throw LearningError.InvalidArgument($"Batch {batch} is outside 0 … {batches - 1}.");
+            throw DealerError.InvalidArgument($"Batch {batch} is outside 0 … {batches - 1}.");
         }
         int start = batch * batchSize;
         return (start, Math.Min(batchSize, TestCount - start));

@@ -1,4 +1,4 @@
-namespace Imguard.Platform.Dealer;
+namespace Imguard.Dealer.Sessions;
 
 /// <summary>
 /// What a session (one attempt of a job) has issued so far: counts and sizes only, never a value (the

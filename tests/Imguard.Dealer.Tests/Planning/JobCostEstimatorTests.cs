@@ -1,13 +1,14 @@
+using Imguard.Dealer.Planning;
+using Imguard.Dealer.Training;
 using Imguard.Learning.Hiding;
 using Imguard.Learning.Nn;
 using Imguard.Learning.Training;
 using Imguard.Mpc.Encoding;
 using Imguard.Mpc.Preprocessing;
-using Imguard.Platform.Dealer;
 
-namespace Imguard.Platform.Tests.Dealer;
+namespace Imguard.Dealer.Tests.Planning;
 
-public sealed class DealerCostEstimateTests
+public sealed class JobCostEstimatorTests
 {
     private static readonly ModelSpec Spec = new([1, 6, 6], 4, [new("flatten"), new("linear", Out: 8), new("relu"), new("linear", Out: 4)]);
 
@@ -15,7 +16,7 @@ public sealed class DealerCostEstimateTests
     public async Task The_estimate_counts_one_steps_plan_and_scales_it_to_the_job()
     {
         var options = new TrainingOptions { Epochs = 3, BatchSize = 8, Hiding = new InstaHideOptions(HidingMode.InstaHide, 2) };
-        var estimate = await DealerCostEstimate.EstimateAsync(Spec, options, trainingCount: 20, FixedPointFormat.Default, comparisonBits: 32);
+        var estimate = await JobCostEstimator.EstimateAsync(Spec, options, trainingCount: 20, FixedPointFormat.Default, comparisonBits: 32);
 
         Assert.Equal((3, 3, 9L), (estimate.Epochs, estimate.StepsPerEpoch, estimate.Steps));
         Assert.True(estimate.ItemsPerStep > 5);
@@ -33,8 +34,8 @@ public sealed class DealerCostEstimateTests
     public async Task Test_time_encodings_add_what_the_dealer_sends_for_them()
     {
         var options = new TrainingOptions { Epochs = 1, BatchSize = 8, Hiding = new InstaHideOptions(HidingMode.InstaHide, 3), TestEncodings = 4 };
-        var clean = await DealerCostEstimate.EstimateAsync(Spec, options with { TestEncodings = 0 }, trainingCount: 20, FixedPointFormat.Default, comparisonBits: 32, testCount: 13);
-        var encoded = await DealerCostEstimate.EstimateAsync(Spec, options, trainingCount: 20, FixedPointFormat.Default, comparisonBits: 32, testCount: 13);
+        var clean = await JobCostEstimator.EstimateAsync(Spec, options with { TestEncodings = 0 }, trainingCount: 20, FixedPointFormat.Default, comparisonBits: 32, testCount: 13);
+        var encoded = await JobCostEstimator.EstimateAsync(Spec, options, trainingCount: 20, FixedPointFormat.Default, comparisonBits: 32, testCount: 13);
         Assert.Equal(0, clean.TestEncodingWordsToParty1);
 
         // What the job's dealer really deals: every batch of every encoding, each party's wire form.
@@ -60,9 +61,9 @@ public sealed class DealerCostEstimateTests
     [Fact]
     public void Message_sizes_follow_the_dealers_formulas()
     {
-        Assert.Equal((0L, 5L), DealerCostEstimate.MessageWords(RandomnessRequest.ElementwiseTriple(5)));
-        Assert.Equal((0L, 6L), DealerCostEstimate.MessageWords(RandomnessRequest.MatrixTriple(2, 9, 3)));
-        Assert.Equal((0L, 10L), DealerCostEstimate.MessageWords(RandomnessRequest.Truncation(5, 16)));
+        Assert.Equal((0L, 5L), JobCostEstimator.MessageWords(RandomnessRequest.ElementwiseTriple(5)));
+        Assert.Equal((0L, 6L), JobCostEstimator.MessageWords(RandomnessRequest.MatrixTriple(2, 9, 3)));
+        Assert.Equal((0L, 10L), JobCostEstimator.MessageWords(RandomnessRequest.Truncation(5, 16)));
         var dealer = Mpc.Preprocessing.Dealer.CreateRandom();
         foreach (var request in new[]
         {
@@ -72,7 +73,7 @@ public sealed class DealerCostEstimateTests
         })
         {
             var (m0, m1) = dealer.Generate(0, request);
-            Assert.Equal(((long)m0.Length, (long)m1.Length), DealerCostEstimate.MessageWords(request));
+            Assert.Equal(((long)m0.Length, (long)m1.Length), JobCostEstimator.MessageWords(request));
         }
     }
 }

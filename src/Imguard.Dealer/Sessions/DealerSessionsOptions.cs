@@ -1,6 +1,7 @@
+using Imguard.Dealer.Training;
 using Imguard.Learning.Training;
 
-namespace Imguard.Platform.Dealer;
+namespace Imguard.Dealer.Sessions;
 
 /// <summary>Bounds and hooks of <see cref="DealerSessions"/>; validated by its constructor.</summary>
 public sealed record DealerSessionsOptions

@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
 using Imguard.Contracts.Jobs;
+using Imguard.Dealer.Sessions;
 using Imguard.Learning.Hiding;
 using Imguard.Learning.Training;
 using Imguard.Mpc.Preprocessing;
 using Imguard.Mpc.Randomness;
-using Imguard.Platform.Dealer;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Tls;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 
-namespace Imguard.Platform.Api;
+namespace Imguard.Dealer.Api;
 
 /// <summary>
 /// The dealer's endpoints, for the two parties' certificates only (the party id comes from the certificate, never

@@ -1,4 +1,4 @@
-namespace Imguard.Platform.Dealer;
+namespace Imguard.Dealer.Sessions;
 
 /// <summary>Why the dealer refused a request; each maps to one HTTP status in <see cref="Api.DealerApi"/>.</summary>
 public enum DealerErrorKind

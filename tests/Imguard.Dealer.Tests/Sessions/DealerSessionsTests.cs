@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using Imguard.Contracts.Jobs;
+using Imguard.Dealer.Sessions;
 using Imguard.Learning.Hiding;
 using Imguard.Learning.Nn;
 using Imguard.Mpc.Preprocessing;
 using Imguard.Mpc.Randomness;
 using Imguard.Mpc.Ring;
-using Imguard.Platform.Dealer;
 
-namespace Imguard.Platform.Tests.Dealer;
+namespace Imguard.Dealer.Tests.Sessions;
 
 public sealed class DealerSessionsTests
 {

@@ -3,18 +3,18 @@ using Imguard.Contracts.Jobs;
 using Imguard.Learning.Hiding;
 using Imguard.Learning.Nn;
 using Imguard.Learning.Training;
-using Imguard.Platform.Projects;
 
-namespace Imguard.Platform.Api;
+namespace Imguard.Dealer.Planning;
 
 /// <summary>
-/// Turns a job request into the two JSON documents a job stores and the parties read, checking them here so that a
-/// bad model or setting is a 400 at creation, not a failed job later:
+/// The dealer's answer to "can randomness be planned for this job?": turns a job request into the two JSON documents a
+/// job stores and the parties and the dealer read, checking them here so that a bad model or setting is a 400 at
+/// creation (the platform asks before it stores a job), not a failed job later:
 /// the model spec (<see cref="ModelSpec"/> JSON: a preset fitted to the project's input shape and class count, or
 /// the client's spec, whose input and classes must be the project's; shapes inferred layer by layer) and the
 /// training options, stored as the parties read them (<see cref="Contracts.Jobs.JobTrainingOptions"/>, camelCase JSON).
 /// </summary>
-internal static class JobSpecs
+public static class JobPlanning
 {
     /// <summary>What a job gets for a field its request leaves out (<see cref="Contracts.Jobs.JobDefaults"/>).</summary>
     public const string DefaultHiding = Contracts.Jobs.JobDefaults.Hiding;
@@ -32,7 +32,7 @@ internal static class JobSpecs
     private static readonly JsonSerializerOptions Compact = new(JsonSerializerDefaults.Web);
 
     /// <summary>The request's hiding mode (the default when absent), or null for an unknown one.</summary>
-    public static HidingMode? Hiding(string? hiding) => (hiding ?? DefaultHiding).ToLowerInvariant() switch
+    internal static HidingMode? Hiding(string? hiding) => (hiding ?? DefaultHiding).ToLowerInvariant() switch
     {
         "off" => HidingMode.Off,
         "mixup" => HidingMode.Mixup,
@@ -44,10 +44,15 @@ internal static class JobSpecs
     /// The model spec JSON, or why the request's model is refused. A preset is the one for the job's hiding mode
     /// (<see cref="ModelSpec.PresetFor"/>: |x| first under InstaHide) fitted to the project.
     /// </summary>
-    public static string? Model(JsonElement model, ProjectInfo project, string? hiding, out string json)
+    /// <param name="model">The request's model: a preset name, a model spec object, or absent (the default preset).</param>
+    /// <param name="input">The project's input shape [C, H, W].</param>
+    /// <param name="classes">The project's class count.</param>
+    /// <param name="hiding">The request's hiding mode (absent: the default).</param>
+    /// <param name="json">The model spec JSON when the model is accepted.</param>
+    public static string? Model(JsonElement model, IReadOnlyList<int> input, int classes, string? hiding, out string json)
     {
+        ArgumentNullException.ThrowIfNull(input);
         json = "";
-        int[] input = [project.InputShape.Channels, project.InputShape.Height, project.InputShape.Width];
         ModelSpec spec;
         try
         {
@@ -56,14 +61,14 @@ internal static class JobSpecs
                 case JsonValueKind.String or JsonValueKind.Undefined or JsonValueKind.Null:
                     ModelSpec preset = ModelSpec.PresetFor(model.ValueKind == JsonValueKind.String ? model.GetString()! : Contracts.Jobs.JobDefaults.Model, Hiding(hiding) ?? HidingMode.Off);
                     LayerSpec last = preset.Layers[^1];
-                    spec = preset with { Input = input, Classes = project.Classes, Layers = [.. preset.Layers.Take(preset.Layers.Count - 1), last with { Out = project.Classes }] };
+                    spec = preset with { Input = [.. input], Classes = classes, Layers = [.. preset.Layers.Take(preset.Layers.Count - 1), last with { Out = classes }] };
                     spec.InferShapes();
                     break;
                 case JsonValueKind.Object:
                     spec = ModelSpec.Parse(model.GetRawText());
-                    if (!spec.Input.SequenceEqual(input) || spec.Classes != project.Classes)
+                    if (!spec.Input.SequenceEqual(input) || spec.Classes != classes)
                     {
-                        return $"The model takes [{string.Join(", ", spec.Input)}] with {spec.Classes} classes; this project's images are [{string.Join(", ", input)}] with {project.Classes} classes.";
+                        return $"The model takes [{string.Join(", ", spec.Input)}] with {spec.Classes} classes; this project's images are [{string.Join(", ", input)}] with {classes} classes.";
                     }
 
                     break;

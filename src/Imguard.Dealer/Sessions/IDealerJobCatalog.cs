@@ -1,4 +1,4 @@
-namespace Imguard.Platform.Dealer;
+namespace Imguard.Dealer.Sessions;
 
 /// <summary>
 /// Where the dealer learns what it needs about a job: its description and the size of its training set. The platform

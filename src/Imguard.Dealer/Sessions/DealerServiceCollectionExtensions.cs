@@ -2,7 +2,7 @@ using Imguard.ServiceDefaults.Audit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Imguard.Platform.Dealer;
+namespace Imguard.Dealer.Sessions;
 
 /// <summary>Registers the dealer: <see cref="DealerSessions"/> over the <see cref="IDealerJobCatalog"/> the host registers.</summary>
 public static class DealerServiceCollectionExtensions

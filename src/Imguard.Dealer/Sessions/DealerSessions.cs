@@ -1,9 +1,10 @@
 using Imguard.Contracts.Audit;
+using Imguard.Dealer.Training;
 using Imguard.Learning.Training;
 using Imguard.ServiceDefaults.Audit;
 using Microsoft.Extensions.Logging;
 
-namespace Imguard.Platform.Dealer;
+namespace Imguard.Dealer.Sessions;
 
 /// <summary>
 /// The platform's dealer: one <see cref="DealerSession"/> per job (its latest attempt), created when the first party

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using CsCheck;
 using Imguard.Contracts.Jobs;
+using Imguard.Dealer.Sessions;
 using Imguard.Learning.Nn;
-using Imguard.Platform.Dealer;
 
-namespace Imguard.Platform.Tests.Dealer;
+namespace Imguard.Dealer.Tests.Sessions;
 
 /// <summary>
 /// The attempt protocol's convergence at the dealer: a party whose peer is down waits in its attempt (no new attempts),

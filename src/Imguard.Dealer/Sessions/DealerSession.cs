@@ -1,10 +1,11 @@
 using Imguard.Contracts.Jobs;
+using Imguard.Dealer.Training;
 using Imguard.Learning.Hiding;
 using Imguard.Learning.Training;
 using Imguard.Mpc.Preprocessing;
 using Imguard.Mpc.Randomness;
 
-namespace Imguard.Platform.Dealer;
+namespace Imguard.Dealer.Sessions;
 
 /// <summary>
 /// The dealer's side of one attempt of one job: a <see cref="TrainingDealer"/> (job seeds, dealt initial weights,

@@ -1,6 +1,6 @@
 using Imguard.Contracts.Jobs;
 
-namespace Imguard.Platform.Dealer;
+namespace Imguard.Dealer.Sessions;
 
 /// <summary>
 /// What the dealer knows of a job: its public description, N, the number of training images, and the number of test

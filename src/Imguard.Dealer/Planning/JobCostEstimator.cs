@@ -1,4 +1,5 @@
 using Imguard.Contracts.Jobs;
+using Imguard.Dealer.Training;
 using Imguard.Learning.Hiding;
 using Imguard.Learning.Nn;
 using Imguard.Learning.Training;
@@ -9,60 +10,27 @@ using Imguard.Mpc.Randomness;
 using Imguard.Mpc.Ring;
 using Imguard.Mpc.Transport;
 
-namespace Imguard.Platform.Dealer;
+namespace Imguard.Dealer.Planning;
 
 /// <summary>
-/// What a job will cost before it starts: the dealer's words to each party per training step, the peer link's rounds
-/// and bytes per step, and totals. Measured, not guessed: <see cref="EstimateAsync(JobDescription, int, CancellationToken)"/>
+/// The dealer's estimate of what a job will cost before it starts (<see cref="JobEstimate"/>): the dealer's words to
+/// each party per training step, the peer link's rounds and bytes per step, and totals. Measured, not guessed: <see cref="EstimateAsync(JobDescription, int, CancellationToken)"/>
 /// runs two training steps of the job's model on random shares of one batch (both parties in this process, in-memory
 /// channel, recording dealer) and counts what the second step (with momentum, with its share of an epoch start)
 /// consumed. The randomness plan depends only on shapes, so random data gives the real plan. Cost of the estimate: two
 /// secure steps on one batch in-process (tens of milliseconds for the mlp preset, a few seconds for the cnn preset).
 /// The last, smaller batch of an epoch is counted as a full one.
 /// </summary>
-/// <param name="Epochs">Epochs of the job.</param>
-/// <param name="StepsPerEpoch">⌈N / batch⌉.</param>
-/// <param name="Steps">Epochs × steps per epoch.</param>
-/// <param name="ItemsPerStep">Correlated-randomness items per step (dealer requests without batching).</param>
-/// <param name="WordsPerStepToParty0">Dealer words to party 0 per step (DCF comparison keys only: the rest comes from its seed).</param>
-/// <param name="WordsPerStepToParty1">Dealer words to party 1 per step, items only.</param>
-/// <param name="HidingWordsPerStepToParty1">InstaHide coefficient words to party 1 per step.</param>
-/// <param name="PeerRoundsPerStep">Online rounds between the parties per step.</param>
-/// <param name="PeerBytesPerStepPerParty">Online bytes one party sends the other per step.</param>
-/// <param name="InitialParameterWords">Party 1's initial-parameter words (once).</param>
-/// <param name="EpochPublicBytes">Bytes of one epoch's public part (order and partners), to each party, per epoch.</param>
-/// <param name="TestEncodingWordsToParty1">
-/// The evaluation's test-time encodings ("InstaHide in inference"): party 1's coefficient words, T·N_test·(K + 1)·D
-/// (each encoded test image's K rows of σ·λ per scalar and its RowMixing offsets); 0 without test encodings.
-/// </param>
-/// <param name="TotalBytesToParty0">All dealer bytes to party 0 over the job (items with their 48-byte headers, epochs, test-encoding rows).</param>
-/// <param name="TotalBytesToParty1">All dealer bytes to party 1 over the job.</param>
-/// <param name="SecondsPerStepMeasured">
-/// Wall time of the measured step here: both parties and the dealer on this machine's cores, no network. A guide to
-/// the online time per step of the real job (which adds the network's latency per round and the TLS cost per byte).
-/// </param>
-public sealed record DealerCostEstimate(
-    int Epochs, int StepsPerEpoch, long Steps, int ItemsPerStep, long WordsPerStepToParty0, long WordsPerStepToParty1,
-    long HidingWordsPerStepToParty1, long PeerRoundsPerStep, long PeerBytesPerStepPerParty, long InitialParameterWords,
-    long EpochPublicBytes, long TestEncodingWordsToParty1, long TotalBytesToParty0, long TotalBytesToParty1, double SecondsPerStepMeasured)
+public static class JobCostEstimator
 {
-    /// <summary>
-    /// The test accuracy the measured table (docs/accuracy.md) expects of the job's settings, beside training without
-    /// hiding, with the sentences the web form and <c>imguard train</c> show; set by the estimate endpoint.
-    /// </summary>
-    public ExpectedAccuracy? ExpectedAccuracy { get; init; }
-
-    /// <summary>Steps × the measured step time: the job's training time if the network adds nothing.</summary>
-    public double EstimatedSeconds => Steps * SecondsPerStepMeasured;
-
     /// <summary>The estimate for a job over <paramref name="trainingCount"/> training and <paramref name="testCount"/> test images.</summary>
-    public static Task<DealerCostEstimate> EstimateAsync(JobDescription job, int trainingCount, int testCount = 0, CancellationToken cancellationToken = default)
+    public static Task<JobEstimate> EstimateAsync(JobDescription job, int trainingCount, int testCount = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
         return EstimateAsync(JobTraining.Spec(job), JobTraining.Options(job), trainingCount, JobTraining.Format(job), job.ComparisonBits, testCount, cancellationToken);
     }
 
-    public static async Task<DealerCostEstimate> EstimateAsync(ModelSpec spec, TrainingOptions options, int trainingCount, FixedPointFormat format,
+    public static async Task<JobEstimate> EstimateAsync(ModelSpec spec, TrainingOptions options, int trainingCount, FixedPointFormat format,
         int comparisonBits, int testCount = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -112,7 +80,7 @@ public sealed record DealerCostEstimate(
             long epochBytes = 24 + 4L * trainingCount * (k + 1);
             long itemBytes0 = stepItems.Length * 48L + w0 * 8, itemBytes1 = stepItems.Length * 48L + (w1 + hidingWords) * 8;
             var (testWords, testRowBytes) = TestEncodingCost(spec, options, testCount);
-            return new DealerCostEstimate(options.Epochs, stepsPerEpoch, steps, stepItems.Length, w0, w1, hidingWords,
+            return new JobEstimate(options.Epochs, stepsPerEpoch, steps, stepItems.Length, w0, w1, hidingWords,
                 peer.Rounds, peer.BytesSent, initial, epochBytes, testWords,
                 steps * itemBytes0 + options.Epochs * epochBytes + testRowBytes,
                 steps * itemBytes1 + options.Epochs * epochBytes + initial * 8 + testRowBytes + testWords * 8,

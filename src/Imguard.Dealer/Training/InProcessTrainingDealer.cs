@@ -1,7 +1,8 @@
 using Imguard.Learning.Hiding;
+using Imguard.Learning.Training;
 using Imguard.Mpc.Randomness;
 
-namespace Imguard.Learning.Training;
+namespace Imguard.Dealer.Training;
 
 /// <summary>
 /// A <see cref="TrainingDealer"/> serving both parties in one process (tests, benchmarks, local runs): an epoch's

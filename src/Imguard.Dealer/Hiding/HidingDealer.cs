@@ -1,8 +1,9 @@
+using Imguard.Learning.Hiding;
 using Imguard.Mpc.Encoding;
 using Imguard.Mpc.Protocols;
 using Imguard.Mpc.Randomness;
 
-namespace Imguard.Learning.Hiding;
+namespace Imguard.Dealer.Hiding;
 
 /// <summary>
 /// The dealer's side of InstaHide on shares: draws each epoch's <see cref="EpochHidingPlan"/> from a CSPRNG, tells the
@@ -68,7 +69,7 @@ public sealed class HidingDealer : IDisposable
         _plan = _drawPlan(epoch);
         if (_plan.Count != Count || _plan.ScalarsPerImage != ImageScalars || _plan.Mode != Options.Mode || _plan.K != Options.SlotCount)
         {
-            throw LearningError.InvalidArgument("The epoch's hiding plan does not match the dealer's dataset or options.");
+            throw DealerError.InvalidArgument("The epoch's hiding plan does not match the dealer's dataset or options.");
         }
         _epoch = epoch;
         return HidingEpoch.PublicPartOf(epoch, _plan);
@@ -77,7 +78,7 @@ public sealed class HidingDealer : IDisposable
     /// <summary>Party 1's message for batch <paramref name="batch"/> of the current epoch (party 0 needs none).</summary>
     public ulong[] BatchMessage(int epoch, int batch, int batchSize)
     {
-        var plan = _plan is not null && epoch == _epoch ? _plan : throw LearningError.InvalidArgument($"Epoch {epoch} is not the dealer's current epoch.");
+        var plan = _plan is not null && epoch == _epoch ? _plan : throw DealerError.InvalidArgument($"Epoch {epoch} is not the dealer's current epoch.");
         var rows = plan.BatchRows(batch, batchSize);
         int k = plan.K, d = ImageScalars, width = RowWidth;
         var partners = new int[rows.Length * k];

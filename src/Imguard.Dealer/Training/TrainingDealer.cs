@@ -1,10 +1,12 @@
+using Imguard.Dealer.Hiding;
 using Imguard.Learning.Hiding;
 using Imguard.Learning.Nn;
+using Imguard.Learning.Training;
 using Imguard.Mpc.Encoding;
 using Imguard.Mpc.Preprocessing;
 using Imguard.Mpc.Randomness;
 
-namespace Imguard.Learning.Training;
+namespace Imguard.Dealer.Training;
 
 /// <summary>
 /// The dealer's side of a training job (the platform's parameter generation for one job): two fresh job seeds, the
@@ -48,7 +50,7 @@ public sealed class TrainingDealer : IDisposable
         var shapes = ModelBuilder.ParameterShapes(spec);
         if (initialParameters.Count != shapes.Count || initialParameters.Where((p, i) => !p.Shape.SequenceEqual(shapes[i])).Any())
         {
-            throw LearningError.InvalidArgument("The initial parameters do not match the model spec's parameter shapes.");
+            throw DealerError.InvalidArgument("The initial parameters do not match the model spec's parameter shapes.");
         }
         _initialParameters = initialParameters;
         int d = spec.Input[0] * spec.Input[1] * spec.Input[2];
@@ -78,7 +80,7 @@ public sealed class TrainingDealer : IDisposable
     {
         0 => _seed0,
         1 => _seed1,
-        _ => throw LearningError.InvalidArgument($"Party id must be 0 or 1; got {partyId}."),
+        _ => throw DealerError.InvalidArgument($"Party id must be 0 or 1; got {partyId}."),
     };
 
     /// <summary>Party 1's shares of the initial parameters, concatenated in spec order.</summary>
@@ -88,7 +90,7 @@ public sealed class TrainingDealer : IDisposable
         for (int i = 0; i < _initialParameters.Count; i++)
         {
             var encoded = Format.Encode(_initialParameters[i].Data);
-            parts.Add(DealtSecrets.MessageForParty1(_seed0, InitialParameterStream(i), encoded));
+            parts.Add(DealtSecrets.MessageForParty1(_seed0, InitialParameterStreams.Of(i), encoded));
             Array.Clear(encoded);
         }
         return parts.SelectMany(p => p).ToArray();
@@ -117,7 +119,7 @@ public sealed class TrainingDealer : IDisposable
     {
         if (partyId is not (0 or 1))
         {
-            throw LearningError.InvalidArgument($"Party id must be 0 or 1; got {partyId}.");
+            throw DealerError.InvalidArgument($"Party id must be 0 or 1; got {partyId}.");
         }
         var plan = TestPlan();
         var rows = plan.BatchTableRows(encoding, batch, Options.BatchSize);
@@ -138,15 +140,13 @@ public sealed class TrainingDealer : IDisposable
         }
         if (Options.TestEncoding is not { } encoding || TestCount == 0)
         {
-            throw LearningError.InvalidArgument("This job evaluates clean test images: it has no test-time encodings.");
+            throw DealerError.InvalidArgument("This job evaluates clean test images: it has no test-time encodings.");
         }
         using var prg = new AesCtrPrg(_testPlanSeed ?? Seed.Random());
         int d = Spec.Input[0] * Spec.Input[1] * Spec.Input[2];
         _testPlan = TestEncodingPlan.Draw(encoding, TestCount, TrainingCount, d, prg);
         return _testPlan;
     }
-
-    internal static ulong InitialParameterStream(int index) => DealtSecrets.Stream(DealtPurpose.InitialParameters, 0, index);
 
     private EpochHidingPlan DrawOrderOnly()
     {

@@ -1,4 +1,4 @@
-namespace Imguard.Platform.Dealer;
+namespace Imguard.Dealer.Sessions;
 
 /// <summary>A refused dealer request. Messages name jobs, attempts, parties, indices and request shapes, never a value.</summary>
 public sealed class DealerException : Exception
