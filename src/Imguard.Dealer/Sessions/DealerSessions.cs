@@ -49,6 +49,15 @@ public sealed class DealerSessions : IDisposable
         }
     }
 
+    /// <summary>The jobs with a live session, for a dealer that learns of a job's end by asking (<see cref="Server.DealerSessionSweeper"/>).</summary>
+    public IReadOnlyList<string> LiveJobIds()
+    {
+        lock (_gate)
+        {
+            return [.. _live.Keys];
+        }
+    }
+
     /// <summary>Party <paramref name="partyId"/> joins an attempt ≥ <paramref name="minAttempt"/> of the job and takes its seeds.</summary>
     public async Task<(DealerSession Session, Mpc.Randomness.Seed JobSeed, Mpc.Randomness.Seed RandomnessSeed)> Join(
         string jobId, int partyId, int minAttempt, CancellationToken cancellationToken)
@@ -182,7 +191,7 @@ public sealed class DealerSessions : IDisposable
         {
             facts["epoch"] = epoch;
         }
-        _audit?.Emit(AuditEventTypes.RandomnessIssued, "platform", [$"job:{usage.JobId}"], facts);
+        _audit?.Emit(AuditEventTypes.RandomnessIssued, _options.AuditActor, [$"job:{usage.JobId}"], facts);
     }
 
     private static void CheckParty(int partyId)

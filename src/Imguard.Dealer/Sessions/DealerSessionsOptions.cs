@@ -29,6 +29,12 @@ public sealed record DealerSessionsOptions
     /// </summary>
     public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// The actor the dealer's <c>randomness.issued</c> audit events name: <c>platform</c> when the platform hosts the
+    /// dealer (as always before the dealer could run on its own), <c>dealer</c> for <c>imguard dealer</c>.
+    /// </summary>
+    public string AuditActor { get; init; } = "platform";
+
     /// <summary>Tests only: builds the training dealer of a session (fixed initial weights, fixed hiding plans).</summary>
     public Func<DealerJob, TrainingDealer>? TrainingDealerFactory { get; init; }
 
@@ -37,7 +43,7 @@ public sealed record DealerSessionsOptions
 
     internal void Validate()
     {
-        if (MaxLiveSessions < 1 || MaxPendingItems < 1 || MaxPendingWords < 1 || MaxItemWords < 1 || MaxWait < TimeSpan.Zero)
+        if (MaxLiveSessions < 1 || MaxPendingItems < 1 || MaxPendingWords < 1 || MaxItemWords < 1 || MaxWait < TimeSpan.Zero || string.IsNullOrWhiteSpace(AuditActor))
         {
             throw new ArgumentOutOfRangeException(nameof(DealerSessionsOptions), "Dealer session bounds must be positive.");
         }
