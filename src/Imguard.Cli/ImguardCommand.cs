@@ -26,6 +26,7 @@ internal static class ImguardCommand
         root.Subcommands.Add(PlatformCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(PartyCommand.Create());
+        root.Subcommands.Add(DealerCommand.Create());
         root.Subcommands.Add(LoginCommand.Create());
         root.Subcommands.Add(ProjectCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());

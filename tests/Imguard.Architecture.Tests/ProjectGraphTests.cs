@@ -65,6 +65,87 @@ public sealed class ProjectGraphTests
         Assert.Contains("Imguard.Mpc -> Imguard.ServiceDefaults", WrongWay(withWrongEdge));
     }
 
+    [Fact]
+    public void A_checked_project_uses_only_the_listed_types_of_projects_it_does_not_reference()
+    {
+        foreach (string project in ProjectGraph.TransitiveUseChecked)
+        {
+            string[] used = TransitivelyUsedTypes(project);
+            string[] unlisted = used.Where(type => !ProjectGraph.TransitiveUses.ContainsKey((project, type))).ToArray();
+            Assert.True(unlisted.Length == 0,
+                $"{project} uses types of projects it does not reference that ProjectGraph.TransitiveUses does not list (give the reason there, "
+                + "or ask through a project it references): " + string.Join(", ", unlisted));
+            string[] stale = ProjectGraph.TransitiveUses.Keys.Where(use => use.From == project && !used.Contains(use.Type))
+                .Select(use => use.Type).ToArray();
+            Assert.True(stale.Length == 0, $"Types in ProjectGraph.TransitiveUses that {project} no longer uses: " + string.Join(", ", stale));
+        }
+    }
+
+    [Fact]
+    public void The_platform_s_compiled_references_are_read()
+    {
+        // The check above must see through the assembly: the dealer's surface and the privacy report are both there.
+        string[] used = ReferencedTypes(Assembly("Imguard.Platform")).Select(r => $"{r.Assembly}:{r.Type}").ToArray();
+        Assert.Contains("Imguard.Dealer:Imguard.Dealer.Planning.JobCostEstimator", used);
+        Assert.Contains("Imguard.Learning:Imguard.Learning.Privacy.PrivacyReport", used);
+    }
+
+    /// <summary>The types <paramref name="project"/>'s assembly uses from our projects that it does not reference in its .csproj.</summary>
+    private static string[] TransitivelyUsedTypes(string project)
+    {
+        IReadOnlySet<string> direct = Actual.Value[project];
+        return ReferencedTypes(Assembly(project))
+            .Where(r => ProjectGraph.Projects.ContainsKey(r.Assembly) && !direct.Contains(r.Assembly))
+            .Select(r => r.Type)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    /// <summary>The compiled assembly of <paramref name="project"/>, built beside this test (a ProjectReference).</summary>
+    private static string Assembly(string project)
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, project + ".dll");
+        Assert.True(File.Exists(path), $"{project}.dll is not beside the test; reference its project from Imguard.Architecture.Tests.csproj.");
+        return path;
+    }
+
+    /// <summary>Every type reference in an assembly's metadata: the assembly it resolves to and its full name (nested types as Outer+Inner).</summary>
+    private static IEnumerable<(string Assembly, string Type)> ReferencedTypes(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        var result = new List<(string, string)>();
+        foreach (var handle in metadata.TypeReferences)
+        {
+            var (assembly, name) = Resolve(metadata, handle);
+            if (assembly is not null)
+            {
+                result.Add((assembly, name));
+            }
+        }
+        return result;
+    }
+
+    private static (string? Assembly, string Name) Resolve(System.Reflection.Metadata.MetadataReader metadata, System.Reflection.Metadata.TypeReferenceHandle handle)
+    {
+        var type = metadata.GetTypeReference(handle);
+        string name = metadata.GetString(type.Name);
+        string ns = metadata.GetString(type.Namespace);
+        switch (type.ResolutionScope.Kind)
+        {
+            case System.Reflection.Metadata.HandleKind.AssemblyReference:
+                var assembly = metadata.GetAssemblyReference((System.Reflection.Metadata.AssemblyReferenceHandle)type.ResolutionScope);
+                return (metadata.GetString(assembly.Name), ns.Length == 0 ? name : ns + "." + name);
+            case System.Reflection.Metadata.HandleKind.TypeReference:
+                var (outerAssembly, outer) = Resolve(metadata, (System.Reflection.Metadata.TypeReferenceHandle)type.ResolutionScope);
+                return (outerAssembly, outer + "+" + name);
+            default:
+                return (null, name);
+        }
+    }
+
     private static string[] WrongWay(IReadOnlyDictionary<string, IReadOnlySet<string>> graph) =>
         Edges(graph)
             .Where(edge => !ProjectGraph.Allowed.ContainsKey(edge) && !ProjectGraph.TemporaryExceptions.ContainsKey(edge))

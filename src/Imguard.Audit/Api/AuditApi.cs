@@ -28,7 +28,8 @@ public static class AuditApi
     {
         ArgumentNullException.ThrowIfNull(routes);
         RouteGroupBuilder api = routes.MapGroup("/api/audit");
-        api.MapPost("/events", AppendAsync).RequireServiceRole(ServiceRole.Platform, ServiceRole.Party0, ServiceRole.Party1);
+        // The dealer sends its randomness.issued events itself when it runs as its own service (under its own role).
+        api.MapPost("/events", AppendAsync).RequireServiceRole(ServiceRole.Platform, ServiceRole.Party0, ServiceRole.Party1, ServiceRole.Dealer);
         api.MapGet("/records", QueryAsync).RequireServiceRole(ServiceRole.Platform);
         api.MapGet("/checkpoints", CheckpointsAsync).RequireServiceRole(ServiceRole.Platform);
         api.MapPost("/checkpoints", CheckpointAsync).RequireServiceRole(ServiceRole.Platform);

@@ -80,7 +80,7 @@ internal static class MpcBenchmark
                 OwnerOnly.WriteAllText(Path.Combine(folder, $"party-{p}.key"), key);
             }
         }
-        var dealer = Dealer.CreateRandom();
+        var dealer = Mpc.Preprocessing.Dealer.CreateRandom();
         for (int p = 0; p < 2; p++)
         {
             var bytes = new byte[16];

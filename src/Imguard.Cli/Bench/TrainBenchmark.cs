@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Imguard.Dealer.Hiding;
+using Imguard.Dealer.Training;
 using Imguard.Learning.Data;
 using Imguard.Learning.Hiding;
 using Imguard.Learning.Nn;
@@ -138,7 +140,7 @@ internal static class TrainBenchmark
     {
         // 1. Record the plan: two runs with randomness generated on demand (the first training step differs from
         //    later ones: it has no momentum yet), then the second run's requests repeat.
-        var recorder = new InProcessDealer(Dealer.CreateRandom());
+        var recorder = new InProcessDealer(Mpc.Preprocessing.Dealer.CreateRandom());
         int firstRun = 0;
         using (var trainingDealer = new TrainingDealer(spec, options, 1, Format, initial))
         {
@@ -166,7 +168,7 @@ internal static class TrainBenchmark
         }
 
         // 2. Offline: the dealer generates every item, the parties expand theirs.
-        var dealer = Dealer.CreateRandom();
+        var dealer = Mpc.Preprocessing.Dealer.CreateRandom();
         var messages = new (ulong[], ulong[])[plan.Requests.Count];
         var dealerClock = Stopwatch.StartNew();
         for (int i = 0; i < messages.Length; i++)
@@ -268,7 +270,7 @@ internal static class TrainBenchmark
         var options = new TrainingOptions { BatchSize = batch, Hiding = InstaHideOptions.Default };
         using var dealer = new TrainingDealer(ModelSpec.Mlp, options, n, Format);
         var feeds = new InProcessTrainingDealer(dealer);
-        var randomness = new InProcessDealer(Dealer.CreateRandom());
+        var randomness = new InProcessDealer(Mpc.Preprocessing.Dealer.CreateRandom());
         var clock = Stopwatch.StartNew();
         var (seconds, _) = await TlsLink.RunAsync(async p =>
         {
@@ -342,7 +344,7 @@ internal static class TrainBenchmark
 
         using var dealer = new TrainingDealer(spec, options, train.Count, Format, initial, e => Order(e, 1));
         var feeds = new InProcessTrainingDealer(dealer);
-        var randomness = new InProcessDealer(Dealer.CreateRandom());
+        var randomness = new InProcessDealer(Mpc.Preprocessing.Dealer.CreateRandom());
         var clock = Stopwatch.StartNew();
         var (r0, r1) = await TlsLink.RunAsync(async p =>
         {
@@ -417,7 +419,7 @@ internal static class TrainBenchmark
         var weights = model.Parameters.Select(p => Share(p.Value)).ToArray();
         var seed0 = Seed.Random();
         var seed1 = Seed.Random();
-        var randomness = new InProcessDealer(Dealer.CreateRandom());
+        var randomness = new InProcessDealer(Mpc.Preprocessing.Dealer.CreateRandom());
         const int scope = SecureInstaHideInference.FirstScope;
         var clock = Stopwatch.StartNew();
         var (r0, r1) = await TlsLink.RunAsync(async p =>

@@ -15,7 +15,7 @@ internal static class BundleCommand
         Option<string> dataDir = DataDirOption.Create();
         var role = new Option<string>("--role")
         {
-            Description = "Which role's bundle: platform, party-0, party-1 or audit.",
+            Description = "Which role's bundle: platform, party-0, party-1, audit, or dealer (a deployment whose dealer runs on its own).",
             Required = true,
         };
         role.AcceptOnlyFromAmong([.. ServiceRoles.All.Select(ServiceRoles.Name)]);
@@ -31,7 +31,7 @@ internal static class BundleCommand
             var source = new DataDirectory(parse.GetValue(dataDir)!);
             if (!ServiceRoles.TryParse(parse.GetValue(role), out ServiceRole which))
             {
-                throw new InvalidOperationException("--role is platform, party-0, party-1 or audit."); // unreachable: the option accepts only these
+                throw new InvalidOperationException("--role is platform, party-0, party-1, audit or dealer."); // unreachable: the option accepts only these
             }
             string target = parse.GetValue(output)!;
             IReadOnlyList<string> files = RoleBundle.Export(source, which, target);

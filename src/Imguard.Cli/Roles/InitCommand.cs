@@ -21,7 +21,7 @@ internal static class InitCommand
         Option<string> dataDir = DataDirOption.Create();
         var basePort = new Option<int>("--base-port")
         {
-            Description = "Loopback ports: platform at this port, party 0 +1, party 1 +2, audit +3, the parties' peer link +4.",
+            Description = "Loopback ports: platform at this port, party 0 +1, party 1 +2, audit +3, the parties' peer link +4, a separate dealer +5.",
             DefaultValueFactory = _ => DeploymentSettings.DefaultBasePort,
         };
         var platformDatabase = new Option<string?>("--platform-postgres") { Description = "Keep the platform's state in this PostgreSQL database (a connection string) instead of SQLite." };
@@ -44,6 +44,7 @@ internal static class InitCommand
         {
             Description = "The parties' peer link, host:port on party 0's host (party 0 listens there, party 1 dials it; party 0's certificate carries the host). Default: 127.0.0.1:(base port + 4).",
         };
+        Option<string> dealer = Dealer();
         var repair = new Option<bool>("--repair-permissions")
         {
             Description = "On an existing deployment: make every folder in it 0700 and every file 0600 (what older builds left readable " +
@@ -52,7 +53,7 @@ internal static class InitCommand
         var command = new Command("init", "Create a deployment: settings, a CA and a certificate per role, the audit signing key. " +
             "For separate hosts give each role's URL, then `imguard bundle` one folder per host.")
         {
-            dataDir, basePort, platformDatabase, auditDatabase, peer, repair,
+            dataDir, basePort, platformDatabase, auditDatabase, peer, dealer, repair,
         };
         foreach (ServiceRole role in ServiceRoles.All)
         {
@@ -72,6 +73,12 @@ internal static class InitCommand
             }
             OwnerOnly.RestrictProcessUmask();
             DeploymentSettings settings = DeploymentSettings.Loopback(parse.GetValue(basePort));
+            Uri? dealerUrl = Url(parse.GetValue(urls[ServiceRole.Dealer]), OptionName(ServiceRole.Dealer));
+            if (parse.GetValue(dealer) == DealerSeparate || dealerUrl is not null)
+            {
+                // Its own service at its own address: the platform no longer hosts it, the parties call it there.
+                settings = settings.WithSeparateDealer(dealerUrl ?? DeploymentSettings.LoopbackDealerUrl(parse.GetValue(basePort)));
+            }
             foreach (ServiceRole role in ServiceRoles.All)
             {
                 string? listen = parse.GetValue(listens[role]);
@@ -97,6 +104,7 @@ internal static class InitCommand
             Console.WriteLine($"  party 0   {settings.Parties[0].Api.Url}");
             Console.WriteLine($"  party 1   {settings.Parties[1].Api.Url}");
             Console.WriteLine($"  audit     {settings.Audit.Url}");
+            Console.WriteLine(settings.Dealer is { } own ? $"  dealer    {own.Url} (its own service: imguard dealer)" : "  dealer    inside the platform");
             Console.WriteLine($"  peer link {settings.Parties[0].Peer}");
             Console.WriteLine($"  CA        {directory.CaCertificatePath} (its key {directory.CaKeyPath} is needed only to issue certificates)");
             PrintAdmin(adminPassword);
@@ -105,12 +113,28 @@ internal static class InitCommand
         return command;
     }
 
+    /// <summary>The <c>--dealer</c> value that runs the dealer as its own service.</summary>
+    internal const string DealerSeparate = "separate";
+
+    /// <summary><c>--dealer platform|separate</c>: where the dealer runs (<c>init</c>, and <c>up</c> on a new data directory).</summary>
+    internal static Option<string> Dealer()
+    {
+        var option = new Option<string>("--dealer")
+        {
+            Description = "Where the dealer (the parties' correlated randomness) runs: inside the platform (platform, the default) or as its own " +
+                "service (separate: `imguard dealer`, its own certificate, at --dealer-url or 127.0.0.1:(base port + 5)).",
+            DefaultValueFactory = _ => "platform",
+        };
+        option.AcceptOnlyFromAmong("platform", DealerSeparate);
+        return option;
+    }
+
     private static Uri? Url(string? value, string name) =>
         value is null ? null
         : Uri.TryCreate(value, UriKind.Absolute, out Uri? url) ? url
         : throw new InvalidOperationException($"--{name}-url '{value}' is not an absolute URL (https://host:port).");
 
-    /// <summary>The role's name in option names: platform, party0, party1, audit.</summary>
+    /// <summary>The role's name in option names: platform, party0, party1, audit, dealer.</summary>
     internal static string OptionName(ServiceRole role) => ServiceRoles.Name(role).Replace("-", "", StringComparison.Ordinal);
 
     /// <summary>

@@ -19,11 +19,12 @@ internal static class UpCommand
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
 
-    /// <summary>The roles in start order, with the arguments that run each (after the executable).</summary>
-    private static readonly (ServiceRole Role, string[] Arguments)[] Roles =
+    /// <summary>The roles in start order, with the arguments that run each (after the executable); the dealer when it runs on its own.</summary>
+    private static (ServiceRole Role, string[] Arguments)[] Roles(DeploymentSettings settings) =>
     [
         (ServiceRole.Audit, ["audit"]),
         (ServiceRole.Platform, ["platform"]),
+        .. settings.DealerIsSeparate ? new (ServiceRole, string[])[] { (ServiceRole.Dealer, ["dealer"]) } : [],
         (ServiceRole.Party0, ["party", "--id", "0"]),
         (ServiceRole.Party1, ["party", "--id", "1"]),
     ];
@@ -33,21 +34,29 @@ internal static class UpCommand
         Option<string> dataDir = DataDirOption.Create();
         var basePort = new Option<int>("--base-port")
         {
-            Description = "When the data directory is new: the first of the five loopback ports to use.",
+            Description = "When the data directory is new: the first of the five loopback ports to use (six with --dealer separate).",
             DefaultValueFactory = _ => DeploymentSettings.DefaultBasePort,
         };
+        Option<string> dealer = InitCommand.Dealer();
+        dealer.Description = "When the data directory is new: " + dealer.Description;
         Option<bool> repair = DataDirectoryGuard.RepairOption();
-        var command = new Command("up", "Start the whole system on this machine (embedded defaults), print its URL, stop it on Ctrl-C.") { dataDir, basePort, repair };
-        command.SetAction((parse, ct) => RunAsync(new DataDirectory(parse.GetValue(dataDir)!), parse.GetValue(basePort), parse.GetValue(repair), ct));
+        var command = new Command("up", "Start the whole system on this machine (embedded defaults), print its URL, stop it on Ctrl-C.") { dataDir, basePort, dealer, repair };
+        command.SetAction((parse, ct) => RunAsync(new DataDirectory(parse.GetValue(dataDir)!), parse.GetValue(basePort),
+            parse.GetValue(dealer) == InitCommand.DealerSeparate, parse.GetValue(repair), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(DataDirectory directory, int basePort, bool repairPermissions, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DataDirectory directory, int basePort, bool separateDealer, bool repairPermissions, CancellationToken cancellationToken)
     {
         if (!directory.IsInitialized)
         {
             OwnerOnly.RestrictProcessUmask();
-            string? adminPassword = await InitCommand.InitializeAsync(directory, DeploymentSettings.Loopback(basePort), cancellationToken);
+            DeploymentSettings initial = DeploymentSettings.Loopback(basePort);
+            if (separateDealer)
+            {
+                initial = initial.WithSeparateDealer(DeploymentSettings.LoopbackDealerUrl(basePort));
+            }
+            string? adminPassword = await InitCommand.InitializeAsync(directory, initial, cancellationToken);
             Console.WriteLine($"initialised a new deployment in {directory.Root}");
             InitCommand.PrintAdmin(adminPassword);
         }
@@ -62,7 +71,7 @@ internal static class UpCommand
         var children = new List<RoleProcess>();
         try
         {
-            foreach ((ServiceRole role, string[] arguments) in Roles)
+            foreach ((ServiceRole role, string[] arguments) in Roles(settings))
             {
                 var child = RoleProcess.Start(role, [.. arguments, "--data-dir", directory.Root, "--stop-on-stdin-close"]);
                 children.Add(child);
@@ -91,7 +100,7 @@ internal static class UpCommand
         finally
         {
             Console.WriteLine("stopping...");
-            // Reverse order: parties before the platform, the audit server last, so the others' final events land.
+            // Reverse order: parties before the dealer and the platform, the audit server last, so the others' final events land.
             for (int i = children.Count - 1; i >= 0; i--)
             {
                 await children[i].StopAsync(StopGrace);

@@ -1,9 +1,10 @@
 namespace Imguard.Contracts.Jobs;
 
 /// <summary>
-/// Paths of the dealer's endpoints on the platform (relative, for an HttpClient whose base address is the platform), all
-/// under <c>/internal/jobs/{id}/dealer</c> and for party certificates only. Binary bodies are
-/// <c>application/octet-stream</c>, little-endian.
+/// Paths of the dealer's endpoints (relative, for an HttpClient whose base address is the dealer: the platform, or
+/// the dealer's own service), all under <c>/internal/jobs/{id}/dealer</c> and for party certificates only. Binary
+/// bodies are <c>application/octet-stream</c>, little-endian. And the one path a separate dealer calls on the
+/// platform (<see cref="Job"/>, for the dealer's certificate only).
 /// </summary>
 public static class DealerEndpoints
 {
@@ -26,6 +27,9 @@ public static class DealerEndpoints
     public static string TestEncodingBatch(string jobId, int attempt, int encoding, int batch) => $"{Base(jobId, attempt)}/test-encodings/{encoding}/batches/{batch}";
 
     public static string Items(string jobId, int attempt) => $"{Base(jobId, attempt)}/items";
+
+    /// <summary>On the platform: what a dealer running as its own service learns of a job (<see cref="DealerJobView"/>); 404 when unknown or over.</summary>
+    public static string Job(string jobId) => $"internal/dealer/jobs/{Uri.EscapeDataString(jobId)}";
 
     private static string Base(string jobId, int attempt) => $"internal/jobs/{Uri.EscapeDataString(jobId)}/dealer/attempts/{attempt}";
 }

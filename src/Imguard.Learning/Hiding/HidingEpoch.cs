@@ -60,6 +60,7 @@ public sealed class HidingEpoch
         return result;
     }
 
-    internal static HidingEpoch PublicPartOf(int epoch, EpochHidingPlan plan) =>
+    /// <summary>The public part of <paramref name="plan"/> (order and partners) that the dealer tells both parties.</summary>
+    public static HidingEpoch PublicPartOf(int epoch, EpochHidingPlan plan) =>
         new(epoch, plan.Mode, plan.K, plan.Order.ToArray(), plan.Partners.ToArray());
 }

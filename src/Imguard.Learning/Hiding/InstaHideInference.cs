@@ -62,11 +62,35 @@ public static class InstaHideInference
     }
 
     /// <summary>Words of one image's mask: one bit per scalar, 64 per word (bit 1 negates the scalar).</summary>
-    internal static int MaskWords(int scalars) => (scalars + 63) / 64;
+    public static int MaskWords(int scalars) => (scalars + 63) / 64;
+
+    /// <summary>
+    /// Draws one encoding of every one of <paramref name="testCount"/> test images from <paramref name="prg"/>, image
+    /// after image (<see cref="DrawImageEncoding"/>, one sampler for the encoding as the plaintext reference uses):
+    /// what the dealer's test-encoding plan draws per encoding. <paramref name="lambda"/> holds N·K, <paramref name="partners"/>
+    /// N·(K − 1) and <paramref name="maskWords"/> N·<see cref="MaskWords"/> (empty without a mask).
+    /// </summary>
+    public static void DrawEncoding(AesCtrPrg prg, TestEncodingOptions options, int testCount, int partnerCount,
+        Span<double> lambda, Span<int> partners, Span<ulong> maskWords)
+    {
+        ArgumentNullException.ThrowIfNull(prg);
+        ArgumentNullException.ThrowIfNull(options);
+        int k = options.Hiding.SlotCount;
+        int words = testCount == 0 ? 0 : maskWords.Length / testCount;
+        if (lambda.Length != testCount * k || partners.Length != testCount * (k - 1) || maskWords.Length != testCount * words)
+        {
+            throw LearningError.InvalidArgument("The encoding's spans do not hold one row per test image.");
+        }
+        var sampler = new PrgSampler(prg);
+        for (int i = 0; i < testCount; i++)
+        {
+            DrawImageEncoding(sampler, options, partnerCount, lambda.Slice(i * k, k), partners.Slice(i * (k - 1), k - 1), maskWords.Slice(i * words, words));
+        }
+    }
 
     /// <summary>
     /// Draws one test image's encoding in the order every encoder of it must follow (the plaintext reference here and
-    /// the dealer's <see cref="TestEncodingPlan"/>): the λ row (redrawn until λ₀ reaches the least own coefficient),
+    /// Imguard.Dealer's TestEncodingPlan): the λ row (redrawn until λ₀ reaches the least own coefficient),
     /// the K − 1 partners uniform over <paramref name="partnerCount"/> images, then, in mode instahide, one PRG word
     /// per 64 scalars of mask bits.
     /// </summary>

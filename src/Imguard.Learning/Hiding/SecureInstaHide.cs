@@ -10,7 +10,7 @@ namespace Imguard.Learning.Hiding;
 /// The parties' side of InstaHide on shares (spec.md §11 on secret-shared data): each encoded row
 /// x̃_i = σ_i ⊙ Σ_j λ_ij x_{π_j(i)} and its soft label ỹ_i = Σ_j λ_ij y_{π_j(i)} are computed by
 /// <see cref="RowMixing"/> on the table [images | one-hot labels], with σ and λ dealt as shares by
-/// <see cref="HidingDealer"/>. Nothing is opened but the one-time-padded table; encodings and labels stay shared.
+/// Imguard.Dealer's HidingDealer. Nothing is opened but the one-time-padded table; encodings and labels stay shared.
 /// Error against <see cref="InstaHideEncoder"/> under the same plan: each λ is rounded to the fixed-point grid
 /// (≤ 2^-(f+1)) and the sum truncated once (&lt; 2^-f), so |secure − reference| ≤ (Σ_j|x_j|/2 + 1)·2^-f per scalar.
 /// Cost per epoch: one opening of N·(D+C) words; per batch of M rows 1 round and M·(K+1)·(D+C) dealt words.

@@ -10,7 +10,7 @@ namespace Imguard.Learning.Hiding;
 /// <summary>
 /// "InstaHide in inference" on shares, the secure counterpart of <see cref="InstaHideInference.PredictAsync"/>: every
 /// test image is encoded T times by <see cref="RowMixing"/> on the table [test images | partner images] with the
-/// dealer's secret λ and mask (<see cref="TestEncodingPlan"/>), each encoding goes through the model and a secure
+/// dealer's secret λ and mask (Imguard.Dealer's TestEncodingPlan), each encoding goes through the model and a secure
 /// softmax, the probabilities are summed over the T encodings (still shared), and the arg-max of the sum is compared
 /// with the shared label as in <see cref="SecureEvaluation"/>. Nothing is opened but the one-time-padded table; the
 /// parties see which rows are mixed (the partner indices, as in training), not how.
@@ -51,7 +51,7 @@ public static class SecureInstaHideInference
 
     /// <summary>
     /// One batch of one encoding: the M encoded test images (M×C×H×W) mixed from <paramref name="tableRows"/> (M×K,
-    /// from <see cref="TestEncodingPlan.BatchTableRows"/>). Party 1 passes the dealer's message, party 0 an empty array.
+    /// from Imguard.Dealer's TestEncodingPlan.BatchTableRows). Party 1 passes the dealer's message, party 0 an empty array.
     /// </summary>
     public static async ValueTask<SharedTensor> EncodeBatchAsync(
         PartyContext ctx, RowMixing.MaskedTable table, Seed partySeed, int batchId, int[] tableRows, int k, ulong[] messageForParty1,

@@ -5,8 +5,8 @@ namespace Imguard.Learning.Hiding;
 
 /// <summary>
 /// What a party receives from the dealer for one batch of one test-time encoding: the public table rows the batch
-/// mixes (M×K, slot 0 the test image itself, see <see cref="TestEncodingPlan.BatchTableRows"/>) and, for party 1 only,
-/// its share of the secret coefficients (<see cref="TestEncodingPlan.BatchMessage"/>; party 0 expands its own).
+/// mixes (M×K, slot 0 the test image itself, see Imguard.Dealer's TestEncodingPlan.BatchTableRows) and, for party 1 only,
+/// its share of the secret coefficients (Imguard.Dealer's TestEncodingPlan.BatchMessage; party 0 expands its own).
 /// </summary>
 public sealed record TestEncodingBatch(int[] TableRows, ulong[] Message)
 {

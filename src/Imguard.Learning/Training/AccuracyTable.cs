@@ -91,6 +91,16 @@ public sealed class AccuracyTable
     }
 
     /// <summary>
+    /// What the job <paramref name="job"/> describes (its model spec and training options, as the parties read them) on
+    /// <paramref name="trainingCount"/> training images can be expected to reach, or why the table cannot say.
+    /// </summary>
+    public ExpectedAccuracy Expect(JobDescription job, int trainingCount)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return Expect(JobTraining.Spec(job), JobTraining.Options(job), trainingCount);
+    }
+
+    /// <summary>
     /// What a job with <paramref name="spec"/> and <paramref name="options"/> on <paramref name="trainingCount"/> training
     /// images can be expected to reach, or why the table cannot say.
     /// </summary>

@@ -9,7 +9,7 @@ namespace Imguard.Learning.Training;
 /// initial parameters as shares, and per epoch the public part of the hiding plan and the shares of the secret
 /// coefficients; and, when the job evaluates with test-time encodings, their table rows and coefficient shares.
 /// Party 0's halves all come from its seed, so its messages are empty; party 1 receives the corrections.
-/// <see cref="InProcessTrainingDealer"/> implements it for one process; a networked feed implements the same, which is
+/// Imguard.Dealer's InProcessTrainingDealer implements it for one process; a networked feed implements the same, which is
 /// why every message is awaited.
 /// </summary>
 public interface ITrainingFeed

@@ -163,7 +163,7 @@ public sealed class SecureTraining
         {
             int length = shapes[i].Aggregate(1, (a, b) => a * b);
             var part = _context.PartyId == 1 ? message[offset..(offset + length)] : [];
-            result[i] = Wrap(Mpc.Preprocessing.DealtSecrets.ShareOf(_context.PartyId, _feed.JobSeed, TrainingDealer.InitialParameterStream(i), shapes[i], part));
+            result[i] = Wrap(Mpc.Preprocessing.DealtSecrets.ShareOf(_context.PartyId, _feed.JobSeed, InitialParameterStreams.Of(i), shapes[i], part));
             offset += length;
         }
         return result;

@@ -8,7 +8,7 @@ using Imguard.Mpc.Preprocessing;
 namespace Imguard.Party.Jobs;
 
 /// <summary>
-/// The party's calls to the dealer on the platform (<see cref="DealerEndpoints"/>), over mutual TLS with the party's
+/// The party's calls to the dealer (<see cref="DealerEndpoints"/>; on the platform, or on its own host), over mutual TLS with the party's
 /// certificate. Every call is asynchronous: a protocol that needs an item awaits it down to the socket, so no thread
 /// waits on the network. A refusal becomes a <see cref="DealerRequestException"/> carrying the dealer's reason.
 /// </summary>

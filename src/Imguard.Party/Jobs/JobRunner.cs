@@ -36,7 +36,13 @@ public sealed class JobRunner : BackgroundService
     private readonly CancellationTokenSource _reporterStop = new();
     private Task _reporting = Task.CompletedTask;
 
-    public JobRunner(ServiceContext service, ShareStore store, HttpClient platform, JobRunnerOptions options, ILogger<JobRunner> logger, TimeProvider? time = null)
+    /// <param name="platform">The party's client to the platform (reports).</param>
+    /// <param name="dealer">
+    /// The party's client to the dealer, when the deployment runs it as its own service (its URL, the dealer's role
+    /// pinned); null: the dealer is on the platform, reached through <paramref name="platform"/>.
+    /// </param>
+    public JobRunner(ServiceContext service, ShareStore store, HttpClient platform, JobRunnerOptions options, ILogger<JobRunner> logger, TimeProvider? time = null,
+        HttpClient? dealer = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(store);
@@ -47,11 +53,11 @@ public sealed class JobRunner : BackgroundService
         string root = Path.Combine(service.RoleDirectory, "jobs");
         OwnerOnly.CreateDirectory(root);
         time ??= TimeProvider.System;
-        var dealer = new DealerClient(platform);
+        var dealerClient = new DealerClient(dealer ?? platform);
         _reporter = new JobReporter(platform, logger, time);
         _queue = new JobQueue(root, _reporter, logger, time);
-        var rendezvous = new AttemptRendezvous(PartyId, dealer, _reporter, options, logger, time);
-        var sessions = new PartySessionFactory(PartyId, dealer, options);
+        var rendezvous = new AttemptRendezvous(PartyId, dealerClient, _reporter, options, logger, time);
+        var sessions = new PartySessionFactory(PartyId, dealerClient, options);
         var attempt = new JobAttempt(PartyId, root, new PeerConnector(service.Identity, service.Settings, logger), sessions, _reporter, options, logger, time);
         var attempts = new AttemptLoop(rendezvous, attempt, _queue, _reporter, options, logger, time);
         _execution = new JobExecution(PartyId, store, _queue, attempts, _reporter, logger);

@@ -47,7 +47,12 @@ public static class PartyServer
         builder.Services.AddSingleton(store);
         // /health: the platform unreachable is Degraded, not Unhealthy: uploads (grants are checked offline) still land
         // and the half reports retry. The other party's peer port is not probed: it listens only while a job runs.
-        builder.Services.AddHealthChecks().AddServiceReachabilityCheck(service, ServiceRole.Platform, HealthStatus.Degraded);
+        IHealthChecksBuilder health = builder.Services.AddHealthChecks().AddServiceReachabilityCheck(service, ServiceRole.Platform, HealthStatus.Degraded);
+        if (service.Settings.DealerIsSeparate)
+        {
+            // A dealer on its own host: jobs wait for it, uploads do not (Degraded, as the platform).
+            health.AddServiceReachabilityCheck(service, ServiceRole.Dealer, HealthStatus.Degraded);
+        }
         (uploadLimits ?? new UploadRateLimits()).AddTo(builder.Services);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(provider => new GrantAuthorization(platformKey, partyId, provider.GetRequiredService<TimeProvider>()));
@@ -61,7 +66,8 @@ public static class PartyServer
         builder.Services.AddHostedService<UploadSweeper>();
         builder.Services.AddSingleton<HalfReporter>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<HalfReporter>());
-        // Jobs: reports and dealer randomness over their own client (a dealer item can take a while to generate).
+        // Jobs: reports and dealer randomness over their own client (a dealer item can take a while to generate); the
+        // dealer over one more when it runs as its own service, its role pinned so that the platform cannot stand in.
         builder.Services.AddSingleton(jobs ?? JobRunnerOptions.From(builder.Configuration));
         builder.Services.AddSingleton(provider => new JobRunner(service, store,
             new HttpClient(MutualTls.CreateServiceHandler(service.Identity, ServiceRole.Platform))
@@ -70,7 +76,10 @@ public static class PartyServer
                 Timeout = TimeSpan.FromMinutes(10),
             },
             provider.GetRequiredService<JobRunnerOptions>(), provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<JobRunner>>(),
-            provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<TimeProvider>(),
+            service.Settings.Dealer is { } dealer
+                ? new HttpClient(MutualTls.CreateServiceHandler(service.Identity, ServiceRole.Dealer)) { BaseAddress = dealer.Url, Timeout = TimeSpan.FromMinutes(10) }
+                : null));
         builder.Services.AddHostedService(provider => provider.GetRequiredService<JobRunner>());
         WebApplication app = builder.Build();
         app.UseServiceDefaults();

@@ -5,9 +5,9 @@ using Imguard.Contracts.Audit;
 using Imguard.Contracts.Grants;
 using Imguard.Contracts.Jobs;
 using Imguard.Contracts.Projects;
+using Imguard.Dealer.Planning;
 using Imguard.Learning.Training;
 using Imguard.Platform.Datasets;
-using Imguard.Platform.Dealer;
 using Imguard.Platform.Jobs;
 using Imguard.Platform.Projects;
 using Imguard.Platform.Security;
@@ -84,12 +84,12 @@ public static class JobsApi
                 role is { } r ? $"A project {r} may not start jobs." : "Administrators see other projects' metadata only; they may not start jobs.");
         }
 
-        if (JobSpecs.Model(request.Model, project.Value, request.Hiding, out string model) is { } badModel)
+        if (JobPlanning.Model(request.Model, Input(project.Value), project.Value.Classes, request.Hiding, out string model) is { } badModel)
         {
             return ApiResults.Invalid(badModel);
         }
 
-        if (JobSpecs.Training(request, out string training) is { } badTraining)
+        if (JobPlanning.Training(request, out string training) is { } badTraining)
         {
             return ApiResults.Invalid(badTraining);
         }
@@ -110,7 +110,7 @@ public static class JobsApi
             {
                 ["epochs"] = request.Epochs,
                 ["batchSize"] = request.BatchSize,
-                ["hiding"] = (request.Hiding ?? JobSpecs.DefaultHiding).ToLowerInvariant(),
+                ["hiding"] = (request.Hiding ?? JobPlanning.DefaultHiding).ToLowerInvariant(),
                 ["k"] = request.K,
                 ["revealLoss"] = request.RevealLoss,
                 ["testEncodings"] = request.TestEncodings,
@@ -129,16 +129,16 @@ public static class JobsApi
     /// measured step time (two secure steps of the model on random shares of one batch, here); and the test accuracy
     /// its settings can be expected to give (<see cref="AccuracyTable"/>). Members may ask.
     /// </summary>
-    private static async Task<Results<Ok<DealerCostEstimate>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> EstimateAsync(
+    private static async Task<Results<Ok<JobEstimate>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> EstimateAsync(
         Guid projectId, CreateJobRequest request, HttpContext http, ProjectService projects, DatasetRegistry datasets, CancellationToken cancellationToken)
     {
-        var planned = await PlanAsync<Ok<DealerCostEstimate>>(projectId, request, http, projects, datasets, cancellationToken);
+        var planned = await PlanAsync<Ok<JobEstimate>>(projectId, request, http, projects, datasets, cancellationToken);
         if (planned.Refusal is { } refusal)
         {
             return refusal;
         }
         var (description, trainCount, testCount) = planned.Plan!.Value;
-        DealerCostEstimate estimate = await DealerCostEstimate.EstimateAsync(description, trainCount, testCount, cancellationToken);
+        JobEstimate estimate = await JobCostEstimator.EstimateAsync(description, trainCount, testCount, cancellationToken);
         return TypedResults.Ok(estimate with { ExpectedAccuracy = Expected(description, trainCount) });
     }
 
@@ -159,7 +159,7 @@ public static class JobsApi
     }
 
     private static ExpectedAccuracy Expected(JobDescription description, int trainCount) =>
-        AccuracyTable.Measured.Expect(JobTraining.Spec(description), JobTraining.Options(description), trainCount);
+        AccuracyTable.Measured.Expect(description, trainCount);
 
     /// <summary>The job a request describes, checked as a creation checks it, with its datasets' sizes; or the refusal.</summary>
     private static async Task<(Results<TOk, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>? Refusal,
@@ -173,11 +173,11 @@ public static class JobsApi
         {
             return (ApiResults.Failure<ProjectInfo, TOk>(project, http, ProjectsApi.Subject(projectId)), null);
         }
-        if (JobSpecs.Model(request.Model, project.Value, request.Hiding, out string model) is { } badModel)
+        if (JobPlanning.Model(request.Model, Input(project.Value), project.Value.Classes, request.Hiding, out string model) is { } badModel)
         {
             return (ApiResults.Invalid(badModel), null);
         }
-        if (JobSpecs.Training(request, out string training) is { } badTraining)
+        if (JobPlanning.Training(request, out string training) is { } badTraining)
         {
             return (ApiResults.Invalid(badTraining), null);
         }
@@ -374,6 +374,8 @@ public static class JobsApi
         });
         return TypedResults.Ok(new ModelDownloadView(job.Id, downloads));
     }
+
+    private static int[] Input(ProjectInfo project) => [project.InputShape.Channels, project.InputShape.Height, project.InputShape.Width];
 
     internal static string Subject(string jobId) => "job:" + (jobId.Length <= 64 ? jobId : jobId[..64]);
 

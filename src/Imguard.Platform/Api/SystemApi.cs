@@ -44,6 +44,7 @@ public static class SystemApi
             ProbeAsync(ServiceRole.Party0, links.Party(0), cancellationToken),
             ProbeAsync(ServiceRole.Party1, links.Party(1), cancellationToken),
             ProbeAsync(ServiceRole.Audit, links.Audit, cancellationToken),
+            .. links.Dealer is { } dealer ? [ProbeAsync(ServiceRole.Dealer, dealer, cancellationToken)] : Array.Empty<Task<ServiceHealthView>>(),
         ];
         return TypedResults.Ok(new SystemHealthView(await Task.WhenAll(probes)));
     }

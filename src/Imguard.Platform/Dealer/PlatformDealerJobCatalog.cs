@@ -1,3 +1,4 @@
+using Imguard.Dealer.Sessions;
 using Imguard.Platform.Datasets;
 using Imguard.Platform.Jobs;
 

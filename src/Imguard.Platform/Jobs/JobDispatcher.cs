@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Imguard.Contracts.Jobs;
-using Imguard.Platform.Dealer;
+using Imguard.Dealer.Sessions;
 using Imguard.Platform.Datasets;
 using Imguard.Platform.Server;
 using Microsoft.Extensions.Hosting;
@@ -12,12 +12,13 @@ namespace Imguard.Platform.Jobs;
 /// <summary>
 /// Runs jobs at the parties: posts each queued job's description to both parties (they answer 202 and report
 /// preprocessing, running and the end themselves), re-posts it after a platform restart (a repeated start is harmless
-/// at a party), relays cancel requests to both parties, and ends the dealer's session when a job is over. A party
-/// that cannot be reached is retried on the next round; the job stays queued meanwhile.
+/// at a party), relays cancel requests to both parties, and ends the dealer's session when a job is over (when the
+/// platform hosts the dealer; a dealer running as its own service ends it when the job view it asks for says the job is
+/// over). A party that cannot be reached is retried on the next round; the job stays queued meanwhile.
 /// </summary>
 public sealed class JobDispatcher(
-    JobService jobs, DatasetRegistry datasets, ServiceLinks links, DealerSessions dealer, JobNotifier notifier, TimeProvider time,
-    ILogger<JobDispatcher> logger) : BackgroundService
+    JobService jobs, DatasetRegistry datasets, ServiceLinks links, JobNotifier notifier, TimeProvider time,
+    ILogger<JobDispatcher> logger, DealerSessions? dealer = null) : BackgroundService
 {
     private static readonly TimeSpan Round = TimeSpan.FromSeconds(1);
     private readonly HashSet<string> _started = new(StringComparer.Ordinal);
@@ -65,7 +66,7 @@ public sealed class JobDispatcher(
                 {
                     await SendToBothAsync(job.Id, "cancel", null, cancellationToken); // cancelled while queued, after dispatch
                 }
-                dealer.EndJob(job.Id);
+                dealer?.EndJob(job.Id);
             }
             return;
         }

@@ -64,7 +64,7 @@ public sealed class PlatformOptions
     public TimeSpan AuditCheckpointCopyInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The dealer's limits (live sessions); tests may also fix its randomness through it.</summary>
-    public Dealer.DealerSessionsOptions? Dealer { get; set; }
+    public Imguard.Dealer.Sessions.DealerSessionsOptions? Dealer { get; set; }
 
     /// <summary>The password hasher; null for the production one. Tests set a fast one.</summary>
     internal PasswordHasher? Hasher { get; set; }

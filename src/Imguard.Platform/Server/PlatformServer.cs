@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using Imguard.Contracts.Audit;
 using Imguard.Contracts.Files;
+using Imguard.Dealer.Api;
+using Imguard.Dealer.Sessions;
 using Imguard.Platform.Accounts;
 using Imguard.Platform.Api;
 using Imguard.Platform.AuditCopies;
@@ -88,7 +90,16 @@ public static class PlatformServer
         users.MapSystemApi();
         users.MapPrivacyReportApi();
         app.MapInternalApi();
-        app.MapDealerApi();
+        if (service.Settings.DealerIsSeparate)
+        {
+            // The dealer runs as its own service: the platform serves it the jobs' public shapes and counts, and no
+            // dealer endpoint of its own (they answer 404 here).
+            app.MapDealerJobsApi();
+        }
+        else
+        {
+            app.MapDealerApi();
+        }
         app.MapPlatformWebApp(webRoot);
         if (webRoot is null)
         {
@@ -149,10 +160,15 @@ public static class PlatformServer
         services.AddSingleton(time);
         services.AddSingleton(database);
         // /health: the database (reachable, migrated) is Unhealthy when it fails; the audit server only Degraded, since
-        // the platform's events wait in its outbox until the audit server is back.
-        services.AddHealthChecks()
+        // the platform's events wait in its outbox until the audit server is back; a separate dealer Degraded too
+        // (jobs wait for it, everything else works).
+        IHealthChecksBuilder health = services.AddHealthChecks()
             .AddDatabaseCheck(database)
             .AddServiceReachabilityCheck(service, ServiceRole.Audit, HealthStatus.Degraded);
+        if (service.Settings.DealerIsSeparate)
+        {
+            health.AddServiceReachabilityCheck(service, ServiceRole.Dealer, HealthStatus.Degraded);
+        }
         services.AddSingleton(hasher);
         services.AddSingleton(new AccountService(database, hasher, time));
         services.AddSingleton(new ApiTokenService(database, options.Accounts, time));
@@ -172,10 +188,15 @@ public static class PlatformServer
         services.AddHostedService<AuditCheckpointCollector>();
         services.AddSingleton<DatasetDeletionWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<DatasetDeletionWorker>());
-        // The dealer (correlated randomness for the parties) and the runner that starts, cancels and ends jobs there.
-        services.AddSingleton<IDealerJobCatalog>(provider => new PlatformDealerJobCatalog(
+        // The dealer (correlated randomness for the parties), hosted here unless the deployment runs it as its own
+        // service, and the runner that starts, cancels and ends jobs there.
+        services.AddSingleton(provider => new PlatformDealerJobCatalog(
             provider.GetRequiredService<JobService>(), provider.GetRequiredService<DatasetRegistry>()));
-        services.AddImguardDealer(options.Dealer);
+        if (!service.Settings.DealerIsSeparate)
+        {
+            services.AddSingleton<IDealerJobCatalog>(provider => provider.GetRequiredService<PlatformDealerJobCatalog>());
+            services.AddImguardDealer(options.Dealer);
+        }
         services.AddSingleton<JobDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<JobDispatcher>());
 

@@ -27,10 +27,20 @@ public sealed class ServiceLinks : IDisposable
             BaseAddress = service.Settings.Audit.Url,
             Timeout = TimeSpan.FromSeconds(30),
         };
+        Dealer = service.Settings.Dealer is { } dealer
+            ? new HttpClient(MutualTls.CreateServiceHandler(service.Identity, ServiceRole.Dealer), disposeHandler: true)
+            {
+                BaseAddress = dealer.Url,
+                Timeout = TimeSpan.FromSeconds(30),
+            }
+            : null;
     }
 
     /// <summary>The audit server.</summary>
     public HttpClient Audit { get; }
+
+    /// <summary>The dealer running as its own service (its health only), or null when the platform hosts it.</summary>
+    public HttpClient? Dealer { get; }
 
     /// <summary>Party <paramref name="partyId"/>'s API.</summary>
     public HttpClient Party(int partyId) => _parties[partyId];
@@ -42,5 +52,6 @@ public sealed class ServiceLinks : IDisposable
             party.Dispose();
         }
         Audit.Dispose();
+        Dealer?.Dispose();
     }
 }

@@ -11,7 +11,7 @@ namespace Imguard.ServiceDefaults.Deployment;
 /// </summary>
 public sealed record DeploymentSettings
 {
-    /// <summary>The loopback ports <c>imguard init</c> uses unless told otherwise: platform, party 0, party 1, audit, peer link.</summary>
+    /// <summary>The loopback ports <c>imguard init</c> uses unless told otherwise: platform, party 0, party 1, audit, peer link (and a separate dealer).</summary>
     public const int DefaultBasePort = 7400;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -31,6 +31,25 @@ public sealed record DeploymentSettings
     public DatabaseSettings AuditDatabase { get; init; } = new();
 
     /// <summary>
+    /// Where the dealer (correlated randomness) runs as its own service (<c>imguard dealer</c>, its own certificate
+    /// and host); null: the platform hosts it, at the platform's URL. The parties call the dealer at
+    /// <see cref="DealerUrl"/>, pinned to the role that serves it.
+    /// </summary>
+    public ServiceEndpoint? Dealer { get; init; }
+
+    /// <summary>Whether the dealer runs as its own service rather than inside the platform.</summary>
+    [JsonIgnore]
+    public bool DealerIsSeparate => Dealer is not null;
+
+    /// <summary>The role whose certificate the parties expect on the dealer's endpoints: the dealer's own, or the platform's when it hosts the dealer.</summary>
+    [JsonIgnore]
+    public ServiceRole DealerHost => Dealer is null ? ServiceRole.Platform : ServiceRole.Dealer;
+
+    /// <summary>Where the parties reach the dealer: its own URL, or the platform's.</summary>
+    [JsonIgnore]
+    public Uri DealerUrl => (Dealer ?? Platform).Url;
+
+    /// <summary>
     /// Web origins besides the platform's own URL whose pages may call the parties' browser-facing APIs (uploads,
     /// model downloads, health) cross-origin, e.g. <c>https://imguard.example.org</c> when the UI is reached under
     /// another name than <see cref="Platform"/>'s URL. Scheme, host and port only.
@@ -40,7 +59,10 @@ public sealed record DeploymentSettings
     /// <summary>Signed audit checkpoint every this many records.</summary>
     public int AuditCheckpointInterval { get; init; } = 1000;
 
-    /// <summary>Everything on 127.0.0.1: platform at <paramref name="basePort"/>, parties +1 and +2, audit +3, peer link +4.</summary>
+    /// <summary>
+    /// Everything on 127.0.0.1: platform at <paramref name="basePort"/>, parties +1 and +2, audit +3, peer link +4; the
+    /// dealer inside the platform (<see cref="WithSeparateDealer"/> moves it to +5 or elsewhere).
+    /// </summary>
     public static DeploymentSettings Loopback(int basePort = DefaultBasePort)
     {
         if (basePort is < 1024 or > 65530)
@@ -60,12 +82,24 @@ public sealed record DeploymentSettings
         };
     }
 
+    /// <summary>Where <paramref name="role"/> is reached; the dealer inside the platform is reached at the platform's endpoint.</summary>
     public ServiceEndpoint Endpoint(ServiceRole role) => role switch
     {
         ServiceRole.Platform => Platform,
         ServiceRole.Audit => Audit,
+        ServiceRole.Dealer => Dealer ?? Platform,
         _ => Parties[ServiceRoles.PartyId(role)!.Value].Api,
     };
+
+    /// <summary>These settings with the dealer as its own service at <paramref name="url"/> (the platform no longer hosts it).</summary>
+    public DeploymentSettings WithSeparateDealer(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return this with { Dealer = new ServiceEndpoint { Url = url } };
+    }
+
+    /// <summary>The loopback URL <see cref="Loopback"/>'s port scheme gives a separate dealer: base port + 5.</summary>
+    public static Uri LoopbackDealerUrl(int basePort = DefaultBasePort) => new($"https://127.0.0.1:{basePort + 5}");
 
     /// <summary>These settings with party <paramref name="partyId"/>'s settings changed by <paramref name="change"/>.</summary>
     public DeploymentSettings WithParty(int partyId, Func<PartySettings, PartySettings> change)
@@ -83,12 +117,19 @@ public sealed record DeploymentSettings
     /// </summary>
     public DeploymentSettings WithEndpoint(ServiceRole role, Uri? url, string? listen)
     {
+        if (role == ServiceRole.Dealer && Dealer is null)
+        {
+            // A dealer inside the platform has no address of its own; WithSeparateDealer gives it one first.
+            return url is null && listen is null ? this
+                : throw ServiceError.BadSetting("dealer", "the dealer runs inside the platform in these settings; give it its own address first.");
+        }
         ServiceEndpoint current = Endpoint(role);
         ServiceEndpoint endpoint = current with { Url = url ?? current.Url, Listen = listen ?? current.Listen };
         return role switch
         {
             ServiceRole.Platform => this with { Platform = endpoint },
             ServiceRole.Audit => this with { Audit = endpoint },
+            ServiceRole.Dealer => this with { Dealer = endpoint },
             _ => WithParty(ServiceRoles.PartyId(role)!.Value, p => p with { Api = endpoint }),
         };
     }
@@ -112,6 +153,7 @@ public sealed record DeploymentSettings
         Parties[1].Validate("parties[1]");
         Audit.Validate("audit");
         AuditDatabase.Validate("audit");
+        Dealer?.Validate("dealer");
         foreach (Uri origin in BrowserOrigins ?? [])
         {
             if (!origin.IsAbsoluteUri || origin.Scheme is not ("https" or "http") || origin.AbsolutePath != "/" || origin.Query.Length > 0 || origin.Fragment.Length > 0)

@@ -27,6 +27,10 @@ public static class RoleBundle
         {
             throw ServiceError.NotInitialized(source.SettingsPath);
         }
+        if (role == ServiceRole.Dealer && !DeploymentSettings.Load(source.SettingsPath).DealerIsSeparate)
+        {
+            throw ServiceError.BadSetting("role", "this deployment's dealer runs inside the platform; it has no host of its own to bundle for.");
+        }
         var target = new DataDirectory(outputDirectory);
         if (string.Equals(target.Root, source.Root, StringComparison.Ordinal) || target.Root.StartsWith(source.Root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {

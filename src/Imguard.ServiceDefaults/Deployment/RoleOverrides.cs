@@ -105,6 +105,10 @@ public sealed record RoleOverrides
             {
                 ServiceRole.Platform => result with { Platform = result.Platform with { Listen = Listen } },
                 ServiceRole.Audit => result with { Audit = result.Audit with { Listen = Listen } },
+                ServiceRole.Dealer => result with
+                {
+                    Dealer = (result.Dealer ?? throw ServiceError.BadSetting("listen", "the dealer runs inside the platform in this deployment.")) with { Listen = Listen },
+                },
                 _ => result.WithParty(ServiceRoles.PartyId(role)!.Value, p => p with { Api = p.Api with { Listen = Listen } }),
             };
         }

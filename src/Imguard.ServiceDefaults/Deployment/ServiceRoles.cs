@@ -6,7 +6,7 @@ namespace Imguard.ServiceDefaults.Deployment;
 /// </summary>
 public static class ServiceRoles
 {
-    public static IReadOnlyList<ServiceRole> All { get; } = [ServiceRole.Platform, ServiceRole.Party0, ServiceRole.Party1, ServiceRole.Audit];
+    public static IReadOnlyList<ServiceRole> All { get; } = [ServiceRole.Platform, ServiceRole.Party0, ServiceRole.Party1, ServiceRole.Audit, ServiceRole.Dealer];
 
     public static string Name(ServiceRole role) => role switch
     {
@@ -14,6 +14,7 @@ public static class ServiceRoles
         ServiceRole.Party0 => "party-0",
         ServiceRole.Party1 => "party-1",
         ServiceRole.Audit => "audit",
+        ServiceRole.Dealer => "dealer",
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Unknown service role."),
     };
 
@@ -39,7 +40,7 @@ public static class ServiceRoles
         _ => throw new ArgumentOutOfRangeException(nameof(partyId), partyId, "A party id is 0 or 1."),
     };
 
-    /// <summary>The party id of a party role, or null for the platform and the audit server.</summary>
+    /// <summary>The party id of a party role, or null for the other roles.</summary>
     public static int? PartyId(ServiceRole role) => role switch
     {
         ServiceRole.Party0 => 0,

@@ -11,7 +11,11 @@ namespace Imguard.ServiceDefaults.Pki;
 /// </summary>
 public static class DeploymentPki
 {
-    /// <summary>Creates the CA and the four role certificates. Refuses to overwrite an existing CA.</summary>
+    /// <summary>
+    /// Creates the CA and the role certificates: platform, parties, audit, and the dealer's when the settings run it as
+    /// its own service (inside the platform it needs none: no key is made that no process uses). Refuses to overwrite
+    /// an existing CA.
+    /// </summary>
     public static void Create(DataDirectory directory, DeploymentSettings settings)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -22,7 +26,7 @@ public static class DeploymentPki
         }
         OwnerOnly.CreateDirectory(directory.PkiDirectory);
         using CertificateAuthority authority = CertificateAuthority.Create("IMGuard deployment CA");
-        foreach (ServiceRole role in ServiceRoles.All)
+        foreach (ServiceRole role in ServiceRoles.All.Where(role => role != ServiceRole.Dealer || settings.DealerIsSeparate))
         {
             ServiceEndpoint endpoint = settings.Endpoint(role);
             var hosts = new List<string> { endpoint.Url.Host };

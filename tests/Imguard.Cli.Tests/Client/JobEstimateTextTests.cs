@@ -5,13 +5,12 @@ using Imguard.Contracts.Jobs;
 using Imguard.Learning.Hiding;
 using Imguard.Learning.Nn;
 using Imguard.Learning.Training;
-using Imguard.Platform.Dealer;
 
 namespace Imguard.Cli.Tests.Client;
 
 /// <summary>
 /// <c>imguard train</c> prints the expected accuracy the platform serves beside its cost, and a plain warning when it
-/// is poor; the platform's estimate, as it is sent, reads into the client's record with every field.
+/// is poor; the estimate (one record, Contracts' JobEstimate), as the platform sends it, reads back with every field.
 /// </summary>
 public sealed class JobEstimateTextTests
 {
@@ -20,7 +19,7 @@ public sealed class JobEstimateTextTests
     /// <summary>The platform's estimate of <paramref name="options"/> on 60,000 Fashion-MNIST images, through JSON as the CLI receives it.</summary>
     private static JobEstimate Received(ModelSpec spec, TrainingOptions options, int trainingImages = 60000)
     {
-        var estimate = new DealerCostEstimate(options.Epochs, 469, 469L * options.Epochs, 40, 0, 1_000_000, 2000, 120, 3_000_000, 100_000, 10_000, 0,
+        var estimate = new JobEstimate(options.Epochs, 469, 469L * options.Epochs, 40, 0, 1_000_000, 2000, 120, 3_000_000, 100_000, 10_000, 0,
             5_000_000, 9_000_000, 0.25)
         {
             ExpectedAccuracy = AccuracyTable.Measured.Expect(spec, options, trainingImages),

@@ -1,3 +1,5 @@
+using Imguard.Dealer.Hiding;
+using Imguard.Dealer.Training;
 using Imguard.Learning.Data;
 using Imguard.Learning.Hiding;
 using Imguard.Learning.Nn;

@@ -1,3 +1,4 @@
+using Imguard.Dealer.Training;
 using Imguard.Learning.Data;
 using Imguard.Learning.Hiding;
 using Imguard.Learning.Nn;

@@ -1,8 +1,8 @@
 using System.Net;
 using Imguard.Contracts.Jobs;
+using Imguard.Dealer.Sessions;
 using Imguard.Learning.Nn;
 using Imguard.Party.Jobs;
-using Imguard.Platform.Dealer;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Pki;
 using Imguard.ServiceDefaults.Tls;

@@ -8,6 +8,7 @@ using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Grants;
 using Imguard.Contracts.Jobs;
 using Imguard.Contracts.Projects;
+using Imguard.Dealer.Planning;
 using Imguard.Platform.Api;
 using Imguard.Platform.Jobs;
 using Imguard.ServiceDefaults.Deployment;
@@ -109,17 +110,17 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         JsonElement estimate = await owner.PostAsync<JsonElement>($"/api/projects/{project.Id}/jobs/estimate", request, HttpStatusCode.OK);
         JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", request, HttpStatusCode.Created);
 
-        Assert.Equal(JobSpecs.DefaultHiding, job.Training.GetProperty("hiding").GetString());
-        Assert.Equal(JobSpecs.DefaultK, job.Training.GetProperty("k").GetInt32());
-        Assert.Equal(JobSpecs.DefaultEpochs, job.Training.GetProperty("epochs").GetInt32());
-        Assert.Equal(JobSpecs.DefaultEpochs, estimate.GetProperty("epochs").GetInt32());
-        Assert.Equal(JobSpecs.DefaultSchedule, job.Training.GetProperty("schedule").GetString());
+        Assert.Equal(JobPlanning.DefaultHiding, job.Training.GetProperty("hiding").GetString());
+        Assert.Equal(JobPlanning.DefaultK, job.Training.GetProperty("k").GetInt32());
+        Assert.Equal(JobPlanning.DefaultEpochs, job.Training.GetProperty("epochs").GetInt32());
+        Assert.Equal(JobPlanning.DefaultEpochs, estimate.GetProperty("epochs").GetInt32());
+        Assert.Equal(JobPlanning.DefaultSchedule, job.Training.GetProperty("schedule").GetString());
         JsonElement expected = estimate.GetProperty("expectedAccuracy");
         Assert.True(expected.GetProperty("measured").GetBoolean());
         Assert.False(expected.GetProperty("poor").GetBoolean());
         Assert.InRange(expected.GetProperty("withoutHidingPercent").GetDouble() - expected.GetProperty("percent").GetDouble(), -100, 5);
         Assert.Equal(4096, expected.GetProperty("measuredTrainingImages").GetInt32());
-        Assert.Contains($"on a {JobSpecs.DefaultSchedule} schedule", expected.GetProperty("basis").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"on a {JobPlanning.DefaultSchedule} schedule", expected.GetProperty("basis").GetString(), StringComparison.Ordinal);
     }
 
     [ProviderFact]

@@ -26,6 +26,35 @@ public class DeploymentSettingsTests
     }
 
     [Fact]
+    public void The_dealer_is_inside_the_platform_by_default_and_its_own_service_once_it_has_an_address()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"imguard-settings-{Guid.NewGuid():N}.json");
+        try
+        {
+            DeploymentSettings hosted = DeploymentSettings.Loopback(31000);
+            Assert.False(hosted.DealerIsSeparate);
+            Assert.Equal((ServiceRole.Platform, hosted.Platform.Url), (hosted.DealerHost, hosted.DealerUrl));
+            Assert.Same(hosted, hosted.WithEndpoint(ServiceRole.Dealer, null, null));
+            Assert.Throws<InvalidOperationException>(() => hosted.WithEndpoint(ServiceRole.Dealer, null, "0.0.0.0:31005"));
+            hosted.Save(path);
+            Assert.DoesNotContain("dealer", File.ReadAllText(path), StringComparison.OrdinalIgnoreCase);
+
+            DeploymentSettings separate = hosted.WithSeparateDealer(DeploymentSettings.LoopbackDealerUrl(31000)).WithEndpoint(ServiceRole.Dealer, null, "0.0.0.0:31005");
+            separate.Save(path);
+            DeploymentSettings loaded = DeploymentSettings.Load(path);
+            Assert.True(loaded.DealerIsSeparate);
+            Assert.Equal((ServiceRole.Dealer, new Uri("https://127.0.0.1:31005")), (loaded.DealerHost, loaded.DealerUrl));
+            Assert.Equal(("0.0.0.0", 31005), loaded.Endpoint(ServiceRole.Dealer).ListenAddress());
+            var error = Assert.Throws<InvalidOperationException>((loaded with { Dealer = new ServiceEndpoint { Url = new Uri("http://127.0.0.1:31005") } }).Validate);
+            Assert.Contains("dealer.url", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Plain_http_is_refused_with_the_setting_named()
     {
         DeploymentSettings settings = DeploymentSettings.Loopback() with { Audit = new ServiceEndpoint { Url = new Uri("http://127.0.0.1:7403") } };

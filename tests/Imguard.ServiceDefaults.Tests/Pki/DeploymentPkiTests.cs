@@ -10,7 +10,8 @@ public class DeploymentPkiTests
     [Fact]
     public void Every_role_gets_a_certificate_from_the_deployment_CA_naming_the_role()
     {
-        using TestDeployment deployment = TestDeployment.Create();
+        // The dealer as its own service, so that it is a role with a certificate too.
+        using TestDeployment deployment = TestDeployment.Create(s => s.WithSeparateDealer(new Uri($"https://127.0.0.1:{s.Platform.Url.Port + 5}")));
         using X509Certificate2 authority = DeploymentPki.LoadAuthorityCertificate(deployment.Directory);
         foreach (ServiceRole role in ServiceRoles.All)
         {
@@ -19,6 +20,14 @@ public class DeploymentPkiTests
             Assert.True(CertificateValidation.IsIssuedBy(identity.Certificate, authority));
             Assert.Equal(role, CertificateValidation.RoleOf(identity.Certificate));
         }
+    }
+
+    [Fact]
+    public void A_dealer_inside_the_platform_gets_no_certificate_of_its_own()
+    {
+        using TestDeployment deployment = TestDeployment.Create();
+        Assert.False(File.Exists(deployment.Directory.KeyPath(ServiceRole.Dealer)));
+        Assert.False(File.Exists(deployment.Directory.CertificatePath(ServiceRole.Dealer)));
     }
 
     [Fact]

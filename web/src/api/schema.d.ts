@@ -1781,7 +1781,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["DealerCostEstimate"];
+                        "application/json": components["schemas"]["JobEstimate"];
                     };
                 };
                 /** @description Bad Request */
@@ -2809,41 +2809,6 @@ export interface components {
             /** Format: date-time */
             readyAt: null | string;
         };
-        DealerCostEstimate: {
-            /** Format: int32 */
-            epochs: number;
-            /** Format: int32 */
-            stepsPerEpoch: number;
-            /** Format: int64 */
-            steps: number;
-            /** Format: int32 */
-            itemsPerStep: number;
-            /** Format: int64 */
-            wordsPerStepToParty0: number;
-            /** Format: int64 */
-            wordsPerStepToParty1: number;
-            /** Format: int64 */
-            hidingWordsPerStepToParty1: number;
-            /** Format: int64 */
-            peerRoundsPerStep: number;
-            /** Format: int64 */
-            peerBytesPerStepPerParty: number;
-            /** Format: int64 */
-            initialParameterWords: number;
-            /** Format: int64 */
-            epochPublicBytes: number;
-            /** Format: int64 */
-            testEncodingWordsToParty1: number;
-            /** Format: int64 */
-            totalBytesToParty0: number;
-            /** Format: int64 */
-            totalBytesToParty1: number;
-            /** Format: double */
-            secondsPerStepMeasured: number;
-            expectedAccuracy?: null | components["schemas"]["ExpectedAccuracy"];
-            /** Format: double */
-            estimatedSeconds?: number;
-        };
         ExpectedAccuracy: {
             measured: boolean;
             /** Format: double */
@@ -2903,6 +2868,41 @@ export interface components {
             checkpoint: boolean;
             /** Format: date-time */
             time: string;
+        };
+        JobEstimate: {
+            /** Format: int32 */
+            epochs: number;
+            /** Format: int32 */
+            stepsPerEpoch: number;
+            /** Format: int64 */
+            steps: number;
+            /** Format: int32 */
+            itemsPerStep: number;
+            /** Format: int64 */
+            wordsPerStepToParty0: number;
+            /** Format: int64 */
+            wordsPerStepToParty1: number;
+            /** Format: int64 */
+            hidingWordsPerStepToParty1: number;
+            /** Format: int64 */
+            peerRoundsPerStep: number;
+            /** Format: int64 */
+            peerBytesPerStepPerParty: number;
+            /** Format: int64 */
+            initialParameterWords: number;
+            /** Format: int64 */
+            epochPublicBytes: number;
+            /** Format: int64 */
+            testEncodingWordsToParty1: number;
+            /** Format: int64 */
+            totalBytesToParty0: number;
+            /** Format: int64 */
+            totalBytesToParty1: number;
+            /** Format: double */
+            secondsPerStepMeasured: number;
+            expectedAccuracy?: null | components["schemas"]["ExpectedAccuracy"];
+            /** Format: double */
+            estimatedSeconds?: number;
         };
         JobLogEntryView: {
             /** Format: int64 */

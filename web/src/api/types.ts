@@ -77,8 +77,8 @@ export type NewJob = Omit<Schemas['CreateJobRequest'], 'model' | 'hiding'> & {
   hiding: HidingMode;
 };
 
-/** POST /api/projects/{id}/jobs/estimate: a job's cost measured on one secure step (Platform DealerCostEstimate). */
-export type JobEstimate = Schemas['DealerCostEstimate'];
+/** POST /api/projects/{id}/jobs/estimate: a job's cost measured on one secure step (Contracts JobEstimate, made by the dealer's JobCostEstimator). */
+export type JobEstimate = Schemas['JobEstimate'];
 /**
  * The test accuracy a job's settings can be expected to give, from the platform's measured table (docs/accuracy.md),
  * beside training without hiding, with the sentences to show: the CLI prints the same.

@@ -1,4 +1,4 @@
-// Reading a job's cost estimate (POST /api/projects/{id}/jobs/estimate, Platform DealerCostEstimate) for people:
+// Reading a job's cost estimate (POST /api/projects/{id}/jobs/estimate, Contracts JobEstimate, made by the dealer's JobCostEstimator) for people:
 // the time measured on one secure step at the platform (both parties and the dealer on its cores, no network) times
 // the steps, what the network's round trips add, the bytes the two servers exchange, and the dealer's traffic.
 import type { JobEstimate } from '../api/types';

@@ -16,7 +16,7 @@ interface Counts {
 }
 
 const ROLE_NAMES: Record<string, string> = {
-  platform: 'Platform', 'party-0': 'Party 0', 'party-1': 'Party 1', audit: 'Audit server',
+  platform: 'Platform', 'party-0': 'Party 0', 'party-1': 'Party 1', audit: 'Audit server', dealer: 'Dealer',
 };
 
 export function DashboardPage() {
