@@ -8,7 +8,9 @@ namespace Imguard.Contracts.Jobs;
 /// attempt that resumed an interrupted job: the epoch count of the checkpoint it started again from (0: from newly dealt
 /// weights). Its steps may then lie behind what the platform already showed; the platform keeps the highest progress and
 /// says "resumed from epoch N" instead of going backwards. <see cref="EpochSeconds"/>: the time this party has spent in
-/// the current epoch so far (the platform shows it as the epoch's duration).
+/// the current epoch so far (the platform shows it as the epoch's duration). The platform stores
+/// <see cref="ImagesPerSecond"/>, <see cref="Loss"/> and <see cref="Accuracy"/> (those given, each finite) as the step's
+/// metrics. One record for both sides: the party sends it, the platform binds it.
 /// </summary>
-public sealed record JobProgressReport(int Epoch, long Step, long TotalSteps, double ImagesPerSecond, double? Loss = null, int? CheckpointEpoch = null,
-    int? ResumedFromEpoch = null, double? EpochSeconds = null);
+public sealed record JobProgressReport(int Epoch, long Step, long TotalSteps, double? ImagesPerSecond = null, double? Loss = null, int? CheckpointEpoch = null,
+    int? ResumedFromEpoch = null, double? EpochSeconds = null, double? Accuracy = null);

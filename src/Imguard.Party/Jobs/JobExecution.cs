@@ -67,7 +67,7 @@ internal sealed class JobExecution(int partyId, ShareStore store, JobQueue queue
             string message = $"Party {partyId}: {FailureDescription.Of(e)}";
             logger.LogError("Job {Job} failed: {Reason}", jobId, message);
             queue.Finish(folder, run, JobState.Failed, message);
-            reporter.Log(jobId, JobLogLevels.Error, message);
+            reporter.Log(jobId, JobLogLevel.Error, message);
             reporter.State(jobId, new JobStateReport(JobState.Failed, message));
         }
         finally

@@ -30,7 +30,7 @@ public sealed class JobReporter(HttpClient http, ILogger logger, TimeProvider? t
 
     public void Progress(string jobId, JobProgressReport report) => Enqueue(new Report(jobId, "progress", report, IsProgress: true));
 
-    public void Log(string jobId, string level, string message) => Enqueue(new Report(jobId, "log", new JobLogReport(level, message, _time.GetUtcNow()), IsProgress: false));
+    public void Log(string jobId, JobLogLevel level, string message) => Enqueue(new Report(jobId, "log", new JobLogReport(level, message, _time.GetUtcNow()), IsProgress: false));
 
     /// <summary>Waits until every report queued so far was delivered or dropped, or the timeout passes.</summary>
     public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default)

@@ -109,7 +109,7 @@ public static class InternalApi
     }
 
     private static async Task<Results<Ok<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ProgressAsync(
-        string id, JobProgressRequest request, HttpContext http, JobService jobs, JobNotifier notifier, CancellationToken cancellationToken)
+        string id, JobProgressReport request, HttpContext http, JobService jobs, JobNotifier notifier, CancellationToken cancellationToken)
     {
         var metrics = new Dictionary<string, double>();
         foreach (var (name, value) in new[] { ("imagesPerSecond", request.ImagesPerSecond), ("loss", request.Loss), ("accuracy", request.Accuracy) })
@@ -138,7 +138,7 @@ public static class InternalApi
     }
 
     private static async Task<Results<Ok<JobLogEntryView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> LogAsync(
-        string id, JobLogRequest request, HttpContext http, JobService jobs, CancellationToken cancellationToken)
+        string id, JobLogReport request, HttpContext http, JobService jobs, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Message))
         {

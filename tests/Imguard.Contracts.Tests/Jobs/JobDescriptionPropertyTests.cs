@@ -204,7 +204,7 @@ public sealed class JobDescriptionPropertyTests
             (1, Gen.Select(Gen.Int, Gen.Long, Gen.Long, Gen.Double[-1e12, 1e12], Gen.Double[-1e12, 1e12].Nullable(), Gen.Int.Nullable()).Select(
                 (epoch, step, total, speed, loss, checkpoint) => (object)new JobProgressReport(epoch, step, total, speed, loss, checkpoint))),
             (1, Gen.Select(Gen.Enum<JobState>(), Gen.String.Null(), Gen.Bool).Select((state, message, resume) => (object)new JobStateReport(state, message, resume))),
-            (1, Gen.Select(Gen.String, Gen.String).Select((level, message) => (object)new JobLogReport(level, message))),
+            (1, Gen.Select(Gen.Enum<JobLogLevel>(), Gen.String.Null()).Select((level, message) => (object)new JobLogReport(level, message))),
             (1, Gen.Int.Select(attempt => (object)new DealerAttemptRequest(attempt))),
             (1, Gen.Select(Gen.String, Gen.Enum<JobState>(), Gen.Int).Select((id, state, attempt) => (object)new JobStartReply(id, state, attempt))));
         reports.Sample(report =>

@@ -28,7 +28,7 @@ public sealed class JobReporterTests
         Task running = reporter.RunAsync(stop.Token);
 
         reporter.State("job-1", new JobStateReport(JobState.Running, null));
-        reporter.Log("job-1", JobLogLevels.Information, "after the state");
+        reporter.Log("job-1", JobLogLevel.Information, "after the state");
         await AdvanceUntil(time, () => platform.Paths.Count >= 4);
 
         Assert.Equal(["internal/jobs/job-1/state", "internal/jobs/job-1/state", "internal/jobs/job-1/state", "internal/jobs/job-1/log"], platform.Paths);
@@ -50,7 +50,7 @@ public sealed class JobReporterTests
         Task running = reporter.RunAsync(stop.Token);
 
         reporter.State("job-1", new JobStateReport(JobState.Succeeded, null));
-        reporter.Log("job-1", JobLogLevels.Information, "next");
+        reporter.Log("job-1", JobLogLevel.Information, "next");
 
         Assert.True(await reporter.FlushAsync(TimeSpan.FromSeconds(30)), "a refusal must not be retried (the clock does not move here)");
         Assert.Equal(["internal/jobs/job-1/state", "internal/jobs/job-1/log"], platform.Paths);
@@ -69,7 +69,7 @@ public sealed class JobReporterTests
         DateTimeOffset started = time.GetUtcNow();
 
         reporter.State("job-1", new JobStateReport(JobState.Running, null));
-        reporter.Log("job-1", JobLogLevels.Information, "next");
+        reporter.Log("job-1", JobLogLevel.Information, "next");
         await AdvanceUntil(time, () => platform.Paths.Contains("internal/jobs/job-1/log"), step: TimeSpan.FromSeconds(5));
 
         Assert.InRange(time.GetUtcNow() - started, JobReporter.RetryFor, JobReporter.RetryFor + TimeSpan.FromMinutes(1));

@@ -460,8 +460,8 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 
         // Two attempts in all: the first, and the one party 0 waited in and party 1 joined. One interruption, at party 0.
         Assert.Equal([0, 1], Platform.Usage.Where(u => u.JobId == job.JobId).Select(u => u.Attempt).Distinct().Order());
-        Assert.Single(logs, l => l.Report.Message.Contains("interrupted", StringComparison.Ordinal));
-        Assert.Contains(logs, l => l.Report.Message.Contains("attempt 1 resumed from epoch", StringComparison.Ordinal));
+        Assert.Single(logs, l => l.Report.Message!.Contains("interrupted", StringComparison.Ordinal));
+        Assert.Contains(logs, l => l.Report.Message!.Contains("attempt 1 resumed from epoch", StringComparison.Ordinal));
         // The resumed attempt's progress says where it started again (the platform keeps the higher progress it showed).
         var progress = Platform.Progress.Where(p => p.Job == job.JobId).Select(p => p.Report).ToArray();
         int resumedAt = Array.FindIndex(progress, p => p.ResumedFromEpoch is not null);

@@ -33,7 +33,7 @@ public sealed class ApiRecordWireTests(SqlitePlatformApiFixture fixture) : IClas
         typeof(ProjectActivityView), typeof(ActivityRecordView),
         typeof(DatasetView), typeof(DatasetUploadView), typeof(RegisterDatasetRequest), typeof(GrantView),
         typeof(JobView), typeof(JobEpochView), typeof(JobLogEntryView), typeof(JobProgressPointView), typeof(JobProgressView), typeof(ModelDownloadView),
-        typeof(CreateInferenceRequest), typeof(CreateJobRequest), typeof(ExpectedAccuracy),
+        typeof(CreateInferenceRequest), typeof(CreateJobRequest), typeof(ExpectedAccuracy), typeof(JobEstimate),
         typeof(PrivacyReportView), typeof(PrivacyReportRowView),
     ];
 

@@ -61,7 +61,7 @@ internal sealed class AttemptRendezvous(int partyId, DealerClient dealer, JobRep
         logger.LogInformation("Job {Job}: waiting in attempt {Attempt} for party {Other} to join it.", jobId, attempt, other);
         if (announce)
         {
-            reporter.Log(jobId, JobLogLevels.Information, $"attempt {attempt} waits for party {other} to join it.");
+            reporter.Log(jobId, JobLogLevel.Information, $"attempt {attempt} waits for party {other} to join it.");
         }
         int failures = 0;
         while (true)

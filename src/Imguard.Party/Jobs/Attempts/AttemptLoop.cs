@@ -71,7 +71,7 @@ internal sealed class AttemptLoop(AttemptRendezvous rendezvous, JobAttempt attem
                 run.PrefetchOff |= e is DealerPrefetchException;
                 logger.LogWarning("Job {Job}: attempt {Attempt} interrupted ({Reason}); starting a new attempt ({Count} of {Max}).",
                     jobId, attempt, reason, interruptions, options.MaxResumes);
-                reporter.Log(jobId, JobLogLevels.Warning, $"attempt {attempt} interrupted ({reason}); resuming with a new attempt ({interruptions} of {options.MaxResumes}).");
+                reporter.Log(jobId, JobLogLevel.Warning, $"attempt {attempt} interrupted ({reason}); resuming with a new attempt ({interruptions} of {options.MaxResumes}).");
                 reporter.State(jobId, new JobStateReport(JobState.Preprocessing, Resume: true));
             }
             finally

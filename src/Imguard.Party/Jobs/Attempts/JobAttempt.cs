@@ -52,7 +52,7 @@ internal sealed class JobAttempt(int partyId, string jobsRoot, PeerConnector pee
         // A resumed run reports where it started again, so the platform keeps the progress it showed and says so.
         int? resumedFrom = resumed ? resumeEpoch : null;
         reporter.State(jobId, new JobStateReport(JobState.Running));
-        reporter.Log(jobId, JobLogLevels.Information, resumeEpoch > 0
+        reporter.Log(jobId, JobLogLevel.Information, resumeEpoch > 0
             ? $"attempt {attempt.Attempt} resumed from epoch {resumeEpoch}, the newest checkpoint both parties hold."
             : resumed ? $"attempt {attempt.Attempt} starts again from newly dealt initial weights (no checkpoint both parties hold)."
             : $"attempt {attempt.Attempt} starts from dealt initial weights.");
@@ -102,7 +102,7 @@ internal sealed class JobAttempt(int partyId, string jobsRoot, PeerConnector pee
         }
         ModelCheckpoint model = ModelCheckpoint.Load(modelPath);
         reporter.State(job.JobId, new JobStateReport(JobState.Running));
-        reporter.Log(job.JobId, JobLogLevels.Information, $"attempt {attempt.Attempt} applies the model of {modelJob} to {images.Count} images.");
+        reporter.Log(job.JobId, JobLogLevel.Information, $"attempt {attempt.Attempt} applies the model of {modelJob} to {images.Count} images.");
         await using PartySession session = await sessions.OpenAsync(job, attempt, channel, model, PartySessionPurpose.Inference, prefetchOff: true, cancellationToken);
         EvaluationShares predictions = await session.Training.EvaluateAsync(images, options.EvaluationBatchSize, cancellationToken);
         EvaluationSharesFile.Save(predictions, folder.EvaluationPath);
