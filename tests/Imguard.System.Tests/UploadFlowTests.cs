@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Imguard.Client.Datasets;
 using Imguard.Client.Models;
+using Imguard.Contracts.Shares;
 using Imguard.Learning.Data;
 using Imguard.Learning.Nn;
 using Imguard.Mpc.Encoding;
@@ -85,6 +86,45 @@ public class UploadFlowTests
                 "--name", "squares-test", "--purpose", "test", "--idx", testImages, testLabels, "--train-dataset", trainId);
             Assert.True(uploadedTest == 0, uploadTest);
             string testId = Id(uploadTest, "dataset ds-");
+            // The offline plugin (issue 17, item 7): share on this machine now, upload the files later — checked as a fresh
+            // upload is. A file changed after sharing, or halves of two different shares, are refused before anything is
+            // registered; the real pair uploads and is kept.
+            string offline = Path.Combine(root, "offline");
+            (int sharedOffline, string shareOffline) = await Owner(Bound, "dataset", "share", "--profile", profile, "--idx", images, labels, "--out", offline);
+            Assert.True(sharedOffline == 0, shareOffline);
+            string offlineId = Id(shareOffline, "dataset ds-");
+            (int sharedOther, string shareOther) = await Owner(Bound, "dataset", "share", "--profile", profile, "--idx", images, labels,
+                "--out", Path.Combine(root, "offline-other"));
+            Assert.True(sharedOther == 0, shareOther);
+            string otherId = Id(shareOther, "dataset ds-");
+            string changed = Path.Combine(root, "offline-changed"), mixed = Path.Combine(root, "offline-mixed");
+            Directory.CreateDirectory(changed);
+            Directory.CreateDirectory(mixed);
+            foreach (int party in new[] { 0, 1 })
+            {
+                File.Copy(Path.Combine(offline, $"{offlineId}.party{party}.share"), Path.Combine(changed, $"{offlineId}.party{party}.share"));
+            }
+            byte[] half1 = File.ReadAllBytes(Path.Combine(changed, $"{offlineId}.party1.share"));
+            half1[ShareFileFormat.HeaderSizeV2 + 100] ^= 1;
+            File.WriteAllBytes(Path.Combine(changed, $"{offlineId}.party1.share"), half1);
+            File.Copy(Path.Combine(offline, $"{offlineId}.party0.share"), Path.Combine(mixed, $"{offlineId}.party0.share"));
+            File.Copy(Path.Combine(root, "offline-other", $"{otherId}.party1.share"), Path.Combine(mixed, $"{offlineId}.party1.share"));
+            (int refusedChanged, string changedOutput) = await Owner(Bound, "dataset", "upload", "--profile", profile, "--project", projectId,
+                "--name", "changed", "--shares", changed);
+            PlainFailure(CommandExit.Input, "imguard: Share file '", refusedChanged, changedOutput);
+            Assert.Contains("is corrupt", changedOutput, StringComparison.Ordinal);
+            (int refusedMixed, string mixedOutput) = await Owner(Bound, "dataset", "upload", "--profile", profile, "--project", projectId,
+                "--name", "mixed", "--shares", mixed);
+            PlainFailure(CommandExit.Input, "imguard: The share files in '", refusedMixed, mixedOutput);
+            Assert.Contains("do not belong together", mixedOutput, StringComparison.Ordinal);
+            (int unregistered, string unregisteredOutput) = await Owner(Bound, "dataset", "status", "--profile", profile, offlineId);
+            Assert.True(unregistered == (int)CommandExit.Service, unregisteredOutput); // refused before registration: the platform does not know it
+            (int uploadedOffline, string uploadOffline) = await Owner(Bound, "dataset", "upload", "--profile", profile, "--project", projectId,
+                "--name", "shared-offline", "--shares", offline);
+            Assert.True(uploadedOffline == 0, uploadOffline);
+            Assert.Contains($"dataset {offlineId} Ready: 120 images, from the share files in {offline} (kept)", uploadOffline, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(offline, $"{offlineId}.party1.share")));
+
             (int printed, string statistics) = await Owner(Bound, "dataset", "statistics", "--dataset", trainId);
             Assert.True(printed == 0, statistics);
             Assert.Equal(OwnerSharing.LoadStandardization(standardization).Mean, JsonDocument.Parse(statistics).RootElement.GetProperty("mean").EnumerateArray().Select(m => m.GetDouble()));

@@ -79,9 +79,14 @@ internal static class DatasetCommand
             Description = "Where the share files are written before upload and the standardisation is kept, in <work>/<id>/ " +
                 $"(default: the owner folder's datasets: ${OwnerFolder.EnvironmentVariable}, $XDG_DATA_HOME/imguard or ~/.local/share/imguard).",
         };
+        var shares = new Option<string?>("--shares")
+        {
+            Description = "Instead of images: upload the two share files `imguard dataset share` wrote into this folder earlier (the offline " +
+                "plugin), checked whole and as a pair before anything is registered. The files are kept.",
+        };
         var command = new Command("upload", "Share a dataset on this machine and upload each half straight to its party; waits until both parties report matching halves.")
         {
-            profile, project, name, purpose, seed, work,
+            profile, project, name, purpose, seed, work, shares,
         };
         source.AddTo(command);
         training.AddTo(command);
@@ -93,6 +98,20 @@ internal static class DatasetCommand
                 "test" => DatasetPurpose.Test,
                 var other => throw new ArgumentException($"--purpose is train or test, not '{other}'."),
             };
+            if (parse.GetValue(shares) is { } folder)
+            {
+                if (source.Read(parse) is { ImageFolder: not null } or { IdxImages: not null } or { FashionMnist: not null })
+                {
+                    throw new ArgumentException("--shares uploads files shared earlier; it takes no images (--images, --idx, --fashion-mnist).");
+                }
+                using PlatformApi sharesApi = ProfileOptions.Connect(parse, profile);
+                var sharesBar = new UploadProgressBar();
+                DatasetUpload.Result uploaded = await new DatasetUpload(sharesApi).RunFromSharesAsync(parse.GetValue(project), parse.GetValue(name)!, purposeName,
+                    folder, sharesBar, TimeSpan.FromMinutes(2), ct);
+                sharesBar.Finish();
+                Console.WriteLine($"dataset {uploaded.Dataset.Id} {uploaded.Dataset.Status}: {uploaded.Dataset.Count} images, from the share files in {folder} (kept)");
+                return 0;
+            }
             var owner = OwnerFolder.FromEnvironment();
             DatasetStatistics? stats = training.Read(parse, owner);
             if (purposeName == DatasetPurpose.Test && stats is null)

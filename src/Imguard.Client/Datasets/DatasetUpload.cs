@@ -3,6 +3,7 @@ using Imguard.Client.Uploads;
 using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Grants;
 using Imguard.Contracts.Projects;
+using Imguard.Contracts.Shares;
 using Imguard.Contracts.Uploads;
 using Imguard.Learning.Data;
 using Imguard.Learning.Storage;
@@ -45,6 +46,70 @@ public sealed class DatasetUpload(PlatformApi platform)
         DatasetView dataset = await WaitUntilSettledAsync(datasetId, readyTimeout, cancellationToken);
         return new Result(dataset, OwnerSharing.StandardizationPath(folder, datasetId));
     }
+
+    /// <summary>
+    /// The offline plugin's second step (seed 000): uploads the two share files that <c>imguard dataset share</c> (or the
+    /// browser) wrote earlier into <paramref name="directory"/>, checked as a fresh upload is — each file verified whole
+    /// (header, length, every chunk) before anything is registered, the two halves required to belong together (party 0
+    /// and 1 of one dataset id, one shape, count, format and owner key) and to fit the project — then registered by
+    /// their digests, sent to the parties (which verify them again) and waited for. The files are kept: they are the
+    /// owner's.
+    /// </summary>
+    public async Task<Result> RunFromSharesAsync(Guid projectId, string name, DatasetPurpose purpose, string directory,
+        IProgress<(int Party, long Sent, long Total)>? progress, TimeSpan readyTimeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        string[] halves0 = Directory.Exists(directory) ? Directory.GetFiles(directory, "*.party0.share") : [];
+        if (halves0.Length != 1)
+        {
+            throw new ArgumentException(halves0.Length == 0
+                ? $"'{directory}' holds no <id>.party0.share; give the folder `imguard dataset share` wrote."
+                : $"'{directory}' holds {halves0.Length} datasets' shares; give the folder of one.");
+        }
+        string datasetId = Path.GetFileName(halves0[0])[..^".party0.share".Length];
+        string path0 = halves0[0], path1 = Path.Combine(directory, DatasetHalfFile.FileName(datasetId, 1));
+        if (!File.Exists(path1))
+        {
+            throw new ArgumentException($"'{directory}' holds party 0's half of {datasetId} but not party 1's ({Path.GetFileName(path1)}).");
+        }
+        ShareFileHeader header0, header1;
+        HalfDigest digest0, digest1;
+        try
+        {
+            digest0 = await ShareFileReader.VerifyAsync(path0, cancellationToken: cancellationToken);
+            digest1 = await ShareFileReader.VerifyAsync(path1, cancellationToken: cancellationToken);
+            header0 = await ShareFileReader.ReadHeaderAsync(path0, cancellationToken: cancellationToken);
+            header1 = await ShareFileReader.ReadHeaderAsync(path1, cancellationToken: cancellationToken);
+        }
+        catch (ShareFileException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+        if (SharesMismatch(header0, header1, datasetId) is { } mismatch)
+        {
+            throw new InvalidDataException($"The share files in '{directory}' do not belong together: {mismatch}.");
+        }
+        ProjectView project = await platform.GetProjectAsync(projectId, cancellationToken);
+        if (header0.Channels != project.Channels || header0.Height != project.Height || header0.Width != project.Width || header0.Classes != project.Classes)
+        {
+            throw new InvalidOperationException($"The shares are of {header0.Channels}×{header0.Height}×{header0.Width} images with {header0.Classes} classes; " +
+                $"project '{project.Name}' expects {project.Channels}×{project.Height}×{project.Width} with {project.Classes} classes.");
+        }
+        DatasetUploadView registered = await platform.RegisterDatasetAsync(projectId, new RegisterDatasetRequest(
+            name, purpose, checked((int)header0.ExampleCount), header0.FractionalBits, digest0.ToHex(), digest1.ToHex(), datasetId), cancellationToken);
+        await Task.WhenAll(registered.Uploads.Select(grant => UploadHalfAsync(grant, grant.Party == 0 ? path0 : path1, datasetId, progress, cancellationToken)));
+        DatasetView dataset = await WaitUntilSettledAsync(datasetId, readyTimeout, cancellationToken);
+        return new Result(dataset, OwnerSharing.StandardizationPath(directory, datasetId));
+    }
+
+    /// <summary>Why two headers are not party 0's and party 1's halves of one dataset, or null.</summary>
+    private static string? SharesMismatch(ShareFileHeader h0, ShareFileHeader h1, string fileId) =>
+        h0.PartyId != 0 || h1.PartyId != 1 ? $"their headers name parties {h0.PartyId} and {h1.PartyId}, not 0 and 1"
+        : h0.DatasetId != fileId || h1.DatasetId != fileId ? $"their headers name datasets '{h0.DatasetId}' and '{h1.DatasetId}', the file names '{fileId}'"
+        : (h0.Channels, h0.Height, h0.Width, h0.Classes, h0.ExampleCount, h0.FractionalBits) != (h1.Channels, h1.Height, h1.Width, h1.Classes, h1.ExampleCount, h1.FractionalBits)
+            ? "their shapes, counts or number formats differ"
+        : !(h0.OwnerKey ?? []).AsSpan().SequenceEqual(h1.OwnerKey ?? []) ? "they carry different owner keys"
+        : null;
 
     private async Task<UploadCompletedReply> UploadHalfAsync(GrantView grant, string file, string datasetId, IProgress<(int, long, long)>? progress, CancellationToken cancellationToken)
     {
