@@ -1,17 +1,10 @@
 // Training jobs: the form's estimate, a small job watched to success, and what its page keeps once it has finished.
 import { readFileSync } from 'node:fs';
 import { expect, test } from './support/test';
-import { drawnJob, heading, optionContaining, succeeded } from './support/ui';
+import { drawnJob, fillShapesJobForm, succeeded } from './support/ui';
 
 test('the job form estimates the cost before the start', async ({ adminPage: page, deployment, shapes }) => {
-  await page.goto(`${deployment.origin}/projects/${shapes.id}?tab=jobs`);
-  await expect(heading(page, shapes.name)).toBeVisible();
-  const testData = page.getByLabel('Test data');
-  await testData.selectOption({ label: await optionContaining(testData, 'shapes-test') });
-  await page.getByLabel('Epochs').fill('5');
-  await page.getByLabel('Batch size').fill('10');
-  await page.getByLabel('Learning rate').fill('0.1');
-  await page.getByLabel('Off', { exact: true }).check();
+  await fillShapesJobForm(page, deployment.origin, shapes);
   await page.getByRole('button', { name: 'Estimate cost' }).click();
   await expect(page.getByLabel('Estimated cost').getByText('Estimated time')).toBeVisible();
 });

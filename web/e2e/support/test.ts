@@ -19,7 +19,7 @@ import path from 'node:path';
 import { contextOptions } from './browser';
 import { readDeployment, type Deployment } from './deployment';
 import { writeTestImages, type TestImages } from './images';
-import { callApi, drawnJob, heading, JOB_TIMEOUT_MS, optionContaining, signIn, succeeded, suffix, uploadDataset } from './ui';
+import { callApi, drawnJob, fillShapesJobForm, JOB_TIMEOUT_MS, optionContaining, signIn, succeeded, suffix, uploadDataset } from './ui';
 
 export { expect } from '@playwright/test';
 
@@ -231,14 +231,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   trainedJob: [async ({ adminContext, deployment, shapes }, use) => {
     const { jobId, live } = await watchedSetup(deployment.origin, 'training the shapes job', async () => {
       const page = await adminContext.newPage();
-      await page.goto(`${deployment.origin}/projects/${shapes.id}?tab=jobs`);
-      await expect(heading(page, shapes.name)).toBeVisible();
-      const testData = page.getByLabel('Test data');
-      await testData.selectOption({ label: await optionContaining(testData, 'shapes-test') });
-      await page.getByLabel('Epochs').fill('5');
-      await page.getByLabel('Batch size').fill('10');
-      await page.getByLabel('Learning rate').fill('0.1');
-      await page.getByLabel('Off', { exact: true }).check();
+      await fillShapesJobForm(page, deployment.origin, shapes);
       await page.getByRole('button', { name: 'Start job' }).click();
       const jobLink = page.getByRole('link', { name: /^job-[0-9a-f]+$/ }).first();
       await jobLink.click();

@@ -54,6 +54,21 @@ export async function uploadDataset(page: Page, name: string, purpose: 'Train' |
 }
 
 /** What a job page draws: the progress line's points and the rows of the epoch table. */
+/**
+ * Opens the shapes project's job form and fills in the small job both the estimate test and the trained-job fixture
+ * use: the shapes test set, 5 epochs of batch 10 at learning rate 0.1, no hiding. The caller presses the button.
+ */
+export async function fillShapesJobForm(page: Page, origin: string, project: { id: string; name: string }): Promise<void> {
+  await page.goto(`${origin}/projects/${project.id}?tab=jobs`);
+  await expect(heading(page, project.name)).toBeVisible();
+  const testData = page.getByLabel('Test data');
+  await testData.selectOption({ label: await optionContaining(testData, 'shapes-test') });
+  await page.getByLabel('Epochs').fill('5');
+  await page.getByLabel('Batch size').fill('10');
+  await page.getByLabel('Learning rate').fill('0.1');
+  await page.getByLabel('Off', { exact: true }).check();
+}
+
 export async function drawnJob(page: Page): Promise<{ progress: string | null; epochs: string[] }> {
   return {
     progress: await page.locator('polyline.chart-progress').getAttribute('points'),
