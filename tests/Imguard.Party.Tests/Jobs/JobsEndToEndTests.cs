@@ -267,10 +267,11 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 
         using var scraper = new HttpClient();
         string party = await scraper.GetStringAsync($"http://127.0.0.1:{partyMetrics}/metrics");
-        // 32 images in batches of 8: 4 steps. Both parties run in this process and record into the same instruments,
-        // so the party-0 endpoint may count party 1's steps too: a multiple of 4.
+        // 32 images in batches of 8: 4 steps. The instruments are process-wide: the party-0 endpoint also counts
+        // party 1's steps and those of jobs that other test classes run in this process at the same time (CI once
+        // saw 9), so only the lower bound is this job's.
         double steps = Sample(party, "imguard_training_step_duration_seconds_count");
-        Assert.True(steps >= 4 && steps % 4 == 0, $"{steps} steps recorded");
+        Assert.True(steps >= 4, $"{steps} steps recorded");
         Assert.True(Sample(party, "imguard_training_step_duration_seconds_sum") > 0);
         Assert.True(Sample(party, "imguard_training_step_peer_io_bytes_sum", "network_io_direction=\"transmit\"") > 0);
         Assert.True(Sample(party, "imguard_training_step_peer_io_bytes_sum", "network_io_direction=\"receive\"") > 0);
