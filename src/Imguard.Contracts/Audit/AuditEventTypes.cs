@@ -37,4 +37,10 @@ public static class AuditEventTypes
     public const string JobCancelRequested = "job.cancel_requested";
     public const string JobStateChanged = "job.state_changed";
     public const string ModelDownloaded = "model.downloaded";
+    public const string SigningKeyRegistered = "key.registered";
+    public const string ConsentRequested = "consent.requested";
+    public const string ConsentApproved = "consent.approved";
+    public const string ConsentDeclined = "consent.declined";
+    public const string ConsentWithdrawn = "consent.withdrawn";
+    public const string JobStartRefused = "job.start_refused";
 }

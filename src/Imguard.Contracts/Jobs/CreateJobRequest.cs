@@ -10,7 +10,10 @@ namespace Imguard.Contracts.Jobs;
 /// <c>testEncodings</c>: T &gt; 0 evaluates the test set by "InstaHide in inference" (T encodings of each test image,
 /// softmax summed; needs a test set and a hiding mode), with the image's own coefficient at least
 /// <c>testOwnCoefficientMin</c>; <c>schedule</c>: the learning rate over the run, <c>cosine</c> (the default),
-/// <c>constant</c> or <c>step:EVERY:GAMMA</c>. One record for both ends: the platform binds it, the owner's client
+/// <c>constant</c> or <c>step:EVERY:GAMMA</c>; <c>additionalTrainDatasetIds</c>: further Ready training datasets of
+/// the project (other owners' too; same shape and classes), trained on as one union; <c>recipients</c>: the user names
+/// that receive the model (default: the job's creator), each with a registered signing key. The job waits in
+/// AwaitingApproval until every dataset owner and every recipient has signed its consent terms. One record for both ends: the platform binds it, the owner's client
 /// (<c>imguard train</c>) sends it, so a new field cannot reach one and not the other.
 /// </summary>
 public sealed record CreateJobRequest(
@@ -28,4 +31,6 @@ public sealed record CreateJobRequest(
     int ComparisonBits = 32,
     int TestEncodings = 0,
     double TestOwnCoefficientMin = 0,
-    string? Schedule = JobDefaults.Schedule);
+    string? Schedule = JobDefaults.Schedule,
+    IReadOnlyList<string>? AdditionalTrainDatasetIds = null,
+    IReadOnlyList<string>? Recipients = null);

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Imguard.Contracts.Consent;
+
 namespace Imguard.Contracts.Jobs;
 
 /// <summary>
@@ -13,8 +16,19 @@ public sealed record JobDescription
 
     public required string ProjectId { get; init; }
 
-    /// <summary>The training dataset; each party trains on its own stored half.</summary>
+    /// <summary>The (first) training dataset; each party trains on its own stored half.</summary>
     public required string TrainDatasetId { get; init; }
+
+    /// <summary>
+    /// Further training datasets, usually other owners': the parties train on the union of every training dataset's
+    /// halves, <see cref="TrainDatasetId"/> first, then these in this order (<see cref="TrainDatasetIds"/>). Empty for
+    /// a job on one dataset.
+    /// </summary>
+    public IReadOnlyList<string> AdditionalTrainDatasetIds { get; init; } = [];
+
+    /// <summary>Every training dataset in union order: the index space [0, ΣNᵢ) of the public shuffled order runs over them in this order.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> TrainDatasetIds => [TrainDatasetId, .. AdditionalTrainDatasetIds ?? []];
 
     /// <summary>The test dataset for the secure evaluation after training, if any.</summary>
     public string? TestDatasetId { get; init; }
@@ -41,6 +55,23 @@ public sealed record JobDescription
     /// parties pass it to the dealer as the lowest attempt they accept; the dealer's answer is the attempt they run.
     /// </summary>
     public int Attempt { get; init; }
+
+    /// <summary>
+    /// Who owns each dataset, who receives the model and the signatures the owners and recipients made over the job's
+    /// consent terms. Required for a training job: each party rebuilds the terms from this description and the owner
+    /// keys bound to its own halves (<see cref="JobConsentTerms"/>) and refuses to load a half without a valid
+    /// signature. Null for an inference job (the model's recipients run it on their own test set).
+    /// </summary>
+    public JobConsent? Consent { get; init; }
+
+    /// <summary>
+    /// Equal when the canonical JSON is (the digest) and the attempt is: the lists and byte arrays of the consent compare
+    /// by content, which a record's generated equality would compare by reference.
+    /// </summary>
+    public bool Equals(JobDescription? other) =>
+        other is not null && Attempt == other.Attempt && JobDescriptionDigest.Compute(this).AsSpan().SequenceEqual(JobDescriptionDigest.Compute(other));
+
+    public override int GetHashCode() => HashCode.Combine(JobId, Attempt);
 
     /// <summary>Problems with the description that no run could get past, or null (ids, ranges; the spec is checked by the party).</summary>
     public string? Check()
@@ -72,6 +103,23 @@ public sealed record JobDescription
         if (Attempt < 0)
         {
             return "the attempt number cannot be negative.";
+        }
+        if (AdditionalTrainDatasetIds is null || AdditionalTrainDatasetIds.Any(string.IsNullOrWhiteSpace))
+        {
+            return "a further training dataset id is empty.";
+        }
+        if (TrainDatasetIds.Distinct(StringComparer.Ordinal).Count() != TrainDatasetIds.Count
+            || (TestDatasetId is not null && ModelFromJobId is null && TrainDatasetIds.Contains(TestDatasetId, StringComparer.Ordinal)))
+        {
+            return "a dataset is named twice among the job's datasets.";
+        }
+        if (ModelFromJobId is not null && AdditionalTrainDatasetIds.Count > 0)
+        {
+            return "an inference job applies a model to one dataset.";
+        }
+        if (Consent?.Check() is { } consentProblem)
+        {
+            return consentProblem;
         }
         return Training is null ? "training options are required." : Training.Check();
     }

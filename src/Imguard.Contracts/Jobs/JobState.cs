@@ -29,4 +29,16 @@ public enum JobState
 
     /// <summary>Stopped at a user's request.</summary>
     Cancelled,
+
+    // The two approval states come last so that the names and positions of the states above never change; the
+    // life order is AwaitingApproval → Queued → … (JobStateMachine).
+
+    /// <summary>
+    /// Created, waiting for a signature by every dataset owner's key and every recipient's key over the job's consent
+    /// terms (<c>Imguard.Contracts.Consent.JobConsentTerms</c>); the job is queued when the last one arrives.
+    /// </summary>
+    AwaitingApproval,
+
+    /// <summary>An owner or recipient declined: final; the job never ran.</summary>
+    Declined,
 }

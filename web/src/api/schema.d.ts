@@ -2735,6 +2735,8 @@ export interface components {
             testOwnCoefficientMin?: number;
             /** @default cosine */
             schedule?: null | string;
+            additionalTrainDatasetIds?: null | string[];
+            recipients?: null | string[];
         };
         CreateProjectRequest: {
             name: null | string;
@@ -2940,7 +2942,7 @@ export interface components {
             epochs: components["schemas"]["JobEpochView"][];
         };
         /** @enum {unknown} */
-        JobState: "Queued" | "Preprocessing" | "Running" | "Succeeded" | "Failed" | "Cancelled";
+        JobState: "Queued" | "Preprocessing" | "Running" | "Succeeded" | "Failed" | "Cancelled" | "AwaitingApproval" | "Declined";
         JobView: {
             id: string;
             /** Format: uuid */

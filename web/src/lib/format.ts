@@ -58,8 +58,8 @@ export function formatShape(channels: number, height: number, width: number): st
   return `${channels}×${height}×${width}`;
 }
 
-export const FINAL_STATES: readonly JobState[] = ['Succeeded', 'Failed', 'Cancelled'];
-export const ACTIVE_STATES: readonly JobState[] = ['Queued', 'Preprocessing', 'Running'];
+export const FINAL_STATES: readonly JobState[] = ['Succeeded', 'Failed', 'Cancelled', 'Declined'];
+export const ACTIVE_STATES: readonly JobState[] = ['AwaitingApproval', 'Queued', 'Preprocessing', 'Running'];
 
 export function isFinal(state: JobState): boolean {
   return FINAL_STATES.includes(state);
@@ -103,6 +103,10 @@ export function describeJob(job: Job): string {
       return job.failureMessage ? `Failed: ${job.failureMessage}` : 'Failed';
     case 'Cancelled':
       return 'Cancelled';
+    case 'AwaitingApproval':
+      return 'Waiting for every owner and recipient to approve';
+    case 'Declined':
+      return job.failureMessage ? `Declined: ${job.failureMessage}` : 'Declined';
   }
 }
 
