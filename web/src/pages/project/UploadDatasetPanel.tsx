@@ -16,10 +16,11 @@ import { NothingDecodedError, type SharingPhase, type SharingRequest, type Shari
 import { DEFAULT_FRACTIONAL_BITS } from '../../lib/ring';
 import { runSharing, type SharingJob } from '../../sharing/runSharing';
 import { newDatasetId } from '../../sharing/shareFile';
+import { checkPremadeShares } from '../../sharing/premadeShares';
 import { PartyUnreachableError, probeParty, ShareUploader, UploadRefusedError } from '../../sharing/uploader';
 
-type SourceKind = 'folder' | 'files' | 'idx';
-type Step = 'idle' | 'sharing' | 'registering' | 'probing' | 'blocked' | 'uploading' | 'paused' | 'failed' | 'waiting' | 'settled';
+type SourceKind = 'folder' | 'files' | 'idx' | 'shares';
+type Step = 'idle' | 'checking' | 'sharing' | 'registering' | 'probing' | 'blocked' | 'uploading' | 'paused' | 'failed' | 'waiting' | 'settled';
 
 const PHASE_WORDS: Record<SharingPhase, string> = { reading: 'Reading the IDX files', decoding: 'Decoding images', sharing: 'Secret-sharing' };
 /** A grant this close to its expiry is renewed before resuming. */
@@ -27,6 +28,17 @@ const GRANT_MARGIN_MS = 60_000;
 
 interface PartyProgress { sent: number; total: number; done: boolean }
 interface Halves { half0: Blob; half1: Blob }
+
+/** What is registered and sent, whether shared on this page or read from share files written earlier. */
+interface Prepared extends Halves {
+  id: string;
+  count: number;
+  fractionalBits: number;
+  digest0: string;
+  digest1: string;
+  /** Present when this browser knows the statistics (shared here, or the CLI's file picked with the shares). */
+  result?: SharingResult;
+}
 
 /** A request from the dataset list to go on with an interrupted upload (`nonce` makes each click a new request). */
 export interface ResumeRequest { pending: PendingUpload; nonce: number }
@@ -68,6 +80,11 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
   const [idxImages, setIdxImages] = useState<File | null>(null);
   const [idxLabels, setIdxLabels] = useState<File | null>(null);
   const [idxLimit, setIdxLimit] = useState(0);
+  // Share files written earlier by `imguard dataset share` (both halves, and optionally its .standardization.json).
+  const [shareFiles, setShareFiles] = useState<File[]>([]);
+  const [checking, setChecking] = useState<{ done: number; total: number } | null>(null);
+  // Whether the owner key shown is this browser's (shared here) or the one in pre-made share files (another device's).
+  const [ownerKeyHere, setOwnerKeyHere] = useState(true);
   const [statsChoice, setStatsChoice] = useState('');
   const [importedStats, setImportedStats] = useState<StandardizationStats | null>(null);
   const [importError, setImportError] = useState<unknown>(null);
@@ -117,6 +134,12 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
   const unfinished = step === 'paused' || step === 'blocked';
 
   function sourceProblem(): string | undefined {
+    if (kind === 'shares') {
+      const shares = shareFiles.filter(f => !f.name.endsWith('.json'));
+      if (shares.length !== 2) return `Choose the two share files of one dataset (<id>.party0.share and <id>.party1.share)${shares.length > 0 ? `; ${shares.length} chosen` : ''}.`;
+      if (shareFiles.length - shares.length > 1) return 'Choose at most one .standardization.json with the share files.';
+      return undefined;
+    }
     if (project.channels !== 1 && project.channels !== 3 && kind !== 'idx') return `Images are shared as 1 or 3 channels; this project takes ${project.channels}.`;
     if (kind === 'folder') {
       if (folderFiles.length === 0) return 'Choose a folder.';
@@ -134,6 +157,36 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
     return undefined;
   }
   const problem = sourceProblem();
+
+  /** Reads and checks share files written earlier (every check `imguard dataset upload --shares` makes). */
+  async function premade(): Promise<Prepared> {
+    const stats = shareFiles.find(f => f.name.endsWith('.json'));
+    const shares = await checkPremadeShares(shareFiles.filter(f => f !== stats).map(f => ({ name: f.name, blob: f })), project, undefined,
+      (done, total) => { if (mounted.current) setChecking({ done, total }); });
+    if (mounted.current) {
+      setOwnerKey(shares.ownerKeyFingerprint);
+      setOwnerKeyHere(false);
+    }
+    let result: SharingResult | undefined;
+    if (stats) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(await stats.text());
+      } catch {
+        throw new Error(`${stats.name} is not JSON.`);
+      }
+      const standardization = checkStandardization(parsed);
+      if (standardization.mean.length !== project.channels) throw new Error(`${stats.name} has statistics of ${standardization.mean.length} channels; the project has ${project.channels}.`);
+      const names = (parsed as { classNames?: unknown }).classNames;
+      const classNames = Array.isArray(names) && names.length === project.classes && names.every(n => typeof n === 'string') ? names as string[]
+        : Array.from({ length: project.classes }, (_, i) => String(i));
+      result = { ...shares, count: shares.header.count, standardization, classNames, labels: [], failures: [] };
+    }
+    return {
+      id: shares.datasetId, count: shares.header.count, fractionalBits: shares.header.fractionalBits,
+      half0: shares.half0, half1: shares.half1, digest0: shares.digest0, digest1: shares.digest1, result,
+    };
+  }
 
   function source(): SharingSource {
     if (kind === 'idx') {
@@ -170,59 +223,80 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
     setUnreachable([]);
     setResult(null);
     setKeepProblem(null);
-    const id = newDatasetId();
-    setDatasetId(id);
-    setStep('sharing');
-    let shared: SharingResult;
-    try {
-      // This user's signing key in this browser (made on first use): both halves carry its public half, so the parties
-      // use the dataset only in jobs this key approves.
-      if (!user) throw new Error('Sign in again to share a dataset.');
-      const key = await ownerKeyFor(user.userName);
-      if (mounted.current) setOwnerKey((await keyFingerprint(key.publicKey)).short);
-      const request: SharingRequest = {
-        source: source(), channels: project.channels, height: project.height, width: project.width, classes: project.classes,
-        datasetId: id, fractionalBits: DEFAULT_FRACTIONAL_BITS, standardization: purpose === 'Test' ? trainStats : undefined,
-        ownerKey: key.publicKey,
-      };
-      const job = runSharing(request, m => { if (mounted.current) setSharing({ phase: m.phase, done: m.done, total: m.total }); });
-      jobRef.current = job;
-      shared = await job.result;
-    } catch (e) {
-      if (mounted.current) {
-        // Nothing decoded: the list below names every file and why, as for files skipped among good ones.
-        if (e instanceof NothingDecodedError) setFailures(e.failures);
-        setError(e);
-        setStep('idle');
+    setChecking(null);
+    setOwnerKey(null);
+    setOwnerKeyHere(true);
+    let prepared: Prepared;
+    if (kind === 'shares') {
+      setStep('checking');
+      try {
+        prepared = await premade();
+      } catch (e) {
+        if (mounted.current) {
+          setError(e);
+          setStep('idle');
+        }
+        return;
       }
-      return;
-    } finally {
-      jobRef.current = null;
+      setDatasetId(prepared.id);
+    } else {
+      const id = newDatasetId();
+      setDatasetId(id);
+      setStep('sharing');
+      try {
+        // This user's signing key in this browser (made on first use): both halves carry its public half, so the parties
+        // use the dataset only in jobs this key approves.
+        if (!user) throw new Error('Sign in again to share a dataset.');
+        const key = await ownerKeyFor(user.userName);
+        if (mounted.current) setOwnerKey((await keyFingerprint(key.publicKey)).short);
+        const request: SharingRequest = {
+          source: source(), channels: project.channels, height: project.height, width: project.width, classes: project.classes,
+          datasetId: id, fractionalBits: DEFAULT_FRACTIONAL_BITS, standardization: purpose === 'Test' ? trainStats : undefined,
+          ownerKey: key.publicKey,
+        };
+        const job = runSharing(request, m => { if (mounted.current) setSharing({ phase: m.phase, done: m.done, total: m.total }); });
+        jobRef.current = job;
+        const shared = await job.result;
+        prepared = { ...shared, id, fractionalBits: DEFAULT_FRACTIONAL_BITS, result: shared };
+      } catch (e) {
+        if (mounted.current) {
+          // Nothing decoded: the list below names every file and why, as for files skipped among good ones.
+          if (e instanceof NothingDecodedError) setFailures(e.failures);
+          setError(e);
+          setStep('idle');
+        }
+        return;
+      } finally {
+        jobRef.current = null;
+      }
     }
     if (!mounted.current) return;
-    setFailures(shared.failures);
-    setResult(shared);
+    const { id, result: shared } = prepared;
+    setFailures(shared?.failures ?? []);
+    setResult(shared ?? null);
     setResultPurpose(purpose);
     setStep('registering');
     try {
       const registered = await api.registerDataset(project.id, {
-        name: name.trim(), purpose, count: shared.count, fractionalBits: DEFAULT_FRACTIONAL_BITS,
-        digest0: shared.digest0, digest1: shared.digest1, id,
+        name: name.trim(), purpose, count: prepared.count, fractionalBits: prepared.fractionalBits,
+        digest0: prepared.digest0, digest1: prepared.digest1, id,
       });
-      saveOwnerDataset({
-        datasetId: id, projectId: project.id, name: name.trim(), purpose: purpose === 'Test' ? 'test' : 'train',
-        standardization: shared.standardization, classNames: shared.classNames,
-        ...(purpose === 'Test' ? { labels: shared.labels } : {}),
-        createdAt: new Date().toISOString(),
-      });
+      if (shared) {
+        saveOwnerDataset({
+          datasetId: id, projectId: project.id, name: name.trim(), purpose: purpose === 'Test' ? 'test' : 'train',
+          standardization: shared.standardization, classNames: shared.classNames,
+          ...(purpose === 'Test' && shared.labels.length === prepared.count ? { labels: shared.labels } : {}),
+          createdAt: new Date().toISOString(),
+        });
+      }
       grantsRef.current = registered.uploads;
       uploadersRef.current = registered.uploads.map(g => new ShareUploader(g));
       storedRef.current = [false, false];
-      halvesRef.current = { half0: shared.half0, half1: shared.half1 };
-      setParties(registered.uploads.map(g => ({ sent: 0, total: (g.party === 0 ? shared.half0 : shared.half1).size, done: false })));
+      halvesRef.current = { half0: prepared.half0, half1: prepared.half1 };
+      setParties(registered.uploads.map(g => ({ sent: 0, total: (g.party === 0 ? prepared.half0 : prepared.half1).size, done: false })));
       // Kept before any byte is sent, so the dataset list can resume it if this page goes away mid-upload.
       await keep({
-        datasetId: id, projectId: project.id, name: name.trim(), purpose, count: shared.count, half0: shared.half0, half1: shared.half1,
+        datasetId: id, projectId: project.id, name: name.trim(), purpose, count: prepared.count, half0: prepared.half0, half1: prepared.half1,
         uploadIds: [null, null], stored: [false, false], createdAt: new Date().toISOString(),
       });
       onChanged();
@@ -388,7 +462,8 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
   }
 
   const sharingFraction = sharing && sharing.total > 0 ? sharing.done / sharing.total : 0;
-  const status = step === 'sharing' ? `${sharing ? PHASE_WORDS[sharing.phase] : 'Starting'}${sharing ? `: ${sharing.done} of ${sharing.total}` : ''}…`
+  const status = step === 'checking' ? `Checking the share files${checking ? `: chunk ${checking.done} of ${checking.total}` : ''}…`
+    : step === 'sharing' ? `${sharing ? PHASE_WORDS[sharing.phase] : 'Starting'}${sharing ? `: ${sharing.done} of ${sharing.total}` : ''}…`
     : step === 'registering' ? 'Registering the dataset with the platform (digests only)…'
     : step === 'probing' ? 'Checking that this browser can reach both compute servers…'
     : step === 'uploading' ? 'Sending each half straight to its compute server…'
@@ -420,7 +495,8 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
         <fieldset className="wide" disabled={busy}>
           <legend>Images</legend>
           <div className="row">
-            {([['folder', 'A folder, one sub-folder per class'], ['files', 'Image files of one class'], ['idx', 'IDX files (MNIST format)']] as const).map(([value, label]) => (
+            {([['folder', 'A folder, one sub-folder per class'], ['files', 'Image files of one class'], ['idx', 'IDX files (MNIST format)'],
+              ['shares', 'Share files written earlier (imguard dataset share)']] as const).map(([value, label]) => (
               <label key={value} className="radio">
                 <input type="radio" name="upload-kind" value={value} checked={kind === value} onChange={() => setKind(value)} />
                 {label}
@@ -468,8 +544,21 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
               <IdxLimitField value={idxLimit} onChange={setIdxLimit} />
             </div>
           )}
+          {kind === 'shares' && (
+            <div className="field">
+              <label htmlFor="upload-shares">Share files</label>
+              <input id="upload-shares" type="file" multiple accept=".share,.json"
+                onChange={e => setShareFiles(Array.from(e.target.files ?? []))} />
+              <p className="hint">
+                The two halves <code>&lt;id&gt;.party0.share</code> and <code>&lt;id&gt;.party1.share</code> that <code>imguard dataset share</code> wrote
+                on your machine, and optionally its <code>&lt;id&gt;.standardization.json</code> (kept in this browser for test sets and inference).
+                Both files are checked here end to end (every chunk against its hash, the same dataset, shape, count and owner key)
+                before anything is registered; they are sent as they are, nothing is shared again.
+              </p>
+            </div>
+          )}
         </fieldset>
-        {purpose === 'Test' && (
+        {purpose === 'Test' && kind !== 'shares' && (
           <fieldset className="wide" disabled={busy}>
             <legend>Standardisation</legend>
             <p className="hint">A test set is standardised with its training set's statistics, kept in this browser when the training set was shared here (or by the CLI in <code>&lt;id&gt;.standardization.json</code>).</p>
@@ -546,9 +635,14 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
       )}
       {settled?.status === 'Rejected' && <p className="error">Rejected: {settled.rejectionReason}</p>}
       {settled && <p><StatusBadge value={settled.status} /> <code>{settled.id}</code> · {plural(settled.count, 'image')}</p>}
+      {settled && !ownerKey && kind === 'shares' && !ownerKeyHere && (
+        <p className="notice">These share files carry no owner key (format version 1): the dataset cannot join a training job. Share it again with a current <code>imguard</code>.</p>
+      )}
       {settled && ownerKey && (
         <p className="small" data-testid="owner-key">
-          Bound to your signing key <code>{ownerKey}</code>, kept in this browser: the parties use this dataset only in jobs that key approves.
+          {ownerKeyHere
+            ? <>Bound to your signing key <code>{ownerKey}</code>, kept in this browser: the parties use this dataset only in jobs that key approves.</>
+            : <>Bound to the signing key <code>{ownerKey}</code> of the device that wrote the share files: the parties use this dataset only in jobs that key approves.</>}
         </p>
       )}
       {result && datasetId && (
