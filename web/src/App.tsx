@@ -1,6 +1,11 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { api } from './api/client';
 import { AuthProvider, useAuth } from './auth/AuthContext';
+import { SigningKeyProvider } from './auth/SigningKeyContext';
+import { SigningKeyNotice } from './components/SigningKeyNotice';
+import { ApprovalPage } from './pages/ApprovalPage';
+import { ApprovalsPage } from './pages/ApprovalsPage';
 import { Footer } from './components/Footer';
 import { AccountPage } from './pages/AccountPage';
 import { AuditPage } from './pages/AuditPage';
@@ -18,7 +23,9 @@ export function App() {
   return (
     <BrowserRouter>
       <AuthProvider>
-        <Shell />
+        <SigningKeyProvider>
+          <Shell />
+        </SigningKeyProvider>
       </AuthProvider>
     </BrowserRouter>
   );
@@ -40,6 +47,7 @@ function Shell() {
         {user && <MainNav />}
       </header>
       <main id="main" ref={main} tabIndex={-1} className="content">
+        {user && location.pathname !== '/approvals' && location.pathname !== '/account' && <SigningKeyNotice />}
         {user === undefined ? <p className="muted">Loading…</p> : (
           <Routes>
             <Route path="/login" element={user ? <Navigate to="/" replace /> : <LoginPage />} />
@@ -48,6 +56,8 @@ function Shell() {
             <Route path="/projects" element={<RequireUser><ProjectsPage /></RequireUser>} />
             <Route path="/projects/:id" element={<RequireUser><ProjectDetailPage /></RequireUser>} />
             <Route path="/jobs/:id" element={<RequireUser><JobDetailPage /></RequireUser>} />
+            <Route path="/jobs/:id/approval" element={<RequireUser><ApprovalPage /></RequireUser>} />
+            <Route path="/approvals" element={<RequireUser><ApprovalsPage /></RequireUser>} />
             <Route path="/privacy" element={<PrivacyPage />} />
             <Route path="/privacy-report" element={<RequireUser><PrivacyReportPage /></RequireUser>} />
             <Route path="/account" element={<RequireUser><AccountPage /></RequireUser>} />
@@ -75,6 +85,7 @@ function MainNav() {
       <ul>
         <li><NavLink to="/" end>Dashboard</NavLink></li>
         <li><NavLink to="/projects">Projects</NavLink></li>
+        <li><ApprovalsLink /></li>
         <li><NavLink to="/privacy-report">Privacy report</NavLink></li>
         <li><NavLink to="/account">Account</NavLink></li>
         {user?.role === 'Admin' && <li><NavLink to="/users">Users</NavLink></li>}
@@ -83,6 +94,22 @@ function MainNav() {
       <span className="whoami">{user?.userName}{user?.role === 'Admin' && ' (admin)'}</span>
       <button type="button" onClick={() => void signOut()}>Sign out</button>
     </nav>
+  );
+}
+
+/** "Approvals" with the number of jobs waiting for the user's signature, re-read on every navigation. */
+function ApprovalsLink() {
+  const location = useLocation();
+  const [count, setCount] = useState<number | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.approvals().then(jobs => { if (live) setCount(jobs.length); }, () => { if (live) setCount(null); });
+    return () => { live = false; };
+  }, [location.pathname]);
+  return (
+    <NavLink to="/approvals">
+      Approvals{count ? <> <span className="badge badge-pending" aria-label={`${count} waiting`}>{count}</span></> : null}
+    </NavLink>
   );
 }
 

@@ -2,9 +2,10 @@
 // CSRF double submit (the token from the script-readable XSRF-TOKEN cookie echoed in X-XSRF-TOKEN on every unsafe
 // request; fetched from GET /api/auth/csrf when the cookie is missing, and once more when the platform refuses a
 // stale one).
+import { parseConsentView } from '../lib/consent/approval';
 import type {
   ActivityPage, ApiToken, AuditPage, CreatedApiToken, GeneratedPassword, AuditQuery, AuditVerification, Dataset, DatasetUpload, ExpectedAccuracy, Job, JobEstimate, JobLogEntry, JobProgressHistory, Member, ModelDownloadGrants,
-  NewJob, NewProject, PartyGrant, PrivacyReport, Project, ProjectRole, RegisterDataset, SystemHealth, HealthReply, User, GlobalRole,
+  NewJob, NewProject, PartyGrant, SigningKeyView, ConsentTermsView, ApproveJobRequest, PrivacyReport, Project, ProjectRole, RegisterDataset, SystemHealth, HealthReply, User, GlobalRole,
 } from './types';
 
 export const CSRF_COOKIE = 'XSRF-TOKEN';
@@ -150,7 +151,7 @@ export class ApiClient {
   }
 
   /** Sends one request; returns the parsed JSON body (undefined for 204 or an empty body). */
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async request<T>(method: string, path: string, body?: unknown, parse: (text: string) => unknown = JSON.parse): Promise<T> {
     const unsafe = isUnsafe(method);
     let token = unsafe ? this.currentToken() : undefined;
     if (unsafe && !token) token = await this.refreshCsrf();
@@ -165,7 +166,7 @@ export class ApiClient {
     if (!response.ok) throw await toApiError(response);
     if (response.status === 204) return undefined as T;
     const text = await response.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+    return (text ? parse(text) : undefined) as T;
   }
 
   private send(method: string, path: string, body: unknown, token: string | undefined): Promise<Response> {
@@ -287,6 +288,26 @@ export class ApiClient {
     if (!response.ok) throw await toApiError(response);
     return new Uint8Array(await response.arrayBuffer());
   }
+
+  // Consent (issue 17)
+  /** The signed-in user's registered signing key, or null when they have none (404). */
+  async signingKey(): Promise<SigningKeyView | null> {
+    try {
+      return await this.get<SigningKeyView>('/api/me/signing-key');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }
+  }
+  /** Registers or replaces the user's one signing key (SPKI DER, base64). */
+  setSigningKey(key: string): Promise<SigningKeyView> { return this.put('/api/me/signing-key', { key }); }
+  /** Jobs waiting for a signature by one of the caller's keys. */
+  approvals(): Promise<Job[]> { return this.get('/api/me/approvals'); }
+  /** A training job's consent terms as an approver is shown them (integers read exactly: parseConsentView). */
+  consent(jobId: string): Promise<ConsentTermsView> { return this.request('GET', `/api/jobs/${enc(jobId)}/consent`, undefined, parseConsentView); }
+  approveJob(jobId: string, approval: ApproveJobRequest): Promise<Job> { return this.post(`/api/jobs/${enc(jobId)}/approve`, approval); }
+  declineJob(jobId: string, reason?: string): Promise<Job> { return this.post(`/api/jobs/${enc(jobId)}/decline`, { reason: reason || undefined }); }
+  withdrawApproval(jobId: string): Promise<Job> { return this.post(`/api/jobs/${enc(jobId)}/withdraw`); }
 
   // Privacy report (public data only)
   privacyReport(): Promise<PrivacyReport> { return this.get('/api/privacy-report'); }

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { ApiToken, CreatedApiToken } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
+import { useSigningKey } from '../auth/SigningKeyContext';
+import { SigningKeyNotice } from '../components/SigningKeyNotice';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { OneTimeSecret } from '../components/OneTimeSecret';
 import { StatusBadge } from '../components/StatusBadge';
@@ -41,6 +43,8 @@ export function AccountPage() {
         <div><dt>Role</dt><dd>{user.role}</dd></div>
         <div><dt>Member since</dt><dd>{formatDate(user.createdAt)}</dd></div>
       </dl>
+
+      <SigningKeySection />
 
       <h2>API tokens</h2>
       <p>
@@ -146,5 +150,24 @@ function NewTokenForm({ userName, onCreated }: { userName: string; onCreated: (t
       <ErrorMessage error={error} action="login" />
       <div className="wide"><button type="submit" className="primary" disabled={busy || !name.trim() || !password}>{busy ? 'Creating…' : 'Create token'}</button></div>
     </form>
+  );
+}
+
+/** This browser's signing key and the one the account names (the key a job names when the user receives a model). */
+function SigningKeySection() {
+  const signing = useSigningKey();
+  return (
+    <section aria-labelledby="signing-key-title">
+      <h2 id="signing-key-title">Signing key</h2>
+      <p>
+        You approve jobs over your datasets, and collect models, with a key made in this browser (its private half cannot
+        leave it). Datasets you share here carry it; the servers use them only in jobs it signed.
+      </p>
+      <dl className="facts">
+        <div><dt>This browser's key</dt><dd><code>{signing.browserFingerprint ?? 'none (this browser keeps no keys)'}</code></dd></div>
+        <div><dt>Your account's key</dt><dd>{signing.account === undefined ? 'unknown' : signing.account === null ? 'none' : <code>{signing.accountFingerprint ?? '…'}</code>}</dd></div>
+      </dl>
+      <SigningKeyNotice />
+    </section>
   );
 }

@@ -87,7 +87,7 @@ describe('approving in the browser', () => {
     const shown = vectorView();
     shown.datasets[0] = { ...shown.datasets[0]!, ownerKey: toBase64(publicKey) };
     const view = await restated(shown);
-    const checked = await checkApproval(view, publicKey, view.datasets[0].owner);
+    const checked = await checkApproval(view, publicKey, view.datasets[0]!.owner);
     const request = await signApproval(checked, { pair, publicKey });
     expect(request.key).toBe(toBase64(publicKey));
     expect(await verifyDigest(publicKey, checked.digest, fromBase64(request.signature))).toBe(true);
