@@ -232,10 +232,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const { jobId, live } = await watchedSetup(deployment.origin, 'training the shapes job', async () => {
       const page = await adminContext.newPage();
       await fillShapesJobForm(page, deployment.origin, shapes);
+      // The form approves the job with this browser's key (the admin shared `shapes` here) and opens the job's page.
       await page.getByRole('button', { name: 'Start job' }).click();
-      const jobLink = page.getByRole('link', { name: /^job-[0-9a-f]+$/ }).first();
-      await jobLink.click();
-      await page.waitForURL(/\/jobs\//);
+      await page.waitForURL(/\/jobs\/job-[0-9a-f]+$/);
       const jobId = page.url().split('/jobs/')[1]?.split(/[?#]/)[0] ?? '';
       await expect(succeeded(page)).toBeVisible({ timeout: JOB_TIMEOUT_MS });
       // The live page settles once the last epoch's row and checkpoint are in; what it drew then is what a reopened

@@ -67,3 +67,17 @@ describe('buildJobRequest', () => {
     }
   });
 });
+
+describe('buildJobRequest over several datasets', () => {
+  it('sends the extra training datasets (without the first again) and the recipients when chosen', async () => {
+    const [start] = await sent(values({ additionalTrainDatasetIds: ['ds-b', 'ds-train', 'ds-c'], recipients: ['ann', 'bob'] }));
+    expect(start!.body.additionalTrainDatasetIds).toEqual(['ds-b', 'ds-c']);
+    expect(start!.body.recipients).toEqual(['ann', 'bob']);
+  });
+
+  it('leaves both out for a one-dataset job with the default recipient, so the body is what it was', () => {
+    const request = buildJobRequest(values({ additionalTrainDatasetIds: [], recipients: [] }));
+    expect('additionalTrainDatasetIds' in request).toBe(false);
+    expect('recipients' in request).toBe(false);
+  });
+});

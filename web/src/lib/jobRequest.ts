@@ -24,6 +24,10 @@ export interface JobFormValues {
   comparisonBits: number;
   testEncodings: number;
   testOwnCoefficientMin: number;
+  /** More training datasets (the first is trainDatasetId); the job trains on the union. Empty: one dataset. */
+  additionalTrainDatasetIds?: string[];
+  /** Who receives the model (user names); empty: the platform's default, the job's creator. */
+  recipients?: string[];
 }
 
 /** Test-time encodings need something to encode (a test set) and a way to encode it (hiding on); the platform refuses them otherwise. */
@@ -40,5 +44,8 @@ export function buildJobRequest(v: JobFormValues): NewJob {
     epochs: v.epochs, batchSize: v.batchSize, learningRate: v.learningRate, momentum: v.momentum, weightDecay: v.weightDecay,
     schedule: v.schedule, hiding: v.hiding, k: v.hiding === 'off' ? 1 : v.k, revealLoss: v.revealLoss, comparisonBits: v.comparisonBits,
     testEncodings, testOwnCoefficientMin: testEncodings > 0 ? v.testOwnCoefficientMin : 0,
+    // Sent only when set, so a single-owner job's body is what it was.
+    ...(v.additionalTrainDatasetIds?.length ? { additionalTrainDatasetIds: v.additionalTrainDatasetIds.filter(id => id !== v.trainDatasetId) } : {}),
+    ...(v.recipients?.length ? { recipients: v.recipients } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { api } from '../api/client';
 import type { Job, JobLogEntry, ProjectRole, TrainingOptions } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -10,6 +10,7 @@ import { watchJob } from '../lib/jobEvents';
 import { epochMetrics } from '../lib/epochs';
 import { GrantCache } from '../lib/model/handOff';
 import { chartPoints, elapsedSeconds, EMPTY_HISTORY, formatElapsed, ProgressHistoryLoader, type ProgressHistory } from '../lib/progress';
+import { ApprovalStatus, Contributions } from './job/ApprovalStatus';
 import { EpochTable } from './job/EpochTable';
 import { JobBreadcrumb } from './job/JobBreadcrumb';
 import { EvaluationPanel } from './job/EvaluationPanel';
@@ -27,6 +28,8 @@ export function JobDetailPage() {
   const [log, setLog] = useState<JobLogEntry[]>([]);
   const [live, setLive] = useState(false);
   const now = useNow(live);
+  // Why the creator's own approval was not sent right after creating the job (the job form says so here).
+  const approvalNote = (useLocation().state as { approvalNote?: string } | null)?.approvalNote;
 
   // The chart and the epoch rows come from the platform's store: loaded at once, and topped up from the store at every
   // event of the job's stream (which only says that the job moved), so a reopened job draws what it drew live.
@@ -82,6 +85,9 @@ export function JobDetailPage() {
             <StatusBadge value={job.state} /> <span>{describeJob(job)}</span>
             {live && <span className="live-dot" title="Live updates">live</span>}
           </div>
+          {approvalNote && job.state === 'AwaitingApproval' && <p className="notice">{approvalNote}</p>}
+          <ApprovalStatus job={job} />
+          <Contributions job={job} />
           <p>
             <progress max={1} value={jobFraction(job)} aria-label="Training progress" /> {formatPercent(jobFraction(job))}
           </p>

@@ -4,7 +4,16 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { Dataset, Project } from '../../api/types';
+import { MemoryRouter } from 'react-router';
+import { AuthProvider } from '../../auth/AuthContext';
+import { SigningKeyProvider } from '../../auth/SigningKeyContext';
 import { StartJobForm, TestEncodingFields } from './JobsTab';
+
+/** The form as the app renders it: inside the router and the sign-in and signing-key providers. */
+function renderForm(props: Parameters<typeof StartJobForm>[0]): string {
+  return renderToStaticMarkup(createElement(MemoryRouter, null,
+    createElement(AuthProvider, null, createElement(SigningKeyProvider, null, createElement(StartJobForm, props)))));
+}
 
 /** The measured accuracy table's figures by name (docs/accuracy.jsonl). */
 const measured = new Map(readFileSync(fileURLToPath(new URL('../../../../docs/accuracy.jsonl', import.meta.url)), 'utf8')
@@ -67,18 +76,18 @@ describe('StartJobForm', () => {
     digest0: '', digest1: '', status: 'Ready', rejectionReason: null, party0Reported: true, party1Reported: true,
     createdBy: 'u', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', readyAt: '2026-01-01T00:00:00Z',
   });
-  const html = renderToStaticMarkup(createElement(StartJobForm, {
+  const html = renderForm({
     project, datasets: [dataset('ds-train', 'Train'), dataset('ds-test', 'Test')], onStarted: () => {},
-  }));
+  });
 
   it('starts with the project\'s newest Ready test set chosen, and with none when there is none', () => {
     expect(html).toMatch(/<select id="job-test"[^>]*>.*<option value="ds-test" selected="">/s);
     const newer = { ...dataset('ds-test-2', 'Test'), createdAt: '2026-01-02T00:00:00Z' };
-    const two = renderToStaticMarkup(createElement(StartJobForm, {
+    const two = renderForm({
       project, datasets: [dataset('ds-train', 'Train'), dataset('ds-test', 'Test'), newer], onStarted: () => {},
-    }));
+    });
     expect(two).toMatch(/<select id="job-test"[^>]*>.*<option value="ds-test-2" selected="">/s);
-    const none = renderToStaticMarkup(createElement(StartJobForm, { project, datasets: [dataset('ds-train', 'Train')], onStarted: () => {} }));
+    const none = renderForm({ project, datasets: [dataset('ds-train', 'Train')], onStarted: () => {} });
     expect(none).toMatch(/<select id="job-test"[^>]*>.*<option value="" selected="">none<\/option>/s);
     const t = input(none, 'job-test-encodings');
     expect(t).toContain('disabled');
@@ -105,6 +114,16 @@ describe('StartJobForm', () => {
     expect(help).toContain(`about ${figure('instahide_k4_abs')} % (k = 4) or ${figure('instahide_k2_abs')} % (k = 2) after 5 epochs`);
     expect(help).toContain(`against ${figure('mixup_k2')} % with Mixup k = 2 and ${figure('off')} % without hiding`);
     expect(html).toMatch(/id="hiding-help">[^<]*Larger k hides better[^<]*The default, Mixup with k = 2/);
+  });
+
+  it('offers the project\'s other Ready training datasets for the union, and none when there is one', () => {
+    const union = renderForm({
+      project, datasets: [dataset('ds-train', 'Train'), dataset('ds-other', 'Train'), { ...dataset('ds-new', 'Train'), status: 'Registered' }], onStarted: () => {},
+    });
+    expect(union).toMatch(/<legend>More training data.*<input type="checkbox"\/>ds-other \(100\)/s);
+    expect(union).not.toMatch(/<input type="checkbox"\/>ds-new/);
+    expect(union).not.toMatch(/<input type="checkbox"\/>ds-train \(/);
+    expect(html).not.toContain('More training data');
   });
 
   it('keeps the labels the end-to-end test finds the form by unambiguous', () => {

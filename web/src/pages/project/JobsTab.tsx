@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { api } from '../../api/client';
-import type { Dataset, HidingMode, Job, JobEstimate, LearningRateSchedule, NewJob, Project } from '../../api/types';
+import type { Dataset, HidingMode, Job, JobEstimate, LearningRateSchedule, Member, NewJob, Project } from '../../api/types';
+import { useAuth } from '../../auth/AuthContext';
+import { useSigningKey } from '../../auth/SigningKeyContext';
+import { approveOwnJob } from '../../lib/consent/selfApprove';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDuration, formatBytes, summarizeEstimate } from '../../lib/estimate';
@@ -108,6 +111,15 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
   const [revealLoss, setRevealLoss] = useState(false);
   const [testEncodings, setTestEncodings] = useState(0);
   const [testOwnMin, setTestOwnMin] = useState(0);
+  const [moreTrain, setMoreTrain] = useState<string[]>([]);
+  // null until the creator picks: then the creator alone (the platform's default).
+  const [recipients, setRecipients] = useState<string[] | null>(null);
+  const [members, setMembers] = useState<Member[]>([]);
+  const { user } = useAuth();
+  const signing = useSigningKey();
+  const navigate = useNavigate();
+  useEffect(() => { api.members(project.id).then(setMembers, () => setMembers([])); }, [project.id]);
+  const uploader = (d: Dataset) => members.find(m => m.userId === d.createdBy)?.userName;
   // A refusal is shown for the values it refused only: it goes when they change.
   const [error, setError] = useState<{ key: string; error: unknown } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -116,6 +128,10 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
   const [estimateError, setEstimateError] = useState<{ key: string; error: unknown } | null>(null);
   const chosenTrain = trainId || train[0]?.id || '';
   const chosenTest = testId ?? newestTestSet(datasets);
+  // Every Ready training dataset of the project has the project's shape and classes; the union is the first plus these.
+  const others = train.filter(d => d.id !== chosenTrain);
+  const chosenMore = moreTrain.filter(id => others.some(d => d.id === id));
+  const chosenRecipients = recipients ?? (user ? [user.userName] : []);
 
   let specError: string | null = null;
   let spec: Record<string, unknown> | null = null;
@@ -136,13 +152,14 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
     model: model === 'custom' ? (spec ?? {}) : model,
     trainDatasetId: chosenTrain, testDatasetId: chosenTest, epochs, batchSize, learningRate, momentum, weightDecay,
     schedule, hiding, k, revealLoss, comparisonBits, testEncodings, testOwnCoefficientMin: testOwnMin,
+    additionalTrainDatasetIds: chosenMore, recipients: recipients ? chosenRecipients : [],
   };
   const request: NewJob = buildJobRequest(values);
   // What one click on InstaHide would ask (the same k, kept while another mode is chosen): its expected accuracy is shown too.
   const instaHideRequest = hiding === 'instahide' ? undefined : buildJobRequest({ ...values, hiding: 'instahide' });
   const key = JSON.stringify(request);
   const problems = jobProblems(request);
-  const canSend = !!chosenTrain && !specError && problems.length === 0 && !busy;
+  const canSend = !!chosenTrain && !specError && problems.length === 0 && !busy && (recipients === null || recipients.length > 0);
   const current = estimate?.key === key ? estimate.value : null;
 
   function chooseModel(next: ModelChoice) {
@@ -168,14 +185,21 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
     event.preventDefault();
     setBusy(true);
     setError(null);
+    let job: Job;
     try {
-      await api.startJob(project.id, request);
-      onStarted();
+      job = await api.startJob(project.id, request);
     } catch (e) {
       setError({ key, error: jobRequestError(e) });
-    } finally {
       setBusy(false);
+      return;
     }
+    onStarted();
+    // The creator approves at once where this browser's key must sign (their datasets shared here, or they receive
+    // the model with it); the job page then lists who else has to.
+    const approval = job.state === 'AwaitingApproval' && user
+      ? await approveOwnJob(api, job.id, signing.browserKey, user.userName) : null;
+    setBusy(false);
+    navigate(`/jobs/${job.id}`, { state: approval && !approval.signed ? { approvalNote: approval.reason } : null });
   }
 
   return (
@@ -197,6 +221,21 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
           {train.map(d => <option key={d.id} value={d.id}>{d.name} ({d.count})</option>)}
         </select>
       </div>
+      {others.length > 0 && (
+        <fieldset className="wide">
+          <legend>More training data <span className="muted">(optional: other owners' datasets too)</span></legend>
+          <p className="hint">The job trains on the union. Every dataset's owner approves the job with their own key before it runs.</p>
+          <div className="row">
+            {others.map(d => (
+              <label key={d.id} className="checkbox">
+                <input type="checkbox" checked={chosenMore.includes(d.id)}
+                  onChange={e => setMoreTrain(e.target.checked ? [...chosenMore, d.id] : chosenMore.filter(id => id !== d.id))} />
+                {d.name} ({d.count}){uploader(d) ? `, ${uploader(d)}` : ''}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      )}
       <div className="field">
         <label htmlFor="job-test">Test data <span className="muted">(optional)</span></label>
         <select id="job-test" value={chosenTest} onChange={e => setTestId(e.target.value)}>
@@ -269,6 +308,22 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
           magnitude (always the case for sensibly scaled data); 64 costs one more round and about 1.6 times the traffic per comparison.
         </p>
       </details>
+      {members.length > 1 && (
+        <fieldset className="wide">
+          <legend>Who receives the model</legend>
+          <p className="hint">Only these members can collect the trained model; each signs the job too. A member needs a registered signing key (signing in to this web UI or <code>imguard login</code> registers one).</p>
+          <div className="row">
+            {members.map(m => (
+              <label key={m.userId} className="checkbox">
+                <input type="checkbox" checked={chosenRecipients.includes(m.userName)}
+                  onChange={e => setRecipients(e.target.checked ? [...chosenRecipients, m.userName] : chosenRecipients.filter(u => u !== m.userName))} />
+                {m.userName}{m.userName === user?.userName ? ' (you)' : ''}
+              </label>
+            ))}
+          </div>
+          {recipients !== null && recipients.length === 0 && <p className="error">Choose at least one recipient.</p>}
+        </fieldset>
+      )}
       <label className="checkbox wide">
         <input type="checkbox" checked={revealLoss} onChange={e => setRevealLoss(e.target.checked)} />
         Reveal the training loss to the servers and to this page (one number per step; otherwise only progress is shown)
