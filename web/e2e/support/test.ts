@@ -37,8 +37,9 @@ export interface SentRequest {
 export class BrowserWatch {
   readonly problems: string[] = [];
   readonly sent: SentRequest[] = [];
-  // "Who am I" before signing in is how the app learns it has no session.
-  private readonly allowed: RegExp[] = [/^401 GET \/api\/auth\/me$/];
+  // "Who am I" before signing in is how the app learns it has no session; "my signing key" answers 404 until the
+  // browser registers its own at the first sign-in.
+  private readonly allowed: RegExp[] = [/^401 GET \/api\/auth\/me$/, /^404 GET \/api\/me\/signing-key$/];
 
   /** Lets this test cause a problem on purpose (a refused request it provokes). */
   allow(pattern: RegExp): void {
