@@ -1,8 +1,11 @@
 // Datasets: secret-shared in this browser and each half sent straight to its party. A training set from IDX files
 // (paused mid-upload and resumed), a test set from a folder of PNGs (one sub-folder per class, sizes and colour types
 // vary, one broken file) standardised with the training set's statistics kept in this browser.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { runCli } from './support/deployment';
 import { expect, test } from './support/test';
-import { heading, optionContaining, uploadDataset } from './support/ui';
+import { heading, optionContaining, suffix, uploadDataset } from './support/ui';
 
 const CHUNKS = /\/api\/uploads\/[^/]+\/chunks\//;
 
@@ -56,4 +59,23 @@ test('a training and a test set are shared in the browser and go to the parties 
   expect(chunks.length, 'share chunks sent').toBeGreaterThanOrEqual(4);
   expect(chunks.filter(r => r.origin === origin), 'no share chunk went to the platform').toEqual([]);
   expect(new Set(chunks.map(r => r.origin)).size, 'both parties received chunks').toBe(2);
+});
+
+test('share files written earlier by `imguard dataset share` are checked in the browser and uploaded as they are', async ({ adminPage: page, deployment, project, testImages }) => {
+  const folder = path.join(deployment.root, `offline-${suffix()}`);
+  const shared = await runCli(['dataset', 'share', '--idx', testImages.images, testImages.labels, '--out', folder,
+    '--profile', path.join(folder, 'profile', 'profile.json')]);
+  expect(shared.code, shared.output).toBe(0);
+  const key = shared.output.match(/owner key\s+([0-9a-f]{4}(?::[0-9a-f]{4}){3})/)?.[1];
+  expect(key, shared.output).toBeDefined();
+  const files = readdirSync(folder).filter(f => f.endsWith('.share') || f.endsWith('.standardization.json')).map(f => path.join(folder, f));
+  expect(files).toHaveLength(3);
+
+  await page.goto(`${deployment.origin}/projects/${project.id}?tab=datasets`);
+  await expect(heading(page, project.name)).toBeVisible();
+  await uploadDataset(page, 'offline-shares', 'Train', async () => {
+    await page.getByLabel('Share files written earlier (imguard dataset share)').check();
+    await page.getByLabel('Share files', { exact: true }).setInputFiles(files);
+  });
+  await expect(page.getByTestId('owner-key')).toContainText(`the signing key ${key} of the device that wrote the share files`);
 });
