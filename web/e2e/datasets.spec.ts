@@ -62,9 +62,11 @@ test('a training and a test set are shared in the browser and go to the parties 
 });
 
 test('share files written earlier by `imguard dataset share` are checked in the browser and uploaded as they are', async ({ adminPage: page, deployment, project, testImages }) => {
-  const folder = path.join(deployment.root, `offline-${suffix()}`);
+  const name = `offline-${suffix()}`;
+  const folder = path.join(deployment.root, name);
+  // The CLI's owner key is made beside this (absent) profile: the key of "another device" than the browser.
   const shared = await runCli(['dataset', 'share', '--idx', testImages.images, testImages.labels, '--out', folder,
-    '--profile', path.join(folder, 'profile', 'profile.json')]);
+    '--profile', path.join(deployment.root, `${name}.profile.json`)]);
   expect(shared.code, shared.output).toBe(0);
   const key = shared.output.match(/owner key\s+([0-9a-f]{4}(?::[0-9a-f]{4}){3})/)?.[1];
   expect(key, shared.output).toBeDefined();
