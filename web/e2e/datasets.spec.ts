@@ -65,7 +65,8 @@ test('share files written earlier by `imguard dataset share` are checked in the 
   const name = `offline-${suffix()}`;
   const folder = path.join(deployment.root, name);
   // The CLI's owner key is made beside this (absent) profile: the key of "another device" than the browser.
-  const shared = await runCli(['dataset', 'share', '--idx', testImages.images, testImages.labels, '--out', folder,
+  // The image folder (its class sub-folders are the project's three classes; the CLI reads IDX files as ten).
+  const shared = await runCli(['dataset', 'share', '--images', testImages.folder, '--out', folder,
     '--profile', path.join(deployment.root, `${name}.profile.json`)]);
   expect(shared.code, shared.output).toBe(0);
   const key = shared.output.match(/owner key\s+([0-9a-f]{4}(?::[0-9a-f]{4}){3})/)?.[1];
