@@ -95,7 +95,11 @@ internal static class BenchCommand
     {
         var json = new Option<bool>("--json") { Description = "One JSON object per figure." };
         var models = new Option<string>("--models") { Description = "Presets to train, comma-separated.", DefaultValueFactory = _ => "mlp" };
-        var hiding = new Option<string>("--hiding") { Description = "Hiding variants, comma-separated (off, mixupK, instahideK, +abs).", DefaultValueFactory = _ => "instahide4" };
+        var hiding = new Option<string>("--hiding")
+        {
+            Description = "Hiding variants, comma-separated (off, mixupK, instahideK, +abs); the default is a new job's (mixup, k = 2).",
+            DefaultValueFactory = _ => $"{Contracts.Jobs.JobDefaults.Hiding}{Contracts.Jobs.JobDefaults.K}",
+        };
         var splits = new Option<string>("--splits") { Description = "How the training set is split among three owners: by-class (0–3, 4–6, 7–9), iid (3 : 2 : 1).", DefaultValueFactory = _ => "by-class,iid" };
         var epochs = new Option<int>("--epochs") { Description = "Epochs of every run (the product's default is 5).", DefaultValueFactory = _ => Contracts.Jobs.JobDefaults.Epochs };
         var trainLimit = new Option<int>("--train-limit") { Description = "Split the first N training images (0: all 60,000)." };
