@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Imguard.Contracts.Accounts;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Jobs;
 using Imguard.Contracts.Projects;
@@ -47,7 +48,8 @@ internal static class ApiViews
         ArgumentNullException.ThrowIfNull(d);
         return new(d.Id, d.ProjectId, d.Name, d.Purpose, d.Shape.Channels, d.Shape.Height, d.Shape.Width, d.Count, d.Classes,
             d.FractionalBits, d.Party0Digest, d.Party1Digest, d.Status, d.RejectionReason, d.Party0Reported, d.Party1Reported,
-            d.CreatedBy, d.CreatedAt, d.UpdatedAt, d.ReadyAt);
+            d.CreatedBy, d.CreatedAt, d.UpdatedAt, d.ReadyAt,
+            d.OwnerKey is { } key ? Convert.ToBase64String(key) : null, d.OwnerKey is { } k ? OwnerKeys.ShortFingerprint(k) : null, d.OwnerName);
     }
 
     public static JobView Job(JobInfo j)

@@ -1,5 +1,6 @@
 using System.Text;
 using Imguard.Contracts.Accounts;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Jobs;
 using Imguard.Contracts.Projects;
@@ -145,7 +146,8 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             dataset.Property(d => d.Version).IsConcurrencyToken();
             dataset.HasIndex(d => d.ProjectId);
             dataset.HasOne<ProjectEntity>().WithMany().HasForeignKey(d => d.ProjectId).OnDelete(DeleteBehavior.Restrict);
-            dataset.HasOne<UserEntity>().WithMany().HasForeignKey(d => d.CreatedBy).OnDelete(DeleteBehavior.Restrict);
+            dataset.HasOne(d => d.Creator).WithMany().HasForeignKey(d => d.CreatedBy).OnDelete(DeleteBehavior.Restrict);
+            dataset.Property(d => d.OwnerKey).HasMaxLength(OwnerKeys.MaxEncodedLength);
             dataset.HasMany(d => d.Reports).WithOne().HasForeignKey(r => r.DatasetId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -155,6 +157,7 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             report.HasKey(r => new { r.DatasetId, r.PartyId });
             report.Property(r => r.DatasetId).HasMaxLength(MaxIdLength);
             report.Property(r => r.Digest).HasMaxLength(DigestLength);
+            report.Property(r => r.OwnerKey).HasMaxLength(OwnerKeys.MaxEncodedLength);
         });
 
         modelBuilder.Entity<JobEntity>(job =>

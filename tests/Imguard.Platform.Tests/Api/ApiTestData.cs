@@ -22,10 +22,11 @@ internal static class ApiTestData
     /// <summary>A Fashion-MNIST-shaped project (1×28×28, 10 classes): the data the accuracy table was measured on.</summary>
     public static readonly object FashionProject = new { name = "fashion", channels = 1, height = 28, width = 28, classes = 10 };
 
-    public static object HalfReport(int count, int party, (int Channels, int Height, int Width, int Classes)? shape = null)
+    /// <summary>A party's report of its half; <paramref name="ownerKey"/>: the owner key in the half's header (null: a version-1 half).</summary>
+    public static object HalfReport(int count, int party, (int Channels, int Height, int Width, int Classes)? shape = null, byte[]? ownerKey = null)
     {
         var (channels, height, width, classes) = shape ?? (1, 8, 8, 3);
-        return new { channels, height, width, classes, count, digest = Digest("half " + party) };
+        return new { channels, height, width, classes, count, digest = Digest("half " + party), ownerKey = ownerKey is null ? null : Convert.ToBase64String(ownerKey) };
     }
 
     public static object Job(string trainDatasetId, object? model = null) =>
@@ -34,15 +35,18 @@ internal static class ApiTestData
     /// <summary>A project owned by <paramref name="owner"/>.</summary>
     public static Task<ProjectView> ProjectAsync(ApiClient owner) => owner.PostAsync<ProjectView>("/api/projects", NewProject, HttpStatusCode.Created);
 
-    /// <summary>Registers a dataset and has both parties report matching halves.</summary>
+    /// <summary>
+    /// Registers a dataset and has both parties report matching halves, bound to the owner's signing key (the key the
+    /// owner's client writes into both share-file headers) unless <paramref name="versionOne"/>: halves without a key.
+    /// </summary>
     public static async Task<DatasetView> ReadyDatasetAsync(PlatformApiFixture fixture, ApiClient owner, Guid projectId, int count = 64, string purpose = "train",
-        (int Channels, int Height, int Width, int Classes)? shape = null)
+        (int Channels, int Height, int Width, int Classes)? shape = null, bool versionOne = false)
     {
         DatasetUploadView registered = await owner.PostAsync<DatasetUploadView>($"/api/projects/{projectId}/datasets", Registration(count, purpose), HttpStatusCode.Created);
         for (int party = 0; party < 2; party++)
         {
             using ApiClient client = fixture.Service(ServiceRoles.Party(party));
-            await client.PostAsync<PartyDatasetView>($"/internal/datasets/{registered.Dataset.Id}/halves", HalfReport(count, party, shape));
+            await client.PostAsync<PartyDatasetView>($"/internal/datasets/{registered.Dataset.Id}/halves", HalfReport(count, party, shape, versionOne ? null : owner.PublicKey));
         }
 
         DatasetView ready = await owner.GetAsync<DatasetView>($"/api/datasets/{registered.Dataset.Id}");

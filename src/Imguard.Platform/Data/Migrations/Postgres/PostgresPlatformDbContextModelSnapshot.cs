@@ -187,6 +187,11 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<byte[]>("OwnerKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("bytea")
+                        .HasColumnName("owner_key");
+
                     b.Property<DateTimeOffset?>("Party0DeletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("party0_deleted_at");
@@ -285,6 +290,11 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                     b.Property<int>("Height")
                         .HasColumnType("integer")
                         .HasColumnName("height");
+
+                    b.Property<byte[]>("OwnerKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("bytea")
+                        .HasColumnName("owner_key");
 
                     b.Property<DateTimeOffset>("ReportedAt")
                         .HasColumnType("timestamp with time zone")
@@ -730,7 +740,7 @@ namespace Imguard.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("Imguard.Platform.Data.DatasetEntity", b =>
                 {
-                    b.HasOne("Imguard.Platform.Data.UserEntity", null)
+                    b.HasOne("Imguard.Platform.Data.UserEntity", "Creator")
                         .WithMany()
                         .HasForeignKey("CreatedBy")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -743,6 +753,8 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_datasets_project_id");
+
+                    b.Navigation("Creator");
                 });
 
             modelBuilder.Entity("Imguard.Platform.Data.DatasetHalfReportEntity", b =>

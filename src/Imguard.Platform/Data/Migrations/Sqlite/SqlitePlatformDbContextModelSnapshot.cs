@@ -182,6 +182,11 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<byte[]>("OwnerKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("owner_key");
+
                     b.Property<long?>("Party0DeletedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("party0_deleted_at");
@@ -280,6 +285,11 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER")
                         .HasColumnName("height");
+
+                    b.Property<byte[]>("OwnerKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("owner_key");
 
                     b.Property<long>("ReportedAt")
                         .HasColumnType("INTEGER")
@@ -721,7 +731,7 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Imguard.Platform.Data.DatasetEntity", b =>
                 {
-                    b.HasOne("Imguard.Platform.Data.UserEntity", null)
+                    b.HasOne("Imguard.Platform.Data.UserEntity", "Creator")
                         .WithMany()
                         .HasForeignKey("CreatedBy")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -734,6 +744,8 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_datasets_project_id");
+
+                    b.Navigation("Creator");
                 });
 
             modelBuilder.Entity("Imguard.Platform.Data.DatasetHalfReportEntity", b =>
