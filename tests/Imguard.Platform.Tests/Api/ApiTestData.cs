@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Jobs;
 using Imguard.Contracts.Projects;
@@ -52,6 +53,45 @@ internal static class ApiTestData
         DatasetView ready = await owner.GetAsync<DatasetView>($"/api/datasets/{registered.Dataset.Id}");
         Assert.Equal(Imguard.Contracts.Datasets.DatasetStatus.Ready, ready.Status);
         return ready;
+    }
+
+    /// <summary>Registers the user's signing key (<see cref="ApiClient.PublicKey"/>), as <c>imguard login</c> and the web UI do.</summary>
+    public static Task<SigningKeyView> RegisterKeyAsync(ApiClient user) =>
+        user.SendAsync<SigningKeyView>(HttpMethod.Put, "/api/me/signing-key", new SigningKeyRequest(Convert.ToBase64String(user.PublicKey)));
+
+    /// <summary>
+    /// Signs a job's consent terms as an approver's client does: rebuilds the terms from the view the platform shows,
+    /// computes the digest itself and signs it with <paramref name="signer"/>'s key (or <paramref name="key"/>).
+    /// </summary>
+    public static async Task<HttpResponseMessage> ApproveAsync(ApiClient signer, string jobId, System.Security.Cryptography.ECDsa? key = null)
+    {
+        ConsentTermsView view = await signer.GetAsync<ConsentTermsView>($"/api/jobs/{jobId}/consent");
+        var (terms, problem) = view.ToTerms();
+        Assert.True(terms is not null, problem);
+        key ??= signer.SigningKey;
+        byte[] digest = ConsentDigest.Compute(terms!);
+        Assert.Equal(view.Digest, Convert.ToHexStringLower(digest));
+        return await signer.PostAsync($"/api/jobs/{jobId}/approve",
+            new ApproveJobRequest(Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), Convert.ToBase64String(ConsentSignature.Sign(key, digest))));
+    }
+
+    /// <summary>
+    /// Creates a training job at <paramref name="jobsPath"/> (the creator's key registered first) and has the creator
+    /// and every other <paramref name="signers"/> approve it: it ends Queued, as after every owner and recipient signed.
+    /// </summary>
+    public static async Task<JobView> QueuedJobAsync(ApiClient creator, string jobsPath, object request, params ApiClient[] signers)
+    {
+        await RegisterKeyAsync(creator);
+        JobView job = await creator.PostAsync<JobView>(jobsPath, request, HttpStatusCode.Created);
+        Assert.Equal(JobState.AwaitingApproval, job.State);
+        foreach (ApiClient signer in signers.Prepend(creator))
+        {
+            using HttpResponseMessage approved = await ApproveAsync(signer, job.Id);
+            Assert.True(approved.IsSuccessStatusCode, await approved.Content.ReadAsStringAsync());
+        }
+        job = await creator.GetAsync<JobView>($"/api/jobs/{job.Id}");
+        Assert.Equal(JobState.Queued, job.State);
+        return job;
     }
 
     /// <summary>Moves a job through the states a runner would, by party 0's internal endpoint.</summary>

@@ -52,7 +52,7 @@ public abstract class InternalApiTests(PlatformApiFixture fixture)
         using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
         ProjectView project = await ApiTestData.ProjectAsync(owner);
         DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
-        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id), HttpStatusCode.Created);
+        JobView job = await ApiTestData.QueuedJobAsync(owner, $"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id));
         using ApiClient party0 = fixture.Service(ServiceRole.Party0);
         using ApiClient party1 = fixture.Service(ServiceRole.Party1);
 
@@ -70,7 +70,8 @@ public abstract class InternalApiTests(PlatformApiFixture fixture)
 
         // One job.state_changed per state, not one per report.
         IReadOnlyList<JsonElement> records = await fixture.AuditRecordsAsync();
-        Assert.Equal(3, records.Count(r => r.GetProperty("eventType").GetString() == AuditEventTypes.JobStateChanged
+        // Queued (the last approval), then preprocessing, running and succeeded.
+        Assert.Equal(4, records.Count(r => r.GetProperty("eventType").GetString() == AuditEventTypes.JobStateChanged
             && r.GetProperty("subjects")[0].GetString() == "job:" + job.Id));
     }
 
