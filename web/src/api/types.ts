@@ -75,33 +75,16 @@ export type LearningRateSchedule = 'cosine' | 'constant';
 export type NewJob = Omit<Schemas['CreateJobRequest'], 'model' | 'hiding'> & {
   model: 'mlp' | 'cnn' | Record<string, unknown>;
   hiding: HidingMode;
-  /** More Ready training datasets of the project (any uploader, the first's shape): the job trains on the union. */
-  additionalTrainDatasetIds?: string[] | null;
-  /** Who may collect the model (user names with a registered signing key); the platform defaults to the creator. */
-  recipients?: string[] | null;
 };
 
-// Consent (issue 17): GET /api/jobs/{id}/consent and the signing key (Imguard.Contracts.Consent.ConsentTermsView and
-// its records), typed in lib/consent/approval.ts, where the browser rebuilds and signs them.
+// Consent (issue 17): GET /api/jobs/{id}/consent (typed in lib/consent/approval.ts from the generated schema, with
+// each parameter's integer read exactly), the signing key, and a job's datasets by owner.
 export type {
   ApproveJobRequest, ConsentDatasetView, ConsentParameterView, ConsentRecipientView, ConsentSignerView, ConsentTermsView,
 } from '../lib/consent/approval';
-
-/** GET/PUT /api/me/signing-key: the user's registered signing key (SPKI DER, base64) and its fingerprint. */
-export interface SigningKeyView {
-  key: string;
-  fingerprint: string;
-  registeredAt: string;
-}
-
-/** One dataset's contribution to a job, when the job view carries them. */
-export interface JobContribution {
-  datasetId: string;
-  owner: string;
-  purpose: string;
-  images: number;
-  name?: string | null;
-}
+export type SigningKeyView = Schemas['SigningKeyView'];
+/** One dataset of a training job with its owner's contribution (images, images per epoch). */
+export type JobDataset = Schemas['JobDatasetView'];
 
 /** POST /api/projects/{id}/jobs/estimate: a job's cost measured on one secure step (Contracts JobEstimate, made by the dealer's JobCostEstimator). */
 export type JobEstimate = Schemas['JobEstimate'];

@@ -30,7 +30,7 @@ export function ApprovalsPage() {
               <tr key={j.id}>
                 <td><code>{j.id}</code></td>
                 <td>{typeof j.model === 'string' ? j.model : 'custom spec'}</td>
-                <td>{[j.trainDatasetId, ...(additionalTrain(j))].map(d => <div key={d}><code>{d}</code></div>)}</td>
+                <td>{trainingDatasets(j).map(d => <div key={d.datasetId}>{d.name ? `${d.name} ` : ''}<code>{d.datasetId}</code>{d.owner ? `, ${d.owner}` : ''}</div>)}</td>
                 <td>{formatDate(j.createdAt)}</td>
                 <td><Link to={`/jobs/${j.id}/approval`}>Review<span className="visually-hidden"> {j.id}</span></Link></td>
               </tr>
@@ -42,8 +42,8 @@ export function ApprovalsPage() {
   );
 }
 
-/** The job's extra training datasets, when its view names them. */
-export function additionalTrain(job: Job): string[] {
-  const extra = (job as { additionalTrainDatasetIds?: unknown }).additionalTrainDatasetIds;
-  return Array.isArray(extra) ? extra.filter((x): x is string => typeof x === 'string') : [];
+/** The job's training datasets with their owners (the first alone for a job whose view lists none). */
+export function trainingDatasets(job: Job): { datasetId: string; name?: string; owner?: string }[] {
+  const listed = job.datasets?.filter(d => d.purpose === 'train') ?? [];
+  return listed.length > 0 ? listed : [{ datasetId: job.trainDatasetId }];
 }

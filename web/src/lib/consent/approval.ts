@@ -4,64 +4,30 @@
 // digest field is never signed: a platform that shows one job and asks for a signature over another gets a refusal.
 // Refusals say in words what is wrong and what to do instead (another device's key: `imguard job approve` there).
 
+import type { components } from '../../api/schema';
 import { consentDigest, type ConsentParameter, type ConsentTerms } from './digest';
 import { keyFingerprint, signDigest } from './signing';
 
-/** ConsentTermsView (camelCase JSON). */
-export interface ConsentTermsView {
-  jobId: string;
-  projectId: string;
+type Schemas = components['schemas'];
+
+/**
+ * GET /api/jobs/{id}/consent (Imguard.Contracts.Consent.ConsentTermsView). `digest` is the platform's SHA-256 of the
+ * terms, lower-case hex: compared, never signed.
+ */
+export type ConsentTermsView = Omit<Schemas['ConsentTermsView'], 'parameters' | 'state'> & {
+  /** The job's state (a JobState name). */
   state: string;
-  datasets: ConsentDatasetView[];
-  modelSpecJson: string;
   parameters: ConsentParameterView[];
-  recipients: ConsentRecipientView[];
-  hidingSummary: string;
-  signers: ConsentSignerView[];
-  /** SHA-256 of the terms' encoding as the platform computed it, lower-case hex: compared, never signed. */
-  digest: string;
-}
+};
+export type ConsentDatasetView = Schemas['ConsentDatasetView'];
+export type ConsentRecipientView = Schemas['ConsentRecipientView'];
+export type ConsentSignerView = Omit<Schemas['ConsentSignerView'], 'signedAt'> & { signedAt?: string | null };
 
-export interface ConsentDatasetView {
-  datasetId: string;
-  name: string;
-  purpose: string;
-  owner: string;
-  /** SPKI DER, base64. */
-  ownerKey: string;
-  fingerprint: string;
-  images: number;
-}
-
-export interface ConsentRecipientView {
-  user: string;
-  /** SPKI DER, base64. */
-  key: string;
-  fingerprint: string;
-}
-
-export interface ConsentSignerView {
-  fingerprint: string;
-  holder: string;
-  signed: boolean;
-  signedAt?: string | null;
-}
-
-/** One signed setting; exactly the field of its kind is set. Integers may arrive as bigint (exact JSON reading). */
-export interface ConsentParameterView {
-  name: string;
-  kind: string;
-  integer?: number | bigint | string | null;
-  real?: number | null;
-  text?: string | null;
-  flag?: boolean | null;
-}
+/** One signed setting; exactly the field of its kind is set. An integer may be a bigint (parseConsentView reads it exactly). */
+export type ConsentParameterView = Omit<Schemas['ConsentParameterView'], 'integer'> & { integer?: number | bigint | string | null };
 
 /** ApproveJobRequest: the key (SPKI DER) and the signature (r ‖ s), base64. */
-export interface ApproveJobRequest {
-  key: string;
-  signature: string;
-}
+export type ApproveJobRequest = Schemas['ApproveJobRequest'];
 
 /** Why this browser will not sign; the message is shown as it is. */
 export class ApprovalRefused extends Error {}

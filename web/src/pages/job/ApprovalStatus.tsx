@@ -10,7 +10,8 @@ const POLL_MS = 5000;
 /** A job waiting for approvals: who has signed and who has still to, and the way to the approval page. */
 export function ApprovalStatus({ job }: { job: Job }) {
   const signing = useSigningKey();
-  const [signers, setSigners] = useState<ConsentSignerView[] | null>(null);
+  // The job view's signers at first, then re-read from the terms while the job waits.
+  const [signers, setSigners] = useState<ConsentSignerView[] | null>(job.signers ?? null);
   const waiting = job.state === 'AwaitingApproval';
   useEffect(() => {
     if (!waiting) return;
@@ -42,29 +43,28 @@ export function ApprovalStatus({ job }: { job: Job }) {
   );
 }
 
-/** One dataset's part in a job, as the job view carries it. */
-interface Contribution { datasetId: string; owner?: string; purpose?: string; images?: number; name?: string | null }
-
-/** The datasets, owners and image counts of a job over several datasets (when the job view carries them). */
+/** The datasets of a job over several owners: each one's owner, key fingerprint and images (counts only, public to participants). */
 export function Contributions({ job }: { job: Job }) {
-  const raw = (job as { contributions?: unknown; datasets?: unknown }).contributions ?? (job as { datasets?: unknown }).datasets;
-  if (!Array.isArray(raw) || raw.length === 0) return null;
-  const rows = raw.filter((r): r is Contribution => !!r && typeof r === 'object' && typeof (r as Contribution).datasetId === 'string');
-  const total = rows.filter(r => r.purpose?.toLowerCase() !== 'test').reduce((n, r) => n + (r.images ?? 0), 0);
+  const rows = job.datasets ?? [];
+  const train = rows.filter(r => r.purpose === 'train');
+  // One dataset of the creator's own: the facts above say it all.
+  if (train.length < 2 && new Set(rows.map(r => r.owner)).size < 2) return null;
+  const total = train.reduce((n, r) => n + r.images, 0);
   return (
     <section aria-labelledby="contributions-title">
       <h2 id="contributions-title">Contributions</h2>
       <table className="table">
         <caption className="visually-hidden">Datasets of this job by owner</caption>
-        <thead><tr><th scope="col">Dataset</th><th scope="col">Owner</th><th scope="col">Purpose</th><th scope="col">Images</th><th scope="col">Share of the training union</th></tr></thead>
+        <thead><tr><th scope="col">Dataset</th><th scope="col">Owner</th><th scope="col">Purpose</th><th scope="col">Images</th><th scope="col">Used per epoch</th><th scope="col">Share of the training union</th></tr></thead>
         <tbody>
           {rows.map(r => (
             <tr key={r.datasetId}>
-              <td>{r.name ?? ''} <code>{r.datasetId}</code></td>
-              <td>{r.owner ?? '—'}</td>
-              <td>{r.purpose ? r.purpose.toLowerCase() === 'test' ? 'test' : 'training' : '—'}</td>
-              <td>{r.images?.toLocaleString('en') ?? '—'}</td>
-              <td>{r.purpose?.toLowerCase() !== 'test' && total > 0 && r.images !== undefined ? `${Math.round((100 * r.images) / total)} %` : ''}</td>
+              <td>{r.name} <div className="muted small"><code>{r.datasetId}</code></div></td>
+              <td>{r.owner} <div className="muted small">key <code>{r.ownerKeyFingerprint}</code></div></td>
+              <td>{r.purpose === 'test' ? 'test' : 'training'}</td>
+              <td>{r.images.toLocaleString('en')}</td>
+              <td>{r.purpose === 'test' ? '—' : r.imagesPerEpoch.toLocaleString('en')}</td>
+              <td>{r.purpose !== 'test' && total > 0 ? `${Math.round((100 * r.images) / total)} %` : ''}</td>
             </tr>
           ))}
         </tbody>

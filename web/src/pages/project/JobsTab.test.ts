@@ -118,10 +118,15 @@ describe('StartJobForm', () => {
 
   it('offers the project\'s other Ready training datasets for the union, and none when there is one', () => {
     const union = renderForm({
-      project, datasets: [dataset('ds-train', 'Train'), dataset('ds-other', 'Train'), { ...dataset('ds-new', 'Train'), status: 'Registered' }], onStarted: () => {},
+      project, datasets: [
+        dataset('ds-train', 'Train'), { ...dataset('ds-other', 'Train'), ownerKey: 'AAAA', ownerKeyFingerprint: 'ab12:cd34:ef56:7890', owner: 'zoe' },
+        { ...dataset('ds-new', 'Train'), status: 'Registered' }, { ...dataset('ds-v1', 'Train'), owner: 'amir' },
+      ], onStarted: () => {},
     });
-    expect(union).toMatch(/<legend>More training data.*<input type="checkbox"\/>ds-other \(100\)/s);
+    expect(union).toMatch(/<legend>More training data.*<input type="checkbox"\/>ds-other \(100\), zoe<span[^>]*> key ab12:cd34:ef56:7890/s);
     expect(union).not.toMatch(/<input type="checkbox"\/>ds-new/);
+    // Shared before share files carried the owner's key: it cannot join a job.
+    expect(union).not.toMatch(/<input type="checkbox"\/>ds-v1/);
     expect(union).not.toMatch(/<input type="checkbox"\/>ds-train \(/);
     expect(html).not.toContain('More training data');
   });

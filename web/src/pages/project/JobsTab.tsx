@@ -119,7 +119,7 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
   const signing = useSigningKey();
   const navigate = useNavigate();
   useEffect(() => { api.members(project.id).then(setMembers, () => setMembers([])); }, [project.id]);
-  const uploader = (d: Dataset) => members.find(m => m.userId === d.createdBy)?.userName;
+  const uploader = (d: Dataset) => d.owner ?? members.find(m => m.userId === d.createdBy)?.userName;
   // A refusal is shown for the values it refused only: it goes when they change.
   const [error, setError] = useState<{ key: string; error: unknown } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -129,7 +129,8 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
   const chosenTrain = trainId || train[0]?.id || '';
   const chosenTest = testId ?? newestTestSet(datasets);
   // Every Ready training dataset of the project has the project's shape and classes; the union is the first plus these.
-  const others = train.filter(d => d.id !== chosenTrain);
+  // A dataset shared before share files carried its owner's key cannot join a job (its owner shares it again).
+  const others = train.filter(d => d.id !== chosenTrain && d.ownerKey);
   const chosenMore = moreTrain.filter(id => others.some(d => d.id === id));
   const chosenRecipients = recipients ?? (user ? [user.userName] : []);
 
@@ -230,7 +231,7 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
               <label key={d.id} className="checkbox">
                 <input type="checkbox" checked={chosenMore.includes(d.id)}
                   onChange={e => setMoreTrain(e.target.checked ? [...chosenMore, d.id] : chosenMore.filter(id => id !== d.id))} />
-                {d.name} ({d.count}){uploader(d) ? `, ${uploader(d)}` : ''}
+                {d.name} ({d.count}){uploader(d) ? `, ${uploader(d)}` : ''}{d.ownerKeyFingerprint ? <span className="muted small"> key {d.ownerKeyFingerprint}</span> : null}
               </label>
             ))}
           </div>
