@@ -63,7 +63,11 @@ export function DatasetsTab({ project }: { project: Project }) {
                 const unfinished = unfinishedAction(d, pending.get(d.id), { canUpload, canDelete }, active);
                 return (
                   <tr key={d.id}>
-                    <td>{d.name}<div className="muted small"><code>{d.id}</code></div><DatasetStatisticsButton datasetId={d.id} name={d.name} /></td>
+                    <td>{d.name}<div className="muted small"><code>{d.id}</code></div>
+                      {(d.owner || d.ownerKeyFingerprint) && (
+                        <div className="muted small">{d.owner ? `by ${d.owner}` : ''}{d.ownerKeyFingerprint ? <>{d.owner ? ' · ' : ''}key <code>{d.ownerKeyFingerprint}</code></> : ''}</div>
+                      )}
+                      <DatasetStatisticsButton datasetId={d.id} name={d.name} /></td>
                     <td>{d.purpose}</td>
                     <td>{d.count}</td>
                     <td>
