@@ -19,7 +19,7 @@ import path from 'node:path';
 import { contextOptions } from './browser';
 import { readDeployment, type Deployment } from './deployment';
 import { writeTestImages, type TestImages } from './images';
-import { callApi, drawnJob, fillShapesJobForm, JOB_TIMEOUT_MS, optionContaining, signIn, succeeded, suffix, uploadDataset } from './ui';
+import { callApi, drawnJob, fillShapesJobForm, useThisBrowsersKey, JOB_TIMEOUT_MS, optionContaining, signIn, succeeded, suffix, uploadDataset } from './ui';
 
 export { expect } from '@playwright/test';
 
@@ -174,6 +174,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await watchedSetup(deployment.origin, 'signing in as admin', async () => {
       const page = await context.newPage();
       await signIn(page, deployment.origin, 'admin', deployment.adminPassword);
+      await useThisBrowsersKey(page, deployment.origin);
       await page.close();
     });
     await use(context);

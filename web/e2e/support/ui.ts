@@ -18,6 +18,22 @@ export async function signIn(page: Page, origin: string, userName: string, passw
   await expect(heading(page, 'Dashboard')).toBeVisible();
 }
 
+/**
+ * Makes this browser's signing key the account's: the first browser to sign in registers its key, and another test's
+ * browser may have signed in as the same user first. Jobs name the account's key for the model's recipient, and the
+ * job form can sign only with this browser's.
+ */
+export async function useThisBrowsersKey(page: Page, origin: string): Promise<void> {
+  await page.goto(origin + '/account');
+  const account = page.getByTestId('account-signing-key');
+  await expect(account, 'the account\'s signing key is known').toHaveText(/^[0-9a-f]{4}(:[0-9a-f]{4}){3}$/);
+  const replace = page.getByRole('button', { name: 'Use this browser\'s key' });
+  if (await replace.count() > 0) {
+    await replace.first().click();
+    await expect(page.getByText('Your account now names this browser\'s key').first()).toBeVisible();
+  }
+}
+
 /** The main navigation's link to `name`, clicked, and the page's heading seen. */
 export async function navigate(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();

@@ -165,7 +165,7 @@ function SigningKeySection() {
       </p>
       <dl className="facts">
         <div><dt>This browser's key</dt><dd><code>{signing.browserFingerprint ?? 'none (this browser keeps no keys)'}</code></dd></div>
-        <div><dt>Your account's key</dt><dd>{signing.account === undefined ? 'unknown' : signing.account === null ? 'none' : <code>{signing.accountFingerprint ?? '…'}</code>}</dd></div>
+        <div><dt>Your account's key</dt><dd data-testid="account-signing-key">{signing.account === undefined ? 'unknown' : signing.account === null ? 'none' : <code>{signing.accountFingerprint ?? '…'}</code>}</dd></div>
       </dl>
       <SigningKeyNotice />
     </section>

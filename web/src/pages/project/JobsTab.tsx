@@ -325,6 +325,11 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
           {recipients !== null && recipients.length === 0 && <p className="error">Choose at least one recipient.</p>}
         </fieldset>
       )}
+      {signing.status === 'other' && user && chosenRecipients.includes(user.userName) && (
+        <p className="notice wide">You receive the model with your account's key <code>{signing.accountFingerprint}</code>, not this browser's
+          (<code>{signing.browserFingerprint}</code>): the job will also wait for that key's approval (<code>imguard job approve</code> where
+          it is kept), unless you first make this browser's key your account's (the button at the top of the page).</p>
+      )}
       <label className="checkbox wide">
         <input type="checkbox" checked={revealLoss} onChange={e => setRevealLoss(e.target.checked)} />
         Reveal the training loss to the servers and to this page (one number per step; otherwise only progress is shown)
