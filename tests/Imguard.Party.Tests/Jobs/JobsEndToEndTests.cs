@@ -8,6 +8,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Imguard.Client.Models;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Grants;
 using Imguard.Contracts.Jobs;
 using Imguard.Dealer.Sessions;
@@ -37,12 +38,15 @@ namespace Imguard.Party.Tests.Jobs;
 /// Training jobs end to end on 127.0.0.1 with real TLS everywhere: a stand-in platform running the real dealer
 /// endpoints, two real party servers with dataset halves in their share stores, the peer link between them, and the
 /// owner downloading and reconstructing the model. The dealer's initial weights and hiding plans are fixed (a test
-/// hook), so the secure model can be held to a plaintext run of the same training.
+/// hook), so the secure model can be held to a plaintext run of the same training. Every half is version 2 and carries
+/// its owner's key (Alice's); every job carries the consent Alice signed as owner and recipient, which each party checks
+/// against the key in its own stored half before it loads anything.
 /// </summary>
 public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Train = "ds-train";
     private const string Test = "ds-test";
+    private const string Old = "ds-old"; // shared before share files carried the owner's key (version 1)
     private static readonly FixedPointFormat Format = FixedPointFormat.Default;
     private static readonly Seed TestPlanSeed = new(77, 3);
     private static readonly ModelSpec Spec = new([1, 8, 8], 10, [new("flatten"), new("linear", Out: 16), new("relu"), new("linear", Out: 10)]);
@@ -54,6 +58,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     private LabeledImages _train = null!;
     private LabeledImages _test = null!;
     private IReadOnlyList<PlainTensor> _initial = null!;
+    private readonly ECDsa _alice = TestConsent.NewKey();
 
     private StandInPlatform Platform => _platform!;
 
@@ -69,12 +74,14 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
             _initial = ModelBuilder.InitialParameters(Spec, prg);
         }
         _platform = await StartPlatformAsync();
-        OwnerHalfFiles trainFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_train, Format, Train, _work, seedCompressParty0: true);
-        OwnerHalfFiles testFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_test, Format, Test, _work, seedCompressParty0: false);
+        byte[] aliceKey = _alice.ExportSubjectPublicKeyInfo();
+        OwnerHalfFiles trainFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_train, Format, Train, _work, seedCompressParty0: true, ownerKey: aliceKey);
+        OwnerHalfFiles testFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_test, Format, Test, _work, seedCompressParty0: false, ownerKey: aliceKey);
+        OwnerHalfFiles oldFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_train, Format, Old, _work, seedCompressParty0: false);
         for (int p = 0; p < 2; p++)
         {
             var store = new ShareStore(Path.Combine(PartyDirectory(p), "shares"));
-            foreach (OwnerHalfFiles files in new[] { trainFiles, testFiles })
+            foreach (OwnerHalfFiles files in new[] { trainFiles, testFiles, oldFiles })
             {
                 await using FileStream half = File.OpenRead(p == 0 ? files.Party0Path : files.Party1Path);
                 await store.ImportAsync(half, files.DatasetId, p);
@@ -92,6 +99,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         await Platform.DisposeAsync();
         _deployment.Dispose();
         Directory.Delete(_work, recursive: true);
+        _alice.Dispose();
     }
 
     private Task<StandInPlatform> StartPlatformAsync(TelemetryOptions? telemetry = null) =>
@@ -145,6 +153,12 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         },
         ComparisonBits = 32,
     };
+
+    /// <summary>Every dataset of <paramref name="job"/> is Alice's: she signs as owner and as the model's recipient.</summary>
+    private JobDescription Signed(JobDescription job) => TestConsent.Sign(job, Owners(job, _alice), [("alice", _alice)]);
+
+    private static Dictionary<string, (string Owner, ECDsa Key)> Owners(JobDescription job, ECDsa key) =>
+        (job.TestDatasetId is { } test ? job.TrainDatasetIds.Append(test) : job.TrainDatasetIds).ToDictionary(id => id, _ => ("alice", key));
 
     private async Task<IReadOnlyList<PlainTensor>> PlaintextRunAsync(JobDescription job)
     {
@@ -200,7 +214,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var clock = Stopwatch.StartNew();
         JobDescription job = Job("job-e2e", epochs: 2, batch: 8);
-        await Platform.StartJobAsync(job, _train.Count);
+        await Platform.StartJobAsync(Signed(job), _train.Count);
         await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(60));
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
@@ -262,7 +276,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         _platform = await StartPlatformAsync(new TelemetryOptions { MetricsListen = $"127.0.0.1:{platformMetrics}" });
 
         JobDescription job = Job("job-metrics", epochs: 1, batch: 8, withTest: false);
-        await Platform.StartJobAsync(job, _train.Count);
+        await Platform.StartJobAsync(Signed(job), _train.Count);
         await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(60));
 
         using var scraper = new HttpClient();
@@ -305,7 +319,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         // Mixup trains a decisive model in a few epochs on 32 images; λ₀ ≥ 0.5 keeps each test image dominant in its encodings.
         JobDescription mixup = Job("job-tta", epochs: 12, batch: 8, HidingModes.Mixup);
         JobDescription job = mixup with { Training = mixup.Training with { LearningRate = 0.2, TestEncodings = 3, TestOwnCoefficientMin = 0.5 } };
-        await Platform.StartJobAsync(job, _train.Count, _test.Count);
+        await Platform.StartJobAsync(Signed(job), _train.Count, _test.Count);
         await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(90));
 
         var (share0, share1) = await DownloadAsync(job.JobId);
@@ -352,7 +366,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Without_a_grant_for_the_job_and_the_party_the_model_cannot_be_downloaded()
     {
         JobDescription job = Job("job-grants", epochs: 1, batch: 16, hiding: HidingModes.Off, withTest: false);
-        await Platform.StartJobAsync(job, _train.Count);
+        await Platform.StartJobAsync(Signed(job), _train.Count);
         await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(60));
         using HttpClient http = Owner(0);
         async Task<HttpStatusCode> Get(string path, string? grant)
@@ -395,7 +409,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var clock = Stopwatch.StartNew();
         JobDescription job = Job("job-resume", epochs: 4, batch: 4, withTest: false);
-        await Platform.StartJobAsync(job, _train.Count);
+        await Platform.StartJobAsync(Signed(job), _train.Count);
         string checkpoint = Path.Combine(PartyDirectory(1), "jobs", job.JobId, "checkpoints", "epoch-1.ckpt");
         await WaitUntilAsync(() => File.Exists(checkpoint), TimeSpan.FromSeconds(60));
         await StopPartyAsync(1);
@@ -437,7 +451,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         }
         var clock = Stopwatch.StartNew();
         JobDescription job = Job("job-outage", epochs: 4, batch: 4, withTest: false);
-        await Platform.StartJobAsync(job, _train.Count);
+        await Platform.StartJobAsync(Signed(job), _train.Count);
         string checkpoint = Path.Combine(PartyDirectory(1), "jobs", job.JobId, "checkpoints", "epoch-1.ckpt");
         await WaitUntilAsync(() => File.Exists(checkpoint), TimeSpan.FromSeconds(60));
         await StopPartyAsync(1);
@@ -487,7 +501,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_cancelled_job_stops_at_both_parties_and_leaves_no_model()
     {
         JobDescription job = Job("job-cancel", epochs: 50, batch: 4, withTest: false);
-        await Platform.StartJobAsync(job, _train.Count);
+        await Platform.StartJobAsync(Signed(job), _train.Count);
         await Platform.WaitForBothAsync(job.JobId, JobState.Running, TimeSpan.FromSeconds(30));
         await WaitUntilAsync(() => Platform.Progress.Any(p => p.Job == job.JobId), TimeSpan.FromSeconds(30));
         await Platform.CancelJobAsync(job.JobId);
@@ -499,6 +513,55 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         using HttpResponseMessage response = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(0, Platform.Dealer.LiveCount);
+    }
+
+    [Fact]
+    public async Task A_start_without_every_owners_and_recipients_signature_is_refused_by_both_parties_before_anything_is_loaded()
+    {
+        using ECDsa platform = TestConsent.NewKey();
+        using ECDsa carol = TestConsent.NewKey();
+        string alice = OwnerKeys.ShortFingerprint(_alice.ExportSubjectPublicKeyInfo());
+        string carols = OwnerKeys.ShortFingerprint(carol.ExportSubjectPublicKeyInfo());
+        JobDescription Plain(string id) => Job(id, epochs: 1, batch: 8, hiding: HidingModes.Off);
+        JobDescription approved = Signed(Plain("job-changed"));
+        var forged = new (JobDescription Description, string[] Named)[]
+        {
+            // Alice approved one epoch; the platform starts the job with five, carrying her signature over the old terms.
+            (approved with { Training = approved.Training with { Epochs = 5 } }, [alice, $"owner of dataset '{Train}'"]),
+            // The platform names itself recipient and signs terms built with its own key as the owner key; the parties
+            // take the owner key from their own halves' headers, which Alice never signed for this job.
+            (TestConsent.Sign(Plain("job-own-key"), Owners(Plain("job-own-key"), platform), [("alice", platform)]), [alice, $"owner of dataset '{Train}'"]),
+            // Carol is a recipient who never signed.
+            (TestConsent.Sign(Plain("job-no-recipient"), Owners(Plain("job-no-recipient"), _alice), [("alice", _alice), ("carol", carol)], signers: [_alice]),
+                [carols, "carol, recipient of the model"]),
+            // No consent at all.
+            (Plain("job-no-consent"), ["carries no consent"]),
+            // A dataset shared before share files carried the owner's key cannot join a training job.
+            (Signed(Plain("job-old-share") with { TrainDatasetId = Old }), [$"dataset '{Old}' has no owner key"]),
+        };
+        foreach (var (description, _) in forged)
+        {
+            await Platform.StartJobAsync(description, _train.Count, _test.Count);
+        }
+        foreach (var (description, named) in forged)
+        {
+            string id = description.JobId;
+            await Platform.WaitForBothAsync(id, JobState.Failed, TimeSpan.FromSeconds(30));
+            foreach (string party in new[] { "party-0", "party-1" })
+            {
+                // Refused before loading: no preprocessing, no attempt at the dealer, no model share.
+                var states = Platform.States.Where(s => s.Job == id && s.Party == party).Select(s => s.Report).ToArray();
+                JobStateReport failed = Assert.Single(states);
+                Assert.StartsWith($"Party {party[^1]} refused to start the job: ", failed.Message, StringComparison.Ordinal);
+                Assert.All(named, n => Assert.Contains(n, failed.Message, StringComparison.Ordinal));
+                Assert.False(File.Exists(new JobFolder(Path.Combine(PartyDirectory(party[^1] - '0'), "jobs"), id).ModelPath));
+            }
+            Assert.DoesNotContain(Platform.Usage, u => u.JobId == id);
+            await WaitUntilAsync(() => Platform.AuditEvents.Count(e => e.EventType == AuditEventTypes.JobStartRefused && e.Subjects.Contains($"job:{id}")) == 2,
+                TimeSpan.FromSeconds(10));
+            Assert.Equal(["party:0", "party:1"], Platform.AuditEvents.Where(e => e.EventType == AuditEventTypes.JobStartRefused && e.Subjects.Contains($"job:{id}"))
+                .Select(e => e.Actor).Order(StringComparer.Ordinal));
+        }
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
