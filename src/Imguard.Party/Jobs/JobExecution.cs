@@ -14,7 +14,8 @@ namespace Imguard.Party.Jobs;
 /// <summary>
 /// One job taken from the <see cref="JobQueue"/> to its end here: check the job's consent against the owner keys bound
 /// to this party's halves (<see cref="JobConsentCheck"/>; refused: <c>failed</c> and the audit event
-/// <c>job.start_refused</c>, nothing loaded), report <c>preprocessing</c>, load the dataset half(s)
+/// <c>job.start_refused</c>, nothing loaded), report <c>preprocessing</c>, load the training halves as one set
+/// (<see cref="TrainingUnion"/>) and the test half
 /// from the share store, run attempts (<see cref="AttemptLoop"/>) from where <see cref="ResumePolicy"/> says, and record
 /// and report how it ended — <c>succeeded</c>; <c>cancelled</c> when asked; <c>failed</c> with a message that names
 /// ids, shapes and counts, never a value; or nothing when the party is stopping (the job resumes at the next start).
@@ -45,8 +46,13 @@ internal sealed class JobExecution(int partyId, ShareStore store, JobQueue queue
             var spec = JobTraining.Spec(description);
             var options = JobTraining.Options(description);
             var format = JobTraining.Format(description);
-            SharedDataset train = await LoadAsync(description.TrainDatasetId, ownerKeys, cancellation.Token);
-            SharedDataset? test = description.TestDatasetId is null ? null : await LoadAsync(description.TestDatasetId, ownerKeys, cancellation.Token);
+            SharedDataset train = await TrainingUnion.LoadAsync(description, store, ownerKeys, cancellation.Token);
+            if (description.AdditionalTrainDatasetIds.Count > 0)
+            {
+                reporter.Log(jobId, JobLogLevel.Information,
+                    $"training on the union of {description.TrainDatasetIds.Count} datasets, {train.Count} images in all, in the order {string.Join(", ", description.TrainDatasetIds)}.");
+            }
+            SharedDataset? test = description.TestDatasetId is null ? null : await TrainingUnion.LoadHalfAsync(description.TestDatasetId, store, ownerKeys, cancellation.Token);
             foreach (SharedDataset half in test is null ? [train] : (SharedDataset[])[train, test])
             {
                 if (half.Format != format)
@@ -85,13 +91,6 @@ internal sealed class JobExecution(int partyId, ShareStore store, JobQueue queue
         {
             queue.End();
         }
-    }
-
-    private async Task<SharedDataset> LoadAsync(string datasetId, IReadOnlyDictionary<string, byte[]?> ownerKeys, CancellationToken cancellationToken)
-    {
-        var half = await store.LoadAsync(datasetId, cancellationToken);
-        JobConsentCheck.EnsureSameOwner(datasetId, ownerKeys, half.Header);
-        return half.Dataset;
     }
 
     /// <summary>

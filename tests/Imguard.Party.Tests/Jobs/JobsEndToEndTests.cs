@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -47,6 +48,8 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     private const string Train = "ds-train";
     private const string Test = "ds-test";
     private const string Old = "ds-old"; // shared before share files carried the owner's key (version 1)
+    private const string Bob = "ds-bob"; // another owner's training set, for jobs over the union
+    private const string Wide = "ds-wide"; // 9×9 images: cannot train with the 8×8 ones
     private static readonly FixedPointFormat Format = FixedPointFormat.Default;
     private static readonly Seed TestPlanSeed = new(77, 3);
     private static readonly ModelSpec Spec = new([1, 8, 8], 10, [new("flatten"), new("linear", Out: 16), new("relu"), new("linear", Out: 10)]);
@@ -57,18 +60,25 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     private StandInPlatform? _platform;
     private LabeledImages _train = null!;
     private LabeledImages _test = null!;
+    private LabeledImages _bobTrain = null!;
+    private LabeledImages _union = null!; // Alice's training set, then Bob's: the job's union in its order
+    private readonly ConcurrentDictionary<(string Job, int Epoch), int> _plannedCounts = new();
     private IReadOnlyList<PlainTensor> _initial = null!;
     private readonly ECDsa _alice = TestConsent.NewKey();
+    private readonly ECDsa _bob = TestConsent.NewKey();
 
     private StandInPlatform Platform => _platform!;
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_work);
-        var raw = SyntheticShapes.Generate(48, side: 8);
+        var raw = SyntheticShapes.Generate(72, side: 8);
         var standardization = Standardization.Fit(raw.Slice(0, 32));
         _train = standardization.Apply(raw.Slice(0, 32));
         _test = standardization.Apply(raw.Slice(32, 16));
+        _bobTrain = standardization.Apply(raw.Slice(48, 24));
+        _union = standardization.Apply(raw).Subset([.. Enumerable.Range(0, 32), .. Enumerable.Range(48, 24)]);
+        var wide = SyntheticShapes.Generate(8, side: 9);
         using (var prg = new AesCtrPrg(new Seed(7, 1)))
         {
             _initial = ModelBuilder.InitialParameters(Spec, prg);
@@ -78,10 +88,14 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         OwnerHalfFiles trainFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_train, Format, Train, _work, seedCompressParty0: true, ownerKey: aliceKey);
         OwnerHalfFiles testFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_test, Format, Test, _work, seedCompressParty0: false, ownerKey: aliceKey);
         OwnerHalfFiles oldFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_train, Format, Old, _work, seedCompressParty0: false);
+        byte[] bobKey = _bob.ExportSubjectPublicKeyInfo();
+        OwnerHalfFiles bobFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_bobTrain, Format, Bob, _work, seedCompressParty0: false, ownerKey: bobKey);
+        OwnerHalfFiles wideFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(Standardization.Fit(wide).Apply(wide), Format, Wide, _work,
+            seedCompressParty0: true, ownerKey: bobKey);
         for (int p = 0; p < 2; p++)
         {
             var store = new ShareStore(Path.Combine(PartyDirectory(p), "shares"));
-            foreach (OwnerHalfFiles files in new[] { trainFiles, testFiles, oldFiles })
+            foreach (OwnerHalfFiles files in new[] { trainFiles, testFiles, oldFiles, bobFiles, wideFiles })
             {
                 await using FileStream half = File.OpenRead(p == 0 ? files.Party0Path : files.Party1Path);
                 await store.ImportAsync(half, files.DatasetId, p);
@@ -100,6 +114,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         _deployment.Dispose();
         Directory.Delete(_work, recursive: true);
         _alice.Dispose();
+        _bob.Dispose();
     }
 
     private Task<StandInPlatform> StartPlatformAsync(TelemetryOptions? telemetry = null) =>
@@ -107,14 +122,18 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         {
             // Test hook: the dealer deals these initial weights and these hiding plans, so a plaintext run can follow.
             TrainingDealerFactory = job => new TrainingDealer(JobTraining.Spec(job.Description), JobTraining.Options(job.Description),
-                job.TrainingCount, JobTraining.Format(job.Description), _initial, epoch => Plan(JobTraining.Options(job.Description).Hiding, epoch),
+                job.TrainingCount, JobTraining.Format(job.Description), _initial, epoch =>
+                {
+                    _plannedCounts[(job.Description.JobId, epoch)] = job.TrainingCount;
+                    return Plan(JobTraining.Options(job.Description).Hiding, epoch, job.TrainingCount);
+                },
                 job.TestCount, TestPlanSeed),
         }, telemetry);
 
-    private static EpochHidingPlan Plan(InstaHideOptions hiding, int epoch)
+    private static EpochHidingPlan Plan(InstaHideOptions hiding, int epoch, int count)
     {
         using var prg = new AesCtrPrg(new Seed(500 + (ulong)epoch, 3));
-        return EpochHidingPlan.Draw(hiding, 32, 64, prg);
+        return EpochHidingPlan.Draw(hiding, count, 64, prg);
     }
 
     private string PartyDirectory(int p) => _deployment.Directory.RoleDirectory(ServiceRoles.Party(p));
@@ -160,12 +179,14 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     private static Dictionary<string, (string Owner, ECDsa Key)> Owners(JobDescription job, ECDsa key) =>
         (job.TestDatasetId is { } test ? job.TrainDatasetIds.Append(test) : job.TrainDatasetIds).ToDictionary(id => id, _ => ("alice", key));
 
-    private async Task<IReadOnlyList<PlainTensor>> PlaintextRunAsync(JobDescription job)
+    /// <param name="train">The training set in the job's union order; null: Alice's.</param>
+    private async Task<IReadOnlyList<PlainTensor>> PlaintextRunAsync(JobDescription job, LabeledImages? train = null)
     {
+        train ??= _train;
         var options = JobTraining.Options(job);
         var model = ModelBuilder.Build(Spec, [.. _initial.Select(p => p.Clone())]);
         var trainer = new Trainer<PlainTensor>(PlainEngine.Instance, model, options);
-        var source = new PlainBatchSource(_train, options.Hiding, options.BatchSize, epoch => Plan(options.Hiding, epoch));
+        var source = new PlainBatchSource(train, options.Hiding, options.BatchSize, epoch => Plan(options.Hiding, epoch, train.Count));
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             await trainer.TrainEpochAsync(source, epoch, null);
@@ -562,6 +583,50 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(["party:0", "party:1"], Platform.AuditEvents.Where(e => e.EventType == AuditEventTypes.JobStartRefused && e.Subjects.Contains($"job:{id}"))
                 .Select(e => e.Actor).Order(StringComparer.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task A_job_over_two_owners_datasets_trains_on_their_union_and_mixes_their_images()
+    {
+        JobDescription job = Job("job-union", epochs: 2, batch: 8) with { AdditionalTrainDatasetIds = [Bob] };
+        Dictionary<string, (string Owner, ECDsa Key)> owners = Owners(job, _alice);
+        owners[Bob] = ("bob", _bob);
+        await Platform.StartJobAsync(TestConsent.Sign(job, owners, [("alice", _alice)]), _union.Count, _test.Count);
+        await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(90));
+        Assert.Equal(2, Platform.Logs.Count(l => l.Job == job.JobId && l.Report.Message!.StartsWith("training on the union of 2 datasets, 56 images", StringComparison.Ordinal)));
+
+        // The reconstructed model is the plaintext run's on Alice's images followed by Bob's, with the same plans:
+        // the parties' public order and partners index the concatenation [0, 32 + 24).
+        var (share0, share1) = await DownloadAsync(job.JobId);
+        ReconstructedModel model = ModelReconstruction.Reconstruct(share0, share1);
+        double worst = MaxDifference(await PlaintextRunAsync(job, _union), model.Parameters);
+        output.WriteLine($"union of 32 + 24 images: max |secure − plaintext| parameter {worst:E2}");
+        Assert.InRange(worst, 0, 3e-3); // 14 steps (7 per epoch) instead of the 8 the single-dataset job's 2e-3 is for
+
+        // The dealer planned each epoch over the whole union, so InstaHide's partners come from both owners: a partner
+        // of owner a's image is owner b's with probability N_b / N (within five standard errors; 2 partner slots each).
+        var union = new DatasetUnion([new UnionPart(Train, "alice", _train.Count), new UnionPart(Bob, "bob", _bobTrain.Count)]);
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            Assert.Equal(union.Count, _plannedCounts[(job.JobId, epoch)]);
+            long[,] mixing = union.MixingCounts(Plan(JobTraining.Options(job).Hiding, epoch, union.Count));
+            for (int a = 0; a < 2; a++)
+            {
+                long slots = mixing[a, 0] + mixing[a, 1];
+                double p = (double)union.Parts[1 - a].Count / union.Count, expected = slots * p, se = Math.Sqrt(slots * p * (1 - p));
+                output.WriteLine($"epoch {epoch}: {union.Parts[a].Owner}'s images have {mixing[a, 1 - a]} of {slots} partners from the other owner (expected {expected:F1})");
+                Assert.InRange(mixing[a, 1 - a], Math.Max(1, expected - 5 * se), expected + 5 * se);
+            }
+        }
+
+        // Halves of different shapes do not train together: both parties refuse, naming the datasets.
+        JobDescription mismatched = Job("job-union-wide", epochs: 1, batch: 8, withTest: false) with { AdditionalTrainDatasetIds = [Wide] };
+        owners = Owners(mismatched, _alice);
+        owners[Wide] = ("bob", _bob);
+        await Platform.StartJobAsync(TestConsent.Sign(mismatched, owners, [("alice", _alice)]), _train.Count + 8);
+        await Platform.WaitForBothAsync(mismatched.JobId, JobState.Failed, TimeSpan.FromSeconds(30));
+        Assert.All(Platform.States.Where(s => s.Job == mismatched.JobId && s.Report.State == JobState.Failed), s =>
+            Assert.Contains($"'{Wide}' has images of 1×9×9, the first, '{Train}', has images of 1×8×8", s.Report.Message, StringComparison.Ordinal));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
