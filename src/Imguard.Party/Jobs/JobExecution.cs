@@ -22,6 +22,10 @@ namespace Imguard.Party.Jobs;
 /// </summary>
 internal sealed class JobExecution(int partyId, ShareStore store, JobQueue queue, AttemptLoop attempts, JobReporter reporter, AuditClient? audit, ILogger logger)
 {
+    // The audit server's limits on an event's subjects (Imguard.Audit's AuditEvent).
+    private const int MaxAuditSubjects = 16;
+    private const int MaxAuditSubjectLength = 128;
+
     public async Task RunAsync(string jobId, CancellationToken stoppingToken)
     {
         JobFolder folder = queue.Folder(jobId);
@@ -103,10 +107,15 @@ internal sealed class JobExecution(int partyId, ShareStore store, JobQueue queue
         string message = $"Party {partyId} refused to start the job: {refusal}";
         logger.LogWarning("Job {Job}: {Reason}", description.JobId, message);
         IEnumerable<string> datasets = description.TestDatasetId is { } test ? description.TrainDatasetIds.Append(test) : description.TrainDatasetIds;
-        // Audit subjects are validated by the audit server: an id it would refuse must not make the batch fail.
-        audit?.Emit(AuditEventTypes.JobStartRefused, $"party:{partyId}",
-            [$"job:{description.JobId}", .. datasets.Where(ShareFileFormat.IsValidDatasetId).Select(id => $"dataset:{id}")],
-            new Dictionary<string, object> { ["party"] = partyId, ["reason"] = refusal });
+        // Audit subjects are validated by the audit server (at most 16, each at most 128 characters): a subject it would
+        // refuse must not make the batch fail, so a job of many datasets names its first ones.
+        string[] subjects =
+        [
+            .. new[] { $"job:{description.JobId}" }.Concat(datasets.Where(ShareFileFormat.IsValidDatasetId).Select(id => $"dataset:{id}"))
+                .Where(subject => subject.Length <= MaxAuditSubjectLength).Take(MaxAuditSubjects),
+        ];
+        audit?.Emit(AuditEventTypes.JobStartRefused, $"party:{partyId}", subjects,
+            new Dictionary<string, object> { ["party"] = partyId, ["reason"] = refusal, ["datasets"] = description.TrainDatasetIds.Count + (description.TestDatasetId is null ? 0 : 1) });
         queue.Finish(folder, run, JobState.Failed, message);
         reporter.Log(description.JobId, JobLogLevel.Error, message);
         reporter.State(description.JobId, new JobStateReport(JobState.Failed, message));
