@@ -1,5 +1,6 @@
 using System.Net;
 using Imguard.Client.Platform;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Jobs;
 using Imguard.ServiceDefaults.Resilience;
 using Polly;
@@ -32,18 +33,20 @@ public sealed class JobFollower(PlatformApi platform, TextWriter output)
     /// <summary>How long the platform may stay unreachable before following gives up (the job itself goes on).</summary>
     public TimeSpan MaxOutage { get; init; } = Retries.FollowJob.GiveUpAfter!.Value;
 
-    /// <summary>Whether a job in this state has ended.</summary>
-    public static bool IsFinal(JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
+    /// <summary>Whether a job in this state has ended (a declined job never runs).</summary>
+    public static bool IsFinal(JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Cancelled or JobState.Declined;
 
     /// <summary>
-    /// Polls <paramref name="jobId"/> until it is Succeeded, Failed or Cancelled and returns it; <paramref name="changed"/>
-    /// sees every poll's summary. Throws <see cref="TimeoutException"/> when the platform stays unreachable for
+    /// Polls <paramref name="jobId"/> until it is Succeeded, Failed, Cancelled or Declined and returns it; <paramref name="changed"/>
+    /// sees every poll's summary. While the job is AwaitingApproval, a line names the keys that have not signed yet
+    /// (written again only when that list changes). Throws <see cref="TimeoutException"/> when the platform stays unreachable for
     /// <see cref="MaxOutage"/>, and what <see cref="PlatformApi"/> throws for any other failure.
     /// </summary>
     public async Task<JobView> FollowAsync(string jobId, Action<JobView> changed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changed);
         bool unreachable = false;
+        string waitingFor = "";
         RetryPolicy policy = Retries.FollowJob with { FirstDelay = FirstRetryDelay, MaxDelay = MaxRetryDelay, GiveUpAfter = MaxOutage };
         ResiliencePipeline<JobView> pipeline = Retries.For<JobView>(policy, outcome => outcome.Exception switch
             {
@@ -87,8 +90,30 @@ public sealed class JobFollower(PlatformApi platform, TextWriter output)
             {
                 return job;
             }
+            if (job.State == JobState.AwaitingApproval && await WaitingForAsync(jobId, cancellationToken) is { } line && line != waitingFor)
+            {
+                output.WriteLine(line);
+                waitingFor = line;
+            }
             await Task.Delay(PollInterval, cancellationToken);
         }
+    }
+
+    // Who has not signed yet, in the platform's words (for display: what is signed is checked where it is signed). Null
+    // when the platform does not say now; the next poll asks again.
+    private async Task<string?> WaitingForAsync(string jobId, CancellationToken cancellationToken)
+    {
+        ConsentTermsView view;
+        try
+        {
+            view = await platform.GetConsentAsync(jobId, cancellationToken);
+        }
+        catch (Exception e) when (e is PlatformApiException or HttpRequestException or IOException or TaskCanceledException { InnerException: TimeoutException })
+        {
+            return null;
+        }
+        var unsigned = view.Signers.Where(s => !s.Signed).Select(s => $"{s.Fingerprint} ({s.Holder})").ToList();
+        return unsigned.Count == 0 ? null : $"{jobId} waits for approval by: {string.Join("; ", unsigned)}";
     }
 
     // Refused, reset or unresolvable connections and TLS failures while the platform restarts; not an HTTP error status.
