@@ -33,13 +33,19 @@ public sealed class JobFollower(PlatformApi platform, TextWriter output)
     /// <summary>How long the platform may stay unreachable before following gives up (the job itself goes on).</summary>
     public TimeSpan MaxOutage { get; init; } = Retries.FollowJob.GiveUpAfter!.Value;
 
+    /// <summary>
+    /// The line to write while the job waits for approvals, made from its consent terms (null: nothing to say); when
+    /// unset, the follower does not read the terms. The caller makes it so it can escape the platform's text for its output.
+    /// </summary>
+    public Func<ConsentTermsView, string?>? WaitingFor { get; init; }
+
     /// <summary>Whether a job in this state has ended (a declined job never runs).</summary>
     public static bool IsFinal(JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Cancelled or JobState.Declined;
 
     /// <summary>
     /// Polls <paramref name="jobId"/> until it is Succeeded, Failed, Cancelled or Declined and returns it; <paramref name="changed"/>
-    /// sees every poll's summary. While the job is AwaitingApproval, a line names the keys that have not signed yet
-    /// (written again only when that list changes). Throws <see cref="TimeoutException"/> when the platform stays unreachable for
+    /// sees every poll's summary. While the job is AwaitingApproval and <see cref="WaitingFor"/> is set, the line it makes of
+    /// the job's consent terms (who has not signed yet) is written, again only when it changes. Throws <see cref="TimeoutException"/> when the platform stays unreachable for
     /// <see cref="MaxOutage"/>, and what <see cref="PlatformApi"/> throws for any other failure.
     /// </summary>
     public async Task<JobView> FollowAsync(string jobId, Action<JobView> changed, CancellationToken cancellationToken = default)
@@ -90,7 +96,8 @@ public sealed class JobFollower(PlatformApi platform, TextWriter output)
             {
                 return job;
             }
-            if (job.State == JobState.AwaitingApproval && await WaitingForAsync(jobId, cancellationToken) is { } line && line != waitingFor)
+            if (job.State == JobState.AwaitingApproval && WaitingFor is { } describe
+                && await ConsentAsync(jobId, cancellationToken) is { } consent && describe(consent) is { } line && line != waitingFor)
             {
                 output.WriteLine(line);
                 waitingFor = line;
@@ -99,21 +106,18 @@ public sealed class JobFollower(PlatformApi platform, TextWriter output)
         }
     }
 
-    // Who has not signed yet, in the platform's words (for display: what is signed is checked where it is signed). Null
-    // when the platform does not say now; the next poll asks again.
-    private async Task<string?> WaitingForAsync(string jobId, CancellationToken cancellationToken)
+    // The job's terms for the waiting line (display only: what is signed is checked where it is signed). Null when the
+    // platform does not answer now; the next poll asks again.
+    private async Task<ConsentTermsView?> ConsentAsync(string jobId, CancellationToken cancellationToken)
     {
-        ConsentTermsView view;
         try
         {
-            view = await platform.GetConsentAsync(jobId, cancellationToken);
+            return await platform.GetConsentAsync(jobId, cancellationToken);
         }
         catch (Exception e) when (e is PlatformApiException or HttpRequestException or IOException or TaskCanceledException { InnerException: TimeoutException })
         {
             return null;
         }
-        var unsigned = view.Signers.Where(s => !s.Signed).Select(s => $"{s.Fingerprint} ({s.Holder})").ToList();
-        return unsigned.Count == 0 ? null : $"{jobId} waits for approval by: {string.Join("; ", unsigned)}";
     }
 
     // Refused, reset or unresolvable connections and TLS failures while the platform restarts; not an HTTP error status.
