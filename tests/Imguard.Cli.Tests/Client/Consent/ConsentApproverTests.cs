@@ -33,7 +33,7 @@ public sealed class ConsentApproverTests : IDisposable
         _platform.On(HttpMethod.Get, ConsentPath, view);
         using PlatformApi api = _platform.Client();
         Exception refused = await Assert.ThrowsAnyAsync<Exception>(() => new ConsentApprover(api, _fixture.Device).ReviewAndApproveAsync(ConsentFixture.JobId, "alice"));
-        Assert.Empty(_platform.Sent(HttpMethod.Post, ApprovePath));
+        Assert.DoesNotContain(_platform.Requests, r => r.Method == HttpMethod.Post); // nothing signed left this device
         return refused;
     }
 
@@ -104,7 +104,8 @@ public sealed class ConsentApproverTests : IDisposable
 
         Exception refused = await RefusedAsync(ConsentFixture.View(other));
 
-        Assert.Contains("job-ffffffffffffffff", refused.Message, StringComparison.Ordinal);
+        Assert.IsType<PlatformApiException>(refused);
+        Assert.Contains($"the terms of job 'job-ffffffffffffffff' when asked for job '{ConsentFixture.JobId}'", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -134,6 +135,6 @@ public sealed class ConsentApproverTests : IDisposable
         Assert.Contains("not one job", refused.Message, StringComparison.Ordinal);
         Assert.Contains(OwnerKeys.ShortFingerprint(_fixture.CarolKey), refused.Message, StringComparison.Ordinal);
         Assert.Contains(OwnerKeys.ShortFingerprint(_fixture.Device.PublicKey), refused.Message, StringComparison.Ordinal);
-        Assert.Empty(_platform.Sent(HttpMethod.Post, ApprovePath));
+        Assert.DoesNotContain(_platform.Requests, r => r.Method == HttpMethod.Post);
     }
 }
