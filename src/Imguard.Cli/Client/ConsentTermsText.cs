@@ -74,6 +74,13 @@ internal static class ConsentTermsText
             string mine = string.Equals(signer.Fingerprint, review.DeviceFingerprint, StringComparison.OrdinalIgnoreCase) ? You : "";
             yield return $"  {(signer.Signed ? "signed " : "waiting")} {Text(signer.Fingerprint)} {Text(signer.Holder)}{when}{mine}";
         }
+        // The terms decide who must sign, not the platform's list: a key it leaves out is shown all the same.
+        foreach (RequiredSignature required in review.Required.Where(r =>
+            !view.Signers.Any(s => string.Equals(s.Fingerprint, r.ShortFingerprint, StringComparison.OrdinalIgnoreCase))))
+        {
+            yield return $"  waiting {required.ShortFingerprint} {Text(required.Holder)} (required by the terms; the platform does not list it)" +
+                (review.IsDeviceKey(required.Key) ? You : "");
+        }
         yield return $"digest (computed on this device): {review.DigestHex}";
         yield return review.DeviceMustSign
             ? $"this device's key {review.DeviceFingerprint} is one the job waits for"

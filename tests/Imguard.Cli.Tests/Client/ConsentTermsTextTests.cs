@@ -42,6 +42,18 @@ public sealed class ConsentTermsTextTests : IDisposable
     }
 
     [Fact]
+    public void A_signer_the_platform_leaves_out_of_its_list_is_shown_as_required_by_the_terms()
+    {
+        ConsentTermsView view = ConsentFixture.View(_fixture.Terms());
+        string carol = OwnerKeys.ShortFingerprint(_fixture.CarolKey);
+        view = view with { Signers = [.. view.Signers.Where(s => s.Fingerprint != carol)] };
+
+        List<string> lines = Lines(view);
+
+        Assert.Contains(lines, l => l.StartsWith($"  waiting {carol} carol, recipient of the model (required by the terms", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Names_from_the_platform_cannot_rewrite_the_terminal()
     {
         ConsentTerms terms = _fixture.Terms() with
