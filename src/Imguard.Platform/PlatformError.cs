@@ -45,6 +45,9 @@ internal static class PlatformError
     public static Outcome<T> UserNotFound<T>(string what) =>
         Outcome<T>.Failure(OutcomeStatus.NotFound, $"No user {what} exists.");
 
+    public static Outcome<T> NoSigningKey<T>() =>
+        Outcome<T>.Failure(OutcomeStatus.NotFound, "You have registered no signing key: imguard login registers one, and so does signing in to the web UI.");
+
     public static Outcome<T> TokenNotFound<T>(Guid tokenId) =>
         Outcome<T>.Failure(OutcomeStatus.NotFound, $"No API token {tokenId} exists, or it is not yours.");
 

@@ -48,6 +48,43 @@ public abstract class PlatformTestBase(PlatformDatabaseProvider provider) : IAsy
 
     protected JobService Jobs => new(Database, Clock);
 
+    protected JobConsents Consents => new(Database, Clock);
+
+    protected SigningKeys SigningKeys => new(Database, Clock);
+
+    private readonly Dictionary<Guid, ECDsa> _keys = [];
+
+    /// <summary>A user's signing key, made on first use (as their device would): it binds their uploads and signs their approvals.</summary>
+    protected ECDsa KeyOf(UserInfo user) =>
+        _keys.TryGetValue(user.Id, out ECDsa? key) ? key : _keys[user.Id] = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+    /// <summary>The public half of <see cref="KeyOf"/>, registered as the user's signing key.</summary>
+    protected async Task<byte[]> RegisterKeyAsync(UserInfo user)
+    {
+        byte[] key = KeyOf(user).ExportSubjectPublicKeyInfo();
+        Ok(await SigningKeys.RegisterAsync(user.Id, key));
+        return key;
+    }
+
+    /// <summary>Creates a training job (its creator's key registered) and has every required key sign it, as the owners and recipients would: it ends Queued.</summary>
+    internal async Task<JobInfo> QueuedJobAsync(UserInfo creator, JobRequest request, params UserInfo[] signers)
+    {
+        await RegisterKeyAsync(creator);
+        JobInfo job = Ok(await Jobs.CreateAsync(creator.Id, request));
+        foreach (UserInfo signer in signers.Prepend(creator).DistinctBy(u => u.Id))
+        {
+            var (state, problem) = JobConsentState.Of(job);
+            Assert.True(state is not null, problem);
+            byte[] key = KeyOf(signer).ExportSubjectPublicKeyInfo();
+            if (state!.Requires(key))
+            {
+                job = Ok(await Consents.ApproveAsync(signer.Id, job.Id, key, Imguard.Contracts.Consent.ConsentSignature.Sign(KeyOf(signer), state.Digest))).Job;
+            }
+        }
+        Assert.Equal(Imguard.Contracts.Jobs.JobState.Queued, job.State);
+        return job;
+    }
+
     public async Task InitializeAsync()
     {
         if (Provider == PlatformDatabaseProvider.PostgreSql && ProviderFactAttribute.PostgresConnectionString is null)
@@ -60,6 +97,11 @@ public abstract class PlatformTestBase(PlatformDatabaseProvider provider) : IAsy
 
     public async Task DisposeAsync()
     {
+        foreach (ECDsa key in _keys.Values)
+        {
+            key.Dispose();
+        }
+
         if (_store is not null)
         {
             await _store.DisposeAsync();
@@ -105,11 +147,13 @@ public abstract class PlatformTestBase(PlatformDatabaseProvider provider) : IAsy
     protected static DatasetRegistration Registration(Guid projectId, DatasetPurpose purpose = DatasetPurpose.Train, int count = 100) =>
         new(projectId, "batch 1", purpose, Shape, count, 10, 16, Digest("half 0"), Digest("half 1"));
 
+    /// <summary>A Ready dataset whose halves carry the owner's key (<see cref="KeyOf"/>), as the owner's client writes them.</summary>
     protected async Task<DatasetInfo> ReadyDatasetAsync(UserInfo owner, Guid projectId, DatasetPurpose purpose = DatasetPurpose.Train)
     {
+        byte[] ownerKey = KeyOf(owner).ExportSubjectPublicKeyInfo();
         DatasetInfo dataset = Ok(await Datasets.RegisterAsync(owner.Id, Registration(projectId, purpose)));
-        Ok(await HalfReports.ReportHalfAsync(dataset.Id, 0, Shape, 100, Digest("half 0")));
-        DatasetInfo ready = Ok(await HalfReports.ReportHalfAsync(dataset.Id, 1, Shape, 100, Digest("half 1")));
+        Ok(await HalfReports.ReportHalfAsync(dataset.Id, 0, Shape, 100, null, Digest("half 0"), ownerKey));
+        DatasetInfo ready = Ok(await HalfReports.ReportHalfAsync(dataset.Id, 1, Shape, 100, null, Digest("half 1"), ownerKey));
         Assert.Equal(DatasetStatus.Ready, ready.Status);
         return ready;
     }

@@ -122,7 +122,7 @@ internal static class AccuracyBenchmark
     /// One training run; yields (epoch, T, accuracy, 0) after each epoch asked for and each T, and (epoch, −1, 0,
     /// seconds) with the mean training time per epoch at the end.
     /// </summary>
-    private static async IAsyncEnumerable<(int Epoch, int T, double Accuracy, double Seconds)> TrainAsync(
+    internal static async IAsyncEnumerable<(int Epoch, int T, double Accuracy, double Seconds)> TrainAsync(
         string modelName, Variant variant, Settings settings, LabeledImages train, LabeledImages test,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {

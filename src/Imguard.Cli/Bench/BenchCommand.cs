@@ -11,6 +11,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(CreateMpc());
         bench.Subcommands.Add(CreateTrain());
         bench.Subcommands.Add(CreateAccuracy());
+        bench.Subcommands.Add(CreateCollab());
         bench.Subcommands.Add(CreateParty());
         return bench;
     }
@@ -87,6 +88,33 @@ internal static class BenchCommand
             List(parse.GetValue(after)!).Select(s => Positive(int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))).ToArray(),
             List(parse.GetValue(encodings)!).Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
             parse.GetValue(trainLimit), parse.GetValue(testLimit), parse.GetValue(seed), parse.GetValue(schedule)!, parse.GetValue(ownMin)), ct));
+        return command;
+    }
+
+    private static Command CreateCollab()
+    {
+        var json = new Option<bool>("--json") { Description = "One JSON object per figure." };
+        var models = new Option<string>("--models") { Description = "Presets to train, comma-separated.", DefaultValueFactory = _ => "mlp" };
+        var hiding = new Option<string>("--hiding")
+        {
+            Description = "Hiding variants, comma-separated (off, mixupK, instahideK, +abs); the default is a new job's (mixup, k = 2).",
+            DefaultValueFactory = _ => $"{Contracts.Jobs.JobDefaults.Hiding}{Contracts.Jobs.JobDefaults.K}",
+        };
+        var splits = new Option<string>("--splits") { Description = "How the training set is split among three owners: by-class (0–3, 4–6, 7–9), iid (3 : 2 : 1).", DefaultValueFactory = _ => "by-class,iid" };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs of every run (the product's default is 5).", DefaultValueFactory = _ => Contracts.Jobs.JobDefaults.Epochs };
+        var trainLimit = new Option<int>("--train-limit") { Description = "Split the first N training images (0: all 60,000)." };
+        var testLimit = new Option<int>("--test-limit") { Description = "Evaluate on the first N test images (0: all 10,000)." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the weights, the hiding plans and the iid split.", DefaultValueFactory = _ => 1 };
+        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: cosine (the product's default), constant or step:EVERY:GAMMA.", DefaultValueFactory = _ => "cosine" };
+        var command = new Command("collab", "What training together gives each of three owners of Fashion-MNIST: each owner alone and all jointly, every model tested on the whole test set (plaintext engine, the same layer code as on shares).")
+        {
+            json, models, hiding, splits, epochs, trainLimit, testLimit, seed, schedule,
+        };
+        command.SetAction((parse, ct) => CollabBenchmark.RunAsync(parse.GetValue(json), new CollabBenchmark.Settings(
+            List(parse.GetValue(models)!).Select(ModelSpecName).ToArray(),
+            List(parse.GetValue(hiding)!).Select(AccuracyBenchmark.Variant.Parse).ToArray(),
+            List(parse.GetValue(splits)!),
+            Positive(parse.GetValue(epochs)), parse.GetValue(trainLimit), parse.GetValue(testLimit), parse.GetValue(seed), parse.GetValue(schedule)!), ct));
         return command;
     }
 

@@ -125,7 +125,9 @@ public sealed class HalfReporter(ShareStore store, PlatformClient platform, Data
     {
         StoredShare stored = await store.VerifyAsync(datasetId, cancellationToken);
         ShareFileHeader header = stored.Header;
-        var report = new HalfReport(header.Channels, header.Height, header.Width, header.Classes, header.ExampleCount, stored.Digest.ToString());
+        // The owner key comes from the header this party verified, so the platform learns the key the halves are bound to.
+        var report = new HalfReport(header.Channels, header.Height, header.Width, header.Classes, header.ExampleCount, stored.Digest.ToString(),
+            header.OwnerKey is { } ownerKey ? Convert.ToBase64String(ownerKey) : null);
         (bool taken, string? status) = await platform.ReportHalfAsync(datasetId, report, cancellationToken);
         if (taken)
         {

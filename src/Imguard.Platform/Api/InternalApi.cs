@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Jobs;
 using Imguard.Platform.Datasets;
@@ -63,9 +64,15 @@ public static class InternalApi
             return ApiResults.Invalid($"A count is 0 to {int.MaxValue}.");
         }
 
+        byte[]? ownerKey = null;
+        if (request.OwnerKey is { } encoded && (ownerKey = ApiInput.Base64(encoded, OwnerKeys.MaxEncodedLength)) is null)
+        {
+            return ApiResults.Invalid("The owner key is a base64 SubjectPublicKeyInfo.");
+        }
+
         Outcome<DatasetInfo> before = await registry.GetForPartyAsync(id, cancellationToken);
         Outcome<DatasetInfo> reported = await reports.ReportHalfAsync(id, party, new ImageShape(request.Channels, request.Height, request.Width),
-            (int)request.Count, request.Classes, request.Digest ?? "", cancellationToken);
+            (int)request.Count, request.Classes, request.Digest ?? "", ownerKey, cancellationToken);
         if (reported.IsOk && before.IsOk && before.Value.Status != reported.Value.Status)
         {
             DatasetInfo dataset = reported.Value;

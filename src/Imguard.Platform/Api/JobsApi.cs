@@ -2,6 +2,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Grants;
 using Imguard.Contracts.Jobs;
 using Imguard.Contracts.Projects;
@@ -23,8 +24,9 @@ namespace Imguard.Platform.Api;
 
 /// <summary>
 /// Training jobs: owners start and cancel them, members watch them (state, progress, log, and a Server-Sent Events
-/// stream), and only the owner of a succeeded job gets grants to download the model's two shares. Jobs wait in
-/// <c>queued</c> until a runner takes them; the runner and the parties report through <see cref="InternalApi"/>.
+/// stream), and only the owner of a succeeded job gets grants to download the model's two shares. A training job
+/// waits in <c>awaitingApproval</c> until every dataset owner and recipient signed (<see cref="ConsentApi"/>), then in
+/// <c>queued</c> until a runner takes it; the runner and the parties report through <see cref="InternalApi"/>.
 /// </summary>
 public static class JobsApi
 {
@@ -95,16 +97,13 @@ public static class JobsApi
         }
 
         Outcome<JobInfo> created = await jobs.CreateAsync(userId,
-            new JobRequest(projectId, request.TrainDatasetId ?? "", string.IsNullOrEmpty(request.TestDatasetId) ? null : request.TestDatasetId, model, training),
+            new JobRequest(projectId, request.TrainDatasetId ?? "", string.IsNullOrEmpty(request.TestDatasetId) ? null : request.TestDatasetId, model, training,
+                request.AdditionalTrainDatasetIds, request.Recipients),
             cancellationToken);
         if (created.IsOk)
         {
             JobInfo job = created.Value;
-            List<string> subjects = [Subject(job.Id), ProjectsApi.Subject(projectId), DatasetsApi.Subject(job.TrainDatasetId)];
-            if (job.TestDatasetId is { } test)
-            {
-                subjects.Add(DatasetsApi.Subject(test));
-            }
+            List<string> subjects = [Subject(job.Id), ProjectsApi.Subject(projectId), .. (job.Datasets ?? []).Select(d => DatasetsApi.Subject(d.DatasetId))];
 
             audit.Emit(AuditEventTypes.JobCreated, PlatformAudit.Actor(http.User), subjects, new Dictionary<string, object>
             {
@@ -115,6 +114,17 @@ public static class JobsApi
                 ["revealLoss"] = request.RevealLoss,
                 ["testEncodings"] = request.TestEncodings,
             });
+            if (JobConsentState.Of(job).State is { } consent)
+            {
+                // Who must sign, by key fingerprint: the owners and recipients see the request in their approvals.
+                audit.Emit(AuditEventTypes.ConsentRequested, PlatformAudit.Actor(http.User), subjects, new Dictionary<string, object>
+                {
+                    ["datasets"] = job.Datasets!.Count,
+                    ["recipients"] = string.Join(',', job.Recipients!.Select(r => r.UserName)),
+                    ["signers"] = string.Join(',', consent.Required.Select(r => OwnerKeys.Fingerprint(r.Key))),
+                    ["digest"] = Convert.ToHexStringLower(consent.Digest),
+                });
+            }
         }
 
         return ApiResults.From(created, job => TypedResults.Created($"/api/jobs/{job.Id}", ApiViews.Job(job)), http, ProjectsApi.Subject(projectId));

@@ -40,6 +40,15 @@ internal sealed class DatasetEntity : IVersionedEntity
 
     public Guid CreatedBy { get; set; }
 
+    /// <summary>The uploader (loaded where a caller shows the owner's name).</summary>
+    public UserEntity? Creator { get; set; }
+
+    /// <summary>
+    /// The owner's public key (SPKI DER) that both parties found in the headers of their halves, set when the dataset
+    /// becomes Ready; null for a dataset shared before share files carried one (it cannot join a training job).
+    /// </summary>
+    public byte[]? OwnerKey { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

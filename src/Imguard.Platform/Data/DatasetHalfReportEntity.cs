@@ -17,5 +17,8 @@ internal sealed class DatasetHalfReportEntity
 
     public string Digest { get; set; } = "";
 
+    /// <summary>The owner key (SPKI DER) in the header of the half the party stored; null for a version-1 half.</summary>
+    public byte[]? OwnerKey { get; set; }
+
     public DateTimeOffset ReportedAt { get; set; }
 }

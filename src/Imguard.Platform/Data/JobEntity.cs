@@ -53,5 +53,18 @@ internal sealed class JobEntity : IVersionedEntity
 
     public bool CancelRequested { get; set; }
 
+    /// <summary>
+    /// When the runner claimed the queued job to post it to the parties: from then on an approval can no longer be
+    /// withdrawn (the parties may hold the signed description already); the job can still be cancelled.
+    /// </summary>
+    public DateTimeOffset? DispatchedAt { get; set; }
+
+    /// <summary>The job's datasets in union order (training jobs; empty for an inference job and for jobs made before consent).</summary>
+    public List<JobDatasetEntity> Datasets { get; set; } = [];
+
+    public List<JobRecipientEntity> Recipients { get; set; } = [];
+
+    public List<JobApprovalEntity> Approvals { get; set; } = [];
+
     public long Version { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Imguard.Contracts.Accounts;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Jobs;
 using Imguard.Contracts.Projects;
@@ -100,6 +101,7 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             user.Property(u => u.DisplayName).HasMaxLength(MaxDisplayNameLength);
             user.Property(u => u.PasswordHash).HasMaxLength(256);
             user.Property(u => u.Version).IsConcurrencyToken();
+            user.Property(u => u.SigningKey).HasMaxLength(OwnerKeys.MaxEncodedLength);
         });
 
         modelBuilder.Entity<ApiTokenEntity>(token =>
@@ -145,7 +147,8 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             dataset.Property(d => d.Version).IsConcurrencyToken();
             dataset.HasIndex(d => d.ProjectId);
             dataset.HasOne<ProjectEntity>().WithMany().HasForeignKey(d => d.ProjectId).OnDelete(DeleteBehavior.Restrict);
-            dataset.HasOne<UserEntity>().WithMany().HasForeignKey(d => d.CreatedBy).OnDelete(DeleteBehavior.Restrict);
+            dataset.HasOne(d => d.Creator).WithMany().HasForeignKey(d => d.CreatedBy).OnDelete(DeleteBehavior.Restrict);
+            dataset.Property(d => d.OwnerKey).HasMaxLength(OwnerKeys.MaxEncodedLength);
             dataset.HasMany(d => d.Reports).WithOne().HasForeignKey(r => r.DatasetId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -155,6 +158,7 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             report.HasKey(r => new { r.DatasetId, r.PartyId });
             report.Property(r => r.DatasetId).HasMaxLength(MaxIdLength);
             report.Property(r => r.Digest).HasMaxLength(DigestLength);
+            report.Property(r => r.OwnerKey).HasMaxLength(OwnerKeys.MaxEncodedLength);
         });
 
         modelBuilder.Entity<JobEntity>(job =>
@@ -173,6 +177,45 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             job.HasOne<DatasetEntity>().WithMany().HasForeignKey(j => j.TrainDatasetId).OnDelete(DeleteBehavior.Restrict);
             job.HasOne<DatasetEntity>().WithMany().HasForeignKey(j => j.TestDatasetId).OnDelete(DeleteBehavior.Restrict);
             job.HasOne<UserEntity>().WithMany().HasForeignKey(j => j.CreatedBy).OnDelete(DeleteBehavior.Restrict);
+            job.HasMany(j => j.Datasets).WithOne().HasForeignKey(d => d.JobId).OnDelete(DeleteBehavior.Cascade);
+            job.HasMany(j => j.Recipients).WithOne().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
+            job.HasMany(j => j.Approvals).WithOne().HasForeignKey(a => a.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<JobDatasetEntity>(dataset =>
+        {
+            dataset.ToTable("job_datasets");
+            dataset.HasKey(d => new { d.JobId, d.Position });
+            dataset.Property(d => d.JobId).HasMaxLength(MaxIdLength);
+            dataset.Property(d => d.DatasetId).HasMaxLength(MaxIdLength);
+            dataset.Property(d => d.Name).HasMaxLength(MaxNameLength);
+            dataset.Property(d => d.OwnerName).HasMaxLength(MaxUserNameLength);
+            dataset.Property(d => d.OwnerKey).HasMaxLength(OwnerKeys.MaxEncodedLength);
+            dataset.HasIndex(d => d.DatasetId);
+            dataset.HasIndex(d => d.OwnerId);
+            dataset.HasOne<DatasetEntity>().WithMany().HasForeignKey(d => d.DatasetId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<JobRecipientEntity>(recipient =>
+        {
+            recipient.ToTable("job_recipients");
+            recipient.HasKey(r => new { r.JobId, r.Position });
+            recipient.Property(r => r.JobId).HasMaxLength(MaxIdLength);
+            recipient.Property(r => r.UserName).HasMaxLength(MaxUserNameLength);
+            recipient.Property(r => r.Key).HasMaxLength(OwnerKeys.MaxEncodedLength);
+            recipient.HasIndex(r => r.UserId);
+            recipient.HasOne<UserEntity>().WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<JobApprovalEntity>(approval =>
+        {
+            approval.ToTable("job_approvals");
+            approval.HasKey(a => new { a.JobId, a.KeyFingerprint });
+            approval.Property(a => a.JobId).HasMaxLength(MaxIdLength);
+            approval.Property(a => a.KeyFingerprint).HasMaxLength(DigestLength);
+            approval.Property(a => a.Key).HasMaxLength(OwnerKeys.MaxEncodedLength);
+            approval.Property(a => a.Signature).HasMaxLength(ConsentSignature.Length);
+            approval.HasOne<UserEntity>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Restrict);
         });
 
         modelBuilder.Entity<JobLogEntryEntity>(entry =>

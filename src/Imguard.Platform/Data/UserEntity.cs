@@ -30,5 +30,10 @@ internal sealed class UserEntity : IVersionedEntity
 
     public DateTimeOffset? LastLoginAt { get; set; }
 
+    /// <summary>The user's signing key (SPKI DER of ECDSA P-256), named as theirs when they receive a model; null until registered.</summary>
+    public byte[]? SigningKey { get; set; }
+
+    public DateTimeOffset? SigningKeyRegisteredAt { get; set; }
+
     public long Version { get; set; }
 }

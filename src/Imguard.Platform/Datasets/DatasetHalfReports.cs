@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Datasets;
 using Imguard.Platform.Data;
 using Imguard.Platform.Projects;
@@ -41,17 +42,28 @@ public sealed class DatasetHalfReports
     /// the party found (<paramref name="classes"/>; null when it did not check): a different class count than the
     /// registration's rejects the dataset like any other mismatch.
     /// </summary>
-    public async Task<Outcome<DatasetInfo>> ReportHalfAsync(string datasetId, int partyId, ImageShape shape, int count, int? classes, string digest, CancellationToken cancellationToken = default)
+    public Task<Outcome<DatasetInfo>> ReportHalfAsync(string datasetId, int partyId, ImageShape shape, int count, int? classes, string digest, CancellationToken cancellationToken = default) =>
+        ReportHalfAsync(datasetId, partyId, shape, count, classes, digest, ownerKey: null, cancellationToken);
+
+    /// <summary>
+    /// As above, with the owner key the party found in its half's verified header (<paramref name="ownerKey"/>, SPKI
+    /// DER; null for a version-1 half). The two parties must report the same key (or both none): halves bound to
+    /// different owners are not one dataset, and the dataset is rejected. The key is kept on the dataset when it
+    /// becomes Ready.
+    /// </summary>
+    public async Task<Outcome<DatasetInfo>> ReportHalfAsync(string datasetId, int partyId, ImageShape shape, int count, int? classes, string digest, byte[]? ownerKey,
+        CancellationToken cancellationToken = default)
     {
         string? invalid = DatasetRows.CheckParty(partyId)
             ?? (count >= 0 ? null : $"A count cannot be negative; {count} given.")
-            ?? DatasetRows.CheckDigest(digest, "reported digest");
+            ?? DatasetRows.CheckDigest(digest, "reported digest")
+            ?? (ownerKey is null || OwnerKeys.Check(ownerKey) is not { } badKey ? null : $"The reported owner key is not usable: {badKey}.");
         if (invalid is not null)
         {
             return PlatformError.Invalid<DatasetInfo>(invalid);
         }
 
-        var report = new PartyReport(partyId, shape, count, classes, digest.ToLowerInvariant());
+        var report = new PartyReport(partyId, shape, count, classes, digest.ToLowerInvariant(), ownerKey);
         return await _database.RunAsync(async db =>
         {
             DatasetEntity? dataset = await DatasetRows.FindAsync(db, datasetId, cancellationToken, tracked: true);
@@ -83,6 +95,7 @@ public sealed class DatasetHalfReports
                     Width = shape.Width,
                     Count = count,
                     Digest = report.Digest,
+                    OwnerKey = ownerKey,
                     ReportedAt = now,
                 });
             }
@@ -95,6 +108,7 @@ public sealed class DatasetHalfReports
             else if (to == DatasetStatus.Ready)
             {
                 dataset.ReadyAt = now;
+                dataset.OwnerKey = ownerKey; // both parties reported this key (Decide)
             }
 
             dataset.UpdatedAt = now;
@@ -113,6 +127,10 @@ public sealed class DatasetHalfReports
         {
             List<string> changed = Differences(new ImageShape(earlier.Channels, earlier.Height, earlier.Width), earlier.Count, earlier.Digest, report);
             AddClassDifference(changed, dataset.Classes, report.Classes);
+            if (!SameKey(earlier.OwnerKey, report.OwnerKey))
+            {
+                changed.Add("owner key differs");
+            }
             return changed.Count == 0
                 ? (dataset.Status, null, true)
                 : (DatasetStatus.Rejected, $"Party {report.PartyId} reported a second, different half ({string.Join("; ", changed)} compared with its first report).", false);
@@ -126,7 +144,15 @@ public sealed class DatasetHalfReports
             return (DatasetStatus.Rejected, $"Party {report.PartyId}'s half does not match the registration: {string.Join("; ", mismatches)}.", false);
         }
 
-        // The other party's report, if in, was checked against the registration when it arrived.
+        // The other party's report, if in, was checked against the registration when it arrived; its owner key must be
+        // this one: each party read the key from its own half's header, so two keys mean halves of two owners.
+        DatasetHalfReportEntity? other = dataset.Reports.FirstOrDefault(r => r.PartyId != report.PartyId);
+        if (other is not null && !SameKey(other.OwnerKey, report.OwnerKey))
+        {
+            return (DatasetStatus.Rejected, $"The parties' halves carry different owner keys (party {other.PartyId}: {Describe(other.OwnerKey)}; "
+                + $"party {report.PartyId}: {Describe(report.OwnerKey)}): the halves were not shared together by one owner.", false);
+        }
+
         return (dataset.Reports.Count == 1 ? DatasetStatus.Ready : dataset.Status, null, false);
     }
 
@@ -160,5 +186,10 @@ public sealed class DatasetHalfReports
         }
     }
 
-    private sealed record PartyReport(int PartyId, ImageShape Shape, int Count, int? Classes, string Digest);
+    private static bool SameKey(byte[]? a, byte[]? b) => a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);
+
+    // A key by its short fingerprint (public; names the key without showing it).
+    private static string Describe(byte[]? key) => key is null ? "none, a version-1 half" : "key " + OwnerKeys.ShortFingerprint(key);
+
+    private sealed record PartyReport(int PartyId, ImageShape Shape, int Count, int? Classes, string Digest, byte[]? OwnerKey);
 }

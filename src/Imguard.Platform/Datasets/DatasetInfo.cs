@@ -3,7 +3,11 @@ using Imguard.Platform.Projects;
 
 namespace Imguard.Platform.Datasets;
 
-/// <summary>A dataset's metadata and readiness (never contents: the platform has none).</summary>
+/// <summary>
+/// A dataset's metadata and readiness (never contents: the platform has none). <see cref="OwnerKey"/>: the owner's
+/// public key both parties found in their halves' headers (null before Ready and for a version-1 upload);
+/// <see cref="OwnerName"/>: the uploader's user name where it was loaded.
+/// </summary>
 public sealed record DatasetInfo(
     string Id,
     Guid ProjectId,
@@ -22,7 +26,9 @@ public sealed record DatasetInfo(
     Guid CreatedBy,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? ReadyAt)
+    DateTimeOffset? ReadyAt,
+    byte[]? OwnerKey = null,
+    string? OwnerName = null)
 {
     /// <summary>True when jobs may use it.</summary>
     public bool IsUsable => DatasetStateMachine.IsUsable(Status);

@@ -178,7 +178,7 @@ public sealed class DatasetRegistry
             return PlatformError.Denied<IReadOnlyList<DatasetInfo>>(check, projectId, ProjectPermission.View);
         }
 
-        List<DatasetEntity> datasets = await db.Datasets.AsNoTracking().Include(d => d.Reports)
+        List<DatasetEntity> datasets = await db.Datasets.AsNoTracking().Include(d => d.Reports).Include(d => d.Creator)
             .Where(d => d.ProjectId == projectId && (includeDeleted || d.Status != DatasetStatus.Deleted))
             .OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Id).ToListAsync(cancellationToken);
         return Outcome<IReadOnlyList<DatasetInfo>>.Ok([.. datasets.Select(DatasetRows.ToInfo)]);

@@ -20,7 +20,7 @@ internal static class DatasetRows
             return null;
         }
 
-        IQueryable<DatasetEntity> query = db.Datasets.Include(d => d.Reports);
+        IQueryable<DatasetEntity> query = db.Datasets.Include(d => d.Reports).Include(d => d.Creator);
         return await (tracked ? query : query.AsNoTracking()).FirstOrDefaultAsync(d => d.Id == datasetId, cancellationToken);
     }
 
@@ -28,7 +28,7 @@ internal static class DatasetRows
         d.Id, d.ProjectId, d.Name, d.Purpose, new ImageShape(d.Channels, d.Height, d.Width), d.Count, d.Classes, d.FractionalBits,
         d.Party0Digest, d.Party1Digest, d.Status, d.RejectionReason,
         d.Reports.Any(r => r.PartyId == 0), d.Reports.Any(r => r.PartyId == 1),
-        d.CreatedBy, d.CreatedAt, d.UpdatedAt, d.ReadyAt);
+        d.CreatedBy, d.CreatedAt, d.UpdatedAt, d.ReadyAt, d.OwnerKey, d.Creator?.UserName);
 
     /// <summary>Why <paramref name="partyId"/> is no party id, or null.</summary>
     public static string? CheckParty(int partyId) => partyId is 0 or 1 ? null : $"Party ids are 0 and 1; {partyId} given.";

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Imguard.Contracts.Consent;
+using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Jobs;
 
 namespace Imguard.Platform.Jobs;
@@ -6,7 +8,8 @@ namespace Imguard.Platform.Jobs;
 /// <summary>
 /// The job description the parties and the dealer receive, made from the platform's job row and the training
 /// dataset's number format. Everything in it is public to both parties and the dealer (ids, architecture,
-/// hyper-parameters, formats).
+/// hyper-parameters, formats, owners' names, recipients' keys and the approvals' signatures). A training job's
+/// further datasets come in union order and its consent carries every stored approval: each party checks them itself.
 /// </summary>
 public static class JobDescriptions
 {
@@ -15,11 +18,15 @@ public static class JobDescriptions
         ArgumentNullException.ThrowIfNull(job);
         JobTrainingOptions training = JsonSerializer.Deserialize<JobTrainingOptions>(job.TrainingOptionsJson, JsonSerializerOptions.Web)
             ?? throw new InvalidOperationException($"Job {job.Id} has no training options.");
+        IReadOnlyList<JobDatasetInfo> datasets = job.Datasets ?? [];
         return new JobDescription
         {
             JobId = job.Id,
             ProjectId = job.ProjectId.ToString(),
             TrainDatasetId = job.TrainDatasetId,
+            AdditionalTrainDatasetIds = job.HasConsent
+                ? [.. datasets.Where(d => d.Purpose == DatasetPurpose.Train).OrderBy(d => d.Position).Select(d => d.DatasetId).Where(id => id != job.TrainDatasetId)]
+                : [],
             TestDatasetId = job.TestDatasetId,
             ModelFromJobId = job.ModelFromJobId,
             ModelSpecJson = job.ModelSpecJson,
@@ -27,6 +34,14 @@ public static class JobDescriptions
             FractionalBits = fractionalBits,
             ComparisonBits = training.ComparisonBits,
             Attempt = attempt,
+            Consent = job.HasConsent
+                ? new JobConsent
+                {
+                    Owners = [.. datasets.OrderBy(d => d.Position).Select(d => new JobDatasetOwner(d.DatasetId, d.OwnerName))],
+                    Recipients = [.. (job.Recipients ?? []).Select(r => new ConsentRecipient(r.UserName, r.Key))],
+                    Approvals = [.. (job.Approvals ?? []).OrderBy(a => a.SignedAt).Select(a => new ConsentApproval(a.Key, a.Signature))],
+                }
+                : null,
         };
     }
 }

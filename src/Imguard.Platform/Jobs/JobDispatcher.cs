@@ -88,7 +88,13 @@ public sealed class JobDispatcher(
             await jobs.TransitionAsync(job.Id, JobState.Cancelled, cancellationToken: cancellationToken);
             return;
         }
-        JobDescription description = JobDescriptions.From(job, train.Value.FractionalBits);
+        // Only a queued job goes to the parties (one waiting for approvals is not listed), and the claim makes a
+        // withdrawal that comes after it a refusal: the parties are about to hold the signed description.
+        if (job.State == JobState.Queued && !await jobs.ClaimForDispatchAsync(job.Id, cancellationToken))
+        {
+            return;
+        }
+        JobDescription description = JobDescriptions.From(job, job.HasConsent ? job.Datasets![0].FractionalBits : train.Value.FractionalBits);
         if (await SendToBothAsync(job.Id, "start", description, cancellationToken))
         {
             _started.Add(job.Id);

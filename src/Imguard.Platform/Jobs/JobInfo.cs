@@ -2,7 +2,10 @@ using Imguard.Contracts.Jobs;
 
 namespace Imguard.Platform.Jobs;
 
-/// <summary>A job as the platform shows it.</summary>
+/// <summary>
+/// A job as the platform shows it. A training job also carries its datasets in union order, its model's recipients and
+/// the approvals collected over its consent terms (all empty for an inference job).
+/// </summary>
 public sealed record JobInfo(
     string Id,
     Guid ProjectId,
@@ -23,4 +26,12 @@ public sealed record JobInfo(
     int? LastCheckpointEpoch,
     bool CancelRequested,
     string? ModelFromJobId = null,
-    int? ResumedFromEpoch = null);
+    int? ResumedFromEpoch = null,
+    IReadOnlyList<JobDatasetInfo>? Datasets = null,
+    IReadOnlyList<JobRecipientInfo>? Recipients = null,
+    IReadOnlyList<JobApprovalInfo>? Approvals = null,
+    DateTimeOffset? DispatchedAt = null)
+{
+    /// <summary>Whether the job trains under consent (every training job made since consent exists).</summary>
+    public bool HasConsent => ModelFromJobId is null && Datasets is { Count: > 0 };
+}

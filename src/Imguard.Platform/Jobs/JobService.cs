@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Jobs;
 using Imguard.Platform.Data;
@@ -61,8 +62,10 @@ public sealed class JobService
     }
 
     /// <summary>
-    /// Queues a job; needs <see cref="ProjectPermission.StartJob"/>, a Ready train dataset of the same project and,
-    /// if given, a Ready test dataset of the same project.
+    /// Creates a training job waiting for approvals (<see cref="JobState.AwaitingApproval"/>); needs
+    /// <see cref="ProjectPermission.StartJob"/>, a Ready train dataset of the same project, the further training
+    /// datasets and the test dataset if given (Ready, same project, same shape), every dataset bound to its owner's key
+    /// and every recipient (default: the creator) a member with a registered signing key.
     /// </summary>
     public async Task<Outcome<JobInfo>> CreateAsync(Guid userId, JobRequest request, CancellationToken cancellationToken = default)
     {
@@ -83,10 +86,129 @@ public sealed class JobService
             return PlatformError.Invalid<JobInfo>(invalid);
         }
 
-        return await AddQueuedAsync(db, userId, request, modelFromJobId: null, cancellationToken);
+        Outcome<(List<JobDatasetEntity> Datasets, List<JobRecipientEntity> Recipients)> consent = await ConsentRowsAsync(db, userId, request, cancellationToken);
+        if (!consent.IsOk)
+        {
+            return consent.Cast<JobInfo>();
+        }
+
+        return await AddAsync(db, userId, request, modelFromJobId: null, JobState.AwaitingApproval, consent.Value.Datasets, consent.Value.Recipients, cancellationToken);
     }
 
-    private async Task<Outcome<JobInfo>> AddQueuedAsync(PlatformDbContext db, Guid userId, JobRequest request, string? modelFromJobId, CancellationToken cancellationToken)
+    // The rows that make a training job's consent terms: its datasets in union order (first training dataset, the
+    // further ones, the test set), each with its owner and the owner key both parties reported, and its recipients
+    // with their registered keys. Checks what consent-plan.md lists: further datasets Ready, of the project, trained
+    // on and of the first's shape, classes and format (else 400); every dataset bound to an owner key, every recipient
+    // a member with a registered key (else 409, saying what to do).
+    private static async Task<Outcome<(List<JobDatasetEntity> Datasets, List<JobRecipientEntity> Recipients)>> ConsentRowsAsync(
+        PlatformDbContext db, Guid userId, JobRequest request, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> further = request.AdditionalTrainDatasetIds ?? [];
+        IReadOnlyList<string> recipientNames = request.Recipients ?? [];
+        if (further.Count >= JobConsent.MaxEntries || recipientNames.Count > JobConsent.MaxEntries)
+        {
+            return PlatformError.Invalid<(List<JobDatasetEntity>, List<JobRecipientEntity>)>($"A job names at most {JobConsent.MaxEntries} datasets and {JobConsent.MaxEntries} recipients.");
+        }
+
+        var named = new List<(string Id, DatasetPurpose Purpose)> { (request.TrainDatasetId, DatasetPurpose.Train) };
+        foreach (string id in further)
+        {
+            if (named.Any(n => n.Id == id) || id == request.TestDatasetId)
+            {
+                return PlatformError.Invalid<(List<JobDatasetEntity>, List<JobRecipientEntity>)>($"Dataset {Shown(id)} is named twice among the job's datasets.");
+            }
+            if (await CheckDatasetAsync(db, request.ProjectId, id, DatasetPurpose.Train, cancellationToken) is { } bad)
+            {
+                return PlatformError.Invalid<(List<JobDatasetEntity>, List<JobRecipientEntity>)>(bad);
+            }
+            named.Add((id, DatasetPurpose.Train));
+        }
+        if (request.TestDatasetId is { } test)
+        {
+            named.Add((test, DatasetPurpose.Test));
+        }
+
+        var datasets = new List<JobDatasetEntity>();
+        DatasetEntity? first = null;
+        foreach (var (id, purpose) in named)
+        {
+            DatasetEntity dataset = await db.Datasets.AsNoTracking().Include(d => d.Creator).FirstAsync(d => d.Id == id, cancellationToken);
+            first ??= dataset;
+            if ((dataset.Channels, dataset.Height, dataset.Width, dataset.Classes, dataset.FractionalBits) != (first.Channels, first.Height, first.Width, first.Classes, first.FractionalBits))
+            {
+                return PlatformError.Invalid<(List<JobDatasetEntity>, List<JobRecipientEntity>)>(
+                    $"Dataset {dataset.Id} ({dataset.Channels}×{dataset.Height}×{dataset.Width}, {dataset.Classes} classes, {dataset.FractionalBits} fractional bits) "
+                    + $"does not match dataset {first.Id} ({first.Channels}×{first.Height}×{first.Width}, {first.Classes} classes, {first.FractionalBits} fractional bits): "
+                    + "a job's datasets share one shape, class list and number format.");
+            }
+            if (dataset.OwnerKey is null)
+            {
+                return PlatformError.Conflict<(List<JobDatasetEntity>, List<JobRecipientEntity>)>(
+                    $"Dataset {dataset.Id} was shared before share files carried the owner's signing key (version 1), so no owner can approve a job on it: "
+                    + "its owner shares it again (imguard dataset share, or an upload in the web UI) and uses the new dataset.");
+            }
+            datasets.Add(new JobDatasetEntity
+            {
+                Position = datasets.Count,
+                DatasetId = dataset.Id,
+                Purpose = purpose,
+                Name = dataset.Name,
+                OwnerId = dataset.CreatedBy,
+                OwnerName = dataset.Creator?.UserName ?? dataset.CreatedBy.ToString(),
+                OwnerKey = dataset.OwnerKey,
+                Images = dataset.Count,
+                FractionalBits = dataset.FractionalBits,
+            });
+        }
+
+        var recipients = new List<JobRecipientEntity>();
+        List<UserEntity> users;
+        if (recipientNames.Count == 0)
+        {
+            users = [await db.Users.AsNoTracking().FirstAsync(u => u.Id == userId, cancellationToken)];
+        }
+        else
+        {
+            users = [];
+            foreach (string name in recipientNames)
+            {
+                string normalized = (name ?? "").Trim().ToLowerInvariant();
+                UserEntity? user = normalized.Length is 0 or > PlatformDbContext.MaxUserNameLength
+                    ? null
+                    : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedUserName == normalized, cancellationToken);
+                bool member = user is not null && !user.IsDisabled
+                    && await db.ProjectMembers.AnyAsync(m => m.ProjectId == request.ProjectId && m.UserId == user.Id, cancellationToken);
+                if (!member)
+                {
+                    return PlatformError.Invalid<(List<JobDatasetEntity>, List<JobRecipientEntity>)>(
+                        $"Recipient '{Shown(name ?? "")}' is not a member of this project: a model goes only to the project's members.");
+                }
+                if (users.Any(u => u.Id == user!.Id))
+                {
+                    return PlatformError.Invalid<(List<JobDatasetEntity>, List<JobRecipientEntity>)>($"Recipient '{user!.UserName}' is named twice.");
+                }
+                users.Add(user!);
+            }
+        }
+        foreach (UserEntity user in users)
+        {
+            if (user.SigningKey is null)
+            {
+                return PlatformError.Conflict<(List<JobDatasetEntity>, List<JobRecipientEntity>)>(
+                    $"Recipient '{user.UserName}' has no signing key: register a signing key: imguard login does it, or sign in to the web UI.");
+            }
+            recipients.Add(new JobRecipientEntity { Position = recipients.Count, UserId = user.Id, UserName = user.UserName, Key = user.SigningKey });
+        }
+        return (datasets, recipients);
+    }
+
+    private static string Shown(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    private async Task<Outcome<JobInfo>> AddQueuedAsync(PlatformDbContext db, Guid userId, JobRequest request, string? modelFromJobId, CancellationToken cancellationToken) =>
+        await AddAsync(db, userId, request, modelFromJobId, JobState.Queued, [], [], cancellationToken);
+
+    private async Task<Outcome<JobInfo>> AddAsync(PlatformDbContext db, Guid userId, JobRequest request, string? modelFromJobId, JobState state,
+        List<JobDatasetEntity> datasets, List<JobRecipientEntity> recipients, CancellationToken cancellationToken)
     {
         DateTimeOffset now = PlatformTime.Now(_time);
         var job = new JobEntity
@@ -98,10 +220,12 @@ public sealed class JobService
             ModelFromJobId = modelFromJobId,
             ModelSpecJson = request.ModelSpecJson,
             TrainingOptionsJson = request.TrainingOptionsJson,
-            State = JobState.Queued,
+            State = state,
             CreatedBy = userId,
             CreatedAt = now,
             UpdatedAt = now,
+            Datasets = datasets,
+            Recipients = recipients,
         };
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
@@ -171,7 +295,7 @@ public sealed class JobService
     public async Task<IReadOnlyList<JobInfo>> ListForRunnerAsync(DateTimeOffset finishedSince, CancellationToken cancellationToken = default)
     {
         await using PlatformDbContext db = _database.CreateContext();
-        List<JobEntity> jobs = await db.Jobs.AsNoTracking()
+        List<JobEntity> jobs = await WithConsent(db.Jobs.AsNoTracking())
             .Where(j => j.State == JobState.Queued || j.State == JobState.Preprocessing || j.State == JobState.Running || j.FinishedAt >= finishedSince)
             .ToListAsync(cancellationToken);
         return [.. jobs.OrderBy(j => j.CreatedAt).ThenBy(j => j.Id).Select(ToInfo)];
@@ -187,7 +311,7 @@ public sealed class JobService
             return PlatformError.Denied<IReadOnlyList<JobInfo>>(check, projectId, ProjectPermission.View);
         }
 
-        List<JobEntity> jobs = await db.Jobs.AsNoTracking().Where(j => j.ProjectId == projectId)
+        List<JobEntity> jobs = await WithConsent(db.Jobs.AsNoTracking()).Where(j => j.ProjectId == projectId)
             .OrderByDescending(j => j.CreatedAt).ThenBy(j => j.Id).ToListAsync(cancellationToken);
         return Outcome<IReadOnlyList<JobInfo>>.Ok([.. jobs.Select(ToInfo)]);
     }
@@ -443,7 +567,7 @@ public sealed class JobService
 
             DateTimeOffset now = PlatformTime.Now(_time);
             job.CancelRequested = true;
-            if (job.State == JobState.Queued)
+            if (job.State is JobState.Queued or JobState.AwaitingApproval)
             {
                 job.State = JobState.Cancelled;
                 job.FinishedAt = now;
@@ -454,6 +578,31 @@ public sealed class JobService
             await db.SaveChangesAsync(cancellationToken);
             return ToInfo(job);
         }, cancellationToken);
+
+    /// <summary>
+    /// The runner's claim on a queued job before it posts it to the parties: true when the job is (still) queued and
+    /// now marked dispatched, so a signer can no longer withdraw (the parties may hold its signed description); false
+    /// when it is no longer queued (a withdrawal or a cancel came first). A job dispatched before keeps its mark.
+    /// </summary>
+    public async Task<bool> ClaimForDispatchAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        Outcome<bool> claimed = await _database.RunAsync<bool>(async db =>
+        {
+            JobEntity? job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+            if (job is null || job.State != JobState.Queued)
+            {
+                return false;
+            }
+            if (job.DispatchedAt is null)
+            {
+                job.DispatchedAt = PlatformTime.Now(_time);
+                db.Touch(job);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            return true;
+        }, cancellationToken);
+        return claimed.IsOk && claimed.Value;
+    }
 
     /// <summary>
     /// Appends a line to a job's log (the runner's call). Over-long messages are cut, not refused: a log line is never
@@ -536,18 +685,18 @@ public sealed class JobService
             : $"The {what} {dataset.Id} is {dataset.Status.ToString().ToLowerInvariant()}, not ready: both parties must hold matching halves first.";
     }
 
-    private static async Task<JobEntity?> FindAsync(PlatformDbContext db, string? jobId, bool tracked, CancellationToken cancellationToken)
+    internal static async Task<JobEntity?> FindAsync(PlatformDbContext db, string? jobId, bool tracked, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(jobId) || jobId.Length > PlatformDbContext.MaxIdLength)
         {
             return null;
         }
 
-        return await (tracked ? db.Jobs : db.Jobs.AsNoTracking()).FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+        return await WithConsent(tracked ? db.Jobs : db.Jobs.AsNoTracking()).FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
     }
 
     // The job and the caller's right to it; a job in a project the caller may not see is "not found".
-    private static async Task<(JobEntity? Job, Outcome<JobInfo>? Failure)> FindForUserAsync(PlatformDbContext db, Guid userId, string? jobId,
+    internal static async Task<(JobEntity? Job, Outcome<JobInfo>? Failure)> FindForUserAsync(PlatformDbContext db, Guid userId, string? jobId,
         ProjectPermission permission, bool tracked, CancellationToken cancellationToken)
     {
         JobEntity? job = await FindAsync(db, jobId, tracked, cancellationToken);
@@ -565,12 +714,20 @@ public sealed class JobService
         };
     }
 
+    // A job with the rows of its consent (datasets, recipients, approvals), split so the three lists do not multiply.
+    internal static IQueryable<JobEntity> WithConsent(IQueryable<JobEntity> jobs) =>
+        jobs.Include(j => j.Datasets).Include(j => j.Recipients).Include(j => j.Approvals).AsSplitQuery();
+
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
-    private static JobInfo ToInfo(JobEntity j) => new(
+    internal static JobInfo ToInfo(JobEntity j) => new(
         j.Id, j.ProjectId, j.TrainDatasetId, j.TestDatasetId, j.ModelSpecJson, j.TrainingOptionsJson, j.State, j.CreatedBy,
         j.CreatedAt, j.StartedAt, j.FinishedAt, j.Epoch, j.Step, j.TotalSteps, j.MetricsJson, j.FailureMessage,
-        j.LastCheckpointEpoch, j.CancelRequested, j.ModelFromJobId, j.ResumedFromEpoch);
+        j.LastCheckpointEpoch, j.CancelRequested, j.ModelFromJobId, j.ResumedFromEpoch,
+        [.. j.Datasets.OrderBy(d => d.Position).Select(d => new JobDatasetInfo(d.Position, d.DatasetId, d.Purpose, d.Name, d.OwnerId, d.OwnerName, d.OwnerKey, d.Images, d.FractionalBits))],
+        [.. j.Recipients.OrderBy(r => r.Position).Select(r => new JobRecipientInfo(r.UserId, r.UserName, r.Key))],
+        [.. j.Approvals.OrderBy(a => a.SignedAt).ThenBy(a => a.KeyFingerprint, StringComparer.Ordinal).Select(a => new JobApprovalInfo(a.Key, a.Signature, a.UserId, a.SignedAt))],
+        j.DispatchedAt);
 
     private static JobLogEntry ToEntry(JobLogEntryEntity e) => new(e.Id, e.JobId, e.Time, e.Level, e.Message, e.ReceivedAt);
 }

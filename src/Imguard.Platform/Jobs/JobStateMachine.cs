@@ -5,18 +5,20 @@ namespace Imguard.Platform.Jobs;
 /// <summary>
 /// The allowed job transitions, in one table:
 /// <code>
+/// AwaitingApproval → Queued (the last required signature arrived) | Declined | Cancelled
 /// Queued        → Preprocessing | Cancelled
+///               → AwaitingApproval (a signer withdrew before the parties took the job)
 /// Preprocessing → Running | Failed | Cancelled
 /// Running       → Running (progress) | Succeeded | Failed | Cancelled
 ///               → Preprocessing, only when resuming from a checkpoint (the offline phase runs again)
-/// Succeeded, Failed, Cancelled: final
+/// Succeeded, Failed, Cancelled, Declined: final
 /// </code>
 /// Everything else is refused with a message that says why, so a runner bug shows up instead of corrupting a job.
 /// </summary>
 public static class JobStateMachine
 {
     /// <summary>Whether a job in <paramref name="state"/> is over.</summary>
-    public static bool IsFinal(JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
+    public static bool IsFinal(JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Cancelled or JobState.Declined;
 
     /// <summary>Whether a job in <paramref name="from"/> may go to <paramref name="to"/> (<paramref name="resume"/>: a resume from a checkpoint).</summary>
     public static bool CanTransition(JobState from, JobState to, bool resume = false) => Refusal(from, to, resume) is null;
@@ -36,7 +38,8 @@ public static class JobStateMachine
 
         bool allowed = (from, to) switch
         {
-            (JobState.Queued, JobState.Preprocessing or JobState.Cancelled) => true,
+            (JobState.AwaitingApproval, JobState.Queued or JobState.Declined or JobState.Cancelled) => true,
+            (JobState.Queued, JobState.Preprocessing or JobState.Cancelled or JobState.AwaitingApproval) => true,
             (JobState.Preprocessing, JobState.Running or JobState.Failed or JobState.Cancelled) => true,
             (JobState.Running, JobState.Running or JobState.Succeeded or JobState.Failed or JobState.Cancelled) => true,
             (JobState.Running, JobState.Preprocessing) => resume,
@@ -50,7 +53,10 @@ public static class JobStateMachine
         return (from, to) switch
         {
             (JobState.Running, JobState.Preprocessing) => "a running job goes back to preprocessing only to resume from a checkpoint.",
-            (_, JobState.Queued) => "a job is queued only when it is created.",
+            (_, JobState.Queued) => "a job is queued only when its last required approval arrives (or, for an inference job, when it is created).",
+            (JobState.AwaitingApproval, _) => "a job waiting for approvals is queued, declined or cancelled first: it runs only once every required key signed.",
+            (_, JobState.AwaitingApproval) => "only a queued job goes back to waiting for approvals (a signer withdrew before the parties took it).",
+            (_, JobState.Declined) => "only a job waiting for approvals can be declined.",
             (JobState.Queued, JobState.Running or JobState.Succeeded) => "a job is preprocessed first (the offline phase makes its randomness).",
             (JobState.Queued, JobState.Failed) => "a queued job has not started; cancel it instead.",
             (JobState.Preprocessing, JobState.Succeeded) => "a job must run before it can succeed.",

@@ -31,6 +31,7 @@ public sealed class PublicPrivacyReport
     private readonly string _directory;
     private readonly Lock _lock = new();
     private Task<PrivacyReportView>? _report;
+    private PrivacyReportView? _completed;
 
     public PublicPrivacyReport(string? directory = null)
     {
@@ -62,6 +63,9 @@ public sealed class PublicPrivacyReport
         return await report.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The report if it has been computed already, else null (never starts a run: a caller that cannot wait shows words instead).</summary>
+    public PrivacyReportView? Completed() => Volatile.Read(ref _completed);
+
     private bool TestSetInstalled() =>
         new[] { "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" }
             .All(name => File.Exists(Path.Combine(_directory, name + ".gz")) || File.Exists(Path.Combine(_directory, name)));
@@ -72,7 +76,7 @@ public sealed class PublicPrivacyReport
         LabeledImages pool = test.Slice(0, Math.Min(Pool, test.Count));
         PrivacyReportResult result = await PrivacyReport.RunAsync(pool, new PrivacyReportOptions(Math.Min(AttackedImages, pool.Count), K), cancellationToken: cancellationToken)
             .ConfigureAwait(false);
-        return new PrivacyReportView(
+        var view = new PrivacyReportView(
             $"the first {result.Count} images of the public Fashion-MNIST test set (Debian package {FashionMnist.DebianPackage}); mixing partners from its first {pool.Count}",
             result.Count,
             result.K,
@@ -83,6 +87,8 @@ public sealed class PublicPrivacyReport
             PrivacyReportResult.PngLayout,
             Convert.ToBase64String(result.ToPng(scale: 3)),
             DateTimeOffset.UtcNow);
+        Volatile.Write(ref _completed, view);
+        return view;
     }
 
     // JSON has no infinity: an exact recovery (PSNR +∞) is sent as null.

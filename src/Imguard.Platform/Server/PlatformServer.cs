@@ -86,6 +86,7 @@ public static class PlatformServer
         users.MapProjectActivityApi();
         users.MapDatasetsApi();
         users.MapJobsApi();
+        users.MapConsentApi();
         users.MapAuditProxyApi();
         users.MapSystemApi();
         users.MapPrivacyReportApi();
@@ -177,6 +178,8 @@ public static class PlatformServer
         services.AddSingleton(new DatasetHalfReports(database, time));
         services.AddSingleton(new DatasetDeletions(database, time));
         services.AddSingleton(new JobService(database, time));
+        services.AddSingleton(new JobConsents(database, time));
+        services.AddSingleton(new SigningKeys(database, time));
         services.AddSingleton<PlatformAudit>();
         services.AddSingleton<IServiceRoleRefusalListener, ServiceRoleRefusalAudit>();
         services.AddSingleton<GrantIssuer>();

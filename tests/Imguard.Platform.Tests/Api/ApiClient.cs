@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Imguard.Platform.Security;
@@ -22,6 +23,18 @@ public sealed class ApiClient(HttpClient http, CookieContainer? cookies = null) 
     public HttpClient Http { get; } = http;
 
     public string? Bearer { get; set; }
+
+    private ECDsa? _signingKey;
+
+    /// <summary>
+    /// The user's signing key, made on first use, as the CLI's profile key file or the browser's key would be: its
+    /// public half goes into the share-file headers the parties report (<see cref="ApiTestData.ReadyDatasetAsync"/>)
+    /// and is registered as the user's key; the user signs jobs' consent terms with it.
+    /// </summary>
+    public ECDsa SigningKey => _signingKey ??= ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+    /// <summary>The public half of <see cref="SigningKey"/> (SubjectPublicKeyInfo DER).</summary>
+    public byte[] PublicKey => SigningKey.ExportSubjectPublicKeyInfo();
 
     public CookieContainer? Cookies { get; } = cookies;
 
@@ -69,5 +82,9 @@ public sealed class ApiClient(HttpClient http, CookieContainer? cookies = null) 
 
     public Task<T> PostAsync<T>(string path, object? body, HttpStatusCode expected = HttpStatusCode.OK) => SendAsync<T>(HttpMethod.Post, path, body, expected);
 
-    public void Dispose() => Http.Dispose();
+    public void Dispose()
+    {
+        Http.Dispose();
+        _signingKey?.Dispose();
+    }
 }

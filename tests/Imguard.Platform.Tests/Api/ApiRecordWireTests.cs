@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Imguard.Client.Platform;
 using Imguard.Contracts.Accounts;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Grants;
 using Imguard.Contracts.Jobs;
@@ -35,6 +36,8 @@ public sealed class ApiRecordWireTests(SqlitePlatformApiFixture fixture) : IClas
         typeof(JobView), typeof(JobEpochView), typeof(JobLogEntryView), typeof(JobProgressPointView), typeof(JobProgressView), typeof(ModelDownloadView),
         typeof(CreateInferenceRequest), typeof(CreateJobRequest), typeof(ExpectedAccuracy), typeof(JobEstimate),
         typeof(PrivacyReportView), typeof(PrivacyReportRowView),
+        typeof(JobDatasetView), typeof(ConsentTermsView), typeof(ConsentDatasetView), typeof(ConsentRecipientView), typeof(ConsentSignerView),
+        typeof(ConsentParameterView), typeof(ApproveJobRequest), typeof(DeclineJobRequest), typeof(SigningKeyRequest), typeof(SigningKeyView),
     ];
 
     public static TheoryData<Type> Records() => new(RecordTypes);
@@ -51,7 +54,7 @@ public sealed class ApiRecordWireTests(SqlitePlatformApiFixture fixture) : IClas
     [Fact]
     public void Every_API_record_in_Contracts_is_listed()
     {
-        string[] folders = ["Accounts", "Projects", "Datasets", "Grants", "Jobs", "Privacy"];
+        string[] folders = ["Accounts", "Projects", "Datasets", "Grants", "Jobs", "Privacy", "Consent"];
         HashSet<Type> listed = [.. RecordTypes];
         JsonObject schemas = Schemas();
         Type[] inDocument = [.. typeof(UserView).Assembly.GetExportedTypes()

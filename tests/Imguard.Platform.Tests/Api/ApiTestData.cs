@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Jobs;
 using Imguard.Contracts.Projects;
@@ -22,10 +23,11 @@ internal static class ApiTestData
     /// <summary>A Fashion-MNIST-shaped project (1×28×28, 10 classes): the data the accuracy table was measured on.</summary>
     public static readonly object FashionProject = new { name = "fashion", channels = 1, height = 28, width = 28, classes = 10 };
 
-    public static object HalfReport(int count, int party, (int Channels, int Height, int Width, int Classes)? shape = null)
+    /// <summary>A party's report of its half; <paramref name="ownerKey"/>: the owner key in the half's header (null: a version-1 half).</summary>
+    public static object HalfReport(int count, int party, (int Channels, int Height, int Width, int Classes)? shape = null, byte[]? ownerKey = null)
     {
         var (channels, height, width, classes) = shape ?? (1, 8, 8, 3);
-        return new { channels, height, width, classes, count, digest = Digest("half " + party) };
+        return new { channels, height, width, classes, count, digest = Digest("half " + party), ownerKey = ownerKey is null ? null : Convert.ToBase64String(ownerKey) };
     }
 
     public static object Job(string trainDatasetId, object? model = null) =>
@@ -34,20 +36,62 @@ internal static class ApiTestData
     /// <summary>A project owned by <paramref name="owner"/>.</summary>
     public static Task<ProjectView> ProjectAsync(ApiClient owner) => owner.PostAsync<ProjectView>("/api/projects", NewProject, HttpStatusCode.Created);
 
-    /// <summary>Registers a dataset and has both parties report matching halves.</summary>
+    /// <summary>
+    /// Registers a dataset and has both parties report matching halves, bound to the owner's signing key (the key the
+    /// owner's client writes into both share-file headers) unless <paramref name="versionOne"/>: halves without a key.
+    /// </summary>
     public static async Task<DatasetView> ReadyDatasetAsync(PlatformApiFixture fixture, ApiClient owner, Guid projectId, int count = 64, string purpose = "train",
-        (int Channels, int Height, int Width, int Classes)? shape = null)
+        (int Channels, int Height, int Width, int Classes)? shape = null, bool versionOne = false)
     {
         DatasetUploadView registered = await owner.PostAsync<DatasetUploadView>($"/api/projects/{projectId}/datasets", Registration(count, purpose), HttpStatusCode.Created);
         for (int party = 0; party < 2; party++)
         {
             using ApiClient client = fixture.Service(ServiceRoles.Party(party));
-            await client.PostAsync<PartyDatasetView>($"/internal/datasets/{registered.Dataset.Id}/halves", HalfReport(count, party, shape));
+            await client.PostAsync<PartyDatasetView>($"/internal/datasets/{registered.Dataset.Id}/halves", HalfReport(count, party, shape, versionOne ? null : owner.PublicKey));
         }
 
         DatasetView ready = await owner.GetAsync<DatasetView>($"/api/datasets/{registered.Dataset.Id}");
         Assert.Equal(Imguard.Contracts.Datasets.DatasetStatus.Ready, ready.Status);
         return ready;
+    }
+
+    /// <summary>Registers the user's signing key (<see cref="ApiClient.PublicKey"/>), as <c>imguard login</c> and the web UI do.</summary>
+    public static Task<SigningKeyView> RegisterKeyAsync(ApiClient user) =>
+        user.SendAsync<SigningKeyView>(HttpMethod.Put, "/api/me/signing-key", new SigningKeyRequest(Convert.ToBase64String(user.PublicKey)));
+
+    /// <summary>
+    /// Signs a job's consent terms as an approver's client does: rebuilds the terms from the view the platform shows,
+    /// computes the digest itself and signs it with <paramref name="signer"/>'s key (or <paramref name="key"/>).
+    /// </summary>
+    public static async Task<HttpResponseMessage> ApproveAsync(ApiClient signer, string jobId, System.Security.Cryptography.ECDsa? key = null)
+    {
+        ConsentTermsView view = await signer.GetAsync<ConsentTermsView>($"/api/jobs/{jobId}/consent");
+        var (terms, problem) = view.ToTerms();
+        Assert.True(terms is not null, problem);
+        key ??= signer.SigningKey;
+        byte[] digest = ConsentDigest.Compute(terms!);
+        Assert.Equal(view.Digest, Convert.ToHexStringLower(digest));
+        return await signer.PostAsync($"/api/jobs/{jobId}/approve",
+            new ApproveJobRequest(Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), Convert.ToBase64String(ConsentSignature.Sign(key, digest))));
+    }
+
+    /// <summary>
+    /// Creates a training job at <paramref name="jobsPath"/> (the creator's key registered first) and has the creator
+    /// and every other <paramref name="signers"/> approve it: it ends Queued, as after every owner and recipient signed.
+    /// </summary>
+    public static async Task<JobView> QueuedJobAsync(ApiClient creator, string jobsPath, object request, params ApiClient[] signers)
+    {
+        await RegisterKeyAsync(creator);
+        JobView job = await creator.PostAsync<JobView>(jobsPath, request, HttpStatusCode.Created);
+        Assert.Equal(JobState.AwaitingApproval, job.State);
+        foreach (ApiClient signer in signers.Prepend(creator))
+        {
+            using HttpResponseMessage approved = await ApproveAsync(signer, job.Id);
+            Assert.True(approved.IsSuccessStatusCode, await approved.Content.ReadAsStringAsync());
+        }
+        job = await creator.GetAsync<JobView>($"/api/jobs/{job.Id}");
+        Assert.Equal(JobState.Queued, job.State);
+        return job;
     }
 
     /// <summary>Moves a job through the states a runner would, by party 0's internal endpoint.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Jobs;
 using Imguard.Contracts.Projects;
@@ -51,7 +52,7 @@ public abstract class InternalApiTests(PlatformApiFixture fixture)
         using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
         ProjectView project = await ApiTestData.ProjectAsync(owner);
         DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
-        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id), HttpStatusCode.Created);
+        JobView job = await ApiTestData.QueuedJobAsync(owner, $"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id));
         using ApiClient party0 = fixture.Service(ServiceRole.Party0);
         using ApiClient party1 = fixture.Service(ServiceRole.Party1);
 
@@ -69,7 +70,8 @@ public abstract class InternalApiTests(PlatformApiFixture fixture)
 
         // One job.state_changed per state, not one per report.
         IReadOnlyList<JsonElement> records = await fixture.AuditRecordsAsync();
-        Assert.Equal(3, records.Count(r => r.GetProperty("eventType").GetString() == AuditEventTypes.JobStateChanged
+        // Queued (the last approval), then preprocessing, running and succeeded.
+        Assert.Equal(4, records.Count(r => r.GetProperty("eventType").GetString() == AuditEventTypes.JobStateChanged
             && r.GetProperty("subjects")[0].GetString() == "job:" + job.Id));
     }
 
@@ -90,6 +92,47 @@ public abstract class InternalApiTests(PlatformApiFixture fixture)
         DatasetView dataset = await owner.GetAsync<DatasetView>($"/api/datasets/{id}");
         Assert.Equal((false, true, DatasetStatus.Registered), (dataset.Party0Reported, dataset.Party1Reported, dataset.Status));
         Assert.Equal(HttpStatusCode.NotFound, (await party1.GetAsync("/internal/datasets/ds-0000")).StatusCode);
+    }
+
+    [ProviderFact]
+    public async Task The_owner_key_both_parties_report_is_shown_and_halves_with_different_keys_are_rejected()
+    {
+        using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
+        ProjectView project = await ApiTestData.ProjectAsync(owner);
+        using ApiClient party0 = fixture.Service(ServiceRole.Party0);
+        using ApiClient party1 = fixture.Service(ServiceRole.Party1);
+
+        DatasetView bound = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
+        Assert.Equal(Convert.ToBase64String(owner.PublicKey), bound.OwnerKey);
+        Assert.Equal(OwnerKeys.ShortFingerprint(owner.PublicKey), bound.OwnerKeyFingerprint);
+        Assert.Equal(owner.PublicKey.Length, Convert.FromBase64String(bound.OwnerKey!).Length);
+
+        DatasetView versionOne = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id, versionOne: true);
+        Assert.Equal((DatasetStatus.Ready, null, null), (versionOne.Status, versionOne.OwnerKey, versionOne.OwnerKeyFingerprint));
+
+        // Party 1's half names another key (or none): the halves were not shared together by one owner.
+        using var stranger = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        foreach (byte[]? other in new[] { stranger.ExportSubjectPublicKeyInfo(), null })
+        {
+            DatasetUploadView registered = await owner.PostAsync<DatasetUploadView>($"/api/projects/{project.Id}/datasets", ApiTestData.Registration(64), HttpStatusCode.Created);
+            string halves = $"/internal/datasets/{registered.Dataset.Id}/halves";
+            await party0.PostAsync<PartyDatasetView>(halves, ApiTestData.HalfReport(64, 0, ownerKey: owner.PublicKey));
+            PartyDatasetView answer = await party1.PostAsync<PartyDatasetView>(halves, ApiTestData.HalfReport(64, 1, ownerKey: other));
+            Assert.Equal("Rejected", answer.Status);
+            DatasetView rejected = await owner.GetAsync<DatasetView>($"/api/datasets/{registered.Dataset.Id}");
+            Assert.Equal((DatasetStatus.Rejected, null), (rejected.Status, rejected.OwnerKey));
+            Assert.Contains("different owner keys", rejected.RejectionReason, StringComparison.Ordinal);
+        }
+
+        // A party that reports its half again with another key is refused like any other changed report.
+        DatasetUploadView again = await owner.PostAsync<DatasetUploadView>($"/api/projects/{project.Id}/datasets", ApiTestData.Registration(64), HttpStatusCode.Created);
+        await party0.PostAsync<PartyDatasetView>($"/internal/datasets/{again.Dataset.Id}/halves", ApiTestData.HalfReport(64, 0, ownerKey: owner.PublicKey));
+        await party0.PostAsync<PartyDatasetView>($"/internal/datasets/{again.Dataset.Id}/halves", ApiTestData.HalfReport(64, 0, ownerKey: stranger.ExportSubjectPublicKeyInfo()));
+        Assert.Contains("owner key differs", (await owner.GetAsync<DatasetView>($"/api/datasets/{again.Dataset.Id}")).RejectionReason, StringComparison.Ordinal);
+
+        // What is no P-256 key is refused before it reaches the dataset.
+        DatasetUploadView garbled = await owner.PostAsync<DatasetUploadView>($"/api/projects/{project.Id}/datasets", ApiTestData.Registration(64), HttpStatusCode.Created);
+        Assert.Equal(HttpStatusCode.BadRequest, (await party0.PostAsync($"/internal/datasets/{garbled.Dataset.Id}/halves", ApiTestData.HalfReport(64, 0, ownerKey: [1, 2, 3]))).StatusCode);
     }
 
     [ProviderFact]

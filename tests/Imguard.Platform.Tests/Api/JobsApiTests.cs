@@ -24,7 +24,7 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
         ProjectView project = await ApiTestData.ProjectAsync(owner);
         DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
-        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id), HttpStatusCode.Created);
+        JobView job = await ApiTestData.QueuedJobAsync(owner, $"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id));
 
         Assert.Equal(JobState.Queued, job.State);
         Assert.Equal([1, 8, 8], job.Model.GetProperty("input").EnumerateArray().Select(e => e.GetInt32()));
@@ -34,7 +34,7 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         Assert.Equal(2, job.Training.GetProperty("k").GetInt32());
         // Under InstaHide a preset starts with |x|; without the mask it does not.
         Assert.Equal("abs", job.Model.GetProperty("layers")[0].GetProperty("type").GetString());
-        JobView mixup = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", new { model = "mlp", trainDatasetId = train.Id, hiding = "mixup", k = 2 }, HttpStatusCode.Created);
+        JobView mixup = await ApiTestData.QueuedJobAsync(owner, $"/api/projects/{project.Id}/jobs", new { model = "mlp", trainDatasetId = train.Id, hiding = "mixup", k = 2 });
         Assert.Equal("flatten", mixup.Model.GetProperty("layers")[0].GetProperty("type").GetString());
         await owner.PostAsync<JobView>($"/api/jobs/{mixup.Id}/cancel", null);
         Assert.Equal(2, (await owner.GetAsync<JobView[]>($"/api/projects/{project.Id}/jobs")).Length);
@@ -61,12 +61,11 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         DatasetView test = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id, count: 16, purpose: "test");
         string jobs = $"/api/projects/{project.Id}/jobs";
 
-        JobView job = await owner.PostAsync<JobView>(jobs,
-            new { model = "mlp", trainDatasetId = train.Id, testDatasetId = test.Id, hiding = "instahide", k = 2, testEncodings = 8, testOwnCoefficientMin = 0.5 },
-            HttpStatusCode.Created);
+        JobView job = await ApiTestData.QueuedJobAsync(owner, jobs,
+            new { model = "mlp", trainDatasetId = train.Id, testDatasetId = test.Id, hiding = "instahide", k = 2, testEncodings = 8, testOwnCoefficientMin = 0.5 });
         Assert.Equal(8, job.Training.GetProperty("testEncodings").GetInt32());
         Assert.Equal(0.5, job.Training.GetProperty("testOwnCoefficientMin").GetDouble());
-        JobView clean = await owner.PostAsync<JobView>(jobs, new { model = "mlp", trainDatasetId = train.Id, testDatasetId = test.Id }, HttpStatusCode.Created);
+        JobView clean = await ApiTestData.QueuedJobAsync(owner, jobs, new { model = "mlp", trainDatasetId = train.Id, testDatasetId = test.Id });
         Assert.Equal(0, clean.Training.GetProperty("testEncodings").GetInt32());
 
         async Task<string> Refused(object request)
@@ -108,7 +107,7 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         var request = new { model = "mlp", trainDatasetId = train.Id };
 
         JsonElement estimate = await owner.PostAsync<JsonElement>($"/api/projects/{project.Id}/jobs/estimate", request, HttpStatusCode.OK);
-        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", request, HttpStatusCode.Created);
+        JobView job = await ApiTestData.QueuedJobAsync(owner, $"/api/projects/{project.Id}/jobs", request);
 
         Assert.Equal(JobPlanning.DefaultHiding, job.Training.GetProperty("hiding").GetString());
         Assert.Equal(JobPlanning.DefaultK, job.Training.GetProperty("k").GetInt32());
@@ -133,7 +132,7 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
 
         foreach ((string asked, string stored) in new[] { ("constant", "constant"), ("COSINE", "cosine"), ("step:2:0.5", "step:2:0.5") })
         {
-            JobView job = await owner.PostAsync<JobView>(jobs, new { model = "mlp", trainDatasetId = train.Id, schedule = asked }, HttpStatusCode.Created);
+            JobView job = await ApiTestData.QueuedJobAsync(owner, jobs, new { model = "mlp", trainDatasetId = train.Id, schedule = asked });
             Assert.Equal(stored, job.Training.GetProperty("schedule").GetString());
             await owner.PostAsync<JobView>($"/api/jobs/{job.Id}/cancel", null);   // the project runs one job at a time
         }
@@ -233,7 +232,7 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         ProjectView project = await ApiTestData.ProjectAsync(owner);
         await owner.PostAsync<MemberView>($"/api/projects/{project.Id}/members", new { userName = contributorName, role = "contributor" }, HttpStatusCode.Created);
         DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
-        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id), HttpStatusCode.Created);
+        JobView job = await ApiTestData.QueuedJobAsync(owner, $"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id));
 
         Assert.Equal(HttpStatusCode.Conflict, (await owner.PostAsync($"/api/jobs/{job.Id}/model-grants")).StatusCode);
         await ApiTestData.MoveAsync(fixture, job.Id, "preprocessing", "running", "succeeded");
@@ -250,7 +249,8 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
 
         IReadOnlyList<JsonElement> records = await fixture.AuditRecordsAsync();
         Assert.Contains(records, r => AuthApiTests.Is(r, AuditEventTypes.PermissionDenied, "user:" + contributorName));
-        Assert.Equal(3, records.Count(r => r.GetProperty("eventType").GetString() == AuditEventTypes.JobStateChanged
+        // Queued (the last approval), then preprocessing, running and succeeded.
+        Assert.Equal(4, records.Count(r => r.GetProperty("eventType").GetString() == AuditEventTypes.JobStateChanged
             && r.GetProperty("subjects")[0].GetString() == "job:" + job.Id));
     }
 
@@ -260,7 +260,7 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         using ApiClient owner = await fixture.BrowserAsync(PlatformApiFixture.Unique("owner"));
         ProjectView project = await ApiTestData.ProjectAsync(owner);
         DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
-        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id), HttpStatusCode.Created);
+        JobView job = await ApiTestData.QueuedJobAsync(owner, $"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id));
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using HttpResponseMessage response = await owner.Http.GetAsync($"/api/jobs/{job.Id}/events", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -308,7 +308,7 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         using ApiClient owner = await fixture.BrowserAsync(PlatformApiFixture.Unique("owner"));
         ProjectView project = await ApiTestData.ProjectAsync(owner);
         DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
-        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id), HttpStatusCode.Created);
+        JobView job = await ApiTestData.QueuedJobAsync(owner, $"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id));
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using HttpResponseMessage response = await owner.Http.GetAsync($"/api/jobs/{job.Id}/events", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -346,7 +346,7 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
         ProjectView project = await ApiTestData.ProjectAsync(owner);
         DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
-        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id), HttpStatusCode.Created);
+        JobView job = await ApiTestData.QueuedJobAsync(owner, $"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id));
         using (ApiClient party = fixture.Service(ServiceRole.Party1))
         {
             await party.PostAsync<JobLogEntryView>($"/internal/jobs/{job.Id}/log", new { level = "information", message = "offline phase done" });
@@ -365,7 +365,7 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         using ApiClient owner = await fixture.CliAsync(PlatformApiFixture.Unique("owner"));
         ProjectView project = await ApiTestData.ProjectAsync(owner);
         DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
-        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id), HttpStatusCode.Created);
+        JobView job = await ApiTestData.QueuedJobAsync(owner, $"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id));
         // Whole microseconds, as the database keeps them.
         DateTimeOffset happened = new(DateTimeOffset.UtcNow.AddMinutes(-2).UtcTicks / 10 * 10, TimeSpan.Zero);
         await ApiTestData.MoveAsync(fixture, job.Id, "preprocessing", "running");
@@ -395,7 +395,7 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         ProjectView project = await ApiTestData.ProjectAsync(owner);
         await owner.PostAsync<MemberView>($"/api/projects/{project.Id}/members", new { userName = viewerName, role = "viewer" }, HttpStatusCode.Created);
         DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
-        JobView job = await owner.PostAsync<JobView>($"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id), HttpStatusCode.Created);
+        JobView job = await ApiTestData.QueuedJobAsync(owner, $"/api/projects/{project.Id}/jobs", ApiTestData.Job(train.Id));
         await ApiTestData.MoveAsync(fixture, job.Id, "preprocessing", "running");
         using (ApiClient party = fixture.Service(ServiceRole.Party0))
         {

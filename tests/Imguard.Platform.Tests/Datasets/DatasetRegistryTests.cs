@@ -165,7 +165,7 @@ public abstract class DatasetRegistryTests(PlatformDatabaseProvider provider) : 
         UserInfo owner = await UserAsync("owner");
         ProjectInfo project = await ProjectAsync(owner);
         DatasetInfo dataset = await ReadyDatasetAsync(owner, project.Id);
-        var job = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, dataset.Id)));
+        var job = await QueuedJobAsync(owner, JobRequest(project.Id, dataset.Id));
 
         Fails(OutcomeStatus.Conflict, await Deletions.RequestDeleteAsync(owner.Id, dataset.Id), job.Id);
         Ok(await Jobs.RequestCancelAsync(owner.Id, job.Id));

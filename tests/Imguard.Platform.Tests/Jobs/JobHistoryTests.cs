@@ -17,7 +17,7 @@ public abstract class JobHistoryTests(PlatformDatabaseProvider provider) : Platf
         UserInfo owner = await UserAsync("owner");
         ProjectInfo project = await ProjectWithAsync(owner, members);
         DatasetInfo train = await ReadyDatasetAsync(owner, project.Id);
-        JobInfo job = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id)));
+        JobInfo job = await QueuedJobAsync(owner, JobRequest(project.Id, train.Id));
         Ok(await Jobs.TransitionAsync(job.Id, JobState.Preprocessing));
         Ok(await Jobs.TransitionAsync(job.Id, JobState.Running));
         return (owner, project, job);
@@ -159,7 +159,7 @@ public abstract class JobHistoryTests(PlatformDatabaseProvider provider) : Platf
     public async Task Deleting_a_job_deletes_its_points_and_epoch_rows_and_leaves_other_jobs_history()
     {
         var (owner, project, job) = await RunningJobAsync();
-        JobInfo other = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, job.TrainDatasetId)));
+        JobInfo other = await QueuedJobAsync(owner, JobRequest(project.Id, job.TrainDatasetId));
         Ok(await Jobs.TransitionAsync(other.Id, JobState.Preprocessing));
         Ok(await Jobs.TransitionAsync(other.Id, JobState.Running));
         foreach (JobInfo each in new[] { job, other })

@@ -19,7 +19,7 @@ public abstract class JobServiceTests(PlatformDatabaseProvider provider) : Platf
         DatasetInfo train = await ReadyDatasetAsync(owner, project.Id);
         DatasetInfo test = await ReadyDatasetAsync(owner, project.Id, DatasetPurpose.Test);
 
-        JobInfo job = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id, test.Id)));
+        JobInfo job = await QueuedJobAsync(owner, JobRequest(project.Id, train.Id, test.Id));
         Assert.StartsWith("job-", job.Id, StringComparison.Ordinal);
         Assert.Equal(JobState.Queued, job.State);
 
@@ -76,7 +76,7 @@ public abstract class JobServiceTests(PlatformDatabaseProvider provider) : Platf
         Fails(OutcomeStatus.Invalid, await Jobs.CreateAsync(owner.Id, JobRequest(other.Id, train.Id)), "not a dataset of this project");
         Fails(OutcomeStatus.Invalid, await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id) with { ModelSpecJson = "{" }), "not valid JSON");
 
-        JobInfo job = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id)));
+        JobInfo job = await QueuedJobAsync(owner, JobRequest(project.Id, train.Id));
         Ok(await Jobs.GetAsync(viewer.Id, job.Id));
         Ok(await Jobs.GetAsync(admin.Id, job.Id));
         Fails(OutcomeStatus.NotFound, await Jobs.GetAsync(stranger.Id, job.Id));
@@ -92,7 +92,7 @@ public abstract class JobServiceTests(PlatformDatabaseProvider provider) : Platf
         ProjectInfo project = await ProjectWithAsync(owner, (viewer, ProjectRole.Viewer));
         DatasetInfo train = await ReadyDatasetAsync(owner, project.Id);
         DatasetInfo queries = await ReadyDatasetAsync(owner, project.Id, DatasetPurpose.Test);
-        JobInfo training = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id)));
+        JobInfo training = await QueuedJobAsync(owner, JobRequest(project.Id, train.Id));
 
         Fails(OutcomeStatus.Conflict, await Jobs.CreateInferenceAsync(owner.Id, training.Id, queries.Id), "no trained model");
         Ok(await Jobs.TransitionAsync(training.Id, JobState.Preprocessing));
@@ -118,12 +118,12 @@ public abstract class JobServiceTests(PlatformDatabaseProvider provider) : Platf
         ProjectInfo project = await ProjectAsync(owner);
         DatasetInfo train = await ReadyDatasetAsync(owner, project.Id);
 
-        JobInfo queued = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id)));
+        JobInfo queued = await QueuedJobAsync(owner, JobRequest(project.Id, train.Id));
         JobInfo cancelled = Ok(await Jobs.RequestCancelAsync(owner.Id, queued.Id));
         Assert.Equal(JobState.Cancelled, cancelled.State);
         Assert.NotNull(cancelled.FinishedAt);
 
-        JobInfo running = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id)));
+        JobInfo running = await QueuedJobAsync(owner, JobRequest(project.Id, train.Id));
         Ok(await Jobs.TransitionAsync(running.Id, JobState.Preprocessing));
         Ok(await Jobs.TransitionAsync(running.Id, JobState.Running));
         JobInfo flagged = Ok(await Jobs.RequestCancelAsync(owner.Id, running.Id));
@@ -137,7 +137,7 @@ public abstract class JobServiceTests(PlatformDatabaseProvider provider) : Platf
         UserInfo owner = await UserAsync("owner");
         ProjectInfo project = await ProjectAsync(owner);
         DatasetInfo train = await ReadyDatasetAsync(owner, project.Id);
-        JobInfo job = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id)));
+        JobInfo job = await QueuedJobAsync(owner, JobRequest(project.Id, train.Id));
         Ok(await Jobs.TransitionAsync(job.Id, JobState.Preprocessing));
         Ok(await Jobs.TransitionAsync(job.Id, JobState.Running));
 
@@ -157,7 +157,7 @@ public abstract class JobServiceTests(PlatformDatabaseProvider provider) : Platf
         UserInfo owner = await UserAsync("owner");
         ProjectInfo project = await ProjectAsync(owner);
         DatasetInfo train = await ReadyDatasetAsync(owner, project.Id);
-        JobInfo job = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id)));
+        JobInfo job = await QueuedJobAsync(owner, JobRequest(project.Id, train.Id));
         Ok(await Jobs.TransitionAsync(job.Id, JobState.Preprocessing));
         Ok(await Jobs.TransitionAsync(job.Id, JobState.Running));
         Ok(await Jobs.ReportProgressAsync(job.Id, new JobProgress(1, 10, 40, """{"loss":0.5}""", CheckpointEpoch: 1)));
@@ -185,7 +185,7 @@ public abstract class JobServiceTests(PlatformDatabaseProvider provider) : Platf
         UserInfo owner = await UserAsync("owner");
         ProjectInfo project = await ProjectAsync(owner);
         DatasetInfo train = await ReadyDatasetAsync(owner, project.Id);
-        JobInfo job = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id)));
+        JobInfo job = await QueuedJobAsync(owner, JobRequest(project.Id, train.Id));
         Clock.Advance(TimeSpan.FromMinutes(30));
         DateTimeOffset now = Start + TimeSpan.FromMinutes(30);
 
@@ -213,7 +213,7 @@ public abstract class JobServiceTests(PlatformDatabaseProvider provider) : Platf
         UserInfo owner = await UserAsync("owner");
         ProjectInfo project = await ProjectAsync(owner);
         DatasetInfo train = await ReadyDatasetAsync(owner, project.Id);
-        JobInfo job = Ok(await Jobs.CreateAsync(owner.Id, JobRequest(project.Id, train.Id)));
+        JobInfo job = await QueuedJobAsync(owner, JobRequest(project.Id, train.Id));
         Ok(await Jobs.TransitionAsync(job.Id, JobState.Preprocessing));
         Ok(await Jobs.TransitionAsync(job.Id, JobState.Running));
 

@@ -7,6 +7,10 @@ public sealed class JobStateMachineTests
 {
     private static readonly (JobState From, JobState To)[] Allowed =
     [
+        (JobState.AwaitingApproval, JobState.Queued),
+        (JobState.AwaitingApproval, JobState.Declined),
+        (JobState.AwaitingApproval, JobState.Cancelled),
+        (JobState.Queued, JobState.AwaitingApproval),
         (JobState.Queued, JobState.Preprocessing),
         (JobState.Queued, JobState.Cancelled),
         (JobState.Preprocessing, JobState.Running),
@@ -51,7 +55,12 @@ public sealed class JobStateMachineTests
     [InlineData(JobState.Queued, JobState.Succeeded, "preprocessed first")]
     [InlineData(JobState.Queued, JobState.Failed, "cancel it")]
     [InlineData(JobState.Preprocessing, JobState.Succeeded, "must run")]
-    [InlineData(JobState.Running, JobState.Queued, "only when it is created")]
+    [InlineData(JobState.Running, JobState.Queued, "last required approval")]
+    [InlineData(JobState.AwaitingApproval, JobState.Preprocessing, "every required key signed")]
+    [InlineData(JobState.AwaitingApproval, JobState.Running, "every required key signed")]
+    [InlineData(JobState.Preprocessing, JobState.AwaitingApproval, "only a queued job")]
+    [InlineData(JobState.Queued, JobState.Declined, "only a job waiting for approvals")]
+    [InlineData(JobState.Declined, JobState.Queued, "final")]
     [InlineData(JobState.Preprocessing, JobState.Preprocessing, "not part")]
     public void Refused_transitions_say_why(JobState from, JobState to, string reason)
     {
@@ -61,8 +70,8 @@ public sealed class JobStateMachineTests
     }
 
     [Fact]
-    public void Final_states_are_succeeded_failed_and_cancelled()
+    public void Final_states_are_succeeded_failed_cancelled_and_declined()
     {
-        Assert.Equal([JobState.Succeeded, JobState.Failed, JobState.Cancelled], Enum.GetValues<JobState>().Where(JobStateMachine.IsFinal));
+        Assert.Equal([JobState.Succeeded, JobState.Failed, JobState.Cancelled, JobState.Declined], Enum.GetValues<JobState>().Where(JobStateMachine.IsFinal));
     }
 }

@@ -187,6 +187,11 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<byte[]>("OwnerKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("bytea")
+                        .HasColumnName("owner_key");
+
                     b.Property<DateTimeOffset?>("Party0DeletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("party0_deleted_at");
@@ -286,6 +291,11 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("height");
 
+                    b.Property<byte[]>("OwnerKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("bytea")
+                        .HasColumnName("owner_key");
+
                     b.Property<DateTimeOffset>("ReportedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("reported_at");
@@ -298,6 +308,112 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasName("pk_dataset_half_reports");
 
                     b.ToTable("dataset_half_reports", (string)null);
+                });
+
+            modelBuilder.Entity("Imguard.Platform.Data.JobApprovalEntity", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("KeyFingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_fingerprint");
+
+                    b.Property<byte[]>("Key")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("bytea")
+                        .HasColumnName("key");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("bytea")
+                        .HasColumnName("signature");
+
+                    b.Property<DateTimeOffset>("SignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("signed_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("JobId", "KeyFingerprint")
+                        .HasName("pk_job_approvals");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_job_approvals_user_id");
+
+                    b.ToTable("job_approvals", (string)null);
+                });
+
+            modelBuilder.Entity("Imguard.Platform.Data.JobDatasetEntity", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<string>("DatasetId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<int>("FractionalBits")
+                        .HasColumnType("integer")
+                        .HasColumnName("fractional_bits");
+
+                    b.Property<int>("Images")
+                        .HasColumnType("integer")
+                        .HasColumnName("images");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<byte[]>("OwnerKey")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("bytea")
+                        .HasColumnName("owner_key");
+
+                    b.Property<string>("OwnerName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("owner_name");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("purpose");
+
+                    b.HasKey("JobId", "Position")
+                        .HasName("pk_job_datasets");
+
+                    b.HasIndex("DatasetId")
+                        .HasDatabaseName("ix_job_datasets_dataset_id");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_job_datasets_owner_id");
+
+                    b.ToTable("job_datasets", (string)null);
                 });
 
             modelBuilder.Entity("Imguard.Platform.Data.JobEntity", b =>
@@ -318,6 +434,10 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                     b.Property<Guid>("CreatedBy")
                         .HasColumnType("uuid")
                         .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset?>("DispatchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dispatched_at");
 
                     b.Property<int>("Epoch")
                         .HasColumnType("integer")
@@ -562,6 +682,42 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                     b.ToTable("job_progress_points", (string)null);
                 });
 
+            modelBuilder.Entity("Imguard.Platform.Data.JobRecipientEntity", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<byte[]>("Key")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("bytea")
+                        .HasColumnName("key");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_name");
+
+                    b.HasKey("JobId", "Position")
+                        .HasName("pk_job_recipients");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_job_recipients_user_id");
+
+                    b.ToTable("job_recipients", (string)null);
+                });
+
             modelBuilder.Entity("Imguard.Platform.Data.ProjectEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -695,6 +851,15 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasColumnType("character varying(16)")
                         .HasColumnName("role");
 
+                    b.Property<byte[]>("SigningKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("bytea")
+                        .HasColumnName("signing_key");
+
+                    b.Property<DateTimeOffset?>("SigningKeyRegisteredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("signing_key_registered_at");
+
                     b.Property<string>("UserName")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -730,7 +895,7 @@ namespace Imguard.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("Imguard.Platform.Data.DatasetEntity", b =>
                 {
-                    b.HasOne("Imguard.Platform.Data.UserEntity", null)
+                    b.HasOne("Imguard.Platform.Data.UserEntity", "Creator")
                         .WithMany()
                         .HasForeignKey("CreatedBy")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -743,6 +908,8 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_datasets_project_id");
+
+                    b.Navigation("Creator");
                 });
 
             modelBuilder.Entity("Imguard.Platform.Data.DatasetHalfReportEntity", b =>
@@ -753,6 +920,40 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_dataset_half_reports_dataset_id");
+                });
+
+            modelBuilder.Entity("Imguard.Platform.Data.JobApprovalEntity", b =>
+                {
+                    b.HasOne("Imguard.Platform.Data.JobEntity", null)
+                        .WithMany("Approvals")
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_approvals_job_id");
+
+                    b.HasOne("Imguard.Platform.Data.UserEntity", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_approvals_user_id");
+                });
+
+            modelBuilder.Entity("Imguard.Platform.Data.JobDatasetEntity", b =>
+                {
+                    b.HasOne("Imguard.Platform.Data.DatasetEntity", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_datasets_dataset_id");
+
+                    b.HasOne("Imguard.Platform.Data.JobEntity", null)
+                        .WithMany("Datasets")
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_datasets_job_id");
                 });
 
             modelBuilder.Entity("Imguard.Platform.Data.JobEntity", b =>
@@ -815,6 +1016,23 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasConstraintName("fk_job_progress_points_job_id");
                 });
 
+            modelBuilder.Entity("Imguard.Platform.Data.JobRecipientEntity", b =>
+                {
+                    b.HasOne("Imguard.Platform.Data.JobEntity", null)
+                        .WithMany("Recipients")
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_recipients_job_id");
+
+                    b.HasOne("Imguard.Platform.Data.UserEntity", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_recipients_user_id");
+                });
+
             modelBuilder.Entity("Imguard.Platform.Data.ProjectEntity", b =>
                 {
                     b.HasOne("Imguard.Platform.Data.UserEntity", null)
@@ -847,6 +1065,15 @@ namespace Imguard.Platform.Data.Migrations.Postgres
             modelBuilder.Entity("Imguard.Platform.Data.DatasetEntity", b =>
                 {
                     b.Navigation("Reports");
+                });
+
+            modelBuilder.Entity("Imguard.Platform.Data.JobEntity", b =>
+                {
+                    b.Navigation("Approvals");
+
+                    b.Navigation("Datasets");
+
+                    b.Navigation("Recipients");
                 });
 
             modelBuilder.Entity("Imguard.Platform.Data.ProjectEntity", b =>

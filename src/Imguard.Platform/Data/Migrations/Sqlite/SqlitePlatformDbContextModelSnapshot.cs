@@ -182,6 +182,11 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<byte[]>("OwnerKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("owner_key");
+
                     b.Property<long?>("Party0DeletedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("party0_deleted_at");
@@ -281,6 +286,11 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("height");
 
+                    b.Property<byte[]>("OwnerKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("owner_key");
+
                     b.Property<long>("ReportedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("reported_at");
@@ -293,6 +303,112 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .HasName("pk_dataset_half_reports");
 
                     b.ToTable("dataset_half_reports", (string)null);
+                });
+
+            modelBuilder.Entity("Imguard.Platform.Data.JobApprovalEntity", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("KeyFingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_fingerprint");
+
+                    b.Property<byte[]>("Key")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("key");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("signature");
+
+                    b.Property<long>("SignedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("signed_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("JobId", "KeyFingerprint")
+                        .HasName("pk_job_approvals");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_job_approvals_user_id");
+
+                    b.ToTable("job_approvals", (string)null);
+                });
+
+            modelBuilder.Entity("Imguard.Platform.Data.JobDatasetEntity", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<string>("DatasetId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<int>("FractionalBits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fractional_bits");
+
+                    b.Property<int>("Images")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("images");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<byte[]>("OwnerKey")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("owner_key");
+
+                    b.Property<string>("OwnerName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_name");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("purpose");
+
+                    b.HasKey("JobId", "Position")
+                        .HasName("pk_job_datasets");
+
+                    b.HasIndex("DatasetId")
+                        .HasDatabaseName("ix_job_datasets_dataset_id");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_job_datasets_owner_id");
+
+                    b.ToTable("job_datasets", (string)null);
                 });
 
             modelBuilder.Entity("Imguard.Platform.Data.JobEntity", b =>
@@ -313,6 +429,10 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                     b.Property<Guid>("CreatedBy")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_by");
+
+                    b.Property<long?>("DispatchedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("dispatched_at");
 
                     b.Property<int>("Epoch")
                         .HasColumnType("INTEGER")
@@ -553,6 +673,42 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                     b.ToTable("job_progress_points", (string)null);
                 });
 
+            modelBuilder.Entity("Imguard.Platform.Data.JobRecipientEntity", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<byte[]>("Key")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("key");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_name");
+
+                    b.HasKey("JobId", "Position")
+                        .HasName("pk_job_recipients");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_job_recipients_user_id");
+
+                    b.ToTable("job_recipients", (string)null);
+                });
+
             modelBuilder.Entity("Imguard.Platform.Data.ProjectEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -686,6 +842,15 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("role");
 
+                    b.Property<byte[]>("SigningKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("signing_key");
+
+                    b.Property<long?>("SigningKeyRegisteredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("signing_key_registered_at");
+
                     b.Property<string>("UserName")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -721,7 +886,7 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Imguard.Platform.Data.DatasetEntity", b =>
                 {
-                    b.HasOne("Imguard.Platform.Data.UserEntity", null)
+                    b.HasOne("Imguard.Platform.Data.UserEntity", "Creator")
                         .WithMany()
                         .HasForeignKey("CreatedBy")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -734,6 +899,8 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_datasets_project_id");
+
+                    b.Navigation("Creator");
                 });
 
             modelBuilder.Entity("Imguard.Platform.Data.DatasetHalfReportEntity", b =>
@@ -744,6 +911,40 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_dataset_half_reports_dataset_id");
+                });
+
+            modelBuilder.Entity("Imguard.Platform.Data.JobApprovalEntity", b =>
+                {
+                    b.HasOne("Imguard.Platform.Data.JobEntity", null)
+                        .WithMany("Approvals")
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_approvals_job_id");
+
+                    b.HasOne("Imguard.Platform.Data.UserEntity", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_approvals_user_id");
+                });
+
+            modelBuilder.Entity("Imguard.Platform.Data.JobDatasetEntity", b =>
+                {
+                    b.HasOne("Imguard.Platform.Data.DatasetEntity", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_datasets_dataset_id");
+
+                    b.HasOne("Imguard.Platform.Data.JobEntity", null)
+                        .WithMany("Datasets")
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_datasets_job_id");
                 });
 
             modelBuilder.Entity("Imguard.Platform.Data.JobEntity", b =>
@@ -806,6 +1007,23 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .HasConstraintName("fk_job_progress_points_job_id");
                 });
 
+            modelBuilder.Entity("Imguard.Platform.Data.JobRecipientEntity", b =>
+                {
+                    b.HasOne("Imguard.Platform.Data.JobEntity", null)
+                        .WithMany("Recipients")
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_recipients_job_id");
+
+                    b.HasOne("Imguard.Platform.Data.UserEntity", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_recipients_user_id");
+                });
+
             modelBuilder.Entity("Imguard.Platform.Data.ProjectEntity", b =>
                 {
                     b.HasOne("Imguard.Platform.Data.UserEntity", null)
@@ -838,6 +1056,15 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Imguard.Platform.Data.DatasetEntity", b =>
                 {
                     b.Navigation("Reports");
+                });
+
+            modelBuilder.Entity("Imguard.Platform.Data.JobEntity", b =>
+                {
+                    b.Navigation("Approvals");
+
+                    b.Navigation("Datasets");
+
+                    b.Navigation("Recipients");
                 });
 
             modelBuilder.Entity("Imguard.Platform.Data.ProjectEntity", b =>
