@@ -25,7 +25,8 @@ namespace Imguard.Cli.Tests.Client.Consent;
 /// parties: the job is expected to wait in Queued) and the real <c>imguard</c> as a child process: each logs in (which
 /// registers the profile's key), each owner's dataset becomes Ready with that owner's key (the parties' half reports,
 /// sent with the parties' certificates), alice trains on both and approves her own job without a prompt, bob finds it
-/// pending, approves it with <c>--yes</c>, and the job is Queued.
+/// pending, approves it with <c>--yes</c>, and the job is Queued; a job bob declines ends alice's follow with his
+/// reason and exit code 1.
 /// </summary>
 public sealed class ConsentFlowTests : IAsyncLifetime
 {
@@ -109,6 +110,16 @@ public sealed class ConsentFlowTests : IAsyncLifetime
         using PlatformApi api = PlatformApi.FromProfile(ClientProfile.Load(bob));
         Assert.Equal(JobState.Queued, (await api.GetJobAsync(jobId)).State);
         Assert.DoesNotContain(await api.PendingApprovalsAsync(), j => j.Id == jobId);
+
+        // A second job bob does not want: he declines, and alice's follow ends with his reason and exit code 1.
+        string second = Regex.Match(await Succeeds("", "train", "--profile", alice, "--project", projectId, "--dataset", aliceData, "--with", bobData,
+            "--model", "mlp", "--epochs", "3", "--batch-size", "16", "--hiding", "off"), "job-[0-9a-f]+").Value;
+        Assert.Contains($"{second} Declined", await Succeeds("", "job", "decline", second, "--reason", "three epochs remember too much", "--profile", bob),
+            StringComparison.Ordinal);
+        (int followed, string follow, _) = await RunAsync("", "job", "status", second, "--follow", "--profile", alice);
+        Assert.Equal(1, followed);
+        Assert.Contains($"{second} Declined: ", follow, StringComparison.Ordinal);
+        Assert.Contains("three epochs remember too much", follow, StringComparison.Ordinal);
     }
 
     // The profile's key, as `imguard login` made it beside the profile.
@@ -151,6 +162,13 @@ public sealed class ConsentFlowTests : IAsyncLifetime
 
     private static async Task<string> Succeeds(string input, params string[] arguments)
     {
+        (int code, string output, string error) = await RunAsync(input, arguments);
+        Assert.True(code == 0, $"imguard {string.Join(' ', arguments)}: exit {code}\n{output}\n{error}");
+        return output;
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(string input, params string[] arguments)
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "imguard.dll"));
         foreach (string argument in arguments)
@@ -174,8 +192,6 @@ public sealed class ConsentFlowTests : IAsyncLifetime
             process.Kill(entireProcessTree: true);
             throw;
         }
-        string text = await output;
-        Assert.True(process.ExitCode == 0, $"imguard {string.Join(' ', arguments)}: exit {process.ExitCode}\n{text}\n{await error}");
-        return text;
+        return (process.ExitCode, await output, await error);
     }
 }
