@@ -28,6 +28,7 @@ internal static class ImguardCommand
         root.Subcommands.Add(PartyCommand.Create());
         root.Subcommands.Add(DealerCommand.Create());
         root.Subcommands.Add(LoginCommand.Create());
+        root.Subcommands.Add(KeyCommand.Create());
         root.Subcommands.Add(ProjectCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(JobCommands.CreateTrain());

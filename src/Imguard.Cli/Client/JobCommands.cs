@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Text.Json;
+using Imguard.Client.Consent;
 using Imguard.Client.Jobs;
 using Imguard.Client.Platform;
 using Imguard.Contracts.Jobs;
 
 namespace Imguard.Cli.Client;
 
-/// <summary><c>imguard train</c> and <c>imguard job status|logs|cancel</c>.</summary>
+/// <summary><c>imguard train</c> and <c>imguard job status|logs|cancel</c> (the consent verbs: <see cref="ConsentCommands"/>).</summary>
 internal static class JobCommands
 {
     public static Command CreateTrain()
@@ -14,6 +15,16 @@ internal static class JobCommands
         Option<string?> profile = ProfileOptions.Create();
         var project = new Option<Guid>("--project") { Required = true };
         var dataset = new Option<string>("--dataset") { Description = "The (ready) training dataset id.", Required = true };
+        var with = new Option<string[]>("--with")
+        {
+            Description = "Another ready training dataset of the project to train on too (repeatable; any member's: its owner is asked to approve).",
+            DefaultValueFactory = _ => [],
+        };
+        var recipients = new Option<string[]>("--recipient")
+        {
+            Description = "A user who receives the model (repeatable; default: you). Each needs a registered signing key and approves the job too.",
+            DefaultValueFactory = _ => [],
+        };
         var test = new Option<string?>("--test-dataset") { Description = "A ready test dataset: evaluated securely after training; only you learn the accuracy." };
         var model = new Option<string>("--model") { Description = "A preset (mlp, cnn; with |x| first under InstaHide) or a JSON model spec file.", DefaultValueFactory = _ => JobDefaults.Model };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => JobDefaults.Epochs };
@@ -46,11 +57,12 @@ internal static class JobCommands
         {
             Description = "Least coefficient of a test image in its own encodings (0: as in training). Higher is more accurate and hides the test image less.",
         };
-        var follow = new Option<bool>("--follow") { Description = "Wait and show progress until the job ends." };
+        var follow = new Option<bool>("--follow") { Description = "Wait (for the other approvals too) and show progress until the job ends." };
         var estimateOnly = new Option<bool>("--estimate-only") { Description = "Print what the job would cost and do not start it." };
-        var command = new Command("train", "Start a secure training job on a shared dataset (prints its estimated cost and expected accuracy first).")
+        var command = new Command("train",
+            "Start a secure training job on shared datasets (prints its estimated cost and expected accuracy first, then approves it with this device's key).")
         {
-            profile, project, dataset, test, model, epochs, batch, lr, momentum, decay, schedule, hiding, k, revealLoss, bits, testEncodings, testOwnMin, follow, estimateOnly,
+            profile, project, dataset, with, recipients, test, model, epochs, batch, lr, momentum, decay, schedule, hiding, k, revealLoss, bits, testEncodings, testOwnMin, follow, estimateOnly,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -62,7 +74,9 @@ internal static class JobCommands
             var request = new CreateJobRequest(modelJson, parse.GetValue(dataset)!, parse.GetValue(test),
                 parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(momentum), parse.GetValue(decay),
                 parse.GetValue(hiding)!, parse.GetValue(k), parse.GetValue(revealLoss), parse.GetValue(bits),
-                parse.GetValue(testEncodings), parse.GetValue(testOwnMin), parse.GetValue(schedule));
+                parse.GetValue(testEncodings), parse.GetValue(testOwnMin), parse.GetValue(schedule),
+                AdditionalTrainDatasetIds: parse.GetValue(with) is { Length: > 0 } others ? others : null,
+                Recipients: parse.GetValue(recipients) is { Length: > 0 } named ? named : null);
             JobEstimate estimate = await api.EstimateJobAsync(parse.GetValue(project), request, ct);
             // InstaHide stays one option away with its expected accuracy in sight (the web form shows the same).
             bool instaHide = string.Equals(request.Hiding, HidingModes.InstaHide, StringComparison.OrdinalIgnoreCase);
@@ -76,11 +90,43 @@ internal static class JobCommands
             {
                 return 0;
             }
+            ClientProfile me = ClientProfile.Load(ProfileOptions.PathOf(parse, profile));
+            using OwnerSigningKey key = ProfileOptions.SigningKey(parse, profile);
+            // The job names its creator as recipient by default, and the platform refuses a recipient without a key.
+            SigningKeyRegistration registration = await SigningKeyRegistration.EnsureAsync(api, key.PublicKey, replace: false, ct);
+            if (registration.Outcome != SigningKeyOutcome.AlreadyRegistered)
+            {
+                Console.WriteLine(registration.Describe());
+            }
             JobView job = await api.CreateJobAsync(parse.GetValue(project), request, ct);
             Console.WriteLine(job.Id);
-            return parse.GetValue(follow) ? await FollowAsync(api, job.Id, ct) : 0;
+            await ApproveOwnJobAsync(api, key, me.UserName, job.Id, ct);
+            if (parse.GetValue(follow))
+            {
+                return await FollowAsync(api, job.Id, ct);
+            }
+            await ConsentCommands.PrintAfterAsync(api, job.Id, ct);
+            return 0;
         });
         return command;
+    }
+
+    // The creator asked for the job: when this device's key is one it waits for (their dataset's owner key, their
+    // recipient key), it signs without a prompt — after checking the platform's terms as any approval does.
+    private static async Task ApproveOwnJobAsync(PlatformApi api, OwnerSigningKey key, string userName, string jobId, CancellationToken ct)
+    {
+        var approver = new ConsentApprover(api, key);
+        ConsentReview review = await approver.ReviewAsync(jobId, ct);
+        if (review.DeviceMustSign)
+        {
+            await approver.ApproveAsync(review, userName, ct);
+            Console.WriteLine($"approved job {jobId} with this device's key {review.DeviceFingerprint} (digest {review.DigestHex})");
+        }
+        else if (review.Terms.Datasets.Any(d => string.Equals(d.Owner, userName, StringComparison.OrdinalIgnoreCase))
+            || review.Terms.Recipients.Any(r => string.Equals(r.User, userName, StringComparison.OrdinalIgnoreCase)))
+        {
+            Console.WriteLine(ConsentApprover.NotASigner(review, userName, key.Path));
+        }
     }
 
     /// <summary>The expected accuracy of <paramref name="request"/> with InstaHide; null when the platform will not say (the job starts all the same).</summary>
@@ -98,7 +144,7 @@ internal static class JobCommands
 
     public static Command CreateJob()
     {
-        var job = new Command("job", "Follow, read the log of, or cancel a job.");
+        var job = new Command("job", "Follow, read the log of, or cancel a job; show, approve, decline or withdraw from its consent terms.");
         Option<string?> profile = ProfileOptions.Create();
         var id = new Argument<string>("job");
         var follow = new Option<bool>("--follow") { Description = "Keep showing progress until the job ends." };
@@ -139,6 +185,7 @@ internal static class JobCommands
             return 0;
         });
         job.Subcommands.Add(cancel);
+        ConsentCommands.AddTo(job);
         return job;
     }
 
@@ -146,7 +193,7 @@ internal static class JobCommands
     private static async Task<int> FollowAsync(PlatformApi api, string jobId, CancellationToken cancellationToken)
     {
         string last = "";
-        JobView job = await new JobFollower(api, Console.Out).FollowAsync(jobId, summary =>
+        JobView job = await new JobFollower(api, Console.Out) { WaitingFor = ConsentTermsText.WaitingFor }.FollowAsync(jobId, summary =>
         {
             string line = Describe(summary);
             if (line != last)
@@ -173,12 +220,12 @@ internal static class JobCommands
 
     private static void Print(JobView job) => Console.WriteLine(Describe(job));
 
-    private static string Describe(JobView job)
+    internal static string Describe(JobView job)
     {
         string progress = job.TotalSteps > 0 ? $" epoch {job.Epoch}, step {job.Step}/{job.TotalSteps} ({100.0 * job.Step / job.TotalSteps:0}%)" : "";
         // Shown progress never goes backwards; a resumed attempt re-running earlier steps says where it started again.
         string resumed = job.ResumedFromEpoch is { } from && !JobFollower.IsFinal(job.State) ? $", resumed from epoch {from}" : "";
-        string failure = job.FailureMessage is null ? "" : $": {job.FailureMessage}";
+        string failure = job.FailureMessage is null ? "" : $": {TerminalText.Escape(job.FailureMessage)}";
         return $"{job.Id} {job.State}{progress}{resumed}{failure}";
     }
 }

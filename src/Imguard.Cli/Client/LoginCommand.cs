@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Imguard.Cli.Roles;
+using Imguard.Client.Consent;
 using Imguard.Client.Platform;
 using Imguard.Contracts.Accounts;
 using Imguard.ServiceDefaults.Deployment;
@@ -10,7 +11,9 @@ namespace Imguard.Cli.Client;
 /// <c>imguard login</c>: exchanges a user name and password for an API token (the password is sent once, over TLS
 /// pinned to the deployment's CA, and never stored) and saves the token in the profile, readable by the user only.
 /// With <c>--token-stdin</c> it saves a token made in the web UI (Account page) instead, after checking it with the
-/// platform (<c>GET /api/auth/me</c>, and the token's expiry from <c>GET /api/auth/tokens</c>).
+/// platform (<c>GET /api/auth/me</c>, and the token's expiry from <c>GET /api/auth/tokens</c>). Either way it then
+/// registers the profile's signing key on the account when the account has none, and says which key the account holds
+/// when it is another one.
 /// </summary>
 internal static class LoginCommand
 {
@@ -63,6 +66,7 @@ internal static class LoginCommand
             CreatedTokenView token = await api.CreateTokenAsync(new CreateTokenRequest(name, password, $"cli@{Environment.MachineName}", parse.GetValue(days)), ct);
             new ClientProfile { Platform = url, CaCertificatePem = caPem, UserName = name, Token = token.Token, ExpiresAt = token.ExpiresAt }.Save(path);
             Console.WriteLine($"logged in as {name} at {url} (token {token.Prefix}…, expires {token.ExpiresAt:yyyy-MM-dd}); profile {path}");
+            await RegisterSigningKeyAsync(url, caPem, token.Token, path, ct);
             return 0;
         });
         return command;
@@ -86,7 +90,25 @@ internal static class LoginCommand
         DateTimeOffset expires = mine?.ExpiresAt ?? DateTimeOffset.MaxValue;
         new ClientProfile { Platform = url, CaCertificatePem = caPem, UserName = me.UserName, Token = token, ExpiresAt = expires }.Save(path);
         Console.WriteLine($"logged in as {me.UserName} at {url} (token {mine?.Prefix ?? token[..Math.Min(12, token.Length)]}…{(mine is null ? "" : $", expires {expires:yyyy-MM-dd}")}); profile {path}");
+        await RegisterSigningKeyAsync(url, caPem, token, path, ct);
         return 0;
+    }
+
+    // The key beside the profile (made now if new) becomes the account's when it has none: jobs name the creator as the
+    // model's recipient by their registered key. Another key already there (a browser's, another device's) stays; the
+    // line says how to replace it. The login itself is done: a platform that refuses here gets a warning, not a failure.
+    private static async Task RegisterSigningKeyAsync(Uri url, string caPem, string token, string profilePath, CancellationToken ct)
+    {
+        using OwnerSigningKey key = OwnerSigningKey.LoadOrCreate(OwnerSigningKey.PathBeside(profilePath));
+        using var api = new PlatformApi(url, caPem, token);
+        try
+        {
+            Console.WriteLine((await SigningKeyRegistration.EnsureAsync(api, key.PublicKey, replace: false, ct)).Describe());
+        }
+        catch (PlatformApiException e)
+        {
+            await Console.Error.WriteLineAsync($"imguard: logged in, but the signing key was not registered: {e.Message} (`imguard key register` tries again)");
+        }
     }
 
     private static string ReadPasswordFromTerminal()

@@ -1,5 +1,6 @@
 using System.Net;
 using Imguard.Client.Platform;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Jobs;
 using Imguard.ServiceDefaults.Resilience;
 using Polly;
@@ -32,18 +33,26 @@ public sealed class JobFollower(PlatformApi platform, TextWriter output)
     /// <summary>How long the platform may stay unreachable before following gives up (the job itself goes on).</summary>
     public TimeSpan MaxOutage { get; init; } = Retries.FollowJob.GiveUpAfter!.Value;
 
-    /// <summary>Whether a job in this state has ended.</summary>
-    public static bool IsFinal(JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
+    /// <summary>
+    /// The line to write while the job waits for approvals, made from its consent terms (null: nothing to say); when
+    /// unset, the follower does not read the terms. The caller makes it so it can escape the platform's text for its output.
+    /// </summary>
+    public Func<ConsentTermsView, string?>? WaitingFor { get; init; }
+
+    /// <summary>Whether a job in this state has ended (a declined job never runs).</summary>
+    public static bool IsFinal(JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Cancelled or JobState.Declined;
 
     /// <summary>
-    /// Polls <paramref name="jobId"/> until it is Succeeded, Failed or Cancelled and returns it; <paramref name="changed"/>
-    /// sees every poll's summary. Throws <see cref="TimeoutException"/> when the platform stays unreachable for
+    /// Polls <paramref name="jobId"/> until it is Succeeded, Failed, Cancelled or Declined and returns it; <paramref name="changed"/>
+    /// sees every poll's summary. While the job is AwaitingApproval and <see cref="WaitingFor"/> is set, the line it makes of
+    /// the job's consent terms (who has not signed yet) is written, again only when it changes. Throws <see cref="TimeoutException"/> when the platform stays unreachable for
     /// <see cref="MaxOutage"/>, and what <see cref="PlatformApi"/> throws for any other failure.
     /// </summary>
     public async Task<JobView> FollowAsync(string jobId, Action<JobView> changed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changed);
         bool unreachable = false;
+        string waitingFor = "";
         RetryPolicy policy = Retries.FollowJob with { FirstDelay = FirstRetryDelay, MaxDelay = MaxRetryDelay, GiveUpAfter = MaxOutage };
         ResiliencePipeline<JobView> pipeline = Retries.For<JobView>(policy, outcome => outcome.Exception switch
             {
@@ -87,7 +96,27 @@ public sealed class JobFollower(PlatformApi platform, TextWriter output)
             {
                 return job;
             }
+            if (job.State == JobState.AwaitingApproval && WaitingFor is { } describe
+                && await ConsentAsync(jobId, cancellationToken) is { } consent && describe(consent) is { } line && line != waitingFor)
+            {
+                output.WriteLine(line);
+                waitingFor = line;
+            }
             await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+
+    // The job's terms for the waiting line (display only: what is signed is checked where it is signed). Null when the
+    // platform does not answer now; the next poll asks again.
+    private async Task<ConsentTermsView?> ConsentAsync(string jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await platform.GetConsentAsync(jobId, cancellationToken);
+        }
+        catch (Exception e) when (e is PlatformApiException or HttpRequestException or IOException or TaskCanceledException { InnerException: TimeoutException })
+        {
+            return null;
         }
     }
 

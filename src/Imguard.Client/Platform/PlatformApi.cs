@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Imguard.Contracts.Accounts;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Grants;
 using Imguard.Contracts.Jobs;
@@ -25,7 +26,7 @@ public sealed class PlatformApi : IDisposable
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     private readonly HttpClient _http;
-    private readonly X509Certificate2 _authority;
+    private readonly X509Certificate2? _authority;
 
     public PlatformApi(Uri platform, string caCertificatePem, string? token)
     {
@@ -36,6 +37,13 @@ public sealed class PlatformApi : IDisposable
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
+    }
+
+    /// <summary>A client over a transport the caller made (the unit tests' in-memory platform); it has no CA to reach the parties with.</summary>
+    internal PlatformApi(HttpClient http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        _http = http;
     }
 
     public static PlatformApi FromProfile(ClientProfile profile)
@@ -49,7 +57,8 @@ public sealed class PlatformApi : IDisposable
 
     /// <summary>An HTTP client for party <paramref name="partyId"/>'s API at <paramref name="url"/>, pinned to the same CA.</summary>
     public HttpClient PartyClient(int partyId, Uri url) =>
-        new(MutualTls.CreateClientHandler(_authority, ServiceRoles.Party(partyId))) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
+        new(MutualTls.CreateClientHandler(_authority ?? throw new InvalidOperationException("This platform client has no CA certificate to reach the parties with."),
+            ServiceRoles.Party(partyId))) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
 
     /// <summary>An HTTP client for the party a grant is for, at the URL the platform gave with it.</summary>
     public HttpClient PartyClient(GrantView grant)
@@ -117,25 +126,56 @@ public sealed class PlatformApi : IDisposable
     public Task<ModelDownloadView> ModelGrantsAsync(string jobId, CancellationToken cancellationToken = default) =>
         SendAsync<ModelDownloadView>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(jobId)}/model-grants", null, cancellationToken);
 
+    /// <summary>The caller's registered signing key (the key the platform names when the caller receives a model); null when none is registered.</summary>
+    public async Task<SigningKeyView?> GetSigningKeyAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await SendAsync<SigningKeyView>(HttpMethod.Get, "api/me/signing-key", null, cancellationToken);
+        }
+        catch (PlatformApiException e) when (e.Status == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Registers <paramref name="publicKeySpki"/> as the caller's signing key, replacing any other (approvals already signed with the old key stay as they are).</summary>
+    public Task<SigningKeyView> RegisterSigningKeyAsync(byte[] publicKeySpki, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(publicKeySpki);
+        return SendAsync<SigningKeyView>(HttpMethod.Put, "api/me/signing-key", new SigningKeyRequest(Convert.ToBase64String(publicKeySpki)), cancellationToken);
+    }
+
+    /// <summary>
+    /// A training job's consent terms as the platform shows them. Its digest is the platform's claim only:
+    /// <see cref="Consent.ConsentApprover"/> rebuilds the terms and computes the digest it signs.
+    /// </summary>
+    public Task<ConsentTermsView> GetConsentAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendAsync<ConsentTermsView>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(jobId)}/consent", null, cancellationToken);
+
+    /// <summary>Sends a signature over the job's consent terms; the caller reads the job again for its new state.</summary>
+    public Task ApproveJobAsync(string jobId, ApproveJobRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(jobId)}/approve", request, cancellationToken);
+
+    /// <summary>Declines a job (final: it becomes Declined, the reason its failure message).</summary>
+    public Task DeclineJobAsync(string jobId, DeclineJobRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(jobId)}/decline", request, cancellationToken);
+
+    /// <summary>Withdraws the caller's signature while the job has not started (it goes back to AwaitingApproval).</summary>
+    public Task WithdrawJobAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(jobId)}/withdraw", null, cancellationToken);
+
+    /// <summary>Jobs in AwaitingApproval that still wait for a signature by one of the caller's keys.</summary>
+    public Task<IReadOnlyList<JobView>> PendingApprovalsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<JobView>>(HttpMethod.Get, "api/me/approvals", null, cancellationToken);
+
     /// <summary>A page of the platform's copies of signed audit checkpoints (administrators only), oldest first.</summary>
     public Task<AuditCheckpointPage> ListAuditCheckpointsAsync(long after, int limit, CancellationToken cancellationToken = default) =>
         SendAsync<AuditCheckpointPage>(HttpMethod.Get, $"api/audit/checkpoints?after={after}&limit={limit}", null, cancellationToken);
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? unauthorized = null)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
-        }
-        using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            string detail = await ProblemDetail.ReadAsync(response, cancellationToken);
-            throw new PlatformApiException(response.StatusCode, response.StatusCode == HttpStatusCode.Unauthorized
-                ? unauthorized ?? "The platform did not accept the credentials (expired or revoked token?). Run `imguard login` again."
-                : $"The platform refused ({(int)response.StatusCode}): {detail}");
-        }
+        using HttpResponseMessage response = await SendCheckedAsync(method, path, body, unauthorized, cancellationToken);
         try
         {
             return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
@@ -147,9 +187,36 @@ public sealed class PlatformApi : IDisposable
         }
     }
 
+    // For actions whose answer the caller does not need (it reads the job again), so its shape is not relied on.
+    private async Task SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await SendCheckedAsync(method, path, body, unauthorized: null, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendCheckedAsync(HttpMethod method, string path, object? body, string? unauthorized, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        }
+        HttpResponseMessage response = await _http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response)
+            {
+                string detail = await ProblemDetail.ReadAsync(response, cancellationToken);
+                throw new PlatformApiException(response.StatusCode, response.StatusCode == HttpStatusCode.Unauthorized
+                    ? unauthorized ?? "The platform did not accept the credentials (expired or revoked token?). Run `imguard login` again."
+                    : $"The platform refused ({(int)response.StatusCode}): {detail}");
+            }
+        }
+        return response;
+    }
+
     public void Dispose()
     {
         _http.Dispose();
-        _authority.Dispose();
+        _authority?.Dispose();
     }
 }

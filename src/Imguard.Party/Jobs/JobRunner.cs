@@ -4,6 +4,7 @@ using Imguard.Party.Jobs.Agreement;
 using Imguard.Party.Jobs.Attempts;
 using Imguard.Party.Jobs.Queue;
 using Imguard.Party.Shares;
+using Imguard.ServiceDefaults.Audit;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -41,8 +42,9 @@ public sealed class JobRunner : BackgroundService
     /// The party's client to the dealer, when the deployment runs it as its own service (its URL, the dealer's role
     /// pinned); null: the dealer is on the platform, reached through <paramref name="platform"/>.
     /// </param>
+    /// <param name="audit">Where this party's job events go (a start refused for its consent); null: not audited (unit tests).</param>
     public JobRunner(ServiceContext service, ShareStore store, HttpClient platform, JobRunnerOptions options, ILogger<JobRunner> logger, TimeProvider? time = null,
-        HttpClient? dealer = null)
+        HttpClient? dealer = null, AuditClient? audit = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(store);
@@ -60,7 +62,7 @@ public sealed class JobRunner : BackgroundService
         var sessions = new PartySessionFactory(PartyId, dealerClient, options);
         var attempt = new JobAttempt(PartyId, root, new PeerConnector(service.Identity, service.Settings, logger), sessions, _reporter, options, logger, time);
         var attempts = new AttemptLoop(rendezvous, attempt, _queue, _reporter, options, logger, time);
-        _execution = new JobExecution(PartyId, store, _queue, attempts, _reporter, logger);
+        _execution = new JobExecution(PartyId, store, _queue, attempts, _reporter, audit, logger);
         _options = options;
         _logger = logger;
     }

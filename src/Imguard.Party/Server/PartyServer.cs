@@ -4,6 +4,7 @@ using Imguard.Party.Api;
 using Imguard.Party.Jobs;
 using Imguard.Party.PlatformLink;
 using Imguard.Party.Shares;
+using Imguard.ServiceDefaults.Audit;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Health;
 using Imguard.ServiceDefaults.Hosting;
@@ -79,7 +80,8 @@ public static class PartyServer
             provider.GetRequiredService<TimeProvider>(),
             service.Settings.Dealer is { } dealer
                 ? new HttpClient(MutualTls.CreateServiceHandler(service.Identity, ServiceRole.Dealer)) { BaseAddress = dealer.Url, Timeout = TimeSpan.FromMinutes(10) }
-                : null));
+                : null,
+            provider.GetRequiredService<AuditClient>()));
         builder.Services.AddHostedService(provider => provider.GetRequiredService<JobRunner>());
         WebApplication app = builder.Build();
         app.UseServiceDefaults();

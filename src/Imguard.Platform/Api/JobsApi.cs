@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Imguard.Contracts.Audit;
 using Imguard.Contracts.Consent;
+using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Grants;
 using Imguard.Contracts.Jobs;
 using Imguard.Contracts.Projects;
@@ -196,6 +197,17 @@ public static class JobsApi
         {
             return (ApiResults.Invalid("The train dataset is not a dataset of this project."), null);
         }
+        // A job over several owners' datasets trains on their union: the estimate counts every training dataset.
+        int trainCount = train.Value.Count;
+        foreach (string further in request.AdditionalTrainDatasetIds ?? [])
+        {
+            Outcome<DatasetInfo> other = await datasets.GetAsync(userId, further ?? "", cancellationToken);
+            if (!other.IsOk || other.Value.ProjectId != projectId || other.Value.Purpose != DatasetPurpose.Train)
+            {
+                return (ApiResults.Invalid("A further training dataset is not a training dataset of this project."), null);
+            }
+            trainCount += other.Value.Count;
+        }
         var description = new JobDescription
         {
             JobId = "estimate",
@@ -216,7 +228,7 @@ public static class JobsApi
             }
             testCount = test.Value.Count;
         }
-        return (null, (description, train.Value.Count, testCount));
+        return (null, (description, trainCount, testCount));
     }
 
     private static async Task<Results<Created<JobView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> CreateInferenceAsync(

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -8,6 +9,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Imguard.Client.Models;
 using Imguard.Contracts.Audit;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Grants;
 using Imguard.Contracts.Jobs;
 using Imguard.Dealer.Sessions;
@@ -37,12 +39,17 @@ namespace Imguard.Party.Tests.Jobs;
 /// Training jobs end to end on 127.0.0.1 with real TLS everywhere: a stand-in platform running the real dealer
 /// endpoints, two real party servers with dataset halves in their share stores, the peer link between them, and the
 /// owner downloading and reconstructing the model. The dealer's initial weights and hiding plans are fixed (a test
-/// hook), so the secure model can be held to a plaintext run of the same training.
+/// hook), so the secure model can be held to a plaintext run of the same training. Every half is version 2 and carries
+/// its owner's key (Alice's); every job carries the consent Alice signed as owner and recipient, which each party checks
+/// against the key in its own stored half before it loads anything.
 /// </summary>
 public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Train = "ds-train";
     private const string Test = "ds-test";
+    private const string Old = "ds-old"; // shared before share files carried the owner's key (version 1)
+    private const string Bob = "ds-bob"; // another owner's training set, for jobs over the union
+    private const string Wide = "ds-wide"; // 9×9 images: cannot train with the 8×8 ones
     private static readonly FixedPointFormat Format = FixedPointFormat.Default;
     private static readonly Seed TestPlanSeed = new(77, 3);
     private static readonly ModelSpec Spec = new([1, 8, 8], 10, [new("flatten"), new("linear", Out: 16), new("relu"), new("linear", Out: 10)]);
@@ -53,28 +60,42 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     private StandInPlatform? _platform;
     private LabeledImages _train = null!;
     private LabeledImages _test = null!;
+    private LabeledImages _bobTrain = null!;
+    private LabeledImages _union = null!; // Alice's training set, then Bob's: the job's union in its order
+    private readonly ConcurrentDictionary<(string Job, int Epoch), int> _plannedCounts = new();
     private IReadOnlyList<PlainTensor> _initial = null!;
+    private readonly ECDsa _alice = TestConsent.NewKey();
+    private readonly ECDsa _bob = TestConsent.NewKey();
 
     private StandInPlatform Platform => _platform!;
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_work);
-        var raw = SyntheticShapes.Generate(48, side: 8);
+        var raw = SyntheticShapes.Generate(72, side: 8);
         var standardization = Standardization.Fit(raw.Slice(0, 32));
         _train = standardization.Apply(raw.Slice(0, 32));
         _test = standardization.Apply(raw.Slice(32, 16));
+        _bobTrain = standardization.Apply(raw.Slice(48, 24));
+        _union = standardization.Apply(raw).Subset([.. Enumerable.Range(0, 32), .. Enumerable.Range(48, 24)]);
+        var wide = SyntheticShapes.Generate(8, side: 9);
         using (var prg = new AesCtrPrg(new Seed(7, 1)))
         {
             _initial = ModelBuilder.InitialParameters(Spec, prg);
         }
         _platform = await StartPlatformAsync();
-        OwnerHalfFiles trainFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_train, Format, Train, _work, seedCompressParty0: true);
-        OwnerHalfFiles testFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_test, Format, Test, _work, seedCompressParty0: false);
+        byte[] aliceKey = _alice.ExportSubjectPublicKeyInfo();
+        OwnerHalfFiles trainFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_train, Format, Train, _work, seedCompressParty0: true, ownerKey: aliceKey);
+        OwnerHalfFiles testFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_test, Format, Test, _work, seedCompressParty0: false, ownerKey: aliceKey);
+        OwnerHalfFiles oldFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_train, Format, Old, _work, seedCompressParty0: false);
+        byte[] bobKey = _bob.ExportSubjectPublicKeyInfo();
+        OwnerHalfFiles bobFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_bobTrain, Format, Bob, _work, seedCompressParty0: false, ownerKey: bobKey);
+        OwnerHalfFiles wideFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(Standardization.Fit(wide).Apply(wide), Format, Wide, _work,
+            seedCompressParty0: true, ownerKey: bobKey);
         for (int p = 0; p < 2; p++)
         {
             var store = new ShareStore(Path.Combine(PartyDirectory(p), "shares"));
-            foreach (OwnerHalfFiles files in new[] { trainFiles, testFiles })
+            foreach (OwnerHalfFiles files in new[] { trainFiles, testFiles, oldFiles, bobFiles, wideFiles })
             {
                 await using FileStream half = File.OpenRead(p == 0 ? files.Party0Path : files.Party1Path);
                 await store.ImportAsync(half, files.DatasetId, p);
@@ -92,6 +113,8 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         await Platform.DisposeAsync();
         _deployment.Dispose();
         Directory.Delete(_work, recursive: true);
+        _alice.Dispose();
+        _bob.Dispose();
     }
 
     private Task<StandInPlatform> StartPlatformAsync(TelemetryOptions? telemetry = null) =>
@@ -99,14 +122,18 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         {
             // Test hook: the dealer deals these initial weights and these hiding plans, so a plaintext run can follow.
             TrainingDealerFactory = job => new TrainingDealer(JobTraining.Spec(job.Description), JobTraining.Options(job.Description),
-                job.TrainingCount, JobTraining.Format(job.Description), _initial, epoch => Plan(JobTraining.Options(job.Description).Hiding, epoch),
+                job.TrainingCount, JobTraining.Format(job.Description), _initial, epoch =>
+                {
+                    _plannedCounts[(job.Description.JobId, epoch)] = job.TrainingCount;
+                    return Plan(JobTraining.Options(job.Description).Hiding, epoch, job.TrainingCount);
+                },
                 job.TestCount, TestPlanSeed),
         }, telemetry);
 
-    private static EpochHidingPlan Plan(InstaHideOptions hiding, int epoch)
+    private static EpochHidingPlan Plan(InstaHideOptions hiding, int epoch, int count)
     {
         using var prg = new AesCtrPrg(new Seed(500 + (ulong)epoch, 3));
-        return EpochHidingPlan.Draw(hiding, 32, 64, prg);
+        return EpochHidingPlan.Draw(hiding, count, 64, prg);
     }
 
     private string PartyDirectory(int p) => _deployment.Directory.RoleDirectory(ServiceRoles.Party(p));
@@ -146,12 +173,20 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         ComparisonBits = 32,
     };
 
-    private async Task<IReadOnlyList<PlainTensor>> PlaintextRunAsync(JobDescription job)
+    /// <summary>Every dataset of <paramref name="job"/> is Alice's: she signs as owner and as the model's recipient.</summary>
+    private JobDescription Signed(JobDescription job) => TestConsent.Sign(job, Owners(job, _alice), [("alice", _alice)]);
+
+    private static Dictionary<string, (string Owner, ECDsa Key)> Owners(JobDescription job, ECDsa key) =>
+        (job.TestDatasetId is { } test ? job.TrainDatasetIds.Append(test) : job.TrainDatasetIds).ToDictionary(id => id, _ => ("alice", key));
+
+    /// <param name="train">The training set in the job's union order; null: Alice's.</param>
+    private async Task<IReadOnlyList<PlainTensor>> PlaintextRunAsync(JobDescription job, LabeledImages? train = null)
     {
+        train ??= _train;
         var options = JobTraining.Options(job);
         var model = ModelBuilder.Build(Spec, [.. _initial.Select(p => p.Clone())]);
         var trainer = new Trainer<PlainTensor>(PlainEngine.Instance, model, options);
-        var source = new PlainBatchSource(_train, options.Hiding, options.BatchSize, epoch => Plan(options.Hiding, epoch));
+        var source = new PlainBatchSource(train, options.Hiding, options.BatchSize, epoch => Plan(options.Hiding, epoch, train.Count));
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             await trainer.TrainEpochAsync(source, epoch, null);
@@ -200,7 +235,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var clock = Stopwatch.StartNew();
         JobDescription job = Job("job-e2e", epochs: 2, batch: 8);
-        await Platform.StartJobAsync(job, _train.Count);
+        await Platform.StartJobAsync(Signed(job), _train.Count);
         await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(60));
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
@@ -262,7 +297,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         _platform = await StartPlatformAsync(new TelemetryOptions { MetricsListen = $"127.0.0.1:{platformMetrics}" });
 
         JobDescription job = Job("job-metrics", epochs: 1, batch: 8, withTest: false);
-        await Platform.StartJobAsync(job, _train.Count);
+        await Platform.StartJobAsync(Signed(job), _train.Count);
         await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(60));
 
         using var scraper = new HttpClient();
@@ -305,7 +340,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         // Mixup trains a decisive model in a few epochs on 32 images; λ₀ ≥ 0.5 keeps each test image dominant in its encodings.
         JobDescription mixup = Job("job-tta", epochs: 12, batch: 8, HidingModes.Mixup);
         JobDescription job = mixup with { Training = mixup.Training with { LearningRate = 0.2, TestEncodings = 3, TestOwnCoefficientMin = 0.5 } };
-        await Platform.StartJobAsync(job, _train.Count, _test.Count);
+        await Platform.StartJobAsync(Signed(job), _train.Count, _test.Count);
         await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(90));
 
         var (share0, share1) = await DownloadAsync(job.JobId);
@@ -352,7 +387,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Without_a_grant_for_the_job_and_the_party_the_model_cannot_be_downloaded()
     {
         JobDescription job = Job("job-grants", epochs: 1, batch: 16, hiding: HidingModes.Off, withTest: false);
-        await Platform.StartJobAsync(job, _train.Count);
+        await Platform.StartJobAsync(Signed(job), _train.Count);
         await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(60));
         using HttpClient http = Owner(0);
         async Task<HttpStatusCode> Get(string path, string? grant)
@@ -395,7 +430,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var clock = Stopwatch.StartNew();
         JobDescription job = Job("job-resume", epochs: 4, batch: 4, withTest: false);
-        await Platform.StartJobAsync(job, _train.Count);
+        await Platform.StartJobAsync(Signed(job), _train.Count);
         string checkpoint = Path.Combine(PartyDirectory(1), "jobs", job.JobId, "checkpoints", "epoch-1.ckpt");
         await WaitUntilAsync(() => File.Exists(checkpoint), TimeSpan.FromSeconds(60));
         await StopPartyAsync(1);
@@ -437,7 +472,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         }
         var clock = Stopwatch.StartNew();
         JobDescription job = Job("job-outage", epochs: 4, batch: 4, withTest: false);
-        await Platform.StartJobAsync(job, _train.Count);
+        await Platform.StartJobAsync(Signed(job), _train.Count);
         string checkpoint = Path.Combine(PartyDirectory(1), "jobs", job.JobId, "checkpoints", "epoch-1.ckpt");
         await WaitUntilAsync(() => File.Exists(checkpoint), TimeSpan.FromSeconds(60));
         await StopPartyAsync(1);
@@ -487,7 +522,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_cancelled_job_stops_at_both_parties_and_leaves_no_model()
     {
         JobDescription job = Job("job-cancel", epochs: 50, batch: 4, withTest: false);
-        await Platform.StartJobAsync(job, _train.Count);
+        await Platform.StartJobAsync(Signed(job), _train.Count);
         await Platform.WaitForBothAsync(job.JobId, JobState.Running, TimeSpan.FromSeconds(30));
         await WaitUntilAsync(() => Platform.Progress.Any(p => p.Job == job.JobId), TimeSpan.FromSeconds(30));
         await Platform.CancelJobAsync(job.JobId);
@@ -499,6 +534,99 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         using HttpResponseMessage response = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(0, Platform.Dealer.LiveCount);
+    }
+
+    [Fact]
+    public async Task A_start_without_every_owners_and_recipients_signature_is_refused_by_both_parties_before_anything_is_loaded()
+    {
+        using ECDsa platform = TestConsent.NewKey();
+        using ECDsa carol = TestConsent.NewKey();
+        string alice = OwnerKeys.ShortFingerprint(_alice.ExportSubjectPublicKeyInfo());
+        string carols = OwnerKeys.ShortFingerprint(carol.ExportSubjectPublicKeyInfo());
+        JobDescription Plain(string id) => Job(id, epochs: 1, batch: 8, hiding: HidingModes.Off);
+        JobDescription approved = Signed(Plain("job-changed"));
+        var forged = new (JobDescription Description, string[] Named)[]
+        {
+            // Alice approved one epoch; the platform starts the job with five, carrying her signature over the old terms.
+            (approved with { Training = approved.Training with { Epochs = 5 } }, [alice, $"owner of dataset '{Train}'"]),
+            // The platform names itself recipient and signs terms built with its own key as the owner key; the parties
+            // take the owner key from their own halves' headers, which Alice never signed for this job.
+            (TestConsent.Sign(Plain("job-own-key"), Owners(Plain("job-own-key"), platform), [("alice", platform)]), [alice, $"owner of dataset '{Train}'"]),
+            // Carol is a recipient who never signed.
+            (TestConsent.Sign(Plain("job-no-recipient"), Owners(Plain("job-no-recipient"), _alice), [("alice", _alice), ("carol", carol)], signers: [_alice]),
+                [carols, "carol, recipient of the model"]),
+            // No consent at all.
+            (Plain("job-no-consent"), ["carries no consent"]),
+            // A dataset shared before share files carried the owner's key cannot join a training job.
+            (Signed(Plain("job-old-share") with { TrainDatasetId = Old }), [$"dataset '{Old}' has no owner key"]),
+        };
+        foreach (var (description, _) in forged)
+        {
+            await Platform.StartJobAsync(description, _train.Count, _test.Count);
+        }
+        foreach (var (description, named) in forged)
+        {
+            string id = description.JobId;
+            await Platform.WaitForBothAsync(id, JobState.Failed, TimeSpan.FromSeconds(30));
+            foreach (string party in new[] { "party-0", "party-1" })
+            {
+                // Refused before loading: no preprocessing, no attempt at the dealer, no model share.
+                var states = Platform.States.Where(s => s.Job == id && s.Party == party).Select(s => s.Report).ToArray();
+                JobStateReport failed = Assert.Single(states);
+                Assert.StartsWith($"Party {party[^1]} refused to start the job: ", failed.Message, StringComparison.Ordinal);
+                Assert.All(named, n => Assert.Contains(n, failed.Message, StringComparison.Ordinal));
+                Assert.False(File.Exists(new JobFolder(Path.Combine(PartyDirectory(party[^1] - '0'), "jobs"), id).ModelPath));
+            }
+            Assert.DoesNotContain(Platform.Usage, u => u.JobId == id);
+            await WaitUntilAsync(() => Platform.AuditEvents.Count(e => e.EventType == AuditEventTypes.JobStartRefused && e.Subjects.Contains($"job:{id}")) == 2,
+                TimeSpan.FromSeconds(10));
+            Assert.Equal(["party:0", "party:1"], Platform.AuditEvents.Where(e => e.EventType == AuditEventTypes.JobStartRefused && e.Subjects.Contains($"job:{id}"))
+                .Select(e => e.Actor).Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task A_job_over_two_owners_datasets_trains_on_their_union_and_mixes_their_images()
+    {
+        JobDescription job = Job("job-union", epochs: 2, batch: 8) with { AdditionalTrainDatasetIds = [Bob] };
+        Dictionary<string, (string Owner, ECDsa Key)> owners = Owners(job, _alice);
+        owners[Bob] = ("bob", _bob);
+        await Platform.StartJobAsync(TestConsent.Sign(job, owners, [("alice", _alice)]), _union.Count, _test.Count);
+        await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(90));
+        Assert.Equal(2, Platform.Logs.Count(l => l.Job == job.JobId && l.Report.Message!.StartsWith("training on the union of 2 datasets, 56 images", StringComparison.Ordinal)));
+
+        // The reconstructed model is the plaintext run's on Alice's images followed by Bob's, with the same plans:
+        // the parties' public order and partners index the concatenation [0, 32 + 24).
+        var (share0, share1) = await DownloadAsync(job.JobId);
+        ReconstructedModel model = ModelReconstruction.Reconstruct(share0, share1);
+        double worst = MaxDifference(await PlaintextRunAsync(job, _union), model.Parameters);
+        output.WriteLine($"union of 32 + 24 images: max |secure − plaintext| parameter {worst:E2}");
+        Assert.InRange(worst, 0, 3e-3); // 14 steps (7 per epoch) instead of the 8 the single-dataset job's 2e-3 is for
+
+        // The dealer planned each epoch over the whole union, so InstaHide's partners come from both owners: a partner
+        // of owner a's image is owner b's with probability N_b / N (within five standard errors; 2 partner slots each).
+        var union = new DatasetUnion([new UnionPart(Train, "alice", _train.Count), new UnionPart(Bob, "bob", _bobTrain.Count)]);
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            Assert.Equal(union.Count, _plannedCounts[(job.JobId, epoch)]);
+            long[,] mixing = union.MixingCounts(Plan(JobTraining.Options(job).Hiding, epoch, union.Count));
+            for (int a = 0; a < 2; a++)
+            {
+                long slots = mixing[a, 0] + mixing[a, 1];
+                double p = (double)union.Parts[1 - a].Count / union.Count, expected = slots * p, se = Math.Sqrt(slots * p * (1 - p));
+                output.WriteLine($"epoch {epoch}: {union.Parts[a].Owner}'s images have {mixing[a, 1 - a]} of {slots} partners from the other owner (expected {expected:F1})");
+                Assert.InRange(mixing[a, 1 - a], Math.Max(1, expected - 5 * se), expected + 5 * se);
+            }
+        }
+
+        // Halves of different shapes do not train together: both parties refuse, naming the datasets.
+        JobDescription mismatched = Job("job-union-wide", epochs: 1, batch: 8, withTest: false) with { AdditionalTrainDatasetIds = [Wide] };
+        owners = Owners(mismatched, _alice);
+        owners[Wide] = ("bob", _bob);
+        await Platform.StartJobAsync(TestConsent.Sign(mismatched, owners, [("alice", _alice)]), _train.Count + 8);
+        await Platform.WaitForBothAsync(mismatched.JobId, JobState.Failed, TimeSpan.FromSeconds(30));
+        Assert.All(Platform.States.Where(s => s.Job == mismatched.JobId && s.Report.State == JobState.Failed), s =>
+            Assert.Contains($"'{Wide}' has images of 1×9×9, the first, '{Train}', has images of 1×8×8", s.Report.Message, StringComparison.Ordinal));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)

@@ -96,6 +96,13 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         Assert.True(estimate.GetProperty("secondsPerStepMeasured").GetDouble() > 0);
         Assert.Empty(await owner.GetAsync<JobView[]>($"/api/projects/{project.Id}/jobs")); // nothing was started
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsync($"/api/projects/{project.Id}/jobs/estimate", ApiTestData.Job(train.Id))).StatusCode);
+
+        // Over two datasets of the same size, a job trains on their union: twice the steps.
+        DatasetView more = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
+        JsonElement union = await owner.PostAsync<JsonElement>($"/api/projects/{project.Id}/jobs/estimate",
+            new { model = "mlp", trainDatasetId = train.Id, additionalTrainDatasetIds = new[] { more.Id }, epochs = 2, batchSize = 16, learningRate = 0.05, hiding = "instahide", k = 2 },
+            HttpStatusCode.OK);
+        Assert.Equal(2 * estimate.GetProperty("steps").GetInt64(), union.GetProperty("steps").GetInt64());
     }
 
     [ProviderFact]

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Imguard.Client.Consent;
 using Imguard.Client.Platform;
 using Imguard.Contracts.Jobs;
 using Imguard.ServiceDefaults.Deployment;
@@ -88,6 +89,13 @@ public class SeparateDealerTests
             user.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", owner.Token);
             using var asDealer = new HttpClient(MutualTls.CreateServiceHandler(dealerIdentity, ServiceRole.Platform)) { BaseAddress = settings.Platform.Url };
             using var asParty = new HttpClient(MutualTls.CreateServiceHandler(partyIdentity, ServiceRole.Platform)) { BaseAddress = settings.Platform.Url };
+
+            // Each party reported the owner key from the verified header of its half: the key beside the CLI's profile.
+            using (OwnerSigningKey key = OwnerSigningKey.Load(OwnerSigningKey.PathBeside(profile)))
+            {
+                JsonElement dataset = await user.GetFromJsonAsync<JsonElement>($"api/datasets/{trainId}");
+                Assert.Equal(Convert.ToBase64String(key.PublicKey), dataset.GetProperty("ownerKey").GetString());
+            }
 
             (int trained, string train) = await Owner(Bound, "train", "--profile", profile, "--project", projectId,
                 "--dataset", trainId, "--model", "mlp", "--epochs", "1", "--batch-size", "20", "--hiding", "off");

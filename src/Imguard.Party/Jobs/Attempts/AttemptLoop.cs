@@ -42,7 +42,8 @@ internal sealed class AttemptLoop(AttemptRendezvous rendezvous, JobAttempt attem
             queue.MarkRunning(folder, attempt);
             if (joined.TrainingCount != job.Train.Count)
             {
-                throw new InvalidDataException($"The dealer plans for {joined.TrainingCount} training images; this party's half of '{job.Description.TrainDatasetId}' has {job.Train.Count}.");
+                throw new InvalidDataException($"The dealer plans for {joined.TrainingCount} training images; this party's halves of the job's "
+                    + $"{job.Description.TrainDatasetIds.Count} training datasets hold {job.Train.Count}.");
             }
             if (!joined.PeerJoined && !await rendezvous.WaitForPeerAsync(jobId, attempt, announce: resume || interruptions > 0, cancellationToken))
             {

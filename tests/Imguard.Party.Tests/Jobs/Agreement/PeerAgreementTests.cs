@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Jobs;
 using Imguard.Learning.Nn;
 using Imguard.Mpc.Transport;
@@ -77,6 +79,25 @@ public sealed class PeerAgreementTests : IDisposable
     public async Task Parties_given_different_descriptions_both_refuse()
     {
         var (at0, at1) = await AgreeAsync(Job(4), Folder(0, 1), Job(5), Folder(1, 1));
+        foreach (Task<int> at in new[] { at0, at1 })
+        {
+            var e = await Assert.ThrowsAsync<InvalidDataException>(() => at);
+            Assert.Equal("The two parties were given different job descriptions.", e.Message);
+        }
+    }
+
+    [Fact]
+    public async Task Parties_given_the_same_job_with_other_consent_both_refuse()
+    {
+        // The consent (owners, recipients, signatures) is part of the description, so the digest compared covers it:
+        // a platform cannot show one party the approved terms and the other a job it changed.
+        using ECDsa owner = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        byte[] key = owner.ExportSubjectPublicKeyInfo();
+        JobDescription With(string recipient) => Job(4) with
+        {
+            Consent = new JobConsent { Owners = [new("ds-train", "alice")], Recipients = [new(recipient, key)] },
+        };
+        var (at0, at1) = await AgreeAsync(With("alice"), Folder(0, 1), With("mallory"), Folder(1, 1));
         foreach (Task<int> at in new[] { at0, at1 })
         {
             var e = await Assert.ThrowsAsync<InvalidDataException>(() => at);
