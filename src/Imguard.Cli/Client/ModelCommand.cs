@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Security.Cryptography;
+using Imguard.Client.Consent;
 using Imguard.Client.Datasets;
 using Imguard.Client.Jobs;
 using Imguard.Client.Models;
@@ -54,6 +55,8 @@ internal static class ModelCommand
                 ? DatasetStatistics.Load(statsPath)
                 : owner.TryLoadStatistics(summary.TrainDatasetId);
             ModelDownloadView grants = await api.ModelGrantsAsync(jobId, ct);
+            // The parties release the shares only to a request signed by a recipient's key: this profile's.
+            using OwnerSigningKey key = ProfileOptions.SigningKey(parse, profile);
             var shares = new byte[2][];
             var evaluations = new byte[]?[2];
             try
@@ -61,7 +64,7 @@ internal static class ModelCommand
                 await Task.WhenAll(grants.Downloads.Select(async grant =>
                 {
                     using HttpClient party = api.PartyClient(grant);
-                    var downloader = new ModelDownloader(party);
+                    var downloader = new ModelDownloader(party, grant.Party, ModelRequestSigner.From(key));
                     shares[grant.Party] = await downloader.FetchShareAsync(jobId, grant.Grant, ct);
                     evaluations[grant.Party] = await downloader.FetchEvaluationAsync(jobId, grant.Grant, ct); // null: the job had no test set
                 }));
