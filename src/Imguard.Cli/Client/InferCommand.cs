@@ -75,7 +75,7 @@ internal static class InferCommand
                 await Task.WhenAll(grants.Downloads.Select(async grant =>
                 {
                     using HttpClient party = api.PartyClient(grant);
-                    predictions[grant.Party] = await new ModelDownloader(party).FetchEvaluationAsync(inference.Id, grant.Grant, ct)
+                    predictions[grant.Party] = await new ModelDownloader(party, grant.Party, ModelRequestSigner.From(key)).FetchEvaluationAsync(inference.Id, grant.Grant, ct)
                         ?? throw new InvalidOperationException($"Party {grant.Party} has no predictions for {inference.Id}.");
                 }));
                 result = ModelReconstruction.ReconstructEvaluation(predictions[0], predictions[1]);

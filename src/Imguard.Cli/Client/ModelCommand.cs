@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Net;
 using System.Security.Cryptography;
+using Imguard.Client.Consent;
 using Imguard.Client.Datasets;
 using Imguard.Client.Jobs;
 using Imguard.Client.Models;
@@ -54,16 +56,27 @@ internal static class ModelCommand
                 ? DatasetStatistics.Load(statsPath)
                 : owner.TryLoadStatistics(summary.TrainDatasetId);
             ModelDownloadView grants = await api.ModelGrantsAsync(jobId, ct);
+            // The parties release the shares only to a request signed by a recipient's key: this profile's.
+            using OwnerSigningKey key = ProfileOptions.SigningKey(parse, profile);
             var shares = new byte[2][];
             var evaluations = new byte[]?[2];
+            string? evaluationRefusal = null;
             try
             {
                 await Task.WhenAll(grants.Downloads.Select(async grant =>
                 {
                     using HttpClient party = api.PartyClient(grant);
-                    var downloader = new ModelDownloader(party);
+                    var downloader = new ModelDownloader(party, grant.Party, ModelRequestSigner.From(key));
                     shares[grant.Party] = await downloader.FetchShareAsync(jobId, grant.Grant, ct);
-                    evaluations[grant.Party] = await downloader.FetchEvaluationAsync(jobId, grant.Grant, ct); // null: the job had no test set
+                    try
+                    {
+                        evaluations[grant.Party] = await downloader.FetchEvaluationAsync(jobId, grant.Grant, ct); // null: the job had no test set
+                    }
+                    catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.Forbidden)
+                    {
+                        // The evaluation goes only to the test set's owner: a recipient who is not gets the model alone.
+                        evaluationRefusal = e.Message;
+                    }
                 }));
                 ReconstructedModel reconstructed = ModelReconstruction.Reconstruct(shares[0], shares[1]);
                 Console.WriteLine($"model of {jobId} recombined here: {reconstructed.Parameters.Count} parameter tensors, {reconstructed.EpochsCompleted} epochs");
@@ -73,6 +86,10 @@ internal static class ModelCommand
                     int encodings = summary.TestEncodings();
                     string how = encodings > 0 ? $", each test image classified by the softmax summed over {encodings} InstaHide encodings of it" : "";
                     Console.WriteLine($"secure test accuracy: {100.0 * result.Correct / result.Count:0.00}% ({result.Correct}/{result.Count}){how}; only this machine knows it");
+                }
+                else if (evaluationRefusal is not null)
+                {
+                    Console.WriteLine($"no secure test accuracy here: {evaluationRefusal}");
                 }
 
                 string folder = parse.GetValue(output) ?? owner.ModelFolder(jobId);

@@ -43,4 +43,7 @@ public static class AuditEventTypes
     public const string ConsentDeclined = "consent.declined";
     public const string ConsentWithdrawn = "consent.withdrawn";
     public const string JobStartRefused = "job.start_refused";
+
+    /// <summary>A party refused a model or evaluation download whose signed request was missing, invalid or by a key not entitled to it.</summary>
+    public const string ModelRequestRefused = "model.request_refused";
 }

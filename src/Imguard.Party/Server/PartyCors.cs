@@ -1,3 +1,4 @@
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Uploads;
 using Imguard.ServiceDefaults.Deployment;
 using Microsoft.AspNetCore.Builder;
@@ -14,9 +15,10 @@ namespace Imguard.Party.Server;
 /// Cross-origin access for the web UI: the owner's browser, on the platform's page, sends its dataset halves straight
 /// to the parties and fetches model shares from them. Only the platform's origin (its URL in the deployment settings)
 /// and the settings' <see cref="DeploymentSettings.BrowserOrigins"/> are allowed, only on <c>/api/uploads</c>,
-/// <c>/api/models</c> and <c>/health</c>, with methods GET, POST, PUT, DELETE and headers Authorization, Content-Type
-/// and X-Chunk-SHA256; no credentials (requests carry a platform-signed grant, never a cookie). Any other origin gets
-/// no Access-Control-Allow-Origin, so the browser refuses to hand it the answer.
+/// <c>/api/models</c> and <c>/health</c>, with methods GET, POST, PUT, DELETE and headers Authorization, Content-Type,
+/// X-Chunk-SHA256 and a signed model request's X-Imguard-Key, X-Imguard-Challenge and X-Imguard-Signature; no
+/// credentials (requests carry a platform-signed grant, never a cookie). Any other origin gets no
+/// Access-Control-Allow-Origin, so the browser refuses to hand it the answer.
 /// </summary>
 public static class PartyCors
 {
@@ -32,7 +34,8 @@ public static class PartyCors
     public static CorsPolicy Policy(DeploymentSettings settings) => new CorsPolicyBuilder()
         .WithOrigins([.. Origins(settings)])
         .WithMethods(HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete)
-        .WithHeaders(HeaderNames.Authorization, HeaderNames.ContentType, UploadHeaders.ChunkSha256)
+        .WithHeaders(HeaderNames.Authorization, HeaderNames.ContentType, UploadHeaders.ChunkSha256,
+            ModelRequestHeaders.Key, ModelRequestHeaders.Challenge, ModelRequestHeaders.Signature)
         .DisallowCredentials()
         .SetPreflightMaxAge(TimeSpan.FromMinutes(10))
         .Build();

@@ -47,13 +47,14 @@ public sealed class PartyCorsTests : IAsyncLifetime
         return new HttpClient(MutualTls.CreateClientHandler(authority, ServiceRoles.Party(0))) { BaseAddress = _deployment.Settings.Parties[0].Api.Url };
     }
 
-    private async Task<HttpResponseMessage> PreflightAsync(string path, string origin, string method = "PUT")
+    private async Task<HttpResponseMessage> PreflightAsync(string path, string origin, string method = "PUT",
+        string headers = "authorization,content-type,x-chunk-sha256")
     {
         using HttpClient http = Client();
         using var request = new HttpRequestMessage(HttpMethod.Options, path);
         request.Headers.Add("Origin", origin);
         request.Headers.Add("Access-Control-Request-Method", method);
-        request.Headers.Add("Access-Control-Request-Headers", "authorization,content-type,x-chunk-sha256");
+        request.Headers.Add("Access-Control-Request-Headers", headers);
         return await http.SendAsync(request);
     }
 
@@ -79,6 +80,20 @@ public sealed class PartyCorsTests : IAsyncLifetime
         using HttpResponseMessage response = await PreflightAsync("/api/models/job-1/share", ExtraOrigin, "GET");
 
         Assert.Equal(ExtraOrigin, Header(response, "Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task A_browser_may_send_a_signed_model_request_and_ask_for_its_challenge()
+    {
+        const string signed = "authorization,x-imguard-key,x-imguard-challenge,x-imguard-signature";
+        using HttpResponseMessage download = await PreflightAsync("/api/models/job-1/share", PlatformOrigin, "GET", signed);
+        using HttpResponseMessage challenge = await PreflightAsync("/api/models/job-1/share/challenge", PlatformOrigin, "POST", "authorization");
+
+        Assert.Equal(PlatformOrigin, Header(download, "Access-Control-Allow-Origin"));
+        string allowed = Header(download, "Access-Control-Allow-Headers")!.ToLowerInvariant();
+        Assert.All(signed.Split(','), h => Assert.Contains(h, allowed, StringComparison.Ordinal));
+        Assert.Equal(PlatformOrigin, Header(challenge, "Access-Control-Allow-Origin"));
+        Assert.Contains("POST", Header(challenge, "Access-Control-Allow-Methods")!, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -218,7 +218,7 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         for (int p = 0; p < 2; p++)
         {
             using HttpClient http = Owner(p);
-            var downloader = new ModelDownloader(http);
+            var downloader = new ModelDownloader(http, p, ModelRequestSigner.From(_alice)); // Alice receives the model and owns the test set
             paths[p] = Path.Combine(_work, $"{jobId}.{p}.{(evaluation ? "eval" : "model")}");
             _ = evaluation
                 ? await downloader.DownloadEvaluationAsync(jobId, Grant(jobId, p), paths[p])
@@ -404,9 +404,25 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, await Get($"api/models/{job.JobId}/share", Grant("job-other", 0)));
         Assert.Equal(HttpStatusCode.Forbidden, await Get($"api/models/{job.JobId}/share", Grant(job.JobId, 1)));
         Assert.Equal(HttpStatusCode.Forbidden, await Get($"api/models/{job.JobId}/share", Grant(job.JobId, 0, GrantPurpose.UploadDataset)));
-        Assert.Equal(HttpStatusCode.OK, await Get($"api/models/{job.JobId}/share", Grant(job.JobId, 0)));
         Assert.Equal(HttpStatusCode.NotFound, await Get($"api/models/{job.JobId}/evaluation", Grant(job.JobId, 0)));
         Assert.Equal(HttpStatusCode.NotFound, await Get("api/models/job-unknown/share", Grant("job-unknown", 0)));
+
+        // A valid grant is not enough: the platform mints grants, so the party also wants a request signed by a
+        // recipient's key. Unsigned, or signed by a key of the platform's or of Bob (no recipient), it is refused.
+        Assert.Equal(HttpStatusCode.Forbidden, await Get($"api/models/{job.JobId}/share", Grant(job.JobId, 0)));
+        using ECDsa platformKey = TestConsent.NewKey();
+        foreach (ECDsa key in new[] { platformKey, _bob })
+        {
+            var refused = await Assert.ThrowsAsync<HttpRequestException>(() => new ModelDownloader(http, 0, ModelRequestSigner.From(key)).FetchShareAsync(job.JobId, Grant(job.JobId, 0)));
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Contains($"key {OwnerKeys.ShortFingerprint(key.ExportSubjectPublicKeyInfo())} is not a model recipient of this job", refused.Message, StringComparison.Ordinal);
+        }
+        // A request signed for party 1 is refused by party 0.
+        var otherParty = await Assert.ThrowsAsync<HttpRequestException>(() => new ModelDownloader(http, 1, ModelRequestSigner.From(_alice)).FetchShareAsync(job.JobId, Grant(job.JobId, 0)));
+        Assert.Equal(HttpStatusCode.Forbidden, otherParty.StatusCode);
+        await WaitUntilAsync(() => Platform.AuditEvents.Count(e => e.EventType == AuditEventTypes.ModelRequestRefused && e.Subjects.Contains($"job:{job.JobId}")) == 4,
+            TimeSpan.FromSeconds(10));
+        Assert.NotEmpty(await new ModelDownloader(http, 0, ModelRequestSigner.From(_alice)).FetchShareAsync(job.JobId, Grant(job.JobId, 0)));
 
         // The dealer serves party certificates only: not the platform's own, not a client without one.
         using ServiceIdentity platform = _deployment.Identity(ServiceRole.Platform);

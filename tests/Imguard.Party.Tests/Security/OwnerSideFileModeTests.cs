@@ -1,11 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Imguard.Client.Datasets;
 using Imguard.Client.Models;
 using Imguard.Client.Platform;
 using Imguard.Client.Storage;
 using Imguard.Client.Uploads;
+using Imguard.Contracts.Consent;
 using Imguard.Contracts.Uploads;
 using Imguard.Learning.Data;
 using Imguard.Learning.Storage;
@@ -70,13 +72,14 @@ public sealed class OwnerSideFileModeTests : IDisposable
     [Fact]
     public async Task A_share_fetched_for_a_reconstruction_stays_in_memory_and_a_job_without_a_test_set_has_no_evaluation()
     {
-        using var party = new HttpClient(new Answering(request => request.RequestUri!.AbsolutePath.EndsWith("/share", StringComparison.Ordinal)
-            ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(new byte[100]) }
-            : new HttpResponseMessage(HttpStatusCode.NotFound)))
+        using var party = new HttpClient(new Answering(request => !request.RequestUri!.AbsolutePath.Contains("/share", StringComparison.Ordinal)
+            ? new HttpResponseMessage(HttpStatusCode.NotFound)
+            : Challenged(request, new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(new byte[100]) })))
         {
             BaseAddress = new Uri("https://party.invalid/"),
         };
-        var downloader = new ModelDownloader(party);
+        using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var downloader = new ModelDownloader(party, 0, ModelRequestSigner.From(key));
         Assert.Equal(100, (await downloader.FetchShareAsync("job-1", "grant")).Length);
         Assert.Null(await downloader.FetchEvaluationAsync("job-1", "grant"));
         Assert.Empty(Directory.GetFileSystemEntries(_dir.Path));
@@ -92,11 +95,12 @@ public sealed class OwnerSideFileModeTests : IDisposable
         string path = Path.Combine(_dir.Path, "job-1.party0.model");
         File.WriteAllBytes(path + ".download", [1, 2, 3]);
         File.SetUnixFileMode(path + ".download", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        using var party = new HttpClient(new Answering(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(new byte[100]) }))
+        using var party = new HttpClient(new Answering(request => Challenged(request, new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(new byte[100]) })))
         {
             BaseAddress = new Uri("https://party.invalid/"),
         };
-        Assert.Equal(100, await new ModelDownloader(party).DownloadShareAsync("job-1", "grant", path));
+        using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        Assert.Equal(100, await new ModelDownloader(party, 0, ModelRequestSigner.From(key)).DownloadShareAsync("job-1", "grant", path));
         FileModes.AssertOwnerOnly(path);
     }
 
@@ -139,6 +143,15 @@ public sealed class OwnerSideFileModeTests : IDisposable
     }
 
     /// <summary>A party that answers every request with what <paramref name="answer"/> makes (an in-memory fake).</summary>
+    /// <summary>A party's challenge for a POST …/challenge, else <paramref name="download"/>.</summary>
+    private static HttpResponseMessage Challenged(HttpRequestMessage request, HttpResponseMessage download) =>
+        request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/challenge", StringComparison.Ordinal)
+            ? new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = JsonContent.Create(new ModelChallengeView(Convert.ToBase64String(new byte[ModelRequestDigest.ChallengeLength]), 0, DateTimeOffset.UtcNow.AddMinutes(5))),
+            }
+            : download;
+
     private sealed class Answering(Func<HttpRequestMessage, HttpResponseMessage> answer) : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>

@@ -7,6 +7,7 @@ import type {
   ActivityPage, ApiToken, AuditPage, CreatedApiToken, GeneratedPassword, AuditQuery, AuditVerification, Dataset, DatasetUpload, ExpectedAccuracy, Job, JobEstimate, JobLogEntry, JobProgressHistory, Member, ModelDownloadGrants,
   NewJob, NewProject, PartyGrant, SigningKeyView, ConsentTermsView, ApproveJobRequest, PrivacyReport, Project, ProjectRole, RegisterDataset, SystemHealth, HealthReply, User, GlobalRole,
 } from './types';
+import { browserSigner, fromBase64, type ModelRequestSigner, signedModelRequestHeaders } from '../lib/consent/modelRequest';
 
 export const CSRF_COOKIE = 'XSRF-TOKEN';
 export const CSRF_HEADER = 'X-XSRF-TOKEN';
@@ -105,6 +106,8 @@ export interface ApiClientOptions {
   cookies?: () => string;
   /** Prefix for every path; '' for same origin. */
   baseUrl?: string;
+  /** Who signs model requests to the parties; defaults to the signed-in user's key in this browser (keystore.ts). */
+  modelRequestSigner?: () => Promise<ModelRequestSigner>;
 }
 
 type Query = Record<string, string | number | boolean | undefined | null>;
@@ -125,11 +128,13 @@ export class ApiClient {
   private readonly cookies: () => string;
   private readonly baseUrl: string;
   private csrfToken: string | undefined;
+  private readonly modelRequestSigner: () => Promise<ModelRequestSigner>;
 
   constructor(options: ApiClientOptions = {}) {
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.cookies = options.cookies ?? (() => (typeof document === 'undefined' ? '' : document.cookie));
     this.baseUrl = options.baseUrl ?? '';
+    this.modelRequestSigner = options.modelRequestSigner ?? (async () => browserSigner((await this.me()).userName));
   }
 
   /** The token to send: the cookie's (it changes at login), else the last one fetched. */
@@ -275,15 +280,30 @@ export class ApiClient {
 
   /**
    * One party's share of a job's model (`share`) or test evaluation (`evaluation`), fetched straight from that party
-   * with its grant (cross-origin, no cookies). The platform never sees the bytes.
+   * with its grant (cross-origin, no cookies). The platform never sees the bytes. The grant alone is not enough: the
+   * party first issues a single-use challenge, and the download carries this user's signature over it (job, the party
+   * the grant names, what, challenge) with the key the job names as a recipient (or, for the evaluation, the key that
+   * owns the evaluated dataset).
    */
   async partyDownload(grant: PartyGrant, jobId: string, kind: 'share' | 'evaluation'): Promise<Uint8Array> {
     const base = grant.url.endsWith('/') ? grant.url : grant.url + '/';
-    const response = await this.fetchImpl(new URL(`api/models/${enc(jobId)}/${kind}`, base).toString(), {
+    const url = new URL(`api/models/${enc(jobId)}/${kind}`, base).toString();
+    const authorization = `Bearer ${grant.grant}`;
+    const asked = await this.fetchImpl(`${url}/challenge`, {
+      method: 'POST',
+      mode: 'cors',
+      credentials: 'omit',
+      headers: { Authorization: authorization, Accept: 'application/json, application/problem+json' },
+    });
+    if (!asked.ok) throw await toApiError(asked);
+    const { challenge } = await asked.json() as { challenge: string };
+    const signer = await this.modelRequestSigner();
+    const signed = await signedModelRequestHeaders(signer, jobId, grant.party, kind === 'share' ? 'model' : 'evaluation', fromBase64(challenge));
+    const response = await this.fetchImpl(url, {
       method: 'GET',
       mode: 'cors',
       credentials: 'omit',
-      headers: { Authorization: `Bearer ${grant.grant}`, Accept: 'application/octet-stream, application/problem+json' },
+      headers: { Authorization: authorization, Accept: 'application/octet-stream, application/problem+json', ...signed },
     });
     if (!response.ok) throw await toApiError(response);
     return new Uint8Array(await response.arrayBuffer());

@@ -18,6 +18,7 @@ const LABELS: Record<string, string> = {
   'job.cancel_requested': 'Job cancel requested',
   'job.state_changed': 'Job state changed',
   'model.downloaded': 'Share downloaded',
+  'model.request_refused': 'Model request refused',
   'upload.rejected': 'Upload rejected',
   'randomness.issued': 'Randomness issued',
   'access.denied': 'Access denied',

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ApiClient, ApiError } from '../../api/client';
 import type { ModelDownloadGrants } from '../../api/types';
+import { modelRequestDigest, modelRequestHeaders, type ModelRequestSigner } from '../consent/modelRequest';
+import { exportPublicKey, generateOwnerKey, signDigest, verifyDigest } from '../consent/signing';
 import { saveOwnerDataset, type KeyValueStore } from '../ownerVault';
 import { downloadEvaluation, downloadModel, GrantCache, PartyDownloadError, vaultExportOptions } from './handOff';
 import { exportOnnx } from './onnx';
@@ -18,9 +20,17 @@ const grants = (expiresAt: string): ModelDownloadGrants => ({
   ],
 });
 
-/** A platform and two parties behind one fake fetch, serving the model-v1 vector; records every request. */
+const pair = await generateOwnerKey();
+const signer: ModelRequestSigner = { publicKey: await exportPublicKey(pair.publicKey), sign: digest => signDigest(pair.privateKey, digest) };
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+/**
+ * A platform and two parties behind one fake fetch, serving the model-v1 vector; records every request. Each party
+ * issues a challenge and serves a file only to a request signed by `signer` over that challenge, this party and the file.
+ */
 function fakeSystem(options: { refuseParty?: number; unreachable?: number } = {}) {
   const requests: { url: string; init: RequestInit | undefined }[] = [];
+  const issued = new Map<string, string>(); // challenge (base64) -> what it was issued for
   let grantCalls = 0;
   const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input);
@@ -30,17 +40,32 @@ function fakeSystem(options: { refuseParty?: number; unreachable?: number } = {}
       grantCalls++;
       return Response.json(grants(new Date(Date.now() + 600_000).toISOString()));
     }
-    const m = /^https:\/\/p(\d)\.example:740\d\/api\/models\/job-1\/(share|evaluation)$/.exec(url);
+    const m = /^https:\/\/p(\d)\.example:740\d\/api\/models\/job-1\/(share|evaluation)(\/challenge)?$/.exec(url);
     if (!m) return new Response('no', { status: 404 });
     const party = Number(m[1]);
+    const what = m[2] === 'share' ? 'model' : 'evaluation';
     if (party === options.unreachable) throw new TypeError('Failed to fetch');
     if (party === options.refuseParty) {
       return Response.json({ title: 'Download not allowed', detail: 'The grant has expired.' }, { status: 403, headers: { 'Content-Type': 'application/problem+json' } });
     }
+    if (m[3]) {
+      const challenge = b64(crypto.getRandomValues(new Uint8Array(32)));
+      issued.set(challenge, `${party}/${what}`);
+      return Response.json({ challenge, partyId: party, expiresAt: new Date(Date.now() + 300_000).toISOString() });
+    }
+    const headers = init?.headers as Record<string, string>;
+    const challenge = headers[modelRequestHeaders.challenge] ?? '';
+    const fresh = issued.get(challenge) === `${party}/${what}`;
+    issued.delete(challenge);
+    const digest = await modelRequestDigest('job-1', party, what, new Uint8Array(Buffer.from(challenge, 'base64')));
+    if (!fresh || headers[modelRequestHeaders.key] !== b64(signer.publicKey)
+      || !await verifyDigest(signer.publicKey, digest, new Uint8Array(Buffer.from(headers[modelRequestHeaders.signature] ?? '', 'base64')))) {
+      return Response.json({ title: 'Request not signed by an entitled key', detail: 'refused' }, { status: 403, headers: { 'Content-Type': 'application/problem+json' } });
+    }
     const file = m[2] === 'share' ? `model.party${party}.share` : `evaluation.party${party}.share`;
     return new Response(read(file), { status: 200 });
   }) as typeof fetch;
-  const api = new ApiClient({ fetch: fetchImpl, cookies: () => '' });
+  const api = new ApiClient({ fetch: fetchImpl, cookies: () => '', modelRequestSigner: async () => signer });
   return { api, requests, grantCalls: () => grantCalls };
 }
 
@@ -52,7 +77,10 @@ describe('model hand-off', () => {
     expect(Buffer.from(exportOnnx(model.spec, model.parameters)).equals(Buffer.from(read('model.no-statistics.onnx')))).toBe(true);
     expect(bytes).toEqual([read('model.party0.share').length, read('model.party1.share').length]);
     const party = requests.filter(r => r.url.includes('/api/models/'));
-    expect(party.map(r => r.url).sort()).toEqual(['https://p0.example:7401/api/models/job-1/share', 'https://p1.example:7402/api/models/job-1/share']);
+    expect(party.map(r => r.url).sort()).toEqual([
+      'https://p0.example:7401/api/models/job-1/share', 'https://p0.example:7401/api/models/job-1/share/challenge',
+      'https://p1.example:7402/api/models/job-1/share', 'https://p1.example:7402/api/models/job-1/share/challenge',
+    ]);
     for (const r of party) {
       expect(r.init?.credentials).toBe('omit');
       const auth = (r.init?.headers as Record<string, string>).Authorization;
