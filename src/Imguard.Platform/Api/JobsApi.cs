@@ -374,7 +374,16 @@ public static class JobsApi
     private static async Task<Results<Ok<ModelDownloadView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ModelGrantsAsync(
         string id, HttpContext http, JobService jobs, GrantIssuer grants, PlatformAudit audit, CancellationToken cancellationToken)
     {
-        Outcome<JobInfo> found = await jobs.GetAsync(http.User.RequireUserId(), id, ProjectPermission.DownloadModel, cancellationToken);
+        Guid userId = http.User.RequireUserId();
+        Outcome<JobInfo> found = await jobs.GetAsync(userId, id, ProjectPermission.DownloadModel, cancellationToken);
+        if (found.Status == OutcomeStatus.Forbidden
+            && await jobs.GetAsync(userId, id, ProjectPermission.View, cancellationToken) is { IsOk: true, Value: var viewed } && IsParticipant(viewed, userId))
+        {
+            // A model recipient or a test set's owner who is not a project owner (another owner in a multi-owner job): the
+            // grant lets them ask the parties, and each party releases only what their key is entitled to — the model to
+            // a recipient's key, the evaluation to the test set owner's key (ModelRelease at the party).
+            found = viewed;
+        }
         if (!found.IsOk)
         {
             return ApiResults.Failure<JobInfo, Ok<ModelDownloadView>>(found, http, Subject(id));
@@ -396,6 +405,11 @@ public static class JobsApi
         });
         return TypedResults.Ok(new ModelDownloadView(job.Id, downloads));
     }
+
+    /// <summary>Whether <paramref name="userId"/> receives the job's model or owns its test set.</summary>
+    private static bool IsParticipant(JobInfo job, Guid userId) =>
+        (job.Recipients ?? []).Any(r => r.UserId == userId)
+        || (job.Datasets ?? []).Any(d => d.Purpose == DatasetPurpose.Test && d.OwnerId == userId);
 
     private static int[] Input(ProjectInfo project) => [project.InputShape.Channels, project.InputShape.Height, project.InputShape.Width];
 

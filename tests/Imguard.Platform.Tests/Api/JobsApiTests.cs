@@ -262,6 +262,55 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
     }
 
     [ProviderFact]
+    public async Task A_recipient_or_the_test_sets_owner_who_is_not_a_project_owner_gets_model_grants_and_no_other_contributor_does()
+    {
+        // Several owners: the project owner trains on everyone's data; bob (a contributor) receives the model, carol (a
+        // contributor) owns the test set, dave (a contributor) contributed training data only. The grant lets them ask the
+        // parties; each party then releases only what the key is entitled to (the model to a recipient, the evaluation
+        // to the test set's owner).
+        string ownerName = PlatformApiFixture.Unique("owner");
+        using ApiClient owner = await fixture.CliAsync(ownerName);
+        ProjectView project = await ApiTestData.ProjectAsync(owner);
+        var members = new Dictionary<string, ApiClient>();
+        var names = new Dictionary<string, string>();
+        foreach (string who in new[] { "bob", "carol", "dave" })
+        {
+            string name = names[who] = PlatformApiFixture.Unique(who);
+            members[who] = await fixture.CliAsync(name);
+            await owner.PostAsync<MemberView>($"/api/projects/{project.Id}/members", new { userName = name, role = "contributor" }, HttpStatusCode.Created);
+            await ApiTestData.RegisterKeyAsync(members[who]);
+        }
+        try
+        {
+            DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
+            DatasetView daves = await ApiTestData.ReadyDatasetAsync(fixture, members["dave"], project.Id);
+            DatasetView carols = await ApiTestData.ReadyDatasetAsync(fixture, members["carol"], project.Id, count: 32, purpose: "test");
+            JobView job = await ApiTestData.QueuedJobAsync(owner, $"/api/projects/{project.Id}/jobs",
+                new
+                {
+                    model = "mlp", trainDatasetId = train.Id, additionalTrainDatasetIds = new[] { daves.Id }, testDatasetId = carols.Id,
+                    epochs = 1, batchSize = 16, hiding = "off", recipients = new[] { names["bob"], ownerName },
+                },
+                members["bob"], members["carol"], members["dave"]);
+            await ApiTestData.MoveAsync(fixture, job.Id, "preprocessing", "running", "succeeded");
+
+            foreach (string who in new[] { "bob", "carol" })
+            {
+                ModelDownloadView downloads = await members[who].PostAsync<ModelDownloadView>($"/api/jobs/{job.Id}/model-grants", null);
+                Assert.Equal(2, downloads.Downloads.Count);
+            }
+            Assert.Equal(HttpStatusCode.Forbidden, (await members["dave"].PostAsync($"/api/jobs/{job.Id}/model-grants")).StatusCode);
+        }
+        finally
+        {
+            foreach (ApiClient member in members.Values)
+            {
+                member.Dispose();
+            }
+        }
+    }
+
+    [ProviderFact]
     public async Task The_event_stream_delivers_state_and_progress_posted_by_a_party_and_ends_with_the_job()
     {
         using ApiClient owner = await fixture.BrowserAsync(PlatformApiFixture.Unique("owner"));
