@@ -1,0 +1,171 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Imguard.Client.Consent;
+using Imguard.Client.Platform;
+using Imguard.Contracts.Consent;
+using Imguard.ServiceDefaults.Deployment;
+using Imguard.ServiceDefaults.Pki;
+using Imguard.ServiceDefaults.Tls;
+using Imguard.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace Imguard.SystemTests;
+
+/// <summary>
+/// Three owners who do not trust each other train one model (issue 17), through the real processes of
+/// <c>imguard up</c> and the real CLI, each owner with a profile, a signing key and an owner folder of their own:
+/// alice, bob and carol each share a training set from their own machine (carol also a test set), alice proposes a job
+/// over all three naming alice and bob as the model's recipients, and it waits until bob and carol have each read the
+/// terms and signed them with their own keys; then the parties — each checking every signature against the keys bound
+/// to its own halves — train on the union. The model goes to the recipients only, and the evaluation to the test set's
+/// owner only: bob gets the model but not carol's accuracy, carol (no recipient) gets no model.
+/// </summary>
+public sealed class ThreeOwnersTests
+{
+    private const string Password = "three owners, one model";
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task Three_owners_train_one_model_after_each_signed_and_only_the_recipients_receive_it()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "imguard-three-" + Guid.NewGuid().ToString("N"));
+        string data = Path.Combine(root, "deployment");
+        FileModes.UseUsualUmask();
+        try
+        {
+            await using ImguardProcess up = ImguardProcess.Start("up", "--data-dir", data, "--base-port", TestDeployment.FreeBasePort().ToString());
+            await up.WaitForLineAsync("IMGuard is up", Bound);
+
+            string[] users = ["alice", "bob", "carol"];
+            var names = users.ToDictionary(u => u, u => $"{u}-{Guid.NewGuid().ToString("N")[..6]}");
+            using HttpClient platform = PlatformClient(data);
+            foreach (string user in users)
+            {
+                (await platform.PostAsJsonAsync("api/auth/register", new { userName = names[user], password = Password })).EnsureSuccessStatusCode();
+                Directory.CreateDirectory(Path.Combine(root, user));
+                (int login, string loginOutput) = await ImguardProcess.RunWithInputAsync(Bound, Password + "\n",
+                    "login", "--profile", Profile(root, user), "--data-dir", data, "--user", names[user], "--password-stdin");
+                Assert.True(login == 0, loginOutput);
+                Assert.Contains("registered this device's signing key", loginOutput, StringComparison.Ordinal);
+            }
+            var keys = users.ToDictionary(u => u, u => OwnerKeys.ShortFingerprint(DeviceKey(Profile(root, u))));
+
+            // Each owner's commands run in their own folder with their own owner folder (their statistics stay there).
+            Task<(int, string)> As(string user, TimeSpan bound, params string[] arguments) =>
+                ImguardProcess.RunInAsync(Path.Combine(root, user), new Dictionary<string, string> { ["IMGUARD_OWNER_DIR"] = Path.Combine(root, user, "owner") },
+                    bound, [.. arguments, "--profile", Profile(root, user)]);
+            async Task<string> Succeeds(string user, TimeSpan bound, params string[] arguments)
+            {
+                (int code, string output) = await As(user, bound, arguments);
+                Assert.True(code == 0, $"{user}: imguard {string.Join(' ', arguments)}: exit {code}\n{output}\n{up.Output}");
+                return output;
+            }
+
+            string projectId = (await Succeeds("alice", Bound, "project", "create", "--name", "three owners")).Split('\n').Last(l => Guid.TryParse(l.Trim(), out _)).Trim();
+            using (HttpClient alice = PlatformClient(data, ClientProfile.Load(Profile(root, "alice")).Token))
+            {
+                foreach (string user in new[] { "bob", "carol" })
+                {
+                    (await alice.PostAsJsonAsync($"api/projects/{projectId}/members", new { userName = names[user], role = "Contributor" })).EnsureSuccessStatusCode();
+                }
+            }
+
+            // Sizes differ on purpose: 60, 40 and 20 training images; carol's test set is standardised with her own statistics.
+            var trainIds = new Dictionary<string, string>();
+            foreach (var (user, count, offset) in new[] { ("alice", 60, 0), ("bob", 40, 1), ("carol", 20, 2) })
+            {
+                (string images, string labels) = IdxSquares.Write(Path.Combine(root, user, "train-data"), count, offset);
+                string upload = await Succeeds(user, Bound, "dataset", "upload", "--project", projectId, "--name", $"{user}'s squares", "--idx", images, labels);
+                Assert.Contains($"Ready: {count} images", upload, StringComparison.Ordinal);
+                trainIds[user] = Regex.Match(upload, "ds-[0-9a-f]+").Value;
+            }
+            (string testImages, string testLabels) = IdxSquares.Write(Path.Combine(root, "carol", "test-data"), 40, 3);
+            string testId = Regex.Match(await Succeeds("carol", Bound, "dataset", "upload", "--project", projectId, "--name", "carol's test squares",
+                "--purpose", "test", "--idx", testImages, testLabels, "--train-dataset", trainIds["carol"]), "ds-[0-9a-f]+").Value;
+
+            // Alice proposes the job; it approves itself with her key and waits for bob's and carol's.
+            string train = await Succeeds("alice", Bound, "train", "--project", projectId, "--dataset", trainIds["alice"],
+                "--with", trainIds["bob"], "--with", trainIds["carol"], "--test-dataset", testId, "--recipient", names["alice"], "--recipient", names["bob"],
+                "--model", "mlp", "--epochs", "3", "--batch-size", "20", "--hiding", "mixup", "--k", "2");
+            string jobId = Regex.Match(train, "job-[0-9a-f]+").Value;
+            Assert.Contains($"{jobId} AwaitingApproval", train, StringComparison.Ordinal);
+            Assert.Contains(keys["bob"], train, StringComparison.Ordinal);
+            Assert.Contains(keys["carol"], train, StringComparison.Ordinal);
+
+            // Carol reads what she signs: every owner's dataset, her own key marked, the recipients.
+            Assert.Contains(jobId, await Succeeds("carol", Bound, "job", "pending"), StringComparison.Ordinal);
+            string terms = await Succeeds("carol", Bound, "job", "terms", jobId);
+            foreach (string id in new[] { trainIds["alice"], trainIds["bob"], trainIds["carol"], testId })
+            {
+                Assert.Contains(id, terms, StringComparison.Ordinal);
+            }
+            Assert.Contains($"{keys["carol"]} — you (this device)", terms, StringComparison.Ordinal);
+            Assert.Contains(names["bob"], terms, StringComparison.Ordinal);
+            await Succeeds("bob", Bound, "job", "approve", jobId, "--yes");
+            await Succeeds("carol", Bound, "job", "approve", jobId, "--yes");
+
+            string followed = await Succeeds("alice", TimeSpan.FromMinutes(5), "job", "status", jobId, "--follow");
+            Assert.Contains("Succeeded", followed, StringComparison.Ordinal);
+
+            // The job record shows each owner's contribution: the union is 120 images, each seen once per epoch.
+            using (HttpClient alice = PlatformClient(data, ClientProfile.Load(Profile(root, "alice")).Token))
+            {
+                JsonElement job = await alice.GetFromJsonAsync<JsonElement>($"api/jobs/{jobId}");
+                var contributions = job.GetProperty("datasets").EnumerateArray()
+                    .Select(d => (Id: d.GetProperty("datasetId").GetString(), Images: d.GetProperty("images").GetInt64(), PerEpoch: d.GetProperty("imagesPerEpoch").GetInt64()))
+                    .ToArray();
+                Assert.Equal([(trainIds["alice"], 60L, 60L), (trainIds["bob"], 40L, 40L), (trainIds["carol"], 20L, 20L), (testId, 40L, 0L)], contributions);
+                Assert.Equal(18, job.GetProperty("totalSteps").GetInt64()); // 3 epochs of ⌈120 / 20⌉ steps over the union
+            }
+
+            // Bob, a recipient, gets the model but not carol's accuracy; carol, no recipient, gets no model at all.
+            string bobs = await Succeeds("bob", Bound, "model", "download", "--job", jobId, "--out", Path.Combine(root, "bob", "model"));
+            Assert.Contains($"only the owner of dataset '{testId}'", bobs, StringComparison.Ordinal);
+            Assert.Contains("no secure test accuracy here", bobs, StringComparison.Ordinal);
+            Assert.DoesNotMatch(@"secure test accuracy: \d", bobs);
+            Assert.True(File.Exists(Path.Combine(root, "bob", "model", jobId + ".onnx")), bobs);
+            (int carolsCode, string carols) = await As("carol", Bound, "model", "download", "--job", jobId, "--out", Path.Combine(root, "carol", "model"));
+            Assert.True(carolsCode != 0, carols);
+            Assert.Contains("is not a model recipient of this job", carols, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(root, "carol", "model", jobId + ".onnx")));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static string Profile(string root, string user) => Path.Combine(root, user, "profile.json");
+
+    // The profile's key, as `imguard login` made it beside the profile.
+    private static byte[] DeviceKey(string profile)
+    {
+        using OwnerSigningKey key = OwnerSigningKey.Load(OwnerSigningKey.PathBeside(profile));
+        return key.PublicKey;
+    }
+
+    /// <summary>An HTTPS client for the deployment's platform (its CA pinned), with an API token when given.</summary>
+    private static HttpClient PlatformClient(string data, string? token = null)
+    {
+        var directory = new DataDirectory(data);
+        var client = new HttpClient(MutualTls.CreateClientHandler(DeploymentPki.LoadAuthorityCertificate(directory), ServiceRole.Platform))
+        {
+            BaseAddress = DeploymentSettings.Load(directory.SettingsPath).Platform.Url,
+            Timeout = Bound,
+        };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
+}
