@@ -20,7 +20,7 @@ namespace Imguard.SystemTests;
 /// over all three naming alice and bob as the model's recipients, and it waits until bob and carol have each read the
 /// terms and signed them with their own keys; then the parties — each checking every signature against the keys bound
 /// to its own halves — train on the union. The model goes to the recipients only, and the evaluation to the test set's
-/// owner only: bob gets the model but not carol's accuracy, carol (no recipient) gets no model.
+/// owner only: bob gets the model but not carol's accuracy, carol (no recipient) gets no model but her accuracy.
 /// </summary>
 public sealed class ThreeOwnersTests
 {
@@ -130,6 +130,11 @@ public sealed class ThreeOwnersTests
             Assert.True(carolsCode != 0, carols);
             Assert.Contains("is not a model recipient of this job", carols, StringComparison.Ordinal);
             Assert.False(File.Exists(Path.Combine(root, "carol", "model", jobId + ".onnx")));
+            // Carol owns the test set: she alone learns the accuracy on it (bob's request for the same was refused above).
+            Assert.Matches(@"secure test accuracy: [0-9.]+% \(\d+/40\)", await Succeeds("carol", Bound, "model", "evaluation", "--job", jobId));
+            (int bobsEvaluation, string bobsEvaluationOutput) = await As("bob", Bound, "model", "evaluation", "--job", jobId);
+            Assert.True(bobsEvaluation != 0, bobsEvaluationOutput);
+            Assert.Contains($"only the owner of dataset '{testId}'", bobsEvaluationOutput, StringComparison.Ordinal);
         }
         finally
         {

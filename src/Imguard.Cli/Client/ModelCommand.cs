@@ -133,7 +133,55 @@ internal static class ModelCommand
             return 0;
         });
         model.Subcommands.Add(download);
+        model.Subcommands.Add(CreateEvaluation(profile, job));
         return model;
+    }
+
+    /// <summary>
+    /// <c>imguard model evaluation --job ID</c>: the secure test accuracy alone, for the test set's owner — in a
+    /// multi-owner job usually not a model recipient, so <c>download</c>, which fetches the model first, is refused to
+    /// them. Each party releases the evaluation only to a request signed by the test set owner's key (this profile's).
+    /// </summary>
+    private static Command CreateEvaluation(Option<string?> profile, Option<string> job)
+    {
+        var evaluation = new Command("evaluation", "Fetch both evaluation shares of a job's test set (yours) and report the secure test accuracy; the model is not fetched.")
+        {
+            profile, job,
+        };
+        evaluation.SetAction(async (parse, ct) =>
+        {
+            using PlatformApi api = ProfileOptions.Connect(parse, profile);
+            string jobId = parse.GetValue(job)!;
+            JobView summary = await api.GetJobAsync(jobId, ct);
+            ModelDownloadView grants = await api.ModelGrantsAsync(jobId, ct);
+            using OwnerSigningKey key = ProfileOptions.SigningKey(parse, profile);
+            var evaluations = new byte[]?[2];
+            try
+            {
+                await Task.WhenAll(grants.Downloads.Select(async grant =>
+                {
+                    using HttpClient party = api.PartyClient(grant);
+                    evaluations[grant.Party] = await new ModelDownloader(party, grant.Party, ModelRequestSigner.From(key)).FetchEvaluationAsync(jobId, grant.Grant, ct);
+                }));
+                if (evaluations[0] is not { } e0 || evaluations[1] is not { } e1)
+                {
+                    throw new InvalidOperationException($"Job {jobId} evaluated no test set.");
+                }
+                EvaluationResult result = ModelReconstruction.ReconstructEvaluation(e0, e1);
+                int encodings = summary.TestEncodings();
+                string how = encodings > 0 ? $", each test image classified by the softmax summed over {encodings} InstaHide encodings of it" : "";
+                Console.WriteLine($"secure test accuracy: {100.0 * result.Correct / result.Count:0.00}% ({result.Correct}/{result.Count}){how}; only this machine knows it");
+            }
+            finally
+            {
+                foreach (byte[]? bytes in evaluations)
+                {
+                    CryptographicOperations.ZeroMemory(bytes);
+                }
+            }
+            return 0;
+        });
+        return evaluation;
     }
 
     /// <summary>Makes the folder a file goes into (0700) when it is missing; returns the file's path.</summary>
