@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Imguard.Cli.Tests.Bench;
 
 /// <summary>
@@ -14,32 +12,8 @@ public sealed class MpcBenchmarkTests
     [Fact]
     public async Task Under_dotnet_imguard_dll_the_benchmark_starts_both_parties_and_reports_their_figures()
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "imguard.dll"), "bench", "mpc", "--iterations", "1", "--json" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Bound);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        string stdout = await output, stderr = await error;
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{stdout}\n{stderr}");
+        (int code, string stdout, string stderr) = await ImguardChild.RunAsync(Bound, "", new Dictionary<string, string?>(), "bench", "mpc", "--iterations", "1", "--json");
+        Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
         // Figures only the party processes measure: the online phase over TLS between them.
         Assert.Contains("\"name\":\"secure.exchange.8B.online\"", stdout, StringComparison.Ordinal);
         Assert.Contains("\"name\":\"secure.matmul.128x784x128.online\"", stdout, StringComparison.Ordinal);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Imguard.Client.Datasets;
 using Imguard.Learning.Data;
 using Imguard.ServiceDefaults.Deployment;
@@ -33,39 +32,8 @@ public sealed class ExpectedProblemsTests : IDisposable
 
     public void Dispose() => _deployment.Dispose();
 
-    private static async Task<(int Code, string StandardOutput, string StandardError)> RunAsync(string input, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "imguard.dll"));
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment.Remove("IMGUARD_DEBUG");
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(Bound);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int Code, string StandardOutput, string StandardError)> RunAsync(string input, params string[] arguments) =>
+        ImguardChild.RunAsync(Bound, input, new Dictionary<string, string?> { ["IMGUARD_DEBUG"] = null }, arguments);
 
     // One line on standard error that starts as given, the exit code of its kind, nothing that looks like a trace.
     private static void PlainFailure(int code, string start, (int Code, string StandardOutput, string StandardError) run)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -167,33 +166,7 @@ public sealed class ConsentFlowTests : IAsyncLifetime
         return output;
     }
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(string input, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "imguard.dll"));
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        // imguard turns tiered compilation off for its compute-bound roles; these short client commands start faster with it.
-        start.Environment["DOTNET_TieredCompilation"] = "1";
-        start.Environment.Remove("IMGUARD_PROFILE");
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(Bound);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await output, await error);
-    }
+    // imguard turns tiered compilation off for its compute-bound roles; these short client commands start faster with it.
+    private static Task<(int Code, string StandardOutput, string StandardError)> RunAsync(string input, params string[] arguments) =>
+        ImguardChild.RunAsync(Bound, input, new Dictionary<string, string?> { ["DOTNET_TieredCompilation"] = "1", ["IMGUARD_PROFILE"] = null }, arguments);
 }
