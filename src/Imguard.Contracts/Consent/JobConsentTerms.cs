@@ -29,6 +29,11 @@ public static class JobConsentTerms
         public const string TestEncodings = "testEncodings";
         public const string TestOwnCoefficientMin = "testOwnCoefficientMin";
         public const string FractionalBits = "fractionalBits";
+        public const string Standardization = "standardization";
+        public const string Revision = "revision";
+
+        /// <summary>Prefix of the parameter that signs one dataset's pixel scaling: <c>scaling.&lt;dataset id&gt;</c>.</summary>
+        public const string ScalingPrefix = "scaling.";
     }
 
     /// <summary>
@@ -85,13 +90,29 @@ public static class JobConsentTerms
         return ConsentDigest.Check(terms) is { } problem ? (null, problem) : (terms, null);
     }
 
-    /// <summary>Every setting of the job that its approvers sign, by <see cref="Names"/>.</summary>
+    /// <summary>
+    /// Every setting of the job that its approvers sign, by <see cref="Names"/>: the training options, the number
+    /// formats and, when the description carries one, the standardisation — its mode and each dataset's pixel scaling
+    /// (a disclosed one with its numbers), so a platform cannot tell the parties to map a dataset its owner did not
+    /// describe so. A description without a standardisation (from before it) signs none of these. From the first
+    /// revision on, the revision number too, so no signature over an earlier revision counts.
+    /// </summary>
     public static IReadOnlyList<ConsentParameter> Parameters(JobDescription description)
     {
         ArgumentNullException.ThrowIfNull(description);
         JobTrainingOptions t = description.Training;
+        IEnumerable<ConsentParameter> standardization = description.Standardization is { } s
+            ?
+            [
+                ConsentParameter.Text(Names.Standardization, s.Mode),
+                .. s.Datasets.Select(d => ConsentParameter.Text(Names.ScalingPrefix + d.DatasetId, d.Scaling.ToConsentText())),
+            ]
+            : [];
+        IEnumerable<ConsentParameter> revision = description.Revision > 0 ? [ConsentParameter.Integer(Names.Revision, description.Revision)] : [];
         return
         [
+            .. standardization,
+            .. revision,
             ConsentParameter.Integer(Names.Epochs, t.Epochs),
             ConsentParameter.Integer(Names.BatchSize, t.BatchSize),
             ConsentParameter.Real(Names.LearningRate, t.LearningRate),

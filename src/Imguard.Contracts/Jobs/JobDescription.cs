@@ -57,12 +57,34 @@ public sealed record JobDescription
     public int Attempt { get; init; }
 
     /// <summary>
+    /// 0 as created, +1 each time the job's creator revises it (<c>POST /api/jobs/{id}/revise</c>: new settings, every
+    /// signature void, AwaitingApproval again). Signed (<c>JobConsentTerms</c>, parameter <c>revision</c> from 1 on), so a
+    /// signature over an earlier revision never counts for a later one, even when the settings are changed back.
+    /// </summary>
+    public int Revision { get; init; }
+
+    /// <summary>
+    /// Set on the first attempt after the creator restarted the job from the beginning (<c>POST /api/jobs/{id}/restart</c>)
+    /// or revised a job that had run: each party discards its checkpoints and model of the earlier attempts and trains
+    /// from newly dealt weights. Clear on a resume (the parties start from the newest checkpoint both hold).
+    /// </summary>
+    public bool StartOver { get; init; }
+
+    /// <summary>
     /// Who owns each dataset, who receives the model and the signatures the owners and recipients made over the job's
     /// consent terms. Required for a training job: each party rebuilds the terms from this description and the owner
     /// keys bound to its own halves (<see cref="JobConsentTerms"/>) and refuses to load a half without a valid
     /// signature. Null for an inference job (the model's recipients run it on their own test set).
     /// </summary>
     public JobConsent? Consent { get; init; }
+
+    /// <summary>
+    /// How the job's inputs are standardised: as shared (each owner's own statistics) or over the union on shares
+    /// (<see cref="JobStandardization"/>); the consent terms carry it. Null: as shared (descriptions from before it).
+    /// An inference job of a model trained over the union names its dataset's scaling here; each party takes the
+    /// statistics from its own record of the model job, never from this description.
+    /// </summary>
+    public JobStandardization? Standardization { get; init; }
 
     /// <summary>
     /// Equal when the canonical JSON is (the digest) and the attempt is: the lists and byte arrays of the consent compare
@@ -100,9 +122,9 @@ public sealed record JobDescription
         {
             return "comparison bits must be 2 to 64.";
         }
-        if (Attempt < 0)
+        if (Attempt < 0 || Revision < 0)
         {
-            return "the attempt number cannot be negative.";
+            return "the attempt and revision numbers cannot be negative.";
         }
         if (AdditionalTrainDatasetIds is null || AdditionalTrainDatasetIds.Any(string.IsNullOrWhiteSpace))
         {
@@ -120,6 +142,23 @@ public sealed record JobDescription
         if (Consent?.Check() is { } consentProblem)
         {
             return consentProblem;
+        }
+        if (Standardization is { } standardization)
+        {
+            // The channel count is the model spec's: the party checks disclosed statistics against it.
+            if (standardization.Check() is { } standardizationProblem)
+            {
+                return standardizationProblem;
+            }
+            IEnumerable<string> named = ModelFromJobId is null ? TrainDatasetIds : [];
+            if (TestDatasetId is { } testId)
+            {
+                named = named.Append(testId);
+            }
+            if (!named.SequenceEqual(standardization.Datasets.Select(d => d.DatasetId), StringComparer.Ordinal))
+            {
+                return "the standardisation names the job's datasets in the job's order (training sets, then the test set).";
+            }
         }
         return Training is null ? "training options are required." : Training.Check();
     }

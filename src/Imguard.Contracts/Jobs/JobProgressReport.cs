@@ -10,7 +10,8 @@ namespace Imguard.Contracts.Jobs;
 /// says "resumed from epoch N" instead of going backwards. <see cref="EpochSeconds"/>: the time this party has spent in
 /// the current epoch so far (the platform shows it as the epoch's duration). The platform stores
 /// <see cref="ImagesPerSecond"/>, <see cref="Loss"/> and <see cref="Accuracy"/> (those given, each finite) as the step's
-/// metrics. One record for both sides: the party sends it, the platform binds it.
+/// metrics. <see cref="Standardization"/>: in a job standardised over the union, the statistics the parties opened
+/// (<see cref="ChannelStatistics"/>), sent once before the first step; the platform records them. One record for both sides: the party sends it, the platform binds it.
 /// </summary>
 public sealed record JobProgressReport(int Epoch, long Step, long TotalSteps, double? ImagesPerSecond = null, double? Loss = null, int? CheckpointEpoch = null,
-    int? ResumedFromEpoch = null, double? EpochSeconds = null, double? Accuracy = null);
+    int? ResumedFromEpoch = null, double? EpochSeconds = null, double? Accuracy = null, ChannelStatistics? Standardization = null);
