@@ -42,6 +42,15 @@ public static class AuditEventTypes
     public const string ConsentApproved = "consent.approved";
     public const string ConsentDeclined = "consent.declined";
     public const string ConsentWithdrawn = "consent.withdrawn";
+
+    /// <summary>The job's creator revised it in place (new settings, datasets or recipients): every signature is void; names the old and new digests.</summary>
+    public const string ConsentRevised = "consent.revised";
+
+    /// <summary>The job's creator resumed a failed or cancelled job from its newest checkpoint (same terms, approvals kept).</summary>
+    public const string JobResumed = "job.resumed";
+
+    /// <summary>The job's creator restarted a failed or cancelled job from newly dealt weights (same terms, approvals kept).</summary>
+    public const string JobRestarted = "job.restarted";
     public const string JobStartRefused = "job.start_refused";
 
     /// <summary>A party refused a model or evaluation download whose signed request was missing, invalid or by a key not entitled to it.</summary>

@@ -84,6 +84,21 @@ public sealed class JobFolder
         }
     }
 
+    /// <summary>
+    /// Deletes what earlier attempts left (checkpoints, model share, evaluation share) before a run from the beginning:
+    /// a restart, or a revision whose settings the earlier model was not trained under.
+    /// </summary>
+    public void DiscardRun()
+    {
+        if (Directory.Exists(CheckpointDirectory))
+        {
+            Directory.Delete(CheckpointDirectory, recursive: true);
+        }
+        File.Delete(ModelPath);
+        File.Delete(EvaluationPath);
+        AtomicFile.FlushDirectory(Path);
+    }
+
     /// <summary>Epoch counts of the stored checkpoints, newest first.</summary>
     public IReadOnlyList<int> CheckpointEpochs()
     {

@@ -61,7 +61,8 @@ internal static class ApiViews
             [.. (j.Datasets ?? []).Select(d => new JobDatasetView(d.DatasetId, d.Name, Purpose(d.Purpose), d.OwnerName, OwnerKeys.ShortFingerprint(d.OwnerKey),
                 d.Images, d.Purpose == DatasetPurpose.Train ? d.Images : 0))],
             [.. (j.Recipients ?? []).Select(Recipient)],
-            JobConsentState.Of(j).State is { } consent ? Signers(j, consent) : []);
+            JobConsentState.Of(j).State is { } consent ? Signers(j, consent) : [],
+            Revision: j.Revision);
     }
 
     /// <summary>Every key a job's terms require, who holds it, and whether (and when) it signed validly.</summary>

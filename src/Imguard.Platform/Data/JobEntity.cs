@@ -53,6 +53,15 @@ internal sealed class JobEntity : IVersionedEntity
 
     public bool CancelRequested { get; set; }
 
+    /// <summary>The platform's attempt number: 0 as created, +1 each time its creator resumes, restarts or revises a job that had gone to the parties.</summary>
+    public int Attempt { get; set; }
+
+    /// <summary>0 as created, +1 per revision by its creator (signed from 1 on: a revision voids every earlier signature).</summary>
+    public int Revision { get; set; }
+
+    /// <summary>The next attempt discards what earlier attempts left at the parties and trains from newly dealt weights (a restart, or a revision of a job that had run).</summary>
+    public bool StartOver { get; set; }
+
     /// <summary>
     /// When the runner claimed the queued job to post it to the parties: from then on an approval can no longer be
     /// withdrawn (the parties may hold the signed description already); the job can still be cancelled.

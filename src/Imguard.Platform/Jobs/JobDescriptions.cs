@@ -13,7 +13,7 @@ namespace Imguard.Platform.Jobs;
 /// </summary>
 public static class JobDescriptions
 {
-    public static JobDescription From(JobInfo job, int fractionalBits, int attempt = 0)
+    public static JobDescription From(JobInfo job, int fractionalBits)
     {
         ArgumentNullException.ThrowIfNull(job);
         JobTrainingOptions training = JsonSerializer.Deserialize<JobTrainingOptions>(job.TrainingOptionsJson, JsonSerializerOptions.Web)
@@ -33,7 +33,9 @@ public static class JobDescriptions
             Training = training,
             FractionalBits = fractionalBits,
             ComparisonBits = training.ComparisonBits,
-            Attempt = attempt,
+            Attempt = job.Attempt,
+            Revision = job.Revision,
+            StartOver = job.StartOver,
             Consent = job.HasConsent
                 ? new JobConsent
                 {

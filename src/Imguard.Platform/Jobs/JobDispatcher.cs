@@ -14,7 +14,9 @@ namespace Imguard.Platform.Jobs;
 /// preprocessing, running and the end themselves), re-posts it after a platform restart (a repeated start is harmless
 /// at a party), relays cancel requests to both parties, and ends the dealer's session when a job is over (when the
 /// platform hosts the dealer; a dealer running as its own service ends it when the job view it asks for says the job is
-/// over). A party that cannot be reached is retried on the next round; the job stays queued meanwhile.
+/// over). A party that cannot be reached is retried on the next round; the job stays queued meanwhile. What was sent is
+/// kept per attempt (<see cref="JobInfo.Attempt"/>): a job its creator resumes, restarts or revises is queued again with
+/// the next attempt, claimed and posted again, and ended again at the dealer when that attempt is over.
 /// </summary>
 public sealed class JobDispatcher(
     JobService jobs, DatasetRegistry datasets, ServiceLinks links, JobNotifier notifier, TimeProvider time,
@@ -58,11 +60,12 @@ public sealed class JobDispatcher(
 
     private async Task LookAfterAsync(JobInfo job, CancellationToken cancellationToken)
     {
+        string attempt = $"{job.Id}/{job.Attempt}";
         if (JobStateMachine.IsFinal(job.State))
         {
-            if (_ended.Add(job.Id))
+            if (_ended.Add(attempt))
             {
-                if (job.State == JobState.Cancelled && _started.Contains(job.Id))
+                if (job.State == JobState.Cancelled && _started.Contains(attempt))
                 {
                     await SendToBothAsync(job.Id, "cancel", null, cancellationToken); // cancelled while queued, after dispatch
                 }
@@ -72,13 +75,13 @@ public sealed class JobDispatcher(
         }
         if (job.CancelRequested)
         {
-            if (!_cancelSent.Contains(job.Id) && await SendToBothAsync(job.Id, "cancel", null, cancellationToken))
+            if (!_cancelSent.Contains(attempt) && await SendToBothAsync(job.Id, "cancel", null, cancellationToken))
             {
-                _cancelSent.Add(job.Id);
+                _cancelSent.Add(attempt);
             }
             return;
         }
-        if (_started.Contains(job.Id))
+        if (_started.Contains(attempt))
         {
             return;
         }
@@ -90,15 +93,15 @@ public sealed class JobDispatcher(
         }
         // Only a queued job goes to the parties (one waiting for approvals is not listed), and the claim makes a
         // withdrawal that comes after it a refusal: the parties are about to hold the signed description.
-        if (job.State == JobState.Queued && !await jobs.ClaimForDispatchAsync(job.Id, cancellationToken))
+        if (job.State == JobState.Queued && !await jobs.ClaimForDispatchAsync(job.Id, job.Attempt, cancellationToken))
         {
             return;
         }
         JobDescription description = JobDescriptions.From(job, job.HasConsent ? job.Datasets![0].FractionalBits : train.Value.FractionalBits);
         if (await SendToBothAsync(job.Id, "start", description, cancellationToken))
         {
-            _started.Add(job.Id);
-            logger.LogInformation("Job {Job} started at both parties.", job.Id);
+            _started.Add(attempt);
+            logger.LogInformation("Job {Job} started at both parties (attempt {Attempt}).", job.Id, job.Attempt);
             notifier.Notify(job.Id);
         }
     }

@@ -4,7 +4,8 @@ namespace Imguard.Platform.Jobs;
 
 /// <summary>
 /// A job as the platform shows it. A training job also carries its datasets in union order, its model's recipients and
-/// the approvals collected over its consent terms (all empty for an inference job).
+/// the approvals collected over its consent terms (all empty for an inference job). <see cref="Attempt"/>,
+/// <see cref="Revision"/> and <see cref="StartOver"/> go into the description the parties get.
 /// </summary>
 public sealed record JobInfo(
     string Id,
@@ -30,7 +31,10 @@ public sealed record JobInfo(
     IReadOnlyList<JobDatasetInfo>? Datasets = null,
     IReadOnlyList<JobRecipientInfo>? Recipients = null,
     IReadOnlyList<JobApprovalInfo>? Approvals = null,
-    DateTimeOffset? DispatchedAt = null)
+    DateTimeOffset? DispatchedAt = null,
+    int Attempt = 0,
+    int Revision = 0,
+    bool StartOver = false)
 {
     /// <summary>Whether the job trains under consent (every training job made since consent exists).</summary>
     public bool HasConsent => ModelFromJobId is null && Datasets is { Count: > 0 };

@@ -100,7 +100,7 @@ public sealed class JobService
     // with their registered keys. Checks what consent-plan.md lists: further datasets Ready, of the project, trained
     // on and of the first's shape, classes and format (else 400); every dataset bound to an owner key, every recipient
     // a member with a registered key (else 409, saying what to do).
-    private static async Task<Outcome<(List<JobDatasetEntity> Datasets, List<JobRecipientEntity> Recipients)>> ConsentRowsAsync(
+    internal static async Task<Outcome<(List<JobDatasetEntity> Datasets, List<JobRecipientEntity> Recipients)>> ConsentRowsAsync(
         PlatformDbContext db, Guid userId, JobRequest request, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> further = request.AdditionalTrainDatasetIds ?? [];
@@ -582,14 +582,18 @@ public sealed class JobService
     /// <summary>
     /// The runner's claim on a queued job before it posts it to the parties: true when the job is (still) queued and
     /// now marked dispatched, so a signer can no longer withdraw (the parties may hold its signed description); false
-    /// when it is no longer queued (a withdrawal or a cancel came first). A job dispatched before keeps its mark.
+    /// when it is no longer queued (a withdrawal or a cancel came first) or, given <paramref name="attempt"/>, no longer
+    /// in that attempt (its creator stopped and took it up again since the runner read it). A job dispatched before keeps its mark.
     /// </summary>
-    public async Task<bool> ClaimForDispatchAsync(string jobId, CancellationToken cancellationToken = default)
+    public Task<bool> ClaimForDispatchAsync(string jobId, CancellationToken cancellationToken = default) => ClaimForDispatchAsync(jobId, null, cancellationToken);
+
+    /// <inheritdoc cref="ClaimForDispatchAsync(string, CancellationToken)"/>
+    public async Task<bool> ClaimForDispatchAsync(string jobId, int? attempt, CancellationToken cancellationToken = default)
     {
         Outcome<bool> claimed = await _database.RunAsync<bool>(async db =>
         {
             JobEntity? job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
-            if (job is null || job.State != JobState.Queued)
+            if (job is null || job.State != JobState.Queued || (attempt is { } expected && job.Attempt != expected))
             {
                 return false;
             }
@@ -664,7 +668,7 @@ public sealed class JobService
         return Outcome<IReadOnlyList<JobLogEntry>>.Ok([.. entries.Select(ToEntry)]);
     }
 
-    private static async Task<string?> CheckDatasetAsync(PlatformDbContext db, Guid projectId, string? datasetId, DatasetPurpose purpose, CancellationToken cancellationToken)
+    internal static async Task<string?> CheckDatasetAsync(PlatformDbContext db, Guid projectId, string? datasetId, DatasetPurpose purpose, CancellationToken cancellationToken)
     {
         string what = purpose == DatasetPurpose.Train ? "train dataset" : "test dataset";
         DatasetEntity? dataset = string.IsNullOrEmpty(datasetId) || datasetId.Length > PlatformDbContext.MaxIdLength
@@ -727,7 +731,7 @@ public sealed class JobService
         [.. j.Datasets.OrderBy(d => d.Position).Select(d => new JobDatasetInfo(d.Position, d.DatasetId, d.Purpose, d.Name, d.OwnerId, d.OwnerName, d.OwnerKey, d.Images, d.FractionalBits))],
         [.. j.Recipients.OrderBy(r => r.Position).Select(r => new JobRecipientInfo(r.UserId, r.UserName, r.Key))],
         [.. j.Approvals.OrderBy(a => a.SignedAt).ThenBy(a => a.KeyFingerprint, StringComparer.Ordinal).Select(a => new JobApprovalInfo(a.Key, a.Signature, a.UserId, a.SignedAt))],
-        j.DispatchedAt);
+        j.DispatchedAt, j.Attempt, j.Revision, j.StartOver);
 
     private static JobLogEntry ToEntry(JobLogEntryEntity e) => new(e.Id, e.JobId, e.Time, e.Level, e.Message, e.ReceivedAt);
 }

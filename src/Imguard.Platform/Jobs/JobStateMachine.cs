@@ -14,6 +14,12 @@ namespace Imguard.Platform.Jobs;
 /// Succeeded, Failed, Cancelled, Declined: final
 /// </code>
 /// Everything else is refused with a message that says why, so a runner bug shows up instead of corrupting a job.
+/// A final job leaves its state only by its creator's hand (<see cref="ReopenRefusal"/>), never by a runner's or a
+/// party's report:
+/// <code>
+/// Failed, Cancelled                            → Queued (resume, restart: same terms, the approvals stay valid)
+/// AwaitingApproval, Declined, Failed, Cancelled → AwaitingApproval (revise: new terms, every approval void)
+/// </code>
 /// </summary>
 public static class JobStateMachine
 {
@@ -61,6 +67,36 @@ public static class JobStateMachine
             (JobState.Queued, JobState.Failed) => "a queued job has not started; cancel it instead.",
             (JobState.Preprocessing, JobState.Succeeded) => "a job must run before it can succeed.",
             _ => "that transition is not part of a job's life.",
+        };
+    }
+
+    /// <summary>
+    /// Why a job in <paramref name="from"/> cannot be reopened by <paramref name="action"/> of its creator, or null when
+    /// it can. Resume and restart take a stopped job back to Queued; revise takes a job that waits, was declined or
+    /// stopped back to AwaitingApproval. A succeeded job keeps its model; a queued or running one is cancelled first.
+    /// </summary>
+    public static string? ReopenRefusal(JobState from, JobControlAction action)
+    {
+        if (!Enum.IsDefined(from) || !Enum.IsDefined(action))
+        {
+            return "unknown job state or action.";
+        }
+        bool allowed = action switch
+        {
+            JobControlAction.Resume or JobControlAction.Restart => from is JobState.Failed or JobState.Cancelled,
+            _ => from is JobState.AwaitingApproval or JobState.Declined or JobState.Failed or JobState.Cancelled,
+        };
+        if (allowed)
+        {
+            return null;
+        }
+        string state = from.ToString().ToLowerInvariant();
+        return (action, from) switch
+        {
+            (_, JobState.Succeeded) => "the job succeeded: its model stays as it is; start a new job to train another.",
+            (JobControlAction.Revise, _) => $"the job is {state}: cancel it first, then revise it.",
+            (_, JobState.AwaitingApproval or JobState.Declined) => $"the job is {state}: it never ran with every approval; revise it instead.",
+            _ => $"the job is {state}: only a failed or cancelled job is resumed or restarted.",
         };
     }
 

@@ -87,6 +87,7 @@ public static class PlatformServer
         users.MapDatasetsApi();
         users.MapJobsApi();
         users.MapConsentApi();
+        users.MapJobControlApi();
         users.MapAuditProxyApi();
         users.MapSystemApi();
         users.MapPrivacyReportApi();
@@ -179,6 +180,7 @@ public static class PlatformServer
         services.AddSingleton(new DatasetDeletions(database, time));
         services.AddSingleton(new JobService(database, time));
         services.AddSingleton(new JobConsents(database, time));
+        services.AddSingleton(new JobControl(database, time));
         services.AddSingleton(new SigningKeys(database, time));
         services.AddSingleton<PlatformAudit>();
         services.AddSingleton<IServiceRoleRefusalListener, ServiceRoleRefusalAudit>();

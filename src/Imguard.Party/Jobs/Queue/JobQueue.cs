@@ -21,7 +21,14 @@ internal sealed class JobQueue(string root, JobReporter reporter, ILogger logger
     /// <summary>The job's folder here (whether or not it exists).</summary>
     public JobFolder Folder(string jobId) => new(root, jobId);
 
-    /// <summary>Queues a job (idempotent for the same description). A failed or cancelled job restarts, from its checkpoints, when started again with a higher attempt.</summary>
+    /// <summary>
+    /// Queues a job (idempotent for the same description). A job this party has as failed or cancelled runs again when
+    /// started with a later attempt than the one it holds (its creator resumed, restarted or revised it): from its
+    /// checkpoints when the description is the one it ran (apart from the attempt), from newly dealt weights — its
+    /// checkpoints, model and evaluation shares discarded first — when the description asks to start over or differs
+    /// (another revision). An earlier revision than the one held is refused. Whatever the description, the job's consent
+    /// is checked again when it is taken from the queue (<see cref="JobExecution"/>).
+    /// </summary>
     public JobCommandResult Start(JobDescription description)
     {
         ArgumentNullException.ThrowIfNull(description);
@@ -43,36 +50,54 @@ internal sealed class JobQueue(string root, JobReporter reporter, ILogger logger
         JobFolder folder = Folder(description.JobId);
         lock (_gate)
         {
+            JobLocalState queued;
             if (folder.Exists)
             {
                 JobLocalState state = folder.ReadState();
-                bool same = JobDescriptionDigest.Compute(folder.ReadDescription()).AsSpan().SequenceEqual(JobDescriptionDigest.Compute(description));
-                if (!same)
-                {
-                    return new(JobCommandStatus.Conflict, Reply(description.JobId, state), "The job exists here with another description.");
-                }
+                JobDescription held = folder.ReadDescription();
+                bool same = JobDescriptionDigest.Compute(held).AsSpan().SequenceEqual(JobDescriptionDigest.Compute(description));
                 if (!state.IsFinal || state.State == JobState.Succeeded)
                 {
-                    return new(JobCommandStatus.Ok, Reply(description.JobId, state));
+                    return same
+                        ? new(JobCommandStatus.Ok, Reply(description.JobId, state))
+                        : new(JobCommandStatus.Conflict, Reply(description.JobId, state), "The job exists here with another description.");
                 }
-                if (description.Attempt <= state.Attempt)
+                if (description.Attempt <= held.Attempt && description.Attempt <= state.Attempt)
                 {
                     return new(JobCommandStatus.Conflict, Reply(description.JobId, state),
                         $"The job is {state.State} here after attempt {state.Attempt}; restart it with a higher attempt.");
                 }
+                if (description.Revision < held.Revision)
+                {
+                    return new(JobCommandStatus.Conflict, Reply(description.JobId, state),
+                        $"The job is at revision {held.Revision} here; a start of revision {description.Revision} is refused (an earlier revision never runs again).");
+                }
+                if (description.StartOver || !SameRun(held, description))
+                {
+                    folder.DiscardRun();
+                    logger.LogInformation("Job {Job}: starts over (revision {Revision}); the earlier attempts' checkpoints and shares are discarded.",
+                        description.JobId, description.Revision);
+                }
                 folder.WriteDescription(description);
+                // Never an attempt number this party ran before: the dealer's answer may have gone past the platform's.
+                queued = NewState(JobState.Queued, Math.Max(description.Attempt, state.Attempt + 1));
+                folder.WriteState(queued);
             }
             else
             {
-                folder.Create(description, NewState(JobState.Queued, description.Attempt));
+                queued = NewState(JobState.Queued, description.Attempt);
+                folder.Create(description, queued);
             }
-            var queued = NewState(JobState.Queued, description.Attempt);
-            folder.WriteState(queued);
             _queue.Writer.TryWrite(description.JobId);
-            logger.LogInformation("Job {Job} queued (attempt {Attempt}).", description.JobId, description.Attempt);
+            logger.LogInformation("Job {Job} queued (attempt {Attempt}).", description.JobId, queued.Attempt);
             return new(JobCommandStatus.Ok, Reply(description.JobId, queued));
         }
     }
+
+    // Whether a new start continues the run the held description made (the same job apart from the attempt and the
+    // start-over flag): only then are its checkpoints the model this description trains.
+    private static bool SameRun(JobDescription held, JobDescription next) =>
+        JobDescriptionDigest.Compute(held with { StartOver = false }).AsSpan().SequenceEqual(JobDescriptionDigest.Compute(next with { StartOver = false }));
 
     /// <summary>Cancels a queued or running job: a running one stops at its next step or exchange.</summary>
     public JobCommandResult Cancel(string jobId)

@@ -125,4 +125,77 @@ public sealed class JobQueueTests : IDisposable
         Assert.Equal(["job-1", "job-3", "job-4"], await TakeAsync(after, 3));
         Assert.Null(after.Status("job-5"));
     }
+
+    [Fact]
+    public async Task A_failed_job_runs_again_with_a_later_attempt_from_its_checkpoints_and_starts_over_when_asked_or_revised()
+    {
+        JobQueue queue = NewQueue();
+        queue.Start(Job("job-f"));
+        JobFolder folder = queue.Folder("job-f");
+        // The dealer's attempts went past the platform's: party-side interruptions took this run to attempt 2.
+        await FailAsync(queue, "job-f", attempt: 2, leave: 1);
+
+        Assert.Equal(JobCommandStatus.Conflict, queue.Start(Job("job-f")).Status);
+        JobCommandResult resumed = queue.Start(Job("job-f", attempt: 1));
+        Assert.Equal((JobCommandStatus.Ok, JobState.Queued, 3), (resumed.Status, resumed.Reply!.State, resumed.Reply.Attempt));
+        Assert.Equal([1], folder.CheckpointEpochs());
+        Assert.True(File.Exists(folder.ModelPath));
+        await FailAsync(queue, "job-f", attempt: 3, leave: 2);
+
+        // A restart: same job, start over; nothing of the earlier attempts stays.
+        Assert.Equal(JobCommandStatus.Ok, queue.Start(Job("job-f", attempt: 2) with { StartOver = true }).Status);
+        Assert.Empty(folder.CheckpointEpochs());
+        Assert.False(File.Exists(folder.ModelPath) || File.Exists(folder.EvaluationPath));
+        await FailAsync(queue, "job-f", attempt: 4, leave: 1);
+
+        // A later revision with other settings and no start-over flag: its checkpoints are of another model's run, so it starts over too.
+        Assert.Equal(JobCommandStatus.Ok, queue.Start(Job("job-f", attempt: 3, epochs: 2) with { Revision = 1 }).Status);
+        Assert.Empty(folder.CheckpointEpochs());
+        Assert.Equal((1, 2), (folder.ReadDescription().Revision, folder.ReadDescription().Training.Epochs));
+        await FailAsync(queue, "job-f", attempt: 5, leave: 1);
+
+        // An earlier revision never runs again here, whatever its attempt (its owners' signatures may still verify).
+        JobCommandResult downgrade = queue.Start(Job("job-f", attempt: 9));
+        Assert.Equal(JobCommandStatus.Conflict, downgrade.Status);
+        Assert.Contains("earlier revision", downgrade.Problem, StringComparison.Ordinal);
+        Assert.Equal([1], folder.CheckpointEpochs());
+    }
+
+    [Fact]
+    public async Task A_succeeded_job_and_a_running_one_are_not_started_again_by_a_later_attempt()
+    {
+        JobQueue queue = NewQueue();
+        queue.Start(Job("job-s"));
+        string id = Assert.Single(await TakeAsync(queue, 1));
+        using var cancellation = new CancellationTokenSource();
+        var run = new RunningJob(id, cancellation);
+        Assert.True(queue.TryBegin(queue.Folder(id), run, out _, out _));
+        queue.MarkRunning(queue.Folder(id), 0);
+        Assert.Equal((JobCommandStatus.Conflict, JobState.Running), (queue.Start(Job("job-s", attempt: 1) with { StartOver = true }).Status, queue.Status(id)!.State));
+        queue.Finish(queue.Folder(id), run, JobState.Succeeded, null);
+        queue.End();
+        // The same job is acknowledged as it is; a start over is refused: a succeeded job keeps its model.
+        JobCommandResult again = queue.Start(Job("job-s", attempt: 1));
+        Assert.Equal((JobCommandStatus.Ok, JobState.Succeeded), (again.Status, again.Reply!.State));
+        Assert.Equal(JobCommandStatus.Conflict, queue.Start(Job("job-s", attempt: 1) with { StartOver = true }).Status);
+        Assert.Equal(JobState.Succeeded, queue.Status(id)!.State);
+    }
+
+    // Takes the job from the queue and ends it failed in attempt <paramref name="attempt"/>, leaving a checkpoint of
+    // <paramref name="leave"/> epochs and model and evaluation shares behind.
+    private static async Task FailAsync(JobQueue queue, string jobId, int attempt, int leave)
+    {
+        Assert.Equal(jobId, Assert.Single(await TakeAsync(queue, 1)));
+        JobFolder folder = queue.Folder(jobId);
+        using var cancellation = new CancellationTokenSource();
+        var run = new RunningJob(jobId, cancellation) { Attempt = attempt };
+        Assert.True(queue.TryBegin(folder, run, out _, out _));
+        Directory.CreateDirectory(Path.GetDirectoryName(folder.CheckpointPath(leave))!);
+        await File.WriteAllBytesAsync(folder.CheckpointPath(leave), [1, 2, 3]);
+        await File.WriteAllBytesAsync(folder.ModelPath, [4]);
+        await File.WriteAllBytesAsync(folder.EvaluationPath, [5]);
+        queue.Finish(folder, run, JobState.Failed, "party 1 went away");
+        queue.End();
+        Assert.Equal((JobState.Failed, attempt), (queue.Status(jobId)!.State, queue.Status(jobId)!.Attempt));
+    }
 }

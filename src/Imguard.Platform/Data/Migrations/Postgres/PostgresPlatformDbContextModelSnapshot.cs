@@ -423,6 +423,10 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasColumnType("character varying(40)")
                         .HasColumnName("id");
 
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("boolean")
                         .HasColumnName("cancel_requested");
@@ -477,6 +481,14 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                     b.Property<int?>("ResumedFromEpoch")
                         .HasColumnType("integer")
                         .HasColumnName("resumed_from_epoch");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<bool>("StartOver")
+                        .HasColumnType("boolean")
+                        .HasColumnName("start_over");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")

@@ -418,6 +418,10 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<int>("Attempt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempt");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("INTEGER")
                         .HasColumnName("cancel_requested");
@@ -472,6 +476,14 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                     b.Property<int?>("ResumedFromEpoch")
                         .HasColumnType("INTEGER")
                         .HasColumnName("resumed_from_epoch");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revision");
+
+                    b.Property<bool>("StartOver")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("start_over");
 
                     b.Property<long?>("StartedAt")
                         .HasColumnType("INTEGER")

@@ -1,0 +1,51 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Imguard.Platform.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class JobControl : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "attempt",
+                table: "jobs",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<int>(
+                name: "revision",
+                table: "jobs",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "start_over",
+                table: "jobs",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "attempt",
+                table: "jobs");
+
+            migrationBuilder.DropColumn(
+                name: "revision",
+                table: "jobs");
+
+            migrationBuilder.DropColumn(
+                name: "start_over",
+                table: "jobs");
+        }
+    }
+}
