@@ -7,7 +7,10 @@ using Imguard.Contracts.Jobs;
 
 namespace Imguard.Cli.Client;
 
-/// <summary><c>imguard train</c> and <c>imguard job status|logs|cancel</c> (the consent verbs: <see cref="ConsentCommands"/>).</summary>
+/// <summary>
+/// <c>imguard train</c> and <c>imguard job status|logs|cancel</c> (the consent verbs: <see cref="ConsentCommands"/>;
+/// resume, restart and revise: <see cref="JobControlCommands"/>).
+/// </summary>
 internal static class JobCommands
 {
     public static Command CreateTrain()
@@ -113,7 +116,7 @@ internal static class JobCommands
 
     // The creator asked for the job: when this device's key is one it waits for (their dataset's owner key, their
     // recipient key), it signs without a prompt — after checking the platform's terms as any approval does.
-    private static async Task ApproveOwnJobAsync(PlatformApi api, OwnerSigningKey key, string userName, string jobId, CancellationToken ct)
+    internal static async Task ApproveOwnJobAsync(PlatformApi api, OwnerSigningKey key, string userName, string jobId, CancellationToken ct)
     {
         var approver = new ConsentApprover(api, key);
         ConsentReview review = await approver.ReviewAsync(jobId, ct);
@@ -144,7 +147,7 @@ internal static class JobCommands
 
     public static Command CreateJob()
     {
-        var job = new Command("job", "Follow, read the log of, or cancel a job; show, approve, decline or withdraw from its consent terms.");
+        var job = new Command("job", "Follow, read the log of, cancel, resume, restart or revise a job; show, approve, decline or withdraw from its consent terms.");
         Option<string?> profile = ProfileOptions.Create();
         var id = new Argument<string>("job");
         var follow = new Option<bool>("--follow") { Description = "Keep showing progress until the job ends." };
@@ -186,11 +189,12 @@ internal static class JobCommands
         });
         job.Subcommands.Add(cancel);
         ConsentCommands.AddTo(job);
+        JobControlCommands.AddTo(job);
         return job;
     }
 
     // Prints each change of state or progress; keeps following through platform restarts (JobFollower).
-    private static async Task<int> FollowAsync(PlatformApi api, string jobId, CancellationToken cancellationToken)
+    internal static async Task<int> FollowAsync(PlatformApi api, string jobId, CancellationToken cancellationToken)
     {
         string last = "";
         JobView job = await new JobFollower(api, Console.Out) { WaitingFor = ConsentTermsText.WaitingFor }.FollowAsync(jobId, summary =>
@@ -205,7 +209,7 @@ internal static class JobCommands
         return job.State == JobState.Succeeded ? 0 : CommandErrors.Failed;
     }
 
-    private static async Task<JsonElement> ReadModelSpecAsync(string path, CancellationToken cancellationToken)
+    internal static async Task<JsonElement> ReadModelSpecAsync(string path, CancellationToken cancellationToken)
     {
         try
         {
@@ -218,7 +222,7 @@ internal static class JobCommands
         }
     }
 
-    private static void Print(JobView job) => Console.WriteLine(Describe(job));
+    internal static void Print(JobView job) => Console.WriteLine(Describe(job));
 
     internal static string Describe(JobView job)
     {

@@ -120,6 +120,18 @@ public sealed class PlatformApi : IDisposable
     public Task<JobView> CancelJobAsync(string jobId, CancellationToken cancellationToken = default) =>
         SendAsync<JobView>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(jobId)}/cancel", null, cancellationToken);
 
+    /// <summary>The creator queues a failed or cancelled job again; the parties continue from the newest checkpoint both hold (the approvals stay valid).</summary>
+    public Task<JobView> ResumeJobAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendAsync<JobView>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(jobId)}/resume", null, cancellationToken);
+
+    /// <summary>The creator queues a failed or cancelled job again from newly dealt weights (the approvals stay valid).</summary>
+    public Task<JobView> RestartJobAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendAsync<JobView>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(jobId)}/restart", null, cancellationToken);
+
+    /// <summary>The creator replaces a stopped or waiting job's settings, datasets and recipients: every approval is void and the job waits for new ones.</summary>
+    public Task<JobView> ReviseJobAsync(string jobId, CreateJobRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<JobView>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(jobId)}/revise", request, cancellationToken);
+
     public Task<IReadOnlyList<JobLogEntryView>> GetJobLogAsync(string jobId, long after, CancellationToken cancellationToken = default) =>
         SendAsync<IReadOnlyList<JobLogEntryView>>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(jobId)}/log?after={after}", null, cancellationToken);
 
