@@ -31,7 +31,7 @@ public sealed class RevisedJobTests
         try
         {
             await using ImguardProcess up = ImguardProcess.Start("up", "--data-dir", data, "--base-port", TestDeployment.FreeBasePort().ToString());
-            await up.WaitForLineAsync("IMGuard is up", Bound);
+            await up.WaitForLineAsync("IMGuard is up", TimeSpan.FromMinutes(5)); // generous: a loaded test machine starts four services slowly
 
             string[] users = ["alice", "bob"];
             var names = users.ToDictionary(u => u, u => $"{u}-{Guid.NewGuid().ToString("N")[..6]}");

@@ -535,6 +535,43 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cancelled_job_restarted_starts_over_from_dealt_weights_and_resumed_continues_from_its_checkpoint_and_the_model_is_right()
+    {
+        JobDescription job = Signed(Job("job-again", epochs: 4, batch: 4, withTest: false));
+        string[] checkpoints = [.. Enumerable.Range(0, 2).Select(p => Path.Combine(PartyDirectory(p), "jobs", job.JobId, "checkpoints", "epoch-1.ckpt"))];
+        await Platform.StartJobAsync(job, _train.Count);
+        await WaitUntilAsync(() => checkpoints.All(File.Exists), TimeSpan.FromSeconds(60));
+        await Platform.CancelJobAsync(job.JobId);
+        await Platform.WaitForBothAsync(job.JobId, JobState.Cancelled, TimeSpan.FromSeconds(30));
+
+        // The creator restarts it: the next attempt, start over. Both parties discard their checkpoints and train from
+        // the dealt weights again (the consent is checked again: the same signatures over the same terms).
+        int logsBefore = Platform.Logs.Count(l => l.Job == job.JobId);
+        await Platform.StartJobAsync(job with { Attempt = 1, StartOver = true }, _train.Count);
+        Assert.DoesNotContain(checkpoints, File.Exists); // discarded when the start was taken, before it answered
+        await WaitUntilAsync(() => checkpoints.All(File.Exists), TimeSpan.FromSeconds(60));
+        string[] restarted = [.. Platform.Logs.Where(l => l.Job == job.JobId).Skip(logsBefore).Select(l => l.Report.Message!)];
+        Assert.Equal(2, restarted.Count(l => l.StartsWith("attempt 1 starts from dealt initial weights", StringComparison.Ordinal)));
+        Assert.DoesNotContain(restarted, l => l.Contains("resumed from epoch", StringComparison.Ordinal));
+        await Platform.CancelJobAsync(job.JobId);
+        await Platform.WaitForBothAsync(job.JobId, JobState.Cancelled, TimeSpan.FromSeconds(30));
+
+        // Then resumed: the next attempt continues from the newest checkpoint both hold, to the end.
+        logsBefore = Platform.Logs.Count(l => l.Job == job.JobId);
+        await Platform.StartJobAsync(job with { Attempt = 2 }, _train.Count);
+        await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(90));
+        string[] resumed = [.. Platform.Logs.Where(l => l.Job == job.JobId).Skip(logsBefore).Select(l => l.Report.Message!)];
+        Assert.Equal(2, resumed.Count(l => l.StartsWith("attempt 2 resumed from epoch", StringComparison.Ordinal)));
+
+        var (share0, share1) = await DownloadAsync(job.JobId);
+        ReconstructedModel model = ModelReconstruction.Reconstruct(share0, share1);
+        Assert.Equal(4, model.EpochsCompleted);
+        double worst = MaxDifference(await PlaintextRunAsync(job), model.Parameters);
+        output.WriteLine($"max |secure − plaintext| parameter after a restart and a resume {worst:E2}");
+        Assert.InRange(worst, 0, 4e-3);
+    }
+
+    [Fact]
     public async Task A_cancelled_job_stops_at_both_parties_and_leaves_no_model()
     {
         JobDescription job = Job("job-cancel", epochs: 50, batch: 4, withTest: false);

@@ -74,4 +74,23 @@ public sealed class JobStateMachineTests
     {
         Assert.Equal([JobState.Succeeded, JobState.Failed, JobState.Cancelled, JobState.Declined], Enum.GetValues<JobState>().Where(JobStateMachine.IsFinal));
     }
+
+    [Fact]
+    public void The_creator_reopens_exactly_a_stopped_job_and_revises_exactly_one_that_waits_was_declined_or_stopped()
+    {
+        foreach (JobState from in Enum.GetValues<JobState>())
+        {
+            bool stopped = from is JobState.Failed or JobState.Cancelled;
+            Assert.True(stopped == (JobStateMachine.ReopenRefusal(from, JobControlAction.Resume) is null), $"resume from {from}");
+            Assert.True(stopped == (JobStateMachine.ReopenRefusal(from, JobControlAction.Restart) is null), $"restart from {from}");
+            bool revisable = stopped || from is JobState.AwaitingApproval or JobState.Declined;
+            Assert.True(revisable == (JobStateMachine.ReopenRefusal(from, JobControlAction.Revise) is null), $"revise from {from}");
+        }
+        Assert.Contains("succeeded", JobStateMachine.ReopenRefusal(JobState.Succeeded, JobControlAction.Restart), StringComparison.Ordinal);
+        Assert.Contains("revise it instead", JobStateMachine.ReopenRefusal(JobState.Declined, JobControlAction.Resume), StringComparison.Ordinal);
+        Assert.Contains("cancel it first", JobStateMachine.ReopenRefusal(JobState.Running, JobControlAction.Revise), StringComparison.Ordinal);
+        // A runner's or a party's report never reopens a final job: only the creator's action does.
+        Assert.False(JobStateMachine.CanTransition(JobState.Failed, JobState.Queued));
+        Assert.False(JobStateMachine.CanTransition(JobState.Declined, JobState.AwaitingApproval));
+    }
 }
