@@ -49,7 +49,7 @@ internal static class ApiViews
         return new(d.Id, d.ProjectId, d.Name, d.Purpose, d.Shape.Channels, d.Shape.Height, d.Shape.Width, d.Count, d.Classes,
             d.FractionalBits, d.Party0Digest, d.Party1Digest, d.Status, d.RejectionReason, d.Party0Reported, d.Party1Reported,
             d.CreatedBy, d.CreatedAt, d.UpdatedAt, d.ReadyAt,
-            d.OwnerKey is { } key ? Convert.ToBase64String(key) : null, d.OwnerKey is { } k ? OwnerKeys.ShortFingerprint(k) : null, d.OwnerName);
+            d.OwnerKey is { } key ? Convert.ToBase64String(key) : null, d.OwnerKey is { } k ? OwnerKeys.ShortFingerprint(k) : null, d.OwnerName, d.PixelScaling);
     }
 
     public static JobView Job(JobInfo j)
@@ -62,7 +62,8 @@ internal static class ApiViews
                 d.Images, d.Purpose == DatasetPurpose.Train ? d.Images : 0))],
             [.. (j.Recipients ?? []).Select(Recipient)],
             JobConsentState.Of(j).State is { } consent ? Signers(j, consent) : [],
-            Revision: j.Revision);
+            j.Standardization is { } s ? new JobStandardizationView(s.Mode, j.StandardizationStatistics) : null,
+            j.Revision);
     }
 
     /// <summary>Every key a job's terms require, who holds it, and whether (and when) it signed validly.</summary>

@@ -131,6 +131,10 @@ public sealed class JobControl
             job.TestDatasetId = request.TestDatasetId;
             job.ModelSpecJson = request.ModelSpecJson;
             job.TrainingOptionsJson = request.TrainingOptionsJson;
+            // The standardisation is fixed again from the datasets' scalings as registered now, as at creation; the
+            // statistics an earlier run opened were of its union and go.
+            job.StandardizationJson = JobStandardizationRows.Write(rows.Value.Standardization);
+            job.StandardizationStatisticsJson = JobStandardizationRows.Write(rows.Value.Statistics);
             job.Revision++;
             // Parties that held the job keep a folder of the earlier revision: the next start is a new attempt there,
             // and nothing of the earlier settings' training carries over.
@@ -192,13 +196,15 @@ public sealed class JobControl
         db.Touch(job);
     }
 
-    // A run from the beginning: the shown progress and the history are of the run that makes the model, so the earlier
-    // attempts' go.
+    // A run from the beginning: the shown progress, the history and the opened statistics are of the run that makes the
+    // model, so the earlier attempts' go.
     private static async Task ClearProgressAsync(PlatformDbContext db, JobEntity job, CancellationToken cancellationToken)
     {
         db.JobProgressPoints.RemoveRange(await db.JobProgressPoints.Where(p => p.JobId == job.Id).ToListAsync(cancellationToken));
         db.JobEpochs.RemoveRange(await db.JobEpochs.Where(e => e.JobId == job.Id).ToListAsync(cancellationToken));
         (job.Epoch, job.Step, job.TotalSteps, job.MetricsJson) = (0, 0, 0, null);
         (job.LastCheckpointEpoch, job.ResumedFromEpoch, job.StartedAt) = (null, null, null);
+        // A union's statistics are opened again by the run from the beginning (on shares, so not bit for bit the same).
+        job.StandardizationStatisticsJson = null;
     }
 }

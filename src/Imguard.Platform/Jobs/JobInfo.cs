@@ -4,8 +4,10 @@ namespace Imguard.Platform.Jobs;
 
 /// <summary>
 /// A job as the platform shows it. A training job also carries its datasets in union order, its model's recipients and
-/// the approvals collected over its consent terms (all empty for an inference job). <see cref="Attempt"/>,
-/// <see cref="Revision"/> and <see cref="StartOver"/> go into the description the parties get.
+/// the approvals collected over its consent terms (all empty for an inference job). <see cref="Standardization"/>: how
+/// its inputs are standardised, fixed at creation (null for jobs made before it: as shared);
+/// <see cref="StandardizationStatistics"/>: the union's statistics the parties opened (an inference job: its model job's).
+/// <see cref="Attempt"/>, <see cref="Revision"/> and <see cref="StartOver"/> go into the description the parties get.
 /// </summary>
 public sealed record JobInfo(
     string Id,
@@ -32,6 +34,8 @@ public sealed record JobInfo(
     IReadOnlyList<JobRecipientInfo>? Recipients = null,
     IReadOnlyList<JobApprovalInfo>? Approvals = null,
     DateTimeOffset? DispatchedAt = null,
+    JobStandardization? Standardization = null,
+    ChannelStatistics? StandardizationStatistics = null,
     int Attempt = 0,
     int Revision = 0,
     bool StartOver = false)

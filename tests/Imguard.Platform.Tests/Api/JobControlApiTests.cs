@@ -46,8 +46,9 @@ public abstract class JobControlApiTests(PlatformApiFixture fixture)
         {
             await alice.PostAsync<MemberView>($"/api/projects/{project.Id}/members", new { userName = name, role }, HttpStatusCode.Created);
         }
-        DatasetView aliceTrain = await ApiTestData.ReadyDatasetAsync(fixture, alice, project.Id, count: 64);
-        DatasetView bobTrain = await ApiTestData.ReadyDatasetAsync(fixture, bob, project.Id, count: 32);
+        // Shared raw: a job over both is standardised over their union.
+        DatasetView aliceTrain = await ApiTestData.ReadyDatasetAsync(fixture, alice, project.Id, count: 64, scaling: PixelScaling.Raw);
+        DatasetView bobTrain = await ApiTestData.ReadyDatasetAsync(fixture, bob, project.Id, count: 32, scaling: PixelScaling.Raw);
         await ApiTestData.RegisterKeyAsync(alice);
         return new Team(alice, bob, dave, outsider, project, aliceTrain, bobTrain);
     }

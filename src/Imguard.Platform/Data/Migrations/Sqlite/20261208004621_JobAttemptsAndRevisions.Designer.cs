@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Imguard.Platform.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePlatformDbContext))]
-    [Migration("20261207235604_JobControl")]
-    partial class JobControl
+    [Migration("20261208004621_JobAttemptsAndRevisions")]
+    partial class JobAttemptsAndRevisions
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -171,6 +171,10 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("deletion_requested_at");
 
+                    b.Property<string>("DisclosedStatisticsJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("disclosed_statistics_json");
+
                     b.Property<int>("FractionalBits")
                         .HasColumnType("INTEGER")
                         .HasColumnName("fractional_bits");
@@ -228,6 +232,14 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT")
                         .HasColumnName("rejection_reason");
+
+                    b.Property<string>("Scaling")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("own")
+                        .HasColumnName("scaling");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -483,6 +495,14 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                     b.Property<int>("Revision")
                         .HasColumnType("INTEGER")
                         .HasColumnName("revision");
+
+                    b.Property<string>("StandardizationJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("standardization_json");
+
+                    b.Property<string>("StandardizationStatisticsJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("standardization_statistics_json");
 
                     b.Property<bool>("StartOver")
                         .HasColumnType("INTEGER")

@@ -2,10 +2,10 @@
 
 #nullable disable
 
-namespace Imguard.Platform.Data.Migrations.Sqlite
+namespace Imguard.Platform.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class JobControl : Migration
+    public partial class JobAttemptsAndRevisions : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -13,21 +13,21 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<int>(
                 name: "attempt",
                 table: "jobs",
-                type: "INTEGER",
+                type: "integer",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<int>(
                 name: "revision",
                 table: "jobs",
-                type: "INTEGER",
+                type: "integer",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<bool>(
                 name: "start_over",
                 table: "jobs",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: false);
         }

@@ -2,10 +2,10 @@
 
 #nullable disable
 
-namespace Imguard.Platform.Data.Migrations.Postgres
+namespace Imguard.Platform.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class JobControl : Migration
+    public partial class JobAttemptsAndRevisions : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -13,21 +13,21 @@ namespace Imguard.Platform.Data.Migrations.Postgres
             migrationBuilder.AddColumn<int>(
                 name: "attempt",
                 table: "jobs",
-                type: "integer",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<int>(
                 name: "revision",
                 table: "jobs",
-                type: "integer",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<bool>(
                 name: "start_over",
                 table: "jobs",
-                type: "boolean",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: false);
         }

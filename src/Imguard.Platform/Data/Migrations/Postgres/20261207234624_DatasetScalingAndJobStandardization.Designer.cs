@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Imguard.Platform.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPlatformDbContext))]
-    [Migration("20261207235617_JobControl")]
-    partial class JobControl
+    [Migration("20261207234624_DatasetScalingAndJobStandardization")]
+    partial class DatasetScalingAndJobStandardization
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -176,6 +176,10 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("deletion_requested_at");
 
+                    b.Property<string>("DisclosedStatisticsJson")
+                        .HasColumnType("text")
+                        .HasColumnName("disclosed_statistics_json");
+
                     b.Property<int>("FractionalBits")
                         .HasColumnType("integer")
                         .HasColumnName("fractional_bits");
@@ -233,6 +237,14 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("rejection_reason");
+
+                    b.Property<string>("Scaling")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("own")
+                        .HasColumnName("scaling");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -426,10 +438,6 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasColumnType("character varying(40)")
                         .HasColumnName("id");
 
-                    b.Property<int>("Attempt")
-                        .HasColumnType("integer")
-                        .HasColumnName("attempt");
-
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("boolean")
                         .HasColumnName("cancel_requested");
@@ -485,13 +493,13 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("resumed_from_epoch");
 
-                    b.Property<int>("Revision")
-                        .HasColumnType("integer")
-                        .HasColumnName("revision");
+                    b.Property<string>("StandardizationJson")
+                        .HasColumnType("text")
+                        .HasColumnName("standardization_json");
 
-                    b.Property<bool>("StartOver")
-                        .HasColumnType("boolean")
-                        .HasColumnName("start_over");
+                    b.Property<string>("StandardizationStatisticsJson")
+                        .HasColumnType("text")
+                        .HasColumnName("standardization_statistics_json");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")
