@@ -13,9 +13,10 @@ namespace Imguard.SystemTests;
 
 /// <summary>
 /// A job revised in place (issue 17, job control), through the real processes of <c>imguard up</c> and the real CLI:
-/// alice proposes a job over her and bob's datasets, bob declines it, alice revises it (fewer epochs) — her device signs
-/// the new terms, bob's earlier view counts for nothing — bob approves the revision, and the parties, checking every
-/// signature over the revised terms themselves, train it to the end.
+/// alice proposes a job on her dataset naming herself and bob as the model's recipients (a recipient signs too, and may
+/// decline), bob declines it, alice revises it (fewer epochs) — her device signs the new terms, no earlier signature
+/// counts — bob approves the revision, and the parties, checking every signature over the revised terms themselves,
+/// train it to the end.
 /// </summary>
 public sealed class RevisedJobTests
 {
@@ -60,16 +61,12 @@ public sealed class RevisedJobTests
             {
                 (await alice.PostAsJsonAsync($"api/projects/{projectId}/members", new { userName = names["bob"], role = "Contributor" })).EnsureSuccessStatusCode();
             }
-            var trainIds = new Dictionary<string, string>();
-            foreach (var (user, count, offset) in new[] { ("alice", 60, 0), ("bob", 40, 1) })
-            {
-                (string images, string labels) = IdxSquares.Write(Path.Combine(root, user, "train-data"), count, offset);
-                string upload = await Succeeds(user, Bound, "dataset", "upload", "--project", projectId, "--name", $"{user}'s squares", "--idx", images, labels);
-                trainIds[user] = Regex.Match(upload, "ds-[0-9a-f]+").Value;
-            }
+            (string images, string labels) = IdxSquares.Write(Path.Combine(root, "alice", "train-data"), 60, 0);
+            string trainId = Regex.Match(await Succeeds("alice", Bound, "dataset", "upload", "--project", projectId, "--name", "alice's squares", "--idx", images, labels),
+                "ds-[0-9a-f]+").Value;
 
-            string train = await Succeeds("alice", Bound, "train", "--project", projectId, "--dataset", trainIds["alice"], "--with", trainIds["bob"],
-                "--model", "mlp", "--epochs", "3", "--batch-size", "20", "--hiding", "mixup", "--k", "2");
+            string train = await Succeeds("alice", Bound, "train", "--project", projectId, "--dataset", trainId,
+                "--recipient", names["alice"], "--recipient", names["bob"], "--model", "mlp", "--epochs", "3", "--batch-size", "20", "--hiding", "mixup", "--k", "2");
             string jobId = Regex.Match(train, "job-[0-9a-f]+").Value;
             Assert.Contains($"{jobId} AwaitingApproval", train, StringComparison.Ordinal);
             Assert.Contains($"{jobId} Declined", await Succeeds("bob", Bound, "job", "decline", jobId, "--reason", "three epochs remember too much"),
@@ -93,7 +90,7 @@ public sealed class RevisedJobTests
             using HttpClient client = PlatformClient(data, ClientProfile.Load(Profile(root, "alice")).Token);
             JsonElement job = await client.GetFromJsonAsync<JsonElement>($"api/jobs/{jobId}");
             Assert.Equal(1, job.GetProperty("revision").GetInt32());
-            Assert.Equal(5, job.GetProperty("totalSteps").GetInt64()); // 1 epoch of ⌈100 / 20⌉ steps over the union
+            Assert.Equal(3, job.GetProperty("totalSteps").GetInt64()); // 1 epoch of 60 / 20 steps
             await Succeeds("alice", Bound, "model", "download", "--job", jobId, "--out", Path.Combine(root, "alice", "model"));
             Assert.True(File.Exists(Path.Combine(root, "alice", "model", jobId + ".onnx")));
         }
