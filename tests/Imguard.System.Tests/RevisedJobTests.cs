@@ -75,7 +75,7 @@ public sealed class RevisedJobTests
             // Alice revises: one epoch instead of three; her device signs the new terms, bob's approval is asked again.
             (int refused, string refusal) = await As("bob", Bound, "job", "revise", jobId, "--epochs", "1");
             Assert.True(refused != 0, refusal);
-            Assert.Contains("Only the creator", refusal, StringComparison.Ordinal);
+            Assert.Contains("refused (403", refusal, StringComparison.Ordinal); // bob, a contributor, neither made the job nor may start jobs
             string revised = await Succeeds("alice", Bound, "job", "revise", jobId, "--epochs", "1");
             Assert.Contains($"{jobId} revision 1: every earlier approval is void.", revised, StringComparison.Ordinal);
             Assert.Contains($"approved job {jobId} with this device's key", revised, StringComparison.Ordinal);
