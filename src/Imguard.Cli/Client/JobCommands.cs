@@ -185,6 +185,7 @@ internal static class JobCommands
             return 0;
         });
         job.Subcommands.Add(cancel);
+        job.Subcommands.Add(Privacy.JobReportCommand.Create());
         ConsentCommands.AddTo(job);
         return job;
     }
