@@ -16,8 +16,9 @@ namespace Imguard.Learning.Data;
 /// z' = z·(s/σ) + (m − μ)/σ, one public scale, one truncation, one public shift.
 /// </summary>
 /// <remarks>
-/// <para><b>Exactness.</b> Σx of raw values is a sum of ring values (exact). Σx² is the diagonal of one Beaver matrix
-/// product X·Xᵀ per batch (X: C rows of the batch's values of one channel) at scale 2f, accumulated in the ring without
+/// <para><b>Exactness.</b> Σx of raw values is a sum of ring values (exact). Σx² is a sum of diagonal entries of one
+/// Beaver matrix product X·Xᵀ per batch (X: each channel's values of the batch in <see cref="RowsPerChannel"/> rows) at
+/// scale 2f, accumulated in the ring without
 /// any truncation and opened once: exact on the encoded values as long as Σx̃² &lt; 2^63, i.e. n·(B·2^f + 1)² &lt; 2^63
 /// for n values per channel of magnitude at most B = <see cref="MaxMagnitude"/> (raw pixels lie in [0, 1]; the margin
 /// covers a disclosed dataset's rounding). <see cref="MaxValuesPerChannel"/> is that bound (about 1.9·10⁹ at f = 16:
@@ -31,12 +32,13 @@ namespace Imguard.Learning.Data;
 /// truncation, the shift's rounding, the scale's rounding), with P = <see cref="ScaleBits"/> extra bits for the scale
 /// (f + 8, fewer where the product would leave the truncation's range |·| &lt; 2^62; a scale that cannot fit is refused).</para>
 /// <para><b>Cost</b> for N training rows (N_d of them disclosed), T test rows, D = C·H·W values a row, batches of at most
-/// <see cref="BatchValues"/> values: statistics — per batch one matrix product (1 round, 2·B·D words each way for B
-/// rows; the dealer sends only the C×C product share, C² words, as A and B come from the parties' seeds) and, in a batch
+/// <see cref="BatchValues"/> values: statistics — per batch one matrix product (1 round, 2·C·R·⌈M/R⌉ ≈ 2·B·D words each
+/// way for B rows, M = B·H·W values per channel, R = <see cref="RowsPerChannel"/>; the dealer sends only the C·R × C·R
+/// product share, (C·R)² words, as A and B come from the parties' seeds) and, in a batch
 /// with disclosed rows, one truncation of their values (1 round, N_d·D words each way in all, dealer 2·N_d·D words);
 /// then one opening of 2·C words (1 round). Standardisation — one truncation of every value (1 round per batch,
-/// (N + T)·D words each way, dealer 2·(N + T)·D words). In all: 2·N·D + N_d·D + (N + T)·D + 2·C words each way,
-/// 2·(N_d + N + T)·D + C²·⌈N·D/BatchValues⌉ dealer words, ⌈N·D/BatchValues⌉·(1 or 2) + 1 + ⌈N·D/BatchValues⌉ + ⌈T·D/BatchValues⌉ rounds.</para>
+/// (N + T)·D words each way, dealer 2·(N + T)·D words). In all (M a multiple of R): 2·N·D + N_d·D + (N + T)·D + 2·C words
+/// each way, 2·(N_d + N + T)·D + (C·R)²·⌈N·D/BatchValues⌉ dealer words, ⌈N·D/BatchValues⌉·(1 or 2) + 1 + ⌈N·D/BatchValues⌉ + ⌈T·D/BatchValues⌉ rounds.</para>
 /// <para><b>What is opened:</b> the 2·C sums over the whole union, nothing per owner, per batch or per image; every
 /// other opening is of values under fresh dealer masks (the matrix product's X − A, Xᵀ − B; the truncations' x + r).</para>
 /// </remarks>
@@ -47,6 +49,13 @@ public static class UnionStandardization
 
     /// <summary>Values (rows × D) per batch of the matrix products and truncations: bounds the memory and each dealer item.</summary>
     public const int BatchValues = 1 << 20;
+
+    /// <summary>
+    /// R: the rows each channel's values of a batch are laid out in for the Σx² product (X is C·R × ⌈M/R⌉), so that C·R
+    /// is close to the ring GEMM's 16-column panel: with C rows alone, a C × M by M × C product is padded to a full
+    /// panel over the whole depth M, 16/C times the work. The extra off-diagonal entries are never opened.
+    /// </summary>
+    public static int RowsPerChannel(int channels) => Math.Max(1, 16 / channels);
 
     /// <summary>
     /// The most values per channel whose Σx² stays exact in the 64-bit ring at <paramref name="format"/>'s precision:
@@ -136,32 +145,32 @@ public static class UnionStandardization
                 await MapAsync(ctx, source.AsMemory(first * d, count * d), raw, area, channels, Shift(rows, first), back, count, d, cancellationToken)
                     .ConfigureAwait(false);
             }
-            // X: C rows of the batch's values of one channel each; Xᵀ beside it (local rearrangements of this party's shares).
-            var x = new ulong[channels * values];
-            var xt = new ulong[values * channels];
+            // X: R rows of L = ⌈M/R⌉ of the batch's values per channel (zero-padded: shares of 0), C·R rows in all; Xᵀ
+            // beside it (local rearrangements of this party's shares). R rows per channel fill the GEMM kernel's panel.
+            int split = RowsPerChannel(channels), length = (values + split - 1) / split, height = channels * split;
+            var x = new ulong[height * length];
             for (int r = 0; r < count; r++)
             {
                 for (int c = 0; c < channels; c++)
                 {
-                    ReadOnlySpan<ulong> plane = raw.AsSpan(r * d + c * area, area);
-                    plane.CopyTo(x.AsSpan(c * values + r * area, area));
-                    for (int i = 0; i < area; i++)
-                    {
-                        xt[(r * area + i) * channels + c] = plane[i];
-                    }
+                    int at = r * area;   // the value's index within its channel in this batch: row at / L, column at % L of channel c's block
+                    raw.AsSpan(r * d + c * area, area).CopyTo(x.AsSpan(c * split * length + at, area));
                 }
             }
+            var xt = new ulong[length * height];
+            RingOps.Transpose(x, xt, height, length);
             for (int c = 0; c < channels; c++)
             {
-                sums[c] = unchecked(sums[c] + Sum(x.AsSpan(c * values, values)));   // Σx: local, exact
+                sums[c] = unchecked(sums[c] + Sum(x.AsSpan(c * split * length, split * length)));   // Σx: local, exact
             }
-            // Σx² = diag(X·Xᵀ) at scale 2f, untruncated: 1 round, C·M + M·C words each way; dealer C² words.
+            // Σx² = Σ of channel c's diagonal entries of X·Xᵀ at scale 2f, untruncated: 1 round, 2·C·R·L words each way; dealer (C·R)² words.
             SharedTensor gram = await Beaver.MatMulRawAsync(ctx,
-                new SharedTensor(ctx.PartyId, new RingTensor(x, channels, values), ctx.Format),
-                new SharedTensor(ctx.PartyId, new RingTensor(xt, values, channels), ctx.Format), cancellationToken).ConfigureAwait(false);
-            for (int c = 0; c < channels; c++)
+                new SharedTensor(ctx.PartyId, new RingTensor(x, height, length), ctx.Format),
+                new SharedTensor(ctx.PartyId, new RingTensor(xt, length, height), ctx.Format), cancellationToken).ConfigureAwait(false);
+            for (int row = 0; row < height; row++)
             {
-                squares[c] = unchecked(squares[c] + gram.Share.Span[c * channels + c]);
+                int c = row / split;
+                squares[c] = unchecked(squares[c] + gram.Share.Span[row * height + row]);
             }
             Array.Clear(raw);
             Array.Clear(x);

@@ -229,8 +229,9 @@ public sealed class UnionStandardizationTests(ITestOutputHelper output)
         Assert.Equal(5, cost.Rounds);
         long words = 2L * n * d + disclosedRows * d + (long)(n + t) * d + 2 * channels;
         Assert.Equal(8 * words, cost.BytesSent);
-        // Dealer: C² for the product, 2 per truncated value, all to party 1.
-        Assert.Equal(channels * channels + 2L * (disclosedRows + n + t) * d, cost.DealerWords);
+        // Dealer: (C·R)² for the product (R = 8 rows per channel), 2 per truncated value, all to party 1.
+        Assert.Equal(8, UnionStandardization.RowsPerChannel(channels));
+        Assert.Equal(16 * 16 + 2L * (disclosedRows + n + t) * d, cost.DealerWords);
     }
 
     /// <summary>
@@ -271,7 +272,7 @@ public sealed class UnionStandardizationTests(ITestOutputHelper output)
             + $"{cost.BytesSent / 8} words ({cost.BytesSent / 1e6:F0} MB) each way; {cost.DealerWords} dealer words ({cost.DealerWords * 8 / 1e6:F0} MB)");
         Assert.Equal(8 * words, cost.BytesSent);
         Assert.Equal(batches + 1 + batches + ((long)t * d + UnionStandardization.BatchValues - 1) / UnionStandardization.BatchValues, cost.Rounds);
-        Assert.Equal(batches + 2L * (n + t) * d, cost.DealerWords);
+        Assert.Equal(16 * 16 * batches + 2L * (n + t) * d, cost.DealerWords);
     }
 
     private static async Task<UnionStatistics> RunStatisticsAsync(ulong[] encoded, int rows, int channels, ScaledRows[] runs)

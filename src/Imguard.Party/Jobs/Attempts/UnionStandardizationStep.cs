@@ -54,8 +54,9 @@ internal static class UnionStandardizationStep
         ScaledRows[] runs = TrainingRuns(job, standardization);
         ChannelStatistics? saved = folder.ReadStandardization();
         // Only an attempt that resumes a checkpoint trained with saved statistics may reuse them, and only when the
-        // other party saved the same (both decide alike: the resume epoch is agreed).
-        bool reuse = resumeEpoch > 0 && saved is not null && await BothHoldAsync(channel, saved, cancellationToken);
+        // other party saved the same. Both exchange whenever the agreed resume epoch says so, whatever they hold, so
+        // they stay in step even if one has lost its file.
+        bool reuse = resumeEpoch > 0 && await BothHoldAsync(channel, saved, cancellationToken) && saved is not null;
         ChannelStatistics statistics;
         if (reuse)
         {
