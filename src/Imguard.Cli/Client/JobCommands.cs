@@ -188,6 +188,7 @@ internal static class JobCommands
             return 0;
         });
         job.Subcommands.Add(cancel);
+        job.Subcommands.Add(Privacy.JobReportCommand.Create());
         ConsentCommands.AddTo(job);
         JobControlCommands.AddTo(job);
         return job;

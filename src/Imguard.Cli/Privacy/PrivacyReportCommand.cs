@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Imguard.Cli.Client;
+using Imguard.Client.Platform;
 using Imguard.Learning.Data;
 using Imguard.Learning.Privacy;
 using Imguard.Mpc.Randomness;
@@ -10,7 +12,12 @@ namespace Imguard.Cli.Privacy;
 /// training example under plain training, mixup and InstaHide, prints PSNR/SSIM against the originals, writes the
 /// recoveries side by side as a PNG, and warns that InstaHide's mask is removable (<see cref="PrivacyReport.InstaHideWarning"/>).
 /// </summary>
-/// <remarks>The PNG shows the attacked training images themselves: run it on public data (Fashion-MNIST, synthetic).</remarks>
+/// <remarks>
+/// The PNG shows the attacked training images themselves: run it on public data (Fashion-MNIST, synthetic), or — with
+/// <c>--job ID --images DIR</c> — on the owner's own images for that job's exact model and hiding settings, on the
+/// owner's machine only (the job's settings are fetched from the platform; no image, result or picture is sent
+/// anywhere, and the picture is written readable by the owner alone).
+/// </remarks>
 internal static class PrivacyReportCommand
 {
     private const string FashionMnistData = "fashion-mnist";
@@ -32,15 +39,43 @@ internal static class PrivacyReportCommand
         var output = new Option<string>("--out") { Description = "Where to write the PNG of originals and recoveries.", DefaultValueFactory = _ => "privacy-report.png" };
         var json = new Option<bool>("--json") { Description = "One JSON object per line: {\"name\",\"value\",\"unit\"}; the warning goes to standard error." };
         var seedModel = new Option<ulong?>("--seed-model") { Description = "Seed of the attacked model's initial weights (default: fresh from the OS CSPRNG). The hiding plans are always fresh." };
+        var job = new Option<string?>("--job") { Description = "Attack with this job's model and hiding settings (k, coefficient bound), fetched from the platform; needs --images." };
+        var images = new Option<string?>("--images") { Description = "With --job: your own images, a folder with one sub-folder per class (they never leave this machine)." };
+        Option<string?> profile = ProfileOptions.Create();
         var command = new Command(
             "privacy-report",
             "Gradient-inversion privacy report: how much of a training image the plaintext gradient of one example leaks under plain training, mixup and InstaHide (PSNR/SSIM and a PNG).")
         {
-            count, k, data, output, json, seedModel,
+            count, k, data, output, json, seedModel, job, images, profile,
         };
-        command.SetAction((parse, ct) => RunAsync(
-            parse.GetValue(count), parse.GetValue(k), parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(json), parse.GetValue(seedModel), ct));
+        command.SetAction((parse, ct) =>
+        {
+            if (parse.GetValue(job) is { } jobId)
+            {
+                return parse.GetValue(images) is { } folder
+                    ? RunForJobAsync(parse, profile, jobId, folder, parse.GetValue(count), parse.GetValue(output)!, parse.GetValue(seedModel), ct)
+                    : Refuse("--job attacks your own images with the job's settings: name them with --images DIR (one sub-folder per class).");
+            }
+            if (parse.GetValue(images) is not null)
+            {
+                return Refuse("--images is for --job ID (your own images with a job's settings); without a job use --data.");
+            }
+            return RunAsync(parse.GetValue(count), parse.GetValue(k), parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(json), parse.GetValue(seedModel), ct);
+        });
         return command;
+    }
+
+    private static async Task<int> Refuse(string message)
+    {
+        await Console.Error.WriteLineAsync(message);
+        return 2;
+    }
+
+    private static async Task<int> RunForJobAsync(ParseResult parse, Option<string?> profile, string jobId, string folder, int count, string output, ulong? seedModel,
+        CancellationToken ct)
+    {
+        using PlatformApi api = ProfileOptions.Connect(parse, profile);
+        return await OwnImagesPrivacyReport.RunAsync(api, jobId, folder, count, output, seedModel, Console.Out, Console.Error, ct);
     }
 
     private static async Task<int> RunAsync(int count, int k, string data, string output, bool json, ulong? seedModel, CancellationToken ct)

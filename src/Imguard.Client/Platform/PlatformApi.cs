@@ -113,6 +113,10 @@ public sealed class PlatformApi : IDisposable
     public Task<JobView> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
         SendAsync<JobView>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(jobId)}", null, cancellationToken);
 
+    /// <summary>The gradient-inversion report for a job's model and hiding settings, measured by the platform on public images.</summary>
+    public Task<Contracts.Privacy.JobPrivacyReportView> GetJobPrivacyReportAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendAsync<Contracts.Privacy.JobPrivacyReportView>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(jobId)}/privacy-report", null, cancellationToken);
+
     /// <summary>Starts secure inference: the model of <paramref name="modelJobId"/> applied to a shared (test-purpose) dataset.</summary>
     public Task<JobView> CreateInferenceAsync(string modelJobId, string datasetId, CancellationToken cancellationToken = default) =>
         SendAsync<JobView>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(modelJobId)}/inference", new CreateInferenceRequest(datasetId), cancellationToken);

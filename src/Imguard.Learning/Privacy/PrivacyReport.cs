@@ -90,10 +90,19 @@ public static class PrivacyReport
             absoluteOriginals[i] = ToPixels(z, standardization, absolute: true);
         }
 
+        // A model that takes |x| first (the InstaHide presets) hands its first linear layer |x̃|: that is all the attack can
+        // recover, for every mode, so each row is scored against |original| and the separate |x| row would repeat one.
+        bool takesAbsolute = spec.Layers.Count > 0 && spec.Layers[0].Type == "abs";
         var rows = new List<PrivacyReportRow>();
         foreach (var mode in (HidingMode[])[HidingMode.Off, HidingMode.Mixup, HidingMode.InstaHide])
         {
             var recovered = await AttackAsync(model, normalized, options, mode, cancellationToken).ConfigureAwait(false);
+            if (takesAbsolute)
+            {
+                rows.Add(Score(Name(mode, false), Describe(mode, options.K, false) + ", model takes |x| first: vs |original|", mode, true, recovered,
+                    absoluteOriginals, standardization, images));
+                continue;
+            }
             rows.Add(Score(Name(mode, false), Describe(mode, options.K, false), mode, false, recovered, originals, standardization, images));
             if (mode == HidingMode.InstaHide)
             {

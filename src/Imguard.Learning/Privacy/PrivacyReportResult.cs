@@ -14,6 +14,12 @@ public sealed class PrivacyReportResult
     public const string PngLayout =
         "one row per attacked image; columns: original | raw recovery | mixup recovery | InstaHide recovery | |InstaHide recovery| | |original| (the reference of the |x| column)";
 
+    /// <summary>The columns of this report's <see cref="ToPng"/> in words (<see cref="PngLayout"/> for the default model).</summary>
+    public string Layout =>
+        "one row per attacked image; columns: original | "
+        + string.Join(" | ", Rows.Select(r => r.AbsoluteValue && r.Name != "instahide_abs" ? $"|{r.Name} recovery|" : r.Name == "instahide_abs" ? "|InstaHide recovery|" : $"{r.Name} recovery"))
+        + (Rows.Any(r => r.AbsoluteValue) ? " | |original| (the reference of the |x| columns)" : "");
+
     internal PrivacyReportResult(int k, int channels, int height, int width, IReadOnlyList<double[]> originals, IReadOnlyList<PrivacyReportRow> rows)
     {
         K = k;
@@ -89,9 +95,10 @@ public sealed class PrivacyReportResult
         {
             columns.Add(row.Recovered);
         }
-        foreach (var row in Rows.Where(r => r.AbsoluteValue))
+        // The |original| column once per reference set (a model that takes |x| first scores every row against the same one).
+        foreach (var references in Rows.Where(r => r.AbsoluteValue).Select(r => r.References).Distinct())
         {
-            columns.Add(row.References);
+            columns.Add(references);
         }
 
         const byte Gutter = 128;

@@ -76,20 +76,24 @@ public sealed class PublicPrivacyReport
         LabeledImages pool = test.Slice(0, Math.Min(Pool, test.Count));
         PrivacyReportResult result = await PrivacyReport.RunAsync(pool, new PrivacyReportOptions(Math.Min(AttackedImages, pool.Count), K), cancellationToken: cancellationToken)
             .ConfigureAwait(false);
-        var view = new PrivacyReportView(
-            $"the first {result.Count} images of the public Fashion-MNIST test set (Debian package {FashionMnist.DebianPackage}); mixing partners from its first {pool.Count}",
-            result.Count,
-            result.K,
-            [.. result.Rows.Select(r => new PrivacyReportRowView(
-                r.Name, r.Description, r.AbsoluteValue, Finite(r.MeanPsnr), [.. r.Psnr.Select(Finite)], r.MeanSsim, [.. r.Ssim]))],
-            result.ToTable(),
-            PrivacyReport.InstaHideWarning,
-            PrivacyReportResult.PngLayout,
-            Convert.ToBase64String(result.ToPng(scale: 3)),
-            DateTimeOffset.UtcNow);
+        var view = View(result,
+            $"the first {result.Count} images of the public Fashion-MNIST test set (Debian package {FashionMnist.DebianPackage}); mixing partners from its first {pool.Count}");
         Volatile.Write(ref _completed, view);
         return view;
     }
+
+    /// <summary>A report as the API serves it; <paramref name="data"/> says what was attacked.</summary>
+    internal static PrivacyReportView View(PrivacyReportResult result, string data) => new(
+        data,
+        result.Count,
+        result.K,
+        [.. result.Rows.Select(r => new PrivacyReportRowView(
+            r.Name, r.Description, r.AbsoluteValue, Finite(r.MeanPsnr), [.. r.Psnr.Select(Finite)], r.MeanSsim, [.. r.Ssim]))],
+        result.ToTable(),
+        PrivacyReport.InstaHideWarning,
+        result.Layout,
+        Convert.ToBase64String(result.ToPng(scale: 3)),
+        DateTimeOffset.UtcNow);
 
     // JSON has no infinity: an exact recovery (PSNR +∞) is sent as null.
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;

@@ -188,6 +188,7 @@ public static class PlatformServer
         services.AddSingleton<ServiceLinks>();
         services.AddSingleton<JobNotifier>();
         services.AddSingleton(new PublicPrivacyReport());
+        services.AddSingleton<JobPrivacyReports>();
         services.AddSingleton(provider => new AuditCheckpointCopies(database, provider.GetRequiredService<ServiceLinks>().Audit,
             service.Directory.AuditVerificationKeyPath, time, provider.GetRequiredService<ILogger<AuditCheckpointCopies>>()));
         services.AddHostedService<AuditCheckpointCollector>();

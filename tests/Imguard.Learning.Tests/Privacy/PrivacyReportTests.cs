@@ -67,6 +67,27 @@ public sealed class PrivacyReportTests(ITestOutputHelper output)
         await Assert.ThrowsAsync<ArgumentException>(() => PrivacyReport.RunAsync(images, Fixed(count: 2) with { Model = ModelSpec.Mlp with { Input = [1, 16, 16] } }));
     }
 
+    [Fact]
+    public async Task A_model_that_takes_the_absolute_value_first_is_scored_against_the_absolute_original()
+    {
+        // The InstaHide presets start with |x|: the first linear layer sees |x̃|, which is all the attack recovers.
+        var images = SyntheticShapes.Generate(60);
+        ModelSpec mlp = PrivacyReport.MlpFor(images);
+        var result = await PrivacyReport.RunAsync(images, Fixed(count: 3) with { Model = mlp with { Layers = [new LayerSpec("abs"), .. mlp.Layers] } });
+        output.WriteLine(result.ToTable());
+
+        Assert.Equal(["raw", "mixup", "instahide"], result.Rows.Select(r => r.Name));
+        Assert.All(result.Rows, r => Assert.True(r.AbsoluteValue));
+        // Raw training still hands the attacker |x| exactly (the synthetic images are non-negative after the map back).
+        Assert.All(result.Row("raw").Psnr, psnr => Assert.True(psnr > 100, $"raw |x| PSNR {psnr} dB"));
+        Assert.True(result.Row("mixup").MeanPsnr < 100);
+
+        var png = ImageResult.FromMemory(result.ToPng(1), ColorComponents.Grey);
+        Assert.Equal(5 * (28 + 2) + 2, png.Width); // original, three recoveries, |original| once
+        Assert.Contains("|original|", result.Layout, StringComparison.Ordinal);
+        Assert.DoesNotContain("instahide_abs", result.Layout, StringComparison.Ordinal);
+    }
+
     /// <summary>The expectations: raw exact, InstaHide at noise level, mixup between, |x| far better than InstaHide.</summary>
     private static void AssertExpectedOrdering(PrivacyReportResult result)
     {

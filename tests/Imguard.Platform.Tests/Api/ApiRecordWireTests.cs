@@ -35,7 +35,7 @@ public sealed class ApiRecordWireTests(SqlitePlatformApiFixture fixture) : IClas
         typeof(DatasetView), typeof(DatasetUploadView), typeof(RegisterDatasetRequest), typeof(GrantView),
         typeof(JobView), typeof(JobEpochView), typeof(JobLogEntryView), typeof(JobProgressPointView), typeof(JobProgressView), typeof(ModelDownloadView),
         typeof(CreateInferenceRequest), typeof(CreateJobRequest), typeof(ExpectedAccuracy), typeof(JobEstimate),
-        typeof(PrivacyReportView), typeof(PrivacyReportRowView),
+        typeof(PrivacyReportView), typeof(PrivacyReportRowView), typeof(JobPrivacyReportView),
         typeof(JobDatasetView), typeof(ConsentTermsView), typeof(ConsentDatasetView), typeof(ConsentRecipientView), typeof(ConsentSignerView),
         typeof(ConsentParameterView), typeof(ApproveJobRequest), typeof(DeclineJobRequest), typeof(SigningKeyRequest), typeof(SigningKeyView),
         typeof(PixelScaling), typeof(DiscloseStatisticsRequest), typeof(JobStandardizationView), typeof(ChannelStatistics),

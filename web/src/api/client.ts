@@ -5,7 +5,7 @@
 import { parseConsentView } from '../lib/consent/approval';
 import type {
   ActivityPage, ApiToken, AuditPage, CreatedApiToken, GeneratedPassword, AuditQuery, AuditVerification, Dataset, DatasetUpload, ExpectedAccuracy, Job, JobEstimate, JobLogEntry, JobProgressHistory, Member, ModelDownloadGrants,
-  NewJob, NewProject, PartyGrant, SigningKeyView, ConsentTermsView, ApproveJobRequest, PrivacyReport, Project, ProjectRole, RegisterDataset, SystemHealth, HealthReply, User, GlobalRole,
+  NewJob, NewProject, PartyGrant, SigningKeyView, ConsentTermsView, ApproveJobRequest, PrivacyReport, JobPrivacyReport, Project, ProjectRole, RegisterDataset, SystemHealth, HealthReply, User, GlobalRole,
 } from './types';
 import { browserSigner, fromBase64, type ModelRequestSigner, signedModelRequestHeaders } from '../lib/consent/modelRequest';
 
@@ -331,6 +331,7 @@ export class ApiClient {
 
   // Privacy report (public data only)
   privacyReport(): Promise<PrivacyReport> { return this.get('/api/privacy-report'); }
+  jobPrivacyReport(jobId: string): Promise<JobPrivacyReport> { return this.get(`/api/jobs/${encodeURIComponent(jobId)}/privacy-report`); }
 
   // Audit (admins)
   auditRecords(query: AuditQuery): Promise<AuditPage> { return this.get(withQuery('/api/audit/records', { ...query })); }

@@ -173,6 +173,8 @@ export type SystemHealth = Schemas['SystemHealthView'];
 export type PrivacyReportRow = Schemas['PrivacyReportRowView'];
 /** GET /api/privacy-report: gradient inversion on public Fashion-MNIST test images (never users' data). */
 export type PrivacyReport = Schemas['PrivacyReportView'];
+/** GET /api/jobs/{id}/privacy-report: the same attack for one job's model and hiding settings; `row` names the job's row. */
+export type JobPrivacyReport = Schemas['JobPrivacyReportView'];
 /** One audit record in a project's activity (GET /api/projects/{id}/activity): the chain hashes are left out. */
 export type ActivityRecord = Schemas['ActivityRecordView'];
 /** A page of a project's activity, newest first; pass `nextCursor` as `after` for older records (null at the end). */

@@ -14,6 +14,7 @@ import { ApprovalStatus, Contributions } from './job/ApprovalStatus';
 import { EpochTable } from './job/EpochTable';
 import { JobBreadcrumb } from './job/JobBreadcrumb';
 import { EvaluationPanel } from './job/EvaluationPanel';
+import { JobPrivacyPanel } from './job/JobPrivacyPanel';
 import { ModelPanel } from './job/ModelPanel';
 import { ModelTestingPanel } from './job/ModelTestingPanel';
 
@@ -129,6 +130,7 @@ export function JobDetailPage() {
           {job.state === 'Succeeded' && role !== undefined && role !== 'Owner' && (
             <p className="muted">Only the project's owners can download this model and see its evaluation.</p>
           )}
+          {isTraining && <JobPrivacyPanel job={job} />}
           <section aria-labelledby="log-title">
             <h2 id="log-title">Log</h2>
             {log.length === 0 ? <p className="muted">No log lines yet.</p> : (

@@ -145,7 +145,7 @@ public sealed class JobQueueTests : IDisposable
         // A restart: same job, start over; nothing of the earlier attempts stays.
         Assert.Equal(JobCommandStatus.Ok, queue.Start(Job("job-f", attempt: 2) with { StartOver = true }).Status);
         Assert.Empty(folder.CheckpointEpochs());
-        Assert.False(File.Exists(folder.ModelPath) || File.Exists(folder.EvaluationPath));
+        Assert.False(File.Exists(folder.ModelPath) || File.Exists(folder.EvaluationPath) || File.Exists(folder.StandardizationPath));
         await FailAsync(queue, "job-f", attempt: 4, leave: 1);
 
         // A later revision with other settings and no start-over flag: its checkpoints are of another model's run, so it starts over too.
@@ -194,6 +194,7 @@ public sealed class JobQueueTests : IDisposable
         await File.WriteAllBytesAsync(folder.CheckpointPath(leave), [1, 2, 3]);
         await File.WriteAllBytesAsync(folder.ModelPath, [4]);
         await File.WriteAllBytesAsync(folder.EvaluationPath, [5]);
+        await File.WriteAllBytesAsync(folder.StandardizationPath, [6]);
         queue.Finish(folder, run, JobState.Failed, "party 1 went away");
         queue.End();
         Assert.Equal((JobState.Failed, attempt), (queue.Status(jobId)!.State, queue.Status(jobId)!.Attempt));
