@@ -565,8 +565,11 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         await Platform.StartJobAsync(job with { Attempt = 1, StartOver = true }, _train.Count);
         Assert.DoesNotContain(checkpoints, File.Exists); // discarded when the start was taken, before it answered
         await WaitUntilAsync(() => checkpoints.All(File.Exists), TimeSpan.FromSeconds(60));
-        string[] restarted = [.. Platform.Logs.Where(l => l.Job == job.JobId).Skip(logsBefore).Select(l => l.Report.Message!)];
-        Assert.Equal(2, restarted.Count(l => l.StartsWith("attempt 1 starts from dealt initial weights", StringComparison.Ordinal)));
+        // Log lines travel apart from state and progress reports: wait for them.
+        string[] LogsSince(int before) => [.. Platform.Logs.Where(l => l.Job == job.JobId).Skip(before).Select(l => l.Report.Message!)];
+        await WaitUntilAsync(() => LogsSince(logsBefore).Count(l => l.StartsWith("attempt 1 starts from dealt initial weights", StringComparison.Ordinal)) == 2,
+            TimeSpan.FromSeconds(30));
+        string[] restarted = LogsSince(logsBefore);
         Assert.DoesNotContain(restarted, l => l.Contains("resumed from epoch", StringComparison.Ordinal));
         await Platform.CancelJobAsync(job.JobId);
         await Platform.WaitForBothAsync(job.JobId, JobState.Cancelled, TimeSpan.FromSeconds(30));
@@ -575,8 +578,8 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         logsBefore = Platform.Logs.Count(l => l.Job == job.JobId);
         await Platform.StartJobAsync(job with { Attempt = 2 }, _train.Count);
         await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(90));
-        string[] resumed = [.. Platform.Logs.Where(l => l.Job == job.JobId).Skip(logsBefore).Select(l => l.Report.Message!)];
-        Assert.Equal(2, resumed.Count(l => l.StartsWith("attempt 2 resumed from epoch", StringComparison.Ordinal)));
+        await WaitUntilAsync(() => LogsSince(logsBefore).Count(l => l.StartsWith("attempt 2 resumed from epoch", StringComparison.Ordinal)) == 2,
+            TimeSpan.FromSeconds(30));
 
         var (share0, share1) = await DownloadAsync(job.JobId);
         ReconstructedModel model = ModelReconstruction.Reconstruct(share0, share1);
