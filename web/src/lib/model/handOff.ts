@@ -83,7 +83,7 @@ export async function downloadEvaluation(api: HandOffApi, grants: GrantCache, jo
  */
 export function vaultExportOptions(spec: ModelSpec, trainDatasetId: string, kv?: KeyValueStore): OnnxExportOptions | undefined {
   const record = loadOwnerDataset(trainDatasetId, kv);
-  if (!record || record.standardization.mean.length !== spec.input[0]) return undefined;
+  if (!record?.standardization || record.standardization.mean.length !== spec.input[0]) return undefined;
   return {
     standardization: record.standardization,
     ...(record.classNames?.length === spec.classes ? { classNames: record.classNames } : {}),
