@@ -25,11 +25,12 @@ describe('the mode a job will use (JobStandardization.ModeFor)', () => {
   });
 
   it('names every own dataset a union job cannot use, in the platform\'s words, and none in an as-shared job', () => {
-    const datasets = [{ id: 'ds-a', name: 'a', scaling: raw }, { id: 'ds-b', name: 'b', scaling: own }, { id: 'ds-c', name: 'c' }, { id: 'ds-d', name: 'd', scaling: disclosed }];
+    const datasets = [{ id: 'ds-a', name: 'a', scaling: raw }, { id: 'ds-b', name: 'b', owner: 'bob', scaling: own }, { id: 'ds-c', name: 'c' }, { id: 'ds-d', name: 'd', scaling: disclosed }];
     const conflicts = unionConflicts('union', datasets);
     expect(conflicts.map(c => c.id)).toEqual(['ds-b', 'ds-c']);
-    expect(conflicts[0]!.message).toBe("Dataset 'ds-b' was standardised with its owner's own statistics, which a job standardised over the union cannot use: "
-      + 'its owner shares it again with raw pixels or discloses its statistics.');
+    expect(conflicts[0]!.message).toBe("Dataset ds-b ('b', shared by bob) was standardised with bob's own statistics, which a job standardised over the union of "
+      + 'its datasets cannot use: bob shares it again with raw pixels or discloses its statistics (Disclose statistics in the dataset list).');
+    expect(conflicts[1]!.message).toMatch(/^Dataset ds-c \('c'\) was standardised with its owner's own statistics, .*: its owner shares it again/);
     expect(unionConflicts('as-shared', datasets)).toEqual([]);
   });
 });

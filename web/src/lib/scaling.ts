@@ -88,16 +88,21 @@ export function disclosureWords(scaling: PixelScaling | null | undefined): strin
 
 /**
  * The datasets a union job cannot use (standardised with their owners' own statistics, undisclosed), each with the
- * reason as the platform words it (JobStandardization.Check); empty for an as-shared job.
+ * reason as the platform states it when it refuses the job (JobService's NotUnionReady; its CLI commands said in the
+ * web UI's terms); empty for an as-shared job.
  */
-export function unionConflicts(mode: string, datasets: readonly { id: string; name: string; scaling?: PixelScaling | null }[]): { id: string; name: string; message: string }[] {
+export function unionConflicts(mode: string, datasets: readonly { id: string; name: string; owner?: string | null; scaling?: PixelScaling | null }[]): { id: string; name: string; message: string }[] {
   if (mode !== UNION) return [];
-  return datasets.filter(d => kindOf(d.scaling) === 'own').map(d => ({
-    id: d.id,
-    name: d.name,
-    message: `Dataset '${d.id}' was standardised with its owner's own statistics, which a job standardised over the union cannot use: `
-      + 'its owner shares it again with raw pixels or discloses its statistics.',
-  }));
+  return datasets.filter(d => kindOf(d.scaling) === 'own').map(d => {
+    const owner = d.owner ?? 'its owner';
+    return {
+      id: d.id,
+      name: d.name,
+      message: `Dataset ${d.id} ('${d.name}'${d.owner ? `, shared by ${d.owner}` : ''}) was standardised with ${d.owner ? `${owner}'s` : 'its owner\'s'} own statistics, `
+        + `which a job standardised over the union of its datasets cannot use: ${owner} shares it again with raw pixels or discloses its statistics `
+        + '(Disclose statistics in the dataset list).',
+    };
+  });
 }
 
 /**

@@ -26,8 +26,8 @@ describe('the job form\'s standardisation before the job exists', () => {
   it('names each own dataset a union job cannot use, with the platform\'s refusal', () => {
     const html = preview([set('a', { kind: 'raw' }), set('b', { kind: 'own' })], set('t', { kind: 'own' }, 'Test'));
     expect(html).toContain('This job will be refused');
-    expect(html).toContain('Dataset &#x27;b&#x27; was standardised with its owner&#x27;s own statistics, which a job standardised over the union cannot use');
-    expect(html).toContain('Dataset &#x27;t&#x27; was standardised');
+    expect(html).toContain('Dataset b (&#x27;b&#x27;) was standardised with its owner&#x27;s own statistics, which a job standardised over the union of its datasets cannot use');
+    expect(html).toContain('Dataset t (&#x27;t&#x27;) was standardised');
     expect(preview([])).toBe('');
   });
 });

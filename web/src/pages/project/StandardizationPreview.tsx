@@ -4,7 +4,7 @@ import { describeMode, disclosureWords, standardizationMode, unionConflicts, UNI
 /**
  * The job form's word on standardisation before the job exists: the mode the platform will give it (ModeFor over the
  * chosen training sets and test set), what it opens, what each disclosed dataset discloses, and — for a union job —
- * each dataset it cannot use, in the platform's words (the platform refuses the job with the same sentence).
+ * each dataset it cannot use, as the platform says when it refuses the job (its own refusal shows under the form).
  */
 export function StandardizationPreview({ training, test }: { training: Dataset[]; test?: Dataset }) {
   if (training.length === 0) return null;
