@@ -16,7 +16,7 @@ import { NothingDecodedError, type SharingPhase, type SharingRequest, type Shari
 import { DEFAULT_FRACTIONAL_BITS } from '../../lib/ring';
 import { runSharing, type SharingJob } from '../../sharing/runSharing';
 import { newDatasetId } from '../../sharing/shareFile';
-import { checkPremadeShares } from '../../sharing/premadeShares';
+import { checkPremadeShares, checkScalingChoice, isScalingRecord, parseScalingRecord, type ScalingRecord } from '../../sharing/premadeShares';
 import { PartyUnreachableError, probeParty, ShareUploader, UploadRefusedError } from '../../sharing/uploader';
 
 type SourceKind = 'folder' | 'files' | 'idx' | 'shares';
@@ -138,9 +138,12 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
   function sourceProblem(): string | undefined {
     if (kind === 'shares') {
       const shares = shareFiles.filter(f => !f.name.endsWith('.json'));
+      const records = shareFiles.filter(f => isScalingRecord(f.name));
+      const statistics = shareFiles.filter(f => f.name.endsWith('.json') && !isScalingRecord(f.name));
       if (shares.length !== 2) return `Choose the two share files of one dataset (<id>.party0.share and <id>.party1.share)${shares.length > 0 ? `; ${shares.length} chosen` : ''}.`;
-      if (shareFiles.length - shares.length > 1) return 'Choose at most one .standardization.json with the share files.';
-      if (scaling === 'raw' && shares.length !== shareFiles.length) {
+      if (statistics.length > 1) return 'Choose at most one .standardization.json with the share files.';
+      if (records.length > 1) return 'Choose at most one .scaling.json with the share files.';
+      if (scaling === 'raw' && statistics.length > 0) {
         return 'Share files of raw pixels have no statistics: leave out the .standardization.json, or choose "standardised with my own statistics" if they were.';
       }
       return undefined;
@@ -165,8 +168,13 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
 
   /** Reads and checks share files written earlier (every check `imguard dataset upload --shares` makes). */
   async function premade(): Promise<Prepared> {
-    const stats = shareFiles.find(f => f.name.endsWith('.json'));
-    const shares = await checkPremadeShares(shareFiles.filter(f => f !== stats).map(f => ({ name: f.name, blob: f })), project, undefined,
+    const stats = shareFiles.find(f => f.name.endsWith('.json') && !isScalingRecord(f.name));
+    const recordFile = shareFiles.find(f => isScalingRecord(f.name));
+    // What `imguard dataset share` recorded the files hold: they are registered as that, never as the other.
+    const record: ScalingRecord | undefined = recordFile ? parseScalingRecord(await recordFile.text(), recordFile.name) : undefined;
+    const mismatch = recordFile && checkScalingChoice(scaling, record, recordFile.name);
+    if (mismatch) throw new Error(mismatch);
+    const shares = await checkPremadeShares(shareFiles.filter(f => f !== stats && f !== recordFile).map(f => ({ name: f.name, blob: f })), project, undefined,
       (done, total) => { if (mounted.current) setChecking({ done, total }); });
     if (mounted.current) {
       setOwnerKey(shares.ownerKeyFingerprint);
@@ -186,6 +194,10 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
       const classNames = Array.isArray(names) && names.length === project.classes && names.every(n => typeof n === 'string') ? names as string[]
         : Array.from({ length: project.classes }, (_, i) => String(i));
       result = { ...shares, count: shares.header.count, standardization, classNames, labels: [], failures: [] };
+    } else if (record?.scaling === 'raw') {
+      // A raw dataset has no statistics; its record keeps the class names (the ONNX of a model trained on it names them).
+      const classNames = record.classNames?.length === project.classes ? record.classNames : Array.from({ length: project.classes }, (_, i) => String(i));
+      result = { ...shares, count: shares.header.count, standardization: undefined, classNames, labels: [], failures: [] };
     }
     return {
       id: shares.datasetId, count: shares.header.count, fractionalBits: shares.header.fractionalBits,
@@ -557,7 +569,8 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
                 onChange={e => setShareFiles(Array.from(e.target.files ?? []))} />
               <p className="hint">
                 The two halves <code>&lt;id&gt;.party0.share</code> and <code>&lt;id&gt;.party1.share</code> that <code>imguard dataset share</code> wrote
-                on your machine, and optionally its <code>&lt;id&gt;.standardization.json</code> (kept in this browser for test sets and inference).
+                on your machine, and optionally its <code>&lt;id&gt;.standardization.json</code> (kept in this browser for test sets and inference)
+                and <code>&lt;id&gt;.scaling.json</code> (what the files hold: the choice below must agree with it).
                 Both files are checked here end to end (every chunk against its hash, the same dataset, shape, count and owner key)
                 before anything is registered; they are sent as they are, nothing is shared again.
               </p>
