@@ -87,6 +87,7 @@ export function JobDetailPage() {
         <>
           <div className="job-status" aria-live="polite">
             <StatusBadge value={job.state} /> <span>{describeJob(job)}</span>
+            {job.revision ? <span className="muted" title="Each revision voids every earlier signature"> · revision {job.revision}</span> : null}
             {live && <span className="live-dot" title="Live updates">live</span>}
           </div>
           {approvalNote && job.state === 'AwaitingApproval' && <p className="notice">{approvalNote}</p>}
