@@ -6,7 +6,6 @@
 // writes by hand only what the document cannot say: the audit server's replies (proxied as they come), a service's
 // /health, and the inside of a job's training options and metrics (JSON objects to the platform).
 import type { components } from './schema';
-import type { JobStandardizationView, PixelScaling } from '../lib/scaling';
 
 type Schemas = components['schemas'];
 
@@ -22,16 +21,14 @@ export type User = Schemas['UserView'];
 export type Project = Schemas['ProjectView'];
 export type NewProject = Schemas['CreateProjectRequest'];
 export type Member = Schemas['MemberView'];
-// The pixel scaling and the job's standardisation (issue 17, "One standardisation for the union"): Contracts PixelScaling,
-// DiscloseStatisticsRequest and JobStandardizationView, named in lib/scaling.ts and added here to the generated views
-// until openapi.json carries them.
-export type { ChannelStatistics, JobStandardizationView, PixelScaling } from '../lib/scaling';
-/** A dataset; `scaling` says what its shared values are (absent: registered before scalings, i.e. own). */
-export type Dataset = Schemas['DatasetView'] & { scaling?: PixelScaling | null };
+/** A dataset; `scaling` says what its shared values are (PixelScaling, lib/scaling.ts; absent: registered before scalings, i.e. own). */
+export type Dataset = Schemas['DatasetView'];
 /** Registration; `scaling` raw or own (absent: own). */
-export type RegisterDataset = Schemas['RegisterDatasetRequest'] & { scaling?: PixelScaling | null };
+export type RegisterDataset = Schemas['RegisterDatasetRequest'];
 /** POST /api/datasets/{id}/disclose-statistics: the owner's per-channel statistics, made public. */
-export interface DiscloseStatistics { mean: number[]; std: number[] }
+export type DiscloseStatistics = Schemas['DiscloseStatisticsRequest'];
+// The pixel scaling and the job's standardisation (issue 17, "One standardisation for the union"), named in lib/scaling.ts.
+export type { ChannelStatistics, JobStandardizationView, PixelScaling } from '../lib/scaling';
 /** A grant for one party: send `grant` as `Authorization: Bearer …` to the party's API at `url` before `expiresAt`. */
 export type PartyGrant = Schemas['GrantView'];
 /** One party's upload grant: where to send the half and the bearer token that authorises it. */
@@ -71,10 +68,6 @@ export interface TrainingOptions {
 export type Job = Omit<Schemas['JobView'], 'training' | 'metrics'> & {
   training: TrainingOptions;
   metrics: JobMetrics | null;
-  /** How the inputs are standardised and, for a union job once opened, the statistics (absent or null: as shared). */
-  standardization?: JobStandardizationView | null;
-  /** How many times the creator revised the job (each revision voids every signature). */
-  revision?: number;
 };
 
 /** How the learning rate moves over a run (the platform also takes step:EVERY:GAMMA). */

@@ -2,29 +2,21 @@
 // for the union"; Imguard.Contracts PixelScaling and JobStandardization): what the upload form, the dataset list, the
 // job form, the approval page and the job page say about them, and the job form's preview of the mode the platform
 // will choose (JobStandardization.ModeFor, ported). Unit-tested in scaling.test.ts.
+import type { components } from '../api/schema';
 import type { ConsentParameterView } from './consent/approval';
 
 export type PixelScalingKind = 'raw' | 'own' | 'disclosed';
 
+type Schemas = components['schemas'];
+
 /** What a dataset's shared values are (Contracts PixelScaling); a disclosed one carries one mean and std per channel. */
-export interface PixelScaling {
-  kind: string;
-  mean?: number[] | null;
-  std?: number[] | null;
-}
+export type PixelScaling = Schemas['PixelScaling'];
 
 /** Per channel the mean and deviation of x/255 over every training image of a union job, as the parties opened them. */
-export interface ChannelStatistics {
-  mean: number[];
-  std: number[];
-  valuesPerChannel: number;
-}
+export type ChannelStatistics = Schemas['ChannelStatistics'];
 
 /** A job's standardisation as its view shows it (Contracts JobStandardizationView). */
-export interface JobStandardizationView {
-  mode: string;
-  statistics?: ChannelStatistics | null;
-}
+export type JobStandardizationView = Schemas['JobStandardizationView'];
 
 export const AS_SHARED = 'as-shared';
 export const UNION = 'union';
