@@ -82,8 +82,10 @@ test('a job over another user\'s raw datasets waits for that owner\'s approval i
         await expect(succeeded(page)).toBeVisible({ timeout: JOB_TIMEOUT_MS });
         await expect(page.getByTestId('union-statistics')).toContainText(/Opened by the servers: mean [0-9.]+ and deviation [0-9.]+ of x\/255 \(one channel\), over 47,040 values per channel/);
         // The recipient collects the model, not the test set owner's accuracy.
-        await expect(page.getByRole('button', { name: 'Download model' })).toBeVisible();
         await expect(page.getByText('The test accuracy goes only to the test set\'s owner')).toBeVisible();
+        await page.getByRole('button', { name: 'Download model' }).click();
+        // Its ONNX standardises raw pixels with the job's statistics (this browser holds none of the training set's).
+        await expect(page.getByTestId('onnx-standardization')).toContainText('it starts with the standardisation over the union that the servers opened for this job');
       });
 
       await test.step('the test set\'s owner, no recipient, gets the accuracy alone from the two evaluation shares', async () => {
