@@ -56,7 +56,7 @@ internal static class DatasetCommand
             (int c, int h, int w) = ParseShape(parse.GetValue(shape)!);
             var owner = OwnerFolder.FromEnvironment();
             PixelScaling pixels = scaling.Read(parse) ?? PixelScaling.Own;
-            DatasetStatistics? stats = StatisticsFor(pixels, training.Read(parse, owner), test: false);
+            DatasetStatistics? stats = StatisticsFor(pixels, training, parse, owner, test: false);
             LabeledImages raw = source.Read(parse).Load(c, h, w, Console.Error);
             string datasetId = parse.GetValue(id) ?? OwnerSharing.NewDatasetId();
             string folder = parse.GetValue(output) ?? owner.DatasetFolder(datasetId);
@@ -130,7 +130,7 @@ internal static class DatasetCommand
             }
             var owner = OwnerFolder.FromEnvironment();
             PixelScaling pixels = scaling.Read(parse) ?? PixelScaling.Own;
-            DatasetStatistics? stats = StatisticsFor(pixels, training.Read(parse, owner), purposeName == DatasetPurpose.Test);
+            DatasetStatistics? stats = StatisticsFor(pixels, training, parse, owner, purposeName == DatasetPurpose.Test);
             using PlatformApi api = ProfileOptions.Connect(parse, profile);
             ProjectView target = await api.GetProjectAsync(parse.GetValue(project), ct);
             LabeledImages raw = source.Read(parse).Load(target.Channels, target.Height, target.Width, Console.Error);
@@ -209,16 +209,18 @@ internal static class DatasetCommand
     }
 
     /// <summary>
-    /// The statistics to share with: none for raw pixels (naming a training set's statistics then is a mistake, said so);
-    /// for <c>own</c> the training set's that the user named, required for a test set.
+    /// The statistics to share with: none for raw pixels (naming a training set's statistics then is a mistake, said so
+    /// before any file is read); for <c>own</c> the training set's that the user named, required for a test set.
     /// </summary>
-    internal static DatasetStatistics? StatisticsFor(PixelScaling scaling, DatasetStatistics? named, bool test)
+    private static DatasetStatistics? StatisticsFor(PixelScaling scaling, TrainingStatisticsOptions training, ParseResult parse, OwnerFolder owner, bool test)
     {
         if (scaling.Kind == PixelScalings.Raw)
         {
-            return named is null ? null
-                : throw new ArgumentException("--scaling raw shares x/255 and uses no statistics: leave out --train-dataset and --standardization.");
+            return training.IsGiven(parse)
+                ? throw new ArgumentException("--scaling raw shares x/255 and uses no statistics: leave out --train-dataset and --standardization.")
+                : null;
         }
+        DatasetStatistics? named = training.Read(parse, owner);
         if (test && named is null)
         {
             throw new ArgumentException("A test set shared with --scaling own is standardised with its training set's statistics: add --train-dataset <train id> " +

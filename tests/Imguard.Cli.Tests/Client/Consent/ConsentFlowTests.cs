@@ -129,13 +129,14 @@ public sealed class ConsentFlowTests : IAsyncLifetime
     }
 
     // A dataset registered by the profile's user, made Ready by both parties' half reports naming the owner's key (what
-    // each party reads from the share file header the owner's CLI wrote).
+    // each party reads from the share file header the owner's CLI wrote). Raw, as `dataset upload --scaling raw` registers
+    // it: a job over two owners is standardised over the union, which the platform refuses for a dataset scaled "own".
     private async Task<string> ReadyDatasetAsync(string profile, string projectId, byte[] ownerKey)
     {
         string[] digests = [Digest("half 0" + profile), Digest("half 1" + profile)];
         using PlatformApi api = PlatformApi.FromProfile(ClientProfile.Load(profile));
         DatasetUploadView registered = await api.RegisterDatasetAsync(Guid.Parse(projectId),
-            new RegisterDatasetRequest("batch", DatasetPurpose.Train, 32, 16, digests[0], digests[1]));
+            new RegisterDatasetRequest("batch", DatasetPurpose.Train, 32, 16, digests[0], digests[1], Scaling: PixelScaling.Raw));
         for (int party = 0; party < 2; party++)
         {
             using var client = new HttpClient(MutualTls.CreateServiceHandler(_deployment.Identity(ServiceRoles.Party(party)), ServiceRole.Platform)) { BaseAddress = Url };
