@@ -144,14 +144,17 @@ public abstract class PlatformTestBase(PlatformDatabaseProvider provider) : IAsy
 
     protected static string Digest(string seed) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed)));
 
-    protected static DatasetRegistration Registration(Guid projectId, DatasetPurpose purpose = DatasetPurpose.Train, int count = 100) =>
-        new(projectId, "batch 1", purpose, Shape, count, 10, 16, Digest("half 0"), Digest("half 1"));
+    protected static DatasetRegistration Registration(Guid projectId, DatasetPurpose purpose = DatasetPurpose.Train, int count = 100, PixelScaling? scaling = null) =>
+        new(projectId, "batch 1", purpose, Shape, count, 10, 16, Digest("half 0"), Digest("half 1"), Scaling: scaling);
 
-    /// <summary>A Ready dataset whose halves carry the owner's key (<see cref="KeyOf"/>), as the owner's client writes them.</summary>
-    protected async Task<DatasetInfo> ReadyDatasetAsync(UserInfo owner, Guid projectId, DatasetPurpose purpose = DatasetPurpose.Train)
+    /// <summary>
+    /// A Ready dataset whose halves carry the owner's key (<see cref="KeyOf"/>), as the owner's client writes them;
+    /// <paramref name="scaling"/>: how the client scaled the pixels (null: <c>own</c>).
+    /// </summary>
+    protected async Task<DatasetInfo> ReadyDatasetAsync(UserInfo owner, Guid projectId, DatasetPurpose purpose = DatasetPurpose.Train, PixelScaling? scaling = null)
     {
         byte[] ownerKey = KeyOf(owner).ExportSubjectPublicKeyInfo();
-        DatasetInfo dataset = Ok(await Datasets.RegisterAsync(owner.Id, Registration(projectId, purpose)));
+        DatasetInfo dataset = Ok(await Datasets.RegisterAsync(owner.Id, Registration(projectId, purpose, scaling: scaling)));
         Ok(await HalfReports.ReportHalfAsync(dataset.Id, 0, Shape, 100, null, Digest("half 0"), ownerKey));
         DatasetInfo ready = Ok(await HalfReports.ReportHalfAsync(dataset.Id, 1, Shape, 100, null, Digest("half 1"), ownerKey));
         Assert.Equal(DatasetStatus.Ready, ready.Status);

@@ -30,6 +30,9 @@ public static class AuditEventTypes
     public const string DatasetRejected = "dataset.rejected";
     public const string DatasetDeletionRequested = "dataset.deletion_requested";
     public const string DatasetDeleted = "dataset.deleted";
+
+    /// <summary>A dataset's owner disclosed the per-channel statistics it was standardised with (public from then on; the event carries them).</summary>
+    public const string DatasetStatisticsDisclosed = "dataset.statistics_disclosed";
     public const string UploadRejected = "upload.rejected";
     public const string RandomnessIssued = "randomness.issued";
     public const string GrantIssued = "grant.issued";

@@ -49,7 +49,7 @@ internal static class ApiViews
         return new(d.Id, d.ProjectId, d.Name, d.Purpose, d.Shape.Channels, d.Shape.Height, d.Shape.Width, d.Count, d.Classes,
             d.FractionalBits, d.Party0Digest, d.Party1Digest, d.Status, d.RejectionReason, d.Party0Reported, d.Party1Reported,
             d.CreatedBy, d.CreatedAt, d.UpdatedAt, d.ReadyAt,
-            d.OwnerKey is { } key ? Convert.ToBase64String(key) : null, d.OwnerKey is { } k ? OwnerKeys.ShortFingerprint(k) : null, d.OwnerName);
+            d.OwnerKey is { } key ? Convert.ToBase64String(key) : null, d.OwnerKey is { } k ? OwnerKeys.ShortFingerprint(k) : null, d.OwnerName, d.PixelScaling);
     }
 
     public static JobView Job(JobInfo j)
@@ -61,7 +61,8 @@ internal static class ApiViews
             [.. (j.Datasets ?? []).Select(d => new JobDatasetView(d.DatasetId, d.Name, Purpose(d.Purpose), d.OwnerName, OwnerKeys.ShortFingerprint(d.OwnerKey),
                 d.Images, d.Purpose == DatasetPurpose.Train ? d.Images : 0))],
             [.. (j.Recipients ?? []).Select(Recipient)],
-            JobConsentState.Of(j).State is { } consent ? Signers(j, consent) : []);
+            JobConsentState.Of(j).State is { } consent ? Signers(j, consent) : [],
+            j.Standardization is { } s ? new JobStandardizationView(s.Mode, j.StandardizationStatistics) : null);
     }
 
     /// <summary>Every key a job's terms require, who holds it, and whether (and when) it signed validly.</summary>

@@ -33,6 +33,12 @@ public static class DatasetsApi
         RouteGroupBuilder datasets = routes.MapGroup("/api/datasets").WithTags("Datasets").RequireAuthorization(PlatformAuthentication.UserPolicy);
         datasets.MapGet("/{id}", GetAsync);
         datasets.MapDelete("/{id}", DeleteAsync);
+        datasets.MapPost("/{id}/disclose-statistics", DiscloseStatisticsAsync)
+            .WithSummary("The dataset's owner discloses the per-channel statistics it was standardised with, so it can join jobs standardised over the union.")
+            .WithDescription("The uploader only (another member: 403; a non-member: 404). Only a dataset scaled `own` and not being deleted (409 "
+                + "otherwise); one mean and one standard deviation (of x/255) per channel of the project (400 otherwise). The scaling becomes "
+                + "`disclosed` with these numbers, for good: they are public to the project's members, the parties and every job's approvers. A job "
+                + "created before keeps the scaling its terms were built with; make a new job to use the disclosed statistics.");
         datasets.MapPost("/{id}/upload-grants", UploadGrantsAsync).RequireRateLimiting(PlatformRateLimiting.Grants).ProducesProblem(StatusCodes.Status429TooManyRequests);
         return routes;
     }
@@ -55,7 +61,7 @@ public static class DatasetsApi
 
         // Shape and classes are the project's: a client cannot register data the project's models cannot take.
         var registration = new DatasetRegistration(projectId, request.Name ?? "", request.Purpose, project.Value.InputShape, request.Count,
-            project.Value.Classes, request.FractionalBits, request.Digest0 ?? "", request.Digest1 ?? "", request.Id);
+            project.Value.Classes, request.FractionalBits, request.Digest0 ?? "", request.Digest1 ?? "", request.Id, request.Scaling);
         Outcome<DatasetInfo> registered = await registry.RegisterAsync(userId, registration, cancellationToken);
         if (!registered.IsOk)
         {
@@ -75,6 +81,7 @@ public static class DatasetsApi
             ["fractionalBits"] = dataset.FractionalBits,
             ["digest0"] = dataset.Party0Digest,
             ["digest1"] = dataset.Party1Digest,
+            ["scaling"] = dataset.PixelScaling.Kind,
         });
         IReadOnlyList<GrantView> uploads = IssueUploads(grants, audit, actor, dataset, http.User.RequireUserName());
         return TypedResults.Created($"/api/datasets/{dataset.Id}", new DatasetUploadView(ApiViews.Dataset(dataset), uploads));
@@ -95,6 +102,26 @@ public static class DatasetsApi
         }
 
         return ApiResults.From(deleting, dataset => TypedResults.Accepted($"/api/datasets/{dataset.Id}", ApiViews.Dataset(dataset)), http, Subject(id));
+    }
+
+    private static async Task<Results<Ok<DatasetView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> DiscloseStatisticsAsync(
+        string id, DiscloseStatisticsRequest request, HttpContext http, DatasetRegistry registry, PlatformAudit audit, CancellationToken cancellationToken)
+    {
+        Outcome<DatasetInfo> disclosed = await registry.DiscloseStatisticsAsync(http.User.RequireUserId(), id, request.Mean, request.Std, cancellationToken);
+        if (disclosed.IsOk)
+        {
+            DatasetInfo dataset = disclosed.Value;
+            PixelScaling scaling = dataset.PixelScaling;
+            // The numbers are public from now on (every job's approvers sign them), so the event keeps them as signed.
+            audit.Emit(AuditEventTypes.DatasetStatisticsDisclosed, PlatformAudit.Actor(http.User), [Subject(dataset.Id), ProjectsApi.Subject(dataset.ProjectId)],
+                new Dictionary<string, object>
+                {
+                    ["channels"] = dataset.Shape.Channels,
+                    ["scaling"] = scaling.ToConsentText(),
+                });
+        }
+
+        return ApiResults.From(disclosed, dataset => TypedResults.Ok(ApiViews.Dataset(dataset)), http, Subject(id));
     }
 
     private static async Task<Results<Ok<DatasetUploadView>, BadRequest<ProblemDetails>, Forbidden, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> UploadGrantsAsync(

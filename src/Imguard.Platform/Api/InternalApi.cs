@@ -134,7 +134,8 @@ public static class InternalApi
 
         string? metricsJson = metrics.Count == 0 ? null : JsonSerializer.Serialize(metrics);
         Outcome<JobInfo> reported = await jobs.ReportProgressAsync(id,
-            new JobProgress(request.Epoch, request.Step, request.TotalSteps, metricsJson, request.CheckpointEpoch, request.ResumedFromEpoch, request.EpochSeconds),
+            new JobProgress(request.Epoch, request.Step, request.TotalSteps, metricsJson, request.CheckpointEpoch, request.ResumedFromEpoch, request.EpochSeconds,
+                request.Standardization),
             cancellationToken);
         if (reported.IsOk)
         {

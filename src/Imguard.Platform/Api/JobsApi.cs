@@ -114,6 +114,7 @@ public static class JobsApi
                 ["k"] = request.K,
                 ["revealLoss"] = request.RevealLoss,
                 ["testEncodings"] = request.TestEncodings,
+                ["standardization"] = job.Standardization?.Mode ?? JobStandardizationModes.AsShared,
             });
             if (JobConsentState.Of(job).State is { } consent)
             {

@@ -49,6 +49,16 @@ internal sealed class DatasetEntity : IVersionedEntity
     /// </summary>
     public byte[]? OwnerKey { get; set; }
 
+    /// <summary>
+    /// What the shared values are (<see cref="PixelScalings"/>): <c>own</c> for a dataset registered before clients
+    /// said (what they shared), <c>raw</c>, or <c>disclosed</c> once the owner published the statistics they
+    /// standardised with (<see cref="DisclosedStatisticsJson"/>).
+    /// </summary>
+    public string Scaling { get; set; } = PixelScalings.Own;
+
+    /// <summary>A disclosed dataset's per-channel mean and standard deviation (<c>{"mean":[…],"std":[…]}</c>); null otherwise.</summary>
+    public string? DisclosedStatisticsJson { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

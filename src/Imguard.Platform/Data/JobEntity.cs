@@ -54,6 +54,18 @@ internal sealed class JobEntity : IVersionedEntity
     public bool CancelRequested { get; set; }
 
     /// <summary>
+    /// The job's <see cref="JobStandardization"/> as JSON, fixed at creation from its datasets' scalings (so a scaling
+    /// changed later never changes terms already shown or signed); null for jobs made before it (as shared).
+    /// </summary>
+    public string? StandardizationJson { get; set; }
+
+    /// <summary>
+    /// The <see cref="ChannelStatistics"/> the parties opened for a union job (the first report wins), or for an
+    /// inference job its model job's, copied at creation; null until then and for a job used as shared.
+    /// </summary>
+    public string? StandardizationStatisticsJson { get; set; }
+
+    /// <summary>
     /// When the runner claimed the queued job to post it to the parties: from then on an approval can no longer be
     /// withdrawn (the parties may hold the signed description already); the job can still be cancelled.
     /// </summary>

@@ -149,6 +149,8 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             dataset.HasOne<ProjectEntity>().WithMany().HasForeignKey(d => d.ProjectId).OnDelete(DeleteBehavior.Restrict);
             dataset.HasOne(d => d.Creator).WithMany().HasForeignKey(d => d.CreatedBy).OnDelete(DeleteBehavior.Restrict);
             dataset.Property(d => d.OwnerKey).HasMaxLength(OwnerKeys.MaxEncodedLength);
+            // Rows from before clients said how they scaled hold what those clients shared: their owner's own statistics.
+            dataset.Property(d => d.Scaling).HasMaxLength(16).HasDefaultValue(PixelScalings.Own);
             dataset.HasMany(d => d.Reports).WithOne().HasForeignKey(r => r.DatasetId).OnDelete(DeleteBehavior.Cascade);
         });
 

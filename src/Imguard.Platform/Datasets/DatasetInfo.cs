@@ -6,7 +6,8 @@ namespace Imguard.Platform.Datasets;
 /// <summary>
 /// A dataset's metadata and readiness (never contents: the platform has none). <see cref="OwnerKey"/>: the owner's
 /// public key both parties found in their halves' headers (null before Ready and for a version-1 upload);
-/// <see cref="OwnerName"/>: the uploader's user name where it was loaded.
+/// <see cref="OwnerName"/>: the uploader's user name where it was loaded; <see cref="Scaling"/>: what the shared values
+/// are (a disclosed dataset with its statistics; null reads as <c>own</c>).
 /// </summary>
 public sealed record DatasetInfo(
     string Id,
@@ -28,8 +29,12 @@ public sealed record DatasetInfo(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? ReadyAt,
     byte[]? OwnerKey = null,
-    string? OwnerName = null)
+    string? OwnerName = null,
+    PixelScaling? Scaling = null)
 {
     /// <summary>True when jobs may use it.</summary>
     public bool IsUsable => DatasetStateMachine.IsUsable(Status);
+
+    /// <summary>The scaling, <c>own</c> when none was recorded.</summary>
+    public PixelScaling PixelScaling => Scaling ?? PixelScaling.Own;
 }

@@ -22,6 +22,7 @@ namespace Imguard.Platform.Datasets;
 /// before registration: <c>ds-</c> and 16 to 32 lower-case hex digits; null lets the registry choose one (for
 /// clients that write the files after registering).
 /// </param>
+/// <param name="Scaling">What the shared values are (<see cref="PixelScaling"/>); null: <c>own</c>, what clients before it shared.</param>
 public sealed record DatasetRegistration(
     Guid ProjectId,
     string Name,
@@ -32,4 +33,5 @@ public sealed record DatasetRegistration(
     int FractionalBits,
     string Party0Digest,
     string Party1Digest,
-    string? Id = null);
+    string? Id = null,
+    PixelScaling? Scaling = null);

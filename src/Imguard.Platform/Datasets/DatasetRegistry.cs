@@ -65,7 +65,8 @@ public sealed class DatasetRegistry
             ?? (registration.FractionalBits is >= 0 and <= MaxFractionalBits ? null : $"Fixed-point formats use 0 to {MaxFractionalBits} fractional bits; {registration.FractionalBits} given.")
             ?? DatasetRows.CheckDigest(registration.Party0Digest, "party 0's digest")
             ?? DatasetRows.CheckDigest(registration.Party1Digest, "party 1's digest")
-            ?? (registration.Id is null || IsClientId(registration.Id) ? null : "A dataset id is 'ds-' and 16 to 32 lower-case hex digits.");
+            ?? (registration.Id is null || IsClientId(registration.Id) ? null : "A dataset id is 'ds-' and 16 to 32 lower-case hex digits.")
+            ?? ((registration.Scaling ?? PixelScaling.Own).Check(project.Channels) is { } badScaling ? $"The pixel scaling is not valid: {badScaling}" : null);
         if (invalid is not null)
         {
             return PlatformError.Invalid<DatasetInfo>(invalid);
@@ -106,10 +107,60 @@ public sealed class DatasetRegistry
             CreatedAt = now,
             UpdatedAt = now,
         };
+        DatasetRows.SetScaling(dataset, registration.Scaling ?? PixelScaling.Own);
         db.Datasets.Add(dataset);
         await db.SaveChangesAsync(cancellationToken);
         return DatasetRows.ToInfo(dataset);
     }
+
+    /// <summary>
+    /// The dataset's owner (its uploader, and no one else: 403 for another member, 404 for a non-member) discloses the
+    /// per-channel statistics their client standardised it with, so it can join jobs standardised over the union: its
+    /// scaling goes from <c>own</c> to <c>disclosed</c> with those numbers, for good. Only from <c>own</c> and while the
+    /// dataset is not being deleted (409 otherwise); the numbers are checked for the dataset's channel count (400).
+    /// A job made before keeps the scaling its terms were built with (a job's standardisation is fixed at its
+    /// creation): its creator makes a new job to use the disclosed statistics.
+    /// </summary>
+    public Task<Outcome<DatasetInfo>> DiscloseStatisticsAsync(Guid userId, string datasetId, IReadOnlyList<double>? mean, IReadOnlyList<double>? std,
+        CancellationToken cancellationToken = default) =>
+        _database.RunAsync(async db =>
+        {
+            DatasetEntity? dataset = await DatasetRows.FindAsync(db, datasetId, cancellationToken, tracked: true);
+            if (dataset is null)
+            {
+                return PlatformError.DatasetNotFound<DatasetInfo>(datasetId ?? "");
+            }
+            ProjectAccessCheck check = await ProjectAccess.CheckAsync(db, userId, dataset.ProjectId, ProjectPermission.View, cancellationToken);
+            if (check.Decision == AccessDecision.NotFound)
+            {
+                return PlatformError.DatasetNotFound<DatasetInfo>(dataset.Id);
+            }
+            if (!check.Allowed || dataset.CreatedBy != userId)
+            {
+                return PlatformError.Forbidden<DatasetInfo>($"Only the owner of dataset {dataset.Id} (the member who shared it) may disclose its statistics.");
+            }
+            if (dataset.Status is DatasetStatus.Deleting or DatasetStatus.Deleted)
+            {
+                return PlatformError.Conflict<DatasetInfo>($"Dataset {dataset.Id} is {dataset.Status.ToString().ToLowerInvariant()}; its statistics can no longer be disclosed.");
+            }
+            if (dataset.Scaling != PixelScalings.Own)
+            {
+                return PlatformError.Conflict<DatasetInfo>(dataset.Scaling == PixelScalings.Disclosed
+                    ? $"Dataset {dataset.Id} has disclosed its statistics already; a disclosure cannot be changed (share the data again for other numbers)."
+                    : $"Dataset {dataset.Id} is scaled '{dataset.Scaling}': only a dataset standardised with its owner's own statistics has statistics to disclose.");
+            }
+            PixelScaling disclosed = PixelScaling.Disclose(mean ?? [], std ?? []);
+            if (disclosed.Check(dataset.Channels) is { } invalid)
+            {
+                return PlatformError.Invalid<DatasetInfo>($"The statistics are not valid: {invalid}");
+            }
+
+            DatasetRows.SetScaling(dataset, disclosed);
+            dataset.UpdatedAt = PlatformTime.Now(_time);
+            db.Touch(dataset);
+            await db.SaveChangesAsync(cancellationToken);
+            return DatasetRows.ToInfo(dataset);
+        }, cancellationToken);
 
     private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 

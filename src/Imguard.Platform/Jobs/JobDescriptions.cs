@@ -10,6 +10,7 @@ namespace Imguard.Platform.Jobs;
 /// dataset's number format. Everything in it is public to both parties and the dealer (ids, architecture,
 /// hyper-parameters, formats, owners' names, recipients' keys and the approvals' signatures). A training job's
 /// further datasets come in union order and its consent carries every stored approval: each party checks them itself.
+/// The standardisation is the one fixed at the job's creation, so the terms the approvers signed never change.
 /// </summary>
 public static class JobDescriptions
 {
@@ -34,6 +35,7 @@ public static class JobDescriptions
             FractionalBits = fractionalBits,
             ComparisonBits = training.ComparisonBits,
             Attempt = attempt,
+            Standardization = job.Standardization,
             Consent = job.HasConsent
                 ? new JobConsent
                 {

@@ -86,28 +86,32 @@ public sealed class JobService
             return PlatformError.Invalid<JobInfo>(invalid);
         }
 
-        Outcome<(List<JobDatasetEntity> Datasets, List<JobRecipientEntity> Recipients)> consent = await ConsentRowsAsync(db, userId, request, cancellationToken);
+        Outcome<JobRows> consent = await ConsentRowsAsync(db, userId, request, cancellationToken);
         if (!consent.IsOk)
         {
             return consent.Cast<JobInfo>();
         }
 
-        return await AddAsync(db, userId, request, modelFromJobId: null, JobState.AwaitingApproval, consent.Value.Datasets, consent.Value.Recipients, cancellationToken);
+        return await AddAsync(db, userId, request, modelFromJobId: null, JobState.AwaitingApproval, consent.Value, cancellationToken);
     }
+
+    // What a training job's row is made of besides the request: its consent rows and its standardisation.
+    private sealed record JobRows(List<JobDatasetEntity> Datasets, List<JobRecipientEntity> Recipients, JobStandardization Standardization,
+        ChannelStatistics? Statistics = null);
 
     // The rows that make a training job's consent terms: its datasets in union order (first training dataset, the
     // further ones, the test set), each with its owner and the owner key both parties reported, and its recipients
     // with their registered keys. Checks what consent-plan.md lists: further datasets Ready, of the project, trained
     // on and of the first's shape, classes and format (else 400); every dataset bound to an owner key, every recipient
     // a member with a registered key (else 409, saying what to do).
-    private static async Task<Outcome<(List<JobDatasetEntity> Datasets, List<JobRecipientEntity> Recipients)>> ConsentRowsAsync(
+    private static async Task<Outcome<JobRows>> ConsentRowsAsync(
         PlatformDbContext db, Guid userId, JobRequest request, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> further = request.AdditionalTrainDatasetIds ?? [];
         IReadOnlyList<string> recipientNames = request.Recipients ?? [];
         if (further.Count >= JobConsent.MaxEntries || recipientNames.Count > JobConsent.MaxEntries)
         {
-            return PlatformError.Invalid<(List<JobDatasetEntity>, List<JobRecipientEntity>)>($"A job names at most {JobConsent.MaxEntries} datasets and {JobConsent.MaxEntries} recipients.");
+            return PlatformError.Invalid<JobRows>($"A job names at most {JobConsent.MaxEntries} datasets and {JobConsent.MaxEntries} recipients.");
         }
 
         var named = new List<(string Id, DatasetPurpose Purpose)> { (request.TrainDatasetId, DatasetPurpose.Train) };
@@ -115,11 +119,11 @@ public sealed class JobService
         {
             if (named.Any(n => n.Id == id) || id == request.TestDatasetId)
             {
-                return PlatformError.Invalid<(List<JobDatasetEntity>, List<JobRecipientEntity>)>($"Dataset {Shown(id)} is named twice among the job's datasets.");
+                return PlatformError.Invalid<JobRows>($"Dataset {Shown(id)} is named twice among the job's datasets.");
             }
             if (await CheckDatasetAsync(db, request.ProjectId, id, DatasetPurpose.Train, cancellationToken) is { } bad)
             {
-                return PlatformError.Invalid<(List<JobDatasetEntity>, List<JobRecipientEntity>)>(bad);
+                return PlatformError.Invalid<JobRows>(bad);
             }
             named.Add((id, DatasetPurpose.Train));
         }
@@ -129,6 +133,7 @@ public sealed class JobService
         }
 
         var datasets = new List<JobDatasetEntity>();
+        var scalings = new List<DatasetScaling>();
         DatasetEntity? first = null;
         foreach (var (id, purpose) in named)
         {
@@ -136,14 +141,14 @@ public sealed class JobService
             first ??= dataset;
             if ((dataset.Channels, dataset.Height, dataset.Width, dataset.Classes, dataset.FractionalBits) != (first.Channels, first.Height, first.Width, first.Classes, first.FractionalBits))
             {
-                return PlatformError.Invalid<(List<JobDatasetEntity>, List<JobRecipientEntity>)>(
+                return PlatformError.Invalid<JobRows>(
                     $"Dataset {dataset.Id} ({dataset.Channels}×{dataset.Height}×{dataset.Width}, {dataset.Classes} classes, {dataset.FractionalBits} fractional bits) "
                     + $"does not match dataset {first.Id} ({first.Channels}×{first.Height}×{first.Width}, {first.Classes} classes, {first.FractionalBits} fractional bits): "
                     + "a job's datasets share one shape, class list and number format.");
             }
             if (dataset.OwnerKey is null)
             {
-                return PlatformError.Conflict<(List<JobDatasetEntity>, List<JobRecipientEntity>)>(
+                return PlatformError.Conflict<JobRows>(
                     $"Dataset {dataset.Id} was shared before share files carried the owner's signing key (version 1), so no owner can approve a job on it: "
                     + "its owner shares it again (imguard dataset share, or an upload in the web UI) and uses the new dataset.");
             }
@@ -159,6 +164,22 @@ public sealed class JobService
                 Images = dataset.Count,
                 FractionalBits = dataset.FractionalBits,
             });
+            scalings.Add(new DatasetScaling(dataset.Id, DatasetRows.Scaling(dataset)));
+        }
+
+        // Fixed now, from the scalings as registered: the terms built from it are what the approvers sign, so a
+        // disclosure after this does not change this job (its creator makes a new one).
+        var standardization = new JobStandardization
+        {
+            Mode = JobStandardization.ModeFor(named.Count(n => n.Purpose == DatasetPurpose.Train), scalings.Select(s => s.Scaling)),
+            Datasets = scalings,
+        };
+        if (standardization.Check(first!.Channels) is { } unusable)
+        {
+            JobDatasetEntity? own = standardization.Mode == JobStandardizationModes.Union
+                ? datasets.FirstOrDefault(d => !scalings[d.Position].Scaling.JoinsUnion)
+                : null;
+            return PlatformError.Invalid<JobRows>(own is null ? $"The job's standardisation is not valid: {unusable}" : NotUnionReady(own.DatasetId, own.Name, own.OwnerName));
         }
 
         var recipients = new List<JobRecipientEntity>();
@@ -180,12 +201,12 @@ public sealed class JobService
                     && await db.ProjectMembers.AnyAsync(m => m.ProjectId == request.ProjectId && m.UserId == user.Id, cancellationToken);
                 if (!member)
                 {
-                    return PlatformError.Invalid<(List<JobDatasetEntity>, List<JobRecipientEntity>)>(
+                    return PlatformError.Invalid<JobRows>(
                         $"Recipient '{Shown(name ?? "")}' is not a member of this project: a model goes only to the project's members.");
                 }
                 if (users.Any(u => u.Id == user!.Id))
                 {
-                    return PlatformError.Invalid<(List<JobDatasetEntity>, List<JobRecipientEntity>)>($"Recipient '{user!.UserName}' is named twice.");
+                    return PlatformError.Invalid<JobRows>($"Recipient '{user!.UserName}' is named twice.");
                 }
                 users.Add(user!);
             }
@@ -194,21 +215,25 @@ public sealed class JobService
         {
             if (user.SigningKey is null)
             {
-                return PlatformError.Conflict<(List<JobDatasetEntity>, List<JobRecipientEntity>)>(
+                return PlatformError.Conflict<JobRows>(
                     $"Recipient '{user.UserName}' has no signing key: register a signing key: imguard login does it, or sign in to the web UI.");
             }
             recipients.Add(new JobRecipientEntity { Position = recipients.Count, UserId = user.Id, UserName = user.UserName, Key = user.SigningKey });
         }
-        return (datasets, recipients);
+        return new JobRows(datasets, recipients, standardization);
     }
+
+    // Why a dataset standardised with its owner's own statistics cannot join a job standardised over the union, and
+    // what its owner does about it, in words the CLI and the web UI show as they are.
+    private static string NotUnionReady(string datasetId, string name, string owner) =>
+        $"Dataset {datasetId} ('{Shown(name)}', shared by {owner}) was standardised with {owner}'s own statistics, which a job standardised over the "
+        + $"union of its datasets cannot use: {owner} shares it again with raw pixels (imguard dataset share --scaling raw) or discloses its statistics "
+        + $"(imguard dataset disclose {datasetId}).";
 
     private static string Shown(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
-    private async Task<Outcome<JobInfo>> AddQueuedAsync(PlatformDbContext db, Guid userId, JobRequest request, string? modelFromJobId, CancellationToken cancellationToken) =>
-        await AddAsync(db, userId, request, modelFromJobId, JobState.Queued, [], [], cancellationToken);
-
     private async Task<Outcome<JobInfo>> AddAsync(PlatformDbContext db, Guid userId, JobRequest request, string? modelFromJobId, JobState state,
-        List<JobDatasetEntity> datasets, List<JobRecipientEntity> recipients, CancellationToken cancellationToken)
+        JobRows rows, CancellationToken cancellationToken)
     {
         DateTimeOffset now = PlatformTime.Now(_time);
         var job = new JobEntity
@@ -224,8 +249,10 @@ public sealed class JobService
             CreatedBy = userId,
             CreatedAt = now,
             UpdatedAt = now,
-            Datasets = datasets,
-            Recipients = recipients,
+            Datasets = rows.Datasets,
+            Recipients = rows.Recipients,
+            StandardizationJson = JobStandardizationRows.Write(rows.Standardization),
+            StandardizationStatisticsJson = JobStandardizationRows.Write(rows.Statistics),
         };
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
@@ -260,9 +287,32 @@ public sealed class JobService
             return PlatformError.Invalid<JobInfo>(invalid);
         }
 
+        // The images are mapped as the model's training inputs were: a model trained over the union standardises them
+        // with the union's statistics (the parties take them from their own record of the model job), which needs raw
+        // pixels or disclosed statistics; a model trained on data as shared takes data its owner standardised the same way.
+        DatasetEntity dataset = await db.Datasets.AsNoTracking().Include(d => d.Creator).FirstAsync(d => d.Id == datasetId, cancellationToken);
+        PixelScaling scaling = DatasetRows.Scaling(dataset);
+        bool union = JobStandardizationRows.Read(model.StandardizationJson)?.Mode == JobStandardizationModes.Union;
+        string owner = dataset.Creator?.UserName ?? dataset.CreatedBy.ToString();
+        if (union && !scaling.JoinsUnion)
+        {
+            return PlatformError.Invalid<JobInfo>($"Job {model.Id}'s model was trained standardised over the union of its datasets: "
+                + NotUnionReady(dataset.Id, dataset.Name, owner));
+        }
+        if (!union && scaling.Kind != PixelScalings.Own)
+        {
+            return PlatformError.Invalid<JobInfo>($"Dataset {dataset.Id} is scaled '{scaling.Kind}', but job {model.Id}'s model was trained on data as its owners "
+                + $"standardised it: apply it to a dataset shared standardised with its owner's own statistics (imguard dataset share without --scaling raw).");
+        }
+        var rows = new JobRows([], [], new JobStandardization
+        {
+            Mode = union ? JobStandardizationModes.Union : JobStandardizationModes.AsShared,
+            Datasets = [new DatasetScaling(dataset.Id, scaling)],
+        }, union ? JobStandardizationRows.ReadStatistics(model.StandardizationStatisticsJson) : null);
+
         // An inference job carries the model job's spec and options: the parties rebuild the same model around its shares.
-        return await AddQueuedAsync(db, userId, new JobRequest(model.ProjectId, datasetId, datasetId, model.ModelSpecJson, model.TrainingOptionsJson),
-            model.Id, cancellationToken);
+        return await AddAsync(db, userId, new JobRequest(model.ProjectId, datasetId, datasetId, model.ModelSpecJson, model.TrainingOptionsJson),
+            model.Id, JobState.Queued, rows, cancellationToken);
     }
 
     /// <summary>One job, if the user may view its project.</summary>
@@ -401,7 +451,8 @@ public sealed class JobService
             ?? (progress.CheckpointEpoch is null or >= 0 ? null : "A checkpoint epoch cannot be negative.")
             ?? (progress.ResumedFromEpoch is null or >= 0 ? null : "A resumed-from epoch cannot be negative.")
             ?? (progress.EpochSeconds is null or (>= 0 and < double.PositiveInfinity) ? null : "An epoch's seconds must be a finite number, 0 or more.")
-            ?? (progress.MetricsJson is null ? null : InputRules.JsonObject(progress.MetricsJson, "metrics", MaxJsonLength));
+            ?? (progress.MetricsJson is null ? null : InputRules.JsonObject(progress.MetricsJson, "metrics", MaxJsonLength))
+            ?? (progress.Standardization?.Check() is { } badStatistics ? $"The standardisation statistics are not valid: {badStatistics}" : null);
         if (invalid is not null)
         {
             return Task.FromResult(PlatformError.Invalid<JobInfo>(invalid));
@@ -415,9 +466,24 @@ public sealed class JobService
                 return PlatformError.JobNotFound<JobInfo>(jobId ?? "");
             }
 
-            if (job.State != JobState.Running)
+            // The parties open the union's statistics before the first step, possibly while the job is still preprocessing.
+            bool statisticsOnly = job.State == JobState.Preprocessing && progress.Standardization is not null;
+            if (job.State != JobState.Running && !statisticsOnly)
             {
                 return PlatformError.Conflict<JobInfo>($"Job {job.Id} is {job.State}; progress is reported only while it runs.");
+            }
+
+            if (progress.Standardization is { } opened && await RecordStatisticsAsync(db, job, opened, cancellationToken) is { } refused)
+            {
+                return PlatformError.Invalid<JobInfo>(refused);
+            }
+
+            if (statisticsOnly)
+            {
+                job.UpdatedAt = PlatformTime.Now(_time);
+                db.Touch(job);
+                await db.SaveChangesAsync(cancellationToken);
+                return ToInfo(job);
             }
 
             if (progress.Step >= job.Step || progress.TotalSteps != job.TotalSteps)
@@ -445,6 +511,40 @@ public sealed class JobService
             await db.SaveChangesAsync(cancellationToken);
             return ToInfo(job);
         }, cancellationToken);
+    }
+
+    // Records the statistics the parties opened for a union job, or says why they do not fit it. The first report wins:
+    // the parties open them once per job, so a different later one (a restarted attempt, a misbehaving party) is
+    // written to the job's log and ignored, and what recipients standardise with never changes under them.
+    private async Task<string?> RecordStatisticsAsync(PlatformDbContext db, JobEntity job, ChannelStatistics opened, CancellationToken cancellationToken)
+    {
+        if (JobStandardizationRows.Read(job.StandardizationJson)?.Mode != JobStandardizationModes.Union)
+        {
+            return $"Job {job.Id} is not standardised over the union; it opens no statistics.";
+        }
+        int channels = await db.Datasets.AsNoTracking().Where(d => d.Id == job.TrainDatasetId).Select(d => d.Channels).FirstAsync(cancellationToken);
+        if (opened.Mean.Count != channels)
+        {
+            return $"The statistics carry {opened.Mean.Count} channels; job {job.Id}'s images have {channels}.";
+        }
+        ChannelStatistics? recorded = JobStandardizationRows.ReadStatistics(job.StandardizationStatisticsJson);
+        if (recorded is null)
+        {
+            job.StandardizationStatisticsJson = JobStandardizationRows.Write(opened);
+        }
+        else if (!recorded.Equals(opened))
+        {
+            DateTimeOffset now = PlatformTime.Now(_time);
+            db.JobLogEntries.Add(new JobLogEntryEntity
+            {
+                JobId = job.Id,
+                Time = now,
+                ReceivedAt = now,
+                Level = JobLogLevel.Warning,
+                Message = "platform: a report carried union statistics other than those recorded first; the job keeps the first.",
+            });
+        }
+        return null;
     }
 
     // The report as a point and as its epoch's row, replacing what comes after it (see ReportProgressAsync).
@@ -727,7 +827,7 @@ public sealed class JobService
         [.. j.Datasets.OrderBy(d => d.Position).Select(d => new JobDatasetInfo(d.Position, d.DatasetId, d.Purpose, d.Name, d.OwnerId, d.OwnerName, d.OwnerKey, d.Images, d.FractionalBits))],
         [.. j.Recipients.OrderBy(r => r.Position).Select(r => new JobRecipientInfo(r.UserId, r.UserName, r.Key))],
         [.. j.Approvals.OrderBy(a => a.SignedAt).ThenBy(a => a.KeyFingerprint, StringComparer.Ordinal).Select(a => new JobApprovalInfo(a.Key, a.Signature, a.UserId, a.SignedAt))],
-        j.DispatchedAt);
+        j.DispatchedAt, JobStandardizationRows.Read(j.StandardizationJson), JobStandardizationRows.ReadStatistics(j.StandardizationStatisticsJson));
 
     private static JobLogEntry ToEntry(JobLogEntryEntity e) => new(e.Id, e.JobId, e.Time, e.Level, e.Message, e.ReceivedAt);
 }

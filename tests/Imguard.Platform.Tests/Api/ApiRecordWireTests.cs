@@ -38,6 +38,7 @@ public sealed class ApiRecordWireTests(SqlitePlatformApiFixture fixture) : IClas
         typeof(PrivacyReportView), typeof(PrivacyReportRowView),
         typeof(JobDatasetView), typeof(ConsentTermsView), typeof(ConsentDatasetView), typeof(ConsentRecipientView), typeof(ConsentSignerView),
         typeof(ConsentParameterView), typeof(ApproveJobRequest), typeof(DeclineJobRequest), typeof(SigningKeyRequest), typeof(SigningKeyView),
+        typeof(PixelScaling), typeof(DiscloseStatisticsRequest), typeof(JobStandardizationView), typeof(ChannelStatistics),
     ];
 
     public static TheoryData<Type> Records() => new(RecordTypes);

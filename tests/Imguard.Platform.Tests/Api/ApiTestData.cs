@@ -17,8 +17,9 @@ internal static class ApiTestData
 
     public static string Digest(string seed) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seed)));
 
-    public static object Registration(int count, string purpose = "train") =>
-        new { name = "batch", purpose, count, fractionalBits = 16, digest0 = Digest("half 0"), digest1 = Digest("half 1") };
+    /// <summary>A registration; <paramref name="scaling"/>: what the client shared (null: left out, read as <c>own</c>).</summary>
+    public static object Registration(int count, string purpose = "train", PixelScaling? scaling = null) =>
+        new { name = "batch", purpose, count, fractionalBits = 16, digest0 = Digest("half 0"), digest1 = Digest("half 1"), scaling };
 
     /// <summary>A Fashion-MNIST-shaped project (1×28×28, 10 classes): the data the accuracy table was measured on.</summary>
     public static readonly object FashionProject = new { name = "fashion", channels = 1, height = 28, width = 28, classes = 10 };
@@ -38,12 +39,15 @@ internal static class ApiTestData
 
     /// <summary>
     /// Registers a dataset and has both parties report matching halves, bound to the owner's signing key (the key the
-    /// owner's client writes into both share-file headers) unless <paramref name="versionOne"/>: halves without a key.
+    /// owner's client writes into both share-file headers) unless <paramref name="versionOne"/>: halves without a key;
+    /// <paramref name="scaling"/>: how the client scaled the pixels (null: left out, <c>own</c>; a job over several
+    /// datasets needs <see cref="PixelScaling.Raw"/> or disclosed statistics).
     /// </summary>
     public static async Task<DatasetView> ReadyDatasetAsync(PlatformApiFixture fixture, ApiClient owner, Guid projectId, int count = 64, string purpose = "train",
-        (int Channels, int Height, int Width, int Classes)? shape = null, bool versionOne = false)
+        (int Channels, int Height, int Width, int Classes)? shape = null, bool versionOne = false, PixelScaling? scaling = null)
     {
-        DatasetUploadView registered = await owner.PostAsync<DatasetUploadView>($"/api/projects/{projectId}/datasets", Registration(count, purpose), HttpStatusCode.Created);
+        DatasetUploadView registered = await owner.PostAsync<DatasetUploadView>($"/api/projects/{projectId}/datasets", Registration(count, purpose, scaling),
+            HttpStatusCode.Created);
         for (int party = 0; party < 2; party++)
         {
             using ApiClient client = fixture.Service(ServiceRoles.Party(party));

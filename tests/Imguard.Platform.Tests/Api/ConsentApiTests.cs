@@ -45,8 +45,8 @@ public abstract class ConsentApiTests(PlatformApiFixture fixture)
         {
             await alice.PostAsync<MemberView>($"/api/projects/{project.Id}/members", new { userName = name, role }, HttpStatusCode.Created);
         }
-        DatasetView aliceTrain = await ApiTestData.ReadyDatasetAsync(fixture, alice, project.Id, count: 64);
-        DatasetView bobTrain = await ApiTestData.ReadyDatasetAsync(fixture, bob, project.Id, count: 32);
+        DatasetView aliceTrain = await ApiTestData.ReadyDatasetAsync(fixture, alice, project.Id, count: 64, scaling: PixelScaling.Raw);
+        DatasetView bobTrain = await ApiTestData.ReadyDatasetAsync(fixture, bob, project.Id, count: 32, scaling: PixelScaling.Raw);
         return new Team(alice, bob, carol, dave, bobName, carolName, daveName, project, aliceTrain, bobTrain);
     }
 
@@ -194,7 +194,7 @@ public abstract class ConsentApiTests(PlatformApiFixture fixture)
         await Refused(await team.Alice.PostAsync(team.Jobs, new { model = "mlp", trainDatasetId = team.AliceTrain.Id, additionalTrainDatasetIds = new[] { registered.Dataset.Id } }),
             HttpStatusCode.BadRequest, "share one shape, class list and number format");
 
-        DatasetView test = await ApiTestData.ReadyDatasetAsync(fixture, team.Bob, team.Project.Id, count: 16, purpose: "test");
+        DatasetView test = await ApiTestData.ReadyDatasetAsync(fixture, team.Bob, team.Project.Id, count: 16, purpose: "test", scaling: PixelScaling.Raw);
         await Refused(await team.Alice.PostAsync(team.Jobs, new { model = "mlp", trainDatasetId = team.AliceTrain.Id, additionalTrainDatasetIds = new[] { test.Id } }),
             HttpStatusCode.BadRequest, "not training");
         await Refused(await team.Alice.PostAsync(team.Jobs, new { model = "mlp", trainDatasetId = team.AliceTrain.Id, additionalTrainDatasetIds = new[] { team.AliceTrain.Id } }),

@@ -282,9 +282,9 @@ public abstract class JobsApiTests(PlatformApiFixture fixture)
         }
         try
         {
-            DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id);
-            DatasetView daves = await ApiTestData.ReadyDatasetAsync(fixture, members["dave"], project.Id);
-            DatasetView carols = await ApiTestData.ReadyDatasetAsync(fixture, members["carol"], project.Id, count: 32, purpose: "test");
+            DatasetView train = await ApiTestData.ReadyDatasetAsync(fixture, owner, project.Id, scaling: PixelScaling.Raw);
+            DatasetView daves = await ApiTestData.ReadyDatasetAsync(fixture, members["dave"], project.Id, scaling: PixelScaling.Raw);
+            DatasetView carols = await ApiTestData.ReadyDatasetAsync(fixture, members["carol"], project.Id, count: 32, purpose: "test", scaling: PixelScaling.Raw);
             JobView job = await ApiTestData.QueuedJobAsync(owner, $"/api/projects/{project.Id}/jobs",
                 new
                 {

@@ -173,6 +173,10 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("deletion_requested_at");
 
+                    b.Property<string>("DisclosedStatisticsJson")
+                        .HasColumnType("text")
+                        .HasColumnName("disclosed_statistics_json");
+
                     b.Property<int>("FractionalBits")
                         .HasColumnType("integer")
                         .HasColumnName("fractional_bits");
@@ -230,6 +234,14 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("rejection_reason");
+
+                    b.Property<string>("Scaling")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("own")
+                        .HasColumnName("scaling");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -477,6 +489,14 @@ namespace Imguard.Platform.Data.Migrations.Postgres
                     b.Property<int?>("ResumedFromEpoch")
                         .HasColumnType("integer")
                         .HasColumnName("resumed_from_epoch");
+
+                    b.Property<string>("StandardizationJson")
+                        .HasColumnType("text")
+                        .HasColumnName("standardization_json");
+
+                    b.Property<string>("StandardizationStatisticsJson")
+                        .HasColumnType("text")
+                        .HasColumnName("standardization_statistics_json");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")

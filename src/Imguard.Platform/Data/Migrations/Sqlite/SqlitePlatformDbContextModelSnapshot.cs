@@ -168,6 +168,10 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("deletion_requested_at");
 
+                    b.Property<string>("DisclosedStatisticsJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("disclosed_statistics_json");
+
                     b.Property<int>("FractionalBits")
                         .HasColumnType("INTEGER")
                         .HasColumnName("fractional_bits");
@@ -225,6 +229,14 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT")
                         .HasColumnName("rejection_reason");
+
+                    b.Property<string>("Scaling")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("own")
+                        .HasColumnName("scaling");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -472,6 +484,14 @@ namespace Imguard.Platform.Data.Migrations.Sqlite
                     b.Property<int?>("ResumedFromEpoch")
                         .HasColumnType("INTEGER")
                         .HasColumnName("resumed_from_epoch");
+
+                    b.Property<string>("StandardizationJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("standardization_json");
+
+                    b.Property<string>("StandardizationStatisticsJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("standardization_statistics_json");
 
                     b.Property<long?>("StartedAt")
                         .HasColumnType("INTEGER")

@@ -1,0 +1,60 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Imguard.Platform.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class DatasetScalingAndJobStandardization : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "standardization_json",
+                table: "jobs",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "standardization_statistics_json",
+                table: "jobs",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "disclosed_statistics_json",
+                table: "datasets",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "scaling",
+                table: "datasets",
+                type: "character varying(16)",
+                maxLength: 16,
+                nullable: false,
+                defaultValue: "own");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "standardization_json",
+                table: "jobs");
+
+            migrationBuilder.DropColumn(
+                name: "standardization_statistics_json",
+                table: "jobs");
+
+            migrationBuilder.DropColumn(
+                name: "disclosed_statistics_json",
+                table: "datasets");
+
+            migrationBuilder.DropColumn(
+                name: "scaling",
+                table: "datasets");
+        }
+    }
+}
