@@ -1,10 +1,14 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Imguard.Client.Consent;
+using Imguard.Client.Models;
 using Imguard.Client.Platform;
 using Imguard.Contracts.Consent;
+using Imguard.Learning.Data;
+using Imguard.Learning.Nn;
 using Imguard.ServiceDefaults.Deployment;
 using Imguard.ServiceDefaults.Pki;
 using Imguard.ServiceDefaults.Tls;
@@ -147,13 +151,15 @@ public sealed class ThreeOwnersTests
 
             // Bob, a recipient, gets the model but not carol's accuracy; carol, no recipient, gets no model at all.
             string bobsOnnx = Path.Combine(root, "bob", "model", jobId + ".onnx"), bobsParameters = Path.Combine(root, "bob", "model", "parameters.json");
-            string bobs = await Succeeds("bob", Bound, "model", "download", "--job", jobId, "--onnx", bobsOnnx, "--parameters", bobsParameters);
+            string bobsModel = Path.Combine(root, "bob", "model");
+            string bobs = await Succeeds("bob", Bound, "model", "download", "--job", jobId, "--onnx", bobsOnnx, "--parameters", bobsParameters,
+                "--keep-shares", "--out", bobsModel);
             Assert.Contains($"only the owner of dataset '{testId}'", bobs, StringComparison.Ordinal);
             Assert.Contains("no secure test accuracy here", bobs, StringComparison.Ordinal);
             Assert.DoesNotMatch(@"secure test accuracy: \d", bobs);
             Assert.True(File.Exists(bobsOnnx), bobs);
             // Bob's model starts with the union's statistics the job recorded (bob keeps none of his own: he shared raw).
-            Assert.Contains($"with the union's statistics that the parties opened in job {jobId}", bobs, StringComparison.Ordinal);
+            Assert.Contains($"  its standardisation: the union's statistics that the parties opened in job {jobId}", bobs, StringComparison.Ordinal);
             using (JsonDocument parameters = JsonDocument.Parse(File.ReadAllText(bobsParameters)))
             {
                 JsonElement carried = parameters.RootElement.GetProperty("standardization");
@@ -163,6 +169,21 @@ public sealed class ThreeOwnersTests
             byte[] onnx = File.ReadAllBytes(bobsOnnx);
             Assert.True(onnx.AsSpan().IndexOf(BitConverter.GetBytes((float)(255 * opened.Mean))) >= 0, "the ONNX carries 255·mean of the union");
             Assert.True(onnx.AsSpan().IndexOf(BitConverter.GetBytes((float)(255 * opened.Std))) >= 0, "the ONNX carries 255·std of the union");
+
+            // Secure inference with the union model: alice shares new images raw and the parties standardise them with the
+            // statistics the job recorded — the predictions agree with the recombined model run in the clear on the same
+            // images standardised with those statistics.
+            (string inferImages, string inferLabels) = IdxSquares.Write(Path.Combine(root, "alice", "infer-data"), 20, 4);
+            string inferred = await Succeeds("alice", TimeSpan.FromMinutes(3), "infer", "--model-job", jobId, "--idx", inferImages, inferLabels);
+            Assert.Contains($"images shared raw (x/255); the parties standardise them with the statistics job {jobId} recorded", inferred, StringComparison.Ordinal);
+            int secureCorrect = int.Parse(Regex.Match(inferred, @"accuracy against your labels [0-9.]+% \((\d+)/20\)").Groups[1].Value, CultureInfo.InvariantCulture);
+            ReconstructedModel model = ModelReconstruction.Reconstruct(Path.Combine(bobsModel, jobId + ".party0.model"), Path.Combine(bobsModel, jobId + ".party1.model"));
+            LabeledImages plain = new Standardization([opened.Mean], [opened.Std])
+                .Apply(IdxReader.LoadDataset(inferImages, inferLabels, [.. Enumerable.Range(0, 10).Select(i => $"{i}")]));
+            PlainTensor logits = await model.ForwardAsync(new PlainTensor([.. plain.Pixels.Select(p => (double)p)], plain.Count, 1, 28, 28));
+            int plainCorrect = Enumerable.Range(0, plain.Count).Count(i => ArgMax(logits.Data.AsSpan(i * 10, 10)) == plain.Labels[i]);
+            Assert.InRange(secureCorrect, plainCorrect - 1, plainCorrect + 1); // fixed-point logits may flip a near tie
+
             (int carolsCode, string carols) = await As("carol", Bound, "model", "download", "--job", jobId, "--out", Path.Combine(root, "carol", "model"));
             Assert.True(carolsCode != 0, carols);
             Assert.Contains("is not a model recipient of this job", carols, StringComparison.Ordinal);
@@ -187,6 +208,16 @@ public sealed class ThreeOwnersTests
     }
 
     private static string Profile(string root, string user) => Path.Combine(root, user, "profile.json");
+
+    private static int ArgMax(ReadOnlySpan<double> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            best = values[i] > values[best] ? i : best;
+        }
+        return best;
+    }
 
     // The profile's key, as `imguard login` made it beside the profile.
     private static byte[] DeviceKey(string profile)

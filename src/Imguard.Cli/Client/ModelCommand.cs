@@ -103,8 +103,12 @@ internal static class ModelCommand
                     Console.WriteLine($"ONNX written to {onnxPath}");
                     Console.WriteLine(stats is null
                         ? $"  its input is standardised values, as in training: {owner.MissingStatistics(summary.TrainDatasetId)}"
-                        : $"  its input is raw pixel values 0-255, standardised by its first nodes with {input.Source}; " +
+                        : $"  its input is raw pixel values 0-255 (standardised by its first nodes); " +
                           $"classes: {string.Join(", ", stats.ClassNames ?? [.. Enumerable.Range(0, reconstructed.Spec.Classes).Select(i => $"{i}")])}");
+                    if (input.Source is { } used)
+                    {
+                        Console.WriteLine($"  its standardisation: {used}");
+                    }
                 }
                 if (parametersPath is not null)
                 {

@@ -57,6 +57,12 @@ public sealed class DatasetUpload(PlatformApi platform)
         await Task.WhenAll(uploads);
         File.Delete(files.Party0Path);
         File.Delete(files.Party1Path);
+        if (scaling.Kind == PixelScalings.Own)
+        {
+            // Without the shares the record only repeats what the statistics file beside it says (own, the class names);
+            // a raw dataset keeps it: it is where its class names are kept.
+            File.Delete(DatasetScalingRecord.PathOf(folder, datasetId));
+        }
 
         DatasetView dataset = await WaitUntilSettledAsync(datasetId, readyTimeout, cancellationToken);
         return new Result(dataset, scaling.Kind == PixelScalings.Raw ? null : OwnerSharing.StandardizationPath(folder, datasetId));

@@ -12,7 +12,7 @@ namespace Imguard.Client.Storage;
 /// client writes in it 0600 (<see cref="OwnerOnly"/>).
 /// <code>
 /// datasets/&lt;id&gt;/&lt;id&gt;.standardization.json   the training set's statistics and class names (kept; none for a raw dataset)
-/// datasets/&lt;id&gt;/&lt;id&gt;.scaling.json           how the shared values were scaled (raw or own) and the class names (kept)
+/// datasets/&lt;id&gt;/&lt;id&gt;.scaling.json           how the shared values were scaled and the class names (kept for a raw dataset, and beside shares kept by `dataset share`)
 /// datasets/&lt;id&gt;/&lt;id&gt;.party{0,1}.share       both halves, only until both are uploaded (or kept by `dataset share`)
 /// models/&lt;job&gt;/                              an ONNX written by default, and shares only with --keep-shares
 /// </code>
