@@ -50,7 +50,11 @@ internal sealed class JobExecution(int partyId, ShareStore store, JobQueue queue
             var spec = JobTraining.Spec(description);
             var options = JobTraining.Options(description);
             var format = JobTraining.Format(description);
-            SharedDataset train = await TrainingUnion.LoadAsync(description, store, ownerKeys, cancellation.Token);
+            if (UnionStandardizationStep.Problem(description, spec) is { } standardizationProblem)
+            {
+                throw new InvalidDataException(standardizationProblem);
+            }
+            var (train, trainCounts) = await TrainingUnion.LoadAsync(description, store, ownerKeys, cancellation.Token);
             if (description.AdditionalTrainDatasetIds.Count > 0)
             {
                 reporter.Log(jobId, JobLogLevel.Information,
@@ -64,7 +68,7 @@ internal sealed class JobExecution(int partyId, ShareStore store, JobQueue queue
                     throw new InvalidDataException($"The dataset half is encoded with {half.Format.FractionalBits} fractional bits; the job uses {format.FractionalBits}.");
                 }
             }
-            await attempts.RunAsync(folder, new JobInputs(description, spec, options, format, train, test), run, minAttempt, resume, cancellation.Token);
+            await attempts.RunAsync(folder, new JobInputs(description, spec, options, format, train, test, trainCounts), run, minAttempt, resume, cancellation.Token);
             queue.Finish(folder, run, JobState.Succeeded, null);
             reporter.State(jobId, new JobStateReport(JobState.Succeeded));
         }

@@ -15,6 +15,7 @@ namespace Imguard.Party.Jobs;
 /// checkpoints/epoch-N.ckpt this party's model share after N epochs (the newest two are kept)
 /// model.share              this party's share of the final model (written when the job succeeds)
 /// evaluation.share         this party's share of the test evaluation (when the job has a test set)
+/// standardization.json     the union's statistics the parties opened (a job standardised over the union; public)
 /// </code>
 /// Every file is replaced atomically (temp, fsync, rename) and is 0600, every folder 0700. The job id is checked against its pattern before a path
 /// is built from it.
@@ -40,6 +41,9 @@ public sealed class JobFolder
     public string ModelPath => System.IO.Path.Combine(Path, "model.share");
 
     public string EvaluationPath => System.IO.Path.Combine(Path, "evaluation.share");
+
+    /// <summary>The statistics of a job standardised over the union (<see cref="ChannelStatistics"/>), saved by the attempt that opened them.</summary>
+    public string StandardizationPath => System.IO.Path.Combine(Path, "standardization.json");
 
     private string DescriptionPath => System.IO.Path.Combine(Path, "job.json");
 
@@ -70,6 +74,25 @@ public sealed class JobFolder
     public JobLocalState ReadState() =>
         JsonSerializer.Deserialize<JobLocalState>(File.ReadAllBytes(StatePath), Json)
             ?? throw new InvalidDataException($"The state of job '{JobId}' is empty.");
+
+    public void SaveStandardization(ChannelStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        OwnerOnly.CreateDirectory(Path);
+        AtomicFile.WriteAllBytes(StandardizationPath, JsonSerializer.SerializeToUtf8Bytes(statistics, Json));
+    }
+
+    /// <summary>The saved statistics, or null when the job has none (not standardised over the union, or not yet opened).</summary>
+    public ChannelStatistics? ReadStandardization()
+    {
+        if (!File.Exists(StandardizationPath))
+        {
+            return null;
+        }
+        ChannelStatistics? statistics = JsonSerializer.Deserialize<ChannelStatistics>(File.ReadAllBytes(StandardizationPath), Json);
+        return statistics?.Check() is null && statistics is not null ? statistics
+            : throw new InvalidDataException($"The saved standardisation of job '{JobId}' is not valid.");
+    }
 
     /// <summary>Saves the checkpoint of <paramref name="epochs"/> epochs and removes all but the newest two.</summary>
     public void SaveCheckpoint(ModelCheckpoint checkpoint)

@@ -28,7 +28,12 @@ public sealed class JobReporter(HttpClient http, ILogger logger, TimeProvider? t
 
     public void State(string jobId, JobStateReport report) => Enqueue(new Report(jobId, "state", report, IsProgress: false));
 
-    public void Progress(string jobId, JobProgressReport report) => Enqueue(new Report(jobId, "progress", report, IsProgress: true));
+    /// <summary>Progress; a newer report makes an unsent one moot, except one that carries the union's statistics (sent once).</summary>
+    public void Progress(string jobId, JobProgressReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        Enqueue(new Report(jobId, "progress", report, IsProgress: report.Standardization is null));
+    }
 
     public void Log(string jobId, JobLogLevel level, string message) => Enqueue(new Report(jobId, "log", new JobLogReport(level, message, _time.GetUtcNow()), IsProgress: false));
 

@@ -17,8 +17,11 @@ namespace Imguard.Party.Jobs;
 /// </summary>
 internal static class TrainingUnion
 {
-    /// <summary>Loads the union, each half checked against the owner key its consent was checked with (<see cref="JobConsentCheck"/>).</summary>
-    public static async Task<SharedDataset> LoadAsync(JobDescription description, ShareStore store, IReadOnlyDictionary<string, byte[]?> ownerKeys,
+    /// <summary>
+    /// Loads the union, each half checked against the owner key its consent was checked with (<see cref="JobConsentCheck"/>),
+    /// with the image count of each dataset in union order.
+    /// </summary>
+    public static async Task<(SharedDataset Union, int[] Counts)> LoadAsync(JobDescription description, ShareStore store, IReadOnlyDictionary<string, byte[]?> ownerKeys,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(description);
@@ -27,7 +30,8 @@ internal static class TrainingUnion
         IReadOnlyList<string> ids = description.TrainDatasetIds;
         if (ids.Count == 1)
         {
-            return await LoadHalfAsync(ids[0], store, ownerKeys, cancellationToken);
+            SharedDataset only = await LoadHalfAsync(ids[0], store, ownerKeys, cancellationToken);
+            return (only, [only.Count]);
         }
 
         var headers = new ShareFileHeader[ids.Count];
@@ -65,7 +69,7 @@ internal static class TrainingUnion
             offset += half.Count;
             loaded = half;
         }
-        return new SharedDataset(loaded!.PartyId, loaded.Format, loaded.ImageShape, c, images, labels);
+        return (new SharedDataset(loaded!.PartyId, loaded.Format, loaded.ImageShape, c, images, labels), [.. headers.Select(h => (int)h.ExampleCount)]);
     }
 
     /// <summary>What differs between two training halves, as a describer of either, or null when they may train together.</summary>

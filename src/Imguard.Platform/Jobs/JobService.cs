@@ -65,7 +65,9 @@ public sealed class JobService
     /// Creates a training job waiting for approvals (<see cref="JobState.AwaitingApproval"/>); needs
     /// <see cref="ProjectPermission.StartJob"/>, a Ready train dataset of the same project, the further training
     /// datasets and the test dataset if given (Ready, same project, same shape), every dataset bound to its owner's key
-    /// and every recipient (default: the creator) a member with a registered signing key.
+    /// and every recipient (default: the creator) a member with a registered signing key. Its standardisation
+    /// (<see cref="JobStandardization"/>) is fixed here from the datasets' scalings: a job over several datasets (or any
+    /// not scaled <c>own</c>) is standardised over the union and refused a dataset standardised with undisclosed statistics.
     /// </summary>
     public async Task<Outcome<JobInfo>> CreateAsync(Guid userId, JobRequest request, CancellationToken cancellationToken = default)
     {
@@ -95,7 +97,8 @@ public sealed class JobService
         return await AddAsync(db, userId, request, modelFromJobId: null, JobState.AwaitingApproval, consent.Value, cancellationToken);
     }
 
-    // What a training job's row is made of besides the request: its consent rows and its standardisation.
+    // What a job's row is made of besides the request: a training job's consent rows (none for inference), its
+    // standardisation and, for an inference job of a union model, its model job's statistics.
     private sealed record JobRows(List<JobDatasetEntity> Datasets, List<JobRecipientEntity> Recipients, JobStandardization Standardization,
         ChannelStatistics? Statistics = null);
 
@@ -103,7 +106,8 @@ public sealed class JobService
     // further ones, the test set), each with its owner and the owner key both parties reported, and its recipients
     // with their registered keys. Checks what consent-plan.md lists: further datasets Ready, of the project, trained
     // on and of the first's shape, classes and format (else 400); every dataset bound to an owner key, every recipient
-    // a member with a registered key (else 409, saying what to do).
+    // a member with a registered key (else 409, saying what to do); and the job's standardisation from the datasets'
+    // scalings, a union job refused a dataset it cannot use (400, naming the dataset, its owner and the remedy).
     private static async Task<Outcome<JobRows>> ConsentRowsAsync(
         PlatformDbContext db, Guid userId, JobRequest request, CancellationToken cancellationToken)
     {

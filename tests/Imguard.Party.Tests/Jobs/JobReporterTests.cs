@@ -78,6 +78,27 @@ public sealed class JobReporterTests
         await running;
     }
 
+    [Fact]
+    public async Task A_progress_report_with_the_unions_statistics_is_sent_even_when_newer_progress_is_waiting_behind_it()
+    {
+        var platform = new ScriptedPlatform((_, _) => HttpStatusCode.OK);
+        var reporter = new JobReporter(platform.Client, NullLogger.Instance, new SteppedTime());
+        // Queued before the reporter runs: the first step's report and the second's wait behind the statistics.
+        reporter.Progress("job-1", new JobProgressReport(0, 0, 8, Standardization: new ChannelStatistics([0.25], [0.5], 64)));
+        reporter.Progress("job-1", new JobProgressReport(0, 1, 8));
+        reporter.Progress("job-1", new JobProgressReport(0, 2, 8));
+        using var stop = new CancellationTokenSource();
+        Task running = reporter.RunAsync(stop.Token);
+
+        Assert.True(await reporter.FlushAsync(TimeSpan.FromSeconds(30)));
+        // The statistics went out; the first step's report was made moot by the second's.
+        Assert.Equal(["internal/jobs/job-1/progress", "internal/jobs/job-1/progress"], platform.Paths);
+        Assert.Contains("\"standardization\":{\"mean\":[0.25]", platform.Bodies[0], StringComparison.Ordinal);
+        Assert.Contains("\"step\":2", platform.Bodies[1], StringComparison.Ordinal);
+        await stop.CancelAsync();
+        await running;
+    }
+
     // A report being retried waits on two timers (the bound on time and the back-off); the clock moves only then.
     private static async Task AdvanceUntil(SteppedTime time, Func<bool> done, TimeSpan? step = null) =>
         Assert.True(await time.RunUntilAsync(done, step ?? TimeSpan.FromMilliseconds(500), waiting: 2), "the reporter did not get there");
@@ -99,16 +120,20 @@ public sealed class JobReporterTests
 
         public List<string> Paths { get; } = [];
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        public List<string> Bodies { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            string body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
             string path = request.RequestUri!.AbsolutePath.TrimStart('/');
             int count;
             lock (Paths)
             {
                 Paths.Add(path);
+                Bodies.Add(body);
                 count = _counts[path] = _counts.GetValueOrDefault(path) + 1;
             }
-            return Task.FromResult(new HttpResponseMessage(_answer(path, count)));
+            return new HttpResponseMessage(_answer(path, count));
         }
     }
 }

@@ -10,6 +10,7 @@ using System.Security.Cryptography.X509Certificates;
 using Imguard.Client.Models;
 using Imguard.Contracts.Audit;
 using Imguard.Contracts.Consent;
+using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Grants;
 using Imguard.Contracts.Jobs;
 using Imguard.Dealer.Sessions;
@@ -50,6 +51,9 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     private const string Old = "ds-old"; // shared before share files carried the owner's key (version 1)
     private const string Bob = "ds-bob"; // another owner's training set, for jobs over the union
     private const string Wide = "ds-wide"; // 9×9 images: cannot train with the 8×8 ones
+    private const string AliceRaw = "ds-alice-raw"; // Alice's training set shared with raw pixels (x/255), for a union-standardised job
+    private const string BobDisclosed = "ds-bob-disclosed"; // Bob's, standardised with statistics he disclosed
+    private const string TestRaw = "ds-test-raw"; // Alice's test set with raw pixels
     private static readonly FixedPointFormat Format = FixedPointFormat.Default;
     private static readonly Seed TestPlanSeed = new(77, 3);
     private static readonly ModelSpec Spec = new([1, 8, 8], 10, [new("flatten"), new("linear", Out: 16), new("relu"), new("linear", Out: 10)]);
@@ -62,6 +66,8 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     private LabeledImages _test = null!;
     private LabeledImages _bobTrain = null!;
     private LabeledImages _union = null!; // Alice's training set, then Bob's: the job's union in its order
+    private LabeledImages _raw = null!; // the 72 images' pixels, 0..255
+    private Standardization _bobOwn = null!; // the statistics Bob standardised BobDisclosed with and disclosed
     private readonly ConcurrentDictionary<(string Job, int Epoch), int> _plannedCounts = new();
     private IReadOnlyList<PlainTensor> _initial = null!;
     private readonly ECDsa _alice = TestConsent.NewKey();
@@ -78,6 +84,9 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         _test = standardization.Apply(raw.Slice(32, 16));
         _bobTrain = standardization.Apply(raw.Slice(48, 24));
         _union = standardization.Apply(raw).Subset([.. Enumerable.Range(0, 32), .. Enumerable.Range(48, 24)]);
+        _raw = raw;
+        _bobOwn = Standardization.Fit(raw.Slice(48, 24));
+        var identity = new Standardization([0.0], [1.0]); // (x/255 − 0)/1: what a client shares as raw pixels
         var wide = SyntheticShapes.Generate(8, side: 9);
         using (var prg = new AesCtrPrg(new Seed(7, 1)))
         {
@@ -92,10 +101,16 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         OwnerHalfFiles bobFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_bobTrain, Format, Bob, _work, seedCompressParty0: false, ownerKey: bobKey);
         OwnerHalfFiles wideFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(Standardization.Fit(wide).Apply(wide), Format, Wide, _work,
             seedCompressParty0: true, ownerKey: bobKey);
+        OwnerHalfFiles aliceRawFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(identity.Apply(raw.Slice(0, 32)), Format, AliceRaw, _work,
+            seedCompressParty0: true, ownerKey: aliceKey);
+        OwnerHalfFiles testRawFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(identity.Apply(raw.Slice(32, 16)), Format, TestRaw, _work,
+            seedCompressParty0: false, ownerKey: aliceKey);
+        OwnerHalfFiles bobDisclosedFiles = await DatasetHalfFile.WriteOwnerHalvesAsync(_bobOwn.Apply(raw.Slice(48, 24)), Format, BobDisclosed, _work,
+            seedCompressParty0: false, ownerKey: bobKey);
         for (int p = 0; p < 2; p++)
         {
             var store = new ShareStore(Path.Combine(PartyDirectory(p), "shares"));
-            foreach (OwnerHalfFiles files in new[] { trainFiles, testFiles, oldFiles, bobFiles, wideFiles })
+            foreach (OwnerHalfFiles files in new[] { trainFiles, testFiles, oldFiles, bobFiles, wideFiles, aliceRawFiles, testRawFiles, bobDisclosedFiles })
             {
                 await using FileStream half = File.OpenRead(p == 0 ? files.Party0Path : files.Party1Path);
                 await store.ImportAsync(half, files.DatasetId, p);
@@ -643,6 +658,126 @@ public sealed class JobsEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         await Platform.WaitForBothAsync(mismatched.JobId, JobState.Failed, TimeSpan.FromSeconds(30));
         Assert.All(Platform.States.Where(s => s.Job == mismatched.JobId && s.Report.State == JobState.Failed), s =>
             Assert.Contains($"'{Wide}' has images of 1×9×9, the first, '{Train}', has images of 1×8×8", s.Report.Message, StringComparison.Ordinal));
+    }
+
+    /// <summary>Alice's raw training set, then Bob's disclosed one, and Alice's raw test set: a job standardised over their union.</summary>
+    private JobDescription UnionStandardizedJob(string id, int epochs, int batch, bool withTest = true)
+    {
+        JobDescription job = Job(id, epochs, batch, withTest: withTest) with
+        {
+            TrainDatasetId = AliceRaw,
+            AdditionalTrainDatasetIds = [BobDisclosed],
+            TestDatasetId = withTest ? TestRaw : null,
+            Standardization = new JobStandardization
+            {
+                Mode = JobStandardizationModes.Union,
+                Datasets = [new(AliceRaw, PixelScaling.Raw), new(BobDisclosed, PixelScaling.Disclose(_bobOwn.Mean, _bobOwn.Std)), .. withTest ? [new DatasetScaling(TestRaw, PixelScaling.Raw)] : Array.Empty<DatasetScaling>()],
+            },
+        };
+        Assert.Null(job.Check());
+        return job;
+    }
+
+    /// <summary>Alice and Bob each sign as the owner of their datasets (the terms carry the standardisation); Alice receives the model.</summary>
+    private JobDescription SignedByBoth(JobDescription job)
+    {
+        Dictionary<string, (string Owner, ECDsa Key)> owners = Owners(job, _alice);
+        owners[BobDisclosed] = ("bob", _bob);
+        return TestConsent.Sign(job, owners, [("alice", _alice)]);
+    }
+
+    [Fact]
+    public async Task A_union_standardised_job_resumed_from_a_checkpoint_reuses_the_statistics_both_parties_saved()
+    {
+        JobDescription job = UnionStandardizedJob("job-union-std-resume", epochs: 4, batch: 4, withTest: false);
+        await Platform.StartJobAsync(SignedByBoth(job), 56);
+        string checkpoint = Path.Combine(PartyDirectory(1), "jobs", job.JobId, "checkpoints", "epoch-1.ckpt");
+        await WaitUntilAsync(() => File.Exists(checkpoint), TimeSpan.FromSeconds(90));
+        await StopPartyAsync(1);
+        await StartPartyAsync(1);
+        await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(120));
+
+        // The first attempt opened the statistics; the resumed one took the saved ones at both parties, so one
+        // standardisation trained the model, and it was reported once per attempt with the same numbers.
+        var logs = Platform.Logs.Where(l => l.Job == job.JobId).Select(l => l.Report.Message!).ToArray();
+        Assert.Equal(2, logs.Count(l => l == "standardised over the union of 56 images: opened 2 numbers per channel."));
+        Assert.Equal(2, logs.Count(l => l == "standardised over the union of 56 images with the statistics an earlier attempt opened."));
+        var reported = Platform.Progress.Where(p => p.Job == job.JobId && p.Report.Standardization is not null).Select(p => p.Report).ToArray();
+        Assert.Equal(2, reported.Length);
+        Assert.Equal(reported[0].Standardization, reported[1].Standardization);
+        Assert.NotNull(reported[1].ResumedFromEpoch);
+
+        LabeledImages unionRaw = _raw.Subset([.. Enumerable.Range(0, 32), .. Enumerable.Range(48, 24)]);
+        Standardization plain = Standardization.Fit(unionRaw);
+        var (share0, share1) = await DownloadAsync(job.JobId);
+        double worst = MaxDifference(await PlaintextRunAsync(job, plain.Apply(unionRaw)), ModelReconstruction.Reconstruct(share0, share1).Parameters);
+        output.WriteLine($"union-standardised, resumed: max |secure − plaintext| parameter {worst:E2}");
+        Assert.InRange(worst, 0, 6e-3); // 56 steps (14 per epoch); the single-dataset resume's 4e-3 is for 32
+    }
+
+    [Fact]
+    public async Task A_job_standardised_over_the_union_of_a_raw_and_a_disclosed_owner_trains_as_plaintext_does_with_the_unions_statistics()
+    {
+        // Alice shares raw pixels, Bob his own standardisation with its statistics disclosed; both sign a job standardised
+        // over their union, so the signatures cover the scalings and the mode.
+        JobDescription job = UnionStandardizedJob("job-union-std", epochs: 2, batch: 8);
+        await Platform.StartJobAsync(SignedByBoth(job), 56, 16);
+        await Platform.WaitForBothAsync(job.JobId, JobState.Succeeded, TimeSpan.FromSeconds(120));
+        Assert.Equal(2, Platform.Logs.Count(l => l.Job == job.JobId && l.Report.Message == "standardised over the union of 56 images: opened 2 numbers per channel."));
+
+        // Plaintext: the union's statistics over both owners' pixels, and the concatenation standardised with them.
+        LabeledImages unionRaw = _raw.Subset([.. Enumerable.Range(0, 32), .. Enumerable.Range(48, 24)]);
+        Standardization plain = Standardization.Fit(unionRaw);
+
+        // Party 0 reported the opened statistics once, before the first step; both parties saved the same.
+        var reported = Platform.Progress.Where(p => p.Job == job.JobId && p.Report.Standardization is not null).ToArray();
+        ChannelStatistics statistics = Assert.Single(reported).Report.Standardization!;
+        Assert.Equal("party-0", reported[0].Party);
+        Assert.Equal(0, reported[0].Report.Step);
+        Assert.Equal(56L * 64, statistics.ValuesPerChannel);
+        // Bounds (UnionStandardizationTests): μ within 3 ulp, σ within 12 ulp/σ of the owners' pixels.
+        double ulp = Format.Ulp;
+        output.WriteLine($"union μ {statistics.Mean[0]:F8} (plaintext {plain.Mean[0]:F8}), σ {statistics.Std[0]:F8} (plaintext {plain.Std[0]:F8})");
+        Assert.InRange(Math.Abs(statistics.Mean[0] - plain.Mean[0]), 0, 3 * ulp);
+        Assert.InRange(Math.Abs(statistics.Std[0] - plain.Std[0]), 0, 12 * ulp / plain.Std[0]);
+        string[] saved = [.. Enumerable.Range(0, 2).Select(p => File.ReadAllText(new JobFolder(Path.Combine(PartyDirectory(p), "jobs"), job.JobId).StandardizationPath))];
+        Assert.Equal(saved[0], saved[1]);
+
+        // The reconstructed model is the plaintext run's on the concatenation standardised with the plaintext union statistics.
+        var (share0, share1) = await DownloadAsync(job.JobId);
+        ReconstructedModel model = ModelReconstruction.Reconstruct(share0, share1);
+        double worst = MaxDifference(await PlaintextRunAsync(job, plain.Apply(unionRaw)), model.Parameters);
+        output.WriteLine($"union-standardised 32 + 24 images: max |secure − plaintext| parameter {worst:E2}");
+        Assert.InRange(worst, 0, 3e-3); // the union job's bound: each input is within a few ulp of the plaintext's
+
+        // The raw test set was standardised the same way: the secure evaluation predicts as the model does on it in plaintext.
+        LabeledImages test = plain.Apply(_raw.Slice(32, 16));
+        var (eval0, eval1) = await DownloadAsync(job.JobId, evaluation: true);
+        EvaluationResult evaluation = ModelReconstruction.ReconstructEvaluation(eval0, eval1, test.Labels);
+        PlainTensor logits = await model.ForwardAsync(new PlainTensor(Array.ConvertAll(test.Pixels, v => (double)v), test.Count, 1, 8, 8));
+        int agree = Enumerable.Range(0, test.Count).Count(i => Enumerable.Range(0, 10).MaxBy(j => logits.Data[i * 10 + j]) == evaluation.Predicted[i]);
+        Assert.InRange(agree, test.Count - 1, test.Count);
+
+        // An inference job with this model standardises its raw images with the statistics the parties recorded for the
+        // model job; without a scaling for its dataset, both parties refuse.
+        JobDescription inference = new()
+        {
+            JobId = "job-union-infer", ProjectId = "prj-1", TrainDatasetId = TestRaw, TestDatasetId = TestRaw, ModelFromJobId = job.JobId,
+            ModelSpecJson = Spec.ToJson(), ComparisonBits = 32,
+            Standardization = new JobStandardization { Mode = JobStandardizationModes.Union, Datasets = [new(TestRaw, PixelScaling.Raw)] },
+        };
+        Assert.Null(inference.Check());
+        await Platform.StartJobAsync(inference, 16, 16);
+        await Platform.WaitForBothAsync(inference.JobId, JobState.Succeeded, TimeSpan.FromSeconds(60));
+        var (infer0, infer1) = await DownloadAsync(inference.JobId, evaluation: true);
+        EvaluationResult inferred = ModelReconstruction.ReconstructEvaluation(infer0, infer1, test.Labels);
+        Assert.InRange(Enumerable.Range(0, test.Count).Count(i => inferred.Predicted[i] == evaluation.Predicted[i]), test.Count - 1, test.Count);
+
+        JobDescription unnamed = inference with { JobId = "job-union-infer-unnamed", Standardization = null };
+        await Platform.StartJobAsync(unnamed, 16, 16);
+        await Platform.WaitForBothAsync(unnamed.JobId, JobState.Failed, TimeSpan.FromSeconds(60));
+        Assert.All(Platform.States.Where(s => s.Job == unnamed.JobId && s.Report.State == JobState.Failed), s =>
+            Assert.Contains($"must name dataset '{TestRaw}' with a raw or disclosed scaling", s.Report.Message, StringComparison.Ordinal));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)

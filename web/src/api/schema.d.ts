@@ -1535,6 +1535,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/datasets/{id}/disclose-statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The dataset's owner discloses the per-channel statistics it was standardised with, so it can join jobs standardised over the union.
+         * @description The uploader only (another member: 403; a non-member: 404). Only a dataset scaled `own` and not being deleted (409 otherwise); one mean and one standard deviation (of x/255) per channel of the project (400 otherwise). The scaling becomes `disclosed` with these numbers, for good: they are public to the project's members, the parties and every job's approvers. A job created before keeps the scaling its terms were built with; make a new job to use the disclosed statistics.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DiscloseStatisticsRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DatasetView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/datasets/{id}/upload-grants": {
         parameters: {
             query?: never;
@@ -3159,6 +3240,12 @@ export interface components {
         ChangeMemberRoleRequest: {
             role: components["schemas"]["ProjectRole"];
         };
+        ChannelStatistics: {
+            mean: number[];
+            std: number[];
+            /** Format: int64 */
+            valuesPerChannel: number;
+        };
         ConsentDatasetView: {
             datasetId: string;
             name: string;
@@ -3339,9 +3426,14 @@ export interface components {
             ownerKey?: null | string;
             ownerKeyFingerprint?: null | string;
             owner?: null | string;
+            scaling?: null | components["schemas"]["PixelScaling"];
         };
         DeclineJobRequest: {
             reason?: null | string;
+        };
+        DiscloseStatisticsRequest: {
+            mean: number[];
+            std: number[];
         };
         ExpectedAccuracy: {
             measured: boolean;
@@ -3484,6 +3576,10 @@ export interface components {
             points: components["schemas"]["JobProgressPointView"][];
             epochs: components["schemas"]["JobEpochView"][];
         };
+        JobStandardizationView: {
+            mode: string;
+            statistics: null | components["schemas"]["ChannelStatistics"];
+        };
         /** @enum {unknown} */
         JobState: "Queued" | "Preprocessing" | "Running" | "Succeeded" | "Failed" | "Cancelled" | "AwaitingApproval" | "Declined";
         JobView: {
@@ -3520,6 +3616,12 @@ export interface components {
             datasets?: null | components["schemas"]["JobDatasetView"][];
             recipients?: null | components["schemas"]["ConsentRecipientView"][];
             signers?: null | components["schemas"]["ConsentSignerView"][];
+            standardization?: null | components["schemas"]["JobStandardizationView"];
+            /**
+             * Format: int32
+             * @default 0
+             */
+            revision?: number;
         };
         JsonElement: unknown;
         LoginRequest: {
@@ -3538,6 +3640,12 @@ export interface components {
         ModelDownloadView: {
             jobId: string;
             downloads: components["schemas"]["GrantView"][];
+        };
+        PixelScaling: {
+            kind: string;
+            mean?: null | number[];
+            std?: null | number[];
+            joinsUnion?: boolean;
         };
         PrivacyReportRowView: {
             name: string;
@@ -3608,6 +3716,7 @@ export interface components {
             digest0: null | string;
             digest1: null | string;
             id?: null | string;
+            scaling?: null | components["schemas"]["PixelScaling"];
         };
         RegisterRequest: {
             userName: null | string;

@@ -61,6 +61,20 @@ internal sealed class JobAttempt(int partyId, string jobsRoot, PeerConnector pee
         SecureTraining training = session.Training;
         int stepsPerEpoch = (train.Count + trainingOptions.BatchSize - 1) / trainingOptions.BatchSize;
         long totalSteps = (long)stepsPerEpoch * trainingOptions.Epochs;
+        SharedDataset? test = job.Test;
+        if (UnionStandardizationStep.Applies(job.Description))
+        {
+            StandardizedInputs inputs = await UnionStandardizationStep.TrainingAsync(folder, job, session, channel, resumeEpoch, cancellationToken);
+            (train, test) = (inputs.Train, inputs.Test);
+            reporter.Log(jobId, JobLogLevel.Information, inputs.Reused
+                ? $"standardised over the union of {train.Count} images with the statistics an earlier attempt opened."
+                : $"standardised over the union of {train.Count} images: opened 2 numbers per channel.");
+            if (partyId == 0)
+            {
+                reporter.Progress(jobId, new JobProgressReport(resumeEpoch, (long)resumeEpoch * stepsPerEpoch, totalSteps, ResumedFromEpoch: resumedFrom,
+                    Standardization: inputs.Statistics));
+            }
+        }
         var progress = new TrainingProgressPoster(partyId, reporter, time, options.ProgressInterval, jobId, totalSteps, resumedFrom);
         await training.TrainAsync(train, checkpointPath: null, new TrainingStepTelemetry(progress, channel.Statistics), (epochs, _) =>
         {
@@ -72,7 +86,7 @@ internal sealed class JobAttempt(int partyId, string jobsRoot, PeerConnector pee
             }
             return Task.CompletedTask;
         }, cancellationToken);
-        if (job.Test is { } test)
+        if (test is not null)
         {
             // With test-time encodings the training set supplies the partner images, as it does in training.
             EvaluationShares evaluation = trainingOptions.TestEncodings > 0
@@ -104,6 +118,12 @@ internal sealed class JobAttempt(int partyId, string jobsRoot, PeerConnector pee
         reporter.State(job.JobId, new JobStateReport(JobState.Running));
         reporter.Log(job.JobId, JobLogLevel.Information, $"attempt {attempt.Attempt} applies the model of {modelJob} to {images.Count} images.");
         await using PartySession session = await sessions.OpenAsync(job, attempt, channel, model, PartySessionPurpose.Inference, prefetchOff: true, cancellationToken);
+        // A model trained over a union takes inputs standardised with that union's statistics, as this party recorded them.
+        (images, ChannelStatistics? statistics) = await UnionStandardizationStep.InferenceAsync(new JobFolder(jobsRoot, modelJob), job, session, channel, cancellationToken);
+        if (statistics is not null)
+        {
+            reporter.Log(job.JobId, JobLogLevel.Information, $"standardised the {images.Count} images with the statistics of the union job {modelJob} trained on.");
+        }
         EvaluationShares predictions = await session.Training.EvaluateAsync(images, options.EvaluationBatchSize, cancellationToken);
         EvaluationSharesFile.Save(predictions, folder.EvaluationPath);
         logger.LogInformation("Job {Job}: inference with the model of {Model} done; {Items} dealer items, {Rounds} peer rounds.",

@@ -40,7 +40,7 @@ internal sealed class PartySessionFactory(int partyId, DealerClient dealer, JobR
                 }
                 : new RemoteTrainingFeed(dealer, job.JobId, attempt.Attempt, partyId, attempt.JobSeed, job.Train.Count, cancellationToken);
             SecureTraining model = await SecureTraining.CreateAsync(context, job.Spec, job.Options, feed, start, cancellationToken);
-            return new PartySession(items, model);
+            return new PartySession(items, context, model);
         }
         catch
         {
