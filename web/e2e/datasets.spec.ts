@@ -82,3 +82,35 @@ test('share files written earlier by `imguard dataset share` are checked in the 
   });
   await expect(page.getByTestId('owner-key')).toContainText(`the signing key ${key} of the device that wrote the share files`);
 });
+
+test('an owner discloses a dataset\'s statistics after a confirmation; a job over it is standardised over the union', async ({ adminPage: page, deployment, project, testImages }) => {
+  const { origin } = deployment;
+  await page.goto(`${origin}/projects/${project.id}?tab=datasets`);
+  await expect(heading(page, project.name)).toBeVisible();
+  const { id } = await uploadDataset(page, 'to-disclose', 'Train', async () => {
+    await page.getByLabel('IDX files (MNIST format)').check();
+    await page.getByLabel('Images (.idx or .gz)').setInputFiles(testImages.images);
+    await page.getByLabel('Labels (.idx or .gz)').setInputFiles(testImages.labels);
+  });
+  const row = page.getByTestId(`scaling-${id}`);
+  await expect(row).toContainText('Pixels: own statistics');
+
+  await test.step('the confirmation says what becomes public, to whom, and that it is final', async () => {
+    await page.getByRole('button', { name: 'Disclose statistics of to-disclose' }).click();
+    const confirm = page.getByRole('group', { name: 'Disclose the statistics of to-disclose' });
+    await expect(confirm).toContainText(/One mean and one deviation — mean [0-9.]+, deviation [0-9.]+ — become public to the project's members, the two compute parties and the approvers of every job that uses this dataset/);
+    await expect(confirm).toContainText('This cannot be undone.');
+    await confirm.getByRole('button', { name: 'Disclose now to-disclose' }).click();
+    await expect(row).toContainText(/Pixels: disclosed statistics \(mean [0-9.]+, std [0-9.]+\)/);
+    await expect(page.getByRole('button', { name: 'Disclose statistics of to-disclose' })).toHaveCount(0);
+  });
+
+  await test.step('the job form says a job over it is standardised over the union and what it discloses', async () => {
+    await page.getByRole('tab', { name: 'Jobs' }).click();
+    const training = page.getByLabel('Training data');
+    await training.selectOption({ label: await optionContaining(training, 'to-disclose') });
+    const preview = page.getByTestId('job-standardization');
+    await expect(preview).toContainText('Standardisation: over the union');
+    await expect(preview).toContainText(new RegExp(`${id}\\) discloses its owner's statistics mean=[0-9.]+ std=[0-9.]+`));
+  });
+});

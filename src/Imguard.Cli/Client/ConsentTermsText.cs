@@ -1,13 +1,16 @@
 using System.Globalization;
+using System.Text.Json;
 using Imguard.Client.Consent;
 using Imguard.Contracts.Consent;
+using Imguard.Contracts.Datasets;
+using Imguard.Contracts.Jobs;
 
 namespace Imguard.Cli.Client;
 
 /// <summary>
 /// What an owner approves, in plain words (<c>imguard job terms</c>, and before <c>imguard job approve</c> asks): every
-/// dataset with its owner, purpose, size and key, the model, every signed setting, the recipients, the hiding summary,
-/// who has signed, and the digest this device computed. Keys are shown by short fingerprints computed here from the
+/// dataset with its owner, purpose, size and key, how the inputs are standardised and what that opens, the model, every
+/// signed setting, the recipients, the hiding summary, who has signed, and the digest this device computed. Keys are shown by short fingerprints computed here from the
 /// keys themselves (names are the platform's, keys are not: owners compare fingerprints out of band), and "you (this
 /// device)" marks this profile's key. Every text from the platform is escaped for the terminal.
 /// </summary>
@@ -32,6 +35,8 @@ internal static class ConsentTermsText
         [JobConsentTerms.Names.TestEncodings] = "test encodings (InstaHide in inference)",
         [JobConsentTerms.Names.TestOwnCoefficientMin] = "least own coefficient of a test image",
         [JobConsentTerms.Names.FractionalBits] = "fixed-point fractional bits",
+        [JobConsentTerms.Names.Standardization] = "standardisation",
+        [JobConsentTerms.Names.Revision] = "revision of the job",
     };
 
     public static IEnumerable<string> Lines(ConsentReview review)
@@ -53,6 +58,10 @@ internal static class ConsentTermsText
                 yield return $"  {Text(dataset.DatasetId)} '{Text(dataset.Name)}' of {Text(dataset.Owner)}, {dataset.Images.ToString("N0", CultureInfo.InvariantCulture)} images, " +
                     $"shared with key {OwnerKeys.ShortFingerprint(key)}{(review.IsDeviceKey(key) ? You : "")}";
             }
+        }
+        foreach (string line in StandardizationLines(review.Terms))
+        {
+            yield return line;
         }
         yield return $"model (as signed): {Text(view.ModelSpecJson)}";
         yield return "settings:";
@@ -85,6 +94,67 @@ internal static class ConsentTermsText
         yield return review.DeviceMustSign
             ? $"this device's key {review.DeviceFingerprint} is one the job waits for"
             : $"this device's key {review.DeviceFingerprint} is not one the job waits for";
+    }
+
+    /// <summary>
+    /// The job's standardisation in plain words, made from the signed parameters (<c>standardization</c>,
+    /// <c>scaling.&lt;id&gt;</c>) of the terms this device rebuilt: what is opened, to whom, and each dataset's part in it.
+    /// Terms without them (a job from before) are as shared.
+    /// </summary>
+    internal static IEnumerable<string> StandardizationLines(ConsentTerms terms)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        string? mode = terms.Parameters.FirstOrDefault(p => p.Name == JobConsentTerms.Names.Standardization)?.TextValue;
+        var scalings = terms.Parameters.Where(p => p.Name.StartsWith(JobConsentTerms.Names.ScalingPrefix, StringComparison.Ordinal))
+            .Select(p => (Id: p.Name[JobConsentTerms.Names.ScalingPrefix.Length..], Scaling: p.TextValue ?? ""))
+            .ToList();
+        switch (mode)
+        {
+            case JobStandardizationModes.Union:
+                int? channels = InputChannels(terms.ModelSpecJson);
+                string count = channels is { } c ? $", {2 * c} in all for {c} channel{(c == 1 ? "" : "s")}" : "";
+                yield return "standardisation: standardised on shares over the union of every training set: the parties open 2 numbers per channel " +
+                    $"(the mean and the deviation of all owners' training images together{count}) to both parties, the platform and every participant; " +
+                    "no per-owner statistic is opened";
+                break;
+            case null or JobStandardizationModes.AsShared:
+                yield return "standardisation: each dataset as its owner standardised it (with the owner's own statistics, which stay on the owner's device; nothing is opened)";
+                break;
+            default:
+                yield return $"standardisation: {Text(mode)} (a mode this client does not know; shown as signed)";
+                break;
+        }
+        foreach ((string id, string scaling) in scalings)
+        {
+            yield return $"  {Text(id)} {ScalingWords(scaling)}";
+        }
+    }
+
+    // A dataset's signed scaling (PixelScaling.ToConsentText) in words.
+    private static string ScalingWords(string scaling) => scaling switch
+    {
+        PixelScalings.Raw => "was shared raw (x/255): no statistic of it is opened",
+        PixelScalings.Own => "was standardised with its owner's own statistics, which stay on the owner's device",
+        _ when scaling.StartsWith(PixelScalings.Disclosed + " ", StringComparison.Ordinal) =>
+            $"discloses its owner's statistics {Text(scaling[(PixelScalings.Disclosed.Length + 1)..])} (public to every participant)",
+        _ => $"scaled '{Text(scaling)}' (shown as signed)",
+    };
+
+    // The channel count of the model's input (the first of "input": [C, H, W]), or null when the spec does not say.
+    private static int? InputChannels(string modelSpecJson)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(modelSpecJson);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("input", out JsonElement input) && input.ValueKind == JsonValueKind.Array
+                && input.GetArrayLength() > 0 && input[0].TryGetInt32(out int channels) && channels > 0
+                ? channels : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The keys that have not signed yet, in the platform's words, or null when none.</summary>

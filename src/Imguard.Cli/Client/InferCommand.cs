@@ -18,9 +18,10 @@ namespace Imguard.Cli.Client;
 
 /// <summary>
 /// <c>imguard infer</c>: secure inference of local images against a model that stays shared. The images are shared
-/// here (standardised with the training set's statistics) and each half goes to its party; the parties apply their
-/// model shares by two-party computation; the prediction shares come back to this machine only, where they are
-/// recombined. No server sees an image, a weight or a prediction.
+/// here and each half goes to its party — standardised with the training set's statistics, or for a model trained over
+/// the union raw (x/255, registered raw: the parties standardise them on shares with the statistics the model job
+/// recorded) —; the parties apply their model shares by two-party computation; the prediction shares come back to this
+/// machine only, where they are recombined. No server sees an image, a weight or a prediction.
 /// </summary>
 internal static class InferCommand
 {
@@ -31,7 +32,8 @@ internal static class InferCommand
         var job = new Option<string>("--model-job") { Description = "The succeeded training job whose model to apply.", Required = true };
         var standardization = new Option<string?>("--standardization")
         {
-            Description = "The training set's .standardization.json (default: the one the owner folder keeps for the model's training set).",
+            Description = "The training set's .standardization.json (default: the one the owner folder keeps for the model's training set; " +
+                "not used for a model trained over the union, whose job recorded its statistics).",
         };
         var work = new Option<string?>("--work")
         {
@@ -50,14 +52,31 @@ internal static class InferCommand
             JobView trained = await api.GetJobAsync(modelJob, ct);
             ProjectView project = await api.GetProjectAsync(trained.ProjectId, ct);
             var owner = OwnerFolder.FromEnvironment();
-            Standardization stats = owner.LoadStatistics(trained.TrainDatasetId, parse.GetValue(standardization)).Standardization;
+            bool union = trained.Standardization?.Mode == JobStandardizationModes.Union;
+            if (union && parse.GetValue(standardization) is not null)
+            {
+                throw new ArgumentException($"The model of {modelJob} was trained over the union: the parties standardise the images with the statistics its job " +
+                    "recorded; leave out --standardization.");
+            }
+            Standardization? stats = union ? null : owner.LoadStatistics(trained.TrainDatasetId, parse.GetValue(standardization)).Standardization;
             LabeledImages raw = source.Read(parse).Load(project.Channels, project.Height, project.Width, Console.Error);
             using OwnerSigningKey key = ProfileOptions.SigningKey(parse, profile);
-            DatasetUpload.Result uploaded = await new DatasetUpload(api).RunAsync(project.Id, $"inference with {modelJob}", DatasetPurpose.Test, raw, stats,
-                parse.GetValue(work) ?? owner.DatasetsFolder, seedCompressParty0: true, progress: null, TimeSpan.FromMinutes(2), key.PublicKey, ct);
-            // The images' shares are deleted once uploaded; the copy of the training set's statistics beside them is not needed.
-            File.Delete(uploaded.StandardizationPath);
-            DeleteIfEmpty(Path.GetDirectoryName(uploaded.StandardizationPath)!);
+            DatasetUpload.Result uploaded = await new DatasetUpload(api).RunAsync(project.Id, $"inference with {modelJob}", DatasetPurpose.Test, raw,
+                union ? PixelScaling.Raw : PixelScaling.Own, stats, parse.GetValue(work) ?? owner.DatasetsFolder, seedCompressParty0: true, progress: null,
+                TimeSpan.FromMinutes(2), key.PublicKey, ct);
+            Console.WriteLine(union
+                ? $"images shared raw (x/255); the parties standardise them with the statistics job {modelJob} recorded" +
+                  (trained.Standardization?.Statistics is { } opened ? $" (mean={ModelInputStatistics.Numbers(opened.Mean)} std={ModelInputStatistics.Numbers(opened.Std)})" : "")
+                : $"images standardised with the statistics of training set {trained.TrainDatasetId}");
+            // The images' shares are deleted once uploaded; what was written beside them (the scaling record, a copy of
+            // the training set's statistics) is not needed.
+            string folder = Path.Combine(parse.GetValue(work) ?? owner.DatasetsFolder, uploaded.Dataset.Id);
+            File.Delete(DatasetScalingRecord.PathOf(folder, uploaded.Dataset.Id));
+            if (uploaded.StandardizationPath is { } copy)
+            {
+                File.Delete(copy);
+            }
+            DeleteIfEmpty(folder);
             JobView inference = await api.CreateInferenceAsync(modelJob, uploaded.Dataset.Id, ct);
             Console.WriteLine($"{inference.Id}: applying the model of {modelJob} to {raw.Count} images by secure inference...");
             JobView done = await new JobFollower(api, Console.Out) { PollInterval = TimeSpan.FromMilliseconds(500) }.FollowAsync(inference.Id, _ => { }, ct);

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using Imguard.Client.Consent;
 using Imguard.Client.Jobs;
+using Imguard.Client.Models;
 using Imguard.Client.Platform;
 using Imguard.Contracts.Jobs;
 
@@ -194,12 +196,20 @@ internal static class JobCommands
         return job;
     }
 
-    // Prints each change of state or progress; keeps following through platform restarts (JobFollower).
+    // Prints each change of state or progress, and of the standardisation (once when known, once its statistics are
+    // opened); keeps following through platform restarts (JobFollower).
     internal static async Task<int> FollowAsync(PlatformApi api, string jobId, CancellationToken cancellationToken)
     {
         string last = "";
+        string? lastStandardization = null;
         JobView job = await new JobFollower(api, Console.Out) { WaitingFor = ConsentTermsText.WaitingFor }.FollowAsync(jobId, summary =>
         {
+            string? standardization = StandardizationLine(summary);
+            if (standardization is not null && standardization != lastStandardization)
+            {
+                Console.WriteLine(standardization);
+                lastStandardization = standardization;
+            }
             string line = Describe(summary);
             if (line != last)
             {
@@ -223,7 +233,30 @@ internal static class JobCommands
         }
     }
 
-    internal static void Print(JobView job) => Console.WriteLine(Describe(job));
+    internal static void Print(JobView job)
+    {
+        Console.WriteLine(Describe(job));
+        if (StandardizationLine(job) is { } standardization)
+        {
+            Console.WriteLine(standardization);
+        }
+    }
+
+    /// <summary>
+    /// The job's standardisation in one line, with the union's statistics once the parties opened them; null when the
+    /// platform reports none (an older platform).
+    /// </summary>
+    internal static string? StandardizationLine(JobView job) => job.Standardization switch
+    {
+        null => null,
+        { Mode: JobStandardizationModes.AsShared } => "standardisation: as shared (each dataset with its owner's own statistics, which stay on the owner's device; nothing opened)",
+        { Mode: JobStandardizationModes.Union, Statistics: null } =>
+            "standardisation: over the union of the training sets, on shares (the parties open its mean and deviation per channel when training starts)",
+        { Mode: JobStandardizationModes.Union, Statistics: { } s } =>
+            $"standardisation: over the union of the training sets, on shares; opened mean={ModelInputStatistics.Numbers(s.Mean)} std={ModelInputStatistics.Numbers(s.Std)} " +
+            $"over {s.ValuesPerChannel.ToString("N0", CultureInfo.InvariantCulture)} values per channel",
+        { Mode: var mode } => $"standardisation: {TerminalText.Escape(mode)}",
+    };
 
     internal static string Describe(JobView job)
     {

@@ -19,8 +19,10 @@ namespace Imguard.Cli.Client;
 /// reconstructs the secure test accuracy if the job had a test set, and keeps only what the owner asks for: the ONNX
 /// (by default, in the owner folder), the parameters as JSON, and the shares themselves only with
 /// <c>--keep-shares</c>. The downloaded shares are wiped from memory after use and never written otherwise. The ONNX
-/// starts with the training set's standardisation (input: raw pixels 0–255) and names the classes when the owner
-/// folder holds the training set's statistics (or <c>--standardization</c> names them).
+/// starts with the standardisation (input: raw pixels 0–255) and names the classes: for a model trained over the union,
+/// the union's statistics the job records (class names from the owner folder when it keeps a training set's, else the
+/// indices); otherwise the training set's statistics when the owner folder holds them (or <c>--standardization</c>
+/// names them) — <see cref="ModelInputStatistics"/>.
 /// </summary>
 internal static class ModelCommand
 {
@@ -39,7 +41,8 @@ internal static class ModelCommand
         };
         var standardization = new Option<string?>("--standardization")
         {
-            Description = "The training set's .standardization.json, built into the ONNX (default: the one the owner folder keeps for the job's training set).",
+            Description = "The training set's .standardization.json, built into the ONNX (default: the one the owner folder keeps for the job's training set; " +
+                "a model trained over the union always takes the statistics its job recorded).",
         };
         var download = new Command("download", "Fetch both model shares, recombine them here, report the secure test accuracy, keep the ONNX or the parameters.")
         {
@@ -51,10 +54,9 @@ internal static class ModelCommand
             string jobId = parse.GetValue(job)!;
             var owner = OwnerFolder.FromEnvironment();
             JobView summary = await api.GetJobAsync(jobId, ct);
-            // Read before anything is fetched: a wrong path fails without a download.
-            DatasetStatistics? stats = parse.GetValue(standardization) is { } statsPath
-                ? DatasetStatistics.Load(statsPath)
-                : owner.TryLoadStatistics(summary.TrainDatasetId);
+            // Read before anything is fetched: a wrong path, or a union job without statistics, fails without a download.
+            ModelInputStatistics input = ModelInputStatistics.For(summary, owner, parse.GetValue(standardization));
+            DatasetStatistics? stats = input.Statistics;
             ModelDownloadView grants = await api.ModelGrantsAsync(jobId, ct);
             // The parties release the shares only to a request signed by a recipient's key: this profile's.
             using OwnerSigningKey key = ProfileOptions.SigningKey(parse, profile);
@@ -101,12 +103,17 @@ internal static class ModelCommand
                     Console.WriteLine($"ONNX written to {onnxPath}");
                     Console.WriteLine(stats is null
                         ? $"  its input is standardised values, as in training: {owner.MissingStatistics(summary.TrainDatasetId)}"
-                        : $"  its input is raw pixel values 0-255 (standardised by its first nodes); classes: {string.Join(", ", stats.ClassNames ?? [.. Enumerable.Range(0, reconstructed.Spec.Classes).Select(i => $"{i}")])}");
+                        : $"  its input is raw pixel values 0-255 (standardised by its first nodes); " +
+                          $"classes: {string.Join(", ", stats.ClassNames ?? [.. Enumerable.Range(0, reconstructed.Spec.Classes).Select(i => $"{i}")])}");
+                    if (input.Source is { } used)
+                    {
+                        Console.WriteLine($"  its standardisation: {used}");
+                    }
                 }
                 if (parametersPath is not null)
                 {
                     ModelReconstruction.WriteParametersJson(reconstructed, CreateParent(parametersPath), stats);
-                    Console.WriteLine($"parameters written to {parametersPath}");
+                    Console.WriteLine($"parameters written to {parametersPath}{(input.Source is null ? "" : $" (standardization: {input.Source})")}");
                 }
                 if (parse.GetValue(keepShares))
                 {

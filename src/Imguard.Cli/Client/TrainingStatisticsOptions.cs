@@ -27,6 +27,9 @@ internal sealed class TrainingStatisticsOptions
         command.Options.Add(Standardization);
     }
 
+    /// <summary>Whether either option is given.</summary>
+    public bool IsGiven(ParseResult parse) => parse.GetValue(TrainDataset) is not null || parse.GetValue(Standardization) is not null;
+
     /// <summary>The named training set's statistics, or null when neither option is given.</summary>
     public DatasetStatistics? Read(ParseResult parse, OwnerFolder owner)
     {

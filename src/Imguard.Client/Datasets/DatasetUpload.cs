@@ -18,13 +18,26 @@ namespace Imguard.Client.Datasets;
 /// </summary>
 public sealed class DatasetUpload(PlatformApi platform)
 {
-    public sealed record Result(DatasetView Dataset, string StandardizationPath);
+    /// <param name="Dataset">The dataset as the platform records it once settled.</param>
+    /// <param name="StandardizationPath">The statistics kept beside the shares; null for a raw dataset, which has none.</param>
+    public sealed record Result(DatasetView Dataset, string? StandardizationPath);
 
-    public async Task<Result> RunAsync(Guid projectId, string name, DatasetPurpose purpose, LabeledImages raw, Standardization? standardization,
+    /// <summary>
+    /// Shares <paramref name="raw"/> with <paramref name="scaling"/> — <see cref="PixelScalings.Own"/>: standardised with
+    /// <paramref name="standardization"/> (a test set's training statistics) or, when null, statistics fitted here and
+    /// kept; <see cref="PixelScalings.Raw"/>: x/255, <paramref name="standardization"/> must be null — registers it with
+    /// that scaling and uploads both halves.
+    /// </summary>
+    public async Task<Result> RunAsync(Guid projectId, string name, DatasetPurpose purpose, LabeledImages raw, PixelScaling scaling, Standardization? standardization,
         string workDirectory, bool seedCompressParty0, IProgress<(int Party, long Sent, long Total)>? progress, TimeSpan readyTimeout,
         ReadOnlyMemory<byte> ownerKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(raw);
+        ArgumentNullException.ThrowIfNull(scaling);
+        if (scaling.Kind is not (PixelScalings.Raw or PixelScalings.Own) || (scaling.Kind == PixelScalings.Raw && standardization is not null))
+        {
+            throw new ArgumentException("A client shares raw pixels (without statistics) or standardises with its owner's own statistics.", nameof(scaling));
+        }
         ProjectView project = await platform.GetProjectAsync(projectId, cancellationToken);
         if (raw.Channels != project.Channels || raw.Height != project.Height || raw.Width != project.Width || raw.ClassCount != project.Classes)
         {
@@ -33,18 +46,26 @@ public sealed class DatasetUpload(PlatformApi platform)
         }
         string datasetId = OwnerSharing.NewDatasetId();
         string folder = Path.Combine(workDirectory, datasetId);
-        (OwnerHalfFiles files, _) = await OwnerSharing.ShareAsync(raw, datasetId, folder, standardization, seedCompressParty0,
-            ownerKey: ownerKey, cancellationToken: cancellationToken);
+        OwnerHalfFiles files = scaling.Kind == PixelScalings.Raw
+            ? await OwnerSharing.ShareRawAsync(raw, datasetId, folder, seedCompressParty0, ownerKey: ownerKey, cancellationToken: cancellationToken)
+            : (await OwnerSharing.ShareAsync(raw, datasetId, folder, standardization, seedCompressParty0, ownerKey: ownerKey, cancellationToken: cancellationToken)).Files;
         DatasetUploadView registered = await platform.RegisterDatasetAsync(projectId, new RegisterDatasetRequest(
-            name, purpose, raw.Count, Mpc.Encoding.FixedPointFormat.Default.FractionalBits, files.Party0Digest.ToHex(), files.Party1Digest.ToHex(), datasetId), cancellationToken);
+            name, purpose, raw.Count, Mpc.Encoding.FixedPointFormat.Default.FractionalBits, files.Party0Digest.ToHex(), files.Party1Digest.ToHex(), datasetId,
+            scaling.Kind == PixelScalings.Raw ? PixelScaling.Raw : PixelScaling.Own), cancellationToken);
 
         Task<UploadCompletedReply>[] uploads = [.. registered.Uploads.Select(grant => UploadHalfAsync(grant, grant.Party == 0 ? files.Party0Path : files.Party1Path, datasetId, progress, cancellationToken))];
         await Task.WhenAll(uploads);
         File.Delete(files.Party0Path);
         File.Delete(files.Party1Path);
+        if (scaling.Kind == PixelScalings.Own)
+        {
+            // Without the shares the record only repeats what the statistics file beside it says (own, the class names);
+            // a raw dataset keeps it: it is where its class names are kept.
+            File.Delete(DatasetScalingRecord.PathOf(folder, datasetId));
+        }
 
         DatasetView dataset = await WaitUntilSettledAsync(datasetId, readyTimeout, cancellationToken);
-        return new Result(dataset, OwnerSharing.StandardizationPath(folder, datasetId));
+        return new Result(dataset, scaling.Kind == PixelScalings.Raw ? null : OwnerSharing.StandardizationPath(folder, datasetId));
     }
 
     /// <summary>
@@ -53,9 +74,11 @@ public sealed class DatasetUpload(PlatformApi platform)
     /// (header, length, every chunk) before anything is registered, the two halves required to belong together (party 0
     /// and 1 of one dataset id, one shape, count, format and owner key) and to fit the project — then registered by
     /// their digests, sent to the parties (which verify them again) and waited for. The files are kept: they are the
-    /// owner's.
+    /// owner's. The dataset is registered with the scaling the <see cref="DatasetScalingRecord"/> beside the files
+    /// names; <paramref name="declared"/> (the user's <c>--scaling</c>) must agree with it, and is required for files
+    /// without a record (shared before it, or elsewhere).
     /// </summary>
-    public async Task<Result> RunFromSharesAsync(Guid projectId, string name, DatasetPurpose purpose, string directory,
+    public async Task<Result> RunFromSharesAsync(Guid projectId, string name, DatasetPurpose purpose, string directory, PixelScaling? declared,
         IProgress<(int Party, long Sent, long Total)>? progress, TimeSpan readyTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -89,6 +112,7 @@ public sealed class DatasetUpload(PlatformApi platform)
         {
             throw new InvalidDataException($"The share files in '{directory}' do not belong together: {mismatch}.");
         }
+        PixelScaling scaling = SharesScaling(directory, datasetId, declared);
         ProjectView project = await platform.GetProjectAsync(projectId, cancellationToken);
         if (header0.Channels != project.Channels || header0.Height != project.Height || header0.Width != project.Width || header0.Classes != project.Classes)
         {
@@ -96,10 +120,36 @@ public sealed class DatasetUpload(PlatformApi platform)
                 $"project '{project.Name}' expects {project.Channels}×{project.Height}×{project.Width} with {project.Classes} classes.");
         }
         DatasetUploadView registered = await platform.RegisterDatasetAsync(projectId, new RegisterDatasetRequest(
-            name, purpose, checked((int)header0.ExampleCount), header0.FractionalBits, digest0.ToHex(), digest1.ToHex(), datasetId), cancellationToken);
+            name, purpose, checked((int)header0.ExampleCount), header0.FractionalBits, digest0.ToHex(), digest1.ToHex(), datasetId, scaling), cancellationToken);
         await Task.WhenAll(registered.Uploads.Select(grant => UploadHalfAsync(grant, grant.Party == 0 ? path0 : path1, datasetId, progress, cancellationToken)));
         DatasetView dataset = await WaitUntilSettledAsync(datasetId, readyTimeout, cancellationToken);
-        return new Result(dataset, OwnerSharing.StandardizationPath(directory, datasetId));
+        return new Result(dataset, scaling.Kind == PixelScalings.Raw ? null : OwnerSharing.StandardizationPath(directory, datasetId));
+    }
+
+    /// <summary>
+    /// What the share files of <paramref name="datasetId"/> in <paramref name="directory"/> hold: the scaling their record
+    /// names, which <paramref name="declared"/> must not contradict; without a record, <paramref name="declared"/>.
+    /// Registering a dataset as raw that was standardised (or the reverse) would have the parties map it wrongly.
+    /// </summary>
+    internal static PixelScaling SharesScaling(string directory, string datasetId, PixelScaling? declared)
+    {
+        if (declared is not null && declared.Kind is not (PixelScalings.Raw or PixelScalings.Own))
+        {
+            throw new ArgumentException($"--scaling is {PixelScalings.Raw} or {PixelScalings.Own}.");
+        }
+        DatasetScalingRecord? record = DatasetScalingRecord.TryLoad(directory, datasetId);
+        if (record is null)
+        {
+            return declared ?? throw new ArgumentException($"'{directory}' does not say how the values of {datasetId} were scaled (no " +
+                $"{Path.GetFileName(DatasetScalingRecord.PathOf(directory, datasetId))} beside them): add --scaling {PixelScalings.Own} if they were " +
+                $"standardised with your own statistics (a .standardization.json beside them), --scaling {PixelScalings.Raw} if they are x/255.");
+        }
+        if (declared is not null && declared.Kind != record.Scaling)
+        {
+            throw new ArgumentException($"The share files of {datasetId} were written with --scaling {record.Scaling} " +
+                $"({Path.GetFileName(DatasetScalingRecord.PathOf(directory, datasetId))}), not {declared.Kind}: share the images again to change it.");
+        }
+        return record.ToPixelScaling();
     }
 
     /// <summary>Why two headers are not party 0's and party 1's halves of one dataset, or null.</summary>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Files;
 using Imguard.Learning.Data;
 using Imguard.Learning.Storage;
@@ -7,10 +8,11 @@ using Imguard.Mpc.Encoding;
 namespace Imguard.Client.Datasets;
 
 /// <summary>
-/// The owner's side of sharing a dataset, on the owner's machine: standardise with the training set's statistics
-/// (fitted here for a training set and saved beside the shares with the class names, read back for a test set or
-/// inference), encode in
-/// fixed point, split into two additive shares and write one share file per party. Nothing here talks to a server.
+/// The owner's side of sharing a dataset, on the owner's machine: scale the pixels — standardise with the training
+/// set's statistics (fitted here for a training set and saved beside the shares with the class names, read back for a
+/// test set or inference), or only x/255 for a job standardised over the union (<see cref="ShareRawAsync"/>, no
+/// statistic computed or kept) —, encode in fixed point, split into two additive shares and write one share file per
+/// party, with a <see cref="DatasetScalingRecord"/> beside them saying which. Nothing here talks to a server.
 /// </summary>
 public static class OwnerSharing
 {
@@ -36,7 +38,35 @@ public static class OwnerSharing
         OwnerHalfFiles files = await DatasetHalfFile.WriteOwnerHalvesAsync(standardized, format ?? FixedPointFormat.Default, datasetId, directory, seedCompressParty0,
             ownerKey: ownerKey, cancellationToken: cancellationToken);
         SaveStandardization(StandardizationPath(directory, datasetId), stats, raw.ClassNames);
+        new DatasetScalingRecord(PixelScalings.Own, raw.ClassNames).Save(DatasetScalingRecord.PathOf(directory, datasetId));
         return (files, stats);
+    }
+
+    /// <summary>
+    /// Writes the two share files of <paramref name="raw"/> scaled to x/255 only (<see cref="PixelScalings.Raw"/>): what an
+    /// owner shares for a job with other owners, whose parties standardise over the union on shares. No statistic of
+    /// the owner's images is computed or written; the scaling record beside the files keeps the class names.
+    /// </summary>
+    public static async Task<OwnerHalfFiles> ShareRawAsync(LabeledImages raw, string datasetId, string directory, bool seedCompressParty0,
+        FixedPointFormat? format = null, ReadOnlyMemory<byte> ownerKey = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        OwnerHalfFiles files = await DatasetHalfFile.WriteOwnerHalvesAsync(ScaleToUnit(raw), format ?? FixedPointFormat.Default, datasetId, directory,
+            seedCompressParty0, ownerKey: ownerKey, cancellationToken: cancellationToken);
+        new DatasetScalingRecord(PixelScalings.Raw, raw.ClassNames).Save(DatasetScalingRecord.PathOf(directory, datasetId));
+        return files;
+    }
+
+    /// <summary>x/255 for every value, computed as <see cref="Standardization.Apply(LabeledImages)"/> computes it (in double), so the parties' map matches a plaintext one.</summary>
+    internal static LabeledImages ScaleToUnit(LabeledImages raw)
+    {
+        var pixels = new float[raw.Pixels.Length];
+        ReadOnlySpan<float> source = raw.Pixels;
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = (float)(source[i] / 255.0);
+        }
+        return new LabeledImages(pixels, raw.Labels, raw.Channels, raw.Height, raw.Width, raw.ClassNames);
     }
 
     public static void SaveStandardization(string path, Standardization stats, IReadOnlyList<string>? classNames = null)

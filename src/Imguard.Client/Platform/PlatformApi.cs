@@ -99,6 +99,14 @@ public sealed class PlatformApi : IDisposable
     public Task<DatasetView> DeleteDatasetAsync(string datasetId, CancellationToken cancellationToken = default) =>
         SendAsync<DatasetView>(HttpMethod.Delete, $"api/datasets/{Uri.EscapeDataString(datasetId)}", null, cancellationToken);
 
+    /// <summary>
+    /// Discloses the statistics a dataset was standardised with (its owner only; cannot be undone): they become public to
+    /// the project's members, the parties and every job's approvers, and the dataset can join a job standardised over the
+    /// union. The caller reads the dataset again for its new scaling.
+    /// </summary>
+    public Task DiscloseStatisticsAsync(string datasetId, DiscloseStatisticsRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"api/datasets/{Uri.EscapeDataString(datasetId)}/disclose-statistics", request, cancellationToken);
+
     public Task<JobView> CreateJobAsync(Guid projectId, CreateJobRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<JobView>(HttpMethod.Post, $"api/projects/{projectId}/jobs", request, cancellationToken);
 

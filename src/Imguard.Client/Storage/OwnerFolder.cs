@@ -11,7 +11,8 @@ namespace Imguard.Client.Storage;
 /// relative one is ignored), else <c>~/.local/share/imguard</c>. Every folder it makes is 0700 and every file the
 /// client writes in it 0600 (<see cref="OwnerOnly"/>).
 /// <code>
-/// datasets/&lt;id&gt;/&lt;id&gt;.standardization.json   the training set's statistics and class names (kept)
+/// datasets/&lt;id&gt;/&lt;id&gt;.standardization.json   the training set's statistics and class names (kept; none for a raw dataset)
+/// datasets/&lt;id&gt;/&lt;id&gt;.scaling.json           how the shared values were scaled and the class names (kept for a raw dataset, and beside shares kept by `dataset share`)
 /// datasets/&lt;id&gt;/&lt;id&gt;.party{0,1}.share       both halves, only until both are uploaded (or kept by `dataset share`)
 /// models/&lt;job&gt;/                              an ONNX written by default, and shares only with --keep-shares
 /// </code>
@@ -70,6 +71,13 @@ public sealed class OwnerFolder
         string path = StatisticsPath(datasetId);
         return File.Exists(path) ? DatasetStatistics.Load(path) : null;
     }
+
+    /// <summary>
+    /// The class names this owner folder keeps for <paramref name="datasetId"/> — in its statistics, or for a raw dataset
+    /// in its scaling record — or null when it keeps none.
+    /// </summary>
+    public IReadOnlyList<string>? TryLoadClassNames(string datasetId) =>
+        TryLoadStatistics(datasetId)?.ClassNames ?? DatasetScalingRecord.TryLoad(DatasetFolder(datasetId), datasetId)?.ClassNames;
 
     /// <summary>
     /// The training set's statistics: from <paramref name="path"/> when the user names a file, else kept here under the

@@ -4,7 +4,7 @@
 // stale one).
 import { parseConsentView } from '../lib/consent/approval';
 import type {
-  ActivityPage, ApiToken, AuditPage, CreatedApiToken, GeneratedPassword, AuditQuery, AuditVerification, Dataset, DatasetUpload, ExpectedAccuracy, Job, JobEstimate, JobLogEntry, JobProgressHistory, Member, ModelDownloadGrants,
+  ActivityPage, ApiToken, AuditPage, CreatedApiToken, GeneratedPassword, AuditQuery, AuditVerification, Dataset, DatasetUpload, DiscloseStatistics, ExpectedAccuracy, Job, JobEstimate, JobLogEntry, JobProgressHistory, Member, ModelDownloadGrants,
   NewJob, NewProject, PartyGrant, SigningKeyView, ConsentTermsView, ApproveJobRequest, PrivacyReport, JobPrivacyReport, Project, ProjectRole, RegisterDataset, SystemHealth, HealthReply, User, GlobalRole,
 } from './types';
 import { browserSigner, fromBase64, type ModelRequestSigner, signedModelRequestHeaders } from '../lib/consent/modelRequest';
@@ -253,6 +253,13 @@ export class ApiClient {
   }
   /** Fresh upload grants for a dataset still waiting for its halves. */
   uploadGrants(id: string): Promise<DatasetUpload> { return this.post(`/api/datasets/${enc(id)}/upload-grants`); }
+  /**
+   * Makes the owner's statistics of a dataset standardised with them public (mean and std per channel), so it can join
+   * a job standardised over the union without being shared again. The uploader only; it cannot be undone.
+   */
+  discloseStatistics(id: string, statistics: DiscloseStatistics): Promise<Dataset> {
+    return this.post(`/api/datasets/${enc(id)}/disclose-statistics`, statistics);
+  }
   /** Asks both parties to delete their halves (202: the platform goes on asking until both confirm). Owners only. */
   deleteDataset(id: string): Promise<Dataset> { return this.delete(`/api/datasets/${enc(id)}`); }
 

@@ -21,8 +21,14 @@ export type User = Schemas['UserView'];
 export type Project = Schemas['ProjectView'];
 export type NewProject = Schemas['CreateProjectRequest'];
 export type Member = Schemas['MemberView'];
+/** A dataset; `scaling` says what its shared values are (PixelScaling, lib/scaling.ts; absent: registered before scalings, i.e. own). */
 export type Dataset = Schemas['DatasetView'];
+/** Registration; `scaling` raw or own (absent: own). */
 export type RegisterDataset = Schemas['RegisterDatasetRequest'];
+/** POST /api/datasets/{id}/disclose-statistics: the owner's per-channel statistics, made public. */
+export type DiscloseStatistics = Schemas['DiscloseStatisticsRequest'];
+// The pixel scaling and the job's standardisation (issue 17, "One standardisation for the union"), named in lib/scaling.ts.
+export type { ChannelStatistics, JobStandardizationView, PixelScaling } from '../lib/scaling';
 /** A grant for one party: send `grant` as `Authorization: Bearer …` to the party's API at `url` before `expiresAt`. */
 export type PartyGrant = Schemas['GrantView'];
 /** One party's upload grant: where to send the half and the bearer token that authorises it. */

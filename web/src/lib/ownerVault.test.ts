@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkStandardization, listOwnerDatasets, loadOwnerDataset, removeOwnerDataset, saveOwnerDataset, standardizationJson,
+  checkStandardization, listOwnerDatasets, loadOwnerDataset, ownStatistics, removeOwnerDataset, saveOwnerDataset, standardizationJson, statisticsFile,
   type KeyValueStore, type OwnerDatasetRecord,
 } from './ownerVault';
 
@@ -27,9 +27,26 @@ describe('owner vault', () => {
     saveOwnerDataset(record('ds-c', 'p2', '2026-01-03T00:00:00Z'), kv);
     kv.setItem('unrelated', '{}');
     expect(listOwnerDatasets('p1', kv).map(r => r.datasetId)).toEqual(['ds-a', 'ds-b']);
-    expect(loadOwnerDataset('ds-c', kv)?.standardization.std).toEqual([0.35]);
+    expect(loadOwnerDataset('ds-c', kv)?.standardization?.std).toEqual([0.35]);
     removeOwnerDataset('ds-c', kv);
     expect(loadOwnerDataset('ds-c', kv)).toBeUndefined();
+  });
+
+  it('keeps a raw dataset\'s labels and class names but no statistics, and offers none for it', () => {
+    const kv = memoryStore();
+    const raw: OwnerDatasetRecord = {
+      datasetId: 'ds-raw', projectId: 'p', name: 'raw', purpose: 'test', scaling: 'raw', labels: [0, 2], classNames: ['a', 'b', 'c'], createdAt: 'now',
+    };
+    saveOwnerDataset(raw, kv);
+    expect(loadOwnerDataset('ds-raw', kv)).toEqual(raw);
+    expect(ownStatistics('ds-raw', kv)).toBeUndefined();
+    expect(statisticsFile('ds-raw', kv)).toBeUndefined();
+    expect(() => saveOwnerDataset({ ...raw, standardization: { mean: [0.1], std: [0.2] } }, kv)).toThrow(/raw pixels keeps no standardisation/);
+    // An own record (or one from before scalings, which has none) must hold its statistics.
+    expect(() => saveOwnerDataset({ ...raw, scaling: 'own' }, kv)).toThrow(/mean/);
+    expect(() => saveOwnerDataset({ ...raw, scaling: undefined }, kv)).toThrow(/mean/);
+    saveOwnerDataset(record('ds-own', 'p', 'now'), kv);
+    expect(ownStatistics('ds-own', kv)).toEqual({ mean: [0.28], std: [0.35] });
   });
 
   it('refuses statistics that cannot standardise', () => {

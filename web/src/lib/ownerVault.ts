@@ -4,6 +4,8 @@
 // draw the confusion matrix from the two parties' evaluation shares). Kept in localStorage under one key per dataset;
 // the platform and the parties never see any of it. The class names are kept for every dataset (the exported ONNX
 // names its classes with them). Exported and imported as JSON so a record can move to another machine or to the CLI.
+// A dataset shared with raw pixels (x/255, for jobs with other owners) has no statistics of its owner's: its record
+// keeps only the class names and a test set's labels.
 
 /** Per-channel mean and population standard deviation of x/255 (Imguard.Learning.Data.Standardization). */
 export interface StandardizationStats {
@@ -17,7 +19,10 @@ export interface OwnerDatasetRecord {
   name: string;
   /** `train` or `test`. */
   purpose: string;
-  standardization: StandardizationStats;
+  /** `raw` (x/255, no statistics kept) or `own` (standardised with `standardization`); absent in records from before it: own. */
+  scaling?: 'raw' | 'own';
+  /** The statistics the dataset was standardised with; absent for a raw dataset. */
+  standardization?: StandardizationStats;
   /** The true label of every example, in upload order (test sets only). */
   labels?: number[];
   classNames?: string[];
@@ -55,8 +60,17 @@ export function checkStandardization(value: unknown): StandardizationStats {
   return { mean: [...v.mean], std: [...v.std] };
 }
 
+/** Checks a record's scaling and statistics agree: an own record holds valid statistics, a raw one none. */
+function checkRecord(record: OwnerDatasetRecord): void {
+  if (record.scaling === 'raw') {
+    if (record.standardization !== undefined) throw new Error('A dataset shared with raw pixels keeps no standardisation statistics.');
+  } else {
+    checkStandardization(record.standardization);
+  }
+}
+
 export function saveOwnerDataset(record: OwnerDatasetRecord, kv?: KeyValueStore): void {
-  checkStandardization(record.standardization);
+  checkRecord(record);
   store(kv).setItem(PREFIX + record.datasetId, JSON.stringify(record));
 }
 
@@ -65,7 +79,7 @@ export function loadOwnerDataset(datasetId: string, kv?: KeyValueStore): OwnerDa
   if (!text) return undefined;
   try {
     const record = JSON.parse(text) as OwnerDatasetRecord;
-    checkStandardization(record.standardization);
+    checkRecord(record);
     return record;
   } catch {
     return undefined;
@@ -96,9 +110,15 @@ export function standardizationJson(stats: StandardizationStats, classNames?: re
   return JSON.stringify(classNames ? { mean: stats.mean, std: stats.std, classNames } : { mean: stats.mean, std: stats.std });
 }
 
+/** The statistics this browser holds for a dataset it shared standardised with them; undefined for a raw one or none. */
+export function ownStatistics(datasetId: string, kv?: KeyValueStore): StandardizationStats | undefined {
+  const record = loadOwnerDataset(datasetId, kv);
+  return record?.scaling === 'raw' ? undefined : record?.standardization;
+}
+
 /** The statistics file this browser holds for a dataset (the dataset page's "Download statistics"); undefined if none. */
 export function statisticsFile(datasetId: string, kv?: KeyValueStore): { name: string; text: string } | undefined {
   const record = loadOwnerDataset(datasetId, kv);
-  if (!record) return undefined;
+  if (!record?.standardization) return undefined;
   return { name: `${datasetId}.standardization.json`, text: standardizationJson(record.standardization, record.classNames) };
 }

@@ -10,6 +10,7 @@ import { ApprovalRefused, checkApproval, isThisBrowser, signApproval, type Check
 import { useFingerprints } from '../lib/consent/useFingerprints';
 import { describeModelSpec, parameterLabel, parameterValue } from '../lib/consent/terms';
 import { formatDate, plural } from '../lib/format';
+import { isStandardizationParameter, signedStandardization } from '../lib/scaling';
 
 /**
  * One job's approval: everything its owners and recipients sign, in plain words, then Approve (terms rebuilt and
@@ -82,6 +83,8 @@ export function ApprovalPage() {
   const train = view?.datasets.filter(d => d.purpose === 'train') ?? [];
   const test = view?.datasets.filter(d => d.purpose === 'test') ?? [];
   const images = train.reduce((n, d) => n + d.images, 0);
+  const standardization = view ? signedStandardization(view.parameters) : undefined;
+  const datasetName = (id: string) => view?.datasets.find(d => d.datasetId === id)?.name ?? id;
 
   return (
     <div className="approval">
@@ -113,6 +116,18 @@ export function ApprovalPage() {
             </table>
           </section>
 
+          {standardization && (
+            <section aria-labelledby="approval-standardization">
+              <h2 id="approval-standardization">Standardisation</h2>
+              <p data-testid="approval-standardization-summary">{standardization.summary}</p>
+              <ul>
+                {standardization.datasets.map(d => (
+                  <li key={d.datasetId}>{datasetName(d.datasetId)} (<code>{d.datasetId}</code>): {d.words}</li>
+                ))}
+              </ul>
+            </section>
+          )}
+
           <section aria-labelledby="approval-model">
             <h2 id="approval-model">Model</h2>
             <p>{describeModelSpec(view.modelSpecJson)}</p>
@@ -122,7 +137,7 @@ export function ApprovalPage() {
           <section aria-labelledby="approval-settings">
             <h2 id="approval-settings">Settings</h2>
             <dl className="facts">
-              {view.parameters.map(p => <div key={p.name}><dt>{parameterLabel(p.name)}</dt><dd>{parameterValue(p)}</dd></div>)}
+              {view.parameters.filter(p => !isStandardizationParameter(p.name)).map(p => <div key={p.name}><dt>{parameterLabel(p.name)}</dt><dd>{parameterValue(p)}</dd></div>)}
             </dl>
           </section>
 

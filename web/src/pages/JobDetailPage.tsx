@@ -9,6 +9,9 @@ import { describeJob, describeTestEncodings, formatDate, formatNumber, formatPer
 import { watchJob } from '../lib/jobEvents';
 import { epochMetrics } from '../lib/epochs';
 import { GrantCache } from '../lib/model/handOff';
+import { jobPanels } from '../lib/model/access';
+import { useAuth } from '../auth/AuthContext';
+import { JobStandardization } from './job/JobStandardization';
 import { chartPoints, elapsedSeconds, EMPTY_HISTORY, formatElapsed, ProgressHistoryLoader, type ProgressHistory } from '../lib/progress';
 import { ApprovalStatus, Contributions } from './job/ApprovalStatus';
 import { EpochTable } from './job/EpochTable';
@@ -28,6 +31,7 @@ export function JobDetailPage() {
   const [actionError, setActionError] = useState<unknown>(null);
   const [log, setLog] = useState<JobLogEntry[]>([]);
   const [live, setLive] = useState(false);
+  const { user } = useAuth();
   const now = useNow(live);
   // Why the creator's own approval was not sent right after creating the job (the job form says so here).
   const approvalNote = (useLocation().state as { approvalNote?: string } | null)?.approvalNote;
@@ -84,11 +88,13 @@ export function JobDetailPage() {
         <>
           <div className="job-status" aria-live="polite">
             <StatusBadge value={job.state} /> <span>{describeJob(job)}</span>
+            {job.revision ? <span className="muted" title="Each revision voids every earlier signature"> · revision {job.revision}</span> : null}
             {live && <span className="live-dot" title="Live updates">live</span>}
           </div>
           {approvalNote && job.state === 'AwaitingApproval' && <p className="notice">{approvalNote}</p>}
           <ApprovalStatus job={job} />
           <Contributions job={job} />
+          <JobStandardization job={job} />
           <p>
             <progress max={1} value={jobFraction(job)} aria-label="Training progress" /> {formatPercent(jobFraction(job))}
           </p>
@@ -120,16 +126,19 @@ export function JobDetailPage() {
             <p>Model test of the model trained by <Link to={`/jobs/${job.modelFromJobId}`}><code>{job.modelFromJobId}</code></Link> on
               dataset <code>{job.trainDatasetId}</code>.</p>
           )}
-          {job.state === 'Succeeded' && role === 'Owner' && (
-            <>
-              {isTraining && <ModelPanel job={job} grants={grants} />}
-              <EvaluationPanel job={job} grants={grants} />
-              {isTraining && <ModelTestingPanel job={job} />}
-            </>
-          )}
-          {job.state === 'Succeeded' && role !== undefined && role !== 'Owner' && (
-            <p className="muted">Only the project's owners can download this model and see its evaluation.</p>
-          )}
+          {role !== undefined && (() => {
+            // Each user sees the panel their key can use: the parties release the model to recipients and the
+            // evaluation to the test set's owner only.
+            const panels = jobPanels(job, user?.userName, role);
+            return (
+              <>
+                {panels.model && <ModelPanel job={job} grants={grants} />}
+                {panels.evaluation !== 'none' && <EvaluationPanel job={job} grants={grants} only={panels.evaluation === 'only'} />}
+                {panels.modelTesting && <ModelTestingPanel job={job} />}
+                {panels.note && <p className="muted">{panels.note}</p>}
+              </>
+            );
+          })()}
           {isTraining && <JobPrivacyPanel job={job} />}
           <section aria-labelledby="log-title">
             <h2 id="log-title">Log</h2>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exportPublicKey, generateOwnerKey } from '../lib/consent/signing';
-import { checkPremadeShares, type PickedFile } from './premadeShares';
+import { checkPremadeShares, checkScalingChoice, isScalingRecord, parseScalingRecord, type PickedFile } from './premadeShares';
 import { concat, ShareFileWriter, type ShareHeader } from './shareFile';
 import { ShareFileError, verifyShareFile } from './shareFileReader';
 
@@ -91,5 +91,23 @@ describe('pre-made share files', () => {
   it('refuses a version 2 header whose owner key is not a P-256 key', async () => {
     const bogus = new Uint8Array(91).fill(7);
     await expect(half(0, bogus).then(h => verifyShareFile(new Blob([h.bytes as Uint8Array<ArrayBuffer>]), 'k'))).rejects.toThrow(/owner key is not an ECDSA P-256 public key/);
+  });
+});
+
+describe('the scaling record imguard dataset share writes beside the shares', () => {
+  it('is told from the statistics file by its name and read as the CLI writes it', () => {
+    expect(isScalingRecord('ds-1.scaling.json')).toBe(true);
+    expect(isScalingRecord('ds-1.standardization.json')).toBe(false);
+    expect(parseScalingRecord('{"scaling":"raw","classNames":["a","b"]}\n', 'r.json')).toEqual({ scaling: 'raw', classNames: ['a', 'b'] });
+    expect(parseScalingRecord('{"scaling":"own","classNames":null}', 'r.json')).toEqual({ scaling: 'own' });
+    expect(() => parseScalingRecord('{"scaling":"disclosed"}', 'r.json')).toThrow('r.json names no scaling: it says "scaling": "raw" or "own".');
+    expect(() => parseScalingRecord('nope', 'r.json')).toThrow('r.json is not JSON.');
+  });
+
+  it('keeps the owner from registering the files as something they are not', () => {
+    expect(checkScalingChoice('raw', { scaling: 'raw' }, 'r.json')).toBeUndefined();
+    expect(checkScalingChoice('own', undefined, 'r.json')).toBeUndefined();
+    expect(checkScalingChoice('own', { scaling: 'raw' }, 'r.json')).toMatch(/^r\.json says these share files hold raw pixels .*choose "raw, for jobs with other owners"\.$/);
+    expect(checkScalingChoice('raw', { scaling: 'own' }, 'r.json')).toMatch(/standardised with your own statistics: choose "standardised with my own statistics"\.$/);
   });
 });

@@ -82,3 +82,44 @@ export async function checkPremadeShares(files: readonly PickedFile[], project: 
     ownerKeyFingerprint: h.ownerKey ? (await keyFingerprint(h.ownerKey)).short : null,
   };
 }
+
+/**
+ * What `imguard dataset share` records beside the shares it writes, `<id>.scaling.json`
+ * (Imguard.Client.Datasets.DatasetScalingRecord: `{"scaling":"raw","classNames":[…]}`): how the shared values were
+ * scaled and the class names. The upload registers the files as what this record says they hold, never as something
+ * else (`checkScalingChoice`).
+ */
+export interface ScalingRecord {
+  scaling: 'raw' | 'own';
+  classNames?: string[];
+}
+
+/** Whether a picked file is a scaling record (the statistics file is the other .json). */
+export function isScalingRecord(name: string): boolean {
+  return name.endsWith('.scaling.json');
+}
+
+/** Reads a scaling record; throws an Error naming the file and what is wrong. */
+export function parseScalingRecord(text: string, name: string): ScalingRecord {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`${name} is not JSON.`);
+  }
+  const record = parsed as { scaling?: unknown; classNames?: unknown } | null;
+  if (!record || (record.scaling !== 'raw' && record.scaling !== 'own')) {
+    throw new Error(`${name} names no scaling: it says "scaling": "raw" or "own".`);
+  }
+  const names = record.classNames;
+  const classNames = Array.isArray(names) && names.every(n => typeof n === 'string') ? names as string[] : undefined;
+  return { scaling: record.scaling, ...(classNames ? { classNames } : {}) };
+}
+
+/** Why the owner's choice cannot register these files (their record says otherwise), or undefined when it can. */
+export function checkScalingChoice(choice: 'raw' | 'own', record: ScalingRecord | undefined, name: string): string | undefined {
+  if (!record || record.scaling === choice) return undefined;
+  return record.scaling === 'raw'
+    ? `${name} says these share files hold raw pixels (imguard dataset share --scaling raw): choose "raw, for jobs with other owners".`
+    : `${name} says these share files were standardised with your own statistics: choose "standardised with my own statistics".`;
+}

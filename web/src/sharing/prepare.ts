@@ -20,8 +20,10 @@ export interface SharingRequest {
   classes: number;
   datasetId: string;
   fractionalBits: number;
-  /** The training set's statistics (test sets); omitted to fit them (training sets). */
+  /** The training set's statistics (test sets); omitted to fit them (training sets). None when `scaling` is raw. */
   standardization?: StandardizationStats;
+  /** `raw`: share x/255 and keep no statistics (a job with other owners); `own` (default): standardise with the owner's. */
+  scaling?: 'raw' | 'own';
   /** The owner's public signing key (SPKI DER), put into both halves so each party binds them to it. */
   ownerKey?: Uint8Array;
 }
@@ -32,7 +34,8 @@ export interface SharingResult {
   digest0: string;
   digest1: string;
   count: number;
-  standardization: StandardizationStats;
+  /** The statistics the values were standardised with; undefined when shared raw. */
+  standardization: StandardizationStats | undefined;
   /** Each shared image's label, in share order. */
   labels: number[];
   classNames: string[];
@@ -86,6 +89,7 @@ export async function prepareShares(request: SharingRequest, report: (message: S
     datasetId: request.datasetId,
     fractionalBits: request.fractionalBits,
     standardization: request.standardization,
+    scaling: request.scaling,
     ownerKey: request.ownerKey,
     random,
     onProgress: (done, total) => report({ type: 'progress', phase: 'sharing', done, total }),

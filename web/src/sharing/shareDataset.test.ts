@@ -34,6 +34,22 @@ describe('sharing a dataset', () => {
     expect(half0.digest).not.toBe(half1.digest);
   });
 
+  it('shared raw, writes halves that recombine to [x/255 | one-hot label] and returns no statistics', async () => {
+    const data = raw(4, 3, 3);
+    const { half0, half1, standardization } = await shareDataset(data, { datasetId: 'ds-r', fractionalBits: 16, scaling: 'raw' });
+    expect(standardization).toBeUndefined();
+    const scalars = 4 * (9 + 3);
+    const rows = new Uint32Array(2 * scalars);
+    recombineInto(payloadLimbs(half0.parts, scalars), payloadLimbs(half1.parts, scalars), rows);
+    for (let n = 0; n < 4; n++) {
+      for (let i = 0; i < 9; i++) expect(toBigInt(rows, n * 12 + i)).toBe(encodeFixed(Math.fround(data.pixels[n * 9 + i]! / 255), 16));
+      for (let c = 0; c < 3; c++) expect(toBigInt(rows, n * 12 + 9 + c)).toBe(c === n % 3 ? 65536n : 0n);
+    }
+    // Raw means no statistics of anyone's: a test set's training statistics are refused rather than half-applied.
+    await expect(shareDataset(data, { datasetId: 'ds-r', fractionalBits: 16, scaling: 'raw', standardization: { mean: [0.5], std: [0.2] } }))
+      .rejects.toThrow(/raw pixels is standardised with no statistics/);
+  });
+
   it('refuses a label outside the classes and a standardisation of the wrong channel count', async () => {
     const data = { ...raw(2, 2, 2), labels: [0, 2] };
     await expect(shareDataset(data, { datasetId: 'ds-x', fractionalBits: 16 })).rejects.toThrow(/label 2, outside 0..1/);

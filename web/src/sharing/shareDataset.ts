@@ -1,11 +1,12 @@
 // The owner's side of sharing, in the browser (the CLI's OwnerSharing + DatasetHalfFile.WriteOwnerHalvesAsync):
-// standardise each image with the training set's statistics, encode rows [image | one-hot label] in fixed point
+// standardise each image with the training set's statistics (or, shared raw, only scale it to x/255), encode rows [image | one-hot label] in fixed point
 // (SharedDataset.EncodeRows: a label's 1 is 2^f), split each row into party 0's uniformly random mask and party 1's
 // secret − mask (mod 2^64), and stream both into share files. Nothing here talks to a server.
 import type { StandardizationStats } from '../lib/ownerVault';
 import { encodeFixedInto, isLittleEndian, splitInto } from '../lib/ring';
 import { cryptoRandom, type RandomSource } from './random';
 import { ShareFileWriter, webSha256, type Sha256, type WrittenHalf } from './shareFile';
+import { rawStatistics } from '../lib/scaling';
 import { fitStandardization, standardizeImage } from './standardization';
 
 /** Labelled raw images: N CHW images of 0..255 values (float32), one label 0..classes−1 each. */
@@ -22,8 +23,13 @@ export interface RawDataset {
 export interface ShareOptions {
   datasetId: string;
   fractionalBits: number;
-  /** The training set's statistics; omitted for a training set, whose own are fitted. */
+  /** The training set's statistics; omitted for a training set, whose own are fitted. None with `scaling` raw. */
   standardization?: StandardizationStats;
+  /**
+   * `raw`: every value is x/255 (the identity standardisation, mean 0 and deviation 1 per channel), nothing fitted, for
+   * a job with other owners; `own` (the default): standardised with `standardization` or the statistics fitted here.
+   */
+  scaling?: 'raw' | 'own';
   chunkSize?: number;
   random?: RandomSource;
   sha256?: Sha256;
@@ -36,7 +42,8 @@ export interface ShareOptions {
 export interface SharedHalves {
   half0: WrittenHalf;
   half1: WrittenHalf;
-  standardization: StandardizationStats;
+  /** The statistics the values were standardised with; undefined for a raw dataset (its owner keeps none). */
+  standardization: StandardizationStats | undefined;
 }
 
 /** About this many ring elements are encoded, masked and written per step (1 MiB of each buffer). */
@@ -55,7 +62,9 @@ export async function shareDataset(raw: RawDataset, options: ShareOptions): Prom
     if (!Number.isInteger(label) || label < 0 || label >= classes) throw new RangeError(`Image ${i} has label ${label}, outside 0..${classes - 1}.`);
   }
   const f = options.fractionalBits;
-  const stats = options.standardization ?? fitStandardization(raw.pixels, count, channels);
+  const shareRaw = options.scaling === 'raw';
+  if (shareRaw && options.standardization) throw new Error('A dataset shared with raw pixels is standardised with no statistics.');
+  const stats = shareRaw ? rawStatistics(channels) : options.standardization ?? fitStandardization(raw.pixels, count, channels);
   if (stats.mean.length !== channels) throw new Error(`The standardisation has ${stats.mean.length} channels; the images have ${channels}.`);
   const sha256 = options.sha256 ?? webSha256;
   const random = options.random ?? cryptoRandom;
@@ -92,7 +101,7 @@ export async function shareDataset(raw: RawDataset, options: ShareOptions): Prom
       await writer1.write(share1.subarray(0, limbs));
       options.onProgress?.(start + rows, count);
     }
-    return { half0: await writer0.complete(), half1: await writer1.complete(), standardization: stats };
+    return { half0: await writer0.complete(), half1: await writer1.complete(), standardization: shareRaw ? undefined : stats };
   } finally {
     // The encoded rows are the secret itself, and party 1's share with the mask reveals it: wipe both.
     secret.fill(0);

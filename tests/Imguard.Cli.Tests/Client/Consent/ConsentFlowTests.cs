@@ -5,7 +5,9 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Imguard.Audit.Server;
 using Imguard.Client.Consent;
+using Imguard.Client.Datasets;
 using Imguard.Client.Platform;
+using Imguard.Client.Storage;
 using Imguard.Contracts.Consent;
 using Imguard.Contracts.Datasets;
 using Imguard.Contracts.Jobs;
@@ -25,7 +27,9 @@ namespace Imguard.Cli.Tests.Client.Consent;
 /// registers the profile's key), each owner's dataset becomes Ready with that owner's key (the parties' half reports,
 /// sent with the parties' certificates), alice trains on both and approves her own job without a prompt, bob finds it
 /// pending, approves it with <c>--yes</c>, and the job is Queued; a job bob declines ends alice's follow with his
-/// reason and exit code 1.
+/// reason and exit code 1. Both datasets are raw, so the job is standardised over the union, and the terms and the
+/// status say so; a dataset its owner standardised with their own statistics joins only after <c>imguard dataset
+/// disclose</c>, and the terms then show its numbers.
 /// </summary>
 public sealed class ConsentFlowTests : IAsyncLifetime
 {
@@ -104,10 +108,14 @@ public sealed class ConsentFlowTests : IAsyncLifetime
         Assert.Contains(jobId, await Succeeds("", "job", "pending", "--profile", bob), StringComparison.Ordinal);
         string approve = await Succeeds("", "job", "approve", jobId, "--yes", "--profile", bob);
         Assert.Contains($"shared with key {OwnerKeys.ShortFingerprint(bobKey)} — you (this device)", approve, StringComparison.Ordinal);
+        Assert.Contains("standardisation: standardised on shares over the union of every training set: the parties open 2 numbers per channel", approve, StringComparison.Ordinal);
+        Assert.Contains($"  {bobData} was shared raw (x/255): no statistic of it is opened", approve, StringComparison.Ordinal);
         Assert.Contains($"approved job {jobId} with key {OwnerKeys.ShortFingerprint(bobKey)}", approve, StringComparison.Ordinal);
 
         using PlatformApi api = PlatformApi.FromProfile(ClientProfile.Load(bob));
         Assert.Equal(JobState.Queued, (await api.GetJobAsync(jobId)).State);
+        Assert.Contains("standardisation: over the union of the training sets, on shares (the parties open its mean and deviation per channel when training starts)",
+            await Succeeds("", "job", "status", jobId, "--profile", bob), StringComparison.Ordinal);
         Assert.DoesNotContain(await api.PendingApprovalsAsync(), j => j.Id == jobId);
 
         // A second job bob does not want: he declines, and alice's follow ends with his reason and exit code 1.
@@ -121,6 +129,53 @@ public sealed class ConsentFlowTests : IAsyncLifetime
         Assert.Contains("three epochs remember too much", follow, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_dataset_standardised_with_its_owners_statistics_joins_a_union_job_only_once_its_owner_disclosed_them()
+    {
+        string alice = await LoginAsync("alice");
+        string bob = await LoginAsync("bob");
+        string projectId = (await Succeeds("", "project", "create", "--profile", alice, "--name", "disclosure", "--shape", "1,8,8", "--classes", "3")).Trim();
+        using (HttpClient owner = Client(ClientProfile.Load(alice).Token))
+        {
+            (await owner.PostAsJsonAsync($"api/projects/{projectId}/members", new { userName = "bob", role = "Contributor" })).EnsureSuccessStatusCode();
+        }
+        string aliceData = await ReadyDatasetAsync(alice, projectId, DeviceKey(alice));
+        string bobData = await ReadyDatasetAsync(bob, projectId, DeviceKey(bob), PixelScaling.Own);
+
+        // The platform refuses the union job and names the remedy; the CLI shows it as it is.
+        (int refused, _, string refusal) = await RunAsync("", "train", "--profile", alice, "--project", projectId, "--dataset", aliceData, "--with", bobData,
+            "--model", "mlp", "--epochs", "1", "--batch-size", "16", "--hiding", "off");
+        Assert.Equal(3, refused);
+        Assert.Contains($"imguard dataset disclose {bobData}", refusal, StringComparison.Ordinal);
+
+        // Bob discloses the statistics his client kept for it (his owner folder), after reading what becomes public.
+        string bobsFolder = Path.Combine(Root, "bob", "owner");
+        var ownerFolder = new OwnerFolder(bobsFolder);
+        OwnerFolder.Create(ownerFolder.DatasetFolder(bobData));
+        OwnerSharing.SaveStandardization(ownerFolder.StatisticsPath(bobData), new Learning.Data.Standardization([0.2860406], [0.3530241]));
+        string disclose = await Succeeds("", new Dictionary<string, string?> { ["IMGUARD_OWNER_DIR"] = bobsFolder }, "dataset", "disclose", bobData, "--yes", "--profile", bob);
+        Assert.Contains("Disclosing makes these 2 numbers public", disclose, StringComparison.Ordinal);
+        Assert.Contains($"dataset {bobData}: scaling disclosed mean=0.2860406 std=0.3530241", disclose, StringComparison.Ordinal);
+
+        string train = await Succeeds("", "train", "--profile", alice, "--project", projectId, "--dataset", aliceData, "--with", bobData,
+            "--model", "mlp", "--epochs", "1", "--batch-size", "16", "--hiding", "off");
+        string jobId = Regex.Match(train, "job-[0-9a-f]+").Value;
+        string terms = await Succeeds("", "job", "terms", jobId, "--profile", bob);
+        Assert.Contains($"  {bobData} discloses its owner's statistics mean=0.2860406 std=0.3530241 (public to every participant)", terms, StringComparison.Ordinal);
+        Assert.Contains($"  {aliceData} was shared raw (x/255): no statistic of it is opened", terms, StringComparison.Ordinal);
+    }
+
+    // Registers the user with the platform and logs in from the CLI (which registers the profile's key); the profile's path.
+    private async Task<string> LoginAsync(string user)
+    {
+        string profile = Path.Combine(Root, user, "profile.json");
+        using HttpClient anonymous = Client(token: null);
+        (await anonymous.PostAsJsonAsync("api/auth/register", new { userName = user, password = Password })).EnsureSuccessStatusCode();
+        await Succeeds(Password + "\n", "login", "--profile", profile, "--platform", Url.ToString(), "--ca", _deployment.Directory.CaCertificatePath,
+            "--user", user, "--password-stdin");
+        return profile;
+    }
+
     // The profile's key, as `imguard login` made it beside the profile.
     private static byte[] DeviceKey(string profile)
     {
@@ -129,13 +184,14 @@ public sealed class ConsentFlowTests : IAsyncLifetime
     }
 
     // A dataset registered by the profile's user, made Ready by both parties' half reports naming the owner's key (what
-    // each party reads from the share file header the owner's CLI wrote).
-    private async Task<string> ReadyDatasetAsync(string profile, string projectId, byte[] ownerKey)
+    // each party reads from the share file header the owner's CLI wrote). Raw, as `dataset upload --scaling raw` registers
+    // it: a job over two owners is standardised over the union, which the platform refuses for a dataset scaled "own".
+    private async Task<string> ReadyDatasetAsync(string profile, string projectId, byte[] ownerKey, PixelScaling? scaling = null)
     {
         string[] digests = [Digest("half 0" + profile), Digest("half 1" + profile)];
         using PlatformApi api = PlatformApi.FromProfile(ClientProfile.Load(profile));
         DatasetUploadView registered = await api.RegisterDatasetAsync(Guid.Parse(projectId),
-            new RegisterDatasetRequest("batch", DatasetPurpose.Train, 32, 16, digests[0], digests[1]));
+            new RegisterDatasetRequest("batch", DatasetPurpose.Train, 32, 16, digests[0], digests[1], Scaling: scaling ?? PixelScaling.Raw));
         for (int party = 0; party < 2; party++)
         {
             using var client = new HttpClient(MutualTls.CreateServiceHandler(_deployment.Identity(ServiceRoles.Party(party)), ServiceRole.Platform)) { BaseAddress = Url };
@@ -159,14 +215,23 @@ public sealed class ConsentFlowTests : IAsyncLifetime
         return client;
     }
 
-    private static async Task<string> Succeeds(string input, params string[] arguments)
+    private static Task<string> Succeeds(string input, params string[] arguments) => Succeeds(input, new Dictionary<string, string?>(), arguments);
+
+    private static async Task<string> Succeeds(string input, Dictionary<string, string?> environment, params string[] arguments)
     {
-        (int code, string output, string error) = await RunAsync(input, arguments);
+        (int code, string output, string error) = await RunAsync(input, environment, arguments);
         Assert.True(code == 0, $"imguard {string.Join(' ', arguments)}: exit {code}\n{output}\n{error}");
         return output;
     }
 
-    // imguard turns tiered compilation off for its compute-bound roles; these short client commands start faster with it.
     private static Task<(int Code, string StandardOutput, string StandardError)> RunAsync(string input, params string[] arguments) =>
-        ImguardChild.RunAsync(Bound, input, new Dictionary<string, string?> { ["DOTNET_TieredCompilation"] = "1", ["IMGUARD_PROFILE"] = null }, arguments);
+        RunAsync(input, new Dictionary<string, string?>(), arguments);
+
+    // imguard turns tiered compilation off for its compute-bound roles; these short client commands start faster with it.
+    private static Task<(int Code, string StandardOutput, string StandardError)> RunAsync(string input, Dictionary<string, string?> environment, params string[] arguments)
+    {
+        environment["DOTNET_TieredCompilation"] = "1";
+        environment["IMGUARD_PROFILE"] = null;
+        return ImguardChild.RunAsync(Bound, input, environment, arguments);
+    }
 }

@@ -18,6 +18,8 @@ const PARAMETER_WORDS: Record<string, string> = {
   testEncodings: 'Test-time encodings (InstaHide in inference)',
   testOwnCoefficientMin: 'Least own coefficient of a test encoding',
   fractionalBits: 'Fixed-point fractional bits',
+  revision: 'Revision (signatures over an earlier revision do not count)',
+  standardization: 'Standardisation',
 };
 
 /** A parameter's name in words (the signed name for one this page does not know). */

@@ -6,7 +6,7 @@ import type { ModelDownloadGrants } from '../../api/types';
 import { modelRequestDigest, modelRequestHeaders, type ModelRequestSigner } from '../consent/modelRequest';
 import { exportPublicKey, generateOwnerKey, signDigest, verifyDigest } from '../consent/signing';
 import { saveOwnerDataset, type KeyValueStore } from '../ownerVault';
-import { downloadEvaluation, downloadModel, GrantCache, PartyDownloadError, vaultExportOptions } from './handOff';
+import { downloadEvaluation, downloadModel, GrantCache, modelExportOptions, PartyDownloadError, vaultExportOptions } from './handOff';
 import { exportOnnx } from './onnx';
 
 const folder = fileURLToPath(new URL('../../../../tests/vectors/model-v1/', import.meta.url));
@@ -28,7 +28,7 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
  * A platform and two parties behind one fake fetch, serving the model-v1 vector; records every request. Each party
  * issues a challenge and serves a file only to a request signed by `signer` over that challenge, this party and the file.
  */
-function fakeSystem(options: { refuseParty?: number; unreachable?: number } = {}) {
+function fakeSystem(options: { refuseParty?: number; unreachable?: number; evaluationOnly?: boolean } = {}) {
   const requests: { url: string; init: RequestInit | undefined }[] = [];
   const issued = new Map<string, string>(); // challenge (base64) -> what it was issued for
   let grantCalls = 0;
@@ -45,7 +45,7 @@ function fakeSystem(options: { refuseParty?: number; unreachable?: number } = {}
     const party = Number(m[1]);
     const what = m[2] === 'share' ? 'model' : 'evaluation';
     if (party === options.unreachable) throw new TypeError('Failed to fetch');
-    if (party === options.refuseParty) {
+    if (party === options.refuseParty || (options.evaluationOnly && what === 'model')) {
       return Response.json({ title: 'Download not allowed', detail: 'The grant has expired.' }, { status: 403, headers: { 'Content-Type': 'application/problem+json' } });
     }
     if (m[3]) {
@@ -92,6 +92,26 @@ describe('model hand-off', () => {
     expect(grantCalls()).toBe(1); // the grants were reused
   });
 
+  it('gives a test set\'s owner who is no recipient the accuracy from the two evaluation shares alone, each request signed', async () => {
+    // These parties refuse this key the model (it is no recipient's): the evaluation-only panel never asks for it.
+    const { api, requests } = fakeSystem({ evaluationOnly: true });
+    await expect(downloadModel(api, new GrantCache(api, 'job-1'), 'job-1')).rejects.toThrow(/Party \d .* refused the download/);
+    requests.length = 0;
+    const evaluation = await downloadEvaluation(api, new GrantCache(api, 'job-1'), 'job-1');
+    expect(evaluation.result).toMatchObject({ count: 12, correct: 9, accuracy: 0.75 });
+    expect(Array.from(evaluation.result.predicted)).toEqual([0, 1, 1, 2, 1, 2, 0, 2, 0, 1, 2, 0]);
+    const party = requests.filter(r => r.url.includes('/api/models/'));
+    expect(party.map(r => r.url).sort()).toEqual([
+      'https://p0.example:7401/api/models/job-1/evaluation', 'https://p0.example:7401/api/models/job-1/evaluation/challenge',
+      'https://p1.example:7402/api/models/job-1/evaluation', 'https://p1.example:7402/api/models/job-1/evaluation/challenge',
+    ]);
+    for (const r of party.filter(r => !r.url.endsWith('/challenge'))) {
+      const headers = r.init?.headers as Record<string, string>;
+      expect(headers[modelRequestHeaders.key]).toBe(b64(signer.publicKey));
+      expect(headers[modelRequestHeaders.signature]).toBeTruthy();
+    }
+  });
+
   it('renews grants that are about to expire', async () => {
     const { api, grantCalls } = fakeSystem();
     let now = Date.now();
@@ -135,6 +155,29 @@ describe('model hand-off', () => {
     // A record from before training sets kept their class names: the statistics still go in, the names are indices.
     saveOwnerDataset({ datasetId: 'ds-old', projectId: 'p', name: 'old', purpose: 'train', standardization: expected.standardization, createdAt: '2025-01-01T00:00:00Z' }, kv);
     expect(vaultExportOptions(model.spec, 'ds-old', kv)).toEqual({ standardization: expected.standardization });
+  });
+
+  it('starts a union job\'s ONNX with the statistics the job opened, never the vault\'s own ones of a training set', async () => {
+    const { api } = fakeSystem();
+    const { model } = await downloadModel(api, new GrantCache(api, 'job-1'), 'job-1');
+    const expected = JSON.parse(readFileSync(folder + 'expected.json', 'utf8')) as { standardization: { mean: number[]; std: number[] }; classNames: string[] };
+    const kv = memoryStore();
+    // This browser shared the training set standardised with other (its owner's own) statistics, then disclosed them.
+    const own = { mean: expected.standardization.mean.map(m => m + 0.1), std: expected.standardization.std.map(s => s * 2) };
+    saveOwnerDataset({ datasetId: 'ds-train', projectId: 'p', name: 'train', purpose: 'train', standardization: own, classNames: expected.classNames, createdAt: 'now' }, kv);
+    const union = { trainDatasetId: 'ds-train', standardization: { mode: 'union', statistics: { ...expected.standardization, valuesPerChannel: 1000 } } };
+    const chosen = modelExportOptions(model.spec, union, kv);
+    expect(chosen.source).toBe('job');
+    expect(chosen.options).toEqual({ standardization: expected.standardization, classNames: expected.classNames });
+    expect(Buffer.from(exportOnnx(model.spec, model.parameters, undefined, chosen.options)).equals(Buffer.from(read('model.onnx')))).toBe(true);
+    // Before the statistics are recorded (or of another channel count) the ONNX takes standardised input; the vault is not used.
+    expect(modelExportOptions(model.spec, { ...union, standardization: { mode: 'union', statistics: null } }, kv)).toEqual({ options: undefined, source: 'none' });
+    expect(modelExportOptions(model.spec, { ...union, standardization: { mode: 'union', statistics: { mean: [0], std: [1], valuesPerChannel: 1 } } }, kv).source).toBe('none');
+    // A job as shared (or from before standardisation modes) uses the vault, as before.
+    expect(modelExportOptions(model.spec, { trainDatasetId: 'ds-train', standardization: { mode: 'as-shared', statistics: null } }, kv))
+      .toEqual({ options: { standardization: own, classNames: expected.classNames }, source: 'vault' });
+    expect(modelExportOptions(model.spec, { trainDatasetId: 'ds-train' }, kv).source).toBe('vault');
+    expect(modelExportOptions(model.spec, { trainDatasetId: 'ds-none' }, kv)).toEqual({ options: undefined, source: 'none' });
   });
 });
 

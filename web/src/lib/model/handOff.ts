@@ -1,7 +1,8 @@
 // The owner's model hand-off in the browser: DownloadModel grants from the platform (one per party), each party's
 // model share and evaluation share fetched straight from that party with its grant, and both halves combined here.
 // What is reconstructed stays in this page's memory; the only way out is the owner saving a file to their own disk.
-import type { ModelDownloadGrants, PartyGrant } from '../../api/types';
+import type { Job, ModelDownloadGrants, PartyGrant } from '../../api/types';
+import { UNION } from '../scaling';
 import { loadOwnerDataset, type KeyValueStore } from '../ownerVault';
 import { parseEvaluationShare, reconstructEvaluation, type EvaluationResult } from './evaluation';
 import { ModelDataError, type ModelSpec } from './modelSpec';
@@ -83,9 +84,35 @@ export async function downloadEvaluation(api: HandOffApi, grants: GrantCache, jo
  */
 export function vaultExportOptions(spec: ModelSpec, trainDatasetId: string, kv?: KeyValueStore): OnnxExportOptions | undefined {
   const record = loadOwnerDataset(trainDatasetId, kv);
-  if (!record || record.standardization.mean.length !== spec.input[0]) return undefined;
+  if (!record?.standardization || record.standardization.mean.length !== spec.input[0]) return undefined;
   return {
     standardization: record.standardization,
     ...(record.classNames?.length === spec.classes ? { classNames: record.classNames } : {}),
   };
+}
+
+/** The ONNX's standardisation prefix and where it came from: the job's union statistics, this browser's vault, or none. */
+export interface ModelExport {
+  options: OnnxExportOptions | undefined;
+  source: 'job' | 'vault' | 'none';
+}
+
+/**
+ * What the ONNX of `job`'s model starts with. A job standardised over the union trained on (x/255 − μ)/σ with the
+ * statistics the parties opened, recorded in the job: the ONNX uses those (class names still from the vault when this
+ * browser shared the training set), never the vault's own statistics of a training set, which are not what it trained
+ * on; before they are recorded it takes standardised input. Any other job uses the vault (vaultExportOptions).
+ */
+export function modelExportOptions(spec: ModelSpec, job: Pick<Job, 'trainDatasetId' | 'standardization'>, kv?: KeyValueStore): ModelExport {
+  if (job.standardization?.mode === UNION) {
+    const statistics = job.standardization.statistics;
+    if (!statistics || statistics.mean.length !== spec.input[0] || statistics.std.length !== spec.input[0]) return { options: undefined, source: 'none' };
+    const classNames = loadOwnerDataset(job.trainDatasetId, kv)?.classNames;
+    return {
+      options: { standardization: { mean: [...statistics.mean], std: [...statistics.std] }, ...(classNames?.length === spec.classes ? { classNames } : {}) },
+      source: 'job',
+    };
+  }
+  const options = vaultExportOptions(spec, job.trainDatasetId, kv);
+  return { options, source: options ? 'vault' : 'none' };
 }

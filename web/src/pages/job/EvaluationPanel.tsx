@@ -14,7 +14,12 @@ import { loadOwnerDataset } from '../../lib/ownerVault';
  * or imported from a file) also the confusion matrix. The servers computed the predictions on shares and never saw
  * a label or a prediction.
  */
-export function EvaluationPanel({ job, grants }: { job: Job; grants: GrantCache }) {
+export function EvaluationPanel({ job, grants, only = false }: {
+  job: Job;
+  grants: GrantCache;
+  /** For a test set's owner who does not receive the model: the evaluation alone (as `imguard model evaluation`). */
+  only?: boolean;
+}) {
   // A training job is evaluated on its test set; a model-testing (inference) job on the dataset it was started on.
   const testId = job.modelFromJobId ? job.trainDatasetId : job.testDatasetId;
   const [evaluation, setEvaluation] = useState<EvaluationHandOff | null>(null);
@@ -74,6 +79,13 @@ export function EvaluationPanel({ job, grants }: { job: Job; grants: GrantCache 
         The servers ran the model on the shared test set <code>{testId}</code> without learning the predictions;
         each holds a random-looking half. <strong>Show test evaluation</strong> combines the halves here.
       </p>
+      {only && (
+        <p data-testid="evaluation-only">
+          You own this test set but do not receive the model: this fetches only the two evaluation shares, each request
+          signed with your key kept in this browser (each server releases them to the test set owner's key alone), and
+          the model is not fetched. Only this browser learns the accuracy.
+        </p>
+      )}
       <div className="actions">
         <button type="button" className="primary" onClick={() => void show()} disabled={busy}>
           {busy ? 'Fetching…' : evaluation ? 'Refresh test evaluation' : 'Show test evaluation'}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Job } from '../../api/types';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { downloadModel, vaultExportOptions, type GrantCache, type ModelHandOff } from '../../lib/model/handOff';
+import { downloadModel, modelExportOptions, type GrantCache, type ModelHandOff } from '../../lib/model/handOff';
 import { parametersJson } from '../../lib/model/modelShare';
 import { sizeOf } from '../../lib/model/modelSpec';
 import { exportOnnx, initializerNames } from '../../lib/model/onnx';
@@ -12,7 +12,8 @@ import { saveFile } from '../../lib/saveFile';
  * A succeeded job's model for its owner: both parties' shares fetched straight from the parties with platform grants,
  * checked and combined in this browser, then saved to the owner's disk as ONNX (byte-identical to `imguard model
  * download --onnx`) or as parameters JSON. The reconstructed weights go nowhere else. When this browser's owner vault
- * holds the training set's standardisation, the ONNX starts with it (input: raw pixels 0–255) and names the classes.
+ * holds the training set's standardisation, the ONNX starts with it (input: raw pixels 0–255) and names the classes;
+ * a job standardised over the union starts it with the statistics the job opened instead (modelExportOptions).
  */
 export function ModelPanel({ job, grants }: { job: Job; grants: GrantCache }) {
   const [handOff, setHandOff] = useState<ModelHandOff | null>(null);
@@ -46,7 +47,9 @@ export function ModelPanel({ job, grants }: { job: Job; grants: GrantCache }) {
   }
 
   const model = handOff?.model;
-  const exportOptions = model ? vaultExportOptions(model.spec, job.trainDatasetId) : undefined;
+  const chosen = model ? modelExportOptions(model.spec, job) : undefined;
+  const exportOptions = chosen?.options;
+  const union = job.standardization?.mode === 'union';
   const names = model ? initializerNames(model.spec) : [];
   const total = model ? model.parameters.reduce((sum, p) => sum + p.data.length, 0) : 0;
   return (
@@ -78,9 +81,16 @@ export function ModelPanel({ job, grants }: { job: Job; grants: GrantCache }) {
           </p>
         )}
         {model && !busy && (exportOptions ? (
-          <p className="small">
-            The ONNX takes raw pixel values 0–255: it starts with the training set's standardisation, kept in this
-            browser{exportOptions.classNames ? ', and its metadata names the classes' : ''}.
+          <p className="small" data-testid="onnx-standardization">
+            {chosen?.source === 'job'
+              ? <>The ONNX takes raw pixel values 0–255: it starts with the standardisation over the union that the servers opened for this job</>
+              : <>The ONNX takes raw pixel values 0–255: it starts with the training set's standardisation, kept in this browser</>}
+            {exportOptions.classNames ? ', and its metadata names the classes' : ''}.
+          </p>
+        ) : union ? (
+          <p className="small" data-testid="onnx-standardization">
+            The job's statistics over the union are not recorded yet, so the ONNX takes standardised input, (pixel/255 − mean)/std per
+            channel with the union's mean and deviation.
           </p>
         ) : (
           <p className="small">

@@ -5,6 +5,8 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDate, shortHash } from '../../lib/format';
 import { pendingUploads, settledPending, unfinishedAction, type PendingUpload } from '../../sharing/pendingUploads';
+import { useAuth } from '../../auth/AuthContext';
+import { DatasetScaling } from './DatasetScaling';
 import { DatasetStatisticsButton } from './DatasetStatisticsButton';
 import { UploadDatasetPanel, type ResumeRequest } from './UploadDatasetPanel';
 
@@ -17,6 +19,7 @@ export function DatasetsTab({ project }: { project: Project }) {
   const [confirmingDelete, setConfirmingDelete] = useState<string | null>(null);
   const [resume, setResume] = useState<ResumeRequest | null>(null);
   const [active, setActive] = useState<string | null>(null);
+  const { user } = useAuth();
   const load = useCallback(async () => {
     let list: Dataset[];
     try {
@@ -67,6 +70,7 @@ export function DatasetsTab({ project }: { project: Project }) {
                       {(d.owner || d.ownerKeyFingerprint) && (
                         <div className="muted small">{d.owner ? `by ${d.owner}` : ''}{d.ownerKeyFingerprint ? <>{d.owner ? ' · ' : ''}key <code>{d.ownerKeyFingerprint}</code></> : ''}</div>
                       )}
+                      <DatasetScaling dataset={d} user={user} onChanged={() => void load()} />
                       <DatasetStatisticsButton datasetId={d.id} name={d.name} /></td>
                     <td>{d.purpose}</td>
                     <td>{d.count}</td>

@@ -123,7 +123,7 @@ describe('StartJobForm', () => {
         { ...dataset('ds-new', 'Train'), status: 'Registered' }, { ...dataset('ds-v1', 'Train'), owner: 'amir' },
       ], onStarted: () => {},
     });
-    expect(union).toMatch(/<legend>More training data.*<input type="checkbox"\/>ds-other \(100\), zoe<span[^>]*> key ab12:cd34:ef56:7890/s);
+    expect(union).toMatch(/<legend>More training data.*<input type="checkbox"\/>ds-other \(100, own statistics\), zoe<span[^>]*> key ab12:cd34:ef56:7890/s);
     expect(union).not.toMatch(/<input type="checkbox"\/>ds-new/);
     // Shared before share files carried the owner's key: it cannot join a job.
     expect(union).not.toMatch(/<input type="checkbox"\/>ds-v1/);

@@ -15,6 +15,8 @@ import { buildJobRequest, type JobFormValues, MAX_TEST_ENCODINGS, MAX_TEST_OWN_C
 import { parseModelSpec, presetSpec } from '../../lib/model/modelSpec';
 import { NumberField } from '../ProjectsPage';
 import { ExpectedAccuracy } from './ExpectedAccuracy';
+import { StandardizationPreview } from './StandardizationPreview';
+import { scalingLabel } from '../../lib/scaling';
 
 /** The project's training jobs: the list (owners may cancel) and, for owners, the form that estimates and starts one. */
 export function JobsTab({ project, isOwner }: { project: Project; isOwner: boolean }) {
@@ -219,7 +221,7 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
         <label htmlFor="job-train">Training data</label>
         <select id="job-train" value={chosenTrain} onChange={e => setTrainId(e.target.value)} required>
           {train.length === 0 && <option value="">none ready</option>}
-          {train.map(d => <option key={d.id} value={d.id}>{d.name} ({d.count})</option>)}
+          {train.map(d => <option key={d.id} value={d.id}>{d.name} ({d.count}, {scalingLabel(d.scaling)})</option>)}
         </select>
       </div>
       {others.length > 0 && (
@@ -231,7 +233,7 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
               <label key={d.id} className="checkbox">
                 <input type="checkbox" checked={chosenMore.includes(d.id)}
                   onChange={e => setMoreTrain(e.target.checked ? [...chosenMore, d.id] : chosenMore.filter(id => id !== d.id))} />
-                {d.name} ({d.count}){uploader(d) ? `, ${uploader(d)}` : ''}{d.ownerKeyFingerprint ? <span className="muted small"> key {d.ownerKeyFingerprint}</span> : null}
+                {d.name} ({d.count}, {scalingLabel(d.scaling)}){uploader(d) ? `, ${uploader(d)}` : ''}{d.ownerKeyFingerprint ? <span className="muted small"> key {d.ownerKeyFingerprint}</span> : null}
               </label>
             ))}
           </div>
@@ -241,9 +243,11 @@ export function StartJobForm({ project, datasets, onStarted }: { project: Projec
         <label htmlFor="job-test">Test data <span className="muted">(optional)</span></label>
         <select id="job-test" value={chosenTest} onChange={e => setTestId(e.target.value)}>
           <option value="">none</option>
-          {test.map(d => <option key={d.id} value={d.id}>{d.name} ({d.count})</option>)}
+          {test.map(d => <option key={d.id} value={d.id}>{d.name} ({d.count}, {scalingLabel(d.scaling)})</option>)}
         </select>
       </div>
+      <StandardizationPreview training={[chosenTrain, ...chosenMore].flatMap(id => train.filter(d => d.id === id))}
+        test={test.find(d => d.id === chosenTest)} />
       {model === 'custom' && (
         <div className="field wide">
           <label htmlFor="job-spec">Model spec (JSON)</label>

@@ -16,7 +16,7 @@ import { NothingDecodedError, type SharingPhase, type SharingRequest, type Shari
 import { DEFAULT_FRACTIONAL_BITS } from '../../lib/ring';
 import { runSharing, type SharingJob } from '../../sharing/runSharing';
 import { newDatasetId } from '../../sharing/shareFile';
-import { checkPremadeShares } from '../../sharing/premadeShares';
+import { checkPremadeShares, checkScalingChoice, isScalingRecord, parseScalingRecord, type ScalingRecord } from '../../sharing/premadeShares';
 import { PartyUnreachableError, probeParty, ShareUploader, UploadRefusedError } from '../../sharing/uploader';
 
 type SourceKind = 'folder' | 'files' | 'idx' | 'shares';
@@ -74,6 +74,8 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
   const [name, setName] = useState('');
   const [purpose, setPurpose] = useState<DatasetPurpose>('Train');
   const [kind, setKind] = useState<SourceKind>('folder');
+  // What the shared values are: standardised with this owner's own statistics (kept here), or raw x/255 for jobs with other owners.
+  const [scaling, setScaling] = useState<'own' | 'raw'>('own');
   const [folderFiles, setFolderFiles] = useState<File[]>([]);
   const [looseFiles, setLooseFiles] = useState<File[]>([]);
   const [looseClass, setLooseClass] = useState(0);
@@ -120,7 +122,7 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
     abortRef.current?.abort();
   }, []);
 
-  const trainRecords = useMemo(() => listOwnerDatasets(project.id).filter(r => r.purpose === 'train'), [project.id, step]);
+  const trainRecords = useMemo(() => listOwnerDatasets(project.id).filter(r => r.purpose === 'train' && r.standardization), [project.id, step]);
   const folder = useMemo(() => groupFolder(folderFiles.map(f => ({ name: f.name, webkitRelativePath: f.webkitRelativePath, blob: f }))), [folderFiles]);
   const trainStats: StandardizationStats | undefined = statsChoice === 'import' ? importedStats ?? undefined
     : trainRecords.find(r => r.datasetId === statsChoice)?.standardization;
@@ -136,8 +138,14 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
   function sourceProblem(): string | undefined {
     if (kind === 'shares') {
       const shares = shareFiles.filter(f => !f.name.endsWith('.json'));
+      const records = shareFiles.filter(f => isScalingRecord(f.name));
+      const statistics = shareFiles.filter(f => f.name.endsWith('.json') && !isScalingRecord(f.name));
       if (shares.length !== 2) return `Choose the two share files of one dataset (<id>.party0.share and <id>.party1.share)${shares.length > 0 ? `; ${shares.length} chosen` : ''}.`;
-      if (shareFiles.length - shares.length > 1) return 'Choose at most one .standardization.json with the share files.';
+      if (statistics.length > 1) return 'Choose at most one .standardization.json with the share files.';
+      if (records.length > 1) return 'Choose at most one .scaling.json with the share files.';
+      if (scaling === 'raw' && statistics.length > 0) {
+        return 'Share files of raw pixels have no statistics: leave out the .standardization.json, or choose "standardised with my own statistics" if they were.';
+      }
       return undefined;
     }
     if (project.channels !== 1 && project.channels !== 3 && kind !== 'idx') return `Images are shared as 1 or 3 channels; this project takes ${project.channels}.`;
@@ -150,7 +158,7 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
     }
     if (kind === 'files' && looseFiles.length === 0) return 'Choose image files.';
     if (kind === 'idx' && (!idxImages || !idxLabels)) return 'Choose the IDX images file and its labels file.';
-    if (purpose === 'Test') {
+    if (purpose === 'Test' && scaling === 'own') {
       if (!trainStats) return 'A test set is standardised with its training set\'s statistics: choose the training set or import its .standardization.json.';
       if (trainStats.mean.length !== project.channels) return `The statistics have ${trainStats.mean.length} channels; the project has ${project.channels}.`;
     }
@@ -160,8 +168,13 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
 
   /** Reads and checks share files written earlier (every check `imguard dataset upload --shares` makes). */
   async function premade(): Promise<Prepared> {
-    const stats = shareFiles.find(f => f.name.endsWith('.json'));
-    const shares = await checkPremadeShares(shareFiles.filter(f => f !== stats).map(f => ({ name: f.name, blob: f })), project, undefined,
+    const stats = shareFiles.find(f => f.name.endsWith('.json') && !isScalingRecord(f.name));
+    const recordFile = shareFiles.find(f => isScalingRecord(f.name));
+    // What `imguard dataset share` recorded the files hold: they are registered as that, never as the other.
+    const record: ScalingRecord | undefined = recordFile ? parseScalingRecord(await recordFile.text(), recordFile.name) : undefined;
+    const mismatch = recordFile && checkScalingChoice(scaling, record, recordFile.name);
+    if (mismatch) throw new Error(mismatch);
+    const shares = await checkPremadeShares(shareFiles.filter(f => f !== stats && f !== recordFile).map(f => ({ name: f.name, blob: f })), project, undefined,
       (done, total) => { if (mounted.current) setChecking({ done, total }); });
     if (mounted.current) {
       setOwnerKey(shares.ownerKeyFingerprint);
@@ -181,6 +194,10 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
       const classNames = Array.isArray(names) && names.length === project.classes && names.every(n => typeof n === 'string') ? names as string[]
         : Array.from({ length: project.classes }, (_, i) => String(i));
       result = { ...shares, count: shares.header.count, standardization, classNames, labels: [], failures: [] };
+    } else if (record?.scaling === 'raw') {
+      // A raw dataset has no statistics; its record keeps the class names (the ONNX of a model trained on it names them).
+      const classNames = record.classNames?.length === project.classes ? record.classNames : Array.from({ length: project.classes }, (_, i) => String(i));
+      result = { ...shares, count: shares.header.count, standardization: undefined, classNames, labels: [], failures: [] };
     }
     return {
       id: shares.datasetId, count: shares.header.count, fractionalBits: shares.header.fractionalBits,
@@ -251,8 +268,8 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
         if (mounted.current) setOwnerKey((await keyFingerprint(key.publicKey)).short);
         const request: SharingRequest = {
           source: source(), channels: project.channels, height: project.height, width: project.width, classes: project.classes,
-          datasetId: id, fractionalBits: DEFAULT_FRACTIONAL_BITS, standardization: purpose === 'Test' ? trainStats : undefined,
-          ownerKey: key.publicKey,
+          datasetId: id, fractionalBits: DEFAULT_FRACTIONAL_BITS, standardization: purpose === 'Test' && scaling === 'own' ? trainStats : undefined,
+          scaling, ownerKey: key.publicKey,
         };
         const job = runSharing(request, m => { if (mounted.current) setSharing({ phase: m.phase, done: m.done, total: m.total }); });
         jobRef.current = job;
@@ -279,12 +296,13 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
     try {
       const registered = await api.registerDataset(project.id, {
         name: name.trim(), purpose, count: prepared.count, fractionalBits: prepared.fractionalBits,
-        digest0: prepared.digest0, digest1: prepared.digest1, id,
+        digest0: prepared.digest0, digest1: prepared.digest1, id, scaling: { kind: scaling },
       });
       if (shared) {
+        // A raw dataset keeps no statistics here: only its class names (and a test set's labels).
         saveOwnerDataset({
-          datasetId: id, projectId: project.id, name: name.trim(), purpose: purpose === 'Test' ? 'test' : 'train',
-          standardization: shared.standardization, classNames: shared.classNames,
+          datasetId: id, projectId: project.id, name: name.trim(), purpose: purpose === 'Test' ? 'test' : 'train', scaling,
+          ...(shared.standardization ? { standardization: shared.standardization } : {}), classNames: shared.classNames,
           ...(purpose === 'Test' && shared.labels.length === prepared.count ? { labels: shared.labels } : {}),
           createdAt: new Date().toISOString(),
         });
@@ -551,14 +569,16 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
                 onChange={e => setShareFiles(Array.from(e.target.files ?? []))} />
               <p className="hint">
                 The two halves <code>&lt;id&gt;.party0.share</code> and <code>&lt;id&gt;.party1.share</code> that <code>imguard dataset share</code> wrote
-                on your machine, and optionally its <code>&lt;id&gt;.standardization.json</code> (kept in this browser for test sets and inference).
+                on your machine, and optionally its <code>&lt;id&gt;.standardization.json</code> (kept in this browser for test sets and inference)
+                and <code>&lt;id&gt;.scaling.json</code> (what the files hold: the choice below must agree with it).
                 Both files are checked here end to end (every chunk against its hash, the same dataset, shape, count and owner key)
                 before anything is registered; they are sent as they are, nothing is shared again.
               </p>
             </div>
           )}
         </fieldset>
-        {purpose === 'Test' && kind !== 'shares' && (
+        <PixelsChoice value={scaling} onChange={setScaling} disabled={busy} premade={kind === 'shares'} />
+        {purpose === 'Test' && kind !== 'shares' && scaling === 'own' && (
           <fieldset className="wide" disabled={busy}>
             <legend>Standardisation</legend>
             <p className="hint">A test set is standardised with its training set's statistics, kept in this browser when the training set was shared here (or by the CLI in <code>&lt;id&gt;.standardization.json</code>).</p>
@@ -645,12 +665,17 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
             : <>Bound to the signing key <code>{ownerKey}</code> of the device that wrote the share files: the parties use this dataset only in jobs that key approves.</>}
         </p>
       )}
-      {result && datasetId && (
+      {result?.standardization && datasetId && (
         <p className="small">
           Standardisation statistics of <code>{datasetId}</code> are kept in this browser{resultPurpose === 'Test' ? ', with the true labels for your evaluation' : ''}.{' '}
-          <button type="button" onClick={() => download(`${datasetId}.standardization.json`, standardizationJson(result.standardization, result.classNames))}>
+          <button type="button" onClick={() => download(`${datasetId}.standardization.json`, standardizationJson(result.standardization!, result.classNames))}>
             Download statistics
           </button>
+        </p>
+      )}
+      {result && !result.standardization && datasetId && (
+        <p className="small">
+          Shared as raw pixels (x/255): no statistic of yours was computed or kept{resultPurpose === 'Test' ? '; the true labels are kept in this browser for your evaluation' : ''}.
         </p>
       )}
       {failures.length > 0 && (
@@ -660,6 +685,38 @@ export function UploadDatasetPanel({ project, onChanged, resume, onActive }: {
         </details>
       )}
     </section>
+  );
+}
+
+/**
+ * "Pixels": standardised with the owner's own statistics (the default, kept in this browser) or raw x/255 for jobs
+ * with other owners, with the line that says what each means. For share files written earlier it asks what they hold.
+ */
+export function PixelsChoice({ value, onChange, disabled, premade }: {
+  value: 'own' | 'raw'; onChange: (v: 'own' | 'raw') => void; disabled?: boolean; premade?: boolean;
+}) {
+  return (
+    <fieldset className="wide" disabled={disabled} aria-describedby="upload-pixels-help">
+      <legend>Pixels{premade ? ' in these share files' : ''}</legend>
+      <div className="row">
+        <label className="radio">
+          <input type="radio" name="upload-pixels" value="own" checked={value === 'own'} onChange={() => onChange('own')} />
+          standardised with my own statistics (default)
+        </label>
+        <label className="radio">
+          <input type="radio" name="upload-pixels" value="raw" checked={value === 'raw'} onChange={() => onChange('raw')} />
+          raw, for jobs with other owners
+        </label>
+      </div>
+      <p className="hint" id="upload-pixels-help">
+        {value === 'own'
+          ? 'Each value is (pixel/255 − mean)/deviation with your own per-channel statistics, which stay in this browser: right for jobs on your data alone. '
+            + 'A job with other owners cannot use it unless you later disclose those statistics.'
+          : 'Each value is pixel/255 and no statistic of yours is computed or kept. A job with other owners standardises all owners\' training images '
+            + 'together on the shares: the servers open only the mean and deviation per channel of the whole union.'}
+        {premade && ' Say how imguard dataset share scaled these files; the platform records it with the dataset.'}
+      </p>
+    </fieldset>
   );
 }
 
