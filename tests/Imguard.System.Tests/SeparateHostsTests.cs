@@ -16,10 +16,12 @@ namespace Imguard.SystemTests;
 /// address (the platform as <c>localhost</c>, the others as <c>127.0.0.1</c>, each on its own port), one
 /// <c>imguard bundle</c> per role into its own folder ("host"), and each role started as its own process from its own
 /// bundle, two of them moved by the per-host overrides (an option and an <c>IMGUARD_LISTEN</c> variable). The platform
-/// then reaches every other role over mutual TLS and its audit events arrive.
+/// then reaches every other role over mutual TLS and its audit events arrive, and three owners with no deployment of
+/// their own (each with a profile and an owner folder) train one model over their raw-shared datasets on those hosts.
 /// </summary>
 public class SeparateHostsTests
 {
+    private const string OwnerPassword = "owners on separate hosts";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
 
     [Fact]
@@ -97,6 +99,61 @@ public class SeparateHostsTests
             Assert.True(started > 0, "the platform's service.started never reached the audit server");
             (int verified, string verify) = await ImguardProcess.RunAsync(Bound, "audit", "verify", "--data-dir", Host("audit"));
             Assert.True(verified == 0, verify);
+
+            // Three owners, none with a deployment, train one model on these hosts: each logs in with the platform's URL and
+            // the CA, shares raw pixels from a folder of their own, and alice's job over all three waits for bob's and carol's
+            // signatures; then the parties (from their bundles) standardise over the union and train, with the platform's dealer.
+            var owners = new OwnerCli(Path.Combine(root, "owners"), () => string.Join('\n', roles.Select(r => r.Output)));
+            using var anonymous = new HttpClient(MutualTls.CreateClientHandler(authority, ServiceRole.Platform)) { BaseAddress = owner.Platform, Timeout = TimeSpan.FromSeconds(30) };
+            string[] users = ["alice", "bob", "carol"];
+            var names = users.ToDictionary(u => u, u => $"{u}-{Guid.NewGuid().ToString("N")[..6]}");
+            foreach (string user in users)
+            {
+                (await anonymous.PostAsJsonAsync("api/auth/register", new { userName = names[user], password = OwnerPassword })).EnsureSuccessStatusCode();
+                Directory.CreateDirectory(owners.Folder(user));
+                (int signedIn, string signInOutput) = await ImguardProcess.RunWithInputAsync(Bound, OwnerPassword + "\n", "login", "--profile", owners.Profile(user),
+                    "--data-dir", Path.Combine(root, "none"), "--platform", $"https://localhost:{port}", "--ca", Path.Combine(Host("platform"), "pki", "ca.crt"),
+                    "--user", names[user], "--password-stdin");
+                Assert.True(signedIn == 0, signInOutput);
+            }
+
+            string projectId = (await owners.Succeeds("alice", Bound, "project", "create", "--name", "separate hosts")).Split('\n').Last(l => Guid.TryParse(l.Trim(), out _)).Trim();
+            using var alice = new HttpClient(MutualTls.CreateClientHandler(authority, ServiceRole.Platform)) { BaseAddress = owner.Platform, Timeout = TimeSpan.FromSeconds(30) };
+            alice.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ClientProfile.Load(owners.Profile("alice")).Token);
+            foreach (string user in new[] { "bob", "carol" })
+            {
+                (await alice.PostAsJsonAsync($"api/projects/{projectId}/members", new { userName = names[user], role = "Contributor" })).EnsureSuccessStatusCode();
+            }
+            var datasets = new Dictionary<string, string>();
+            foreach (var (user, count, offset) in new[] { ("alice", 40, 0), ("bob", 30, 1), ("carol", 20, 2) })
+            {
+                (string images, string labels) = IdxSquares.Write(Path.Combine(owners.Folder(user), "train-data"), count, offset);
+                string upload = await owners.Succeeds(user, Bound, "dataset", "upload", "--project", projectId, "--name", $"{user}'s squares",
+                    "--idx", images, labels, "--scaling", "raw");
+                Assert.Contains($"Ready: {count} images", upload, StringComparison.Ordinal);
+                datasets[user] = Regex.Match(upload, "ds-[0-9a-f]+").Value;
+            }
+
+            string train = await owners.Succeeds("alice", Bound, "train", "--project", projectId, "--dataset", datasets["alice"],
+                "--with", datasets["bob"], "--with", datasets["carol"], "--recipient", names["alice"], "--recipient", names["bob"],
+                "--model", "mlp", "--epochs", "2", "--batch-size", "10", "--hiding", "mixup", "--k", "2");
+            string jobId = Regex.Match(train, "job-[0-9a-f]+").Value;
+            Assert.Contains($"{jobId} AwaitingApproval", train, StringComparison.Ordinal);
+            await owners.Succeeds("bob", Bound, "job", "approve", jobId, "--yes");
+            await owners.Succeeds("carol", Bound, "job", "approve", jobId, "--yes");
+            Assert.Contains("Succeeded", await owners.Succeeds("alice", TimeSpan.FromMinutes(3), "job", "status", jobId, "--follow"), StringComparison.Ordinal);
+
+            // It trained on the union (2 epochs of ⌈90 / 10⌉ steps), standardised over the union with the statistics it opened.
+            JsonElement job = await alice.GetFromJsonAsync<JsonElement>($"api/jobs/{jobId}");
+            Assert.Equal(18, job.GetProperty("totalSteps").GetInt64());
+            JsonElement standardization = job.GetProperty("standardization");
+            Assert.Equal("union", standardization.GetProperty("mode").GetString());
+            Assert.Equal(JsonValueKind.Object, standardization.GetProperty("statistics").ValueKind);
+
+            // Bob, a recipient, fetches the model's halves from the two party hosts and recombines them.
+            string onnx = Path.Combine(owners.Folder("bob"), "model", jobId + ".onnx");
+            string download = await owners.Succeeds("bob", Bound, "model", "download", "--job", jobId, "--onnx", onnx, "--out", Path.Combine(owners.Folder("bob"), "model"));
+            Assert.True(File.Exists(onnx), download);
         }
         finally
         {

@@ -43,6 +43,7 @@ public sealed class ThreeOwnersTests
         {
             await using ImguardProcess up = ImguardProcess.Start("up", "--data-dir", data, "--base-port", TestDeployment.FreeBasePort().ToString());
             await up.WaitForLineAsync("IMGuard is up", Bound);
+            var owners = new OwnerCli(root, () => up.Output);
 
             string[] users = ["alice", "bob", "carol"];
             var names = users.ToDictionary(u => u, u => $"{u}-{Guid.NewGuid().ToString("N")[..6]}");
@@ -50,28 +51,21 @@ public sealed class ThreeOwnersTests
             foreach (string user in users)
             {
                 (await platform.PostAsJsonAsync("api/auth/register", new { userName = names[user], password = Password })).EnsureSuccessStatusCode();
-                Directory.CreateDirectory(Path.Combine(root, user));
+                Directory.CreateDirectory(owners.Folder(user));
                 (int login, string loginOutput) = await ImguardProcess.RunWithInputAsync(Bound, Password + "\n",
-                    "login", "--profile", Profile(root, user), "--data-dir", data, "--user", names[user], "--password-stdin");
+                    "login", "--profile", owners.Profile(user), "--data-dir", data, "--user", names[user], "--password-stdin");
                 Assert.True(login == 0, loginOutput);
                 Assert.Contains("registered this device's signing key", loginOutput, StringComparison.Ordinal);
             }
-            var keys = users.ToDictionary(u => u, u => OwnerKeys.ShortFingerprint(DeviceKey(Profile(root, u))));
+            var keys = users.ToDictionary(u => u, u => OwnerKeys.ShortFingerprint(DeviceKey(owners.Profile(u))));
 
             // Each owner's commands run in their own folder with their own owner folder (their statistics stay there).
-            Task<(int, string)> As(string user, TimeSpan bound, params string[] arguments) =>
-                ImguardProcess.RunInAsync(Path.Combine(root, user), new Dictionary<string, string> { ["IMGUARD_OWNER_DIR"] = Path.Combine(root, user, "owner") },
-                    bound, [.. arguments, "--profile", Profile(root, user)]);
-            async Task<string> Succeeds(string user, TimeSpan bound, params string[] arguments)
-            {
-                (int code, string output) = await As(user, bound, arguments);
-                Assert.True(code == 0, $"{user}: imguard {string.Join(' ', arguments)}: exit {code}\n{output}\n{up.Output}");
-                return output;
-            }
+            Task<(int ExitCode, string Output)> As(string user, TimeSpan bound, params string[] arguments) => owners.As(user, bound, arguments);
+            Task<string> Succeeds(string user, TimeSpan bound, params string[] arguments) => owners.Succeeds(user, bound, arguments);
 
             (double Mean, double Std) opened = default;
             string projectId = (await Succeeds("alice", Bound, "project", "create", "--name", "three owners")).Split('\n').Last(l => Guid.TryParse(l.Trim(), out _)).Trim();
-            using (HttpClient alice = PlatformClient(data, ClientProfile.Load(Profile(root, "alice")).Token))
+            using (HttpClient alice = PlatformClient(data, ClientProfile.Load(owners.Profile("alice")).Token))
             {
                 foreach (string user in new[] { "bob", "carol" })
                 {
@@ -129,7 +123,7 @@ public sealed class ThreeOwnersTests
             Assert.Contains("standardisation: over the union of the training sets, on shares; opened mean=", followed, StringComparison.Ordinal);
 
             // The job record shows each owner's contribution: the union is 120 images, each seen once per epoch.
-            using (HttpClient alice = PlatformClient(data, ClientProfile.Load(Profile(root, "alice")).Token))
+            using (HttpClient alice = PlatformClient(data, ClientProfile.Load(owners.Profile("alice")).Token))
             {
                 JsonElement job = await alice.GetFromJsonAsync<JsonElement>($"api/jobs/{jobId}");
                 var contributions = job.GetProperty("datasets").EnumerateArray()
@@ -206,8 +200,6 @@ public sealed class ThreeOwnersTests
             }
         }
     }
-
-    private static string Profile(string root, string user) => Path.Combine(root, user, "profile.json");
 
     private static int ArgMax(ReadOnlySpan<double> values)
     {
