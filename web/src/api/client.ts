@@ -268,6 +268,9 @@ export class ApiClient {
   job(id: string): Promise<Job> { return this.get(`/api/jobs/${enc(id)}`); }
   startJob(projectId: string, job: NewJob): Promise<Job> { return this.post(`/api/projects/${enc(projectId)}/jobs`, job); }
   cancelJob(id: string): Promise<Job> { return this.post(`/api/jobs/${enc(id)}/cancel`); }
+  /** The creator queues a failed or cancelled job again: from the newest checkpoint both parties hold, or from scratch. */
+  resumeJob(id: string): Promise<Job> { return this.post(`/api/jobs/${enc(id)}/resume`); }
+  restartJob(id: string): Promise<Job> { return this.post(`/api/jobs/${enc(id)}/restart`); }
   /** The model-testing service: secure inference of training job `modelJobId`'s model on a shared dataset (a new job). */
   startInference(modelJobId: string, datasetId: string): Promise<Job> { return this.post(`/api/jobs/${enc(modelJobId)}/inference`, { datasetId }); }
   jobLog(id: string, after = 0, limit = 200): Promise<JobLogEntry[]> {

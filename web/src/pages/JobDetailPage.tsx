@@ -18,6 +18,7 @@ import { EpochTable } from './job/EpochTable';
 import { JobBreadcrumb } from './job/JobBreadcrumb';
 import { EvaluationPanel } from './job/EvaluationPanel';
 import { JobPrivacyPanel } from './job/JobPrivacyPanel';
+import { JobControls } from './job/JobControls';
 import { ModelPanel } from './job/ModelPanel';
 import { ModelTestingPanel } from './job/ModelTestingPanel';
 
@@ -70,14 +71,15 @@ export function JobDetailPage() {
   const grants = useMemo(() => new GrantCache(api, id), [id]);
   const isTraining = job ? !job.modelFromJobId : false;
 
-  async function cancel() {
+  async function act(action: (jobId: string) => Promise<Job>) {
     setActionError(null);
     try {
-      setJob(await api.cancelJob(id));
+      setJob(await action(id));
     } catch (e) {
       setActionError(e);
     }
   }
+  const cancel = () => act(j => api.cancelJob(j));
 
   return (
     <>
@@ -121,6 +123,8 @@ export function JobDetailPage() {
           {!isFinal(job.state) && !job.cancelRequested && (
             <button type="button" className="danger" onClick={() => void cancel()}>Cancel job</button>
           )}
+          {job && <JobControls job={job} isCreator={user?.id === job.createdBy}
+            onResume={() => void act(j => api.resumeJob(j))} onRestart={() => void act(j => api.restartJob(j))} />}
           <ErrorMessage error={actionError} />
           {job.modelFromJobId && (
             <p>Model test of the model trained by <Link to={`/jobs/${job.modelFromJobId}`}><code>{job.modelFromJobId}</code></Link> on
