@@ -1,11 +1,7 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Imguard.Client.Platform;
-using Imguard.ServiceDefaults.Deployment;
-using Imguard.ServiceDefaults.Pki;
-using Imguard.ServiceDefaults.Tls;
 using Imguard.Testing;
 using Microsoft.Data.Sqlite;
 
@@ -34,64 +30,55 @@ public sealed class RevisedJobTests
             await using ImguardProcess up = ImguardProcess.Start("up", "--data-dir", data, "--base-port", TestDeployment.FreeBasePort().ToString());
             await up.WaitForLineAsync("IMGuard is up", TimeSpan.FromMinutes(5)); // generous: a loaded test machine starts four services slowly
 
+            var owners = new OwnerCli(root, () => up.Output);
             string[] users = ["alice", "bob"];
             var names = users.ToDictionary(u => u, u => $"{u}-{Guid.NewGuid().ToString("N")[..6]}");
             using HttpClient platform = PlatformClient(data);
             foreach (string user in users)
             {
                 (await platform.PostAsJsonAsync("api/auth/register", new { userName = names[user], password = Password })).EnsureSuccessStatusCode();
-                Directory.CreateDirectory(Path.Combine(root, user));
+                Directory.CreateDirectory(owners.Folder(user));
                 (int login, string loginOutput) = await ImguardProcess.RunWithInputAsync(Bound, Password + "\n",
-                    "login", "--profile", Profile(root, user), "--data-dir", data, "--user", names[user], "--password-stdin");
+                    "login", "--profile", owners.Profile(user), "--data-dir", data, "--user", names[user], "--password-stdin");
                 Assert.True(login == 0, loginOutput);
             }
 
-            Task<(int, string)> As(string user, TimeSpan bound, params string[] arguments) =>
-                ImguardProcess.RunInAsync(Path.Combine(root, user), new Dictionary<string, string> { ["IMGUARD_OWNER_DIR"] = Path.Combine(root, user, "owner") },
-                    bound, [.. arguments, "--profile", Profile(root, user)]);
-            async Task<string> Succeeds(string user, TimeSpan bound, params string[] arguments)
-            {
-                (int code, string output) = await As(user, bound, arguments);
-                Assert.True(code == 0, $"{user}: imguard {string.Join(' ', arguments)}: exit {code}\n{output}\n{up.Output}");
-                return output;
-            }
-
-            string projectId = (await Succeeds("alice", Bound, "project", "create", "--name", "revised")).Split('\n').Last(l => Guid.TryParse(l.Trim(), out _)).Trim();
-            using (HttpClient alice = PlatformClient(data, ClientProfile.Load(Profile(root, "alice")).Token))
+            string projectId = (await owners.Succeeds("alice", Bound, "project", "create", "--name", "revised")).Split('\n').Last(l => Guid.TryParse(l.Trim(), out _)).Trim();
+            using (HttpClient alice = PlatformClient(data, ClientProfile.Load(owners.Profile("alice")).Token))
             {
                 (await alice.PostAsJsonAsync($"api/projects/{projectId}/members", new { userName = names["bob"], role = "Contributor" })).EnsureSuccessStatusCode();
             }
             (string images, string labels) = IdxSquares.Write(Path.Combine(root, "alice", "train-data"), 60, 0);
-            string trainId = Regex.Match(await Succeeds("alice", Bound, "dataset", "upload", "--project", projectId, "--name", "alice's squares", "--idx", images, labels),
+            string trainId = Regex.Match(await owners.Succeeds("alice", Bound, "dataset", "upload", "--project", projectId, "--name", "alice's squares", "--idx", images, labels),
                 "ds-[0-9a-f]+").Value;
 
-            string train = await Succeeds("alice", Bound, "train", "--project", projectId, "--dataset", trainId,
+            string train = await owners.Succeeds("alice", Bound, "train", "--project", projectId, "--dataset", trainId,
                 "--recipient", names["alice"], "--recipient", names["bob"], "--model", "mlp", "--epochs", "3", "--batch-size", "20", "--hiding", "mixup", "--k", "2");
             string jobId = Regex.Match(train, "job-[0-9a-f]+").Value;
             Assert.Contains($"{jobId} AwaitingApproval", train, StringComparison.Ordinal);
-            Assert.Contains($"{jobId} Declined", await Succeeds("bob", Bound, "job", "decline", jobId, "--reason", "three epochs remember too much"),
+            Assert.Contains($"{jobId} Declined", await owners.Succeeds("bob", Bound, "job", "decline", jobId, "--reason", "three epochs remember too much"),
                 StringComparison.Ordinal);
 
             // Alice revises: one epoch instead of three; her device signs the new terms, bob's approval is asked again.
-            (int refused, string refusal) = await As("bob", Bound, "job", "revise", jobId, "--epochs", "1");
+            (int refused, string refusal) = await owners.As("bob", Bound, "job", "revise", jobId, "--epochs", "1");
             Assert.True(refused != 0, refusal);
             Assert.Contains("refused (403", refusal, StringComparison.Ordinal); // bob, a contributor, neither made the job nor may start jobs
-            string revised = await Succeeds("alice", Bound, "job", "revise", jobId, "--epochs", "1");
+            string revised = await owners.Succeeds("alice", Bound, "job", "revise", jobId, "--epochs", "1");
             Assert.Contains($"{jobId} revision 1: every earlier approval is void.", revised, StringComparison.Ordinal);
             Assert.Contains($"approved job {jobId} with this device's key", revised, StringComparison.Ordinal);
             Assert.Contains($"{jobId} AwaitingApproval", revised, StringComparison.Ordinal);
-            string terms = await Succeeds("bob", Bound, "job", "terms", jobId);
+            string terms = await owners.Succeeds("bob", Bound, "job", "terms", jobId);
             Assert.Contains("revision", terms, StringComparison.Ordinal);
-            Assert.Contains(jobId, await Succeeds("bob", Bound, "job", "pending"), StringComparison.Ordinal);
-            await Succeeds("bob", Bound, "job", "approve", jobId, "--yes");
+            Assert.Contains(jobId, await owners.Succeeds("bob", Bound, "job", "pending"), StringComparison.Ordinal);
+            await owners.Succeeds("bob", Bound, "job", "approve", jobId, "--yes");
 
-            string followed = await Succeeds("alice", TimeSpan.FromMinutes(5), "job", "status", jobId, "--follow");
+            string followed = await owners.Succeeds("alice", TimeSpan.FromMinutes(5), "job", "status", jobId, "--follow");
             Assert.Contains("Succeeded", followed, StringComparison.Ordinal);
-            using HttpClient client = PlatformClient(data, ClientProfile.Load(Profile(root, "alice")).Token);
+            using HttpClient client = PlatformClient(data, ClientProfile.Load(owners.Profile("alice")).Token);
             JsonElement job = await client.GetFromJsonAsync<JsonElement>($"api/jobs/{jobId}");
             Assert.Equal(1, job.GetProperty("revision").GetInt32());
             Assert.Equal(3, job.GetProperty("totalSteps").GetInt64()); // 1 epoch of 60 / 20 steps
-            await Succeeds("alice", Bound, "model", "download", "--job", jobId, "--out", Path.Combine(root, "alice", "model"));
+            await owners.Succeeds("alice", Bound, "model", "download", "--job", jobId, "--out", Path.Combine(root, "alice", "model"));
             Assert.True(File.Exists(Path.Combine(root, "alice", "model", jobId + ".onnx")));
         }
         finally
@@ -107,21 +94,5 @@ public sealed class RevisedJobTests
         }
     }
 
-    private static string Profile(string root, string user) => Path.Combine(root, user, "profile.json");
-
-    /// <summary>An HTTPS client for the deployment's platform (its CA pinned), with an API token when given.</summary>
-    private static HttpClient PlatformClient(string data, string? token = null)
-    {
-        var directory = new DataDirectory(data);
-        var client = new HttpClient(MutualTls.CreateClientHandler(DeploymentPki.LoadAuthorityCertificate(directory), ServiceRole.Platform))
-        {
-            BaseAddress = DeploymentSettings.Load(directory.SettingsPath).Platform.Url,
-            Timeout = Bound,
-        };
-        if (token is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        return client;
-    }
+    private static HttpClient PlatformClient(string data, string? token = null) => DeploymentPlatform.Client(data, Bound, token);
 }

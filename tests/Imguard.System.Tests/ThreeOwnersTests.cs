@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -9,9 +8,6 @@ using Imguard.Client.Platform;
 using Imguard.Contracts.Consent;
 using Imguard.Learning.Data;
 using Imguard.Learning.Nn;
-using Imguard.ServiceDefaults.Deployment;
-using Imguard.ServiceDefaults.Pki;
-using Imguard.ServiceDefaults.Tls;
 using Imguard.Testing;
 using Microsoft.Data.Sqlite;
 
@@ -218,19 +214,5 @@ public sealed class ThreeOwnersTests
         return key.PublicKey;
     }
 
-    /// <summary>An HTTPS client for the deployment's platform (its CA pinned), with an API token when given.</summary>
-    private static HttpClient PlatformClient(string data, string? token = null)
-    {
-        var directory = new DataDirectory(data);
-        var client = new HttpClient(MutualTls.CreateClientHandler(DeploymentPki.LoadAuthorityCertificate(directory), ServiceRole.Platform))
-        {
-            BaseAddress = DeploymentSettings.Load(directory.SettingsPath).Platform.Url,
-            Timeout = Bound,
-        };
-        if (token is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        return client;
-    }
+    private static HttpClient PlatformClient(string data, string? token = null) => DeploymentPlatform.Client(data, Bound, token);
 }
