@@ -94,5 +94,8 @@ internal static class ProjectGraph
         [("Imguard.Platform", "Imguard.Learning.Data.FashionMnist")] = "the public test set the privacy report runs on (Debian package)",
         [("Imguard.Platform", "Imguard.Learning.Data.LabeledImages")] = "the public test set the privacy report runs on, as loaded",
         [("Imguard.Platform", "Imguard.Learning.Data.Standardization")] = "the privacy report's optional standardization, passed as its default (none)",
+        [("Imguard.Platform", "Imguard.Learning.Nn.ModelSpec")] =
+            "the per-run privacy report attacks a job's model architecture (its public spec, no weight) on the public test set",
+        [("Imguard.Platform", "Imguard.Learning.Nn.LayerSpec")] = "the per-run privacy report reads which layer comes first in a job's public spec",
     };
 }

@@ -38,8 +38,9 @@ public sealed class OwnerSideFileModeTests : IDisposable
         string work = owner.DatasetFolder("ds-owner");
         (OwnerHalfFiles files, _) = await OwnerSharing.ShareAsync(images, "ds-owner", work, null, seedCompressParty0: false);
         FileModes.AssertTreeOwnerOnly(Path.Combine(_dir.Path, "xdg"));
-        Assert.Equal(3, Directory.GetFiles(work).Length);
+        Assert.Equal(4, Directory.GetFiles(work).Length); // both halves, the statistics and the scaling record beside the shares
         FileModes.AssertOwnerOnly(files.Party0Path);
+        FileModes.AssertOwnerOnly(DatasetScalingRecord.PathOf(work, "ds-owner"));
         FileModes.AssertOwnerOnly(owner.StatisticsPath("ds-owner"));
         Assert.Equal(["a", "b", "c"], owner.TryLoadStatistics("ds-owner")!.ClassNames);
     }
